@@ -1,0 +1,6 @@
+/**
+ * Plinth's public API root: the unchecked exception hierarchy shared by the runtime and the storage
+ * contract. Plugins live in {@link dev.plinth.api.plugin}, the store they use in
+ * {@link dev.plinth.api.storage}, and storage providers implement {@link dev.plinth.spi.storage}.
+ */
+package dev.plinth.api;

@@ -1,0 +1,55 @@
+package dev.plinth.api.plugin;
+
+import dev.plinth.api.PlinthException;
+
+/**
+ * Startup failed: a plugin's {@code init} or {@code start} threw, or the plugin graph is invalid (a cycle,
+ * a missing required dependency, a duplicate id). Everything already initialised or started was shut down
+ * and storage was closed before this was thrown. The message names the plugin and phase; the cause is the
+ * plugin's exception.
+ */
+public class PluginLifecycleException extends PlinthException {
+    private static final long serialVersionUID = 1L;
+    /** The plugin id, kept for callers that handle this exception. */
+    private final String pluginId;
+    /** The phase, kept for callers that handle this exception. */
+    private final Phase phase;
+
+    /** Where startup failed. */
+    public enum Phase {
+        /** Building the dependency graph, before any plugin was called. */
+        RESOLVE,
+        /** A plugin's {@code init}. */
+        INIT,
+        /** A plugin's {@code start}. */
+        START,
+        /** A plugin's {@code shutdown}; collected as a suppressed exception on shutdown. */
+        SHUTDOWN
+    }
+
+    /**
+     * @param pluginId the plugin at fault, or {@code null} when the problem involves several
+     * @param phase where it failed
+     * @param message what happened, naming the plugin(s)
+     * @param cause the plugin's exception, may be {@code null}
+     */
+    public PluginLifecycleException(String pluginId, Phase phase, String message, Throwable cause) {
+        super(message, cause);
+        this.pluginId = pluginId;
+        this.phase = phase;
+    }
+
+    /**
+     * @return the plugin at fault, or {@code null} when the problem involves several (for example a cycle)
+     */
+    public String pluginId() {
+        return pluginId;
+    }
+
+    /**
+     * @return the phase that failed
+     */
+    public Phase phase() {
+        return phase;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Writing a plugin: {@link dev.plinth.api.plugin.Plugin}, the {@link dev.plinth.api.plugin.PluginContext}
+ * it receives, its lifecycle ({@link dev.plinth.api.plugin.PluginState}) and the
+ * {@link dev.plinth.api.plugin.ServiceRegistry} plugins share.
+ */
+package dev.plinth.api.plugin;

@@ -1,0 +1,26 @@
+package dev.plinth.spi.storage;
+
+import dev.plinth.api.storage.ChangeType;
+
+/**
+ * Where a backend reports committed changes. The runtime implements it and fans events out to
+ * subscriptions; it only enqueues and never blocks or throws.
+ *
+ * <p>A backend calls it after a change is committed (never for a write that failed), for changes to the
+ * same key in commit order, and at most once per change. A backend with a change feed that crosses
+ * processes reports other processes' changes here too.
+ */
+@FunctionalInterface
+public interface ChangeListener {
+
+    /** A listener that ignores everything, for backends opened outside a runtime. */
+    ChangeListener NONE = (namespace, type, key, version) -> { };
+
+    /**
+     * @param namespace the scope changed
+     * @param type what happened ({@link ChangeType#OVERFLOW} is never reported by a backend)
+     * @param key the key, or {@code null} for {@link ChangeType#CLEAR}
+     * @param version the new version for {@link ChangeType#SET}, otherwise 0
+     */
+    void onChange(Namespace namespace, ChangeType type, String key, long version);
+}

@@ -1,0 +1,451 @@
+package dev.plinth.spi.storage;
+
+import dev.plinth.api.storage.InvalidPatternException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A compiled key pattern in Plinth's one glob grammar, shared by every provider so that a pattern means
+ * the same everywhere. Anchored at both ends; works on Unicode code points:
+ * <ul>
+ *   <li>{@code *} any run of characters, including none and including separators;</li>
+ *   <li>{@code ?} exactly one character;</li>
+ *   <li>{@code [abc]} one of the listed characters, {@code [a-z]} one in the range (inclusive, by code
+ *       point), {@code [!a]} or {@code [^a]} one character not listed; a {@code ]} right after {@code [}
+ *       or {@code [!} is literal;</li>
+ *   <li>{@code \x} the character {@code x} literally, for any {@code x} (also inside brackets);</li>
+ *   <li>anything else is literal, including {@code % _ . ( ) + | $ { } :}.</li>
+ * </ul>
+ * Malformed patterns (unclosed bracket, trailing backslash, reversed range, empty pattern) are rejected by
+ * {@link #compile} with {@link InvalidPatternException}.
+ *
+ * <p>Providers use {@link #matches}, {@link #literalPrefix()} for index range scans, and the translations
+ * {@link #toSqliteGlob()} and {@link #toRedisMatch()}. Immutable and thread-safe.
+ */
+public final class GlobPattern {
+    /** The longest pattern accepted, in characters. */
+    public static final int MAX_LENGTH = 4096;
+
+    private final String source;
+    private final Token[] tokens;
+    private final String literalPrefix;
+    private final boolean literal;
+
+    private GlobPattern(String source, Token[] tokens) {
+        this.source = source;
+        this.tokens = tokens;
+        StringBuilder prefix = new StringBuilder();
+        int i = 0;
+        while (i < tokens.length && tokens[i].kind == Kind.LITERAL) {
+            prefix.appendCodePoint(tokens[i].codePoint);
+            i++;
+        }
+        this.literalPrefix = prefix.toString();
+        this.literal = i == tokens.length;
+    }
+
+    /**
+     * @param pattern the glob text
+     * @return the compiled pattern
+     * @throws InvalidPatternException when the pattern is {@code null}, empty, longer than
+     *     {@value #MAX_LENGTH} characters, or malformed; the message gives the index at fault
+     */
+    public static GlobPattern compile(String pattern) {
+        if (pattern == null) {
+            throw new InvalidPatternException(null, -1, "pattern is null");
+        }
+        if (pattern.isEmpty()) {
+            throw new InvalidPatternException(pattern, -1, "pattern is empty; use * to match every key");
+        }
+        if (pattern.length() > MAX_LENGTH) {
+            throw new InvalidPatternException(pattern, -1, "pattern is longer than " + MAX_LENGTH + " characters");
+        }
+        List<Token> out = new ArrayList<>();
+        int i = 0;
+        int n = pattern.length();
+        while (i < n) {
+            int cp = pattern.codePointAt(i);
+            int start = i;
+            i += Character.charCount(cp);
+            switch (cp) {
+                case '*':
+                    if (out.isEmpty() || out.get(out.size() - 1).kind != Kind.STAR) {
+                        out.add(Token.STAR);
+                    }
+                    break;
+                case '?':
+                    out.add(Token.ANY);
+                    break;
+                case '\\':
+                    if (i >= n) {
+                        throw new InvalidPatternException(pattern, start, "trailing backslash escapes nothing");
+                    }
+                    int escaped = pattern.codePointAt(i);
+                    i += Character.charCount(escaped);
+                    out.add(Token.literal(escaped));
+                    break;
+                case '[':
+                    i = parseClass(pattern, start, i, out);
+                    break;
+                default:
+                    out.add(Token.literal(cp));
+            }
+        }
+        return new GlobPattern(pattern, out.toArray(new Token[0]));
+    }
+
+    private static int parseClass(String p, int open, int i, List<Token> out) {
+        int n = p.length();
+        boolean negated = false;
+        if (i < n && (p.charAt(i) == '!' || p.charAt(i) == '^')) {
+            negated = true;
+            i++;
+        }
+        List<int[]> ranges = new ArrayList<>();
+        boolean first = true;
+        while (true) {
+            if (i >= n) {
+                throw new InvalidPatternException(p, open, "'[' is never closed; write \\[ for a literal bracket");
+            }
+            int cp = p.codePointAt(i);
+            if (cp == ']' && !first) {
+                i++;
+                break;
+            }
+            first = false;
+            int lo;
+            int loIndex = i;
+            if (cp == '\\') {
+                i++;
+                if (i >= n) {
+                    throw new InvalidPatternException(p, loIndex, "trailing backslash escapes nothing");
+                }
+                lo = p.codePointAt(i);
+            } else {
+                lo = cp;
+            }
+            i += Character.charCount(lo);
+            int hi = lo;
+            if (i + 1 < n && p.charAt(i) == '-' && p.charAt(i + 1) != ']') {
+                i++;
+                int hcp = p.codePointAt(i);
+                if (hcp == '\\') {
+                    i++;
+                    if (i >= n) {
+                        throw new InvalidPatternException(p, i - 1, "trailing backslash escapes nothing");
+                    }
+                    hcp = p.codePointAt(i);
+                }
+                i += Character.charCount(hcp);
+                hi = hcp;
+                if (hi < lo) {
+                    throw new InvalidPatternException(p, loIndex, "range " + new String(Character.toChars(lo)) + "-"
+                            + new String(Character.toChars(hi)) + " is reversed");
+                }
+            }
+            ranges.add(new int[] {lo, hi});
+        }
+        out.add(Token.ofClass(ranges.toArray(new int[0][]), negated));
+        return i;
+    }
+
+    /** @return the pattern text as given */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * @return the characters every matching key starts with (up to the first wildcard); may be empty
+     */
+    public String literalPrefix() {
+        return literalPrefix;
+    }
+
+    /** @return {@code true} when the pattern has no wildcard: it matches exactly one key */
+    public boolean isLiteral() {
+        return literal;
+    }
+
+    /** @return {@code true} when the pattern matches every key ({@code *}) */
+    public boolean matchesEverything() {
+        return tokens.length == 1 && tokens[0].kind == Kind.STAR;
+    }
+
+    /**
+     * @return the smallest string greater, in code point order, than every string starting with
+     *     {@link #literalPrefix()}; empty when the prefix is empty or made only of U+10FFFF (no upper bound)
+     */
+    public Optional<String> prefixUpperBound() {
+        return upperBoundOf(literalPrefix);
+    }
+
+    /**
+     * @param prefix a prefix
+     * @return the smallest string greater, in code point order, than every string starting with
+     *     {@code prefix}; empty when there is none
+     */
+    public static Optional<String> upperBoundOf(String prefix) {
+        int[] cps = prefix.codePoints().toArray();
+        for (int k = cps.length - 1; k >= 0; k--) {
+            int next = cps[k] + 1;
+            if (next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE) {
+                next = Character.MAX_SURROGATE + 1;
+            }
+            if (next <= Character.MAX_CODE_POINT) {
+                StringBuilder b = new StringBuilder();
+                for (int j = 0; j < k; j++) {
+                    b.appendCodePoint(cps[j]);
+                }
+                return Optional.of(b.appendCodePoint(next).toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param key a key
+     * @return {@code true} when the whole key matches the whole pattern
+     */
+    public boolean matches(String key) {
+        Objects.requireNonNull(key, "key");
+        if (literal) {
+            return key.equals(literalPrefix);
+        }
+        if (!key.startsWith(literalPrefix)) {
+            return false;
+        }
+        // Classic linear-backtracking wildcard match: remember the last '*' and retry from one character
+        // further on a mismatch. Correct for '*' with any single-character tokens, O(n*m) worst case.
+        int t = 0;
+        int k = 0;
+        int starToken = -1;
+        int starKey = -1;
+        int n = key.length();
+        while (k < n) {
+            int cp = key.codePointAt(k);
+            if (t < tokens.length && tokens[t].kind != Kind.STAR && tokens[t].matches(cp)) {
+                t++;
+                k += Character.charCount(cp);
+            } else if (t < tokens.length && tokens[t].kind == Kind.STAR) {
+                starToken = t++;
+                starKey = k;
+            } else if (starToken >= 0) {
+                t = starToken + 1;
+                starKey += Character.charCount(key.codePointAt(starKey));
+                k = starKey;
+            } else {
+                return false;
+            }
+        }
+        while (t < tokens.length && tokens[t].kind == Kind.STAR) {
+            t++;
+        }
+        return t == tokens.length;
+    }
+
+    /**
+     * Translates to SQLite's {@code GLOB} operator, which has no escape character: literal {@code *},
+     * {@code ?} and {@code [} become one-character classes ({@code [*]}, {@code [?]}, {@code [[]}); inside
+     * classes, {@code ]} is placed first and {@code ^} is never first unless negating. The result matches
+     * exactly the keys {@link #matches} accepts (SQLite compares code points, case-sensitively).
+     *
+     * @return the GLOB pattern, to be bound as a statement parameter (never concatenated into SQL)
+     */
+    public String toSqliteGlob() {
+        StringBuilder b = new StringBuilder(source.length() + 8);
+        for (Token t : tokens) {
+            switch (t.kind) {
+                case STAR:
+                    b.append('*');
+                    break;
+                case ANY:
+                    b.append('?');
+                    break;
+                case LITERAL:
+                    appendSqliteLiteral(b, t.codePoint);
+                    break;
+                default:
+                    appendSqliteClass(b, t);
+            }
+        }
+        return b.toString();
+    }
+
+    private static void appendSqliteLiteral(StringBuilder b, int cp) {
+        if (cp == '*' || cp == '?' || cp == '[') {
+            b.append('[').appendCodePoint(cp).append(']');
+        } else {
+            b.appendCodePoint(cp);
+        }
+    }
+
+    private static void appendSqliteClass(StringBuilder b, Token t) {
+        // SQLite: "[^...]" negates, a ']' first is literal, '-' between two chars is a range, a '-' last is
+        // literal. Emit ']' first, '-' and '^' last so neither is misread.
+        b.append('[');
+        if (t.negated) {
+            b.append('^');
+        }
+        boolean hasBracket = false;
+        boolean hasDash = false;
+        boolean hasCaret = false;
+        StringBuilder mid = new StringBuilder();
+        for (int[] r : t.ranges) {
+            int lo = r[0];
+            int hi = r[1];
+            if (lo == hi) {
+                if (lo == ']') {
+                    hasBracket = true;
+                } else if (lo == '-') {
+                    hasDash = true;
+                } else if (lo == '^') {
+                    hasCaret = true;
+                } else {
+                    mid.appendCodePoint(lo);
+                }
+            } else {
+                // A range whose ends are special characters is split so the ends stay unambiguous.
+                if (lo <= ']' && ']' <= hi) {
+                    hasBracket = true;
+                }
+                if (lo <= '-' && '-' <= hi) {
+                    hasDash = true;
+                }
+                if (lo <= '^' && '^' <= hi) {
+                    hasCaret = true;
+                }
+                appendRangeAvoiding(mid, lo, hi);
+            }
+        }
+        if (hasBracket) {
+            b.append(']');
+        }
+        b.append(mid);
+        if (hasCaret) {
+            b.append('^');
+        }
+        if (hasDash) {
+            b.append('-');
+        }
+        if (!hasBracket && mid.length() == 0 && !hasCaret && !hasDash) {
+            throw new IllegalStateException("empty character class");
+        }
+        b.append(']');
+    }
+
+    /** Appends lo-hi as SQLite ranges, leaving out ']', '-' and '^' (emitted separately). */
+    private static void appendRangeAvoiding(StringBuilder b, int lo, int hi) {
+        int start = lo;
+        for (int special : new int[] {'-', ']', '^'}) {
+            if (special >= start && special <= hi) {
+                if (special - 1 >= start) {
+                    appendRange(b, start, special - 1);
+                }
+                start = special + 1;
+            }
+        }
+        if (start <= hi) {
+            appendRange(b, start, hi);
+        }
+    }
+
+    private static void appendRange(StringBuilder b, int lo, int hi) {
+        b.appendCodePoint(lo);
+        if (hi != lo) {
+            b.append('-').appendCodePoint(hi);
+        }
+    }
+
+    /**
+     * A Redis {@code SCAN MATCH} pattern that selects a superset of the matching keys when placed after a
+     * scope's key prefix: the literal prefix with Redis's glob characters ({@code * ? [ ] \ ^ -}) escaped,
+     * followed by {@code *} unless the pattern is literal. Redis matches bytes, not characters, so callers
+     * filter the scanned keys with {@link #matches} for the exact result.
+     *
+     * @return the escaped literal prefix, plus {@code *} when the pattern has wildcards
+     */
+    public String toRedisMatch() {
+        String escaped = escapeRedis(literalPrefix);
+        return literal ? escaped : escaped + "*";
+    }
+
+    /**
+     * @param s literal text
+     * @return {@code s} with every character Redis's glob treats specially preceded by a backslash
+     */
+    public static String escapeRedis(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 4);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GlobPattern && ((GlobPattern) o).source.equals(source);
+    }
+
+    @Override
+    public int hashCode() {
+        return source.hashCode();
+    }
+
+    private enum Kind { LITERAL, ANY, STAR, CLASS }
+
+    private static final class Token {
+        static final Token STAR = new Token(Kind.STAR, 0, null, false);
+        static final Token ANY = new Token(Kind.ANY, 0, null, false);
+
+        final Kind kind;
+        final int codePoint;
+        final int[][] ranges;
+        final boolean negated;
+
+        private Token(Kind kind, int codePoint, int[][] ranges, boolean negated) {
+            this.kind = kind;
+            this.codePoint = codePoint;
+            this.ranges = ranges;
+            this.negated = negated;
+        }
+
+        static Token literal(int cp) {
+            return new Token(Kind.LITERAL, cp, null, false);
+        }
+
+        static Token ofClass(int[][] ranges, boolean negated) {
+            return new Token(Kind.CLASS, 0, ranges, negated);
+        }
+
+        boolean matches(int cp) {
+            switch (kind) {
+                case LITERAL:
+                    return cp == codePoint;
+                case ANY:
+                    return true;
+                case CLASS:
+                    boolean in = false;
+                    for (int[] r : ranges) {
+                        if (cp >= r[0] && cp <= r[1]) {
+                            in = true;
+                            break;
+                        }
+                    }
+                    return in != negated;
+                default:
+                    return false;
+            }
+        }
+    }
+}

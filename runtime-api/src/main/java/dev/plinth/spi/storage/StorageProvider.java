@@ -1,0 +1,47 @@
+package dev.plinth.spi.storage;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A storage provider: the one entry point a provider jar registers with {@link java.util.ServiceLoader}
+ * (in {@code META-INF/services/dev.plinth.spi.storage.StorageProvider} and with {@code provides} in its
+ * {@code module-info.java}).
+ *
+ * <p>The runtime instantiates every discovered provider to read its {@link #id()}, description,
+ * capabilities and options, so the constructor and these methods must be cheap and must not connect,
+ * open files or start threads. Only the chosen provider's {@link #open} does real work.
+ *
+ * <p>Implementations are thread-safe and stateless.
+ */
+public interface StorageProvider {
+
+    /**
+     * @return the id users select with {@code plinth.storage.provider}, for example {@code sqlite};
+     *     lower-case letters and digits, unique among providers
+     */
+    String id();
+
+    /** @return one line saying what the provider is for, shown in diagnostics */
+    String description();
+
+    /** @return what this provider guarantees beyond the base contract; never {@code null} */
+    Set<Capability> capabilities();
+
+    /**
+     * @return every option the provider accepts, read from {@code plinth.storage.<id>.<name>}; the runtime
+     *     rejects any other option name under that prefix, with a suggestion
+     */
+    List<OptionSpec<?>> options();
+
+    /**
+     * Opens the backend: connects, creates or migrates files. Called once per runtime.
+     *
+     * @param config validated option values (defaults filled in)
+     * @param changes where the backend reports every committed change, in commit order per key
+     * @return the open backend, ready for use
+     * @throws dev.plinth.api.storage.StorageException when it cannot open; the message names the address
+     *     or path (never a password) and the cause
+     */
+    StorageBackend open(ProviderConfig config, ChangeListener changes);
+}
