@@ -1,5 +1,10 @@
 package dev.plinth.bench;
 
+import static dev.plinth.bench.Fixture.KEYS;
+import static dev.plinth.bench.Fixture.READ_BATCHES;
+import static dev.plinth.bench.Fixture.VALUE;
+import static dev.plinth.bench.Fixture.WRITE_BATCHES;
+
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.storage.StorageEngine;
 import java.nio.charset.StandardCharsets;
@@ -39,92 +44,102 @@ import redis.clients.jedis.Response;
 public class RedisBench {
     static final int POOL = 16;
 
-    /** The provider and a raw client on the same server, both preloaded with the working set. */
+    /** The provider on the private server, preloaded with the working set. */
     @State(Scope.Benchmark)
-    public static class Stores {
+    public static class PlinthRedis {
         StorageEngine engine;
         KeyValueStore store;
-        RedisClient raw;
-        String[] keys;
-        byte[][] rawKeys;
-        byte[] value;
-        final List<Map<String, byte[]>> batches = new ArrayList<>();
-        final List<List<String>> readBatches = new ArrayList<>();
 
         @Setup(Level.Trial)
         public void setUp() {
             int port = RedisServer.port();
-            ConnectionPoolConfig pool = new ConnectionPoolConfig();
-            pool.setMaxTotal(POOL);
-            pool.setMaxIdle(POOL);
-            raw = RedisClient.builder().hostAndPort(RedisServer.HOST, port).poolConfig(pool).build();
-            raw.flushAll();
             engine = Plinth.open("redis", Map.of(
                     "uri", "redis://" + RedisServer.HOST + ":" + port,
                     "poolSize", Integer.toString(POOL),
-                    "keyPrefix", "plinth:"));
+                    "keyPrefix", "plinth-bench:"));
             store = engine.store(Plinth.NAMESPACE);
-            keys = Data.keys(Data.WORKING_SET);
-            rawKeys = new byte[keys.length][];
-            for (int i = 0; i < keys.length; i++) {
-                rawKeys[i] = ("raw:" + keys[i]).getBytes(StandardCharsets.UTF_8);
-            }
-            value = Data.value(0);
-            for (int b = 0; b < Data.WORKING_SET / Data.BATCH; b++) {
-                Map<String, byte[]> batch = Data.batch(keys, b);
-                batches.add(batch);
-                readBatches.add(List.copyOf(batch.keySet()));
-                store.setAll(batch);
-                try (Pipeline p = raw.pipelined()) {
-                    for (Map.Entry<String, byte[]> e : batch.entrySet()) {
-                        p.set(("raw:" + e.getKey()).getBytes(StandardCharsets.UTF_8), e.getValue());
-                    }
-                    p.sync();
-                }
-            }
+            store.clear();
+            WRITE_BATCHES.forEach(store::setAll);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             engine.close();
-            raw.close();
+        }
+    }
+
+    /** A raw pooled client on the same server; its keys carry a {@code raw:} prefix. */
+    @State(Scope.Benchmark)
+    public static class RawRedis {
+        RedisClient client;
+        final byte[][] keys = new byte[KEYS.length][];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            ConnectionPoolConfig pool = new ConnectionPoolConfig();
+            pool.setMaxTotal(POOL);
+            pool.setMaxIdle(POOL);
+            client = RedisClient.builder().hostAndPort(RedisServer.HOST, RedisServer.port()).poolConfig(pool).build();
+            for (int i = 0; i < KEYS.length; i++) {
+                keys[i] = ("raw:" + KEYS[i]).getBytes(StandardCharsets.UTF_8);
+            }
+            for (int b = 0; b < WRITE_BATCHES.size(); b++) {
+                setBatch(b);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            client.close();
+        }
+
+        /** 100 SETs in one pipeline. */
+        int setBatch(int b) {
+            int start = b * Data.BATCH;
+            int i = 0;
+            try (Pipeline p = client.pipelined()) {
+                for (byte[] v : WRITE_BATCHES.get(b).values()) {
+                    p.set(keys[(start + i++) % keys.length], v);
+                }
+                p.sync();
+            }
+            return i;
         }
     }
 
     @Benchmark
-    public Optional<byte[]> plinthGet(Stores s, Cursor c) {
-        return s.store.get(s.keys[c.next(Data.WORKING_SET)]);
+    public Optional<byte[]> plinthGet(PlinthRedis s, Cursor c) {
+        return s.store.get(Fixture.key(c));
     }
 
     @Benchmark
-    public byte[] rawGet(Stores s, Cursor c) {
-        return s.raw.get(s.rawKeys[c.next(Data.WORKING_SET)]);
+    public byte[] rawGet(RawRedis r, Cursor c) {
+        return r.client.get(r.keys[c.next(Data.WORKING_SET)]);
     }
 
     @Benchmark
-    public long plinthSet(Stores s, Cursor c) {
-        return s.store.set(s.keys[c.next(Data.WORKING_SET)], s.value);
+    public long plinthSet(PlinthRedis s, Cursor c) {
+        return s.store.set(Fixture.key(c), VALUE);
     }
 
     @Benchmark
-    public String rawSet(Stores s, Cursor c) {
-        return s.raw.set(s.rawKeys[c.next(Data.WORKING_SET)], s.value);
+    public String rawSet(RawRedis r, Cursor c) {
+        return r.client.set(r.keys[c.next(Data.WORKING_SET)], VALUE);
     }
 
     @Benchmark
-    public Map<String, byte[]> plinthGetAll(Stores s, Cursor c) {
-        return s.store.getAll(s.readBatches.get(c.nextMod(s.readBatches.size())));
+    public Map<String, byte[]> plinthGetAll(PlinthRedis s, Cursor c) {
+        return s.store.getAll(READ_BATCHES.get(Fixture.batch(c)));
     }
 
     /** 100 GETs in one pipeline. */
     @Benchmark
-    public Map<String, byte[]> rawGetAll(Stores s, Cursor c) {
-        int b = c.nextMod(s.readBatches.size());
-        int start = b * Data.BATCH;
+    public Map<String, byte[]> rawGetAll(RawRedis r, Cursor c) {
+        int start = Fixture.batch(c) * Data.BATCH;
         List<Response<byte[]>> replies = new ArrayList<>(Data.BATCH);
-        try (Pipeline p = s.raw.pipelined()) {
+        try (Pipeline p = r.client.pipelined()) {
             for (int i = 0; i < Data.BATCH; i++) {
-                replies.add(p.get(s.rawKeys[(start + i) % s.rawKeys.length]));
+                replies.add(p.get(r.keys[(start + i) % r.keys.length]));
             }
             p.sync();
         }
@@ -132,30 +147,19 @@ public class RedisBench {
         for (int i = 0; i < Data.BATCH; i++) {
             byte[] v = replies.get(i).get();
             if (v != null) {
-                out.put(s.keys[(start + i) % s.keys.length], v);
+                out.put(KEYS[(start + i) % KEYS.length], v);
             }
         }
         return out;
     }
 
     @Benchmark
-    public void plinthSetAll(Stores s, Cursor c) {
-        s.store.setAll(s.batches.get(c.nextMod(s.batches.size())));
+    public void plinthSetAll(PlinthRedis s, Cursor c) {
+        s.store.setAll(WRITE_BATCHES.get(Fixture.batch(c)));
     }
 
-    /** 100 SETs in one pipeline. */
     @Benchmark
-    public int rawSetAll(Stores s, Cursor c) {
-        int b = c.nextMod(s.batches.size());
-        int start = b * Data.BATCH;
-        Map<String, byte[]> batch = s.batches.get(b);
-        int i = 0;
-        try (Pipeline p = s.raw.pipelined()) {
-            for (byte[] v : batch.values()) {
-                p.set(s.rawKeys[(start + i++) % s.rawKeys.length], v);
-            }
-            p.sync();
-        }
-        return i;
+    public int rawSetAll(RawRedis r, Cursor c) {
+        return r.setBatch(Fixture.batch(c));
     }
 }

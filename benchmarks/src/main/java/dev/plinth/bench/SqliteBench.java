@@ -1,5 +1,8 @@
 package dev.plinth.bench;
 
+import static dev.plinth.bench.Fixture.VALUE;
+import static dev.plinth.bench.Fixture.WRITE_BATCHES;
+
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.storage.StorageEngine;
 import java.nio.file.Path;
@@ -9,8 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The SQLite provider beside raw sqlite-jdbc with the same pragmas (WAL, {@code synchronous=NORMAL},
  * {@code busy_timeout=5000}) and the same schema shape (namespace, key, value, version, expires_at;
- * {@code PRIMARY KEY (namespace, key) WITHOUT ROWID}), using prepared statements. Each raw thread has its
- * own connection, as separate plain-JDBC callers would: at 4 threads {@code rawSet} is one autocommit
- * transaction per write per thread, which the provider's group commit is expected to beat.
+ * {@code PRIMARY KEY (namespace, key) WITHOUT ROWID}), using prepared statements; the raw read filters
+ * expiry in SQL as the provider must. Each raw thread has its own connection, as separate plain-JDBC
+ * callers would: at 4 threads {@code rawSet} is one autocommit transaction per write per thread, which
+ * the provider's group commit is expected to beat.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -54,31 +56,15 @@ public class SqliteBench {
     static final String PUT = "INSERT OR REPLACE INTO kv (namespace, key, value, version, expires_at)"
             + " VALUES (?, ?, ?, ?, 0)";
 
-    /** Opens a raw connection with the provider's pragmas. */
-    static Connection rawConnection(Path file) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement st = c.createStatement()) {
-            st.execute("PRAGMA journal_mode=WAL");
-            st.execute("PRAGMA synchronous=NORMAL");
-            st.execute("PRAGMA busy_timeout=5000");
-        }
-        return c;
-    }
-
-    /** The provider's database and the raw one, side by side in one temp folder, both preloaded. */
+    /** A SQLite engine in a fresh folder, preloaded with the working set. */
     @State(Scope.Benchmark)
-    public static class Stores {
+    public static class PlinthDb {
         Path dir;
-        Path rawFile;
         StorageEngine engine;
         KeyValueStore store;
-        final AtomicLong rawVersions = new AtomicLong();
-        final List<Map<String, byte[]>> batches = new ArrayList<>();
-        String[] keys;
-        byte[] value;
 
         @Setup(Level.Trial)
-        public void setUp() throws SQLException {
+        public void setUp() {
             dir = Data.tempDir("sqlite");
             engine = Plinth.open("sqlite", Map.of(
                     "path", dir.resolve("plinth.db").toString(),
@@ -86,21 +72,37 @@ public class SqliteBench {
                     "durability", "normal",
                     "busyTimeout", "5s"));
             store = engine.store(Plinth.NAMESPACE);
-            keys = Data.keys(Data.WORKING_SET);
-            value = Data.value(0);
-            rawFile = dir.resolve("raw.db");
-            try (Connection c = rawConnection(rawFile)) {
+            WRITE_BATCHES.forEach(store::setAll);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            engine.close();
+            Data.deleteTree(dir);
+        }
+    }
+
+    /** The raw database file, created with the schema and preloaded with the working set. */
+    @State(Scope.Benchmark)
+    public static class RawDb {
+        Path dir;
+        Path file;
+        /** One ever-growing version sequence, as the provider keeps. */
+        final AtomicLong versions = new AtomicLong();
+
+        @Setup(Level.Trial)
+        public void setUp() throws SQLException {
+            dir = Data.tempDir("sqlite-raw");
+            file = dir.resolve("raw.db");
+            try (Connection c = connect(file)) {
                 try (Statement st = c.createStatement()) {
                     st.execute(SCHEMA);
                 }
                 c.setAutoCommit(false);
                 try (PreparedStatement put = c.prepareStatement(PUT)) {
-                    for (int b = 0; b < Data.WORKING_SET / Data.BATCH; b++) {
-                        Map<String, byte[]> batch = Data.batch(keys, b);
-                        batches.add(batch);
-                        store.setAll(batch);
+                    for (Map<String, byte[]> batch : WRITE_BATCHES) {
                         for (Map.Entry<String, byte[]> e : batch.entrySet()) {
-                            bindPut(put, e.getKey(), e.getValue(), rawVersions.incrementAndGet());
+                            bindPut(put, e.getKey(), e.getValue(), versions.incrementAndGet());
                             put.addBatch();
                         }
                         put.executeBatch();
@@ -112,8 +114,18 @@ public class SqliteBench {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            engine.close();
             Data.deleteTree(dir);
+        }
+
+        /** Opens a raw connection with the provider's pragmas. */
+        static Connection connect(Path file) throws SQLException {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("PRAGMA busy_timeout=5000");
+            }
+            return c;
         }
     }
 
@@ -124,9 +136,9 @@ public class SqliteBench {
         put.setLong(4, version);
     }
 
-    /** One raw connection per benchmark thread with its statements prepared once. */
+    /** One raw connection per benchmark thread, statements prepared once. */
     @State(Scope.Thread)
-    public static class Raw {
+    public static class RawConnection {
         Connection connection;
         PreparedStatement get;
         PreparedStatement put;
@@ -134,8 +146,8 @@ public class SqliteBench {
         PreparedStatement commit;
 
         @Setup(Level.Trial)
-        public void setUp(Stores s) throws SQLException {
-            connection = rawConnection(s.rawFile);
+        public void setUp(RawDb db) throws SQLException {
+            connection = RawDb.connect(db.file);
             get = connection.prepareStatement(GET);
             put = connection.prepareStatement(PUT);
             begin = connection.prepareStatement("BEGIN IMMEDIATE");
@@ -149,14 +161,14 @@ public class SqliteBench {
     }
 
     @Benchmark
-    public Optional<byte[]> plinthGet(Stores s, Cursor c) {
-        return s.store.get(s.keys[c.next(Data.WORKING_SET)]);
+    public Optional<byte[]> plinthGet(PlinthDb s, Cursor c) {
+        return s.store.get(Fixture.key(c));
     }
 
     @Benchmark
-    public byte[] rawGet(Stores s, Raw r, Cursor c) throws SQLException {
+    public byte[] rawGet(RawConnection r, Cursor c) throws SQLException {
         r.get.setString(1, Plinth.NAMESPACE);
-        r.get.setString(2, s.keys[c.next(Data.WORKING_SET)]);
+        r.get.setString(2, Fixture.key(c));
         r.get.setLong(3, System.currentTimeMillis());
         try (ResultSet rs = r.get.executeQuery()) {
             return rs.next() ? rs.getBytes(1) : null;
@@ -164,31 +176,31 @@ public class SqliteBench {
     }
 
     @Benchmark
-    public long plinthSet(Stores s, Cursor c) {
-        return s.store.set(s.keys[c.next(Data.WORKING_SET)], s.value);
+    public long plinthSet(PlinthDb s, Cursor c) {
+        return s.store.set(Fixture.key(c), VALUE);
     }
 
     /** One autocommit INSERT OR REPLACE: one transaction per write. */
     @Benchmark
-    public int rawSet(Stores s, Raw r, Cursor c) throws SQLException {
-        bindPut(r.put, s.keys[c.next(Data.WORKING_SET)], s.value, s.rawVersions.incrementAndGet());
+    public int rawSet(RawDb db, RawConnection r, Cursor c) throws SQLException {
+        bindPut(r.put, Fixture.key(c), VALUE, db.versions.incrementAndGet());
         return r.put.executeUpdate();
     }
 
     @Benchmark
-    public void plinthSetAll(Stores s, Cursor c) {
-        s.store.setAll(s.batches.get(c.nextMod(s.batches.size())));
+    public void plinthSetAll(PlinthDb s, Cursor c) {
+        s.store.setAll(WRITE_BATCHES.get(Fixture.batch(c)));
     }
 
-    /** One transaction holding a JDBC batch of 100 INSERT OR REPLACE. */
+    /** One {@code BEGIN IMMEDIATE} transaction holding a JDBC batch of 100 INSERT OR REPLACE. */
     @Benchmark
-    public int[] rawSetAll(Stores s, Raw r, Cursor c) throws SQLException {
-        Map<String, byte[]> batch = s.batches.get(c.nextMod(s.batches.size()));
+    public int[] rawSetAll(RawDb db, RawConnection r, Cursor c) throws SQLException {
+        Map<String, byte[]> batch = WRITE_BATCHES.get(Fixture.batch(c));
         r.begin.execute();
         boolean committed = false;
         try {
             for (Map.Entry<String, byte[]> e : batch.entrySet()) {
-                bindPut(r.put, e.getKey(), e.getValue(), s.rawVersions.incrementAndGet());
+                bindPut(r.put, e.getKey(), e.getValue(), db.versions.incrementAndGet());
                 r.put.addBatch();
             }
             int[] counts = r.put.executeBatch();
