@@ -89,8 +89,11 @@ fi
 run_jmh() {   # run_jmh <name> <threads> <include regex>
   local name=$1 threads=$2 include=$3
   echo ">> JMH $include at $threads thread(s)"
-  java -jar "$JAR" "$include" -t "$threads" "${JMH_OPTS[@]}" "${EXTRA[@]}" \
-    -rf json -rff "$OUT/$name.json" 2>&1 | tee "$OUT/$name.log"
+  # A failing benchmark must not stop the others or the report: its rows then say "not run".
+  if ! java -jar "$JAR" "$include" -t "$threads" "${JMH_OPTS[@]}" "${EXTRA[@]}" \
+      -rf json -rff "$OUT/$name.json" 2>&1 | tee "$OUT/$name.log"; then
+    echo ">> JMH exited with an error for $name; continuing" >&2
+  fi
 }
 run_jmh t1 1 'dev\.plinth\.bench\..*'
 run_jmh t4 4 'dev\.plinth\.bench\..*'
