@@ -2443,10 +2443,10 @@ public abstract class StorageContractTck {
             s.setString("a", "new");
             s.set("b", bytes("new"), LONG_TTL);
             assertThat(s.compareAndSet("c", v, bytes("2"))).isPresent();
-            s.setString("n", "1");
-            s.delete("n");
+            s.delete("c");
             s.setString("n", "1");
             assertThat(s.increment("n", 1)).isEqualTo(2);
+            assertThat(s.setIfAbsent("n", bytes("x"))).isFalse();
             s.setAll(Map.of("a", bytes("x"), "b", bytes("y")));
             s.transaction().setString("a", "tx").commit();
             assertThat(s.count("*")).isEqualTo(3);
