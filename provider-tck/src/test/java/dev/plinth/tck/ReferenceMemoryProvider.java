@@ -48,6 +48,28 @@ import java.util.concurrent.TimeUnit;
 public final class ReferenceMemoryProvider implements StorageProvider {
     static final OptionSpec<String> DATASET = OptionSpec.string("dataset", null, "name of the shared data set")
             .asRequired();
+    /** Deliberate bugs, comma-separated {@link Flaw} names, so a test can prove the TCK catches them. */
+    static final OptionSpec<String> FLAWS = OptionSpec.string("flaws", "", "deliberate bugs to inject");
+
+    /** The classic storage bugs from lessons-from-peers.md, injectable one at a time. */
+    enum Flaw {
+        /** Listing and counting do not filter expired keys. */
+        EXPIRED_LISTED,
+        /** Quotas count expired keys. */
+        QUOTA_COUNTS_EXPIRED,
+        /** Listing a namespace also lists every namespace whose path starts with its path (naive prefix). */
+        PREFIX_SCOPE,
+        /** Clearing a namespace also clears namespaces whose path starts with its path. */
+        CLEAR_BY_PREFIX,
+        /** Versions count per key and restart at 1 when a key is re-created. */
+        VERSION_PER_KEY,
+        /** Unlocking leaves the lock entry behind. */
+        LOCK_LEAK,
+        /** A compare-and-set that does not match still reports a SET. */
+        EVENT_ON_FAILED_CAS,
+        /** '_' and '%' in patterns act like SQL LIKE wildcards. */
+        SQL_LIKE_PATTERNS
+    }
     private static final Map<String, DataSet> DATA_SETS = new ConcurrentHashMap<>();
 
     @Override
@@ -67,13 +89,20 @@ public final class ReferenceMemoryProvider implements StorageProvider {
 
     @Override
     public List<OptionSpec<?>> options() {
-        return List.of(DATASET, CommonOptions.MAX_KEYS, CommonOptions.SWEEP_INTERVAL);
+        return List.of(DATASET, FLAWS, CommonOptions.MAX_KEYS, CommonOptions.SWEEP_INTERVAL);
     }
 
     @Override
     public StorageBackend open(ProviderConfig config, ChangeListener changes) {
         DataSet data = DATA_SETS.computeIfAbsent(config.get(DATASET), n -> new DataSet());
-        return new Backend(data, config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), changes);
+        Set<Flaw> flaws = EnumSet.noneOf(Flaw.class);
+        for (String f : config.get(FLAWS).split(",")) {
+            if (!f.isBlank()) {
+                flaws.add(Flaw.valueOf(f.trim()));
+            }
+        }
+        return new Backend(data, config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), changes,
+                flaws);
     }
 
     /** Everything shared by the engines open on one data set. */
@@ -99,9 +128,11 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         private final long maxKeys;
         private final ChangeListener listener;
         private final ScheduledExecutorService sweeper;
+        private final Set<Flaw> flaws;
         private volatile boolean closed;
 
-        Backend(DataSet data, long maxKeys, Duration sweep, ChangeListener listener) {
+        Backend(DataSet data, long maxKeys, Duration sweep, ChangeListener listener, Set<Flaw> flaws) {
+            this.flaws = flaws;
             this.data = data;
             this.maxKeys = maxKeys;
             this.listener = listener;
@@ -118,6 +149,32 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             if (closed) {
                 throw new StoreClosedException("tckreference backend");
             }
+        }
+
+        /** The keys listing sees: the namespace's own, or with PREFIX_SCOPE every namespace sharing its prefix. */
+        private TreeMap<String, Rec> view(Namespace ns) {
+            TreeMap<String, Rec> m = new TreeMap<>(KeyRules.UTF8_ORDER);
+            for (Map.Entry<Namespace, TreeMap<String, Rec>> e : data.spaces.entrySet()) {
+                if (e.getKey().equals(ns) || flaws.contains(Flaw.PREFIX_SCOPE) && e.getKey().path().startsWith(ns.path())) {
+                    m.putAll(e.getValue());
+                }
+            }
+            return m;
+        }
+
+        private boolean visible(Rec r, long now) {
+            return flaws.contains(Flaw.EXPIRED_LISTED) || r.live(now);
+        }
+
+        private boolean matches(GlobPattern pattern, String key) {
+            if (flaws.contains(Flaw.SQL_LIKE_PATTERNS)) {
+                StringBuilder regex = new StringBuilder();
+                for (char c : pattern.source().toCharArray()) {
+                    regex.append(c == '*' || c == '%' ? ".*" : c == '?' || c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+                }
+                return key.matches(regex.toString());
+            }
+            return pattern.matches(key);
         }
 
         private TreeMap<String, Rec> space(Namespace ns) {
@@ -138,7 +195,7 @@ public final class ReferenceMemoryProvider implements StorageProvider {
 
         private long liveCount(Namespace ns, long now) {
             TreeMap<String, Rec> m = data.spaces.get(ns);
-            return m == null ? 0 : m.values().stream().filter(r -> r.live(now)).count();
+            return m == null ? 0 : m.values().stream().filter(r -> flaws.contains(Flaw.QUOTA_COUNTS_EXPIRED) || r.live(now)).count();
         }
 
         private void checkQuota(Namespace ns, String key, long now) {
@@ -149,6 +206,10 @@ public final class ReferenceMemoryProvider implements StorageProvider {
 
         private long put(Namespace ns, String key, byte[] value, long expiresAt) {
             long v = ++data.sequence;
+            if (flaws.contains(Flaw.VERSION_PER_KEY)) {
+                Rec old = space(ns).get(key);
+                v = old == null ? 1 : old.version + 1;
+            }
             space(ns).put(key, new Rec(value, v, expiresAt));
             report(ns, ChangeType.SET, key, v);
             return v;
@@ -208,6 +269,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 long now = System.currentTimeMillis();
                 Rec r = live(ns, key, now);
                 if ((r == null ? 0 : r.version) != expectedVersion) {
+                    if (flaws.contains(Flaw.EVENT_ON_FAILED_CAS)) {
+                        report(ns, ChangeType.SET, key, r == null ? 1 : r.version);
+                    }
                     return 0;
                 }
                 checkQuota(ns, key, now);
@@ -294,14 +358,11 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
-                TreeMap<String, Rec> m = data.spaces.get(ns);
-                if (m == null) {
-                    return new KeyPage(List.of(), null);
-                }
+                TreeMap<String, Rec> m = view(ns);
                 Map<String, Rec> tail = afterKey == null ? m : m.tailMap(afterKey, false);
                 List<String> keys = new ArrayList<>();
                 for (Map.Entry<String, Rec> e : tail.entrySet()) {
-                    if (e.getValue().live(now) && pattern.matches(e.getKey())) {
+                    if (visible(e.getValue(), now) && matches(pattern, e.getKey())) {
                         if (keys.size() == limit) {
                             return new KeyPage(keys, keys.get(keys.size() - 1));
                         }
@@ -317,9 +378,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
-                TreeMap<String, Rec> m = data.spaces.get(ns);
-                return m == null ? 0 : m.entrySet().stream()
-                        .filter(e -> e.getValue().live(now) && pattern.matches(e.getKey())).count();
+                return view(ns).entrySet().stream()
+                        .filter(e -> visible(e.getValue(), now) && matches(pattern, e.getKey())).count();
             }
         }
 
@@ -344,6 +404,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             synchronized (data.lock) {
                 open();
                 data.spaces.remove(ns);
+                if (flaws.contains(Flaw.CLEAR_BY_PREFIX)) {
+                    data.spaces.keySet().removeIf(n -> n.path().startsWith(ns.path()));
+                }
                 report(ns, ChangeType.CLEAR, null, 0);
             }
         }
@@ -433,7 +496,11 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 if (held == null || !held.token.equals(token)) {
                     return false;
                 }
-                data.locks.remove(id);
+                if (flaws.contains(Flaw.LOCK_LEAK)) {
+                    data.locks.put(id, new LockRec("released-" + token, Long.MAX_VALUE, this));
+                } else {
+                    data.locks.remove(id);
+                }
                 return true;
             }
         }
