@@ -42,6 +42,17 @@ final class EventRecorder implements Consumer<ChangeEvent> {
         }
     }
 
+    /**
+     * The events that can only come from writes after version {@code lastSetupVersion}: every event except
+     * SETs at or below it. A provider with an asynchronous change feed may deliver the SET of a write that
+     * completed just before {@code watch} was called; the contract does not forbid that, so tests that
+     * write before subscribing ignore those SETs.
+     */
+    List<ChangeEvent> after(long lastSetupVersion) {
+        return events().stream()
+                .filter(e -> e.type() != ChangeType.SET || e.version().orElse(Long.MAX_VALUE) > lastSetupVersion).toList();
+    }
+
     List<ChangeEvent> events(ChangeType type) {
         return events().stream().filter(e -> e.type() == type).toList();
     }

@@ -270,7 +270,7 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 Rec r = live(ns, key, now);
                 if ((r == null ? 0 : r.version) != expectedVersion) {
                     if (flaws.contains(Flaw.EVENT_ON_FAILED_CAS)) {
-                        report(ns, ChangeType.SET, key, r == null ? 1 : r.version);
+                        report(ns, ChangeType.SET, key, expectedVersion);
                     }
                     return 0;
                 }
