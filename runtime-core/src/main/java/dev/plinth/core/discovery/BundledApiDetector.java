@@ -29,7 +29,7 @@ public final class BundledApiDetector {
         try {
             Enumeration<URL> urls = loader.getResources(resource);
             while (urls.hasMoreElements()) {
-                String where = CodeSources.fromUrl(urls.nextElement());
+                String where = CodeSources.root(urls.nextElement(), resource);
                 if (!where.equals(own) && !copies.contains(where)) {
                     copies.add(where);
                 }

@@ -31,6 +31,23 @@ public final class CodeSources {
     }
 
     /**
+     * @param url the URL of {@code resource} as a class loader returned it
+     * @param resource the resource name, for example {@code dev/plinth/api/plugin/Plugin.class}
+     * @return the jar or directory holding it
+     */
+    public static String root(URL url, String resource) {
+        String s = url.toString();
+        if (s.startsWith("file:") && s.endsWith("/" + resource)) {
+            try {
+                return fromUrl(new URL(s.substring(0, s.length() - resource.length())));
+            } catch (java.net.MalformedURLException e) {
+                return s;
+            }
+        }
+        return fromUrl(url);
+    }
+
+    /**
      * @param url a {@code file:} URL or a {@code jar:file:...!/entry} URL
      * @return the file system path of the directory or jar, or the URL text when it is neither
      */

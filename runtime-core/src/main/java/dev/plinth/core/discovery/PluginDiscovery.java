@@ -45,7 +45,8 @@ public final class PluginDiscovery {
                         p = entry.get();
                     } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                         throw new PluginLifecycleException(null, Phase.RESOLVE, "Plugin " + entry.type().getName()
-                                + " (" + location + ") could not be instantiated: " + e, e);
+                                + " (" + location + ") could not be instantiated: " + e
+                                + (e.getCause() == null ? "" : " (caused by " + e.getCause() + ")"), e);
                     }
                     all.add(describe(p, location));
                 }

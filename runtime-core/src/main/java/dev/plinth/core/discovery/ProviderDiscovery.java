@@ -62,11 +62,16 @@ public final class ProviderDiscovery {
                 found.add(ProviderCandidate.describe(entry.get()));
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 problems.add("Storage provider " + entry.type().getName() + " (" + location
-                        + ") could not be instantiated or described: " + e + "."
+                        + ") could not be instantiated or described: " + withCause(e) + "."
                         + BundledApiDetector.explain(loader, StorageProvider.class));
             }
         }
         found.sort(Comparator.comparing(ProviderCandidate::id).thenComparing(ProviderCandidate::location));
         return new Result(found, problems);
+    }
+
+    private static String withCause(Throwable e) {
+        Throwable cause = e.getCause();
+        return cause == null || cause == e ? e.toString() : e + " (caused by " + cause + ")";
     }
 }
