@@ -82,7 +82,7 @@ class LifecycleTest {
         RecordingPlugin b = plugin("b").requires("a").failInit(new IllegalStateException("boom"));
         RecordingPlugin c = plugin("c").requires("b");
         PlinthRuntime rt = runtime(a, b, c);
-        PluginLifecycleException e = catchThrowableOfType(rt::start, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::start);
         assertThat(e.pluginId()).isEqualTo("b");
         assertThat(e.phase()).isEqualTo(Phase.INIT);
         assertThat(e).hasMessage("Plugin 'b' failed in init: java.lang.IllegalStateException: boom")
@@ -112,7 +112,7 @@ class LifecycleTest {
     void shutdownErrorsDuringRollbackAreSuppressedOnTheStartFailure() {
         RecordingPlugin a = plugin("a").failShutdown(new IllegalStateException("a cannot stop"));
         RecordingPlugin b = plugin("b").failStart(new IllegalStateException("b cannot start"));
-        PluginLifecycleException e = catchThrowableOfType(runtime(a, b)::start, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(a, b)::start);
         assertThat(e.pluginId()).isEqualTo("b");
         assertThat(e.getSuppressed()).hasSize(1);
         assertThat(e.getSuppressed()[0]).hasMessage(
@@ -124,7 +124,7 @@ class LifecycleTest {
     void failingShutdownDoesNotStopTheOthersAndEveryFailureIsCollected() {
         PlinthRuntime rt = runtime(plugin("a").failShutdown(new RuntimeException("a broke")), plugin("b"),
                 plugin("c").failShutdown(new RuntimeException("c broke"))).start();
-        PluginLifecycleException e = catchThrowableOfType(rt::close, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::close);
         assertThat(e.phase()).isEqualTo(Phase.SHUTDOWN);
         assertThat(e).hasMessage("Shutdown finished with 2 failure(s): plugin 'c', plugin 'a'");
         assertThat(e.getSuppressed()).extracting(Throwable::getMessage).containsExactly(
@@ -143,7 +143,7 @@ class LifecycleTest {
         RecordingPlugin hanger = plugin("b").hangShutdown(never);
         PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.shutdownTimeout", "200ms").build();
         PlinthRuntime rt = runtime(config, plugin("a"), hanger).start();
-        PluginLifecycleException e = catchThrowableOfType(rt::close, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::close);
         assertThat(e.pluginId()).isEqualTo("b");
         assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage(
                 "Plugin 'b' did not finish shutdown within 200ms; no longer waiting for it (thread "
@@ -208,7 +208,7 @@ class LifecycleTest {
     void storageCloseFailureIsReportedAfterPluginsStopped() {
         provider.failClose = new IllegalStateException("disk gone");
         PlinthRuntime rt = runtime(plugin("a")).start();
-        PluginLifecycleException e = catchThrowableOfType(rt::close, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::close);
         assertThat(e).hasMessage("Shutdown finished with 1 failure(s): storage");
         assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage("disk gone"));
         assertThat(log).containsExactly("init a", "start a", "shutdown a");

@@ -55,8 +55,7 @@ class PluginContextTest {
     @Test
     void requireOfAnUnpublishedServiceNamesTypeAndPluginAndSuggestsADependency() {
         RecordingPlugin auth = new RecordingPlugin("auth", log).onInit(c -> c.services().require(Revocations.class));
-        PluginLifecycleException e = catchThrowableOfType(runtime(PlinthConfig.empty(), auth)::start,
-                PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(PlinthConfig.empty(), auth)::start);
         assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("No service "
                 + Revocations.class.getName() + " is published (required by plugin 'auth'). Declare a dependency on "
                 + "the plugin that publishes it so that it is initialised first.");
@@ -66,8 +65,7 @@ class PluginContextTest {
     void publishingATypeAnotherPluginPublishedNamesBoth() {
         RecordingPlugin one = new RecordingPlugin("one", log).onInit(c -> c.services().publish(Clock.class, () -> 1));
         RecordingPlugin two = new RecordingPlugin("two", log).onInit(c -> c.services().publish(Clock.class, () -> 2));
-        PluginLifecycleException e = catchThrowableOfType(runtime(PlinthConfig.empty(), one, two)::start,
-                PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(PlinthConfig.empty(), one, two)::start);
         assertThat(e.pluginId()).isEqualTo("two");
         assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("Plugin 'two' cannot publish "
                 + "service " + Clock.class.getName() + ": plugin 'one' already published it");
@@ -121,7 +119,7 @@ class PluginContextTest {
     void badPluginOptionValueNamesTheFullKey() {
         RecordingPlugin p = new RecordingPlugin("web", log).onInit(c -> c.config().getInt("port", 80));
         PlinthConfig config = PlinthConfig.builder().set("plinth.plugins.web.port", "eighty").build();
-        PluginLifecycleException e = catchThrowableOfType(runtime(config, p)::start, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(config, p)::start);
         assertThat(e.getCause()).isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("Invalid value for plinth.plugins.web.port (from configuration of plugin "
                         + "'web'): must be a whole number");

@@ -36,7 +36,7 @@ class PluginGraphTest {
     void cycleFailsInResolveNamingThePathBeforeAnythingRunsOrOpens() {
         PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("a").requires("b"), plugin("b").requires("c"),
                 plugin("c").requires("a"), plugin("d"));
-        PluginLifecycleException e = catchThrowableOfType(rt::start, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::start);
         assertThat(e.phase()).isEqualTo(Phase.RESOLVE);
         assertThat(e.pluginId()).isNull();
         assertThat(e).hasMessage("Plugin dependencies form a cycle: a -> b -> c -> a");
@@ -59,7 +59,7 @@ class PluginGraphTest {
     @Test
     void missingRequiredDependencyNamesBothPlugins() {
         PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("auth").requires("sessions"));
-        PluginLifecycleException e = catchThrowableOfType(rt::start, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::start);
         assertThat(e.phase()).isEqualTo(Phase.RESOLVE);
         assertThat(e.pluginId()).isEqualTo("auth");
         assertThat(e).hasMessage("Plugin 'auth' requires plugin 'sessions', which is not present.");
@@ -108,7 +108,7 @@ class PluginGraphTest {
     @Test
     void duplicateIdsFailNamingBothSources() {
         PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("same"), plugin("same"));
-        PluginLifecycleException e = catchThrowableOfType(rt::start, PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::start);
         assertThat(e.phase()).isEqualTo(Phase.RESOLVE);
         assertThat(e).hasMessage("Duplicate plugin id 'same': " + RecordingPlugin.class.getName()
                 + " (registered) and " + RecordingPlugin.class.getName() + " (registered). Remove one of them.");

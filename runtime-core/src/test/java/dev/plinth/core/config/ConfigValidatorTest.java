@@ -31,8 +31,7 @@ class ConfigValidatorTest {
 
     @Test
     void typoInAFixedKeySuggestsTheNearest() {
-        ConfigurationException e = catchThrowableOfType(() -> validate(Map.of("plinth.storage.provder", "x")),
-                ConfigurationException.class);
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> validate(Map.of("plinth.storage.provder", "x")));
         assertThat(e).hasMessage("Unknown configuration key 'plinth.storage.provder' (from programmatic setting "
                 + "plinth.storage.provder). Did you mean 'plinth.storage.provider'?");
         assertThat(e.key()).contains("plinth.storage.provder");
@@ -103,8 +102,8 @@ class ConfigValidatorTest {
     @Test
     void badProviderOptionValueNamesKeyAndProblem() {
         FakeProvider p = new FakeProvider();
-        ConfigurationException e = catchThrowableOfType(() -> ProviderConfigFactory.create(p, p.options(),
-                EffectiveConfig.of(Map.of("plinth.storage.fake.maxSize", "500"))), ConfigurationException.class);
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> ProviderConfigFactory.create(p, p.options(),
+                EffectiveConfig.of(Map.of("plinth.storage.fake.maxSize", "500"))));
         assertThat(e).hasMessage("Invalid value for plinth.storage.fake.maxSize (from programmatic setting "
                 + "plinth.storage.fake.maxSize): must be between 1 and 100, was 500");
         assertThat(e.key()).contains("plinth.storage.fake.maxSize");
@@ -134,8 +133,8 @@ class ConfigValidatorTest {
                 return List.of(PASSWORD, secretish);
             }
         };
-        ConfigurationException e = catchThrowableOfType(() -> ProviderConfigFactory.create(p, p.options(),
-                EffectiveConfig.of(Map.of("plinth.storage.fake.keyFile", "   "))), ConfigurationException.class);
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> ProviderConfigFactory.create(p, p.options(),
+                EffectiveConfig.of(Map.of("plinth.storage.fake.keyFile", "   "))));
         assertThat(e).hasMessageContaining("plinth.storage.fake.keyFile").hasMessageContaining("must not be blank");
     }
 }

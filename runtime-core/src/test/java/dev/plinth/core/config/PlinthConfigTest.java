@@ -137,8 +137,8 @@ class PlinthConfigTest {
         assertThatThrownBy(() -> RuntimeSettings.from(EffectiveConfig.of(Map.of("plinth.runtime.shutdownTimeout",
                 "0s")))).hasMessage("Invalid value for plinth.runtime.shutdownTimeout (from programmatic setting "
                         + "plinth.runtime.shutdownTimeout): must be positive, was '0s'");
-        ConfigurationException e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> RuntimeSettings.from(
-                EffectiveConfig.of(Map.of("plinth.storage.lockLease", "5ms"))), ConfigurationException.class);
+        ConfigurationException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigurationException.class, () -> RuntimeSettings.from(
+                EffectiveConfig.of(Map.of("plinth.storage.lockLease", "5ms"))));
         assertThat(e.key()).contains("plinth.storage.lockLease");
     }
 

@@ -72,9 +72,8 @@ class PluginDiscoveryTest {
 
     @Test
     void duplicateOfADiscoveredPluginNamesBothSources() {
-        PluginLifecycleException e = catchThrowableOfType(builder().classLoader(loader)
-                .plugin(new RecordingPlugin("discovered", new ArrayList<>())).build()::start,
-                PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, builder().classLoader(loader)
+                .plugin(new RecordingPlugin("discovered", new ArrayList<>())).build()::start);
         assertThat(e.phase()).isEqualTo(Phase.RESOLVE);
         assertThat(e.pluginId()).isEqualTo("discovered");
         assertThat(e).hasMessage("Duplicate plugin id 'discovered': " + RecordingPlugin.class.getName()
@@ -87,8 +86,7 @@ class PluginDiscoveryTest {
         Path shaded = TestJars.jar().service(Plugin.class, TestPlugins.Standalone.class)
                 .classes(TestPlugins.Standalone.class, Plugin.class).writeTo(dir.resolve("shaded-plugin.jar"));
         URLClassLoader bad = TestJars.loader(Set.of(TestPlugins.Standalone.class, Plugin.class), shaded);
-        PluginLifecycleException e = catchThrowableOfType(() -> PluginDiscovery.discover(bad, List.of()),
-                PluginLifecycleException.class);
+        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, () -> PluginDiscovery.discover(bad, List.of()));
         assertThat(e.phase()).isEqualTo(Phase.RESOLVE);
         assertThat(e.getMessage()).startsWith("A plugin could not be loaded: ")
                 .contains("not a subtype")

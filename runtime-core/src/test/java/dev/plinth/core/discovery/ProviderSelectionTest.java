@@ -77,8 +77,7 @@ class ProviderSelectionTest {
 
     @Test
     void severalProvidersAndNoneConfiguredIsAnErrorListingThemAll() {
-        ConfigurationException e = catchThrowableOfType(runtime(loader(alphaJar, betaJar), null)::start,
-                ConfigurationException.class);
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, betaJar), null)::start);
         assertThat(e).hasMessage("Several storage providers found and plinth.storage.provider is not set. "
                 + "Available providers: alpha (" + alphaJar + "), beta (" + betaJar + "). "
                 + "Set plinth.storage.provider=<id> to choose one.");
@@ -110,8 +109,7 @@ class ProviderSelectionTest {
     @Test
     void configuredProviderThatFailsToOpenIsAStartupErrorWithoutFallback() {
         Path failingJar = providerJar("failing.jar", TestProviders.Failing.class);
-        ConfigurationException e = catchThrowableOfType(runtime(loader(alphaJar, failingJar), "failing")::start,
-                ConfigurationException.class);
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, failingJar), "failing")::start);
         assertThat(e.getMessage()).startsWith("Storage provider 'failing' (" + failingJar + ") failed to open: ")
                 .contains("cannot reach db.example:5432")
                 .endsWith("Available providers: alpha (" + alphaJar + "), failing (" + failingJar + ").");
@@ -129,8 +127,7 @@ class ProviderSelectionTest {
     @Test
     void aBrokenProviderMakesAnUnconfiguredChoiceAGuessButDoesNotBlockAConfiguredOne() {
         Path brokenJar = providerJar("broken.jar", TestProviders.Broken.class);
-        ConfigurationException e = catchThrowableOfType(runtime(loader(alphaJar, brokenJar), null)::start,
-                ConfigurationException.class);
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, brokenJar), null)::start);
         assertThat(e.getMessage()).startsWith("One storage provider loaded but others failed, so choosing it would be "
                 + "a guess. Available providers: alpha (" + alphaJar + "). Failed to load: Storage provider "
                 + TestProviders.Broken.class.getName() + " (" + brokenJar + ") could not be instantiated or described: ")
