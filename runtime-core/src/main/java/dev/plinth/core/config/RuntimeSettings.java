@@ -17,6 +17,8 @@ public record RuntimeSettings(StorageSettings storage, Duration shutdownTimeout)
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     /**
+     * @param storage storage settings
+     * @param shutdownTimeout the per-plugin shutdown bound
      * @throws NullPointerException when an argument is {@code null}
      * @throws IllegalArgumentException when the timeout is not positive
      */

@@ -28,7 +28,12 @@ public final class ProviderDiscovery {
      * @param problems one sentence per provider that failed to load
      */
     public record Result(List<ProviderCandidate> candidates, List<String> problems) {
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param candidates providers that loaded
+         * @param problems one sentence per provider that failed to load
+         */
         public Result {
             candidates = List.copyOf(candidates);
             problems = List.copyOf(problems);
