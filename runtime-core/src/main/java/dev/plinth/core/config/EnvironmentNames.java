@@ -16,11 +16,15 @@ import java.util.Locale;
  * the variable in lower case with {@code _} read as {@code .}; {@link SectionPluginConfig} also finds it
  * under any name whose environment spelling matches, so {@code getInt("maxItems", 0)} sees
  * {@code PLINTH_PLUGINS_ID_MAXITEMS}. The prefix {@code PLINTH_} is reserved: every variable with it
- * (except {@code PLINTH_CONFIG}) is configuration and unknown ones fail startup.
+ * except those in {@link #NOT_CONFIGURATION} ({@code PLINTH_CONFIG}, the file name, and
+ * {@code PLINTH_HOME}, used by launch scripts) is configuration, and unknown ones fail startup.
  */
 public final class EnvironmentNames {
     /** Environment variables that configure Plinth start with this. */
     public static final String PREFIX = "PLINTH_";
+    /** Variables with the prefix that are not configuration keys. */
+    public static final java.util.Set<String> NOT_CONFIGURATION = java.util.Set.of(ConfigKeys.CONFIG_FILE_ENV,
+            "PLINTH_HOME");
 
     private EnvironmentNames() {
     }

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * {@link EnvironmentNames}), system properties ({@code plinth.*}), values set with
  * {@link Builder#set(String, String)}. From the file every key is taken (a key not starting with
  * {@code plinth.} is reported as unknown); from system properties only keys starting with {@code plinth.};
- * from the environment only variables starting with {@code PLINTH_} except {@code PLINTH_CONFIG}.
+ * from the environment only variables starting with {@code PLINTH_} except {@code PLINTH_CONFIG} and
+ * {@code PLINTH_HOME}.
  */
 public final class PlinthConfig {
     private final Path file;
@@ -181,13 +182,13 @@ public final class PlinthConfig {
 
         /**
          * @param env the environment, for example {@link System#getenv()}; only {@code PLINTH_*} variables
-         *     other than {@code PLINTH_CONFIG} are kept
+         *     are kept, except {@link EnvironmentNames#NOT_CONFIGURATION}
          * @return this
          */
         public Builder environment(Map<String, String> env) {
             environment.clear();
             env.forEach((k, v) -> {
-                if (k.startsWith(EnvironmentNames.PREFIX) && !k.equals(ConfigKeys.CONFIG_FILE_ENV)) {
+                if (k.startsWith(EnvironmentNames.PREFIX) && !EnvironmentNames.NOT_CONFIGURATION.contains(k)) {
                     environment.put(k, v);
                 }
             });

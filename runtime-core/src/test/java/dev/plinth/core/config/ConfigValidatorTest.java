@@ -137,4 +137,22 @@ class ConfigValidatorTest {
                 EffectiveConfig.of(Map.of("plinth.storage.fake.keyFile", "   "))));
         assertThat(e).hasMessageContaining("plinth.storage.fake.keyFile").hasMessageContaining("must not be blank");
     }
+
+    @Test
+    void startupErrorsNeverContainTheSecretValue() {
+        PlinthConfig config = PlinthConfig.builder()
+                .environment(Map.of("PLINTH_STORAGE_FAKE_PASSWORD", "hunter2", "PLINTH_STORAGE_FAKE_MAXSIZE", "0"))
+                .build();
+        FakeProvider p = new FakeProvider();
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> dev.plinth.core.PlinthRuntime
+                .builder().config(config).storageProvider(p).discoverPlugins(false).build().start());
+        assertThat(e).hasMessage("Invalid value for plinth.storage.fake.maxSize (from environment variable "
+                + "PLINTH_STORAGE_FAKE_MAXSIZE): must be between 1 and 100, was 0");
+        Throwable t = e;
+        while (t != null) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
+            t = t.getCause();
+        }
+        assertThat(p.opens).hasValue(0);
+    }
 }

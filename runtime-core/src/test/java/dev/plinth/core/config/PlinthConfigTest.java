@@ -75,7 +75,7 @@ class PlinthConfigTest {
                 "PLINTH_PLUGINS_HELLO__WORLD_ENABLED", "false",
                 "PLINTH_PLUGINS_MY_PLUGIN_COLOR", "red",
                 "PLINTH_PLUGINS_MY_PLUGIN_MAXITEMS", "9",
-                "PLINTH_CONFIG", "/not/a/key")).build();
+                "PLINTH_CONFIG", "/not/a/key", "PLINTH_HOME", "/opt/plinth")).build();
         EffectiveConfig eff = config.resolve(List.of("plinth.storage.sqlite.busyTimeout",
                 "plinth.plugins.hello-world.enabled"), List.of("hello-world", "my_plugin", "my"));
         assertThat(eff.keys()).containsExactly("plinth.plugins.hello-world.enabled", "plinth.plugins.my_plugin.color",
