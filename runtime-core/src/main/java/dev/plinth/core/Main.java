@@ -84,7 +84,9 @@ public final class Main {
                 return listProviders(config, out);
             }
             PlinthRuntime runtime = PlinthRuntime.builder().config(config).build();
-            runtime.start().registerShutdownHook();
+            // before start(): a SIGTERM during startup then waits for start() and shuts down what it started
+            runtime.registerShutdownHook();
+            runtime.start();
             runtime.awaitTermination();
             return 0;
         } catch (RuntimeException e) {

@@ -134,6 +134,7 @@ public final class PlinthRuntime implements AutoCloseable {
                 return this;
             } catch (RuntimeException | Error e) {
                 status = Status.CLOSED;
+                removeShutdownHook();
                 terminated.countDown();
                 throw e;
             }
@@ -332,7 +333,9 @@ public final class PlinthRuntime implements AutoCloseable {
 
     /**
      * Registers a JVM shutdown hook (thread {@code plinth-shutdown-hook}) that closes this runtime and
-     * logs, rather than throws, shutdown failures. Idempotent; {@link #close()} removes the hook.
+     * logs, rather than throws, shutdown failures. Idempotent; {@link #close()} and a failed
+     * {@link #start()} remove the hook. May be called before {@link #start()}: a signal during startup
+     * then waits for {@code start()} to finish and closes what it started.
      *
      * @return this
      */

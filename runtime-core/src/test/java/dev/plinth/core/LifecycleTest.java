@@ -222,4 +222,23 @@ class LifecycleTest {
         rt.close();
         assertThat(log).containsExactly("init a", "start a", "shutdown a");
     }
+
+    @Test
+    void awaitTerminationReturnsOnceClosedFromAnotherThread() throws Exception {
+        PlinthRuntime rt = runtime(plugin("a")).registerShutdownHook().start();
+        assertThat(rt.awaitTermination(java.time.Duration.ZERO)).isFalse();
+        Thread closer = new Thread(rt::close);
+        closer.start();
+        rt.awaitTermination();
+        closer.join();
+        assertThat(rt.state("a")).isEqualTo(PluginState.STOPPED);
+        assertThat(provider.closes).hasValue(1);
+    }
+
+    @Test
+    void failedStartAlsoEndsAwaitTermination() throws Exception {
+        PlinthRuntime rt = runtime(plugin("a").failInit(new IllegalStateException("x"))).registerShutdownHook();
+        assertThatThrownBy(rt::start).isInstanceOf(PluginLifecycleException.class);
+        assertThat(rt.awaitTermination(java.time.Duration.ZERO)).isTrue();
+    }
 }
