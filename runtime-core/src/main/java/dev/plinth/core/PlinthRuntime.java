@@ -177,27 +177,28 @@ public final class PlinthRuntime implements AutoCloseable {
                 found.stream().map(DiscoveredPlugin::descriptor).collect(Collectors.toList()), off);
 
         StorageEngine opened = open(chosen, providerConfig, settings, providers);
-        SharedServices services = new SharedServices();
-        Map<String, Plugin> instances = new LinkedHashMap<>();
-        found.forEach(d -> instances.put(d.id(), d.plugin()));
-        Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
-        for (PluginDescriptor d : order) {
-            RuntimePluginContext ctx = new RuntimePluginContext(d, new SectionPluginConfig(d.id(),
-                    eff.pluginSection(d.id(), ids)), opened::store, new PluginServices(services, d.id()));
-            managed.put(d.id(), new ManagedPlugin(instances.get(d.id()), d, new PluginStateHolder(d.id()), ctx));
-        }
         this.engine = opened;
         this.providerId = chosen.id();
         this.disabled = Set.copyOf(off);
-        this.active = java.util.Collections.unmodifiableMap(managed);
-        this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services, settings.shutdownTimeout());
         try {
+            SharedServices services = new SharedServices();
+            Map<String, Plugin> instances = new LinkedHashMap<>();
+            found.forEach(d -> instances.put(d.id(), d.plugin()));
+            Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
+            for (PluginDescriptor d : order) {
+                RuntimePluginContext ctx = new RuntimePluginContext(d, new SectionPluginConfig(d.id(),
+                        eff.pluginSection(d.id(), ids)), opened::store, new PluginServices(services, d.id()));
+                managed.put(d.id(), new ManagedPlugin(instances.get(d.id()), d, new PluginStateHolder(d.id()), ctx));
+            }
+            this.active = java.util.Collections.unmodifiableMap(managed);
+            this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
+                    settings.shutdownTimeout());
             lifecycle.startAll();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             closeStorage().ifPresent(e::addSuppressed);
             throw e;
         }
-        LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), managed.keySet());
+        LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), active.keySet());
     }
 
     private ProviderCandidate choose(EffectiveConfig eff, ProviderDiscovery.Result providers) {
