@@ -241,4 +241,14 @@ class LifecycleTest {
         assertThatThrownBy(rt::start).isInstanceOf(PluginLifecycleException.class);
         assertThat(rt.awaitTermination(java.time.Duration.ZERO)).isTrue();
     }
+
+    @Test
+    void startTwiceIsAnIllegalStateAndLeavesPluginsRunning() {
+        PlinthRuntime rt = runtime(plugin("a")).start();
+        assertThatThrownBy(rt::start).isInstanceOf(IllegalStateException.class)
+                .hasMessage("start() may be called once; this runtime is RUNNING");
+        assertThat(rt.state("a")).isEqualTo(PluginState.STARTED);
+        assertThat(log).containsExactly("init a", "start a");
+        rt.close();
+    }
 }

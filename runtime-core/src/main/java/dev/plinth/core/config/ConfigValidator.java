@@ -64,7 +64,7 @@ public final class ConfigValidator {
             }
             List<String> known = new ArrayList<>(ConfigKeys.FIXED_KEYS);
             selectedOptions.forEach(o -> known.add(selectedSection + o));
-            Optional<String> near = Levenshtein.nearest(key, known);
+            Optional<String> near = Levenshtein.nearest(key, known).or(() -> misspelledPluginsSection(key));
             String hint = near.map(n -> " Did you mean '" + n + "'?")
                     .orElse(" Known keys: " + String.join(", ", known) + ", " + ConfigKeys.PLUGINS_PREFIX
                             + "<pluginId>.<option>");
@@ -72,6 +72,17 @@ public final class ConfigValidator {
             throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
                     + config.origin(key) + ")." + where + hint);
         }
+    }
+
+    /** {@code plinth.plugin.web.port} and the like: a plugin key whose section name is misspelled. */
+    private static Optional<String> misspelledPluginsSection(String key) {
+        String[] parts = key.split("\\.", 3);
+        String section = ConfigKeys.PLUGINS_PREFIX.substring(ConfigKeys.PREFIX.length(), ConfigKeys.PLUGINS_PREFIX.length() - 1);
+        if (parts.length == 3 && parts[0].equals("plinth") && !parts[1].equals(section)
+                && Levenshtein.distance(parts[1], section) <= 2 && parts[2].contains(".")) {
+            return Optional.of(ConfigKeys.PLUGINS_PREFIX + parts[2]);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -40,6 +40,13 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void misspelledPluginsSectionSuggestsTheSameKeyUnderPlugins() {
+        assertThatThrownBy(() -> validate(Map.of("plinth.plugin.web.port", "80")))
+                .hasMessage("Unknown configuration key 'plinth.plugin.web.port' (from programmatic setting "
+                        + "plinth.plugin.web.port). Did you mean 'plinth.plugins.web.port'?");
+    }
+
+    @Test
     void typoInAProviderOptionSuggestsTheOptionAndListsThem() {
         assertThatThrownBy(() -> validate(Map.of("plinth.storage.fake.pth", "/d")))
                 .isInstanceOf(ConfigurationException.class)
