@@ -4,8 +4,8 @@ import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.plugin.Plugin;
 import dev.plinth.api.plugin.PluginDescriptor;
 import dev.plinth.api.plugin.PluginIds;
-import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginLifecycleException.Phase;
+import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginState;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.config.ConfigKeys;
@@ -33,6 +33,7 @@ import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -190,7 +191,7 @@ public final class PlinthRuntime implements AutoCloseable {
                         eff.pluginSection(d.id(), ids)), opened::store, new PluginServices(services, d.id()));
                 managed.put(d.id(), new ManagedPlugin(instances.get(d.id()), d, new PluginStateHolder(d.id()), ctx));
             }
-            this.active = java.util.Collections.unmodifiableMap(managed);
+            this.active = Collections.unmodifiableMap(managed);
             this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
                     settings.shutdownTimeout());
             lifecycle.startAll();

@@ -1,6 +1,7 @@
 package dev.plinth.core.config;
 
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * How configuration keys are spelled as environment variables.
@@ -23,7 +24,7 @@ public final class EnvironmentNames {
     /** Environment variables that configure Plinth start with this. */
     public static final String PREFIX = "PLINTH_";
     /** Variables with the prefix that are not configuration keys. */
-    public static final java.util.Set<String> NOT_CONFIGURATION = java.util.Set.of(ConfigKeys.CONFIG_FILE_ENV,
+    public static final Set<String> NOT_CONFIGURATION = Set.of(ConfigKeys.CONFIG_FILE_ENV,
             "PLINTH_HOME");
 
     private EnvironmentNames() {

@@ -6,6 +6,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -90,7 +92,7 @@ public final class PlinthConfig {
         fileValues.forEach((k, v) -> merged.put(k, new EffectiveConfig.Value(v, fileOrigin)));
 
         Map<String, String> byEnvName = new TreeMap<>();
-        List<String> candidates = new java.util.ArrayList<>(knownKeys);
+        List<String> candidates = new ArrayList<>(knownKeys);
         candidates.addAll(fileValues.keySet());
         candidates.addAll(systemProperties.keySet());
         candidates.addAll(overrides.keySet());
@@ -123,8 +125,8 @@ public final class PlinthConfig {
     }
 
     /** @return the properties file read, if any */
-    public java.util.Optional<Path> file() {
-        return java.util.Optional.ofNullable(file);
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
     }
 
     @Override

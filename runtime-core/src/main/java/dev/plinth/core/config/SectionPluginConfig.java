@@ -2,6 +2,7 @@ package dev.plinth.core.config;
 
 import dev.plinth.api.plugin.PluginConfig;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,7 +25,7 @@ public final class SectionPluginConfig implements PluginConfig {
         this.pluginId = pluginId;
         Map<String, String> copy = new TreeMap<>(options);
         copy.remove(ConfigKeys.PLUGIN_ENABLED);
-        this.options = java.util.Collections.unmodifiableMap(copy);
+        this.options = Collections.unmodifiableMap(copy);
     }
 
     @Override

@@ -1,11 +1,12 @@
 package dev.plinth.core.lifecycle;
 
-import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginLifecycleException.Phase;
+import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ public final class LifecycleManager {
             } catch (Throwable t) {
                 mp.state().moveTo(PluginState.FAILED);
                 PluginLifecycleException failure = new PluginLifecycleException(mp.id(), phase, "Plugin '" + mp.id()
-                        + "' failed in " + phase.name().toLowerCase(java.util.Locale.ROOT) + ": " + t, t);
+                        + "' failed in " + phase.name().toLowerCase(Locale.ROOT) + ": " + t, t);
                 shutdownAll().forEach(failure::addSuppressed);
                 throw failure;
             }
