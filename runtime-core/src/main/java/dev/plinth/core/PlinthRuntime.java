@@ -4,20 +4,16 @@ import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.plugin.Plugin;
 import dev.plinth.api.plugin.PluginDescriptor;
 import dev.plinth.api.plugin.PluginIds;
-import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import dev.plinth.api.plugin.PluginLifecycleException;
+import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import dev.plinth.api.plugin.PluginState;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.config.ConfigKeys;
 import dev.plinth.core.config.ConfigValidator;
 import dev.plinth.core.config.EffectiveConfig;
 import dev.plinth.core.config.PlinthConfig;
-import dev.plinth.core.config.ProviderConfigFactory;
 import dev.plinth.core.config.RuntimeSettings;
 import dev.plinth.core.config.SectionPluginConfig;
-import dev.plinth.core.discovery.BundledApiDetector;
-import dev.plinth.core.discovery.DiscoveredPlugin;
-import dev.plinth.core.discovery.PluginDiscovery;
 import dev.plinth.core.discovery.ProviderCandidate;
 import dev.plinth.core.discovery.ProviderDiscovery;
 import dev.plinth.core.discovery.ProviderSelector;
@@ -35,13 +31,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -143,57 +137,25 @@ public final class PlinthRuntime implements AutoCloseable {
     }
 
     private void doStart() {
-        List<DiscoveredPlugin> found = PluginDiscovery.discover(discoverPlugins ? loader : null, registered);
-        List<String> ids = found.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
-
-        ProviderDiscovery.Result providers;
-        if (explicitProvider != null) {
-            providers = new ProviderDiscovery.Result(List.of(ProviderCandidate.describe(explicitProvider)), List.of());
-        } else {
-            providers = ProviderDiscovery.discover(loader);
-            List<String> copies = BundledApiDetector.copiesOf(loader, StorageProvider.class);
-            if (!copies.isEmpty()) {
-                LOG.warn("Found copies of the Plinth API on the class path besides the runtime's own:{}",
-                        BundledApiDetector.explain(loader, StorageProvider.class));
-            }
-        }
-
-        Set<String> known = new LinkedHashSet<>(ConfigKeys.FIXED_KEYS);
-        for (ProviderCandidate c : providers.candidates()) {
-            c.optionNames().forEach(o -> known.add(ConfigKeys.providerOption(c.id(), o)));
-        }
-        ids.forEach(id -> known.add(ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
-        EffectiveConfig eff = config.resolve(known, ids);
-
-        ProviderCandidate chosen = choose(eff, providers);
-        ConfigValidator.validate(eff, chosen.id(), chosen.optionNames(), providers.candidates().stream()
-                .map(ProviderCandidate::id).filter(id -> !id.equals(chosen.id())).collect(Collectors.toSet()), ids);
-        RuntimeSettings settings = RuntimeSettings.from(eff);
-        ProviderConfig providerConfig = ProviderConfigFactory.create(chosen.provider(), chosen.options(), eff);
-
-        Set<String> off = new TreeSet<>(ConfigValidator.disabledPlugins(eff, ids));
-        off.forEach(id -> LOG.info("Plugin '{}' is disabled by {}=false", id,
-                ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
-        List<PluginDescriptor> order = DependencyGraph.order(
-                found.stream().map(DiscoveredPlugin::descriptor).collect(Collectors.toList()), off);
-
-        StorageEngine opened = open(chosen, providerConfig, settings, providers);
+        StartupPlan plan = StartupPlan.resolve(config, loader, discoverPlugins, registered, explicitProvider);
+        ProviderCandidate chosen = plan.provider();
+        EffectiveConfig eff = plan.config();
+        List<String> ids = plan.pluginIds();
+        StorageEngine opened = open(chosen, plan.providerConfig(), plan.settings(), plan.providers());
         this.engine = opened;
         this.providerId = chosen.id();
-        this.disabled = Set.copyOf(off);
+        this.disabled = plan.disabled();
         try {
             SharedServices services = new SharedServices();
-            Map<String, Plugin> instances = new LinkedHashMap<>();
-            found.forEach(d -> instances.put(d.id(), d.plugin()));
             Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
-            for (PluginDescriptor d : order) {
+            for (PluginDescriptor d : plan.order()) {
                 RuntimePluginContext ctx = new RuntimePluginContext(d, new SectionPluginConfig(d.id(),
                         eff.pluginSection(d.id(), ids)), opened::store, new PluginServices(services, d.id()));
-                managed.put(d.id(), new ManagedPlugin(instances.get(d.id()), d, new PluginStateHolder(d.id()), ctx));
+                managed.put(d.id(), new ManagedPlugin(plan.instance(d.id()), d, new PluginStateHolder(d.id()), ctx));
             }
             this.active = Collections.unmodifiableMap(managed);
             this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
-                    settings.shutdownTimeout());
+                    plan.settings().shutdownTimeout());
             lifecycle.startAll();
         } catch (RuntimeException | Error e) {
             closeStorage().ifPresent(e::addSuppressed);
@@ -201,21 +163,6 @@ public final class PlinthRuntime implements AutoCloseable {
         }
         LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), active.keySet());
     }
-
-    private ProviderCandidate choose(EffectiveConfig eff, ProviderDiscovery.Result providers) {
-        Optional<String> configured = eff.get(ConfigKeys.STORAGE_PROVIDER);
-        if (explicitProvider == null) {
-            return ProviderSelector.select(configured, eff.origin(ConfigKeys.STORAGE_PROVIDER), providers);
-        }
-        ProviderCandidate given = providers.candidates().get(0);
-        if (configured.isPresent() && !configured.get().equals(given.id())) {
-            throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, ConfigKeys.STORAGE_PROVIDER + " is '"
-                    + configured.get() + "' (from " + eff.origin(ConfigKeys.STORAGE_PROVIDER)
-                    + ") but the host supplied storage provider '" + given.id() + "' explicitly.");
-        }
-        return given;
-    }
-
     private static StorageEngine open(ProviderCandidate chosen, ProviderConfig config, RuntimeSettings settings,
             ProviderDiscovery.Result providers) {
         try {

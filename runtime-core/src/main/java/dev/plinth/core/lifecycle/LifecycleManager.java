@@ -1,7 +1,7 @@
 package dev.plinth.core.lifecycle;
 
-import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import dev.plinth.api.plugin.PluginLifecycleException;
+import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import dev.plinth.api.plugin.PluginState;
 import java.time.Duration;
 import java.util.ArrayList;
