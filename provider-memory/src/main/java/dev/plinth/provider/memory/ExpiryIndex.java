@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * namespace's map has exactly one ticket here, and a ticket is removed when its item is replaced or
  * removed. A ticket is identified by (deadline, version): versions are unique per item, and the only
  * items sharing a version ({@code expire} changing a deadline) replace each other under the lock, old
- * ticket out first. Whoever removes the item from its map, under the stripe lock, reports the change,
- * so a ticket that lost a race is simply dropped.
+ * ticket out first. Tickets are removed only under the key's stripe lock, together with their item
+ * (or, when stale, alone), so whoever holds a namespace exclusively sees a ticket for every item with a
+ * deadline in it. Whoever removes the item from its map reports the change, so each expiry is reported
+ * once.
  */
 final class ExpiryIndex {
 
@@ -59,9 +61,9 @@ final class ExpiryIndex {
         return tickets.headSet(new Ticket(nowMillis, Long.MAX_VALUE, null, null, null), true);
     }
 
-    /** @return {@code true} when this caller took the ticket out (no one else will) */
-    boolean claim(Ticket ticket) {
-        return tickets.remove(ticket);
+    /** Drops a ticket whose item is no longer in its map. Caller holds the key's stripe. */
+    void dropStale(Ticket ticket) {
+        tickets.remove(ticket);
     }
 
     int size() {

@@ -589,21 +589,21 @@ final class MemoryBackend implements StorageBackend {
     private void reclaimDue(Scope scope, long now) {
         for (ExpiryIndex.Ticket t : expiries.due(now)) {
             if (t.scope == scope && scope.items.get(t.key) == t.item) {
-                expiries.claim(t);
                 unlink(scope, t.key, t.item, ChangeType.EXPIRE);
             }
         }
     }
 
-    /** One sweeper pass: reclaims every due item, then drops lapsed lock leases. */
+    /**
+     * One sweeper pass: reclaims every due item, then drops lapsed lock leases. A ticket is taken out
+     * only under its key's stripe, so a writer holding the namespace exclusively ({@link #reclaimDue})
+     * still finds every due item that is in the map.
+     */
     void sweep() {
         long now = now();
         for (ExpiryIndex.Ticket t : expiries.due(now)) {
             if (closed.get()) {
                 return;
-            }
-            if (!expiries.claim(t)) {
-                continue;
             }
             Scope scope = t.scope;
             ReentrantLock stripe = scope.stripe(t.key);
@@ -612,6 +612,8 @@ final class MemoryBackend implements StorageBackend {
                 // The item may have been overwritten, deleted or cleared since the ticket was read.
                 if (scope.items.get(t.key) == t.item) {
                     unlink(scope, t.key, t.item, ChangeType.EXPIRE);
+                } else {
+                    expiries.dropStale(t);
                 }
             } finally {
                 stripe.unlock();

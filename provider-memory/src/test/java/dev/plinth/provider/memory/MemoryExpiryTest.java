@@ -121,4 +121,18 @@ class MemoryExpiryTest extends BackendFixture {
         assertThat(recorder.await(e -> e.type() == ChangeType.EXPIRE)).isTrue();
         assertThat(backend.exists(NS, "k")).isTrue();
     }
+
+    @Test
+    void quotaIgnoresExpiredKeysWhileTheSweeperRuns() throws InterruptedException {
+        StorageBackend backend = open(Map.of("sweepInterval", "10ms", "maxKeys", "5"));
+        for (int i = 0; i < 4; i++) {
+            backend.set(NS, "keep" + i, bytes("x"), 0);
+        }
+        for (int i = 0; i < 200; i++) {
+            // The previous temporary key has expired: whether the sweeper got to it or not, it does not count.
+            backend.set(NS, "tmp" + i, bytes("x"), 1);
+            sleepPast(1);
+        }
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(4);
+    }
 }
