@@ -442,17 +442,20 @@ final class MemoryBackend implements StorageBackend {
     public void clear(Namespace ns) {
         ensureOpen();
         Scope scope = scope(ns);
+        ConcurrentSkipListMap<String, Item> old;
         long stamp = scope.lockExclusive();
         try {
-            ConcurrentSkipListMap<String, Item> old = scope.items;
+            old = scope.items;
             scope.items = Scope.newMap();
             scope.size.set(0L);
-            for (Item item : old.values()) {
-                expiries.remove(item);
-            }
             changes.onChange(ns, ChangeType.CLEAR, null, 0L);
         } finally {
             scope.unlockExclusive(stamp);
+        }
+        // The old map is detached and no longer written, so its tickets can go without holding the
+        // namespace: a sweeper meeting one first finds its item gone from the live map and drops it.
+        for (Item item : old.values()) {
+            expiries.remove(item);
         }
     }
 
