@@ -295,7 +295,12 @@ final class MemoryBackend implements StorageBackend {
                 unlink(scope, key, raw, ChangeType.EXPIRE);
                 return false;
             }
-            Item next = raw.withExpiry(deadline(now, ttlMillis));
+            long at = deadline(now, ttlMillis);
+            if (at == raw.expiresAt()) {
+                // Keeps (deadline, version) unique per item, which identifies its expiry ticket.
+                return true;
+            }
+            Item next = raw.withExpiry(at);
             scope.items.put(key, next);
             expiries.remove(raw);
             expiries.add(scope, key, next);
