@@ -1,0 +1,172 @@
+package dev.plinth.provider.redis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts private Redis servers for tests that restart or reconfigure one: {@code redis-server} from the
+ * PATH when present (without persistence, on 127.0.0.1 and a free port, stopped by PID), else the binary
+ * bundled with embedded-redis. Logs which one ran; never skips.
+ */
+final class RedisServers {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisServers.class);
+    /** The shared server most tests use. */
+    static final String SHARED_URI = "redis://127.0.0.1:6379";
+
+    private RedisServers() {
+    }
+
+    /** A running private server. */
+    static final class Server implements AutoCloseable {
+        final int port;
+        private final List<String> extraArgs;
+        private Process process;
+        private redis.embedded.RedisServer embedded;
+
+        private Server(int port, List<String> extraArgs) {
+            this.port = port;
+            this.extraArgs = extraArgs;
+        }
+
+        String uri() {
+            return "redis://127.0.0.1:" + port;
+        }
+
+        long pid() {
+            return process != null ? process.pid() : -1;
+        }
+
+        void start() throws IOException {
+            String exe = findOnPath("redis-server");
+            if (exe != null) {
+                List<String> cmd = new ArrayList<>(List.of(exe, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no"));
+                cmd.addAll(extraArgs);
+                process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                LOG.info("Started {} on port {} (pid {})", exe, port, process.pid());
+            } else {
+                redis.embedded.core.RedisServerBuilder b = redis.embedded.RedisServer.newRedisServer().port(port)
+                        .bind("127.0.0.1").setting("save \"\"").setting("appendonly no");
+                for (int i = 0; i + 1 < extraArgs.size(); i += 2) {
+                    b.setting(extraArgs.get(i).substring(2) + " " + extraArgs.get(i + 1));
+                }
+                embedded = b.build();
+                embedded.start();
+                LOG.info("redis-server is not on PATH: started embedded-redis on port {}", port);
+            }
+            awaitPing();
+        }
+
+        /** Stops the server (SIGTERM to its PID, then SIGKILL) and waits until it is gone. */
+        void stop() throws IOException {
+            if (process != null) {
+                ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+                try {
+                    if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                        process.waitFor();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                process = null;
+            } else if (embedded != null) {
+                embedded.stop();
+                embedded = null;
+            }
+        }
+
+        /** Sends one inline command and returns the raw reply line(s). */
+        String command(String... words) throws IOException {
+            return RedisServers.command(port, words);
+        }
+
+        private void awaitPing() throws IOException {
+            for (int i = 0; i < 500; i++) {
+                try {
+                    if (command("PING").startsWith("+PONG")) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // Not listening yet.
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            throw new IOException("redis-server on port " + port + " did not answer PING");
+        }
+
+        @Override
+        public void close() throws IOException {
+            stop();
+        }
+    }
+
+    /**
+     * @param extraArgs more {@code --name value} pairs for the server
+     * @return a started private server on a free port
+     */
+    static Server start(String... extraArgs) throws IOException {
+        Server s = new Server(freePort(), List.of(extraArgs));
+        s.start();
+        return s;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs a command on the server at {@code port} using RESP, returning the raw first reply chunk. */
+    static String command(int port, String... words) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(5000);
+            StringBuilder req = new StringBuilder("*").append(words.length).append("\r\n");
+            for (String w : words) {
+                byte[] b = w.getBytes(StandardCharsets.UTF_8);
+                req.append('$').append(b.length).append("\r\n").append(w).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[8192];
+            int n = in.read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8);
+        }
+    }
+
+    static String findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+}
