@@ -97,7 +97,8 @@ final class RedisServers {
         private void awaitPing() throws IOException {
             for (int i = 0; i < 500; i++) {
                 try {
-                    if (command("PING").startsWith("+PONG")) {
+                    String reply = command("PING");
+                    if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
                         return;
                     }
                 } catch (IOException notYet) {
@@ -125,7 +126,12 @@ final class RedisServers {
      */
     static Server start(String... extraArgs) throws IOException {
         Server s = new Server(freePort(), List.of(extraArgs));
-        s.start();
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            s.stop();
+            throw e;
+        }
         return s;
     }
 
