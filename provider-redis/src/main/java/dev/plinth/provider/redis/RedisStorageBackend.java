@@ -297,7 +297,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
         List<String> found = new ArrayList<>(Math.min(limit, 1024) + 1);
-        scan(ns, pattern, afterKey, limit + 1, found::add);
+        scan(ns, pattern, afterKey, (long) limit + 1, found::add);
         if (found.size() > limit) {
             List<String> page = found.subList(0, limit);
             return new KeyPage(page, page.get(limit - 1));
