@@ -135,6 +135,81 @@ final class RedisServers {
         return s;
     }
 
+    /** A running cluster of private masters (no replicas). */
+    static final class Cluster implements AutoCloseable {
+        final List<Server> nodes;
+
+        private Cluster(List<Server> nodes) {
+            this.nodes = nodes;
+        }
+
+        /** @return the {@code clusterNodes} option value */
+        String nodesOption() {
+            StringBuilder b = new StringBuilder();
+            for (Server s : nodes) {
+                if (b.length() > 0) {
+                    b.append(',');
+                }
+                b.append("127.0.0.1:").append(s.port);
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Server s : nodes) {
+                s.stop();
+            }
+        }
+    }
+
+    /**
+     * Starts {@code masters} cluster-enabled servers and joins them with {@code redis-cli --cluster create}.
+     * Needs redis-server and redis-cli on the PATH (the cluster tests are the only ones that do not fall
+     * back to embedded-redis; they fail, never skip, without them).
+     */
+    static Cluster startCluster(int masters) throws IOException, InterruptedException {
+        String cli = findOnPath("redis-cli");
+        if (cli == null || findOnPath("redis-server") == null) {
+            throw new IOException("redis-server and redis-cli must be on PATH for the cluster tests");
+        }
+        List<Server> nodes = new ArrayList<>();
+        Cluster cluster = new Cluster(nodes);
+        try {
+            for (int i = 0; i < masters; i++) {
+                Path dir = Files.createTempDirectory("plinth-redis-cluster");
+                dir.toFile().deleteOnExit();
+                nodes.add(start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--dir",
+                        dir.toString(), "--cluster-node-timeout", "2000"));
+            }
+            List<String> cmd = new ArrayList<>(List.of(cli, "--cluster", "create"));
+            for (Server s : nodes) {
+                cmd.add("127.0.0.1:" + s.port);
+            }
+            cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("redis-cli --cluster create failed: " + out);
+            }
+            for (int i = 0; i < 500; i++) {
+                boolean ok = true;
+                for (Server s : nodes) {
+                    ok &= command(s.port, "CLUSTER", "INFO").contains("cluster_state:ok");
+                }
+                if (ok) {
+                    LOG.info("Started a {}-master Redis Cluster at {}", masters, cluster.nodesOption());
+                    return cluster;
+                }
+                Thread.sleep(20);
+            }
+            throw new IOException("the Redis Cluster did not reach cluster_state:ok");
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
