@@ -35,6 +35,8 @@ final class RedisServers {
         private Process process;
         private redis.embedded.RedisServer embedded;
 
+        private Path sentinelConfig;
+
         private Server(int port, List<String> extraArgs) {
             this.port = port;
             this.extraArgs = extraArgs;
@@ -50,7 +52,11 @@ final class RedisServers {
 
         void start() throws IOException {
             String exe = findOnPath("redis-server");
-            if (exe != null) {
+            if (sentinelConfig != null) {
+                process = new ProcessBuilder(exe, sentinelConfig.toString(), "--sentinel").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                LOG.info("Started a Redis Sentinel on port {} (pid {})", port, process.pid());
+            } else if (exe != null) {
                 List<String> cmd = new ArrayList<>(List.of(exe, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                         "--save", "", "--appendonly", "no"));
                 cmd.addAll(extraArgs);
@@ -208,6 +214,29 @@ final class RedisServers {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts a Sentinel monitoring the master at {@code masterPort} as {@code masterName} (quorum 1).
+     * Needs redis-server on the PATH.
+     */
+    static Server startSentinel(String masterName, int masterPort) throws IOException {
+        if (findOnPath("redis-server") == null) {
+            throw new IOException("redis-server must be on PATH for the sentinel test");
+        }
+        Server s = new Server(freePort(), List.of());
+        Path dir = Files.createTempDirectory("plinth-redis-sentinel");
+        s.sentinelConfig = dir.resolve("sentinel.conf");
+        Files.writeString(s.sentinelConfig, String.join("\n", "port " + s.port, "bind 127.0.0.1", "dir " + dir,
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+                "sentinel down-after-milliseconds " + masterName + " 2000", ""));
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            s.stop();
+            throw e;
+        }
+        return s;
     }
 
     static int freePort() throws IOException {
