@@ -63,6 +63,8 @@ final class RedisStorageBackend implements StorageBackend {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Scopes this process registered in {@code <prefix>#scopes}, so the sweeper of any process finds them. */
     private final Set<String> registeredScopes = ConcurrentHashMap.newKeySet();
+    /** Script keys per scope; scopes are few (plugins and their buckets). */
+    private final Map<Namespace, ScopeKeys> scopeKeys = new ConcurrentHashMap<>();
     /** Locks this backend holds: lock key to token. */
     private final Map<String, String> heldLocks = new ConcurrentHashMap<>();
     private volatile boolean sweepFailing;
@@ -507,16 +509,14 @@ final class RedisStorageBackend implements StorageBackend {
                 if (closed.get()) {
                     return;
                 }
-                Namespace ns = Namespace.parse(str(path));
-                for (int round = 0; round < 16; round++) {
-                    List<Object> r = list(eval(LuaScript.SWEEP, ns, List.of(bytes(Integer.toString(SWEEP_BATCH)))));
-                    if (asLong(r.get(1)) > 0) {
-                        collect(ns);
-                    }
-                    if (asLong(r.get(0)) < SWEEP_BATCH) {
-                        break;
-                    }
+                Namespace ns;
+                try {
+                    ns = Namespace.parse(str(path));
+                } catch (RuntimeException e) {
+                    LOG.debug("Skipping a foreign member of {}: {}", str(scopesKey), e.toString());
+                    continue;
                 }
+                sweep(ns);
             }
             if (sweepFailing) {
                 sweepFailing = false;
@@ -537,6 +537,18 @@ final class RedisStorageBackend implements StorageBackend {
         }
     }
 
+    private void sweep(Namespace ns) {
+        for (int round = 0; round < 16; round++) {
+            List<Object> r = list(eval(LuaScript.SWEEP, ns, List.of(SWEEP_BATCH_ARG)));
+            if (asLong(r.get(1)) > 0) {
+                collect(ns);
+            }
+            if (asLong(r.get(0)) < SWEEP_BATCH) {
+                return;
+            }
+        }
+    }
+
     private void register(Namespace ns) {
         if (registeredScopes.contains(ns.path())) {
             return;
@@ -550,6 +562,7 @@ final class RedisStorageBackend implements StorageBackend {
     private static final byte[] PUT = bytes("P");
     private static final byte[] REMOVE = bytes("R");
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] SWEEP_BATCH_ARG = bytes(Integer.toString(SWEEP_BATCH));
 
     private void ensureOpen() {
         if (closed.get()) {
@@ -575,11 +588,27 @@ final class RedisStorageBackend implements StorageBackend {
 
     /** Runs a data script of scope {@code ns}: KEYS are the generation and sequence keys. */
     private Object eval(LuaScript script, Namespace ns, List<byte[]> extraArgs) {
+        ScopeKeys k = scopeKeys.computeIfAbsent(ns, this::keysOf);
         List<byte[]> args = new ArrayList<>(extraArgs.size() + 2);
         args.add(channel);
-        args.add(bytes(ns.path()));
+        args.add(k.path);
         args.addAll(extraArgs);
-        return evalKeys(script, List.of(layout.generationKey(ns), layout.sequenceKey(ns)), args);
+        return evalKeys(script, k.keys, args);
+    }
+
+    /** The encoded names a scope's scripts need, built once per scope rather than on every call. */
+    private static final class ScopeKeys {
+        final List<byte[]> keys;
+        final byte[] path;
+
+        ScopeKeys(List<byte[]> keys, byte[] path) {
+            this.keys = keys;
+            this.path = path;
+        }
+    }
+
+    private ScopeKeys keysOf(Namespace ns) {
+        return new ScopeKeys(List.of(layout.generationKey(ns), layout.sequenceKey(ns)), bytes(ns.path()));
     }
 
     /** EVALSHA, falling back to EVAL (which caches the script) after a server restart or failover. */
