@@ -3,7 +3,7 @@
  * Cluster) through Jedis. Exports its package so callers can catch the provider's typed exceptions.
  */
 module dev.plinth.provider.redis {
-    requires dev.plinth.api;
+    requires transitive dev.plinth.api;
     requires redis.clients.jedis;
     requires org.apache.commons.pool2;
     requires org.slf4j;

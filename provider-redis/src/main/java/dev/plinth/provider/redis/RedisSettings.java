@@ -16,6 +16,7 @@ import java.util.Set;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.SslOptions;
 
 /**
  * The validated connection settings of one backend. {@link #toString()} and {@link #endpoint()} never show
@@ -131,8 +132,11 @@ final class RedisSettings {
                 .serverDefaultProtocol()
                 .connectionTimeoutMillis(millis(connectTimeout))
                 .socketTimeoutMillis(millis(readTimeout))
-                .ssl(ssl)
                 .clientName("plinth");
+        if (ssl) {
+            // Jedis 8's TLS setting (ssl(boolean) is deprecated): JVM trust store, full host verification.
+            b.sslOptions(SslOptions.defaults());
+        }
         if (username != null) {
             b.user(username);
         }
@@ -147,9 +151,12 @@ final class RedisSettings {
 
     /** Sentinels are contacted without the data credentials' database. */
     JedisClientConfig sentinelConfig() {
-        return DefaultJedisClientConfig.builder().serverDefaultProtocol()
-                .connectionTimeoutMillis(millis(connectTimeout)).socketTimeoutMillis(millis(readTimeout))
-                .ssl(ssl).build();
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().serverDefaultProtocol()
+                .connectionTimeoutMillis(millis(connectTimeout)).socketTimeoutMillis(millis(readTimeout));
+        if (ssl) {
+            b.sslOptions(SslOptions.defaults());
+        }
+        return b.build();
     }
 
     Set<HostAndPort> nodeSet() {
