@@ -60,7 +60,7 @@ final class ChangeFeed implements AutoCloseable {
 
     private void run() {
         long backoff = 50;
-        boolean lostOnce = false;
+        boolean gap = false;
         while (!closed) {
             Connection c = null;
             try {
@@ -71,20 +71,24 @@ final class ChangeFeed implements AutoCloseable {
                 }
                 Listener l = new Listener();
                 pubSub = l;
-                if (lostOnce) {
+                if (gap) {
                     LOG.info("Change feed reconnected to Redis at {}", endpoint);
+                    gap = false;
                 }
-                l.proceed(c, channel);
                 backoff = 50;
+                l.proceed(c, channel);
             } catch (RuntimeException e) {
                 if (closed) {
                     break;
                 }
-                if (!lostOnce || LOG.isDebugEnabled()) {
+                // WARN once per outage (when a working subscription is lost), DEBUG for each failed retry.
+                if (!gap) {
                     LOG.warn("Change feed lost Redis at {} ({}); reconnecting. Changes made meanwhile are not reported"
                             + " to watchers.", endpoint, e.toString());
+                    gap = true;
+                } else {
+                    LOG.debug("Change feed still cannot reach Redis at {}: {}", endpoint, e.toString());
                 }
-                lostOnce = true;
             } finally {
                 if (c != null) {
                     try {
