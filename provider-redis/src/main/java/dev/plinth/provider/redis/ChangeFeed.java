@@ -35,6 +35,7 @@ final class ChangeFeed implements AutoCloseable {
     private volatile boolean closed;
     private volatile Connection connection;
     private volatile Listener pubSub;
+    private volatile Throwable fatal;
 
     ChangeFeed(Supplier<HostAndPort> target, JedisClientConfig config, byte[] channel, ChangeListener listener,
             String endpoint) {
@@ -55,10 +56,26 @@ final class ChangeFeed implements AutoCloseable {
      */
     boolean start(long timeoutMillis) throws InterruptedException {
         thread.start();
-        return firstSubscription.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        return firstSubscription.await(timeoutMillis, TimeUnit.MILLISECONDS) && fatal == null;
     }
 
     private void run() {
+        try {
+            loop();
+        } catch (Error e) {
+            // A broken installation (a missing Jedis dependency): stop and let open() report it.
+            fatal = e;
+            firstSubscription.countDown();
+            LOG.error("Change feed for Redis at {} stopped: {}", endpoint, e.toString());
+        }
+    }
+
+    /** @return the error that stopped the feed thread, or {@code null} */
+    Throwable fatal() {
+        return fatal;
+    }
+
+    private void loop() {
         long backoff = 50;
         boolean gap = false;
         while (!closed) {

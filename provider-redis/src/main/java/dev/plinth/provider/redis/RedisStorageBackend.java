@@ -101,6 +101,11 @@ final class RedisStorageBackend implements StorageBackend {
             client.ping();
             backend = new RedisStorageBackend(settings, client, changes);
             if (!backend.feed.start(RedisConnector.totalTimeout(settings).toMillis() * 2)) {
+                Throwable fatal = backend.feed.fatal();
+                if (fatal != null) {
+                    throw new StorageException("Redis storage at " + endpoint + " cannot subscribe to changes: "
+                            + fatal, fatal);
+                }
                 throw new BackendUnavailableException("Redis at " + endpoint
                         + " did not confirm the change-feed subscription in time", null);
             }
