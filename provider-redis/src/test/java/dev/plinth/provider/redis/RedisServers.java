@@ -36,6 +36,7 @@ final class RedisServers {
         private redis.embedded.RedisServer embedded;
 
         private Path sentinelConfig;
+        private boolean forceEmbedded;
 
         private Server(int port, List<String> extraArgs) {
             this.port = port;
@@ -51,7 +52,8 @@ final class RedisServers {
         }
 
         void start() throws IOException {
-            String exe = findOnPath("redis-server");
+            String exe = forceEmbedded || Boolean.getBoolean("plinth.test.redis.embedded") ? null
+                    : findOnPath("redis-server");
             if (sentinelConfig != null) {
                 process = new ProcessBuilder(exe, sentinelConfig.toString(), "--sentinel").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -71,7 +73,8 @@ final class RedisServers {
                 }
                 embedded = b.build();
                 embedded.start();
-                LOG.info("redis-server is not on PATH: started embedded-redis on port {}", port);
+                LOG.info("{}: started embedded-redis (its bundled redis-server) on port {}",
+                        forceEmbedded ? "Embedded server requested" : "redis-server is not on PATH", port);
             }
             awaitPing();
         }
@@ -230,6 +233,19 @@ final class RedisServers {
         Files.writeString(s.sentinelConfig, String.join("\n", "port " + s.port, "bind 127.0.0.1", "dir " + dir,
                 "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
                 "sentinel down-after-milliseconds " + masterName + " 2000", ""));
+        try {
+            s.start();
+        } catch (IOException | RuntimeException e) {
+            s.stop();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Starts embedded-redis's bundled server even when redis-server is on the PATH (tests the fallback). */
+    static Server startEmbedded() throws IOException {
+        Server s = new Server(freePort(), List.of());
+        s.forceEmbedded = true;
         try {
             s.start();
         } catch (IOException | RuntimeException e) {
