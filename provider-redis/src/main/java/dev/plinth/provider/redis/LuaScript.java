@@ -43,7 +43,7 @@ final class LuaScript {
             "  if #ev > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2] .. '\\n' .. table.concat(ev, '\\n')) end",
             "end",
             "local function drop(k)",
-            "  redis.call('DEL', dk .. k)",
+            "  redis.call('UNLINK', dk .. k)",
             "  redis.call('ZREM', xk, k)",
             "  redis.call('ZREM', lk, k)",
             "end",

@@ -75,6 +75,10 @@ class RedisBackendTest {
         backend.set(NS, key, value, StorageBackend.NO_EXPIRY);
         assertThat(backend.get(NS, key).orElseThrow().value()).isEqualTo(value);
         assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly(key);
+        backend.set(NS, "empty", new byte[0], 0);
+        assertThat(backend.get(NS, "empty").orElseThrow().value()).isEmpty();
+        assertThat(backend.getAll(NS, List.of("empty", key, "absent"))).extracting(BackendEntry::key)
+                .containsExactlyInAnyOrder("empty", key);
     }
 
     @Test
