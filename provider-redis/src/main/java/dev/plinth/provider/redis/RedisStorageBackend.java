@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
@@ -51,6 +53,7 @@ final class RedisStorageBackend implements StorageBackend {
     private static final int RANGE_CHUNK = 512;
     private static final int DELETE_BATCH = 500;
     private static final int SWEEP_BATCH = 256;
+    private static final int SWEEP_PIPELINE = 100;
     private static final int COLLECT_BUDGET = 500;
 
     private final RedisSettings settings;
@@ -510,18 +513,16 @@ final class RedisStorageBackend implements StorageBackend {
                 // Re-registering is idempotent and survives a server restart that lost the set.
                 client.sadd(scopesKey, registeredScopes.stream().map(RedisStorageBackend::bytes).toArray(byte[][]::new));
             }
+            List<Namespace> scopes = new ArrayList<>();
             for (byte[] path : client.smembers(scopesKey)) {
-                if (closed.get()) {
-                    return;
-                }
-                Namespace ns;
                 try {
-                    ns = Namespace.parse(str(path));
+                    scopes.add(Namespace.parse(str(path)));
                 } catch (RuntimeException e) {
                     LOG.debug("Skipping a foreign member of {}: {}", str(scopesKey), e.toString());
-                    continue;
                 }
-                sweep(ns);
+            }
+            for (int from = 0; from < scopes.size() && !closed.get(); from += SWEEP_PIPELINE) {
+                sweepPipelined(scopes.subList(from, Math.min(scopes.size(), from + SWEEP_PIPELINE)));
             }
             if (sweepFailing) {
                 sweepFailing = false;
@@ -538,6 +539,34 @@ final class RedisStorageBackend implements StorageBackend {
                 sweepFailing = true;
                 LOG.warn("Expiry sweep against Redis at {} failed; retrying every {}: {}", endpoint,
                         settings.sweepInterval, e.toString());
+            }
+        }
+    }
+
+    /**
+     * One pipelined round trip sweeps a batch of scopes; a scope with more to do (a full batch of expired
+     * keys, or retired generations to collect) is then swept on its own.
+     */
+    private void sweepPipelined(List<Namespace> scopes) {
+        List<Response<Object>> replies = new ArrayList<>(scopes.size());
+        try (AbstractPipeline pipeline = client.pipelined()) {
+            for (Namespace ns : scopes) {
+                ScopeKeys k = scopeKeys.computeIfAbsent(ns, this::keysOf);
+                replies.add(pipeline.evalsha(LuaScript.SWEEP.sha, k.keys, List.of(channel, k.path, SWEEP_BATCH_ARG)));
+            }
+            pipeline.sync();
+        }
+        for (int i = 0; i < scopes.size(); i++) {
+            List<Object> r;
+            try {
+                r = list(replies.get(i).get());
+            } catch (JedisNoScriptException e) {
+                // The script cache was flushed (restart, failover): the single call reloads it.
+                sweep(scopes.get(i));
+                continue;
+            }
+            if (asLong(r.get(0)) >= SWEEP_BATCH || asLong(r.get(1)) > 0) {
+                sweep(scopes.get(i));
             }
         }
     }

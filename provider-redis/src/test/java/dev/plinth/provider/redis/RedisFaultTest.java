@@ -91,6 +91,26 @@ class RedisFaultTest {
     }
 
     @Test
+    void flushedScriptCacheIsReloadedByWritesAndTheSweeper() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Recorder events = new Recorder();
+            Map<String, String> o = fast(server.uri());
+            o.put("sweepInterval", "20ms");
+            try (RedisStorageBackend backend = Backends.open(o, events)) {
+                backend.set(NS, "warm", b("1"), 0);
+                assertThat(events.await(1)).hasSize(1);
+                assertThat(server.command("SCRIPT", "FLUSH")).startsWith("+OK");
+                long v = backend.set(NS, "k", b("2"), 0);
+                assertThat(backend.get(NS, "k").orElseThrow().version()).isEqualTo(v);
+                assertThat(server.command("SCRIPT", "FLUSH")).startsWith("+OK");
+                backend.set(NS, "short", b("3"), 5);
+                assertThat(events.await(4)).extracting(Recorder.Change::type).containsExactly(ChangeType.SET,
+                        ChangeType.SET, ChangeType.SET, ChangeType.EXPIRE);
+            }
+        }
+    }
+
+    @Test
     void frozenServerTimesOutInsteadOfHanging() throws Exception {
         try (RedisServers.Server server = RedisServers.start()) {
             try (RedisStorageBackend backend = Backends.open(fast(server.uri()), ChangeListener.NONE)) {
