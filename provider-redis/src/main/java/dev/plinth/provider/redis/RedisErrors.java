@@ -35,7 +35,9 @@ final class RedisErrors {
                 return new ConfigurationException("plinth.storage.redis.database", "Redis at " + endpoint
                         + " has no such database (plinth.storage.redis.database): " + reply, e);
             }
-            if (reply.startsWith("OOM")) {
+            // Redis 7 refuses a writing script up front ("OOM ..."); Redis 6 fails its first write inside the
+            // script ("ERR Error running script ... -OOM command not allowed ...").
+            if (reply.startsWith("OOM") || reply.contains("OOM command not allowed")) {
                 return new RedisOutOfMemoryException("Redis at " + endpoint + " is out of memory (maxmemory reached"
                         + " with noeviction); " + what + " was not applied: " + reply, e);
             }

@@ -47,8 +47,18 @@ final class RedisServers {
             return "redis://127.0.0.1:" + port;
         }
 
+        /** @return the server's PID: our child process, or embedded-redis's child found by its port */
         long pid() {
-            return process != null ? process.pid() : -1;
+            if (process != null) {
+                return process.pid();
+            }
+            String portArg = Integer.toString(port);
+            List<ProcessHandle> servers = ProcessHandle.current().descendants()
+                    .filter(h -> h.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                    .collect(java.util.stream.Collectors.toList());
+            return servers.stream()
+                    .filter(h -> servers.size() == 1 || h.info().commandLine().map(c -> c.contains(portArg)).orElse(false))
+                    .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
         }
 
         void start() throws IOException {
