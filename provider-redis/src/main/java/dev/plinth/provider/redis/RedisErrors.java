@@ -102,10 +102,4 @@ final class RedisErrors {
         }
         return b.toString();
     }
-
-    /** @return {@code e} if it already is a storage exception, else a wrapped one */
-    static StorageException asStorage(PlinthException e, String endpoint) {
-        return e instanceof StorageException ? (StorageException) e
-                : new StorageException("Redis at " + endpoint + ": " + e.getMessage(), e);
-    }
 }
