@@ -179,6 +179,28 @@ class RedisFaultTest {
     }
 
     @Test
+    void aclUserAuthenticatesAndAWrongUserIsRefused() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            assertThat(server.command("ACL", "SETUSER", "app", "on", ">" + SECRET, "~*", "&*", "+@all"))
+                    .startsWith("+OK");
+            Map<String, String> o = fast(server.uri());
+            o.put("username", "app");
+            o.put("password", SECRET);
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                backend.set(NS, "k", b("v"), 0);
+                assertThat(backend.toString()).contains("user 'app'").doesNotContain(SECRET);
+            }
+            Map<String, String> wrong = fast(server.uri());
+            wrong.put("username", "nobody");
+            wrong.put("password", SECRET);
+            assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
+                    .isInstanceOf(RedisAuthenticationException.class)
+                    .hasMessageContaining("127.0.0.1:" + server.port)
+                    .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+        }
+    }
+
+    @Test
     void databaseOutOfRangeIsAConfigurationError() {
         Map<String, String> o = fast(RedisServers.SHARED_URI);
         o.put("database", "999");
