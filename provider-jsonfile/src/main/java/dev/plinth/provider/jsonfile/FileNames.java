@@ -17,8 +17,8 @@ final class FileNames {
     static final String TEMP_SUFFIX = ".tmp";
     private static final int MAX_HEX = 120;
     private static final HexFormat HEX = HexFormat.of();
-    private static final Pattern SNAPSHOT = Pattern.compile("ns-[0-9a-f]{1,120}(-h[0-9a-f]{32})?\\.g[0-9]{1,18}\\.json");
-    private static final Pattern JOURNAL = Pattern.compile("journal-([0-9]{12,18})\\.jsonl");
+    private static final Pattern SNAPSHOT = Pattern.compile("ns-[0-9a-f]{1,120}(-h[0-9a-f]{32})?\\.g[0-9]{1,19}\\.json");
+    private static final Pattern JOURNAL = Pattern.compile("journal-([0-9]{12,19})\\.jsonl");
 
     private FileNames() {
     }
@@ -51,7 +51,14 @@ final class FileNames {
     /** @return the journal's sequence number, or -1 when the name is not a journal's */
     static long journalSequence(String fileName) {
         var m = JOURNAL.matcher(fileName);
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+        if (!m.matches()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            return -1; // beyond any sequence this provider writes: not one of its files
+        }
     }
 
     private static byte[] sha256(byte[] data) {
