@@ -77,11 +77,8 @@ final class Journal implements AutoCloseable {
      * @param sync fsync before returning
      */
     void append(ByteBuffer bytes, boolean sync) throws IOException {
+        repairIfNeeded();
         FileChannel ch = channel;
-        if (needsTruncate) {
-            ch.truncate(size);
-            needsTruncate = false;
-        }
         int length = bytes.remaining();
         try {
             long at = size;
@@ -105,6 +102,21 @@ final class Journal implements AutoCloseable {
         size += length;
     }
 
+    /**
+     * Undoes the damage of an earlier failed append: cuts off its partial line, and reopens the file when
+     * the channel was closed (an interrupted thread's I/O closes a FileChannel). Done by the next writer,
+     * because an interrupted thread cannot do channel I/O at all.
+     */
+    private void repairIfNeeded() throws IOException {
+        if (!channel.isOpen()) {
+            openFile(sequence, size);
+            needsTruncate = false;
+        } else if (needsTruncate) {
+            channel.truncate(size);
+            needsTruncate = false;
+        }
+    }
+
     /** Fsyncs writes made without {@code sync}; a no-op when there are none. */
     void forceIfDirty() throws IOException {
         if (!dirty) {
@@ -123,6 +135,7 @@ final class Journal implements AutoCloseable {
 
     /** Closes this file (fsynced) and continues in the next sequence number's file. */
     void rotate() throws IOException {
+        repairIfNeeded();
         FileChannel old = channel;
         old.force(true);
         long next = sequence + 1;

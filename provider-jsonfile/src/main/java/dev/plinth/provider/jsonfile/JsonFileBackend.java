@@ -128,6 +128,8 @@ final class JsonFileBackend implements StorageBackend {
                 if (recovered.needsNewline()) {
                     journal.append(ByteBuffer.wrap(new byte[] {'\n'}), true);
                 }
+                // A journal just created must still exist after a power loss: make its folder entry durable.
+                AtomicFiles.syncDirectory(dir);
             } catch (IOException e) {
                 throw new StorageException("Cannot open the journal in " + dir + " for writing: " + e, e);
             }

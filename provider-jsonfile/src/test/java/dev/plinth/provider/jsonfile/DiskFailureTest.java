@@ -69,6 +69,32 @@ class DiskFailureTest {
     }
 
     @Test
+    void anInterruptedWriterDoesNotBreakTheJournalForOthers() throws Exception {
+        RecordingListener events = new RecordingListener();
+        try (JsonFileBackend b = Backends.open(dir, events)) {
+            b.set(NS, "before", utf8("1"), 0);
+            Throwable[] failure = new Throwable[1];
+            Thread t = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    b.set(NS, "interrupted", utf8("x"), 0);
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            // An interrupt closes a FileChannel mid-write: that one write fails cleanly, with no trace.
+            assertThat(failure[0]).isInstanceOf(JournalWriteException.class);
+            assertThat(b.exists(NS, "interrupted")).isFalse();
+            b.set(NS, "after", utf8("2"), 0);
+        }
+        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(b.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("after", "before");
+        }
+    }
+
+    @Test
     void aFolderThatCannotBeCreatedIsATypedErrorNamingThePath() throws IOException {
         Path file = dir.resolve("plain-file");
         Files.writeString(file, "x");
