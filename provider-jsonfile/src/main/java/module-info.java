@@ -3,7 +3,8 @@
  * per-namespace snapshots), one runtime at a time.
  */
 module dev.plinth.provider.jsonfile {
-    requires dev.plinth.api;
+    // transitive: the exported provider and exception types extend the API's.
+    requires transitive dev.plinth.api;
     requires com.fasterxml.jackson.databind;
 
     exports dev.plinth.provider.jsonfile;

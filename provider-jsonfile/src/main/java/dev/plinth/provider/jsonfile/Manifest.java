@@ -9,7 +9,6 @@ import dev.plinth.spi.storage.Namespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -60,8 +59,7 @@ record Manifest(long generation, long journalFrom, long lastVersion, Map<String,
                 throw new IllegalArgumentException("\"namespaces\" must be an object");
             }
             Map<String, String> files = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = ns.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : ns.properties()) {
                 String path = Namespace.parse(e.getKey()).path();
                 String name = e.getValue().isTextual() ? e.getValue().textValue() : "";
                 // Only names this provider makes: a hand-edited "../x" must never be read or later deleted.
