@@ -74,7 +74,8 @@ final class JsonFileBackend implements StorageBackend {
     private final Journal journal;
     private final FolderLock folderLock;
     private final LockTable locks = new LockTable();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Fair, so the compactor and sweeper are not starved by writers that re-take it back to back. */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final LineBuffer line = new LineBuffer();
     private final ScheduledThreadPoolExecutor background;
     private final Compactor compactor;
