@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -247,18 +248,16 @@ final class JsonFileBackend implements StorageBackend {
     private static NavigableMap<String, Item> range(NamespaceIndex index, GlobPattern pattern, String afterKey) {
         NavigableMap<String, Item> m = index.items;
         String prefix = pattern.literalPrefix();
+        String upper = prefix.isEmpty() ? null : pattern.prefixUpperBound().orElse(null);
         if (afterKey != null && m.comparator().compare(afterKey, prefix) >= 0) {
+            if (upper != null && m.comparator().compare(afterKey, upper) >= 0) {
+                return Collections.emptyNavigableMap(); // the cursor is past every match
+            }
             m = m.tailMap(afterKey, false);
         } else if (!prefix.isEmpty()) {
             m = m.tailMap(prefix, true);
         }
-        if (!prefix.isEmpty()) {
-            Optional<String> upper = pattern.prefixUpperBound();
-            if (upper.isPresent()) {
-                m = m.headMap(upper.get(), false);
-            }
-        }
-        return m;
+        return upper == null ? m : m.headMap(upper, false);
     }
 
     private static List<String> matching(NamespaceIndex index, GlobPattern pattern, long now) {

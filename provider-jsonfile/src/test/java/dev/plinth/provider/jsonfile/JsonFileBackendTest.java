@@ -145,6 +145,9 @@ class JsonFileBackendTest {
         assertThat(backend.count(NS, GlobPattern.compile("user:[ab]"))).isEqualTo(2);
         assertThat(backend.count(NS, GlobPattern.compile("post:1"))).isEqualTo(1);
         assertThat(backend.list(OTHER, users, null, 10).keys()).isEmpty();
+        assertThat(backend.list(NS, users, "zzz", 10).keys()).isEmpty();
+        assertThat(backend.list(NS, users, "a", 1).keys()).containsExactly("user:a");
+        assertThat(backend.list(NS, GlobPattern.compile("*:1"), "post:1", 5).keys()).isEmpty();
     }
 
     @Test
