@@ -94,7 +94,7 @@ final class Compactor {
             }
             // A fuzzy snapshot may hold batched writes not yet fsynced in the journal: sync them first, so
             // the files never get ahead of the journal they are replayed with.
-            journal.forceIfDirty();
+            journal.force();
             Manifest next = new Manifest(generation, journalFrom, lastVersion, files);
             next.write(directory);
             manifest = next;

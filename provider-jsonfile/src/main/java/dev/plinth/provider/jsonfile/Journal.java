@@ -11,7 +11,11 @@ import java.nio.file.Path;
  * again so the next line never follows a half-written one.
  *
  * <p>{@link #append}, {@link #rotate} and {@link #close} run under the backend's write lock;
- * {@link #forceIfDirty} may run concurrently (the batched flusher).
+ * {@link #force} runs concurrently on the store's own threads (group sync, batched flusher, compactor),
+ * never on a caller's thread, whose interrupt would close the channel.
+ *
+ * <p>Positions are counted as log sequence numbers (LSN): bytes appended since open, across rotations, so
+ * "durable up to" stays comparable when the file changes.
  */
 final class Journal implements AutoCloseable {
     private final Path directory;
@@ -20,7 +24,10 @@ final class Journal implements AutoCloseable {
     private Path path;
     private long sequence;
     private long size;
-    private volatile boolean dirty;
+    /** Bytes appended over the life of this store, across files: the position of the last complete line. */
+    private volatile long appendedLsn;
+    /** The part of {@link #appendedLsn} known to be fsynced. */
+    private volatile long durableLsn;
     /** Set when a failed append could not be cut off; appends fail until the cut succeeds. */
     private boolean needsTruncate;
 
@@ -71,12 +78,12 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Appends whole lines; on failure the file is cut back to where it was.
+     * Appends whole lines, not yet fsynced; on failure the file is cut back to where it was.
      *
      * @param bytes one or more complete lines
-     * @param sync fsync before returning
+     * @return the LSN just past them: {@link #force} up to it makes them durable
      */
-    void append(ByteBuffer bytes, boolean sync) throws IOException {
+    long append(ByteBuffer bytes) throws IOException {
         repairIfNeeded();
         FileChannel ch = channel;
         int length = bytes.remaining();
@@ -84,11 +91,6 @@ final class Journal implements AutoCloseable {
             long at = size;
             while (bytes.hasRemaining()) {
                 at += ch.write(bytes, at);
-            }
-            if (sync) {
-                ch.force(false);
-            } else {
-                dirty = true;
             }
         } catch (IOException e) {
             try {
@@ -100,6 +102,16 @@ final class Journal implements AutoCloseable {
             throw e;
         }
         size += length;
+        appendedLsn += length;
+        return appendedLsn;
+    }
+
+    long appendedLsn() {
+        return appendedLsn;
+    }
+
+    long durableLsn() {
+        return durableLsn;
     }
 
     /**
@@ -117,19 +129,28 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Fsyncs writes made without {@code sync}; a no-op when there are none. */
-    void forceIfDirty() throws IOException {
-        if (!dirty) {
-            return;
+    /**
+     * Fsyncs everything appended so far.
+     *
+     * @return the LSN now known durable
+     */
+    long force() throws IOException {
+        long target = appendedLsn; // read first: every byte up to it is in the channel read below, or older
+        if (target <= durableLsn) {
+            return durableLsn;
         }
-        dirty = false;
+        FileChannel ch = channel;
         try {
-            channel.force(false);
+            ch.force(false);
         } catch (ClosedChannelException e) {
-            // rotated or closed meanwhile: both force before closing
-        } catch (IOException e) {
-            dirty = true;
-            throw e;
+            if (channel == ch) {
+                throw e;
+            }
+            // Rotated meanwhile: rotate() fsynced this file before closing it.
+        }
+        synchronized (this) {
+            durableLsn = Math.max(durableLsn, target);
+            return durableLsn;
         }
     }
 
@@ -138,10 +159,12 @@ final class Journal implements AutoCloseable {
         repairIfNeeded();
         FileChannel old = channel;
         old.force(true);
+        synchronized (this) {
+            durableLsn = Math.max(durableLsn, appendedLsn);
+        }
         long next = sequence + 1;
         openFile(next, 0);
         AtomicFiles.syncDirectory(directory);
-        dirty = false;
         old.close();
     }
 
@@ -149,7 +172,7 @@ final class Journal implements AutoCloseable {
     public void close() throws IOException {
         FileChannel ch = channel;
         try {
-            ch.force(true);
+            force();
         } finally {
             ch.close();
         }

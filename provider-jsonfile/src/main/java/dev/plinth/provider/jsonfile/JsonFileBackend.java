@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,6 @@ final class JsonFileBackend implements StorageBackend {
 
     private final JsonFileSettings settings;
     private final Path directory;
-    private final ChangeListener listener;
     private final RecordCodec codec;
     private final KeySpace space;
     private final Journal journal;
@@ -80,21 +80,28 @@ final class JsonFileBackend implements StorageBackend {
     private final LineBuffer line = new LineBuffer();
     private final ScheduledThreadPoolExecutor background;
     private final Compactor compactor;
+    private final EventQueue events;
+    /** Group commit in sync mode; {@code null} in batched mode. */
+    private final GroupSync groupSync;
     private final String name;
     private volatile boolean closed;
     /** Guarded by the write lock. */
     private boolean compactionQueued;
+    /** Guarded by the write lock: the LSN the current write must wait for, 0 when it wrote nothing. */
+    private long pendingLsn;
 
     private JsonFileBackend(JsonFileSettings settings, Path directory, ChangeListener listener, RecordCodec codec,
             Recovery.Result recovered, Journal journal, FolderLock folderLock) {
         this.settings = settings;
         this.directory = directory;
-        this.listener = listener;
         this.codec = codec;
         this.space = recovered.space();
         this.journal = journal;
         this.folderLock = folderLock;
         this.name = "JSON-file store " + directory;
+        this.events = new EventQueue(listener);
+        this.groupSync = settings.durability() == Durability.SYNC
+                ? new GroupSync(journal, events, "plinth-jsonfile-sync-" + directory.getFileName()) : null;
         this.compactor = new Compactor(directory, codec, space, journal, writeLock, recovered.manifest(),
                 () -> closed);
         this.background = new ScheduledThreadPoolExecutor(1, r -> {
@@ -128,7 +135,8 @@ final class JsonFileBackend implements StorageBackend {
             try {
                 journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), channels);
                 if (recovered.needsNewline()) {
-                    journal.append(ByteBuffer.wrap(new byte[] {'\n'}), true);
+                    journal.append(ByteBuffer.wrap(new byte[] {'\n'}));
+                    journal.force();
                 }
                 // A journal just created must still exist after a power loss: make its folder entry durable.
                 AtomicFiles.syncDirectory(dir);
@@ -150,6 +158,9 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     private void start() {
+        if (groupSync != null) {
+            groupSync.start();
+        }
         long sweep = settings.sweepInterval().toMillis();
         background.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         if (settings.durability() == Durability.BATCHED) {
@@ -305,11 +316,31 @@ final class JsonFileBackend implements StorageBackend {
 
     // ---------------------------------------------------------------- writes
 
-    @Override
-    public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+    /**
+     * Runs a write under the write lock, then (sync mode) waits outside it until the journal line it
+     * appended is fsynced, so concurrent writers share fsyncs.
+     */
+    private <T> T write(Supplier<T> body) {
+        T result;
+        long lsn;
         writeLock.lock();
         try {
             checkOpen();
+            pendingLsn = 0;
+            result = body.get();
+            lsn = pendingLsn;
+        } finally {
+            writeLock.unlock();
+        }
+        if (lsn > 0 && groupSync != null) {
+            groupSync.awaitDurable(lsn);
+        }
+        return result;
+    }
+
+    @Override
+    public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        return write(() -> {
             long now = System.currentTimeMillis();
             if (liveUnderWriteLock(ns, key, now) == null) {
                 checkQuota(ns, key, 1, now);
@@ -317,16 +348,12 @@ final class JsonFileBackend implements StorageBackend {
             long version = space.lastVersion + 1;
             commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, expiresAt(now, ttlMillis)))));
             return version;
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     @Override
     public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        return write(() -> {
             long now = System.currentTimeMillis();
             Item current = liveUnderWriteLock(ns, key, now);
             long actual = current == null ? KeyValueStore.ABSENT : current.version();
@@ -339,16 +366,12 @@ final class JsonFileBackend implements StorageBackend {
             long version = space.lastVersion + 1;
             commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, expiresAt(now, ttlMillis)))));
             return version;
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     @Override
     public long increment(Namespace ns, String key, long delta) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        return write(() -> {
             long now = System.currentTimeMillis();
             Item current = liveUnderWriteLock(ns, key, now);
             long sum;
@@ -366,9 +389,7 @@ final class JsonFileBackend implements StorageBackend {
             byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
             commitChanges(ns, List.of(new Change.Put(key, new Item(text, space.lastVersion + 1, expires))));
             return sum;
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     private static long parseCounter(String key, byte[] value) {
@@ -390,24 +411,18 @@ final class JsonFileBackend implements StorageBackend {
 
     @Override
     public boolean delete(Namespace ns, String key) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        return write(() -> {
             if (liveUnderWriteLock(ns, key, System.currentTimeMillis()) == null) {
                 return false;
             }
             commitChanges(ns, List.of(new Change.Remove(key)));
             return true;
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     @Override
     public int deleteAll(Namespace ns, Collection<String> keys) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        return write(() -> {
             long now = System.currentTimeMillis();
             List<Change> removes = new ArrayList<>();
             for (String key : keys) {
@@ -419,16 +434,12 @@ final class JsonFileBackend implements StorageBackend {
                 commitChanges(ns, removes);
             }
             return removes.size();
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        return write(() -> {
             long now = System.currentTimeMillis();
             Item current = liveUnderWriteLock(ns, key, now);
             if (current == null) {
@@ -437,16 +448,12 @@ final class JsonFileBackend implements StorageBackend {
             Item changed = new Item(current.value(), current.version(), expiresAt(now, ttlMillis));
             commitChanges(ns, List.of(new Change.Put(key, changed)), false);
             return true;
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     @Override
     public long deleteMatching(Namespace ns, GlobPattern pattern) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        return write(() -> {
             NamespaceIndex index = space.index(ns);
             if (index == null) {
                 return 0;
@@ -461,27 +468,20 @@ final class JsonFileBackend implements StorageBackend {
             }
             commitChanges(ns, removes);
             return keys.size();
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     @Override
     public void clear(Namespace ns) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        write(() -> {
             commitChanges(ns, List.of(new Change.Clear()));
-        } finally {
-            writeLock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
-        writeLock.lock();
-        try {
-            checkOpen();
+        return write(() -> {
             long now = System.currentTimeMillis();
             for (Precondition p : preconditions) {
                 Item current = liveUnderWriteLock(ns, p.key(), now);
@@ -533,9 +533,7 @@ final class JsonFileBackend implements StorageBackend {
                 commitChanges(ns, changes);
             }
             return versions;
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     private Item liveUnderWriteLock(Namespace ns, String key, long now) {
@@ -573,33 +571,44 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     /**
-     * Journal first, then memory, then events: the order that makes a failed write invisible. The caller
-     * holds the write lock and has checked everything that can refuse the write.
+     * Journal first, then memory, then events: the order that makes a failed append invisible. The caller
+     * holds the write lock and has checked everything that can refuse the write. In sync mode the changes
+     * are reported, and the caller returns, only once the line is fsynced ({@link GroupSync}); other
+     * readers may see them slightly earlier, while the fsync is in flight.
      */
     private void commitChanges(Namespace ns, List<Change> changes, boolean report) {
+        if (groupSync != null && groupSync.failure() != null) {
+            // After a failed fsync the journal's durable content is unknown: refuse writes until reopened.
+            throw new JournalWriteException(journal.path(), groupSync.failure());
+        }
         line.reset();
         try {
             codec.writeJournalLine(line, ns, changes);
         } catch (IOException e) {
             throw new StorageException("Cannot encode a journal line for " + ns + ": " + e, e);
         }
+        long lsn;
         try {
-            journal.append(line.view(), settings.durability() == Durability.SYNC);
+            lsn = journal.append(line.view());
         } catch (IOException e) {
             throw new JournalWriteException(journal.path(), e);
         }
         line.shrinkIfHuge();
         space.apply(ns, changes);
+        pendingLsn = lsn;
         if (report) {
             for (Change c : changes) {
                 if (c instanceof Change.Put p) {
-                    listener.onChange(ns, ChangeType.SET, p.key(), p.item().version());
+                    events.add(lsn, ns, ChangeType.SET, p.key(), p.item().version());
                 } else if (c instanceof Change.Remove r) {
-                    listener.onChange(ns, ChangeType.DELETE, r.key(), 0);
+                    events.add(lsn, ns, ChangeType.DELETE, r.key(), 0);
                 } else {
-                    listener.onChange(ns, ChangeType.CLEAR, null, 0);
+                    events.add(lsn, ns, ChangeType.CLEAR, null, 0);
                 }
             }
+        }
+        if (groupSync == null) {
+            events.drainUpTo(lsn); // batched: reported once appended
         }
         if (!compactionQueued && journal.size() >= settings.compactionThreshold()) {
             compactionQueued = true;
@@ -667,10 +676,13 @@ final class JsonFileBackend implements StorageBackend {
                 } finally {
                     space.visibility.unlockWrite(stamp);
                 }
+                // Queued behind any change still waiting for its fsync, so per-key order holds.
+                long lsn = journal.appendedLsn();
                 for (KeySpace.Expiry x : reclaimed) {
                     space.dirty.add(x.ns());
-                    listener.onChange(x.ns(), ChangeType.EXPIRE, x.key(), 0);
+                    events.add(lsn, x.ns(), ChangeType.EXPIRE, x.key(), 0);
                 }
+                events.drainUpTo(groupSync == null ? lsn : journal.durableLsn());
             } finally {
                 writeLock.unlock();
             }
@@ -681,7 +693,7 @@ final class JsonFileBackend implements StorageBackend {
 
     private void flush() {
         try {
-            journal.forceIfDirty();
+            journal.force();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not fsync the journal of {}; retrying in {}", directory, settings.flushInterval(), e);
         }
@@ -734,6 +746,9 @@ final class JsonFileBackend implements StorageBackend {
             closed = true;
         } finally {
             writeLock.unlock();
+        }
+        if (groupSync != null) {
+            groupSync.close();
         }
         background.shutdown();
         try {

@@ -58,7 +58,7 @@ class ConcurrentCompactionTest {
             }
             assertThat(before).isNotEmpty();
             assertThat(Manifest.read(folder.resolve(FileNames.MANIFEST)).generation())
-                    .as("compactions that raced the writers").isGreaterThan(3);
+                    .as("background compactions that raced the writers, then the final one").isGreaterThanOrEqualTo(2);
             try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 assertThat(dump(b)).isEqualTo(before);
             }

@@ -69,6 +69,26 @@ class DiskFailureTest {
     }
 
     @Test
+    void afterAFailedFsyncWritesAreRefusedButReadsGoOn() {
+        List<FailingChannel> channels = new ArrayList<>();
+        FileChannelFactory factory = path -> {
+            FailingChannel c = new FailingChannel(FileChannelFactory.DEFAULT.openForAppend(path));
+            channels.add(c);
+            return c;
+        };
+        try (JsonFileBackend b = JsonFileBackend.open(Backends.settings(dir), ChangeListener.NONE, factory)) {
+            b.set(NS, "a", utf8("1"), 0);
+            channels.get(0).fsyncFails = true;
+            // The line reached the file but its durability is unknown: the writer is told it failed.
+            assertThatThrownBy(() -> b.set(NS, "b", utf8("2"), 0)).isInstanceOf(JournalWriteException.class)
+                    .hasMessageContaining("Input/output error");
+            assertThatThrownBy(() -> b.set(NS, "c", utf8("3"), 0)).isInstanceOf(JournalWriteException.class);
+            assertThat(text(b.get(NS, "a").orElseThrow().value())).isEqualTo("1");
+            assertThat(b.exists(NS, "c")).isFalse();
+        }
+    }
+
+    @Test
     void anInterruptedWriterDoesNotBreakTheJournalForOthers() throws Exception {
         RecordingListener events = new RecordingListener();
         try (JsonFileBackend b = Backends.open(dir, events)) {

@@ -15,6 +15,7 @@ import java.nio.channels.WritableByteChannel;
 final class FailingChannel extends FileChannel {
     private final FileChannel real;
     volatile boolean diskFull;
+    volatile boolean fsyncFails;
 
     FailingChannel(FileChannel real) {
         this.real = real;
@@ -75,6 +76,9 @@ final class FailingChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        if (fsyncFails) {
+            throw new IOException("Input/output error");
+        }
         real.force(metaData);
     }
 
