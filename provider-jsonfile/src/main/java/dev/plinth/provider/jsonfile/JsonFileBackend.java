@@ -249,7 +249,20 @@ final class JsonFileBackend implements StorageBackend {
         long stamp = space.visibility.readLock();
         try {
             NamespaceIndex index = space.index(ns);
-            return index == null ? 0 : matching(index, pattern, now).size();
+            if (index == null) {
+                return 0;
+            }
+            if (pattern.isLiteral()) {
+                Item item = index.items.get(pattern.literalPrefix());
+                return item != null && item.liveAt(now) ? 1 : 0;
+            }
+            long n = 0;
+            for (Map.Entry<String, Item> e : range(index, pattern, null).entrySet()) {
+                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+                    n++;
+                }
+            }
+            return n;
         } finally {
             space.visibility.unlockRead(stamp);
         }
