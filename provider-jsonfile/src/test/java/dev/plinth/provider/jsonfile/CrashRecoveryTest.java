@@ -17,7 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Kills a writing child JVM (SIGKILL) again and again; every write it acknowledged must survive. */
+/**
+ * Kills a writing child JVM (SIGKILL) again and again; every write it acknowledged must survive. Odd rounds
+ * use batched durability, which must lose nothing either when only the process dies (the OS still holds
+ * the appended lines).
+ */
 class CrashRecoveryTest {
     private static final int ROUNDS = 5;
 
@@ -30,7 +34,8 @@ class CrashRecoveryTest {
         for (int round = 0; round < ROUNDS; round++) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    WriterMain.class.getName(), dir.toString(), "r" + round)
+                    WriterMain.class.getName(), dir.toString(), "r" + round,
+                    (round % 2 == 0 ? Durability.SYNC : Durability.BATCHED).name())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             int killAfter = 50 + ThreadLocalRandom.current().nextInt(400);
             try (BufferedReader out = new BufferedReader(

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Child process of {@link CrashRecoveryTest}: writes keys {@code <prefix>-0, <prefix>-1, ...} in sync mode
- * forever (with a tiny compaction threshold so kills also land mid-compaction) and prints
+ * Child process of {@link CrashRecoveryTest}: writes keys {@code <prefix>-0, <prefix>-1, ...} with the
+ * durability given (default sync) forever (with a tiny compaction threshold so kills also land mid-compaction) and prints
  * {@code ACK <key>} once each write has returned.
  */
 public final class WriterMain {
@@ -18,7 +18,8 @@ public final class WriterMain {
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         String prefix = args[1];
-        JsonFileSettings settings = new JsonFileSettings(dir, Durability.SYNC, Duration.ofMillis(50), 4_096, 0,
+        Durability durability = args.length > 2 ? Durability.valueOf(args[2]) : Durability.SYNC;
+        JsonFileSettings settings = new JsonFileSettings(dir, durability, Duration.ofMillis(50), 4_096, 0,
                 Duration.ofMillis(50));
         JsonFileBackend backend = JsonFileBackend.open(settings, ChangeListener.NONE, FileChannelFactory.DEFAULT);
         Namespace ns = Namespace.of("crash");
