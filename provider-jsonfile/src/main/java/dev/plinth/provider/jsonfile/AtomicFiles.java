@@ -33,16 +33,24 @@ final class AtomicFiles {
             out.flush();
             ch.force(true);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            deleteAfterFailure(temp, e);
             throw e;
         }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(temp);
+            deleteAfterFailure(temp, e);
             throw e;
         }
         syncDirectory(directory);
+    }
+
+    private static void deleteAfterFailure(Path temp, Exception failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            failure.addSuppressed(e); // the original failure is the one to report
+        }
     }
 
     /** Makes renames and new files in {@code directory} durable; skipped where folders cannot be opened. */

@@ -111,6 +111,33 @@ class PersistenceTest {
     }
 
     @Test
+    void aFailedCompactionKeepsTheJournalsAndIsRetried() throws IOException {
+        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            b.set(NS, "a", utf8("1"), 0);
+            b.set(OTHER, "x", utf8("y"), 0);
+            // A folder where the snapshot's temp file must go makes writing the snapshot fail.
+            Path blocker = dir.resolve(FileNames.snapshot("notes", 1) + FileNames.TEMP_SUFFIX);
+            Files.createDirectory(blocker);
+            Files.writeString(blocker.resolve("keep"), "x");
+            b.compactNow();
+            assertThat(dir.resolve(FileNames.MANIFEST)).doesNotExist();
+            assertThat(dir.resolve(FileNames.journal(1))).exists();
+            b.set(NS, "b", utf8("2"), 0);
+            Files.delete(blocker.resolve("keep"));
+            Files.delete(blocker);
+            b.compactNow();
+            b.set(NS, "c", utf8("3"), 0);
+        }
+        assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).namespaces()).containsOnlyKeys("notes", "other");
+        assertThat(listNames()).filteredOn(n -> FileNames.journalSequence(n) >= 0)
+                .containsExactly(FileNames.journal(3));
+        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(b.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("a", "b", "c");
+            assertThat(b.exists(OTHER, "x")).isTrue();
+        }
+    }
+
+    @Test
     void compactionStartsInTheBackgroundPastTheThreshold() throws Exception {
         JsonFileSettings s = Backends.settings(dir);
         JsonFileSettings small = new JsonFileSettings(dir, Durability.BATCHED, s.flushInterval(), 2_000, 0,
