@@ -323,8 +323,8 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     private static BackendEntry entry(String key, Item item) {
-        // The caller owns the returned array; memory keeps its own.
-        return new BackendEntry(key, item.value().clone(), item.version(), item.expiresAt());
+        // Stored arrays are never changed in place and the runtime copies before plugins see them.
+        return new BackendEntry(key, item.value(), item.version(), item.expiresAt());
     }
 
     // ---------------------------------------------------------------- writes

@@ -64,13 +64,6 @@ class JsonFileBackendTest {
     }
 
     @Test
-    void returnedValueIsACopy() {
-        backend.set(NS, "a", utf8("abc"), StorageBackend.NO_EXPIRY);
-        backend.get(NS, "a").orElseThrow().value()[0] = 'X';
-        assertThat(text(backend.get(NS, "a").orElseThrow().value())).isEqualTo("abc");
-    }
-
-    @Test
     void expiredKeyIsAbsentEverywhereAndSweptWithExpireEvent() throws InterruptedException {
         backend.set(NS, "t", utf8("x"), 1);
         backend.set(NS, "keep", utf8("y"), StorageBackend.NO_EXPIRY);
