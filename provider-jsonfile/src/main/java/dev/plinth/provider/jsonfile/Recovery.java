@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.spi.storage.Namespace;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -111,54 +109,43 @@ final class Recovery {
     private Replay replay(Path file, KeySpace space, boolean last) {
         long line = 0;
         long offset = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
-            while (true) {
-                buf.reset();
-                int b;
-                while ((b = in.read()) >= 0 && b != '\n') {
-                    buf.write(b);
-                }
-                boolean terminated = b == '\n';
-                if (!terminated && buf.size() == 0) {
-                    return new Replay(offset, false);
-                }
+        try (LineReader in = new LineReader(Files.newInputStream(file))) {
+            while (in.next()) {
                 line++;
-                byte[] bytes = buf.toByteArray();
-                if (isBlank(bytes)) {
-                    offset += bytes.length + (terminated ? 1 : 0);
+                byte[] bytes = in.buffer();
+                int length = in.length();
+                boolean terminated = in.terminated();
+                if (!isBlank(bytes, length)) {
+                    RecordCodec.JournalRecord record;
+                    try {
+                        JsonNode node = MAPPER.readTree(bytes, 0, length);
+                        record = codec.readJournalRecord(node);
+                    } catch (JsonProcessingException | IllegalArgumentException e) {
+                        if (last && !terminated) {
+                            // A crash mid-append leaves a partial last line; that write was never acknowledged.
+                            setAside(file, line, Arrays.copyOf(bytes, length));
+                            return new Replay(offset, false);
+                        }
+                        String problem = e instanceof JsonProcessingException jpe
+                                ? "invalid JSON: " + jpe.getOriginalMessage() : e.getMessage();
+                        throw new CorruptDataFileException(file, line, problem, e);
+                    }
+                    space.applyUnlocked(record.ns(), record.changes());
                     if (!terminated) {
-                        return new Replay(offset, false);
+                        return new Replay(offset + length, true);
                     }
-                    continue;
                 }
-                RecordCodec.JournalRecord record;
-                try {
-                    JsonNode node = MAPPER.readTree(bytes);
-                    record = codec.readJournalRecord(node);
-                } catch (JsonProcessingException | IllegalArgumentException e) {
-                    if (last && !terminated) {
-                        // A crash mid-append leaves a partial last line; that write was never acknowledged.
-                        setAside(file, line, bytes);
-                        return new Replay(offset, false);
-                    }
-                    String problem = e instanceof JsonProcessingException jpe
-                            ? "invalid JSON: " + jpe.getOriginalMessage() : e.getMessage();
-                    throw new CorruptDataFileException(file, line, problem, e);
-                }
-                space.applyUnlocked(record.ns(), record.changes());
-                offset += bytes.length + (terminated ? 1 : 0);
-                if (!terminated) {
-                    return new Replay(offset, true);
-                }
+                offset += length + (terminated ? 1 : 0);
             }
+            return new Replay(offset, false);
         } catch (IOException e) {
             throw new StorageException("Cannot read " + file + ": " + e, e);
         }
     }
 
-    private static boolean isBlank(byte[] bytes) {
-        for (byte b : bytes) {
+    private static boolean isBlank(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[i];
             if (b != ' ' && b != '\t' && b != '\r') {
                 return false;
             }
