@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -438,7 +439,7 @@ final class JsonFileBackend implements StorageBackend {
         return write(() -> {
             long now = System.currentTimeMillis();
             List<Change> removes = new ArrayList<>();
-            for (String key : keys) {
+            for (String key : new LinkedHashSet<>(keys)) {
                 if (liveUnderWriteLock(ns, key, now) != null) {
                     removes.add(new Change.Remove(key));
                 }

@@ -151,7 +151,7 @@ class JsonFileBackendTest {
         events.clear();
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("a*"))).isEqualTo(2);
         assertThat(events.events()).containsExactly("DELETE notes a1 0", "DELETE notes a2 0");
-        assertThat(backend.deleteAll(NS, List.of("b1", "zz"))).isEqualTo(1);
+        assertThat(backend.deleteAll(NS, List.of("b1", "zz", "b1"))).isEqualTo(1);
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
     }
 
