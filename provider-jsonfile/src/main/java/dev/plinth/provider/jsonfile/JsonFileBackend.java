@@ -135,6 +135,10 @@ final class JsonFileBackend implements StorageBackend {
             Journal journal;
             try {
                 journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), channels);
+            } catch (IOException e) {
+                throw new StorageException("Cannot open the journal in " + dir + " for writing: " + e, e);
+            }
+            try {
                 if (recovered.needsNewline()) {
                     journal.append(ByteBuffer.wrap(new byte[] {'\n'}));
                     journal.force();
@@ -142,7 +146,8 @@ final class JsonFileBackend implements StorageBackend {
                 // A journal just created must still exist after a power loss: make its folder entry durable.
                 AtomicFiles.syncDirectory(dir);
             } catch (IOException e) {
-                throw new StorageException("Cannot open the journal in " + dir + " for writing: " + e, e);
+                closeQuietly(journal);
+                throw new StorageException("Cannot write the journal " + journal.path() + ": " + e, e);
             }
             for (Path stale : recovered.obsolete()) {
                 deleteQuietly(stale);
@@ -167,6 +172,14 @@ final class JsonFileBackend implements StorageBackend {
         if (settings.durability() == Durability.BATCHED) {
             long flush = settings.flushInterval().toMillis();
             background.scheduleWithFixedDelay(this::flush, flush, flush, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void closeQuietly(Journal journal) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.debug("Could not close {}: {}", journal.path(), e.toString());
         }
     }
 
