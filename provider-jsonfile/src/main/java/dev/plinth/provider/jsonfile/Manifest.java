@@ -60,7 +60,12 @@ record Manifest(long generation, long journalFrom, long lastVersion, Map<String,
             }
             Map<String, String> files = new TreeMap<>();
             for (Map.Entry<String, JsonNode> e : ns.properties()) {
-                String path = Namespace.parse(e.getKey()).path();
+                String path;
+                try {
+                    path = Namespace.parse(e.getKey()).path();
+                } catch (RuntimeException bad) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' is not a namespace: " + bad.getMessage(), bad);
+                }
                 String name = e.getValue().isTextual() ? e.getValue().textValue() : "";
                 // Only names this provider makes: a hand-edited "../x" must never be read or later deleted.
                 if (!FileNames.isSnapshot(name) || !name.startsWith(FileNames.namespaceStem(path) + ".g")) {

@@ -264,6 +264,11 @@ class PersistenceTest {
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
                 .hasMessageContaining(manifest.toString()).hasMessageContaining("../../etc/passwd");
+        Files.writeString(manifest, text.replace("../../etc/passwd", FileNames.snapshot("notes", 1))
+                .replace("\"notes\"", "\"Bad Namespace\""));
+        assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
+                .isInstanceOf(CorruptDataFileException.class)
+                .hasMessageContaining(manifest.toString()).hasMessageContaining("Bad Namespace");
     }
 
     @Test
