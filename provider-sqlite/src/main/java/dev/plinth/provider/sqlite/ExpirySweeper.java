@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reclaims expired keys in the background (a daemon thread), in batches, each in its own write
  * transaction, reporting {@link ChangeType#EXPIRE} for every key it deletes. Reads never depend on it:
- * they filter expired rows themselves. Also drops lapsed locks.
+ * they filter expired rows themselves. Also drops lapsed locks and old change-log rows, and (on the same
+ * thread) polls for other processes' changes.
  */
 final class ExpirySweeper {
     static final int BATCH = 500;
@@ -31,13 +32,16 @@ final class ExpirySweeper {
     private final OwnedLocks ownedLocks;
     private final BackendState state;
     private final Duration interval;
+    private final Duration pollInterval;
     private ScheduledExecutorService executor;
 
-    ExpirySweeper(Writer writer, OwnedLocks ownedLocks, BackendState state, Duration interval) {
+    ExpirySweeper(Writer writer, OwnedLocks ownedLocks, BackendState state, Duration interval,
+            Duration pollInterval) {
         this.writer = writer;
         this.ownedLocks = ownedLocks;
         this.state = state;
         this.interval = interval;
+        this.pollInterval = pollInterval;
     }
 
     void start(String threadName) {
@@ -48,6 +52,8 @@ final class ExpirySweeper {
         });
         long ms = Math.max(1, interval.toMillis());
         executor.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        long poll = Math.max(1, pollInterval.toMillis());
+        executor.scheduleWithFixedDelay(this::pollQuietly, poll, poll, TimeUnit.MILLISECONDS);
     }
 
     /** Stops the thread, letting a batch in progress finish (bounded by busyTimeout). */
@@ -79,6 +85,14 @@ final class ExpirySweeper {
         }
     }
 
+    private void pollQuietly() {
+        try {
+            writer.pollForeignChanges();
+        } catch (RuntimeException e) {
+            SqliteStorageBackend.LOG.warn("Reading other processes' changes failed", e);
+        }
+    }
+
     /** Reclaims every key expired by now, batch by batch. */
     void sweep() {
         while (!state.isClosed() && writer.write("reclaiming expired keys", this::sweepBatch) == BATCH) {
@@ -107,6 +121,7 @@ final class ExpirySweeper {
             }
         }
         LockTable.purgeLapsed(c, now);
+        ChangeFeed.trim(c, now);
         ownedLocks.dropLapsed(now);
         return expired.size();
     }

@@ -15,11 +15,12 @@ import java.util.List;
  *     PRIMARY KEY (namespace, key) WITHOUT ROWID; partial index on expires_at for the sweeper
  * plinth_sequence(id = 1, value)  -- the one version sequence of the database, shared by all processes
  * plinth_locks(namespace, name, token, lease_until) PRIMARY KEY (namespace, name) WITHOUT ROWID
+ * plinth_changes(seq AUTOINCREMENT, origin, namespace, type, key, version, at)  -- since version 2
  * </pre>
  */
 final class Schema {
     /** The schema version this code writes and understands. */
-    static final int CURRENT = 1;
+    static final int CURRENT = 2;
     /** "PLNT": marks the file as a Plinth database. */
     static final int APPLICATION_ID = 0x504C4E54;
 
@@ -46,7 +47,19 @@ final class Schema {
                             + " lease_until INTEGER NOT NULL,"
                             + " PRIMARY KEY (namespace, name)"
                             + ") WITHOUT ROWID",
-                    "PRAGMA application_id=" + APPLICATION_ID));
+                    "PRAGMA application_id=" + APPLICATION_ID),
+            List.of(
+                    // Version 2: the change log other processes read (CROSS_PROCESS_EVENTS). AUTOINCREMENT so
+                    // sequence numbers never repeat, even after every row was trimmed.
+                    "CREATE TABLE plinth_changes ("
+                            + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            + " origin TEXT NOT NULL,"
+                            + " namespace TEXT NOT NULL,"
+                            + " type TEXT NOT NULL,"
+                            + " key TEXT,"
+                            + " version INTEGER NOT NULL,"
+                            + " at INTEGER NOT NULL"
+                            + ")"));
 
     private Schema() {
     }

@@ -44,6 +44,12 @@ public final class SqliteOptions {
             "how long an operation waits for a lock held by another process before failing with "
                     + "BackendUnavailableException");
 
+    /** How often other processes' changes are looked for, to report them to watchers. */
+    public static final OptionSpec<Duration> EVENT_POLL_INTERVAL = OptionSpec.duration("eventPollInterval",
+            Duration.ofMillis(50), Duration.ofMillis(5),
+            "how often changes committed by other processes are looked for and reported to watchers "
+                    + "(a cheap PRAGMA data_version check when nothing changed)");
+
     /** Read connections kept open so reads run in parallel with each other and with the writer. */
     public static final OptionSpec<Integer> READ_POOL_SIZE = OptionSpec.integer("readPoolSize", 4, 1, 64,
             "read connections kept open; reads beyond this many at once wait for a free connection");

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code BEGIN IMMEDIATE} transaction, which also excludes other processes) and a pool of read
  * connections (WAL lets them read while the writer writes). Changes are reported to the
  * {@link ChangeListener} after commit, in commit order; a sweeper thread reclaims expired keys and reports
- * {@link ChangeType#EXPIRE}. Thread-safe.
+ * {@link ChangeType#EXPIRE}. Every write also appends its changes to {@code plinth_changes}, from which
+ * other backends on the same file report them ({@link ChangeFeed}). Thread-safe.
  */
 final class SqliteStorageBackend implements StorageBackend {
     static final Logger LOG = LoggerFactory.getLogger(SqliteStorageBackend.class);
@@ -55,7 +56,8 @@ final class SqliteStorageBackend implements StorageBackend {
         this.state = state;
         this.writer = writer;
         this.readers = readers;
-        this.sweeper = new ExpirySweeper(writer, ownedLocks, state, settings.sweepInterval());
+        this.sweeper = new ExpirySweeper(writer, ownedLocks, state, settings.sweepInterval(),
+                settings.eventPollInterval());
     }
 
     /**
@@ -73,11 +75,13 @@ final class SqliteStorageBackend implements StorageBackend {
         ConnectionFactory factory = new ConnectionFactory(path, settings);
         SqlConnection writeConnection = null;
         List<SqlConnection> readConnections = new ArrayList<>();
+        ChangeFeed feed = new ChangeFeed();
         try {
             writeConnection = factory.openPlain();
             Schema.migrate(writeConnection, path);
             factory.applyJournalMode(writeConnection);
             factory.applyConnectionPragmas(writeConnection, false);
+            feed.start(writeConnection);
             for (int i = 0; i < settings.readPoolSize(); i++) {
                 readConnections.add(factory.openReader());
             }
@@ -91,7 +95,7 @@ final class SqliteStorageBackend implements StorageBackend {
             }
             throw (RuntimeException) e;
         }
-        Writer writer = new Writer(writeConnection, listener, errors, state);
+        Writer writer = new Writer(writeConnection, feed, listener, errors, state);
         ReadPool readers = new ReadPool(readConnections, errors, state);
         SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers);
         backend.sweeper.start("plinth-sqlite-sweeper");

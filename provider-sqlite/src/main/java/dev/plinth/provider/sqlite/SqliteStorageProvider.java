@@ -15,18 +15,17 @@ import java.util.Set;
 /**
  * The {@code sqlite} storage provider: every namespace in one SQLite database file (WAL by default),
  * durable across restarts and shareable by several processes on one machine, with locks exclusive
- * across those processes.
- *
- * <p>It does not declare {@link Capability#CROSS_PROCESS_EVENTS}: watchers see the changes made through
- * this process's backend (and expiries it reclaims), not changes made by other processes on the same
- * file. Cheap and stateless; only {@link #open} touches the file system.
+ * across those processes and watchers that see other processes' changes (through a change table polled
+ * every {@code eventPollInterval}). Cheap and stateless; only {@link #open} touches the file system.
  */
 public final class SqliteStorageProvider implements StorageProvider {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
-            Capability.DURABLE, Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS));
+            Capability.DURABLE, Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS,
+            Capability.CROSS_PROCESS_EVENTS));
     private static final List<OptionSpec<?>> OPTIONS = List.of(
             SqliteOptions.PATH, SqliteOptions.WAL, SqliteOptions.DURABILITY, SqliteOptions.BUSY_TIMEOUT,
-            SqliteOptions.READ_POOL_SIZE, CommonOptions.MAX_KEYS, CommonOptions.SWEEP_INTERVAL);
+            SqliteOptions.READ_POOL_SIZE, SqliteOptions.EVENT_POLL_INTERVAL, CommonOptions.MAX_KEYS,
+            CommonOptions.SWEEP_INTERVAL);
 
     /** Creates the provider; does no work. */
     public SqliteStorageProvider() {

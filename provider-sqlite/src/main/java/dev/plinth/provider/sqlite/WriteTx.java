@@ -60,6 +60,15 @@ final class WriteTx {
 
     /** Reports the committed changes in commit order; the listener only enqueues. */
     void publish(ChangeListener listener) {
+        publish(listener, changes);
+    }
+
+    /** @return the changes of this transaction so far, in order */
+    List<Change> changes() {
+        return changes;
+    }
+
+    static void publish(ChangeListener listener, List<Change> changes) {
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
             try {

@@ -25,9 +25,12 @@ final class Writer {
     private final ChangeListener listener;
     private final SqliteErrors errors;
     private final BackendState state;
+    private final ChangeFeed feed;
 
-    Writer(SqlConnection connection, ChangeListener listener, SqliteErrors errors, BackendState state) {
+    Writer(SqlConnection connection, ChangeFeed feed, ChangeListener listener, SqliteErrors errors,
+            BackendState state) {
         this.connection = connection;
+        this.feed = feed;
         this.tx = new WriteTx(connection);
         this.listener = listener;
         this.errors = errors;
@@ -60,17 +63,41 @@ final class Writer {
             tx.begin(System.currentTimeMillis());
             T result = work.run(tx);
             tx.flush();
+            if (!tx.changes().isEmpty()) {
+                feed.append(connection, tx.changes(), tx.now());
+            }
             connection.commit();
             committed = true;
+            feed.publishForeign(listener);
             tx.publish(listener);
+            feed.committed();
             return result;
         } catch (SQLException e) {
             throw errors.translate(e, action);
         } finally {
             if (!committed) {
                 connection.rollbackQuietly();
+                feed.abort();
             }
             tx.reset();
+        }
+    }
+
+    /** Reports changes other processes committed since the last look; skipped when a write is running. */
+    void pollForeignChanges() {
+        if (state.isClosed() || !lock.tryLock()) {
+            return; // a writer holds the lock and will report them itself with its own changes
+        }
+        try {
+            if (!state.isClosed()) {
+                feed.poll(connection, listener);
+            }
+        } catch (SQLException e) {
+            if (!state.isClosed()) {
+                SqliteStorageBackend.LOG.debug("Reading other processes' changes failed: {}", e.getMessage());
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -27,7 +27,7 @@ class SqliteStorageProviderTest {
                 .filter(s -> s.id().equals("sqlite")).findFirst().orElseThrow();
         assertThat(p).isInstanceOf(SqliteStorageProvider.class);
         assertThat(p.capabilities()).containsExactlyInAnyOrder(Capability.DURABLE,
-                Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS);
+                Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS, Capability.CROSS_PROCESS_EVENTS);
         assertThat(p.description()).isNotBlank();
     }
 
@@ -36,6 +36,7 @@ class SqliteStorageProviderTest {
         Map<String, OptionSpec<?>> options = new SqliteStorageProvider().options().stream()
                 .collect(Collectors.toMap(OptionSpec::name, o -> o));
         assertThat(options).containsOnlyKeys("path", "wal", "durability", "busyTimeout", "readPoolSize",
+                "eventPollInterval",
                 CommonOptions.MAX_KEYS.name(), CommonOptions.SWEEP_INTERVAL.name());
         ProviderConfig defaults = ProviderConfig.builder(new SqliteStorageProvider()).build();
         assertThat(defaults.get(SqliteOptions.PATH)).isEqualTo(Path.of("data", "plinth.db"));
