@@ -1,0 +1,86 @@
+package dev.plinth.core.storage;
+
+import dev.plinth.api.storage.ChangeEvent;
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.Namespace;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Receives every committed change from the backend and hands it to the subscriptions of that exact
+ * namespace whose pattern matches. Runs on the writer's thread, so it only matches and enqueues: no lock,
+ * no I/O, no listener code. A change to a namespace nobody watches costs one map lookup.
+ */
+final class WatchHub implements ChangeListener {
+    private final Map<Namespace, List<WatchSubscription>> byNamespace = new ConcurrentHashMap<>();
+    private final ExecutorService delivery;
+    private final int bufferSize;
+
+    WatchHub(int bufferSize) {
+        this.bufferSize = bufferSize;
+        AtomicInteger threads = new AtomicInteger();
+        // A cached pool: each subscription drains serially on one pooled thread, so a slow listener holds
+        // at most one thread and never delays another subscription; idle threads go away.
+        this.delivery = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "plinth-watch-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void onChange(Namespace namespace, ChangeType type, String key, long version) {
+        List<WatchSubscription> subs = byNamespace.get(namespace);
+        if (subs == null || subs.isEmpty()) {
+            return;
+        }
+        ChangeEvent event = null;
+        for (WatchSubscription sub : subs) {
+            if (type == ChangeType.CLEAR || (key != null && sub.glob().matches(key))) {
+                if (event == null) {
+                    event = new ChangeEvent(type, namespace.path(), key, version, 0);
+                }
+                sub.offer(event);
+            }
+        }
+    }
+
+    WatchSubscription subscribe(Namespace namespace, GlobPattern pattern, Consumer<ChangeEvent> listener) {
+        WatchSubscription sub = new WatchSubscription(namespace, pattern, listener, bufferSize, delivery, this);
+        byNamespace.computeIfAbsent(namespace, ns -> new CopyOnWriteArrayList<>()).add(sub);
+        return sub;
+    }
+
+    void remove(WatchSubscription sub) {
+        byNamespace.computeIfPresent(sub.namespace(), (ns, list) -> {
+            list.remove(sub);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    int activeSubscriptions() {
+        int n = 0;
+        for (List<WatchSubscription> list : byNamespace.values()) {
+            n += list.size();
+        }
+        return n;
+    }
+
+    void close() {
+        for (List<WatchSubscription> list : byNamespace.values()) {
+            for (WatchSubscription sub : list) {
+                sub.close();
+            }
+        }
+        byNamespace.clear();
+        delivery.shutdown();
+    }
+}
