@@ -122,7 +122,7 @@ final class ExpirySweeper {
         }
         LockTable.purgeLapsed(c, now);
         ChangeFeed.trim(c, now);
-        ownedLocks.dropLapsed(now);
+        tx.afterCommit(() -> ownedLocks.dropLapsed(now));
         return expired.size();
     }
 

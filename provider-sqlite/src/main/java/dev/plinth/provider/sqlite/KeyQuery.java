@@ -80,7 +80,7 @@ final class KeyQuery {
             Optional<String> bound = pattern.prefixUpperBound();
             upper = bound.orElse(null);
         }
-        String glob = pattern.matchesEverything() ? null : SqliteGlob.translate(pattern);
+        String glob = pattern.matchesEverything() ? null : pattern.toSqliteGlob();
         return new KeyQuery(lower, exclusive, upper, null, glob);
     }
 

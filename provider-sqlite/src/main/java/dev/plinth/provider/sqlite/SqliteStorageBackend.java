@@ -328,7 +328,7 @@ final class SqliteStorageBackend implements StorageBackend {
             long until = expiresAt(tx.now(), leaseMillis);
             boolean taken = LockTable.take(tx.connection(), nsPath, name, token, until, tx.now());
             if (taken) {
-                ownedLocks.taken(nsPath, name, token, until);
+                tx.afterCommit(() -> ownedLocks.taken(nsPath, name, token, until));
             }
             return taken;
         });
@@ -341,7 +341,7 @@ final class SqliteStorageBackend implements StorageBackend {
             long until = expiresAt(tx.now(), leaseMillis);
             boolean renewed = LockTable.renew(tx.connection(), nsPath, name, token, until, tx.now());
             if (renewed) {
-                ownedLocks.renewed(nsPath, name, token, until);
+                tx.afterCommit(() -> ownedLocks.renewed(nsPath, name, token, until));
             } else {
                 ownedLocks.released(nsPath, name, token);
             }
@@ -354,7 +354,7 @@ final class SqliteStorageBackend implements StorageBackend {
         String nsPath = ns.path();
         return writer.write("releasing a lock", tx -> {
             boolean released = LockTable.release(tx.connection(), nsPath, name, token);
-            ownedLocks.released(nsPath, name, token);
+            tx.afterCommit(() -> ownedLocks.released(nsPath, name, token));
             return released;
         });
     }

@@ -17,6 +17,7 @@ final class WriteTx {
 
     private final SqlConnection connection;
     private final List<Change> changes = new ArrayList<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
     private long now;
     private long sequence = -1;
     private long sequenceRead;
@@ -45,6 +46,17 @@ final class WriteTx {
 
     void changed(Namespace ns, ChangeType type, String key, long version) {
         changes.add(new Change(ns, type, key, version));
+    }
+
+    /** Runs {@code action} once the transaction committed (never when it rolls back). */
+    void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
+    void runAfterCommit() {
+        for (int i = 0; i < afterCommit.size(); i++) {
+            afterCommit.get(i).run();
+        }
     }
 
     void begin(long startedAt) {
@@ -81,6 +93,7 @@ final class WriteTx {
 
     void reset() {
         changes.clear();
+        afterCommit.clear();
         sequence = -1;
     }
 }

@@ -71,6 +71,7 @@ final class Writer {
             feed.publishForeign(listener);
             tx.publish(listener);
             feed.committed();
+            tx.runAfterCommit();
             return result;
         } catch (SQLException e) {
             throw errors.translate(e, action);

@@ -74,15 +74,6 @@ class SqliteEscapingTest {
     }
 
     @Test
-    void caretOnlyClassesTranslateToValidGlob() {
-        // GlobPattern.toSqliteGlob() emits "[^]" and "[^-]" here, which SQLite reads as negations.
-        assertThat(GlobPattern.compile("[\\^]").toSqliteGlob()).isEqualTo("[^]");
-        assertThat(SqliteGlob.translate(GlobPattern.compile("[\\^]"))).isEqualTo("^");
-        assertThat(SqliteGlob.translate(GlobPattern.compile("[\\^-]"))).isEqualTo("[-^]");
-        assertThat(SqliteGlob.translate(GlobPattern.compile("a\\*[!^]*"))).isEqualTo("a[*][^^]*");
-    }
-
-    @Test
     void percentAndUnderscoreAreNotWildcards() {
         assertThat(keys("50%")).containsExactly("50%");
         assertThat(keys("a_b")).containsExactly("a_b");
