@@ -364,6 +364,10 @@ final class SqliteStorageBackend implements StorageBackend {
         return ownedLocks.size();
     }
 
+    Writer writerForTests() {
+        return writer;
+    }
+
     /** Runs one expiry sweep now (tests use it instead of waiting for the sweeper thread). */
     void sweepNow() {
         sweeper.sweep();

@@ -59,6 +59,18 @@ final class WriteTx {
         }
     }
 
+    /** @return a mark to {@link #rewind} to when one operation of a group rolls back to its savepoint */
+    long mark() {
+        return ((long) changes.size() << 32) | afterCommit.size();
+    }
+
+    void rewind(long mark) {
+        int c = (int) (mark >>> 32);
+        int a = (int) mark;
+        changes.subList(c, changes.size()).clear();
+        afterCommit.subList(a, afterCommit.size()).clear();
+    }
+
     void begin(long startedAt) {
         now = startedAt;
     }
