@@ -27,6 +27,8 @@ final class KvTable {
             "INSERT INTO plinth_kv (namespace, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)"
                     + " ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value,"
                     + " version = excluded.version, expires_at = excluded.expires_at";
+    private static final String DELETE_EXPIRED =
+            "DELETE FROM plinth_kv WHERE namespace = ? AND key = ? AND expires_at > 0 AND expires_at <= ?";
     private static final String DELETE_LIVE = "DELETE FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
     private static final String UPDATE_EXPIRY =
             "UPDATE plinth_kv SET expires_at = ? WHERE namespace = ? AND key = ?" + LIVE;
@@ -109,6 +111,15 @@ final class KvTable {
     /** @return {@code true} when a live row was deleted */
     static boolean deleteLive(SqlConnection c, String ns, String key, long now) throws SQLException {
         PreparedStatement ps = c.prepare(DELETE_LIVE);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setLong(3, now);
+        return ps.executeUpdate() > 0;
+    }
+
+    /** @return {@code true} when an expired, not yet reclaimed row of the key was deleted */
+    static boolean deleteExpired(SqlConnection c, String ns, String key, long now) throws SQLException {
+        PreparedStatement ps = c.prepare(DELETE_EXPIRED);
         ps.setString(1, ns);
         ps.setString(2, key);
         ps.setLong(3, now);

@@ -178,7 +178,7 @@ final class SqliteStorageBackend implements StorageBackend {
             if (current != expectedVersion) {
                 return 0L;
             }
-            return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), current == 0L);
+            return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), current == 0L, true);
         });
     }
 
@@ -194,7 +194,7 @@ final class SqliteStorageBackend implements StorageBackend {
                 throw new NotACounterException(key, "adding " + delta + " to " + base + " overflows a long");
             }
             byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
-            putKnown(tx, ns, key, text, e == null ? NO_EXPIRY : e.expiresAtMillis(), e == null);
+            putKnown(tx, ns, key, text, e == null ? NO_EXPIRY : e.expiresAtMillis(), e == null, true);
             return sum;
         });
     }
@@ -277,7 +277,7 @@ final class SqliteStorageBackend implements StorageBackend {
                         live++;
                     }
                     versions.put(put.key(), putKnown(tx, ns, put.key(), put.value(),
-                            expiresAt(tx.now(), put.ttlMillis()), false));
+                            expiresAt(tx.now(), put.ttlMillis()), isNew, false));
                 } else if (remove(tx, ns, w.key()) && live >= 0) {
                     live--;
                 }
@@ -288,14 +288,24 @@ final class SqliteStorageBackend implements StorageBackend {
 
     private long put(WriteTx tx, Namespace ns, String key, byte[] value, long ttlMillis) throws SQLException {
         boolean isNew = KvTable.liveVersion(tx.connection(), ns.path(), key, tx.now()) == 0L;
-        return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), isNew);
+        return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), isNew, true);
     }
 
-    /** Writes a key whose liveness the caller checked, enforcing the quota when it is new. */
-    private long putKnown(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt, boolean isNew)
-            throws SQLException {
-        if (isNew && maxKeys > 0 && KvTable.countLiveUpTo(tx.connection(), ns.path(), tx.now(), maxKeys) >= maxKeys) {
-            throw new QuotaExceededException(ns.path(), key, maxKeys);
+    /**
+     * Writes a key whose liveness the caller checked. A new key is checked against the quota (unless the
+     * caller counts itself), and an expired row it replaces is reported as reclaimed ({@code EXPIRE})
+     * first, since the sweeper will never see that row.
+     */
+    private long putKnown(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt, boolean isNew,
+            boolean checkQuota) throws SQLException {
+        if (isNew) {
+            if (checkQuota && maxKeys > 0
+                    && KvTable.countLiveUpTo(tx.connection(), ns.path(), tx.now(), maxKeys) >= maxKeys) {
+                throw new QuotaExceededException(ns.path(), key, maxKeys);
+            }
+            if (KvTable.deleteExpired(tx.connection(), ns.path(), key, tx.now())) {
+                tx.changed(ns, ChangeType.EXPIRE, key, 0L);
+            }
         }
         long version = tx.nextVersion();
         KvTable.upsert(tx.connection(), ns.path(), key, value, version, expiresAt);
