@@ -184,14 +184,29 @@ final class Writer {
             request.run(tx);
             connection.releaseSavepoint();
         } catch (SQLException e) {
-            connection.rollbackToSavepoint();
-            tx.rewind(mark);
+            undo(mark, e);
             request.failure = errors.translate(e, request.action);
         } catch (RuntimeException e) {
-            connection.rollbackToSavepoint();
-            tx.rewind(mark);
+            undo(mark, null);
             request.failure = e;
         }
+    }
+
+    /**
+     * Rolls one operation back to its savepoint. When SQLite already rolled the whole transaction back (an
+     * I/O error, a full disk), that fails; the group then fails with the operation's own error.
+     */
+    private void undo(long mark, SQLException cause) throws SQLException {
+        try {
+            connection.rollbackToSavepoint();
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+                throw cause;
+            }
+            throw e;
+        }
+        tx.rewind(mark);
     }
 
     private void commitAndPublish() throws SQLException {
