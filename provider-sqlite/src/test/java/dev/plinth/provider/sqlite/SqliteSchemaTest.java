@@ -64,6 +64,18 @@ class SqliteSchemaTest {
     }
 
     @Test
+    void pathsWithUnusualCharactersAreUsedAsGiven() {
+        Path file = dir.resolve("we?ird #dir %41 é").resolve("data base?.db");
+        try (SqliteStorageBackend backend = TestBackends.open(file)) {
+            backend.set(Namespace.of("p"), "k", new byte[] {1}, StorageBackend.NO_EXPIRY);
+        }
+        assertThat(file).isRegularFile();
+        try (SqliteStorageBackend backend = TestBackends.open(file)) {
+            assertThat(backend.exists(Namespace.of("p"), "k")).isTrue();
+        }
+    }
+
+    @Test
     void walCanBeTurnedOff() throws SQLException {
         Path file = dir.resolve("nowal.db");
         try (SqliteStorageBackend backend = TestBackends.open(file, "wal", "false", "durability", "full")) {
