@@ -34,9 +34,11 @@ final class DatabaseFile {
         }
         if (Files.exists(path)) {
             checkExisting(path);
-        } else if (parent != null && !Files.isWritable(parent)) {
-            throw new StorageException("Cannot create SQLite database " + path + ": folder " + parent
-                    + " is not writable");
+        }
+        if (parent != null && !Files.isWritable(parent)) {
+            // Even an existing database needs it: SQLite creates its -wal/-shm (or -journal) files beside it.
+            throw new StorageException("Cannot open SQLite database " + path + ": folder " + parent
+                    + " is not writable (SQLite creates its journal files there)");
         }
         return path;
     }
