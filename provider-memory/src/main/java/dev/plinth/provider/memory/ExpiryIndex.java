@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * <p>Invariant, kept by the backend under the key's stripe lock: an item with an expiry that is in a
  * namespace's map has exactly one ticket here, and a ticket is removed when its item is replaced or
  * removed. A ticket is identified by (deadline, version): versions are unique per item, and the only
- * items sharing a version ({@code expire} changing a deadline) replace each other under the lock, old
- * ticket out first. Tickets are removed only under the key's stripe lock, together with their item
- * (or, when stale, alone), so whoever holds a namespace exclusively sees a ticket for every item with a
- * deadline in it. Whoever removes the item from its map reports the change, so each expiry is reported
+ * items sharing a version ({@code expire} changing a deadline) have different deadlines ({@code expire}
+ * to the same deadline keeps the item) and replace each other under the lock, old ticket out first. A ticket whose item is in a live map is removed only under the key's stripe lock,
+ * together with its item (stale tickets, whose item has left the live map, may go at any time), so
+ * whoever holds a namespace exclusively sees a ticket for every item with a deadline in it. Whoever removes the item from its map reports the change, so each expiry is reported
  * once.
  */
 final class ExpiryIndex {

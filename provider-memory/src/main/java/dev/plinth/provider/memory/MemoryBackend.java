@@ -295,7 +295,12 @@ final class MemoryBackend implements StorageBackend {
                 unlink(scope, key, raw, ChangeType.EXPIRE);
                 return false;
             }
-            Item next = raw.withExpiry(deadline(now, ttlMillis));
+            long at = deadline(now, ttlMillis);
+            if (at == raw.expiresAt()) {
+                // Keeps (deadline, version) unique per item, which identifies its expiry ticket.
+                return true;
+            }
+            Item next = raw.withExpiry(at);
             scope.items.put(key, next);
             expiries.remove(raw);
             expiries.add(scope, key, next);
@@ -442,17 +447,20 @@ final class MemoryBackend implements StorageBackend {
     public void clear(Namespace ns) {
         ensureOpen();
         Scope scope = scope(ns);
+        ConcurrentSkipListMap<String, Item> old;
         long stamp = scope.lockExclusive();
         try {
-            ConcurrentSkipListMap<String, Item> old = scope.items;
+            old = scope.items;
             scope.items = Scope.newMap();
             scope.size.set(0L);
-            for (Item item : old.values()) {
-                expiries.remove(item);
-            }
             changes.onChange(ns, ChangeType.CLEAR, null, 0L);
         } finally {
             scope.unlockExclusive(stamp);
+        }
+        // The old map is detached and no longer written, so its tickets can go without holding the
+        // namespace: a sweeper meeting one first finds its item gone from the live map and drops it.
+        for (Item item : old.values()) {
+            expiries.remove(item);
         }
     }
 
@@ -684,7 +692,7 @@ final class MemoryBackend implements StorageBackend {
     }
 
     private static BackendEntry entry(String key, Item item) {
-        // The SPI hands the array over to the runtime; the stored one must stay untouched.
-        return new BackendEntry(key, item.value().clone(), item.version(), item.expiresAt());
+        // Stored arrays are never changed in place and the runtime copies before a plugin sees them.
+        return new BackendEntry(key, item.value(), item.version(), item.expiresAt());
     }
 }

@@ -55,6 +55,7 @@ class MemoryThroughEngineTest {
                 assertThat(seen.get(0).version()).hasValue(v);
             }
             assertThat(store.getString("session")).isEmpty();
+            assertThat(sub.isActive()).isTrue();
         }
     }
 
