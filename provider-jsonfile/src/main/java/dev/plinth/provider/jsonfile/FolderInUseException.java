@@ -1,0 +1,38 @@
+package dev.plinth.provider.jsonfile;
+
+import dev.plinth.api.storage.StorageException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The data folder is owned by another runtime (in this or another process): only one may open it at a
+ * time. Not retryable while that owner runs.
+ */
+public class FolderInUseException extends StorageException {
+    private static final long serialVersionUID = 1L;
+    /** The folder, kept for callers. */
+    private final transient Path folder;
+    /** What the owner recorded about itself, when readable. */
+    private final String owner;
+
+    /**
+     * @param folder the data folder
+     * @param owner the owner's description (pid, host, since), or {@code null} when unknown
+     */
+    public FolderInUseException(Path folder, String owner) {
+        super("JSON-file storage folder " + folder + " is already in use by another Plinth runtime ("
+                + (owner == null ? "owner unknown" : owner) + "); stop it or configure another directory");
+        this.folder = folder;
+        this.owner = owner;
+    }
+
+    /** @return the data folder */
+    public Path folder() {
+        return folder;
+    }
+
+    /** @return the owner's description, when it could be read */
+    public Optional<String> owner() {
+        return Optional.ofNullable(owner);
+    }
+}

@@ -1,0 +1,805 @@
+package dev.plinth.provider.jsonfile;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.NotACounterException;
+import dev.plinth.api.storage.QuotaExceededException;
+import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.Precondition;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open JSON-file store. Reads come from the in-memory {@link KeySpace}; each write, under one write
+ * lock, checks its preconditions against memory, appends one journal line (fsynced in {@link Durability#SYNC}
+ * mode), and only then changes memory and reports the change, so a write that fails changes nothing and
+ * reports nothing. A write costs one journal line whatever the amount of data; rewriting data happens in
+ * the background {@link Compactor}.
+ */
+final class JsonFileBackend implements StorageBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonFileBackend.class);
+    private static final long AWAIT_BACKGROUND_SECONDS = 60;
+
+    /** The journal line being built; reused under the write lock. */
+    private static final class LineBuffer extends ByteArrayOutputStream {
+        LineBuffer() {
+            super(512);
+        }
+
+        ByteBuffer view() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+
+        /** Drops a buffer grown by one huge line, so it is not kept for the life of the store. */
+        void shrinkIfHuge() {
+            if (buf.length > 1 << 20) {
+                buf = new byte[512];
+            }
+            count = 0;
+        }
+    }
+
+    private final JsonFileSettings settings;
+    private final Path directory;
+    private final RecordCodec codec;
+    private final KeySpace space;
+    private final Journal journal;
+    private final FolderLock folderLock;
+    private final LockTable locks = new LockTable();
+    /** Fair, so the compactor and sweeper are not starved by writers that re-take it back to back. */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final LineBuffer line = new LineBuffer();
+    private final ScheduledThreadPoolExecutor background;
+    private final Compactor compactor;
+    private final EventQueue events;
+    /** Group commit in sync mode; {@code null} in batched mode. */
+    private final GroupSync groupSync;
+    private final String name;
+    private volatile boolean closed;
+    /** Guarded by the write lock. */
+    private boolean compactionQueued;
+    /** Guarded by the write lock: the LSN the current write must wait for, 0 when it wrote nothing. */
+    private long pendingLsn;
+
+    private JsonFileBackend(JsonFileSettings settings, Path directory, ChangeListener listener, RecordCodec codec,
+            Recovery.Result recovered, Journal journal, FolderLock folderLock) {
+        this.settings = settings;
+        this.directory = directory;
+        this.codec = codec;
+        this.space = recovered.space();
+        this.journal = journal;
+        this.folderLock = folderLock;
+        this.name = "JSON-file store " + directory;
+        this.events = new EventQueue(listener);
+        this.groupSync = settings.durability() == Durability.SYNC
+                ? new GroupSync(journal, events, "plinth-jsonfile-sync-" + directory.getFileName()) : null;
+        this.compactor = new Compactor(directory, codec, space, journal, writeLock, recovered.manifest(),
+                () -> closed);
+        this.background = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "plinth-jsonfile-" + directory.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+        background.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        background.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    }
+
+    /**
+     * Takes ownership of the folder, recovers its data and starts the background sweeper, flusher and
+     * compactor.
+     */
+    static JsonFileBackend open(JsonFileSettings settings, ChangeListener listener, FileChannelFactory channels) {
+        Path dir = settings.directory().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create the JSON-file storage folder " + dir + ": " + e, e);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new StorageException("JSON-file storage directory " + dir + " is not a folder");
+        }
+        FolderLock lock = FolderLock.acquire(dir);
+        try {
+            RecordCodec codec = new RecordCodec();
+            Recovery.Result recovered = new Recovery(dir, codec, System.currentTimeMillis()).run();
+            Journal journal;
+            try {
+                journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), channels);
+            } catch (IOException e) {
+                throw new StorageException("Cannot open the journal in " + dir + " for writing: " + e, e);
+            }
+            try {
+                if (recovered.needsNewline()) {
+                    journal.append(ByteBuffer.wrap(new byte[] {'\n'}));
+                    journal.force();
+                }
+                // A journal just created must still exist after a power loss: make its folder entry durable.
+                AtomicFiles.syncDirectory(dir);
+            } catch (IOException e) {
+                closeQuietly(journal);
+                throw new StorageException("Cannot write the journal " + journal.path() + ": " + e, e);
+            }
+            for (Path stale : recovered.obsolete()) {
+                deleteQuietly(stale);
+            }
+            JsonFileBackend backend = new JsonFileBackend(settings, dir, listener, codec, recovered, journal, lock);
+            backend.start();
+            LOG.debug("Opened {} ({} namespaces, journal {})", dir, recovered.space().indexes.size(),
+                    journal.path().getFileName());
+            return backend;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private void start() {
+        if (groupSync != null) {
+            groupSync.start();
+        }
+        long sweep = settings.sweepInterval().toMillis();
+        background.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        if (settings.durability() == Durability.BATCHED) {
+            long flush = settings.flushInterval().toMillis();
+            background.scheduleWithFixedDelay(this::flush, flush, flush, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void closeQuietly(Journal journal) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.debug("Could not close {}: {}", journal.path(), e.toString());
+        }
+    }
+
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("Could not delete {}: {}", file, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<BackendEntry> get(Namespace ns, String key) {
+        checkOpen();
+        Item item = liveItem(ns, key, System.currentTimeMillis());
+        return item == null ? Optional.empty() : Optional.of(entry(key, item));
+    }
+
+    @Override
+    public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+        checkOpen();
+        long now = System.currentTimeMillis();
+        List<BackendEntry> out = new ArrayList<>(keys.size());
+        long stamp = space.visibility.readLock();
+        try {
+            NamespaceIndex index = space.index(ns);
+            if (index == null) {
+                return out;
+            }
+            for (String key : keys) {
+                Item item = index.items.get(key);
+                if (item != null && item.liveAt(now)) {
+                    out.add(entry(key, item));
+                }
+            }
+        } finally {
+            space.visibility.unlockRead(stamp);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean exists(Namespace ns, String key) {
+        checkOpen();
+        return liveItem(ns, key, System.currentTimeMillis()) != null;
+    }
+
+    @Override
+    public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+        checkOpen();
+        long now = System.currentTimeMillis();
+        List<String> keys = new ArrayList<>(Math.min(limit, 256));
+        boolean more = false;
+        long stamp = space.visibility.readLock();
+        try {
+            NamespaceIndex index = space.index(ns);
+            if (index != null) {
+                for (Map.Entry<String, Item> e : range(index, pattern, afterKey).entrySet()) {
+                    if (!e.getValue().liveAt(now) || !pattern.matches(e.getKey())) {
+                        continue;
+                    }
+                    if (keys.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    keys.add(e.getKey());
+                }
+            }
+        } finally {
+            space.visibility.unlockRead(stamp);
+        }
+        return new KeyPage(keys, more ? keys.get(keys.size() - 1) : null);
+    }
+
+    @Override
+    public long count(Namespace ns, GlobPattern pattern) {
+        checkOpen();
+        long now = System.currentTimeMillis();
+        long stamp = space.visibility.readLock();
+        try {
+            NamespaceIndex index = space.index(ns);
+            if (index == null) {
+                return 0;
+            }
+            if (pattern.isLiteral()) {
+                Item item = index.items.get(pattern.literalPrefix());
+                return item != null && item.liveAt(now) ? 1 : 0;
+            }
+            long n = 0;
+            for (Map.Entry<String, Item> e : range(index, pattern, null).entrySet()) {
+                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            space.visibility.unlockRead(stamp);
+        }
+    }
+
+    /** The part of the index that can hold keys matching {@code pattern}: its literal prefix's range. */
+    private static NavigableMap<String, Item> range(NamespaceIndex index, GlobPattern pattern, String afterKey) {
+        NavigableMap<String, Item> m = index.items;
+        String prefix = pattern.literalPrefix();
+        String upper = prefix.isEmpty() ? null : pattern.prefixUpperBound().orElse(null);
+        if (afterKey != null && m.comparator().compare(afterKey, prefix) >= 0) {
+            if (upper != null && m.comparator().compare(afterKey, upper) >= 0) {
+                return Collections.emptyNavigableMap(); // the cursor is past every match
+            }
+            m = m.tailMap(afterKey, false);
+        } else if (!prefix.isEmpty()) {
+            m = m.tailMap(prefix, true);
+        }
+        return upper == null ? m : m.headMap(upper, false);
+    }
+
+    private static List<String> matching(NamespaceIndex index, GlobPattern pattern, long now) {
+        List<String> keys = new ArrayList<>();
+        if (pattern.isLiteral()) {
+            Item item = index.items.get(pattern.literalPrefix());
+            if (item != null && item.liveAt(now)) {
+                keys.add(pattern.literalPrefix());
+            }
+            return keys;
+        }
+        for (Map.Entry<String, Item> e : range(index, pattern, null).entrySet()) {
+            if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+                keys.add(e.getKey());
+            }
+        }
+        return keys;
+    }
+
+    /** Reads one key without locking unless a writer was applying changes meanwhile. */
+    private Item liveItem(Namespace ns, String key, long now) {
+        StampedLock v = space.visibility;
+        long stamp = v.tryOptimisticRead();
+        Item item = lookup(ns, key);
+        if (!v.validate(stamp)) {
+            stamp = v.readLock();
+            try {
+                item = lookup(ns, key);
+            } finally {
+                v.unlockRead(stamp);
+            }
+        }
+        return item != null && item.liveAt(now) ? item : null;
+    }
+
+    private Item lookup(Namespace ns, String key) {
+        NamespaceIndex index = space.index(ns);
+        return index == null ? null : index.items.get(key);
+    }
+
+    private static BackendEntry entry(String key, Item item) {
+        // Stored arrays are never changed in place and the runtime copies before plugins see them.
+        return new BackendEntry(key, item.value(), item.version(), item.expiresAt());
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Runs a write under the write lock, then (sync mode) waits outside it until the journal line it
+     * appended is fsynced, so concurrent writers share fsyncs.
+     */
+    private <T> T write(Supplier<T> body) {
+        T result;
+        long lsn;
+        writeLock.lock();
+        try {
+            checkOpen();
+            pendingLsn = 0;
+            result = body.get();
+            lsn = pendingLsn;
+        } finally {
+            writeLock.unlock();
+        }
+        if (lsn > 0 && groupSync != null) {
+            groupSync.awaitDurable(lsn);
+        }
+        return result;
+    }
+
+    @Override
+    public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        return write(() -> {
+            long now = System.currentTimeMillis();
+            if (liveUnderWriteLock(ns, key, now) == null) {
+                checkQuota(ns, key, 1, now);
+            }
+            long version = space.lastVersion + 1;
+            commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, expiresAt(now, ttlMillis)))));
+            return version;
+        });
+    }
+
+    @Override
+    public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
+        return write(() -> {
+            long now = System.currentTimeMillis();
+            Item current = liveUnderWriteLock(ns, key, now);
+            long actual = current == null ? KeyValueStore.ABSENT : current.version();
+            if (actual != expectedVersion) {
+                return KeyValueStore.ABSENT;
+            }
+            if (current == null) {
+                checkQuota(ns, key, 1, now);
+            }
+            long version = space.lastVersion + 1;
+            commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, expiresAt(now, ttlMillis)))));
+            return version;
+        });
+    }
+
+    @Override
+    public long increment(Namespace ns, String key, long delta) {
+        return write(() -> {
+            long now = System.currentTimeMillis();
+            Item current = liveUnderWriteLock(ns, key, now);
+            long sum;
+            if (current == null) {
+                checkQuota(ns, key, 1, now);
+                sum = delta;
+            } else {
+                try {
+                    sum = Math.addExact(parseCounter(key, current.value()), delta);
+                } catch (ArithmeticException e) {
+                    throw new NotACounterException(key, "adding " + delta + " overflows a long");
+                }
+            }
+            long expires = current == null ? StorageBackend.NO_EXPIRY : current.expiresAt();
+            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
+            commitChanges(ns, List.of(new Change.Put(key, new Item(text, space.lastVersion + 1, expires))));
+            return sum;
+        });
+    }
+
+    private static long parseCounter(String key, byte[] value) {
+        int n = value.length;
+        int start = n > 0 && value[0] == '-' ? 1 : 0;
+        boolean digits = n > start && n - start <= 19;
+        for (int i = start; digits && i < n; i++) {
+            digits = value[i] >= '0' && value[i] <= '9';
+        }
+        if (!digits) {
+            throw new NotACounterException(key, "the value is not the decimal text of a long");
+        }
+        try {
+            return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new NotACounterException(key, "the value is outside the range of a long");
+        }
+    }
+
+    @Override
+    public boolean delete(Namespace ns, String key) {
+        return write(() -> {
+            if (liveUnderWriteLock(ns, key, System.currentTimeMillis()) == null) {
+                return false;
+            }
+            commitChanges(ns, List.of(new Change.Remove(key)));
+            return true;
+        });
+    }
+
+    @Override
+    public int deleteAll(Namespace ns, Collection<String> keys) {
+        return write(() -> {
+            long now = System.currentTimeMillis();
+            List<Change> removes = new ArrayList<>();
+            for (String key : new LinkedHashSet<>(keys)) {
+                if (liveUnderWriteLock(ns, key, now) != null) {
+                    removes.add(new Change.Remove(key));
+                }
+            }
+            if (!removes.isEmpty()) {
+                commitChanges(ns, removes);
+            }
+            return removes.size();
+        });
+    }
+
+    @Override
+    public boolean expire(Namespace ns, String key, long ttlMillis) {
+        return write(() -> {
+            long now = System.currentTimeMillis();
+            Item current = liveUnderWriteLock(ns, key, now);
+            if (current == null) {
+                return false;
+            }
+            Item changed = new Item(current.value(), current.version(), expiresAt(now, ttlMillis));
+            commitChanges(ns, List.of(new Change.Put(key, changed)), false);
+            return true;
+        });
+    }
+
+    @Override
+    public long deleteMatching(Namespace ns, GlobPattern pattern) {
+        return write(() -> {
+            NamespaceIndex index = space.index(ns);
+            if (index == null) {
+                return 0;
+            }
+            List<String> keys = matching(index, pattern, System.currentTimeMillis());
+            if (keys.isEmpty()) {
+                return 0;
+            }
+            List<Change> removes = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                removes.add(new Change.Remove(key));
+            }
+            commitChanges(ns, removes);
+            return keys.size();
+        });
+    }
+
+    @Override
+    public void clear(Namespace ns) {
+        write(() -> {
+            commitChanges(ns, List.of(new Change.Clear()));
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        return write(() -> {
+            long now = System.currentTimeMillis();
+            for (Precondition p : preconditions) {
+                Item current = liveUnderWriteLock(ns, p.key(), now);
+                long actual = current == null ? KeyValueStore.ABSENT : current.version();
+                if (actual != p.expectedVersion()) {
+                    throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
+                }
+            }
+            if (writes.isEmpty()) {
+                return Map.of();
+            }
+            // Simulate the writes in order: which keys end up live, and what each put's version is.
+            Map<String, Boolean> liveAfter = new LinkedHashMap<>();
+            List<Change> changes = new ArrayList<>(writes.size());
+            Map<String, Long> versions = new HashMap<>();
+            long version = space.lastVersion;
+            for (Write w : writes) {
+                boolean liveBefore = liveAfter.computeIfAbsent(w.key(),
+                        k -> liveUnderWriteLock(ns, k, now) != null);
+                if (w instanceof Write.Put put) {
+                    version++;
+                    changes.add(new Change.Put(put.key(), new Item(put.value(), version, expiresAt(now, put.ttlMillis()))));
+                    versions.put(put.key(), version);
+                    liveAfter.put(put.key(), true);
+                } else if (liveBefore) {
+                    changes.add(new Change.Remove(w.key()));
+                    liveAfter.put(w.key(), false);
+                }
+            }
+            if (settings.maxKeys() > 0) {
+                long added = 0;
+                String firstNew = null;
+                for (Map.Entry<String, Boolean> e : liveAfter.entrySet()) {
+                    boolean wasLive = liveUnderWriteLock(ns, e.getKey(), now) != null;
+                    if (e.getValue() && !wasLive) {
+                        added++;
+                        if (firstNew == null) {
+                            firstNew = e.getKey();
+                        }
+                    } else if (!e.getValue() && wasLive) {
+                        added--;
+                    }
+                }
+                if (added > 0) {
+                    checkQuota(ns, firstNew, added, now);
+                }
+            }
+            if (!changes.isEmpty()) {
+                commitChanges(ns, changes);
+            }
+            return versions;
+        });
+    }
+
+    private Item liveUnderWriteLock(Namespace ns, String key, long now) {
+        Item item = lookup(ns, key);
+        return item != null && item.liveAt(now) ? item : null;
+    }
+
+    private static long expiresAt(long now, long ttlMillis) {
+        return ttlMillis == StorageBackend.NO_EXPIRY ? StorageBackend.NO_EXPIRY : now + ttlMillis;
+    }
+
+    /** Refuses {@code added} new live keys beyond maxKeys; counts exactly only when close to the limit. */
+    private void checkQuota(Namespace ns, String firstNewKey, long added, long now) {
+        long max = settings.maxKeys();
+        if (max <= 0) {
+            return;
+        }
+        NamespaceIndex index = space.index(ns);
+        if (index == null || index.stored + added <= max) {
+            return;
+        }
+        long live = 0;
+        for (Item item : index.items.values()) {
+            if (item.liveAt(now)) {
+                live++;
+            }
+        }
+        if (live + added > max) {
+            throw new QuotaExceededException(ns.path(), firstNewKey, max);
+        }
+    }
+
+    private void commitChanges(Namespace ns, List<Change> changes) {
+        commitChanges(ns, changes, true);
+    }
+
+    /**
+     * Journal first, then memory, then events: the order that makes a failed append invisible. The caller
+     * holds the write lock and has checked everything that can refuse the write. In sync mode the changes
+     * are reported, and the caller returns, only once the line is fsynced ({@link GroupSync}); other
+     * readers may see them slightly earlier, while the fsync is in flight.
+     */
+    private void commitChanges(Namespace ns, List<Change> changes, boolean report) {
+        if (groupSync != null && groupSync.failure() != null) {
+            // After a failed fsync the journal's durable content is unknown: refuse writes until reopened.
+            throw new JournalWriteException(journal.path(), groupSync.failure());
+        }
+        line.reset();
+        try {
+            codec.writeJournalLine(line, ns, changes);
+        } catch (IOException e) {
+            throw new StorageException("Cannot encode a journal line for " + ns + ": " + e, e);
+        }
+        long lsn;
+        try {
+            lsn = journal.append(line.view());
+        } catch (IOException e) {
+            throw new JournalWriteException(journal.path(), e);
+        }
+        line.shrinkIfHuge();
+        space.apply(ns, changes);
+        pendingLsn = lsn;
+        if (report) {
+            for (Change c : changes) {
+                if (c instanceof Change.Put p) {
+                    events.add(lsn, ns, ChangeType.SET, p.key(), p.item().version());
+                } else if (c instanceof Change.Remove r) {
+                    events.add(lsn, ns, ChangeType.DELETE, r.key(), 0);
+                } else {
+                    events.add(lsn, ns, ChangeType.CLEAR, null, 0);
+                }
+            }
+        }
+        if (groupSync == null) {
+            events.drainUpTo(lsn); // batched: reported once appended
+        }
+        if (!compactionQueued && journal.size() >= settings.compactionThreshold()) {
+            compactionQueued = true;
+            background.execute(this::compact);
+        }
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    @Override
+    public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        checkOpen();
+        return locks.tryLock(ns, name, token, leaseMillis);
+    }
+
+    @Override
+    public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        checkOpen();
+        return locks.renew(ns, name, token, leaseMillis);
+    }
+
+    @Override
+    public boolean unlock(Namespace ns, String name, String token) {
+        checkOpen();
+        return locks.unlock(ns, name, token);
+    }
+
+    @Override
+    public int lockEntries() {
+        return locks.size();
+    }
+
+    // ---------------------------------------------------------------- background
+
+    /** Reclaims expired keys (reporting EXPIRE) and lapsed locks. Expiry needs no journal line: an expired key is dropped again on load. */
+    private void sweep() {
+        try {
+            locks.reclaimLapsed();
+            writeLock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                long now = System.currentTimeMillis();
+                List<KeySpace.Expiry> due = new ArrayList<>();
+                KeySpace.Expiry e;
+                while ((e = space.expiries.peek()) != null && e.expiresAt() <= now) {
+                    space.expiries.poll();
+                    due.add(e);
+                }
+                if (due.isEmpty()) {
+                    return;
+                }
+                List<KeySpace.Expiry> reclaimed = new ArrayList<>(due.size());
+                long stamp = space.visibility.writeLock();
+                try {
+                    for (KeySpace.Expiry x : due) {
+                        NamespaceIndex index = space.index(x.ns());
+                        Item item = index == null ? null : index.items.get(x.key());
+                        if (item != null && item.version() == x.version() && !item.liveAt(now)
+                                && index.remove(x.key(), item)) {
+                            reclaimed.add(x);
+                        }
+                    }
+                } finally {
+                    space.visibility.unlockWrite(stamp);
+                }
+                // Queued behind any change still waiting for its fsync, so per-key order holds.
+                long lsn = journal.appendedLsn();
+                for (KeySpace.Expiry x : reclaimed) {
+                    space.dirty.add(x.ns());
+                    events.add(lsn, x.ns(), ChangeType.EXPIRE, x.key(), 0);
+                }
+                events.drainUpTo(groupSync == null ? lsn : journal.durableLsn());
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Expiry sweep of {} failed; it will be retried", directory, e);
+        }
+    }
+
+    private void flush() {
+        try {
+            journal.force();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not fsync the journal of {}; retrying in {}", directory, settings.flushInterval(), e);
+        }
+    }
+
+    private void compact() {
+        try {
+            compactor.run();
+        } finally {
+            writeLock.lock();
+            try {
+                compactionQueued = false;
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    /** Test hook: compacts now, on the calling thread. */
+    void compactNow() {
+        writeLock.lock();
+        try {
+            checkOpen();
+            compactionQueued = true;
+        } finally {
+            writeLock.unlock();
+        }
+        compact();
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private void checkOpen() {
+        if (closed) {
+            throw new StoreClosedException(name);
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            writeLock.unlock();
+        }
+        if (groupSync != null) {
+            groupSync.close();
+        }
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(AWAIT_BACKGROUND_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("Background work on {} did not finish within {} s; closing anyway", directory,
+                        AWAIT_BACKGROUND_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writeLock.lock();
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("Could not close the journal {} cleanly: {}", journal.path(), e.toString());
+        } finally {
+            locks.clear();
+            folderLock.close();
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.plinth.provider.jsonfile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plinth.api.storage.StorageException;
+import dev.plinth.spi.storage.Namespace;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds memory from a folder: the manifest's snapshots, then every journal from the manifest's
+ * {@code journalFrom} on, in order. Reads only; the one write it may make is saving a torn last journal
+ * line aside (a crash mid-append) before it is ignored. Any other unreadable line fails the open with the
+ * file and line, leaving every file as it was.
+ */
+final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /**
+     * @param space the rebuilt memory
+     * @param manifest the manifest in force
+     * @param journalSequence the journal to continue appending to
+     * @param journalValidLength the bytes of it that hold complete lines
+     * @param needsNewline the last line is complete JSON but lacks its newline
+     * @param obsolete files left by an interrupted compaction, safe to delete
+     */
+    record Result(KeySpace space, Manifest manifest, long journalSequence, long journalValidLength,
+            boolean needsNewline, List<Path> obsolete) {
+    }
+
+    private final Path directory;
+    private final RecordCodec codec;
+    private final long now;
+
+    Recovery(Path directory, RecordCodec codec, long now) {
+        this.directory = directory;
+        this.codec = codec;
+        this.now = now;
+    }
+
+    Result run() {
+        Path manifestFile = directory.resolve(FileNames.MANIFEST);
+        Manifest manifest = Files.exists(manifestFile) ? Manifest.read(manifestFile) : Manifest.empty();
+        KeySpace space = new KeySpace();
+        space.lastVersion = manifest.lastVersion();
+        for (Map.Entry<String, String> e : manifest.namespaces().entrySet()) {
+            Namespace ns = Namespace.parse(e.getKey());
+            List<Change.Put> puts = SnapshotFile.read(directory.resolve(e.getValue()), codec, e.getKey());
+            space.applyUnlocked(ns, live(puts));
+        }
+        space.dirty.clear(); // from here on, dirty = touched by a journal that compaction will delete
+        TreeMap<Long, Path> journals = new TreeMap<>();
+        List<Path> obsolete = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long seq = FileNames.journalSequence(name);
+                if (seq >= manifest.journalFrom()) {
+                    journals.put(seq, f);
+                } else if (seq >= 0
+                        || (FileNames.isSnapshot(name) && !manifest.namespaces().containsValue(name))
+                        || (name.endsWith(FileNames.TEMP_SUFFIX) && isOurs(name))) {
+                    obsolete.add(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot list " + directory + ": " + e, e);
+        }
+        long lastSeq = journals.isEmpty() ? manifest.journalFrom() : journals.lastKey();
+        long validLength = 0;
+        boolean needsNewline = false;
+        for (Map.Entry<Long, Path> j : journals.entrySet()) {
+            Replay r = replay(j.getValue(), space, j.getKey() == lastSeq);
+            validLength = r.validLength;
+            needsNewline = r.needsNewline;
+        }
+        return new Result(space, manifest, lastSeq, validLength, needsNewline, obsolete);
+    }
+
+    private List<Change> live(List<Change.Put> puts) {
+        List<Change> out = new ArrayList<>(puts.size());
+        for (Change.Put p : puts) {
+            if (p.item().liveAt(now)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isOurs(String tempName) {
+        String base = tempName.substring(0, tempName.length() - FileNames.TEMP_SUFFIX.length());
+        return base.equals(FileNames.MANIFEST) || FileNames.isSnapshot(base);
+    }
+
+    private record Replay(long validLength, boolean needsNewline) {
+    }
+
+    private Replay replay(Path file, KeySpace space, boolean last) {
+        long line = 0;
+        long offset = 0;
+        try (LineReader in = new LineReader(Files.newInputStream(file))) {
+            while (in.next()) {
+                line++;
+                byte[] bytes = in.buffer();
+                int length = in.length();
+                boolean terminated = in.terminated();
+                if (!isBlank(bytes, length)) {
+                    RecordCodec.JournalRecord record;
+                    try {
+                        JsonNode node = MAPPER.readTree(bytes, 0, length);
+                        record = codec.readJournalRecord(node);
+                    } catch (JsonProcessingException | IllegalArgumentException e) {
+                        if (last && !terminated) {
+                            // A crash mid-append leaves a partial last line; that write was never acknowledged.
+                            setAside(file, line, Arrays.copyOf(bytes, length));
+                            return new Replay(offset, false);
+                        }
+                        String problem = e instanceof JsonProcessingException jpe
+                                ? "invalid JSON: " + jpe.getOriginalMessage() : e.getMessage();
+                        throw new CorruptDataFileException(file, line, problem, e);
+                    }
+                    space.applyUnlocked(record.ns(), record.changes());
+                    if (!terminated) {
+                        return new Replay(offset + length, true);
+                    }
+                }
+                offset += length + (terminated ? 1 : 0);
+            }
+            return new Replay(offset, false);
+        } catch (IOException e) {
+            throw new StorageException("Cannot read " + file + ": " + e, e);
+        }
+    }
+
+    private static boolean isBlank(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void setAside(Path journal, long line, byte[] torn) {
+        Path aside = journal.resolveSibling(journal.getFileName() + ".torn-" + now);
+        try {
+            Files.write(aside, torn);
+            AtomicFiles.syncDirectory(directory);
+        } catch (IOException e) {
+            throw new StorageException("Cannot save the torn last line of " + journal + " to " + aside + ": " + e, e);
+        }
+        LOG.warn("Ignoring a torn last line in {} (line {}, {} bytes: an append interrupted by a crash, never"
+                + " acknowledged); its bytes were saved to {}", journal, line, torn.length, aside);
+    }
+}
