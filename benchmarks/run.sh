@@ -29,6 +29,7 @@ JAR=benchmarks/target/benchmarks.jar
 OUT=benchmarks/target/results/$MODE
 COMMAND="benchmarks/run.sh $MODE${EXTRA[*]:+ ${EXTRA[*]}}"
 START=$(date +%s)
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 # ---------------------------------------------------------------- build
 if [[ ! -f $JAR ]] || [[ -n $(find pom.xml ./*/pom.xml ./*/src -newer "$JAR" -type f -print -quit 2>/dev/null) ]]; then
@@ -107,7 +108,7 @@ java -XX:+UseSerialGC -Xms1g -Xmx1g -cp "$JAR" dev.plinth.bench.HeapFootprint "$
 # ---------------------------------------------------------------- report
 ELAPSED=$(( $(date +%s) - START ))
 java -cp "$JAR" dev.plinth.bench.report.BenchReport \
-  --mode "$MODE" --command "$COMMAND" --elapsed "$ELAPSED" --heap "$OUT/heap.md" \
+  --mode "$MODE" --command "$COMMAND" --elapsed "$ELAPSED" --load "$LOAD" --heap "$OUT/heap.md" \
   --out docs/benchmarks.md "$OUT"/t1.json "$OUT"/t4.json "$OUT"/t16.json
 echo ">> wrote docs/benchmarks.md in ${ELAPSED}s (results in $OUT)"
 if grep -q '<failure>' "$OUT"/*.log; then

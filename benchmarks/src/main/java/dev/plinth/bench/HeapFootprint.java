@@ -113,8 +113,11 @@ public final class HeapFootprint {
             }
             double perKey = (loaded - started) / (double) KEYS;
             store.clear();
-            return new Row("Plinth `" + provider + "` provider", kib(started - before), format(perKey),
-                    String.format(Locale.ROOT, "%.2fx", perKey / rawPerKey));
+            // Below the method's resolution (or negative: setup garbage collected meanwhile) means "nothing".
+            boolean none = perKey < 8;
+            return new Row("Plinth `" + provider + "` provider", kib(started - before),
+                    none ? "~0 B (measured " + format(perKey) + ")" : format(perKey),
+                    none ? "~0x" : String.format(Locale.ROOT, "%.2fx", perKey / rawPerKey));
         } finally {
             engine.close();
         }

@@ -139,7 +139,8 @@ public final class BenchReport {
         String heap = opts.containsKey("heap") && Files.isRegularFile(Path.of(opts.get("heap")))
                 ? Files.readString(Path.of(opts.get("heap"))) : "Heap footprint was not measured in this run.\n";
         String md = new BenchReport(results).render(opts.getOrDefault("mode", "full"),
-                opts.getOrDefault("command", "?"), opts.getOrDefault("elapsed", "?"), heap);
+                opts.getOrDefault("command", "?"), opts.getOrDefault("elapsed", "?"),
+                opts.getOrDefault("load", "?"), heap);
         Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks.md"));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
@@ -148,7 +149,7 @@ public final class BenchReport {
         System.out.println("BenchReport: " + results.size() + " results -> " + out);
     }
 
-    String render(String mode, String command, String elapsed, String heap) throws IOException {
+    String render(String mode, String command, String elapsed, String load, String heap) throws IOException {
         StringBuilder body = new StringBuilder();
         for (Section s : sections()) {
             body.append("## ").append(s.title()).append("\n\n").append(s.intro()).append("\n\n");
@@ -171,16 +172,18 @@ public final class BenchReport {
                 + "benchmarks/src/main/resources/dev/plinth/bench/report/method.md. -->\n\n");
         if (mode.equals("quick")) {
             md.append("> **Quick smoke run.** These figures come from `benchmarks/run.sh quick` (one fork, one 1 s "
-                    + "warm-up, two 1 s iterations, small scale sizes only) on a shared machine that was busy with "
-                    + "other builds. They prove the harness works end to end; they are noisy and are **not** the "
-                    + "project's performance figures. Replace them with `benchmarks/run.sh full` on a quiet "
-                    + "machine.\n\n");
+                    + "warm-up, two 1 s iterations, small scale sizes only). With so little warm-up the JIT has often "
+                    + "not finished compiling, and the load average below shows how much other work shared the "
+                    + "CPUs. They prove the harness works end to end; they are noisy and are **not** the project's "
+                    + "performance figures. Replace them with `benchmarks/run.sh full` on a quiet machine.\n\n");
         }
         md.append("## Run\n\n");
         md.append("- Command: `").append(command).append("`\n");
         md.append("- Date: ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
                 "yyyy-MM-dd HH:mm 'UTC'"))).append('\n');
         md.append("- Machine: ").append(machine()).append('\n');
+        md.append("- Load average when the run started (1, 5, 15 min): ").append(load)
+                .append(" (anything near or above the CPU count means other work shared the CPUs)\n");
         md.append("- JVM: ").append(results.jvm()).append(", JMH ").append(results.jmhVersion());
         if (!results.jvmArgs().isBlank()) {
             md.append(", forked JVM args `").append(results.jvmArgs()).append('`');
@@ -210,7 +213,7 @@ public final class BenchReport {
         String status;
         if (plinth.isPresent() && raw.isPresent() && raw.get().score() > 0) {
             double r = plinth.get().score() / raw.get().score();
-            ratio = String.format(Locale.ROOT, "%.2fx", r);
+            ratio = ratio(r);
             if (target == null) {
                 status = "";
             } else if (r >= target) {
@@ -268,7 +271,7 @@ public final class BenchReport {
             String status;
             if (small.isPresent() && large.isPresent()) {
                 double r = large.get().score() / small.get().score();
-                ratio = String.format(Locale.ROOT, "%.2fx", r);
+                ratio = ratio(r);
                 status = r >= 0.8 ? "met" : "**missed**";
                 if (r >= 0.8) {
                     met++;
@@ -285,6 +288,11 @@ public final class BenchReport {
                     .append(ratio).append(" | >= 0.8x | ").append(status).append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** Two decimals, or three significant digits for ratios under 0.1 so they never print as 0.00x. */
+    private static String ratio(double r) {
+        return r >= 0.1 ? String.format(Locale.ROOT, "%.2fx", r) : String.format(Locale.ROOT, "%.3gx", r);
     }
 
     private Optional<Results.Score> scaleScore(String provider, String op, int threads, String size) {
