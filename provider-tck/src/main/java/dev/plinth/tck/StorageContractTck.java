@@ -535,6 +535,14 @@ public abstract class StorageContractTck {
         }
 
         @Test
+        @DisplayName("KeyValueStore#setAll: an empty batch stores nothing and is not an error")
+        void setAllEmpty() {
+            store().setAll(Map.of());
+            store().setAll(Map.of(), LONG_TTL);
+            assertThat(store().count("*")).isZero();
+        }
+
+        @Test
         @DisplayName("KeyValueStore#deleteAll: counts the live keys deleted; duplicates count once; absent keys not counted")
         void deleteAllCount() {
             seed(store(), "a", "b", "c");
@@ -1004,6 +1012,51 @@ public abstract class StorageContractTck {
         }
 
         @Test
+        @DisplayName("KeyValueStore#Expiry: background reclaiming never removes a key whose expiry was removed or that was re-created, and reports no EXPIRE for it")
+        void reclaimSparesRewrittenKeys() {
+            KeyValueStore s = openEngine(fastSweep()).store(PLUGIN);
+            EventRecorder events = new EventRecorder();
+            try (Subscription sub = s.watch("*", events)) {
+                s.setString("rewritten", "1", SHORT_TTL);
+                long rewritten = s.setString("rewritten", "2");
+                s.setString("persisted", "1", SHORT_TTL);
+                boolean persisted = s.persist("persisted");
+                expireNow(s, "recreated", "1");
+                long recreated = s.setString("recreated", "2");
+                s.setString("shortened", "1", LONG_TTL);
+                assertThat(s.expire("shortened", SHORT_TTL)).isTrue();
+                // Reclaiming is in the background: once a key set after all the others has been reclaimed and
+                // reported, the sweeper has passed every earlier expiry.
+                s.setString("sentinel", "x", SHORT_TTL);
+                events.await("EXPIRE of the sentinel", e -> e.type() == ChangeType.EXPIRE && e.key().filter("sentinel"::equals).isPresent());
+                events.await("EXPIRE of the key given a short expiry with expire()",
+                        e -> e.type() == ChangeType.EXPIRE && e.key().filter("shortened"::equals).isPresent());
+                assertThat(s.getString("rewritten")).hasValue("2");
+                assertThat(s.getString("recreated")).hasValue("2");
+                assertThat(s.exists("shortened")).isFalse();
+                // Per-key order: nothing may follow the last SET of a key that no longer expires.
+                assertThat(eventsAfterSet(events, "rewritten", rewritten)).isEmpty();
+                assertThat(eventsAfterSet(events, "recreated", recreated)).isEmpty();
+                if (persisted) {
+                    assertThat(s.getString("persisted")).hasValue("1");
+                    assertThat(events.eventsFor("persisted")).noneMatch(e -> e.type() == ChangeType.EXPIRE);
+                }
+            }
+        }
+
+        private List<ChangeEvent> eventsAfterSet(EventRecorder events, String key, long version) {
+            List<ChangeEvent> forKey = events.eventsFor(key);
+            int at = -1;
+            for (int i = 0; i < forKey.size(); i++) {
+                if (forKey.get(i).version().orElse(0) == version) {
+                    at = i;
+                }
+            }
+            assertThat(at).as("SET of %s v%d delivered", key, version).isNotNegative();
+            return forKey.subList(at + 1, forKey.size());
+        }
+
+        @Test
         @DisplayName("KeyValueStore#setAll(ttl): every value of the batch carries the expiry")
         void setAllWithLongTtl() {
             store().setAll(Map.of("a", bytes("1"), "b", bytes("2")), LONG_TTL);
@@ -1085,6 +1138,34 @@ public abstract class StorageContractTck {
             assertThat(store().keys("\\[")).containsExactly("[");
             assertThat(store().keys("a[\\]]")).containsExactly("a]");
             assertThat(store().keys("\\a\\b")).containsExactly("ab");
+        }
+
+        @Test
+        @DisplayName("GlobPattern: sets, ranges and negations work on whole characters, supplementary ones included")
+        void setsOfUnicodeCharacters() {
+            seed(store(), "xa", "xb", "x\u00E9", "x\uD83D\uDE00", "x\uD83D\uDE01", "x\u20AC", "xZ");
+            assertThat(store().keys("x[\uD83D\uDE00a]")).containsExactly("xa", "x\uD83D\uDE00");
+            assertThat(store().keys("x[\u00E0-\u00FF]")).containsExactly("x\u00E9");
+            assertThat(store().keys("x[\uD83D\uDE00-\uD83D\uDE4F]")).containsExactly("x\uD83D\uDE00", "x\uD83D\uDE01");
+            assertThat(store().keys("x[!a-z]")).containsExactly("xZ", "x\u00E9", "x\u20AC", "x\uD83D\uDE00", "x\uD83D\uDE01");
+            assertThat(store().keys("x[A-Z]")).containsExactly("xZ");
+            assertThat(store().count("x?")).isEqualTo(7);
+            assertThat(store().keys("*\uD83D\uDE01")).containsExactly("x\uD83D\uDE01");
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#Patterns: a literal prefix selects exactly its keys, next to U+FFFF, supplementary characters and U+10FFFF")
+        void literalPrefixBounds() {
+            seed(store(), "p", "p\uFFFF", "p\uFFFFx", "p\uE000", "p\uD83D\uDE00", "p\uDBFF\uDFFF", "p\uDBFF\uDFFFz", "pz", "q", "o");
+            assertThat(store().keys("p\uFFFF*")).containsExactly("p\uFFFF", "p\uFFFFx");
+            assertThat(store().keys("p\uE000*")).containsExactly("p\uE000");
+            assertThat(store().keys("p\uD83D\uDE00*")).containsExactly("p\uD83D\uDE00");
+            assertThat(store().keys("p\uDBFF\uDFFF*")).containsExactly("p\uDBFF\uDFFF", "p\uDBFF\uDFFFz");
+            assertThat(store().keys("p*")).containsExactly("p", "pz", "p\uE000", "p\uFFFF", "p\uFFFFx", "p\uD83D\uDE00",
+                    "p\uDBFF\uDFFF", "p\uDBFF\uDFFFz");
+            assertThat(store().count("p?*")).isEqualTo(7);
+            assertThat(store().keysAfter("p*", "p\uFFFFx", 10).keys()).containsExactly("p\uD83D\uDE00", "p\uDBFF\uDFFF",
+                    "p\uDBFF\uDFFFz");
         }
 
         @Test
@@ -1452,6 +1533,40 @@ public abstract class StorageContractTck {
             for (KeyValueStore o : others()) {
                 assertThat(o.getString("k")).as(o.namespace()).hasValue("in " + o.namespace());
                 assertThat(o.getAll(List.of("k")).keySet()).containsExactly("k");
+            }
+        }
+
+        @Test
+        @DisplayName("Namespace: no key can forge another scope's key, whatever separator a backend might concatenate with")
+        void keysCannotForgeNamespaces() {
+            Map<KeyValueStore, Set<String>> expected = new LinkedHashMap<>();
+            KeyValueStore a = a();
+            expected.put(a, new HashSet<>());
+            int n = 0;
+            for (KeyValueStore neighbour : others()) {
+                expected.put(neighbour, new HashSet<>());
+                String rest = neighbour.namespace().substring(1);
+                for (String sep : List.of("", "/", ":", "|", "#", "\\", "}", "}:", " ", "\u00FF")) {
+                    String real = "k" + n++;
+                    // Under "namespace + sep + key", key K in "a" collides with key `real` in the neighbour when
+                    // sep + K == rest + sep + real.
+                    String joined = rest + sep + real;
+                    if (!joined.startsWith(sep)) {
+                        continue;
+                    }
+                    String forged = joined.substring(sep.length());
+                    a.setString(forged, "forged");
+                    neighbour.setString(real, "real");
+                    expected.get(a).add(forged);
+                    expected.get(neighbour).add(real);
+                }
+            }
+            for (Map.Entry<KeyValueStore, Set<String>> e : expected.entrySet()) {
+                KeyValueStore s = e.getKey();
+                assertThat(s.keys("*")).as(s.namespace()).containsExactlyInAnyOrderElementsOf(e.getValue());
+                for (String k : e.getValue()) {
+                    assertThat(s.getString(k)).as(s.namespace() + " " + k).hasValue(s == a ? "forged" : "real");
+                }
             }
         }
 
