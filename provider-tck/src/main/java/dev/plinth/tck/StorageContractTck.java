@@ -829,6 +829,25 @@ public abstract class StorageContractTck {
         }
 
         @Test
+        @DisplayName("KeyValueStore#Expiry: TTLs have millisecond precision (not rounded to seconds)")
+        void millisecondPrecision() {
+            Duration ttl = LONG_TTL.plusMillis(500);
+            Instant before = Instant.now();
+            store().setString("k", "x", ttl);
+            Instant after = Instant.now();
+            store().setString("e", "x");
+            store().expire("e", ttl);
+            Instant afterExpire = Instant.now();
+            // The bracket [before, after] absorbs any delay; a TTL rounded to whole seconds lands 500 ms outside.
+            Duration tolerance = Duration.ofMillis(50);
+            assertThat(store().getEntry("k").orElseThrow().expiresAt()).hasValueSatisfying(at -> assertThat(at)
+                    .isAfterOrEqualTo(before.plus(ttl).minus(tolerance)).isBeforeOrEqualTo(after.plus(ttl).plus(tolerance)));
+            assertThat(store().getEntry("e").orElseThrow().expiresAt()).hasValueSatisfying(at -> assertThat(at)
+                    .isAfterOrEqualTo(after.plus(ttl).minus(tolerance)).isBeforeOrEqualTo(afterExpire.plus(ttl).plus(tolerance)));
+            assertThat(store().ttl("k")).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(ttl));
+        }
+
+        @Test
         @DisplayName("KeyValueStore#Expiry: one millisecond is a valid TTL")
         void oneMillisecondIsValid() {
             assertThat(store().setString("k", "x", Duration.ofMillis(1))).isPositive();
@@ -2874,6 +2893,8 @@ public abstract class StorageContractTck {
             first.setString("k", "kept");
             long version = first.getEntry("k").orElseThrow().version();
             first.setString("t", "x", LONG_TTL);
+            Instant expiresAt = first.getEntry("t").orElseThrow().expiresAt().orElseThrow();
+            first.setString("short", "x", SHORT_TTL);
             first.setString("deleted", "x");
             first.delete("deleted");
             first.scope("items").setObject("note", new Note("n", 1, List.of("a")));
@@ -2883,7 +2904,9 @@ public abstract class StorageContractTck {
             KeyValueStore second = openEngine(Map.of()).store(PLUGIN);
             assertThat(second.getString("k")).hasValue("kept");
             assertThat(second.getEntry("k").orElseThrow().version()).isEqualTo(version);
-            assertThat(second.getEntry("t").orElseThrow().expiresAt()).isPresent();
+            assertThat(second.getEntry("t").orElseThrow().expiresAt()).as("expiry is stored as an instant, not a duration")
+                    .hasValueSatisfying(at -> assertThat(at.toEpochMilli()).isCloseTo(expiresAt.toEpochMilli(), within(1_000L)));
+            Await.until("'short' to expire after the restart", () -> second.getEntry("short").isEmpty());
             assertThat(second.exists("deleted")).isFalse();
             assertThat(second.scope("items").getObject("note", Note.class)).hasValue(new Note("n", 1, List.of("a")));
             assertThat(second.getString("counter")).hasValue("7");
@@ -2918,6 +2941,24 @@ public abstract class StorageContractTck {
             two.delete("from-one");
             assertThat(one.exists("from-one")).isFalse();
             assertThat(one.keys("*")).containsExactly("from-two");
+            long v3 = one.getEntry("from-two").orElseThrow().version();
+            two.transaction().requireVersion("from-two", v3).setString("from-two", "5").commit();
+            assertThatThrownBy(() -> one.transaction().requireVersion("from-two", v3).setString("from-two", "6").commit())
+                    .isInstanceOf(VersionConflictException.class);
+            one.clear();
+            assertThat(two.keys("*")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("Capability.SHARED_ACROSS_PROCESSES: maxKeys counts the keys written through every engine")
+        void sharedQuota() {
+            requireCapability(Capability.SHARED_ACROSS_PROCESSES);
+            KeyValueStore one = storeWithMaxKeys(2);
+            KeyValueStore two = openEngine(Map.of(CommonOptions.MAX_KEYS.name(), "2")).store(PLUGIN);
+            one.setString("a", "x");
+            two.setString("b", "x");
+            assertThatThrownBy(() -> one.setString("c", "x")).isInstanceOf(QuotaExceededException.class);
+            assertThatThrownBy(() -> two.setString("c", "x")).isInstanceOf(QuotaExceededException.class);
         }
 
         @Test
