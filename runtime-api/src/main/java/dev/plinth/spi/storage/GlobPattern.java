@@ -323,14 +323,23 @@ public final class GlobPattern {
             b.append(']');
         }
         b.append(mid);
-        if (hasCaret) {
+        // A '^' right after '[' would negate: put it after at least one other member. When it is the only
+        // member of a plain class, the class is just the literal '^', which needs no brackets in GLOB.
+        boolean caretWouldLead = hasCaret && !t.negated && !hasBracket && mid.length() == 0;
+        if (caretWouldLead && !hasDash) {
+            b.setLength(b.length() - 1);
             b.append('^');
+            return;
         }
-        if (hasDash) {
-            b.append('-');
-        }
-        if (!hasBracket && mid.length() == 0 && !hasCaret && !hasDash) {
-            throw new IllegalStateException("empty character class");
+        if (caretWouldLead) {
+            b.append("-^");
+        } else {
+            if (hasCaret) {
+                b.append('^');
+            }
+            if (hasDash) {
+                b.append('-');
+            }
         }
         b.append(']');
     }

@@ -116,6 +116,11 @@ class GlobPatternTest {
         assertThat(GlobPattern.compile("[a\\-z]").toSqliteGlob()).isEqualTo("[az-]");
         assertThat(GlobPattern.compile("[\\^x]").toSqliteGlob()).isEqualTo("[x^]");
         assertThat(GlobPattern.compile("%_").toSqliteGlob()).isEqualTo("%_");
+        // '^' must never lead a plain class, or SQLite reads it as negation.
+        assertThat(GlobPattern.compile("[\\^]").toSqliteGlob()).isEqualTo("^");
+        assertThat(GlobPattern.compile("[\\^\\-]").toSqliteGlob()).isEqualTo("[-^]");
+        assertThat(GlobPattern.compile("[!\\^]").toSqliteGlob()).isEqualTo("[^^]");
+        assertThat(GlobPattern.compile("[]\\^]").toSqliteGlob()).isEqualTo("[]^]");
     }
 
     @Test

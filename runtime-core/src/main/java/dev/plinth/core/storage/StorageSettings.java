@@ -20,6 +20,9 @@ public record StorageSettings(long maxValueBytes, int watchBufferSize, Duration 
     public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(30);
 
     /**
+     * @param maxValueBytes the largest value accepted, in bytes, at least 1
+     * @param watchBufferSize events buffered per watch subscription, at least 1
+     * @param lockLease the default lock lease, at least 100 ms
      * @throws IllegalArgumentException when a value is out of range
      */
     public StorageSettings {

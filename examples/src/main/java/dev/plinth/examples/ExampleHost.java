@@ -1,0 +1,84 @@
+package dev.plinth.examples;
+
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.Main;
+import dev.plinth.core.PlinthRuntime;
+import dev.plinth.core.config.PlinthConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The example host. Without {@code --demo} it is the generic host ({@link Main}): it starts the plugins
+ * and storage provider found on the class path and runs until SIGTERM or Ctrl-C. With {@code --demo} it
+ * starts the runtime, lets the example plugins do their work, prints what they stored, shuts down and
+ * exits 0.
+ *
+ * <pre>
+ * bin/plinth [--config &lt;file&gt;] [--demo]
+ * </pre>
+ */
+public final class ExampleHost {
+    private ExampleHost() {
+    }
+
+    /**
+     * @param args {@code --demo}, {@code --config <file>}, or any argument of {@link Main}
+     */
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * @param args command-line arguments
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> rest = new ArrayList<>();
+        boolean demo = false;
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--demo")) {
+                demo = true;
+            } else if (args[i].equals("--config") && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+                rest.add("--config");
+                rest.add(configFile.toString());
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        if (!demo) {
+            return Main.run(rest.toArray(new String[0]), out, err);
+        }
+        try {
+            return demo(PlinthConfig.standard(configFile), out);
+        } catch (RuntimeException e) {
+            err.println("plinth: demo failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int demo(PlinthConfig config, PrintStream out) {
+        try (PlinthRuntime runtime = PlinthRuntime.builder().config(config).build()) {
+            runtime.start();
+            out.println("Plinth demo on storage provider '" + runtime.storageProviderId().orElse("?") + "'");
+            runtime.plugins().forEach(p -> out.println("  plugin " + p.id() + " " + p.version() + " is "
+                    + runtime.state(p.id())));
+            KeyValueStore visits = runtime.storage("visits");
+            KeyValueStore notes = runtime.storage("notes");
+            // Both plugins use the key "count"; each sees only its own.
+            out.println("  visits/count = " + visits.getString("count").orElse("-")
+                    + ", notes/count = " + notes.getString("count").orElse("-"));
+            out.println("  notes: " + notes.keys("note:*"));
+        }
+        out.println("Plinth demo finished: run it again to see the counts grow (data survives on durable providers)");
+        return 0;
+    }
+}

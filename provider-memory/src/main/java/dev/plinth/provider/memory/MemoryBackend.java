@@ -1,0 +1,698 @@
+package dev.plinth.provider.memory;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.QuotaExceededException;
+import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.KeyRules;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.Precondition;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code memory} backend: per namespace a {@link ConcurrentSkipListMap} in UTF-8 key order
+ * ({@link Scope}), one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
+ * items with a deadline, and a sweeper thread ({@code plinth-memory-sweeper}).
+ *
+ * <h2>Concurrency design</h2>
+ * <ul>
+ *   <li><b>Reads</b> ({@code get}, {@code exists}, {@code getAll}, {@code list}, {@code count}) take no
+ *       lock: they read optimistically and retry under a read lock only if a multi-key write overlapped,
+ *       so batches, transactions and {@code clear} are never seen half-applied. Expiry is checked on
+ *       every read, so an expired item is absent at once, before it is reclaimed.</li>
+ *   <li><b>Single-key writes</b> ({@code set}, {@code compareAndSet}, {@code increment}, {@code delete},
+ *       {@code expire}) hold only the key's stripe lock (1 of 32 per namespace, uncontended in the
+ *       common case) while they read, decide, write and report the change: that makes each atomic, and
+ *       makes change reports per key follow commit order. With no quota this is the whole cost.</li>
+ *   <li><b>Multi-key writes</b> ({@code commit}, {@code deleteAll}, {@code clear}) hold every stripe
+ *       of the namespace plus the read gate's write side, so they are atomic with respect to each other,
+ *       to single-key writes and to reads of that namespace, and never block another namespace.</li>
+ *   <li><b>Quota</b> ({@code maxKeys}): a per-namespace entry count, reserved by compare-and-set before
+ *       a new key is inserted, so the limit is exact under concurrency. The count includes expired
+ *       items not yet reclaimed; when it says "full", the write retries under the exclusive lock after
+ *       reclaiming that namespace's due items (found through the expiry index), and only then refuses.
+ *       Without a quota the count is not maintained at all.</li>
+ *   <li><b>Expiry</b>: the sweeper wakes every {@code sweepInterval}, takes the due tickets from the
+ *       expiry index and removes each item that is still the one the ticket names, reporting
+ *       {@link ChangeType#EXPIRE}. A write over an expired item, or a delete of one, reclaims it the same
+ *       way. Whoever removes an item under its stripe lock reports it, so each expiry is reported at
+ *       most once. Reads never remove.</li>
+ * </ul>
+ * Values are kept as given (the runtime already copied them) and copied on the way out, as the SPI asks.
+ */
+final class MemoryBackend implements StorageBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryBackend.class);
+    private static final String NAME = "Memory storage backend";
+
+    /** Thrown under a stripe lock when the quota count says "full"; the write then retries exclusively. */
+    private static final class ScopeFull extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ScopeFull() {
+            super("scope full", null, false, false);
+        }
+    }
+
+    private static final ScopeFull SCOPE_FULL = new ScopeFull();
+
+    /** One single-key operation, run under the key's stripe lock or, on quota retry, exclusively. */
+    @FunctionalInterface
+    private interface KeyOp<R> {
+        /**
+         * @param raw the stored item, possibly expired, or {@code null}
+         * @param exclusive whether the whole namespace is locked (a full quota is then final)
+         */
+        R apply(Scope scope, Item raw, long now, boolean exclusive);
+    }
+
+    private final long maxKeys;
+    private final boolean quota;
+    private final ChangeListener changes;
+    private final ConcurrentHashMap<Namespace, Scope> scopes = new ConcurrentHashMap<>();
+    private final AtomicLong versions = new AtomicLong();
+    private final ExpiryIndex expiries = new ExpiryIndex();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledExecutorService sweeper;
+
+    MemoryBackend(long maxKeys, Duration sweepInterval, ChangeListener changes) {
+        this.maxKeys = maxKeys;
+        this.quota = maxKeys > 0;
+        this.changes = changes;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "plinth-memory-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        long interval = Math.max(1L, sweepInterval.toMillis());
+        executor.scheduleWithFixedDelay(this::sweepSafely, interval, interval, TimeUnit.MILLISECONDS);
+        this.sweeper = executor;
+        LOG.debug("Opened memory storage (maxKeys={}, sweepInterval={}ms)", maxKeys, interval);
+    }
+
+    // ------------------------------------------------------------------------------------------- reads
+
+    @Override
+    public Optional<BackendEntry> get(Namespace ns, String key) {
+        ensureOpen();
+        Scope scope = scopes.get(ns);
+        if (scope == null) {
+            return Optional.empty();
+        }
+        Item item = scope.read(key);
+        return item != null && item.liveAt(now()) ? Optional.of(entry(key, item)) : Optional.empty();
+    }
+
+    @Override
+    public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+        ensureOpen();
+        Scope scope = scopes.get(ns);
+        if (scope == null || keys.isEmpty()) {
+            return List.of();
+        }
+        long now = now();
+        List<Item> found = scope.read(items -> {
+            List<Item> out = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                out.add(items.get(key));
+            }
+            return out;
+        });
+        List<BackendEntry> out = new ArrayList<>(found.size());
+        int i = 0;
+        for (String key : keys) {
+            Item item = found.get(i++);
+            if (item != null && item.liveAt(now)) {
+                out.add(entry(key, item));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean exists(Namespace ns, String key) {
+        ensureOpen();
+        Scope scope = scopes.get(ns);
+        if (scope == null) {
+            return false;
+        }
+        Item item = scope.read(key);
+        return item != null && item.liveAt(now());
+    }
+
+    @Override
+    public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+        ensureOpen();
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        Scope scope = scopes.get(ns);
+        if (scope == null) {
+            return new KeyPage(List.of(), null);
+        }
+        long now = now();
+        return scope.read(items -> {
+            List<String> keys = new ArrayList<>(Math.min(limit, 64));
+            boolean more = false;
+            for (Map.Entry<String, Item> e : range(items, pattern, afterKey).entrySet()) {
+                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+                    if (keys.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    keys.add(e.getKey());
+                }
+            }
+            return new KeyPage(keys, more ? keys.get(keys.size() - 1) : null);
+        });
+    }
+
+    @Override
+    public long count(Namespace ns, GlobPattern pattern) {
+        ensureOpen();
+        Scope scope = scopes.get(ns);
+        if (scope == null) {
+            return 0L;
+        }
+        long now = now();
+        return scope.read(items -> {
+            long n = 0;
+            for (Map.Entry<String, Item> e : range(items, pattern, null).entrySet()) {
+                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    /**
+     * The part of {@code items} that can hold matches of {@code pattern} after {@code afterKey}: the
+     * literal prefix's sub-range, so listing a prefix costs in proportion to the keys under it.
+     */
+    private static NavigableMap<String, Item> range(ConcurrentSkipListMap<String, Item> items, GlobPattern pattern,
+            String afterKey) {
+        if (pattern.isLiteral()) {
+            String key = pattern.literalPrefix();
+            if (afterKey != null && KeyRules.compareUtf8(key, afterKey) <= 0) {
+                return Scope.newMap();
+            }
+            return items.subMap(key, true, key, true);
+        }
+        String prefix = pattern.literalPrefix();
+        String from = prefix.isEmpty() ? null : prefix;
+        boolean fromInclusive = true;
+        if (afterKey != null && (from == null || KeyRules.compareUtf8(afterKey, from) >= 0)) {
+            from = afterKey;
+            fromInclusive = false;
+        }
+        String to = pattern.prefixUpperBound().orElse(null);
+        if (to == null) {
+            return from == null ? items : items.tailMap(from, fromInclusive);
+        }
+        if (from == null) {
+            return items.headMap(to, false);
+        }
+        if (KeyRules.compareUtf8(from, to) >= 0) {
+            return Scope.newMap();
+        }
+        return items.subMap(from, fromInclusive, to, false);
+    }
+
+    // ------------------------------------------------------------------------------- single-key writes
+
+    @Override
+    public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        return writeKey(ns, key, (scope, raw, now, exclusive) ->
+                install(scope, key, raw, value, deadline(now, ttlMillis), now, exclusive, false));
+    }
+
+    @Override
+    public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
+        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
+            if (Item.liveVersion(raw, now) != expectedVersion) {
+                return KeyValueStore.ABSENT;
+            }
+            return install(scope, key, raw, value, deadline(now, ttlMillis), now, exclusive, false);
+        });
+    }
+
+    @Override
+    public long increment(Namespace ns, String key, long delta) {
+        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
+            boolean live = raw != null && raw.liveAt(now);
+            long current = live ? DecimalCounter.parse(key, raw.value()) : 0L;
+            long next = DecimalCounter.add(key, current, delta);
+            install(scope, key, raw, DecimalCounter.encode(next), live ? raw.expiresAt() : NO_EXPIRY, now,
+                    exclusive, false);
+            return next;
+        });
+    }
+
+    @Override
+    public boolean delete(Namespace ns, String key) {
+        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
+            if (raw == null) {
+                return false;
+            }
+            boolean live = raw.liveAt(now);
+            unlink(scope, key, raw, live ? ChangeType.DELETE : ChangeType.EXPIRE);
+            return live;
+        });
+    }
+
+    @Override
+    public boolean expire(Namespace ns, String key, long ttlMillis) {
+        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
+            if (raw == null) {
+                return false;
+            }
+            if (!raw.liveAt(now)) {
+                unlink(scope, key, raw, ChangeType.EXPIRE);
+                return false;
+            }
+            long at = deadline(now, ttlMillis);
+            if (at == raw.expiresAt()) {
+                // Keeps (deadline, version) unique per item, which identifies its expiry ticket.
+                return true;
+            }
+            Item next = raw.withExpiry(at);
+            scope.items.put(key, next);
+            expiries.remove(raw);
+            expiries.add(scope, key, next);
+            return true;
+        });
+    }
+
+    /**
+     * Runs {@code op} under the key's stripe lock; if the quota count says the namespace is full, runs it
+     * again under the exclusive lock after reclaiming expired items, where "full" is final.
+     */
+    private <R> R writeKey(Namespace ns, String key, KeyOp<R> op) {
+        ensureOpen();
+        Scope scope = scope(ns);
+        ReentrantLock stripe = scope.stripe(key);
+        stripe.lock();
+        try {
+            long now = now();
+            return op.apply(scope, scope.items.get(key), now, false);
+        } catch (ScopeFull full) {
+            // retried below, without the stripe, so that taking every stripe in order cannot deadlock
+        } finally {
+            stripe.unlock();
+        }
+        long stamp = scope.lockExclusive();
+        try {
+            long now = now();
+            reclaimDue(scope, now);
+            return op.apply(scope, scope.items.get(key), now, true);
+        } finally {
+            scope.unlockExclusive(stamp);
+        }
+    }
+
+    /**
+     * Stores a new item for {@code key} in place of {@code raw} and reports it. Caller holds the key's
+     * stripe (or the namespace exclusively). Nothing is changed or reported when this throws.
+     *
+     * @param quotaChecked the caller already made sure the namespace has room (a transaction)
+     * @return the new version
+     */
+    private long install(Scope scope, String key, Item raw, byte[] value, long expiresAt, long now,
+            boolean exclusive, boolean quotaChecked) {
+        if (raw == null) {
+            if (quota) {
+                if (quotaChecked) {
+                    scope.size.incrementAndGet();
+                } else {
+                    reserve(scope, key, exclusive);
+                }
+            }
+        } else {
+            expiries.remove(raw);
+        }
+        Item next = new Item(value, versions.incrementAndGet(), expiresAt);
+        scope.items.put(key, next);
+        expiries.add(scope, key, next);
+        if (raw != null && !raw.liveAt(now)) {
+            changes.onChange(scope.namespace, ChangeType.EXPIRE, key, 0L);
+        }
+        changes.onChange(scope.namespace, ChangeType.SET, key, next.version());
+        return next.version();
+    }
+
+    private void reserve(Scope scope, String key, boolean exclusive) {
+        while (true) {
+            long n = scope.size.get();
+            if (n >= maxKeys) {
+                if (exclusive) {
+                    throw new QuotaExceededException(scope.namespace.path(), key, maxKeys);
+                }
+                throw SCOPE_FULL;
+            }
+            if (scope.size.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Removes {@code raw}, the current item of {@code key}, and reports it. Caller holds the key's stripe. */
+    private void unlink(Scope scope, String key, Item raw, ChangeType type) {
+        scope.items.remove(key);
+        expiries.remove(raw);
+        if (quota) {
+            scope.size.decrementAndGet();
+        }
+        changes.onChange(scope.namespace, type, key, 0L);
+    }
+
+    // -------------------------------------------------------------------------------- multi-key writes
+
+    @Override
+    public int deleteAll(Namespace ns, Collection<String> keys) {
+        ensureOpen();
+        Scope scope = scope(ns);
+        long stamp = scope.lockExclusive();
+        try {
+            long now = now();
+            int deleted = 0;
+            for (String key : keys) {
+                Item raw = scope.items.get(key);
+                if (raw != null) {
+                    boolean live = raw.liveAt(now);
+                    unlink(scope, key, raw, live ? ChangeType.DELETE : ChangeType.EXPIRE);
+                    if (live) {
+                        deleted++;
+                    }
+                }
+            }
+            return deleted;
+        } finally {
+            scope.unlockExclusive(stamp);
+        }
+    }
+
+    /** Deletes key by key (each atomic, the whole not), so it never blocks the namespace for long. */
+    @Override
+    public long deleteMatching(Namespace ns, GlobPattern pattern) {
+        ensureOpen();
+        Scope scope = scopes.get(ns);
+        if (scope == null) {
+            return 0L;
+        }
+        long now = now();
+        List<String> matches = scope.read(items -> {
+            List<String> out = new ArrayList<>();
+            for (Map.Entry<String, Item> e : range(items, pattern, null).entrySet()) {
+                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+                    out.add(e.getKey());
+                }
+            }
+            return out;
+        });
+        long deleted = 0;
+        for (String key : matches) {
+            if (delete(ns, key)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public void clear(Namespace ns) {
+        ensureOpen();
+        Scope scope = scope(ns);
+        ConcurrentSkipListMap<String, Item> old;
+        long stamp = scope.lockExclusive();
+        try {
+            old = scope.items;
+            scope.items = Scope.newMap();
+            scope.size.set(0L);
+            changes.onChange(ns, ChangeType.CLEAR, null, 0L);
+        } finally {
+            scope.unlockExclusive(stamp);
+        }
+        // The old map is detached and no longer written, so its tickets can go without holding the
+        // namespace: a sweeper meeting one first finds its item gone from the live map and drops it.
+        for (Item item : old.values()) {
+            expiries.remove(item);
+        }
+    }
+
+    @Override
+    public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        ensureOpen();
+        Scope scope = scope(ns);
+        long stamp = scope.lockExclusive();
+        try {
+            long now = now();
+            for (Precondition p : preconditions) {
+                long actual = Item.liveVersion(scope.items.get(p.key()), now);
+                if (actual != p.expectedVersion()) {
+                    throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
+                }
+            }
+            if (quota) {
+                checkQuota(scope, writes, now);
+            }
+            Map<String, Long> versionsByKey = new HashMap<>();
+            for (Write w : writes) {
+                String key = w.key();
+                Item raw = scope.items.get(key);
+                if (w instanceof Write.Put) {
+                    Write.Put put = (Write.Put) w;
+                    long v = install(scope, key, raw, put.value(), deadline(now, put.ttlMillis()), now, true, true);
+                    versionsByKey.put(key, v);
+                } else if (raw != null) {
+                    unlink(scope, key, raw, raw.liveAt(now) ? ChangeType.DELETE : ChangeType.EXPIRE);
+                }
+            }
+            return versionsByKey;
+        } finally {
+            scope.unlockExclusive(stamp);
+        }
+    }
+
+    /**
+     * Refuses the transaction when the namespace would end with more than {@code maxKeys} live keys and
+     * it creates keys. Caller holds the namespace exclusively. Names the first new key that went over.
+     */
+    private void checkQuota(Scope scope, List<Write> writes, long now) {
+        long delta = liveDelta(scope, writes, now);
+        if (delta <= 0 || scope.size.get() + delta <= maxKeys) {
+            return;
+        }
+        // The count includes expired items: reclaim them so it equals the live count, then decide.
+        reclaimDue(scope, now);
+        long live = scope.size.get();
+        if (live + delta > maxKeys) {
+            String key = firstKeyOver(scope, writes, now, maxKeys - live);
+            throw new QuotaExceededException(scope.namespace.path(), key, maxKeys);
+        }
+    }
+
+    /** @return how many more live keys the namespace has after {@code writes} than before */
+    private static long liveDelta(Scope scope, List<Write> writes, long now) {
+        Map<String, Boolean> liveAfter = new HashMap<>();
+        long delta = 0;
+        for (Write w : writes) {
+            Boolean before = liveAfter.get(w.key());
+            boolean wasLive = before != null ? before : Item.liveVersion(scope.items.get(w.key()), now) != 0L;
+            boolean isLive = w instanceof Write.Put;
+            if (wasLive != isLive) {
+                delta += isLive ? 1 : -1;
+            }
+            liveAfter.put(w.key(), isLive);
+        }
+        return delta;
+    }
+
+    /** @return the first key whose creation leaves more live keys than {@code room} allows */
+    private static String firstKeyOver(Scope scope, List<Write> writes, long now, long room) {
+        Map<String, Boolean> liveAfter = new HashMap<>();
+        long delta = 0;
+        String firstNew = null;
+        for (Write w : writes) {
+            Boolean before = liveAfter.get(w.key());
+            boolean wasLive = before != null ? before : Item.liveVersion(scope.items.get(w.key()), now) != 0L;
+            boolean isLive = w instanceof Write.Put;
+            if (wasLive != isLive) {
+                delta += isLive ? 1 : -1;
+                if (isLive) {
+                    firstNew = firstNew == null ? w.key() : firstNew;
+                    if (delta > room) {
+                        return w.key();
+                    }
+                }
+            }
+            liveAfter.put(w.key(), isLive);
+        }
+        return firstNew;
+    }
+
+    // ----------------------------------------------------------------------------------------- locks
+
+    @Override
+    public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        ensureOpen();
+        return scope(ns).locks.tryLock(name, token, leaseMillis);
+    }
+
+    @Override
+    public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        ensureOpen();
+        Scope scope = scopes.get(ns);
+        return scope != null && scope.locks.renew(name, token, leaseMillis);
+    }
+
+    @Override
+    public boolean unlock(Namespace ns, String name, String token) {
+        ensureOpen();
+        Scope scope = scopes.get(ns);
+        return scope != null && scope.locks.unlock(name, token);
+    }
+
+    @Override
+    public int lockEntries() {
+        ensureOpen();
+        int n = 0;
+        for (Scope scope : scopes.values()) {
+            scope.locks.purgeLapsed();
+            n += scope.locks.size();
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------------------------------- expiry
+
+    /**
+     * Removes the due items of one namespace. Caller holds it exclusively, so every stripe is held and
+     * the tickets' items can be checked and removed directly.
+     */
+    private void reclaimDue(Scope scope, long now) {
+        for (ExpiryIndex.Ticket t : expiries.due(now)) {
+            if (t.scope == scope && scope.items.get(t.key) == t.item) {
+                unlink(scope, t.key, t.item, ChangeType.EXPIRE);
+            }
+        }
+    }
+
+    /**
+     * One sweeper pass: reclaims every due item, then drops lapsed lock leases. A ticket is taken out
+     * only under its key's stripe, so a writer holding the namespace exclusively ({@link #reclaimDue})
+     * still finds every due item that is in the map.
+     */
+    void sweep() {
+        long now = now();
+        for (ExpiryIndex.Ticket t : expiries.due(now)) {
+            if (closed.get()) {
+                return;
+            }
+            Scope scope = t.scope;
+            ReentrantLock stripe = scope.stripe(t.key);
+            stripe.lock();
+            try {
+                // The item may have been overwritten, deleted or cleared since the ticket was read.
+                if (scope.items.get(t.key) == t.item) {
+                    unlink(scope, t.key, t.item, ChangeType.EXPIRE);
+                } else {
+                    expiries.dropStale(t);
+                }
+            } finally {
+                stripe.unlock();
+            }
+        }
+        for (Scope scope : scopes.values()) {
+            scope.locks.purgeLapsed();
+        }
+    }
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            // A failed pass must not cancel the schedule; the next pass retries the same tickets.
+            LOG.warn("Memory storage sweeper pass failed; will retry", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- lifecycle
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        sweeper.shutdownNow();
+        try {
+            if (!sweeper.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("Memory storage sweeper did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scopes.clear();
+        LOG.debug("Closed memory storage");
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryBackend[maxKeys=" + maxKeys + ", namespaces=" + scopes.size()
+                + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    // --------------------------------------------------------------------------------------- helpers
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StoreClosedException(NAME);
+        }
+    }
+
+    private Scope scope(Namespace ns) {
+        Scope scope = scopes.get(ns);
+        return scope != null ? scope : scopes.computeIfAbsent(ns, Scope::new);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    private static long deadline(long now, long ttlMillis) {
+        if (ttlMillis == NO_EXPIRY) {
+            return NO_EXPIRY;
+        }
+        long at = now + ttlMillis;
+        return at < now ? Long.MAX_VALUE : at;
+    }
+
+    private static BackendEntry entry(String key, Item item) {
+        // The SPI hands the array over to the runtime; the stored one must stay untouched.
+        return new BackendEntry(key, item.value().clone(), item.version(), item.expiresAt());
+    }
+}

@@ -1,0 +1,109 @@
+package dev.plinth.provider.memory;
+
+import dev.plinth.spi.storage.KeyRules;
+import dev.plinth.spi.storage.Namespace;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Function;
+
+/**
+ * The data and locks of one namespace, and the three kinds of access to them:
+ * <ul>
+ *   <li>single-key writes hold the key's stripe lock (one of {@value #STRIPES} per namespace), which
+ *       makes read-modify-write and the change report of one key atomic and ordered;</li>
+ *   <li>multi-key writes (batches, transactions, clear) hold every stripe in index order, then the write
+ *       side of {@link #gate}: {@link #lockExclusive()};</li>
+ *   <li>reads take no lock: they read optimistically under {@link #gate} and retry under its read side
+ *       only when a multi-key write overlapped, so no reader ever sees half a batch.</li>
+ * </ul>
+ * The map reference is replaced (not emptied) by {@code clear}, under the exclusive lock; writers read it
+ * after taking their stripe, readers inside the optimistic section.
+ */
+final class Scope {
+    static final int STRIPES = 32;
+
+    final Namespace namespace;
+    /** Keys in UTF-8 byte order, so a literal prefix maps to one contiguous sub-range. */
+    volatile ConcurrentSkipListMap<String, Item> items = newMap();
+    /** Entries in {@link #items}, expired ones included; maintained only when a quota is set. */
+    final AtomicLong size = new AtomicLong();
+    final LeaseTable locks = new LeaseTable();
+
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final StampedLock gate = new StampedLock();
+
+    Scope(Namespace namespace) {
+        this.namespace = namespace;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    static ConcurrentSkipListMap<String, Item> newMap() {
+        return new ConcurrentSkipListMap<>(KeyRules.UTF8_ORDER);
+    }
+
+    ReentrantLock stripe(String key) {
+        int h = key.hashCode();
+        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    }
+
+    /**
+     * Takes every stripe, then the gate's write side. Stripes are always taken in index order and a
+     * single-key writer holds only one, so this never deadlocks.
+     *
+     * @return the stamp for {@link #unlockExclusive}
+     */
+    long lockExclusive() {
+        for (ReentrantLock stripe : stripes) {
+            stripe.lock();
+        }
+        return gate.writeLock();
+    }
+
+    void unlockExclusive(long stamp) {
+        gate.unlockWrite(stamp);
+        for (int i = STRIPES - 1; i >= 0; i--) {
+            stripes[i].unlock();
+        }
+    }
+
+    /** @return the raw item (possibly expired) for {@code key}, never half-way through a batch */
+    Item read(String key) {
+        long stamp = gate.tryOptimisticRead();
+        if (stamp != 0L) {
+            Item item = items.get(key);
+            if (gate.validate(stamp)) {
+                return item;
+            }
+        }
+        stamp = gate.readLock();
+        try {
+            return items.get(key);
+        } finally {
+            gate.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Runs a multi-key read against one consistent state. {@code reader} may run twice and must not have
+     * side effects.
+     */
+    <T> T read(Function<ConcurrentSkipListMap<String, Item>, T> reader) {
+        long stamp = gate.tryOptimisticRead();
+        if (stamp != 0L) {
+            T result = reader.apply(items);
+            if (gate.validate(stamp)) {
+                return result;
+            }
+        }
+        stamp = gate.readLock();
+        try {
+            return reader.apply(items);
+        } finally {
+            gate.unlockRead(stamp);
+        }
+    }
+}

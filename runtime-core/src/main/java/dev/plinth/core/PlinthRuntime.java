@@ -1,0 +1,408 @@
+package dev.plinth.core;
+
+import dev.plinth.api.ConfigurationException;
+import dev.plinth.api.plugin.Plugin;
+import dev.plinth.api.plugin.PluginDescriptor;
+import dev.plinth.api.plugin.PluginIds;
+import dev.plinth.api.plugin.PluginLifecycleException;
+import dev.plinth.api.plugin.PluginLifecycleException.Phase;
+import dev.plinth.api.plugin.PluginState;
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.config.ConfigKeys;
+import dev.plinth.core.config.ConfigValidator;
+import dev.plinth.core.config.EffectiveConfig;
+import dev.plinth.core.config.PlinthConfig;
+import dev.plinth.core.config.RuntimeSettings;
+import dev.plinth.core.config.SectionPluginConfig;
+import dev.plinth.core.discovery.ProviderCandidate;
+import dev.plinth.core.discovery.ProviderDiscovery;
+import dev.plinth.core.discovery.ProviderSelector;
+import dev.plinth.core.lifecycle.DependencyGraph;
+import dev.plinth.core.lifecycle.LifecycleManager;
+import dev.plinth.core.lifecycle.ManagedPlugin;
+import dev.plinth.core.lifecycle.PluginServices;
+import dev.plinth.core.lifecycle.PluginStateHolder;
+import dev.plinth.core.lifecycle.RuntimePluginContext;
+import dev.plinth.core.lifecycle.SharedServices;
+import dev.plinth.core.storage.StorageEngine;
+import dev.plinth.spi.storage.ProviderConfig;
+import dev.plinth.spi.storage.StorageProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Plinth runtime: its plugins, their configuration and the storage they share.
+ *
+ * <pre>{@code
+ * try (PlinthRuntime runtime = PlinthRuntime.builder()
+ *         .config(PlinthConfig.standard(Path.of("plinth.properties")))
+ *         .plugin(new MyPlugin())
+ *         .build()
+ *         .start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <h2>start()</h2>
+ * In this order, failing fast before anything is opened: discover plugins (builder + ServiceLoader on the
+ * builder's class loader), discover storage providers (unless one was given to the builder), merge the
+ * configuration, choose the provider ({@link ProviderSelector}), reject unknown keys
+ * ({@link ConfigValidator}), parse settings and provider options, order the enabled plugins
+ * ({@link DependencyGraph}), open storage, then {@code init} and {@code start} every plugin
+ * ({@link LifecycleManager}). A failure after storage was opened shuts down what was initialised, closes
+ * storage and rethrows.
+ *
+ * <h2>close()</h2>
+ * Shuts plugins down in reverse order (each bounded by {@code plinth.runtime.shutdownTimeout}), then
+ * closes storage, even when some fail. When anything failed, {@code close()} <em>throws</em> one
+ * {@link PluginLifecycleException} (phase SHUTDOWN) carrying every failure as a suppressed exception, after
+ * everything was closed. It is idempotent (later calls return at once), thread-safe (one close at a time;
+ * other callers wait for it) and safe from a JVM shutdown hook ({@link #registerShutdownHook()}, which logs
+ * instead of throwing). A {@code close()} from another thread while {@code start()} runs waits for
+ * {@code start()} to finish.
+ */
+public final class PlinthRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);
+
+    private enum Status { NEW, STARTING, RUNNING, CLOSED }
+
+    private final Object lock = new Object();
+    private final PlinthConfig config;
+    private final ClassLoader loader;
+    private final List<Plugin> registered;
+    private final StorageProvider explicitProvider;
+    private final boolean discoverPlugins;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private volatile Status status = Status.NEW;
+    private volatile Map<String, ManagedPlugin> active = Map.of();
+    private volatile Set<String> disabled = Set.of();
+    private volatile StorageEngine engine;
+    private volatile String providerId;
+    private LifecycleManager lifecycle;
+    private Thread shutdownHook;
+
+    private PlinthRuntime(Builder b) {
+        this.config = b.config != null ? b.config : PlinthConfig.standard(null);
+        this.loader = b.classLoader != null ? b.classLoader : PlinthRuntime.class.getClassLoader();
+        this.registered = List.copyOf(b.plugins);
+        this.explicitProvider = b.storageProvider;
+        this.discoverPlugins = b.discoverPlugins;
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the runtime (see the class description). May be called once.
+     *
+     * @return this
+     * @throws ConfigurationException when configuration or provider selection is wrong, or storage fails
+     *     to open; nothing is left open
+     * @throws PluginLifecycleException when the plugin graph is invalid (phase RESOLVE) or a plugin's
+     *     {@code init}/{@code start} throws; everything was shut down and storage closed
+     * @throws IllegalStateException when already started or closed
+     */
+    public PlinthRuntime start() {
+        synchronized (lock) {
+            if (status != Status.NEW) {
+                throw new IllegalStateException("start() may be called once; this runtime is " + status);
+            }
+            status = Status.STARTING;
+            try {
+                doStart();
+                status = Status.RUNNING;
+                return this;
+            } catch (RuntimeException | Error e) {
+                status = Status.CLOSED;
+                removeShutdownHook();
+                terminated.countDown();
+                throw e;
+            }
+        }
+    }
+
+    private void doStart() {
+        StartupPlan plan = StartupPlan.resolve(config, loader, discoverPlugins, registered, explicitProvider);
+        ProviderCandidate chosen = plan.provider();
+        EffectiveConfig eff = plan.config();
+        List<String> ids = plan.pluginIds();
+        StorageEngine opened = open(chosen, plan.providerConfig(), plan.settings(), plan.providers());
+        this.engine = opened;
+        this.providerId = chosen.id();
+        this.disabled = plan.disabled();
+        try {
+            SharedServices services = new SharedServices();
+            Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
+            for (PluginDescriptor d : plan.order()) {
+                RuntimePluginContext ctx = new RuntimePluginContext(d, new SectionPluginConfig(d.id(),
+                        eff.pluginSection(d.id(), ids)), opened::store, new PluginServices(services, d.id()));
+                managed.put(d.id(), new ManagedPlugin(plan.instance(d.id()), d, new PluginStateHolder(d.id()), ctx));
+            }
+            this.active = Collections.unmodifiableMap(managed);
+            this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
+                    plan.settings().shutdownTimeout());
+            lifecycle.startAll();
+        } catch (RuntimeException | Error e) {
+            closeStorage().ifPresent(e::addSuppressed);
+            throw e;
+        }
+        LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), active.keySet());
+    }
+    private static StorageEngine open(ProviderCandidate chosen, ProviderConfig config, RuntimeSettings settings,
+            ProviderDiscovery.Result providers) {
+        try {
+            return StorageEngine.open(chosen.provider(), config, settings.storage());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, "Storage provider '" + chosen.id()
+                    + "' (" + chosen.location() + ") failed to open: " + e.getMessage() + ". "
+                    + ProviderSelector.available(providers), e);
+        }
+    }
+
+    private Optional<Throwable> closeStorage() {
+        StorageEngine e = engine;
+        if (e == null) {
+            return Optional.empty();
+        }
+        try {
+            e.close();
+            return Optional.empty();
+        } catch (RuntimeException | Error t) {
+            LOG.warn("Closing storage failed", t);
+            return Optional.of(t);
+        }
+    }
+
+    /**
+     * @param pluginId an enabled plugin of this runtime
+     * @return its current state
+     * @throws IllegalArgumentException when there is no such enabled plugin (the message says when it is
+     *     disabled)
+     */
+    public PluginState state(String pluginId) {
+        ManagedPlugin mp = active.get(pluginId);
+        if (mp == null) {
+            if (disabled.contains(pluginId)) {
+                throw new IllegalArgumentException("Plugin '" + pluginId + "' is disabled ("
+                        + ConfigKeys.pluginOption(pluginId, ConfigKeys.PLUGIN_ENABLED) + "=false)");
+            }
+            throw new IllegalArgumentException("No plugin '" + pluginId + "' in this runtime; plugins: "
+                    + active.keySet());
+        }
+        return mp.state().get();
+    }
+
+    /** @return descriptors of the enabled plugins in start order; empty before {@link #start()} */
+    public List<PluginDescriptor> plugins() {
+        return active.values().stream().map(ManagedPlugin::descriptor).collect(Collectors.toUnmodifiableList());
+    }
+
+    /** @return the id of the storage provider in use; empty before {@link #start()} */
+    public Optional<String> storageProviderId() {
+        return Optional.ofNullable(providerId);
+    }
+
+    /**
+     * The store of a plugin id, for hosts that inspect or seed plugin data. The same scoping applies as
+     * for the plugin itself.
+     *
+     * @param pluginId a valid plugin id (need not be a present plugin)
+     * @return the store scoped to it
+     * @throws IllegalStateException when the runtime is not running
+     * @throws dev.plinth.api.plugin.InvalidPluginIdException when the id breaks the grammar
+     */
+    public KeyValueStore storage(String pluginId) {
+        PluginIds.validate(pluginId);
+        StorageEngine e = engine;
+        if (status != Status.RUNNING || e == null) {
+            throw new IllegalStateException("Storage is available while the runtime is running; it is " + status);
+        }
+        return e.store(pluginId);
+    }
+
+    /**
+     * Closes the runtime (see the class description).
+     *
+     * @throws PluginLifecycleException (phase SHUTDOWN) after everything was closed, when a plugin's
+     *     shutdown threw or overran its timeout or storage failed to close; each failure is suppressed on it
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (status == Status.CLOSED) {
+                return;
+            }
+            if (status == Status.STARTING) {
+                throw new IllegalStateException("close() called from inside start() on the starting thread");
+            }
+            try {
+                if (status == Status.RUNNING) {
+                    shutdownRunning();
+                }
+            } finally {
+                status = Status.CLOSED;
+                removeShutdownHook();
+                terminated.countDown();
+            }
+        }
+    }
+
+    private void shutdownRunning() {
+        List<Throwable> failures = new ArrayList<>(lifecycle.shutdownAll());
+        closeStorage().ifPresent(failures::add);
+        if (failures.isEmpty()) {
+            LOG.info("Plinth stopped");
+            return;
+        }
+        String who = failures.stream().map(f -> f instanceof PluginLifecycleException
+                ? "plugin '" + ((PluginLifecycleException) f).pluginId() + "'" : "storage")
+                .collect(Collectors.joining(", "));
+        String single = failures.size() == 1 && failures.get(0) instanceof PluginLifecycleException
+                ? ((PluginLifecycleException) failures.get(0)).pluginId() : null;
+        PluginLifecycleException summary = new PluginLifecycleException(single, Phase.SHUTDOWN,
+                "Shutdown finished with " + failures.size() + " failure(s): " + who, null);
+        failures.forEach(summary::addSuppressed);
+        throw summary;
+    }
+
+    /**
+     * Registers a JVM shutdown hook (thread {@code plinth-shutdown-hook}) that closes this runtime and
+     * logs, rather than throws, shutdown failures. Idempotent; {@link #close()} and a failed
+     * {@link #start()} remove the hook. May be called before {@link #start()}: a signal during startup
+     * then waits for {@code start()} to finish and closes what it started.
+     *
+     * @return this
+     */
+    public PlinthRuntime registerShutdownHook() {
+        synchronized (lock) {
+            if (shutdownHook == null && status != Status.CLOSED) {
+                Thread hook = new Thread(() -> {
+                    try {
+                        close();
+                    } catch (RuntimeException e) {
+                        LOG.error("Plinth shutdown finished with errors", e);
+                    }
+                }, "plinth-shutdown-hook");
+                Runtime.getRuntime().addShutdownHook(hook);
+                shutdownHook = hook;
+            }
+        }
+        return this;
+    }
+
+    private void removeShutdownHook() {
+        Thread hook = shutdownHook;
+        shutdownHook = null;
+        if (hook != null && hook != Thread.currentThread()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running or done
+            }
+        }
+    }
+
+    /**
+     * Blocks until this runtime is closed (or its start failed).
+     *
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /**
+     * @param timeout how long to wait at most
+     * @return {@code true} when the runtime closed within the timeout
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "PlinthRuntime[" + status + ", provider=" + providerId + ", plugins=" + active.keySet() + "]";
+    }
+
+    /** Configures a {@link PlinthRuntime}. Not thread-safe. */
+    public static final class Builder {
+        private PlinthConfig config;
+        private ClassLoader classLoader;
+        private final List<Plugin> plugins = new ArrayList<>();
+        private StorageProvider storageProvider;
+        private boolean discoverPlugins = true;
+
+        private Builder() {
+        }
+
+        /**
+         * @param config the configuration; default {@link PlinthConfig#standard(java.nio.file.Path)
+         *     PlinthConfig.standard(null)} (PLINTH_CONFIG file, environment, system properties)
+         * @return this
+         */
+        public Builder config(PlinthConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * @param classLoader where plugins and providers are discovered with {@link java.util.ServiceLoader};
+         *     default the loader of the runtime's own classes (never the thread context loader implicitly)
+         * @return this
+         */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * @param plugin a plugin to run besides the discovered ones (source {@code "registered"})
+         * @return this
+         */
+        public Builder plugin(Plugin plugin) {
+            plugins.add(Objects.requireNonNull(plugin, "plugin"));
+            return this;
+        }
+
+        /**
+         * @param provider the storage provider to use, bypassing provider discovery and selection; if
+         *     {@code plinth.storage.provider} is configured it must name this provider
+         * @return this
+         */
+        public Builder storageProvider(StorageProvider provider) {
+            this.storageProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * @param discover {@code false} to run only plugins registered with {@link #plugin(Plugin)};
+         *     default {@code true}
+         * @return this
+         */
+        public Builder discoverPlugins(boolean discover) {
+            this.discoverPlugins = discover;
+            return this;
+        }
+
+        /** @return the runtime, not yet started */
+        public PlinthRuntime build() {
+            return new PlinthRuntime(this);
+        }
+    }
+}

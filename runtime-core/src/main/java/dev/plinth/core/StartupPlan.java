@@ -1,0 +1,125 @@
+package dev.plinth.core;
+
+import dev.plinth.api.ConfigurationException;
+import dev.plinth.api.plugin.Plugin;
+import dev.plinth.api.plugin.PluginDescriptor;
+import dev.plinth.api.plugin.PluginLifecycleException;
+import dev.plinth.core.config.ConfigKeys;
+import dev.plinth.core.config.ConfigValidator;
+import dev.plinth.core.config.EffectiveConfig;
+import dev.plinth.core.config.PlinthConfig;
+import dev.plinth.core.config.ProviderConfigFactory;
+import dev.plinth.core.config.RuntimeSettings;
+import dev.plinth.core.discovery.BundledApiDetector;
+import dev.plinth.core.discovery.DiscoveredPlugin;
+import dev.plinth.core.discovery.PluginDiscovery;
+import dev.plinth.core.discovery.ProviderCandidate;
+import dev.plinth.core.discovery.ProviderDiscovery;
+import dev.plinth.core.discovery.ProviderSelector;
+import dev.plinth.core.lifecycle.DependencyGraph;
+import dev.plinth.spi.storage.ProviderConfig;
+import dev.plinth.spi.storage.StorageProvider;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@link PlinthRuntime#start()} decides before it opens anything: the plugins, the effective
+ * configuration, the provider and its options, the settings, the disabled plugins and the start order.
+ * Every configuration or graph error surfaces here, so a bad setup fails before storage is touched.
+ *
+ * @param plugins every plugin found (enabled or not)
+ * @param config the effective configuration
+ * @param providers the provider discovery result (one entry when the host supplied the provider)
+ * @param provider the chosen provider
+ * @param providerConfig its validated options
+ * @param settings runtime-wide settings
+ * @param disabled ids disabled by configuration
+ * @param order enabled plugins in start order
+ */
+record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, ProviderDiscovery.Result providers,
+        ProviderCandidate provider, ProviderConfig providerConfig, RuntimeSettings settings, Set<String> disabled,
+        List<PluginDescriptor> order) {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupPlan.class);
+
+    /**
+     * @param config the raw configuration sources
+     * @param loader where plugins and providers are discovered
+     * @param discoverPlugins whether to look for plugins with the loader
+     * @param registered plugins registered on the builder
+     * @param explicitProvider the provider the host supplied, or {@code null} to discover one
+     * @return the plan
+     * @throws ConfigurationException for configuration and provider selection errors
+     * @throws PluginLifecycleException (phase RESOLVE) for plugin discovery and graph errors
+     */
+    static StartupPlan resolve(PlinthConfig config, ClassLoader loader, boolean discoverPlugins,
+            List<Plugin> registered, StorageProvider explicitProvider) {
+        List<DiscoveredPlugin> found = PluginDiscovery.discover(discoverPlugins ? loader : null, registered);
+        List<String> ids = found.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
+
+        ProviderDiscovery.Result providers;
+        if (explicitProvider != null) {
+            providers = new ProviderDiscovery.Result(List.of(ProviderCandidate.describe(explicitProvider)), List.of());
+        } else {
+            providers = ProviderDiscovery.discover(loader);
+            if (!BundledApiDetector.copiesOf(loader, StorageProvider.class).isEmpty()) {
+                LOG.warn("Found copies of the Plinth API on the class path besides the runtime's own:{}",
+                        BundledApiDetector.explain(loader, StorageProvider.class));
+            }
+        }
+
+        Set<String> known = new LinkedHashSet<>(ConfigKeys.FIXED_KEYS);
+        for (ProviderCandidate c : providers.candidates()) {
+            c.optionNames().forEach(o -> known.add(ConfigKeys.providerOption(c.id(), o)));
+        }
+        ids.forEach(id -> known.add(ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
+        EffectiveConfig eff = config.resolve(known, ids);
+
+        ProviderCandidate chosen = choose(eff, providers, explicitProvider != null);
+        ConfigValidator.validate(eff, chosen.id(), chosen.optionNames(), providers.candidates().stream()
+                .map(ProviderCandidate::id).filter(id -> !id.equals(chosen.id())).collect(Collectors.toSet()), ids);
+        RuntimeSettings settings = RuntimeSettings.from(eff);
+        ProviderConfig providerConfig = ProviderConfigFactory.create(chosen.provider(), chosen.options(), eff);
+
+        Set<String> off = new TreeSet<>(ConfigValidator.disabledPlugins(eff, ids));
+        off.forEach(id -> LOG.info("Plugin '{}' is disabled by {}=false", id,
+                ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
+        List<PluginDescriptor> order = DependencyGraph.order(
+                found.stream().map(DiscoveredPlugin::descriptor).collect(Collectors.toList()), off);
+        return new StartupPlan(List.copyOf(found), eff, providers, chosen, providerConfig, settings, Set.copyOf(off),
+                List.copyOf(order));
+    }
+
+    private static ProviderCandidate choose(EffectiveConfig eff, ProviderDiscovery.Result providers, boolean explicit) {
+        Optional<String> configured = eff.get(ConfigKeys.STORAGE_PROVIDER);
+        if (!explicit) {
+            return ProviderSelector.select(configured, eff.origin(ConfigKeys.STORAGE_PROVIDER), providers);
+        }
+        ProviderCandidate given = providers.candidates().get(0);
+        if (configured.isPresent() && !configured.get().equals(given.id())) {
+            throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, ConfigKeys.STORAGE_PROVIDER + " is '"
+                    + configured.get() + "' (from " + eff.origin(ConfigKeys.STORAGE_PROVIDER)
+                    + ") but the host supplied storage provider '" + given.id() + "' explicitly.");
+        }
+        return given;
+    }
+
+    /** @return ids of every plugin found */
+    List<String> pluginIds() {
+        return plugins.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
+    }
+
+    /**
+     * @param id a plugin id
+     * @return its instance
+     */
+    Plugin instance(String id) {
+        return plugins.stream().filter(p -> p.id().equals(id)).findFirst().map(DiscoveredPlugin::plugin)
+                .orElseThrow(() -> new IllegalArgumentException(id));
+    }
+}

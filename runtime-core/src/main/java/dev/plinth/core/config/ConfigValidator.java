@@ -1,0 +1,106 @@
+package dev.plinth.core.config;
+
+import dev.plinth.api.ConfigurationException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rejects configuration keys the runtime does not know, before anything is opened, so a typo fails
+ * startup instead of being ignored.
+ *
+ * <p>Checked: every key outside {@code plinth.plugins.}: it must be a fixed key of {@link ConfigKeys}, an
+ * option of the selected provider, or lie in the section of another discovered provider (kept so one file
+ * can serve several deployments). Plugin sections are the plugins' business; a section naming no present
+ * plugin is logged as a warning. The exception names the key and its origin and suggests the nearest
+ * known key; it never contains a value.
+ */
+public final class ConfigValidator {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigValidator.class);
+
+    private ConfigValidator() {
+    }
+
+    /**
+     * @param config the effective configuration
+     * @param selectedProvider id of the selected provider
+     * @param selectedOptions its option names
+     * @param otherProviders ids of the other discovered providers
+     * @param pluginIds ids of the present plugins (enabled or not)
+     * @throws ConfigurationException for the first unknown key in alphabetical order
+     */
+    public static void validate(EffectiveConfig config, String selectedProvider, Collection<String> selectedOptions,
+            Collection<String> otherProviders, Collection<String> pluginIds) {
+        String selectedSection = ConfigKeys.providerSection(selectedProvider);
+        for (String key : config.keys()) {
+            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX)) {
+                if (EffectiveConfig.owner(key, pluginIds).isEmpty()) {
+                    LOG.warn("Configuration key {} (from {}) belongs to no present plugin; ignored", key,
+                            config.origin(key));
+                }
+                continue;
+            }
+            if (ConfigKeys.FIXED_KEYS.contains(key)) {
+                continue;
+            }
+            if (key.startsWith(selectedSection)) {
+                String option = key.substring(selectedSection.length());
+                if (!selectedOptions.contains(option)) {
+                    Optional<String> near = Levenshtein.nearest(option, selectedOptions);
+                    throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
+                            + config.origin(key) + "): storage provider '" + selectedProvider + "' has no option '"
+                            + option + "'." + near.map(n -> " Did you mean '" + selectedSection + n + "'?").orElse("")
+                            + " Its options: " + String.join(", ", selectedOptions));
+                }
+                continue;
+            }
+            if (otherProviders.stream().anyMatch(p -> key.startsWith(ConfigKeys.providerSection(p)))) {
+                LOG.debug("Configuration key {} is for a storage provider that is not selected; ignored", key);
+                continue;
+            }
+            List<String> known = new ArrayList<>(ConfigKeys.FIXED_KEYS);
+            selectedOptions.forEach(o -> known.add(selectedSection + o));
+            Optional<String> near = Levenshtein.nearest(key, known).or(() -> misspelledPluginsSection(key));
+            String hint = near.map(n -> " Did you mean '" + n + "'?")
+                    .orElse(" Known keys: " + String.join(", ", known) + ", " + ConfigKeys.PLUGINS_PREFIX
+                            + "<pluginId>.<option>");
+            String where = key.startsWith(ConfigKeys.PREFIX) ? "" : " Keys start with '" + ConfigKeys.PREFIX + "'.";
+            throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
+                    + config.origin(key) + ")." + where + hint);
+        }
+    }
+
+    /** {@code plinth.plugin.web.port} and the like: a plugin key whose section name is misspelled. */
+    private static Optional<String> misspelledPluginsSection(String key) {
+        String[] parts = key.split("\\.", 3);
+        String section = ConfigKeys.PLUGINS_PREFIX.substring(ConfigKeys.PREFIX.length(), ConfigKeys.PLUGINS_PREFIX.length() - 1);
+        if (parts.length == 3 && parts[0].equals("plinth") && !parts[1].equals(section)
+                && Levenshtein.distance(parts[1], section) <= 2 && parts[2].contains(".")) {
+            return Optional.of(ConfigKeys.PLUGINS_PREFIX + parts[2]);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param config the effective configuration
+     * @param pluginIds ids of the present plugins
+     * @return ids whose {@code plinth.plugins.<id>.enabled} is {@code false}
+     * @throws ConfigurationException naming the key when an {@code enabled} value is not true/false
+     */
+    public static List<String> disabledPlugins(EffectiveConfig config, Collection<String> pluginIds) {
+        List<String> disabled = new ArrayList<>();
+        for (String id : pluginIds) {
+            String key = ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED);
+            Map<String, String> section = config.pluginSection(id, pluginIds);
+            String raw = section.get(ConfigKeys.PLUGIN_ENABLED);
+            if (raw != null && !ConfigValues.parseBoolean(key, config.origin(key), raw)) {
+                disabled.add(id);
+            }
+        }
+        return disabled;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.plinth.core.testing;
+
+import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.OptionSpec;
+import dev.plinth.spi.storage.ProviderConfig;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.StorageProvider;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A storage provider for host tests: its backend records the calls it gets (method and namespace) and
+ * answers reads with "absent"; it counts opens and closes and can be told to fail opening.
+ */
+public class FakeProvider implements StorageProvider {
+    /** A plain option. */
+    public static final OptionSpec<String> PATH = OptionSpec.string("path", "data", "where data goes");
+    /** A bounded integer option with a camelCase name. */
+    public static final OptionSpec<Integer> MAX_SIZE = OptionSpec.integer("maxSize", 10, 1, 100, "size limit");
+    /** A secret option. */
+    public static final OptionSpec<String> PASSWORD = OptionSpec.secret("password", "the password");
+
+    private final String id;
+    /** Counts constructor calls of every instance. */
+    public static final AtomicInteger CONSTRUCTED = new AtomicInteger();
+    public final AtomicInteger opens = new AtomicInteger();
+    public final AtomicInteger closes = new AtomicInteger();
+    public final List<String> backendCalls = Collections.synchronizedList(new ArrayList<>());
+    public volatile ProviderConfig openedWith;
+    public volatile RuntimeException failOpen;
+    public volatile RuntimeException failClose;
+
+    public FakeProvider() {
+        this("fake");
+    }
+
+    public FakeProvider(String id) {
+        this.id = id;
+        CONSTRUCTED.incrementAndGet();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String description() {
+        return "fake storage for tests (" + id + ")";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of();
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+        return List.of(PATH, MAX_SIZE, PASSWORD);
+    }
+
+    @Override
+    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+        opens.incrementAndGet();
+        if (failOpen != null) {
+            throw failOpen;
+        }
+        openedWith = config;
+        return (StorageBackend) Proxy.newProxyInstance(StorageBackend.class.getClassLoader(),
+                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "close":
+                            closes.incrementAndGet();
+                            if (failClose != null) {
+                                throw failClose;
+                            }
+                            return null;
+                        case "get":
+                            backendCalls.add("get " + args[0] + " " + args[1]);
+                            return Optional.empty();
+                        case "toString":
+                            return "FakeBackend";
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        default:
+                            backendCalls.add(method.getName());
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+}

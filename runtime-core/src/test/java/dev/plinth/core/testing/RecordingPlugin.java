@@ -1,0 +1,125 @@
+package dev.plinth.core.testing;
+
+import dev.plinth.api.plugin.Plugin;
+import dev.plinth.api.plugin.PluginContext;
+import dev.plinth.core.lifecycle.PluginMdc;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.slf4j.MDC;
+
+/**
+ * A plugin that appends {@code "<phase> <id>"} to a shared log on every lifecycle call, records the MDC
+ * value it saw, and can be told to throw or hang in a phase.
+ */
+public class RecordingPlugin implements Plugin {
+    private final String id;
+    private final List<String> log;
+    private Set<String> required = Set.of();
+    private Set<String> optional = Set.of();
+    private RuntimeException failInit;
+    private RuntimeException failStart;
+    private RuntimeException failShutdown;
+    private CountDownLatch hangShutdownUntil;
+    private Consumer<PluginContext> onInit = c -> { };
+    public volatile PluginContext context;
+    public final List<String> mdcSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public volatile Thread shutdownThread;
+
+    public RecordingPlugin(String id, List<String> log) {
+        this.id = id;
+        this.log = log;
+    }
+
+    public RecordingPlugin requires(String... ids) {
+        required = Set.of(ids);
+        return this;
+    }
+
+    public RecordingPlugin optionallyUses(String... ids) {
+        optional = Set.of(ids);
+        return this;
+    }
+
+    public RecordingPlugin failInit(RuntimeException e) {
+        failInit = e;
+        return this;
+    }
+
+    public RecordingPlugin failStart(RuntimeException e) {
+        failStart = e;
+        return this;
+    }
+
+    public RecordingPlugin failShutdown(RuntimeException e) {
+        failShutdown = e;
+        return this;
+    }
+
+    /** Shutdown blocks until the latch opens (or the thread is interrupted). */
+    public RecordingPlugin hangShutdown(CountDownLatch until) {
+        hangShutdownUntil = until;
+        return this;
+    }
+
+    public RecordingPlugin onInit(Consumer<PluginContext> action) {
+        onInit = action;
+        return this;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Set<String> requiredDependencies() {
+        return required;
+    }
+
+    @Override
+    public Set<String> optionalDependencies() {
+        return optional;
+    }
+
+    @Override
+    public void init(PluginContext ctx) {
+        context = ctx;
+        record("init");
+        if (failInit != null) {
+            throw failInit;
+        }
+        onInit.accept(ctx);
+    }
+
+    @Override
+    public void start() {
+        record("start");
+        if (failStart != null) {
+            throw failStart;
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        shutdownThread = Thread.currentThread();
+        record("shutdown");
+        if (hangShutdownUntil != null) {
+            try {
+                hangShutdownUntil.await();
+            } catch (InterruptedException e) {
+                log.add("interrupted " + id);
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failShutdown != null) {
+            throw failShutdown;
+        }
+    }
+
+    private void record(String phase) {
+        mdcSeen.add(phase + "=" + MDC.get(PluginMdc.KEY));
+        log.add(phase + " " + id);
+    }
+}
