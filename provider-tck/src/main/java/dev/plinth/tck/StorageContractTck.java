@@ -775,7 +775,7 @@ public abstract class StorageContractTck {
         }
 
         @Test
-        @DisplayName("KeyValueStore#Entry: getEntry returns key, value, version and expiry in one read")
+        @DisplayName("KeyValueStore#getEntry: returns key, value, version and expiry in one read")
         void getEntryMetadata() {
             Instant before = Instant.now();
             long v = store().setString("k", "x", LONG_TTL);
