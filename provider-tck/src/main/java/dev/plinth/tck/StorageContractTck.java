@@ -2346,6 +2346,12 @@ public abstract class StorageContractTck {
                 assertThat(overflow.key()).isEmpty();
                 assertThat(events.events(ChangeType.OVERFLOW)).hasSize(1);
                 assertThat(sub.droppedEvents()).isGreaterThanOrEqualTo(dropped);
+                // Overload is visible, never silent: each of the 101 writes was delivered or counted as dropped,
+                // and no more than the buffer (4) was held for the blocked listener besides the one in hand.
+                List<ChangeEvent> sets = events.events(ChangeType.SET);
+                assertThat(sets.size() + overflow.droppedEvents()).isEqualTo(101);
+                assertThat(sub.droppedEvents()).isEqualTo(overflow.droppedEvents());
+                assertThat(sets.size()).isLessThanOrEqualTo(1 + 4);
             } finally {
                 release.countDown();
             }
