@@ -1699,7 +1699,22 @@ public abstract class StorageContractTck {
                 KeyValueStore store = scopes.get(s);
                 TreeMap<String, String> model = models.get(s);
                 int kind = random.nextInt(10);
-                if (kind < 6) {
+                if (random.nextInt(60) == 0) {
+                    store.clear();
+                    model.clear();
+                } else if (random.nextInt(8) == 0 && !model.isEmpty()) {
+                    List<String> asked = new ArrayList<>(model.keySet());
+                    java.util.Collections.shuffle(asked, random);
+                    asked = asked.subList(0, Math.min(asked.size(), 1 + random.nextInt(5)));
+                    List<String> withMissing = new ArrayList<>(asked);
+                    withMissing.add(randomKey(random));
+                    Map<String, byte[]> got = store.getAll(withMissing);
+                    List<String> expected = withMissing.stream().filter(model::containsKey).distinct().toList();
+                    assertThat(got.keySet()).as("seed %d getAll", seed).containsExactlyElementsOf(expected);
+                    for (String k : expected) {
+                        assertThat(text(got.get(k))).isEqualTo(model.get(k));
+                    }
+                } else if (kind < 6) {
                     String key = randomKey(random);
                     String value = "v" + op;
                     store.setString(key, value);
@@ -2226,6 +2241,25 @@ public abstract class StorageContractTck {
                 events.awaitCount(1000);
                 assertThat(events.events()).extracting(e -> e.version().orElseThrow()).containsExactlyElementsOf(written);
                 assertThat(sub.droppedEvents()).isZero();
+            }
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#watch: SET and DELETE of one key arrive in write order (200 alternations)")
+        void perKeyOrderOfTypes() {
+            EventRecorder events = new EventRecorder();
+            List<ChangeType> written = new ArrayList<>();
+            try (Subscription sub = store().watch("flip", events)) {
+                for (int i = 0; i < 200; i++) {
+                    store().setString("flip", "x");
+                    written.add(ChangeType.SET);
+                    if (i % 3 != 2) {
+                        store().delete("flip");
+                        written.add(ChangeType.DELETE);
+                    }
+                }
+                events.awaitCount(written.size());
+                assertThat(events.events()).extracting(ChangeEvent::type).containsExactlyElementsOf(written);
             }
         }
 
