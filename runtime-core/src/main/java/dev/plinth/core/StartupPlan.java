@@ -82,7 +82,8 @@ record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, Provi
 
         ProviderCandidate chosen = choose(eff, providers, explicitProvider != null);
         ConfigValidator.validate(eff, chosen.id(), chosen.optionNames(), providers.candidates().stream()
-                .map(ProviderCandidate::id).filter(id -> !id.equals(chosen.id())).collect(Collectors.toSet()), ids);
+                .filter(c -> !c.id().equals(chosen.id()))
+                .collect(Collectors.toMap(ProviderCandidate::id, ProviderCandidate::optionNames, (a, b) -> a)), ids);
         RuntimeSettings settings = RuntimeSettings.from(eff);
         ProviderConfig providerConfig = ProviderConfigFactory.create(chosen.provider(), chosen.options(), eff);
 

@@ -692,7 +692,7 @@ final class MemoryBackend implements StorageBackend {
     }
 
     private static BackendEntry entry(String key, Item item) {
-        // The SPI hands the array over to the runtime; the stored one must stay untouched.
-        return new BackendEntry(key, item.value().clone(), item.version(), item.expiresAt());
+        // Stored arrays are never changed in place and the runtime copies before a plugin sees them.
+        return new BackendEntry(key, item.value(), item.version(), item.expiresAt());
     }
 }

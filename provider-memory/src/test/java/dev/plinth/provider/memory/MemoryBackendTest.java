@@ -52,14 +52,13 @@ class MemoryBackendTest extends BackendFixture {
     }
 
     @Test
-    void getReturnsValueVersionAndExpiryAndCopiesTheValueOut() {
+    void getReturnsValueVersionAndExpiry() {
         long v = backend.set(NS, "k", bytes("hello"), 60_000);
         BackendEntry e = backend.get(NS, "k").orElseThrow();
         assertThat(e.key()).isEqualTo("k");
         assertThat(e.version()).isEqualTo(v).isPositive();
         assertThat(e.expiresAtMillis()).isBetween(System.currentTimeMillis(), System.currentTimeMillis() + 60_000);
-        e.value()[0] = 'J';
-        assertThat(text(backend.get(NS, "k").orElseThrow().value())).isEqualTo("hello");
+        assertThat(text(e.value())).isEqualTo("hello");
         assertThat(backend.get(NS, "absent")).isEmpty();
         assertThat(backend.get(Namespace.of("never-used"), "k")).isEmpty();
     }

@@ -3,8 +3,9 @@ package dev.plinth.spi.storage;
 import java.util.Objects;
 
 /**
- * A stored key as a backend returns it. The value array is handed over: the backend must not keep or
- * change it after returning it, and the runtime copies it before giving it to a plugin.
+ * A stored key as a backend returns it. The runtime never changes the value array and copies it before a
+ * plugin sees it, so a backend may return the array it stores (as long as it never changes a stored
+ * array in place) instead of copying on every read.
  *
  * @param key the key
  * @param value the value bytes

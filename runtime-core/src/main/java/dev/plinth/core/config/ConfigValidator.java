@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * startup instead of being ignored.
  *
  * <p>Checked: every key outside {@code plinth.plugins.}: it must be a fixed key of {@link ConfigKeys}, an
- * option of the selected provider, or lie in the section of another discovered provider (kept so one file
- * can serve several deployments). Plugin sections are the plugins' business; a section naming no present
+ * option of the selected provider, or an option of another discovered provider (so one file can serve
+ * several deployments, and a typo in a section not used today still fails instead of waiting to bite). Plugin sections are the plugins' business; a section naming no present
  * plugin is logged as a warning. The exception names the key and its origin and suggests the nearest
  * known key; it never contains a value.
  */
@@ -29,12 +29,12 @@ public final class ConfigValidator {
      * @param config the effective configuration
      * @param selectedProvider id of the selected provider
      * @param selectedOptions its option names
-     * @param otherProviders ids of the other discovered providers
+     * @param otherProviders the other discovered providers: id to option names
      * @param pluginIds ids of the present plugins (enabled or not)
      * @throws ConfigurationException for the first unknown key in alphabetical order
      */
     public static void validate(EffectiveConfig config, String selectedProvider, Collection<String> selectedOptions,
-            Collection<String> otherProviders, Collection<String> pluginIds) {
+            Map<String, ? extends Collection<String>> otherProviders, Collection<String> pluginIds) {
         String selectedSection = ConfigKeys.providerSection(selectedProvider);
         for (String key : config.keys()) {
             if (key.startsWith(ConfigKeys.PLUGINS_PREFIX)) {
@@ -48,18 +48,14 @@ public final class ConfigValidator {
                 continue;
             }
             if (key.startsWith(selectedSection)) {
-                String option = key.substring(selectedSection.length());
-                if (!selectedOptions.contains(option)) {
-                    Optional<String> near = Levenshtein.nearest(option, selectedOptions);
-                    throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
-                            + config.origin(key) + "): storage provider '" + selectedProvider + "' has no option '"
-                            + option + "'." + near.map(n -> " Did you mean '" + selectedSection + n + "'?").orElse("")
-                            + " Its options: " + String.join(", ", selectedOptions));
-                }
+                checkProviderOption(config, key, selectedProvider, selectedOptions);
                 continue;
             }
-            if (otherProviders.stream().anyMatch(p -> key.startsWith(ConfigKeys.providerSection(p)))) {
-                LOG.debug("Configuration key {} is for a storage provider that is not selected; ignored", key);
+            String other = otherProviders.keySet().stream()
+                    .filter(id -> key.startsWith(ConfigKeys.providerSection(id))).findFirst().orElse(null);
+            if (other != null) {
+                checkProviderOption(config, key, other, otherProviders.get(other));
+                LOG.debug("Configuration key {} is for a storage provider that is not selected; not used", key);
                 continue;
             }
             List<String> known = new ArrayList<>(ConfigKeys.FIXED_KEYS);
@@ -71,6 +67,19 @@ public final class ConfigValidator {
             String where = key.startsWith(ConfigKeys.PREFIX) ? "" : " Keys start with '" + ConfigKeys.PREFIX + "'.";
             throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
                     + config.origin(key) + ")." + where + hint);
+        }
+    }
+
+    private static void checkProviderOption(EffectiveConfig config, String key, String provider,
+            Collection<String> options) {
+        String section = ConfigKeys.providerSection(provider);
+        String option = key.substring(section.length());
+        if (!options.contains(option)) {
+            Optional<String> near = Levenshtein.nearest(option, options);
+            throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
+                    + config.origin(key) + "): storage provider '" + provider + "' has no option '"
+                    + option + "'." + near.map(n -> " Did you mean '" + section + n + "'?").orElse("")
+                    + " Its options: " + String.join(", ", options));
         }
     }
 

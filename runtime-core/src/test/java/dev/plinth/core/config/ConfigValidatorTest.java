@@ -11,14 +11,14 @@ import dev.plinth.spi.storage.ProviderConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConfigValidatorTest {
     private static final List<String> FAKE_OPTIONS = List.of("path", "maxSize", "password");
 
     private static void validate(Map<String, String> values) {
-        ConfigValidator.validate(EffectiveConfig.of(values), "fake", FAKE_OPTIONS, Set.of("other"), List.of("web"));
+        ConfigValidator.validate(EffectiveConfig.of(values), "fake", FAKE_OPTIONS, Map.of("other", List.of("host")),
+                List.of("web"));
     }
 
     @Test
@@ -56,6 +56,14 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void typoInTheSectionOfAnUnselectedProviderFailsToo() {
+        assertThatThrownBy(() -> validate(Map.of("plinth.storage.other.hots", "x")))
+                .hasMessage("Unknown configuration key 'plinth.storage.other.hots' (from programmatic setting "
+                        + "plinth.storage.other.hots): storage provider 'other' has no option 'hots'. Did you mean "
+                        + "'plinth.storage.other.host'? Its options: host");
+    }
+
+    @Test
     void farOffKeyListsTheKnownKeys() {
         assertThatThrownBy(() -> validate(Map.of("plinth.completely.different.thing", "1")))
                 .hasMessage("Unknown configuration key 'plinth.completely.different.thing' (from programmatic "
@@ -83,7 +91,7 @@ class ConfigValidatorTest {
     void unknownKeyFromTheEnvironmentNamesTheVariable() {
         EffectiveConfig eff = PlinthConfig.builder().environment(Map.of("PLINTH_STORAGE_PROVIDR", "x")).build()
                 .resolve(ConfigKeys.FIXED_KEYS, List.of());
-        assertThatThrownBy(() -> ConfigValidator.validate(eff, "fake", FAKE_OPTIONS, Set.of(), List.of()))
+        assertThatThrownBy(() -> ConfigValidator.validate(eff, "fake", FAKE_OPTIONS, Map.of(), List.of()))
                 .hasMessage("Unknown configuration key 'plinth.storage.providr' (from environment variable "
                         + "PLINTH_STORAGE_PROVIDR). Did you mean 'plinth.storage.provider'?");
     }

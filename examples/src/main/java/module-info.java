@@ -1,0 +1,21 @@
+/**
+ * The example host and example plugins. Runs on the class path (bin/plinth) and on the module path.
+ */
+module dev.plinth.examples {
+    requires dev.plinth.core;
+
+    exports dev.plinth.examples;
+    exports dev.plinth.examples.auth;
+    exports dev.plinth.examples.notes;
+    exports dev.plinth.examples.sessions;
+    exports dev.plinth.examples.visits;
+
+    // Notes are records stored as JSON: Jackson reflects on them.
+    opens dev.plinth.examples.notes to com.fasterxml.jackson.databind;
+
+    provides dev.plinth.api.plugin.Plugin with
+            dev.plinth.examples.notes.NotesPlugin,
+            dev.plinth.examples.sessions.SessionsPlugin,
+            dev.plinth.examples.visits.VisitCounterPlugin,
+            dev.plinth.examples.auth.AuthPlugin;
+}

@@ -1,0 +1,688 @@
+package dev.plinth.provider.redis;
+
+import dev.plinth.api.PlinthException;
+import dev.plinth.api.storage.BackendUnavailableException;
+import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.NotACounterException;
+import dev.plinth.api.storage.QuotaExceededException;
+import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.provider.redis.RedisStorageProvider.Mode;
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.KeyRules;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.Precondition;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The Redis backend: every write is one Lua script (one round trip, atomic, publishing its changes on
+ * the prefix's channel in the same step); reads are one script too. See {@link LuaScript} for the data
+ * layout and {@link KeyLayout} for key names. Thread-safe.
+ */
+final class RedisStorageBackend implements StorageBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
+    /** Longest TTL passed to Redis, so that now + ttl stays below the no-expiry score. */
+    private static final long MAX_TTL_MILLIS = 8_000_000_000_000_000L;
+    private static final int RANGE_CHUNK = 512;
+    private static final int DELETE_BATCH = 500;
+    private static final int SWEEP_BATCH = 256;
+    private static final int SWEEP_PIPELINE = 100;
+    private static final int COLLECT_BUDGET = 500;
+
+    private final RedisSettings settings;
+    private final String endpoint;
+    private final KeyLayout layout;
+    private final UnifiedJedis client;
+    private final byte[] channel;
+    private final ChangeFeed feed;
+    private final ScheduledExecutorService background;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Scopes this process registered in {@code <prefix>#scopes}, so the sweeper of any process finds them. */
+    private final Set<String> registeredScopes = ConcurrentHashMap.newKeySet();
+    /** Script keys per scope; scopes are few (plugins and their buckets). */
+    private final Map<Namespace, ScopeKeys> scopeKeys = new ConcurrentHashMap<>();
+    /** Locks this backend holds: lock key to token. */
+    private final Map<String, String> heldLocks = new ConcurrentHashMap<>();
+    private volatile boolean sweepFailing;
+
+    private RedisStorageBackend(RedisSettings settings, UnifiedJedis client, ChangeListener changes) {
+        this.settings = settings;
+        this.endpoint = settings.endpoint();
+        this.layout = new KeyLayout(settings.keyPrefix, settings.mode == Mode.CLUSTER);
+        this.client = client;
+        this.channel = layout.channel();
+        this.feed = new ChangeFeed(RedisConnector.feedTarget(settings, client), settings.clientConfig(true), channel,
+                changes, endpoint);
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "plinth-redis-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Connects, checks the server answers with the given credentials and database, subscribes to changes
+     * and starts the sweeper.
+     */
+    static RedisStorageBackend open(RedisSettings settings, ChangeListener changes) {
+        String endpoint = settings.endpoint();
+        UnifiedJedis client;
+        try {
+            client = RedisConnector.build(settings);
+        } catch (RuntimeException e) {
+            throw opening(e, endpoint);
+        }
+        RedisStorageBackend backend = null;
+        try {
+            client.ping();
+            backend = new RedisStorageBackend(settings, client, changes);
+            if (!backend.feed.start(RedisConnector.totalTimeout(settings).toMillis() * 2)) {
+                Throwable fatal = backend.feed.fatal();
+                if (fatal != null) {
+                    throw new StorageException("Redis storage at " + endpoint + " cannot subscribe to changes: "
+                            + fatal, fatal);
+                }
+                throw new BackendUnavailableException("Redis at " + endpoint
+                        + " did not confirm the change-feed subscription in time", null);
+            }
+            long every = settings.sweepInterval.toMillis();
+            backend.background.scheduleWithFixedDelay(backend::sweep, every, every, TimeUnit.MILLISECONDS);
+            LOG.info("Opened Redis storage {}", settings);
+            return backend;
+        } catch (RuntimeException e) {
+            if (backend != null) {
+                backend.close();
+            } else {
+                client.close();
+            }
+            throw opening(e, endpoint);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            backend.close();
+            throw new StorageException("Interrupted while opening Redis storage at " + endpoint, e);
+        }
+    }
+
+    private static PlinthException opening(RuntimeException e, String endpoint) {
+        PlinthException t = RedisErrors.translate(e, endpoint, "the connection");
+        if (t instanceof BackendUnavailableException) {
+            return new BackendUnavailableException("Cannot open Redis storage: " + t.getMessage(), e);
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public Optional<BackendEntry> get(Namespace ns, String key) {
+        List<Object> r = list(call("get", () -> eval(LuaScript.GET, ns, List.of(bytes(key)))));
+        return r.isEmpty() ? Optional.empty() : Optional.of(entry(r, 0));
+    }
+
+    @Override
+    public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            ensureOpen();
+            return List.of();
+        }
+        List<byte[]> args = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            args.add(bytes(k));
+        }
+        List<Object> r = list(call("getAll", () -> eval(LuaScript.GET, ns, args)));
+        List<BackendEntry> out = new ArrayList<>(r.size() / 4);
+        for (int i = 0; i < r.size(); i += 4) {
+            out.add(entry(r, i));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean exists(Namespace ns, String key) {
+        return asLong(call("exists", () -> eval(LuaScript.EXISTS, ns, List.of(bytes(key))))) == 1L;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    @Override
+    public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        Map<String, Long> v = commit(ns, List.of(), List.of(new Write.Put(key, value, ttlMillis)));
+        return v.get(key);
+    }
+
+    @Override
+    public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
+        try {
+            Map<String, Long> v = commit(ns, List.of(new Precondition(key, expectedVersion)),
+                    List.of(new Write.Put(key, value, ttlMillis)));
+            return v.get(key);
+        } catch (VersionConflictException e) {
+            return KeyValueStore.ABSENT;
+        }
+    }
+
+    @Override
+    public long increment(Namespace ns, String key, long delta) {
+        register(ns);
+        List<Object> r = list(call("increment", () -> eval(LuaScript.INCREMENT, ns,
+                List.of(bytes(Long.toString(settings.maxKeys)), bytes(key), bytes(Long.toString(delta))))));
+        String status = str(r.get(0));
+        switch (status) {
+            case "OK":
+                return Long.parseLong(str(r.get(1)));
+            case "Q":
+                throw new QuotaExceededException(ns.path(), key, settings.maxKeys);
+            default:
+                String err = str(r.get(1));
+                throw new NotACounterException(key, err.contains("overflow") ? "the sum overflows a long"
+                        : "the value is not the decimal text of a long");
+        }
+    }
+
+    @Override
+    public boolean delete(Namespace ns, String key) {
+        return deleteAll(ns, List.of(key)) > 0;
+    }
+
+    @Override
+    public int deleteAll(Namespace ns, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            ensureOpen();
+            return 0;
+        }
+        List<Write> writes = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            writes.add(new Write.Remove(k));
+        }
+        return (int) commitRaw(ns, List.of(), writes).deleted;
+    }
+
+    @Override
+    public boolean expire(Namespace ns, String key, long ttlMillis) {
+        return asLong(call("expire", () -> eval(LuaScript.EXPIRE, ns,
+                List.of(bytes(key), bytes(Long.toString(clampTtl(ttlMillis))))))) == 1L;
+    }
+
+    @Override
+    public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        return commitRaw(ns, preconditions, writes).versions;
+    }
+
+    private static final class CommitResult {
+        final Map<String, Long> versions;
+        final long deleted;
+
+        CommitResult(Map<String, Long> versions, long deleted) {
+            this.versions = versions;
+            this.deleted = deleted;
+        }
+    }
+
+    private CommitResult commitRaw(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        if (preconditions.isEmpty() && writes.isEmpty()) {
+            ensureOpen();
+            return new CommitResult(Map.of(), 0);
+        }
+        boolean puts = false;
+        List<byte[]> args = new ArrayList<>(3 + preconditions.size() * 2 + writes.size() * 4);
+        args.add(bytes(Long.toString(settings.maxKeys)));
+        args.add(bytes(Integer.toString(preconditions.size())));
+        for (Precondition p : preconditions) {
+            args.add(bytes(p.key()));
+            args.add(bytes(Long.toString(p.expectedVersion())));
+        }
+        args.add(bytes(Integer.toString(writes.size())));
+        for (Write w : writes) {
+            if (w instanceof Write.Put) {
+                Write.Put p = (Write.Put) w;
+                puts = true;
+                args.add(PUT);
+                args.add(bytes(p.key()));
+                args.add(bytes(Long.toString(clampTtl(p.ttlMillis()))));
+                args.add(p.value());
+            } else {
+                args.add(REMOVE);
+                args.add(bytes(w.key()));
+                args.add(EMPTY);
+                args.add(EMPTY);
+            }
+        }
+        if (puts) {
+            register(ns);
+        }
+        List<Object> r = list(call("commit", () -> eval(LuaScript.COMMIT, ns, args)));
+        String status = str(r.get(0));
+        if ("C".equals(status)) {
+            String key = str(r.get(1));
+            long actual = Long.parseLong(str(r.get(2)));
+            long expected = KeyValueStore.ABSENT;
+            for (Precondition p : preconditions) {
+                if (p.key().equals(key)) {
+                    expected = p.expectedVersion();
+                    break;
+                }
+            }
+            throw new VersionConflictException(key, expected, actual);
+        }
+        if ("Q".equals(status)) {
+            throw new QuotaExceededException(ns.path(), str(r.get(1)), settings.maxKeys);
+        }
+        long deleted = asLong(r.get(1));
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (int i = 2; i + 1 < r.size(); i += 2) {
+            versions.put(str(r.get(i)), Long.parseLong(str(r.get(i + 1))));
+        }
+        return new CommitResult(versions, deleted);
+    }
+
+    // ------------------------------------------------------------------ listing
+
+    @Override
+    public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+        List<String> found = new ArrayList<>(Math.min(limit, 1024) + 1);
+        scan(ns, pattern, afterKey, (long) limit + 1, found::add);
+        if (found.size() > limit) {
+            List<String> page = found.subList(0, limit);
+            return new KeyPage(page, page.get(limit - 1));
+        }
+        return new KeyPage(found, null);
+    }
+
+    @Override
+    public long count(Namespace ns, GlobPattern pattern) {
+        if (pattern.matchesEverything()) {
+            return asLong(call("count", () -> eval(LuaScript.COUNT_ALL, ns, List.of())));
+        }
+        long[] n = new long[1];
+        scan(ns, pattern, null, Long.MAX_VALUE, k -> n[0]++);
+        return n[0];
+    }
+
+    @Override
+    public long deleteMatching(Namespace ns, GlobPattern pattern) {
+        long deleted = 0;
+        String after = null;
+        while (true) {
+            List<String> batch = new ArrayList<>(DELETE_BATCH);
+            scan(ns, pattern, after, DELETE_BATCH, batch::add);
+            if (batch.isEmpty()) {
+                return deleted;
+            }
+            List<Write> removes = new ArrayList<>(batch.size());
+            for (String k : batch) {
+                removes.add(new Write.Remove(k));
+            }
+            deleted += commitRaw(ns, List.of(), removes).deleted;
+            if (batch.size() < DELETE_BATCH) {
+                return deleted;
+            }
+            after = batch.get(batch.size() - 1);
+        }
+    }
+
+    /**
+     * Walks the scope's lexicographic index from the pattern's literal prefix (so the cost follows the keys
+     * under that prefix), keeping live keys the pattern matches, in UTF-8 byte order, until {@code max}.
+     */
+    private void scan(Namespace ns, GlobPattern pattern, String afterKey, long max,
+            java.util.function.Consumer<String> sink) {
+        String lit = pattern.literalPrefix();
+        String min;
+        String upper;
+        if (pattern.isLiteral()) {
+            if (afterKey != null && KeyRules.compareUtf8(afterKey, lit) >= 0) {
+                ensureOpen();
+                return;
+            }
+            min = "[" + lit;
+            upper = "[" + lit;
+        } else {
+            if (afterKey != null && KeyRules.compareUtf8(afterKey, lit) >= 0) {
+                min = "(" + afterKey;
+            } else {
+                min = lit.isEmpty() ? "-" : "[" + lit;
+            }
+            upper = pattern.prefixUpperBound().map(u -> "(" + u).orElse("+");
+        }
+        byte[] maxArg = bytes(upper);
+        byte[] chunkArg = bytes(Integer.toString(RANGE_CHUNK));
+        long taken = 0;
+        while (true) {
+            byte[] minArg = bytes(min);
+            List<Object> r = list(call("list", () -> eval(LuaScript.SCAN_RANGE, ns, List.of(minArg, maxArg, chunkArg))));
+            long now = Long.parseLong(str(r.get(0)));
+            String last = null;
+            int members = (r.size() - 1) / 2;
+            for (int i = 1; i + 1 < r.size(); i += 2) {
+                last = str(r.get(i));
+                long score = (long) Double.parseDouble(str(r.get(i + 1)));
+                if (score >= now && pattern.matches(last)) {
+                    sink.accept(last);
+                    if (++taken >= max) {
+                        return;
+                    }
+                }
+            }
+            if (members < RANGE_CHUNK || last == null) {
+                return;
+            }
+            min = "(" + last;
+        }
+    }
+
+    @Override
+    public void clear(Namespace ns) {
+        call("clear", () -> evalKeys(LuaScript.CLEAR, List.of(layout.generationKey(ns)),
+                List.of(channel, bytes(ns.path()))));
+        try {
+            background.execute(() -> {
+                try {
+                    collect(ns);
+                } catch (RuntimeException e) {
+                    // The sweeper retries: the retired generation stays listed in the scope's #gc set.
+                    LOG.debug("Collecting cleared keys of {} failed: {}", ns, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing: the next process's sweeper collects the retired generation.
+        }
+    }
+
+    /** Unlinks retired generations of {@code ns} in small scripts so the server never blocks long. */
+    private void collect(Namespace ns) {
+        for (int i = 0; i < 10_000 && !closed.get(); i++) {
+            Object more = evalKeys(LuaScript.COLLECT, List.of(layout.generationKey(ns)),
+                    List.of(bytes(Integer.toString(COLLECT_BUDGET))));
+            if (asLong(more) == 0L) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ locks
+
+    @Override
+    public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        byte[] k = layout.lockKey(ns, name);
+        String r = call("tryLock", () -> client.set(k, bytes(token), SetParams.setParams().nx().px(leaseMillis)));
+        if ("OK".equals(r)) {
+            heldLocks.put(lockId(ns, name), token);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        boolean ok = asLong(call("renewLock", () -> evalKeys(LuaScript.RENEW_LOCK, List.of(layout.lockKey(ns, name)),
+                List.of(bytes(token), bytes(Long.toString(leaseMillis)))))) == 1L;
+        if (!ok) {
+            heldLocks.remove(lockId(ns, name), token);
+        }
+        return ok;
+    }
+
+    @Override
+    public boolean unlock(Namespace ns, String name, String token) {
+        try {
+            return asLong(call("unlock", () -> evalKeys(LuaScript.UNLOCK, List.of(layout.lockKey(ns, name)),
+                    List.of(bytes(token))))) == 1L;
+        } finally {
+            // Forgotten either way: an unreachable server's lease lapses on its own.
+            heldLocks.remove(lockId(ns, name), token);
+        }
+    }
+
+    @Override
+    public int lockEntries() {
+        return heldLocks.size();
+    }
+
+    private static String lockId(Namespace ns, String name) {
+        return ns.path() + '\n' + name;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        background.shutdownNow();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        feed.close();
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the Redis client for {} failed: {}", endpoint, e.toString());
+        }
+        heldLocks.clear();
+        LOG.info("Closed Redis storage at {}", endpoint);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStorageBackend[" + settings + "]";
+    }
+
+    // ------------------------------------------------------------------ background sweep
+
+    /**
+     * Reclaims expired keys of every scope under the prefix (reporting EXPIRE once, whichever process
+     * sweeps) and collects generations retired by clear.
+     */
+    private void sweep() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            byte[] scopesKey = layout.scopesKey();
+            if (!registeredScopes.isEmpty()) {
+                // Re-registering is idempotent and survives a server restart that lost the set.
+                client.sadd(scopesKey, registeredScopes.stream().map(RedisStorageBackend::bytes).toArray(byte[][]::new));
+            }
+            List<Namespace> scopes = new ArrayList<>();
+            for (byte[] path : client.smembers(scopesKey)) {
+                try {
+                    scopes.add(Namespace.parse(str(path)));
+                } catch (RuntimeException e) {
+                    LOG.debug("Skipping a foreign member of {}: {}", str(scopesKey), e.toString());
+                }
+            }
+            for (int from = 0; from < scopes.size() && !closed.get(); from += SWEEP_PIPELINE) {
+                sweepPipelined(scopes.subList(from, Math.min(scopes.size(), from + SWEEP_PIPELINE)));
+            }
+            if (sweepFailing) {
+                sweepFailing = false;
+                LOG.info("Expiry sweeper reaches Redis at {} again", endpoint);
+            }
+        } catch (RuntimeException e) {
+            if (closed.get()) {
+                return;
+            }
+            if (RedisErrors.isConnectionProblem(e)) {
+                RedisConnector.clearIdle(client);
+            }
+            if (!sweepFailing) {
+                sweepFailing = true;
+                LOG.warn("Expiry sweep against Redis at {} failed; retrying every {}: {}", endpoint,
+                        settings.sweepInterval, e.toString());
+            }
+        }
+    }
+
+    /**
+     * One pipelined round trip sweeps a batch of scopes; a scope with more to do (a full batch of expired
+     * keys, or retired generations to collect) is then swept on its own.
+     */
+    private void sweepPipelined(List<Namespace> scopes) {
+        List<Response<Object>> replies = new ArrayList<>(scopes.size());
+        try (AbstractPipeline pipeline = client.pipelined()) {
+            for (Namespace ns : scopes) {
+                ScopeKeys k = scopeKeys.computeIfAbsent(ns, this::keysOf);
+                replies.add(pipeline.evalsha(LuaScript.SWEEP.sha, k.keys, List.of(channel, k.path, SWEEP_BATCH_ARG)));
+            }
+            pipeline.sync();
+        }
+        for (int i = 0; i < scopes.size(); i++) {
+            List<Object> r;
+            try {
+                r = list(replies.get(i).get());
+            } catch (JedisNoScriptException e) {
+                // The script cache was flushed (restart, failover): the single call reloads it.
+                sweep(scopes.get(i));
+                continue;
+            }
+            if (asLong(r.get(0)) >= SWEEP_BATCH || asLong(r.get(1)) > 0) {
+                sweep(scopes.get(i));
+            }
+        }
+    }
+
+    private void sweep(Namespace ns) {
+        for (int round = 0; round < 16; round++) {
+            List<Object> r = list(eval(LuaScript.SWEEP, ns, List.of(SWEEP_BATCH_ARG)));
+            if (asLong(r.get(1)) > 0) {
+                collect(ns);
+            }
+            if (asLong(r.get(0)) < SWEEP_BATCH) {
+                return;
+            }
+        }
+    }
+
+    private void register(Namespace ns) {
+        if (registeredScopes.contains(ns.path())) {
+            return;
+        }
+        call("register scope", () -> client.sadd(layout.scopesKey(), bytes(ns.path())));
+        registeredScopes.add(ns.path());
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private static final byte[] PUT = bytes("P");
+    private static final byte[] REMOVE = bytes("R");
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] SWEEP_BATCH_ARG = bytes(Integer.toString(SWEEP_BATCH));
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StoreClosedException("Redis storage at " + endpoint);
+        }
+    }
+
+    /** Runs one operation, translating failures; after close, every failure is a StoreClosedException. */
+    private <T> T call(String what, Supplier<T> op) {
+        ensureOpen();
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            if (closed.get()) {
+                throw new StoreClosedException("Redis storage at " + endpoint);
+            }
+            if (RedisErrors.isConnectionProblem(e)) {
+                RedisConnector.clearIdle(client);
+            }
+            throw RedisErrors.translate(e, endpoint, what);
+        }
+    }
+
+    /** Runs a data script of scope {@code ns}: KEYS are the generation and sequence keys. */
+    private Object eval(LuaScript script, Namespace ns, List<byte[]> extraArgs) {
+        ScopeKeys k = scopeKeys.computeIfAbsent(ns, this::keysOf);
+        List<byte[]> args = new ArrayList<>(extraArgs.size() + 2);
+        args.add(channel);
+        args.add(k.path);
+        args.addAll(extraArgs);
+        return evalKeys(script, k.keys, args);
+    }
+
+    /** The encoded names a scope's scripts need, built once per scope rather than on every call. */
+    private static final class ScopeKeys {
+        final List<byte[]> keys;
+        final byte[] path;
+
+        ScopeKeys(List<byte[]> keys, byte[] path) {
+            this.keys = keys;
+            this.path = path;
+        }
+    }
+
+    private ScopeKeys keysOf(Namespace ns) {
+        return new ScopeKeys(List.of(layout.generationKey(ns), layout.sequenceKey(ns)), bytes(ns.path()));
+    }
+
+    /** EVALSHA, falling back to EVAL (which caches the script) after a server restart or failover. */
+    private Object evalKeys(LuaScript script, List<byte[]> keys, List<byte[]> args) {
+        try {
+            return client.evalsha(script.sha, keys, args);
+        } catch (JedisNoScriptException e) {
+            return client.eval(script.body, keys, args);
+        }
+    }
+
+    private static BackendEntry entry(List<Object> r, int i) {
+        return new BackendEntry(str(r.get(i)), (byte[]) r.get(i + 1), Long.parseLong(str(r.get(i + 2))),
+                Long.parseLong(str(r.get(i + 3))));
+    }
+
+    private static long clampTtl(long ttl) {
+        return ttl <= 0 ? 0 : Math.min(ttl, MAX_TTL_MILLIS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        return o == null ? Collections.emptyList() : (List<Object>) o;
+    }
+
+    private static long asLong(Object o) {
+        if (o instanceof Long) {
+            return (Long) o;
+        }
+        if (o instanceof byte[]) {
+            return Long.parseLong(str(o));
+        }
+        throw new StorageException("Unexpected reply from Redis: " + o);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String str(Object o) {
+        return o instanceof byte[] ? new String((byte[]) o, StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+}

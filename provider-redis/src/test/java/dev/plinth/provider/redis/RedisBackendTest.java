@@ -1,0 +1,344 @@
+package dev.plinth.provider.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.NotACounterException;
+import dev.plinth.api.storage.QuotaExceededException;
+import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.Precondition;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The backend's native semantics against the shared redis-server on 127.0.0.1:6379. */
+class RedisBackendTest {
+    private static final Namespace NS = Namespace.of("notes");
+
+    private final Recorder events = new Recorder();
+    private String prefix;
+    private RedisStorageBackend backend;
+
+    @BeforeEach
+    void open() {
+        prefix = Backends.uniquePrefix();
+        backend = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "50ms"), events);
+    }
+
+    @AfterEach
+    void close() {
+        backend.close();
+        Backends.purge(6379, prefix);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void setGetKeepsValueVersionAndExpiry() {
+        long v1 = backend.set(NS, "a", b("one"), StorageBackend.NO_EXPIRY);
+        long v2 = backend.set(NS, "a", b("two"), 60_000);
+        assertThat(v2).isGreaterThan(v1).isPositive();
+        BackendEntry e = backend.get(NS, "a").orElseThrow();
+        assertThat(new String(e.value(), StandardCharsets.UTF_8)).isEqualTo("two");
+        assertThat(e.version()).isEqualTo(v2);
+        assertThat(e.expiresAtMillis()).isBetween(System.currentTimeMillis() + 50_000, System.currentTimeMillis() + 61_000);
+        backend.set(NS, "a", b("three"), StorageBackend.NO_EXPIRY);
+        assertThat(backend.get(NS, "a").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(backend.get(NS, "missing")).isEmpty();
+        assertThat(backend.exists(NS, "a")).isTrue();
+        assertThat(backend.exists(NS, "missing")).isFalse();
+    }
+
+    @Test
+    void binaryValuesAndOddKeysRoundTrip() {
+        byte[] value = new byte[256];
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (byte) i;
+        }
+        String key = "k{ns}:#meta \uD83D\uDE00 *?[x]\\";
+        backend.set(NS, key, value, StorageBackend.NO_EXPIRY);
+        assertThat(backend.get(NS, key).orElseThrow().value()).isEqualTo(value);
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly(key);
+        backend.set(NS, "empty", new byte[0], 0);
+        assertThat(backend.get(NS, "empty").orElseThrow().value()).isEmpty();
+        assertThat(backend.getAll(NS, List.of("empty", key, "absent"))).extracting(BackendEntry::key)
+                .containsExactlyInAnyOrder("empty", key);
+    }
+
+    @Test
+    void versionsGrowAcrossDeleteAndRecreate() {
+        long v1 = backend.set(NS, "k", b("x"), StorageBackend.NO_EXPIRY);
+        assertThat(backend.delete(NS, "k")).isTrue();
+        assertThat(backend.delete(NS, "k")).isFalse();
+        long v2 = backend.set(NS, "k", b("y"), StorageBackend.NO_EXPIRY);
+        assertThat(v2).isGreaterThan(v1);
+        backend.clear(NS);
+        long v3 = backend.set(NS, "k", b("z"), StorageBackend.NO_EXPIRY);
+        assertThat(v3).isGreaterThan(v2);
+    }
+
+    @Test
+    void expiredKeyIsAbsentEverywhereAndReportedOnceAsExpire() throws Exception {
+        backend.set(NS, "short", b("x"), 30);
+        backend.set(NS, "long", b("y"), StorageBackend.NO_EXPIRY);
+        List<Recorder.Change> seen = events.await(3);
+        assertThat(seen).extracting(Recorder.Change::type).contains(ChangeType.EXPIRE);
+        assertThat(seen.stream().filter(c -> c.type() == ChangeType.EXPIRE)).hasSize(1)
+                .allSatisfy(c -> assertThat(c.key()).isEqualTo("short"));
+        assertThat(backend.get(NS, "short")).isEmpty();
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(1);
+        assertThat(backend.compareAndSet(NS, "short", KeyValueStore.ABSENT, b("new"), 0)).isPositive();
+    }
+
+    @Test
+    void expiryIsVisibleBeforeTheSweeperReclaims() throws Exception {
+        backend.close();
+        backend = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), events);
+        backend.set(NS, "gone", b("x"), 1);
+        Thread.sleep(5);
+        assertThat(backend.get(NS, "gone")).isEmpty();
+        assertThat(backend.exists(NS, "gone")).isFalse();
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).isEmpty();
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
+        assertThat(backend.expire(NS, "gone", 10_000)).isFalse();
+        assertThat(backend.delete(NS, "gone")).isFalse();
+    }
+
+    @Test
+    void compareAndSetAndTransactions() {
+        long v = backend.set(NS, "a", b("1"), 0);
+        assertThat(backend.compareAndSet(NS, "a", v + 1000, b("2"), 0)).isEqualTo(KeyValueStore.ABSENT);
+        long v2 = backend.compareAndSet(NS, "a", v, b("2"), 0);
+        assertThat(v2).isGreaterThan(v);
+        assertThat(backend.compareAndSet(NS, "fresh", KeyValueStore.ABSENT, b("f"), 0)).isPositive();
+
+        assertThatThrownBy(() -> backend.commit(NS, List.of(new Precondition("a", v2), new Precondition("b", 5)),
+                List.of(new Write.Put("c", b("c"), 0))))
+                .isInstanceOfSatisfying(VersionConflictException.class, e -> {
+                    assertThat(e.key()).isEqualTo("b");
+                    assertThat(e.expectedVersion()).isEqualTo(5);
+                    assertThat(e.actualVersion()).isEqualTo(KeyValueStore.ABSENT);
+                });
+        assertThat(backend.exists(NS, "c")).isFalse();
+
+        Map<String, Long> versions = backend.commit(NS, List.of(new Precondition("a", v2)),
+                List.of(new Write.Put("c", b("c1"), 0), new Write.Remove("a"), new Write.Put("c", b("c2"), 0)));
+        assertThat(versions).containsOnlyKeys("c");
+        assertThat(backend.get(NS, "c").orElseThrow().version()).isEqualTo(versions.get("c"));
+        assertThat(new String(backend.get(NS, "c").orElseThrow().value(), StandardCharsets.UTF_8)).isEqualTo("c2");
+        assertThat(backend.exists(NS, "a")).isFalse();
+    }
+
+    @Test
+    void incrementKeepsExpiryAndRejectsNonCounters() {
+        assertThat(backend.increment(NS, "n", 5)).isEqualTo(5);
+        assertThat(backend.increment(NS, "n", -7)).isEqualTo(-2);
+        backend.expire(NS, "n", 60_000);
+        assertThat(backend.increment(NS, "n", 2)).isZero();
+        assertThat(backend.get(NS, "n").orElseThrow().expiresAtMillis()).isPositive();
+        assertThat(new String(backend.get(NS, "n").orElseThrow().value(), StandardCharsets.UTF_8)).isEqualTo("0");
+
+        backend.set(NS, "big", b(Long.toString(Long.MAX_VALUE - 1)), 0);
+        assertThat(backend.increment(NS, "big", 1)).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> backend.increment(NS, "big", 1)).isInstanceOf(NotACounterException.class)
+                .hasMessageContaining("overflow");
+        backend.set(NS, "text", b("abc"), 0);
+        long before = backend.get(NS, "text").orElseThrow().version();
+        assertThatThrownBy(() -> backend.increment(NS, "text", 1)).isInstanceOf(NotACounterException.class)
+                .hasMessageContaining("text");
+        assertThat(backend.get(NS, "text").orElseThrow().version()).isEqualTo(before);
+    }
+
+    @Test
+    void quotaCountsLiveKeysAndAllowsOverwrite() {
+        backend.close();
+        backend = Backends.open(Map.of("keyPrefix", prefix, "maxKeys", "2"), events);
+        backend.set(NS, "a", b("1"), 0);
+        backend.set(NS, "b", b("2"), 0);
+        assertThatThrownBy(() -> backend.set(NS, "c", b("3"), 0)).isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("'c'");
+        assertThatThrownBy(() -> backend.increment(NS, "d", 1)).isInstanceOf(QuotaExceededException.class);
+        assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of(new Write.Put("x", b("x"), 0))))
+                .isInstanceOf(QuotaExceededException.class);
+        backend.set(NS, "a", b("again"), 0);
+        backend.commit(NS, List.of(), List.of(new Write.Remove("a"), new Write.Put("c", b("3"), 0)));
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("b", "c");
+        // Another scope has its own quota.
+        backend.set(NS.child("sub"), "a", b("1"), 0);
+    }
+
+    @Test
+    void listsInUtf8OrderWithPagingAndPrefixes() {
+        List<String> keys = List.of("b", "a", "a:1", "a:2", "\uFFFD", "\uD83D\uDE00", "ab", "a*", "c%");
+        for (String k : keys) {
+            backend.set(NS, k, b(k), 0);
+        }
+        List<String> sorted = new ArrayList<>(keys);
+        sorted.sort(dev.plinth.spi.storage.KeyRules.UTF8_ORDER);
+        List<String> all = new ArrayList<>();
+        String after = null;
+        do {
+            KeyPage page = backend.list(NS, GlobPattern.compile("*"), after, 2);
+            all.addAll(page.keys());
+            after = page.nextCursor();
+        } while (after != null);
+        assertThat(all).isEqualTo(sorted);
+        assertThat(backend.list(NS, GlobPattern.compile("a*"), null, 10).keys()).containsExactly("a", "a*", "a:1", "a:2", "ab");
+        assertThat(backend.list(NS, GlobPattern.compile("a\\*"), null, 10).keys()).containsExactly("a*");
+        assertThat(backend.list(NS, GlobPattern.compile("a:?"), "a:1", 10).keys()).containsExactly("a:2");
+        assertThat(backend.list(NS, GlobPattern.compile("*b"), null, 10).keys()).containsExactly("ab", "b");
+        KeyPage last = backend.list(NS, GlobPattern.compile("a:*"), null, 2);
+        assertThat(last.keys()).containsExactly("a:1", "a:2");
+        assertThat(last.nextCursor()).isNull();
+        assertThat(backend.count(NS, GlobPattern.compile("a*"))).isEqualTo(5);
+        assertThat(backend.deleteMatching(NS, GlobPattern.compile("a:*"))).isEqualTo(2);
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(7);
+    }
+
+    @Test
+    void scopesNeverSeeEachOther() {
+        Namespace a = Namespace.of("a");
+        List<Namespace> others = List.of(Namespace.of("a-b"), Namespace.of("a.b"), a.child("b"), Namespace.of("ab"),
+                Namespace.of("a_"));
+        for (Namespace o : others) {
+            backend.set(o, "k", b(o.path()), 0);
+            backend.set(o, "}:k", b(o.path()), 0);
+        }
+        backend.set(a, "k", b("a"), 0);
+        assertThat(backend.list(a, GlobPattern.compile("*"), null, 100).keys()).containsExactly("k");
+        assertThat(backend.count(a, GlobPattern.compile("*"))).isEqualTo(1);
+        assertThat(backend.deleteMatching(a, GlobPattern.compile("*"))).isEqualTo(1);
+        backend.set(a, "k", b("a"), 0);
+        backend.clear(a);
+        assertThat(backend.get(a, "k")).isEmpty();
+        for (Namespace o : others) {
+            assertThat(backend.get(o, "k").orElseThrow().value()).isEqualTo(b(o.path()));
+            assertThat(backend.list(o, GlobPattern.compile("*"), null, 10).keys()).containsExactly("k", "}:k");
+        }
+    }
+
+    @Test
+    void dataKeysCannotForgeMetadataOrLocks() {
+        backend.set(NS, "#g", b("x"), 0);
+        backend.set(NS, "#seq", b("x"), 0);
+        backend.set(NS, "#lock:l", b("x"), 0);
+        assertThat(backend.tryLock(NS, "l", "t1", 10_000)).isTrue();
+        assertThat(backend.get(NS, "#lock:l").orElseThrow().value()).isEqualTo(b("x"));
+        long v = backend.set(NS, "k", b("v"), 0);
+        assertThat(backend.get(NS, "k").orElseThrow().version()).isEqualTo(v);
+        backend.clear(NS);
+        assertThat(backend.tryLock(NS, "l", "t2", 10_000)).as("clear keeps locks").isFalse();
+        assertThat(backend.unlock(NS, "l", "t1")).isTrue();
+    }
+
+    @Test
+    void clearIsAtomicReportsOnceAndCollectsOldKeys() throws Exception {
+        for (int i = 0; i < 1200; i++) {
+            backend.set(NS, "k" + i, b("v"), 0);
+        }
+        backend.set(NS.child("child"), "kept", b("v"), 0);
+        events.await(1201);
+        events.clear();
+        backend.clear(NS);
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
+        assertThat(backend.get(NS, "k1")).isEmpty();
+        assertThat(backend.exists(NS.child("child"), "kept")).isTrue();
+        List<Recorder.Change> seen = events.await(1);
+        assertThat(seen).containsExactly(new Recorder.Change("notes", ChangeType.CLEAR, null, 0));
+        // The retired generation is unlinked in the background, leaving only metadata and the child's keys.
+        long remaining = Long.MAX_VALUE;
+        for (int i = 0; i < 200 && remaining > 0; i++) {
+            remaining = Backends.countKeys(6379, prefix + "{notes}:");
+            Thread.sleep(20);
+        }
+        assertThat(remaining).isZero();
+    }
+
+    @Test
+    void everyChangeIsReportedOnceToEachBackendInCommitOrder() throws Exception {
+        Recorder other = new Recorder();
+        try (RedisStorageBackend second = Backends.open(Map.of("keyPrefix", prefix), other)) {
+            long v1 = backend.set(NS, "k", b("1"), 0);
+            long v2 = second.set(NS, "k", b("2"), 0);
+            second.delete(NS, "k");
+            backend.deleteAll(NS, List.of("k", "nothing"));
+            backend.clear(NS);
+            List<Recorder.Change> expected = List.of(new Recorder.Change("notes", ChangeType.SET, "k", v1),
+                    new Recorder.Change("notes", ChangeType.SET, "k", v2),
+                    new Recorder.Change("notes", ChangeType.DELETE, "k", 0),
+                    new Recorder.Change("notes", ChangeType.CLEAR, null, 0));
+            assertThat(events.await(4)).isEqualTo(expected);
+            assertThat(other.await(4)).isEqualTo(expected);
+            // A failed write reports nothing.
+            backend.set(NS, "t", b("x"), 0);
+            assertThatThrownBy(() -> backend.commit(NS, List.of(new Precondition("t", 1)), List.of(
+                    new Write.Put("t", b("y"), 0)))).isInstanceOf(VersionConflictException.class);
+            backend.set(NS, "marker", b("m"), 0);
+            assertThat(events.await(6).subList(4, 6)).extracting(Recorder.Change::key).containsExactly("t", "marker");
+        }
+    }
+
+    @Test
+    void locksAreExclusiveAcrossBackendsAndTracked() {
+        try (RedisStorageBackend second = Backends.open(Map.of("keyPrefix", prefix), new Recorder())) {
+            String t1 = UUID.randomUUID().toString();
+            String t2 = UUID.randomUUID().toString();
+            assertThat(backend.tryLock(NS, "job", t1, 10_000)).isTrue();
+            assertThat(backend.lockEntries()).isEqualTo(1);
+            assertThat(second.tryLock(NS, "job", t2, 10_000)).isFalse();
+            assertThat(second.renewLock(NS, "job", t2, 10_000)).isFalse();
+            assertThat(second.unlock(NS, "job", t2)).isFalse();
+            assertThat(second.lockEntries()).isZero();
+            assertThat(backend.renewLock(NS, "job", t1, 10_000)).isTrue();
+            assertThat(backend.unlock(NS, "job", t1)).isTrue();
+            assertThat(backend.lockEntries()).isZero();
+            assertThat(second.tryLock(NS, "job", t2, 50)).isTrue();
+            assertThat(second.lockEntries()).isEqualTo(1);
+            assertThat(second.unlock(NS, "job", t2)).isTrue();
+            assertThat(second.lockEntries()).isZero();
+        }
+    }
+
+    @Test
+    void lapsedLeaseFreesTheLock() throws Exception {
+        assertThat(backend.tryLock(NS, "l", "a", 20)).isTrue();
+        boolean taken = false;
+        for (int i = 0; i < 200 && !taken; i++) {
+            Thread.sleep(10);
+            taken = backend.tryLock(NS, "l", "b", 10_000);
+        }
+        assertThat(taken).isTrue();
+        assertThat(backend.renewLock(NS, "l", "a", 10_000)).isFalse();
+        assertThat(backend.unlock(NS, "l", "b")).isTrue();
+        assertThat(backend.lockEntries()).isZero();
+    }
+
+    @Test
+    void closedBackendThrowsAndStopsItsThreads() {
+        backend.close();
+        backend.close();
+        assertThatThrownBy(() -> backend.get(NS, "k")).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.set(NS, "k", b("v"), 0)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("*"), null, 1))
+                .isInstanceOf(StoreClosedException.class);
+        // Tests run one at a time and each closes its backends, so no provider thread may remain.
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().startsWith("plinth-redis-") && t.isAlive());
+    }
+}

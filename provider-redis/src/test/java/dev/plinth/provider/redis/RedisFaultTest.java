@@ -1,0 +1,257 @@
+package dev.plinth.provider.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.api.ConfigurationException;
+import dev.plinth.api.storage.BackendUnavailableException;
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.Namespace;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Outages, bad credentials and server-side refusals, each against a private redis-server. */
+class RedisFaultTest {
+    private static final Namespace NS = Namespace.of("faults");
+    private static final String SECRET = "s3cret-Pw-9f2";
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> fast(String uri) {
+        Map<String, String> o = new HashMap<>();
+        o.put("uri", uri);
+        o.put("connectTimeout", "500ms");
+        o.put("readTimeout", "500ms");
+        o.put("keyPrefix", Backends.uniquePrefix());
+        return o;
+    }
+
+    private static Set<String> providerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("plinth-redis-") || n.startsWith("commons-pool")).collect(Collectors.toSet());
+    }
+
+    /** Every message in the chain, to check no secret leaks through a cause either. */
+    private static String chain(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t).append('\n');
+        }
+        return b.toString();
+    }
+
+    @Test
+    void serverStoppedMidRunFailsFastThenTheSameBackendWorksAgain() throws Exception {
+        Set<String> before = providerThreads();
+        Recorder events = new Recorder();
+        try (RedisServers.Server server = RedisServers.start()) {
+            RedisStorageBackend backend = Backends.open(fast(server.uri()), events);
+            try {
+                backend.set(NS, "k", b("1"), 0);
+                server.stop();
+                assertThatThrownBy(() -> backend.set(NS, "k", b("2"), 0))
+                        .isInstanceOf(BackendUnavailableException.class)
+                        .hasMessageContaining("127.0.0.1:" + server.port)
+                        .satisfies(e -> assertThat(((BackendUnavailableException) e).isRetryable()).isTrue());
+                assertThatThrownBy(() -> backend.get(NS, "k")).isInstanceOf(BackendUnavailableException.class);
+                assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("*"), null, 10))
+                        .isInstanceOf(BackendUnavailableException.class);
+                assertThatThrownBy(() -> backend.tryLock(NS, "l", "t", 1000))
+                        .isInstanceOf(BackendUnavailableException.class);
+
+                server.start();
+                // The server ran without persistence: the data is gone, the backend is not.
+                assertThat(backend.get(NS, "k")).isEmpty();
+                long v = backend.set(NS, "k", b("3"), 0);
+                assertThat(backend.get(NS, "k").orElseThrow().version()).isEqualTo(v);
+
+                // The change feed resubscribes on its own; keep writing until a change is reported again.
+                boolean reported = false;
+                for (int i = 0; i < 100 && !reported; i++) {
+                    backend.set(NS, "marker", b(Integer.toString(i)), 0);
+                    Thread.sleep(50);
+                    reported = events.all().stream().anyMatch(c -> c.type() == ChangeType.SET
+                            && "marker".equals(c.key()));
+                }
+                assertThat(reported).isTrue();
+            } finally {
+                backend.close();
+            }
+        }
+        assertThat(providerThreads()).isEqualTo(before);
+    }
+
+    @Test
+    void flushedScriptCacheIsReloadedByWritesAndTheSweeper() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Recorder events = new Recorder();
+            Map<String, String> o = fast(server.uri());
+            o.put("sweepInterval", "20ms");
+            try (RedisStorageBackend backend = Backends.open(o, events)) {
+                backend.set(NS, "warm", b("1"), 0);
+                assertThat(events.await(1)).hasSize(1);
+                assertThat(server.command("SCRIPT", "FLUSH")).startsWith("+OK");
+                long v = backend.set(NS, "k", b("2"), 0);
+                assertThat(backend.get(NS, "k").orElseThrow().version()).isEqualTo(v);
+                assertThat(server.command("SCRIPT", "FLUSH")).startsWith("+OK");
+                backend.set(NS, "short", b("3"), 5);
+                assertThat(events.await(4)).extracting(Recorder.Change::type).containsExactly(ChangeType.SET,
+                        ChangeType.SET, ChangeType.SET, ChangeType.EXPIRE);
+            }
+        }
+    }
+
+    @Test
+    void frozenServerTimesOutInsteadOfHanging() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            try (RedisStorageBackend backend = Backends.open(fast(server.uri()), ChangeListener.NONE)) {
+                backend.set(NS, "k", b("1"), 0);
+                assertThat(server.pid()).as("needs a redis-server process to freeze").isPositive();
+                signal(server.pid(), "STOP");
+                try {
+                    assertThatThrownBy(() -> backend.get(NS, "k")).isInstanceOf(BackendUnavailableException.class)
+                            .hasMessageContaining("127.0.0.1:" + server.port);
+                } finally {
+                    signal(server.pid(), "CONT");
+                }
+                assertThat(backend.get(NS, "k")).isPresent();
+            }
+        }
+    }
+
+    private static void signal(long pid, String sig) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+    }
+
+    @Test
+    void openingAnUnreachableServerNamesTheAddressNotThePassword() throws Exception {
+        int port = RedisServers.freePort();
+        Map<String, String> o = fast("redis://127.0.0.1:" + port);
+        o.put("password", SECRET);
+        assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:" + port)
+                .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+
+        Map<String, String> inUri = fast("redis://app:" + SECRET + "@127.0.0.1:" + port + "/2");
+        assertThatThrownBy(() -> Backends.open(inUri, ChangeListener.NONE))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:" + port)
+                .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+    }
+
+    @Test
+    void wrongOrMissingPasswordIsATypedErrorWithoutThePassword() throws Exception {
+        try (RedisServers.Server server = RedisServers.start("--requirepass", SECRET)) {
+            Map<String, String> wrong = fast(server.uri());
+            wrong.put("password", "not-" + SECRET);
+            assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
+                    .isInstanceOf(RedisAuthenticationException.class)
+                    .hasMessageContaining("127.0.0.1:" + server.port)
+                    .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+
+            assertThatThrownBy(() -> Backends.open(fast(server.uri()), ChangeListener.NONE))
+                    .isInstanceOf(RedisAuthenticationException.class);
+
+            Map<String, String> right = fast(server.uri());
+            right.put("password", SECRET);
+            try (RedisStorageBackend backend = Backends.open(right, ChangeListener.NONE)) {
+                backend.set(NS, "k", b("v"), 0);
+                assertThat(backend.get(NS, "k")).isPresent();
+                assertThat(backend.toString()).doesNotContain(SECRET).contains("***");
+            }
+            Map<String, String> uriPassword = fast("redis://:" + SECRET + "@127.0.0.1:" + server.port);
+            try (RedisStorageBackend backend = Backends.open(uriPassword, ChangeListener.NONE)) {
+                assertThat(backend.exists(NS, "k")).isFalse();
+                assertThat(backend.toString()).doesNotContain(SECRET);
+            }
+        }
+    }
+
+    @Test
+    void aclUserAuthenticatesAndAWrongUserIsRefused() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            assertThat(server.command("ACL", "SETUSER", "app", "on", ">" + SECRET, "~*", "&*", "+@all"))
+                    .startsWith("+OK");
+            Map<String, String> o = fast(server.uri());
+            o.put("username", "app");
+            o.put("password", SECRET);
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                backend.set(NS, "k", b("v"), 0);
+                assertThat(backend.toString()).contains("user 'app'").doesNotContain(SECRET);
+            }
+            Map<String, String> wrong = fast(server.uri());
+            wrong.put("username", "nobody");
+            wrong.put("password", SECRET);
+            assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
+                    .isInstanceOf(RedisAuthenticationException.class)
+                    .hasMessageContaining("127.0.0.1:" + server.port)
+                    .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+        }
+    }
+
+    @Test
+    void databaseOutOfRangeIsAConfigurationError() {
+        Map<String, String> o = fast(RedisServers.SHARED_URI);
+        o.put("database", "999");
+        assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("database")
+                .hasMessageContaining("127.0.0.1:6379");
+    }
+
+    @Test
+    void outOfMemoryIsATypedErrorAndChangesNothing() throws Exception {
+        try (RedisServers.Server server = RedisServers.start("--maxmemory", "3mb", "--maxmemory-policy", "noeviction")) {
+            try (RedisStorageBackend backend = Backends.open(fast(server.uri()), ChangeListener.NONE)) {
+                byte[] big = new byte[256 * 1024];
+                Throwable failure = null;
+                int written = 0;
+                for (int i = 0; i < 200 && failure == null; i++) {
+                    try {
+                        backend.set(NS, "k" + i, big, 0);
+                        written++;
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    }
+                }
+                assertThat(failure).isInstanceOf(RedisOutOfMemoryException.class)
+                        .hasMessageContaining("127.0.0.1:" + server.port);
+                assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(written);
+                assertThat(backend.get(NS, "k0")).isPresent();
+                assertThat(backend.delete(NS, "k0")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void optionsAreValidatedWithTheOptionName() {
+        Map<String, String> cluster = fast(RedisServers.SHARED_URI);
+        cluster.put("mode", "cluster");
+        assertThatThrownBy(() -> Backends.open(cluster, ChangeListener.NONE))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("clusterNodes");
+        Map<String, String> sentinel = fast(RedisServers.SHARED_URI);
+        sentinel.put("mode", "sentinel");
+        assertThatThrownBy(() -> Backends.open(sentinel, ChangeListener.NONE))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("sentinelMaster");
+        Map<String, String> prefix = fast(RedisServers.SHARED_URI);
+        prefix.put("keyPrefix", "bad{prefix}");
+        assertThatThrownBy(() -> Backends.open(prefix, ChangeListener.NONE))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("keyPrefix");
+        Map<String, String> scheme = fast("http://127.0.0.1:6379");
+        assertThatThrownBy(() -> Backends.open(scheme, ChangeListener.NONE))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("redis://");
+        assertThat(List.of(new RedisStorageProvider().options().stream().map(o -> o.name()).toArray()))
+                .contains("uri", "host", "port", "mode", "password", "maxKeys", "sweepInterval");
+    }
+}

@@ -1,0 +1,138 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.api.plugin.InvalidPluginIdException;
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Namespace;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Delivers the changes other processes (other backends on the same file) commit, through the
+ * {@code plinth_changes} table: every write transaction appends its changes there, tagged with its
+ * backend's origin id, and each backend reads the rows after the last sequence number it has seen.
+ *
+ * <p>Ordering: a write transaction first reads the foreign rows committed before it (it holds the
+ * database write lock, so they are exactly those with smaller sequence numbers), then appends its own;
+ * after COMMIT both are reported in that order. Between writes, {@link #poll} checks
+ * {@code PRAGMA data_version} (which changes only when another connection commits) and reports new foreign
+ * rows. Both run under the writer lock on the writer connection, so every change reaches the listener in
+ * the database's commit order. Rows are trimmed by the sweeper after {@link #RETENTION_MILLIS}.
+ */
+final class ChangeFeed {
+    /** How long change rows are kept for backends that have not read them yet. */
+    static final long RETENTION_MILLIS = 120_000;
+
+    private static final String READ = "SELECT seq, origin, namespace, type, key, version FROM plinth_changes"
+            + " WHERE seq > ? ORDER BY seq";
+    private static final String APPEND = "INSERT INTO plinth_changes (origin, namespace, type, key, version, at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)";
+    // The last number AUTOINCREMENT handed out, even when the rows were trimmed since.
+    private static final String LAST = "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'plinth_changes'";
+    private static final String TRIM = "DELETE FROM plinth_changes WHERE seq IN"
+            + " (SELECT seq FROM plinth_changes ORDER BY seq LIMIT 1000) AND at < ?";
+
+    private final String origin = UUID.randomUUID().toString();
+    private final List<Change> foreign = new ArrayList<>();
+    private long lastSeq;
+    private long readSeq;
+    private long pendingSeq;
+    private long dataVersion;
+
+    /** Starts after the changes already in the log: a new backend reports only later changes. */
+    void start(SqlConnection c) throws SQLException {
+        lastSeq = c.queryLong(LAST);
+        dataVersion = c.queryLong("PRAGMA data_version");
+    }
+
+    /** In a write transaction, before COMMIT: collects the foreign changes before ours, appends ours. */
+    void append(SqlConnection c, List<Change> own, long now) throws SQLException {
+        readForeign(c);
+        PreparedStatement ps = c.prepare(APPEND);
+        for (int i = 0; i < own.size(); i++) {
+            Change ch = own.get(i);
+            ps.setString(1, origin);
+            ps.setString(2, ch.namespace().path());
+            ps.setString(3, ch.type().name());
+            ps.setString(4, ch.key());
+            ps.setLong(5, ch.version());
+            ps.setLong(6, now);
+            ps.executeUpdate();
+        }
+        pendingSeq = own.isEmpty() ? readSeq : c.queryLong("SELECT last_insert_rowid()");
+    }
+
+    /** After COMMIT: reports the foreign changes that came before ours. */
+    void publishForeign(ChangeListener listener) {
+        WriteTx.publish(listener, foreign);
+        foreign.clear();
+    }
+
+    /** After COMMIT and reporting: our own rows are seen. */
+    void committed() {
+        lastSeq = Math.max(lastSeq, pendingSeq);
+    }
+
+    /** The transaction rolled back: forget what it read; the next poll reads it again. */
+    void abort() {
+        foreign.clear();
+        pendingSeq = lastSeq;
+        readSeq = lastSeq;
+    }
+
+    /** Outside any transaction, under the writer lock: reports foreign changes committed since last time. */
+    void poll(SqlConnection c, ChangeListener listener) throws SQLException {
+        long dv = c.queryLong("PRAGMA data_version");
+        if (dv == dataVersion) {
+            return;
+        }
+        dataVersion = dv;
+        readForeign(c);
+        publishForeign(listener);
+        lastSeq = readSeq;
+    }
+
+    private void readForeign(SqlConnection c) throws SQLException {
+        PreparedStatement ps = c.prepare(READ);
+        ps.setLong(1, lastSeq);
+        long seq = lastSeq;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long s = rs.getLong(1);
+                if (seq == lastSeq && s > seq + 1) {
+                    // Sequence numbers are contiguous (a rollback also rolls back AUTOINCREMENT): a hole
+                    // means rows were trimmed before this backend read them.
+                    SqliteStorageBackend.LOG.warn("Missed {} changes made by other processes (kept {} ms, then "
+                            + "trimmed); watchers may need to re-read", s - seq - 1, RETENTION_MILLIS);
+                }
+                seq = s;
+                if (!origin.equals(rs.getString(2))) {
+                    add(rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6));
+                }
+            }
+        }
+        readSeq = seq;
+    }
+
+    private void add(String ns, String type, String key, long version) {
+        try {
+            foreign.add(new Change(Namespace.parse(ns), ChangeType.valueOf(type), key, version));
+        } catch (InvalidPluginIdException | IllegalArgumentException e) {
+            SqliteStorageBackend.LOG.debug("Ignored unreadable change row {} {} {}", ns, type, key);
+        }
+    }
+
+    /** Deletes change rows older than the retention, oldest first, in bounded statements. */
+    static void trim(SqlConnection c, long now) throws SQLException {
+        PreparedStatement ps = c.prepare(TRIM);
+        ps.setLong(1, now - RETENTION_MILLIS);
+        while (ps.executeUpdate() == 1000) {
+            ps.clearParameters();
+            ps.setLong(1, now - RETENTION_MILLIS);
+        }
+    }
+}

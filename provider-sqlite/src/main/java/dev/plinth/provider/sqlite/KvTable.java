@@ -1,0 +1,179 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.spi.storage.BackendEntry;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The SQL for single rows of {@code plinth_kv}. Every read filters expired rows with
+ * {@code expires_at = 0 OR expires_at > now}, so an expired key is absent before the sweeper reclaims it.
+ * Keys and namespaces are always bound parameters.
+ */
+final class KvTable {
+    /** Keys per IN list; well under SQLite's 32766 bound parameters. */
+    static final int IN_CHUNK = 500;
+
+    private static final String LIVE = " AND (expires_at = 0 OR expires_at > ?)";
+    private static final String SELECT_ENTRY =
+            "SELECT value, version, expires_at FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
+    private static final String SELECT_VERSION =
+            "SELECT version FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
+    private static final String UPSERT =
+            "INSERT INTO plinth_kv (namespace, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value,"
+                    + " version = excluded.version, expires_at = excluded.expires_at";
+    private static final String DELETE_EXPIRED =
+            "DELETE FROM plinth_kv WHERE namespace = ? AND key = ? AND expires_at > 0 AND expires_at <= ?";
+    private static final String DELETE_LIVE = "DELETE FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
+    private static final String UPDATE_EXPIRY =
+            "UPDATE plinth_kv SET expires_at = ? WHERE namespace = ? AND key = ?" + LIVE;
+    private static final String COUNT_LIVE_UP_TO = "SELECT count(*) FROM (SELECT 1 FROM plinth_kv"
+            + " WHERE namespace = ?" + LIVE + " LIMIT ?)";
+    private static final String CLEAR = "DELETE FROM plinth_kv WHERE namespace = ?";
+    private static final String SELECT_SEQUENCE = "SELECT value FROM plinth_sequence WHERE id = 1";
+    private static final String UPDATE_SEQUENCE = "UPDATE plinth_sequence SET value = ? WHERE id = 1";
+
+    private KvTable() {
+    }
+
+    static BackendEntry find(SqlConnection c, String ns, String key, long now) throws SQLException {
+        PreparedStatement ps = c.prepare(SELECT_ENTRY);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setLong(3, now);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            return new BackendEntry(key, bytes(rs.getBytes(1)), rs.getLong(2), rs.getLong(3));
+        }
+    }
+
+    /** @return the live version, or 0 when the key is absent or expired */
+    static long liveVersion(SqlConnection c, String ns, String key, long now) throws SQLException {
+        PreparedStatement ps = c.prepare(SELECT_VERSION);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setLong(3, now);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+        }
+    }
+
+    /** Reads the live entries among {@code keys}, in chunks; the caller provides snapshot consistency. */
+    static List<BackendEntry> findAll(SqlConnection c, String ns, Collection<String> keys, long now)
+            throws SQLException {
+        List<BackendEntry> out = new ArrayList<>(keys.size());
+        Iterator<String> it = keys.iterator();
+        int remaining = keys.size();
+        while (remaining > 0) {
+            int n = Math.min(remaining, IN_CHUNK);
+            remaining -= n;
+            StringBuilder sql = new StringBuilder(
+                    "SELECT key, value, version, expires_at FROM plinth_kv WHERE namespace = ? AND key IN (");
+            for (int i = 0; i < n; i++) {
+                sql.append(i == 0 ? "?" : ",?");
+            }
+            sql.append(')').append(LIVE);
+            try (PreparedStatement ps = c.prepareOnce(sql.toString())) {
+                ps.setString(1, ns);
+                for (int i = 0; i < n; i++) {
+                    ps.setString(2 + i, it.next());
+                }
+                ps.setLong(2 + n, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new BackendEntry(rs.getString(1), bytes(rs.getBytes(2)), rs.getLong(3),
+                                rs.getLong(4)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static void upsert(SqlConnection c, String ns, String key, byte[] value, long version, long expiresAt)
+            throws SQLException {
+        PreparedStatement ps = c.prepare(UPSERT);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setBytes(3, value);
+        ps.setLong(4, version);
+        ps.setLong(5, expiresAt);
+        ps.executeUpdate();
+    }
+
+    /** @return {@code true} when a live row was deleted */
+    static boolean deleteLive(SqlConnection c, String ns, String key, long now) throws SQLException {
+        PreparedStatement ps = c.prepare(DELETE_LIVE);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setLong(3, now);
+        return ps.executeUpdate() > 0;
+    }
+
+    /** @return {@code true} when an expired, not yet reclaimed row of the key was deleted */
+    static boolean deleteExpired(SqlConnection c, String ns, String key, long now) throws SQLException {
+        PreparedStatement ps = c.prepare(DELETE_EXPIRED);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setLong(3, now);
+        return ps.executeUpdate() > 0;
+    }
+
+    /** @return {@code true} when the key was live */
+    static boolean updateExpiry(SqlConnection c, String ns, String key, long expiresAt, long now)
+            throws SQLException {
+        PreparedStatement ps = c.prepare(UPDATE_EXPIRY);
+        ps.setLong(1, expiresAt);
+        ps.setString(2, ns);
+        ps.setString(3, key);
+        ps.setLong(4, now);
+        return ps.executeUpdate() > 0;
+    }
+
+    /** @return the live keys of the namespace, counting no further than {@code limit} */
+    static long countLiveUpTo(SqlConnection c, String ns, long now, long limit) throws SQLException {
+        PreparedStatement ps = c.prepare(COUNT_LIVE_UP_TO);
+        ps.setString(1, ns);
+        ps.setLong(2, now);
+        ps.setLong(3, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Deletes every row of the namespace, expired or not, in one statement. */
+    static int clear(SqlConnection c, String ns) throws SQLException {
+        PreparedStatement ps = c.prepare(CLEAR);
+        ps.setString(1, ns);
+        return ps.executeUpdate();
+    }
+
+    static long readSequence(SqlConnection c) throws SQLException {
+        PreparedStatement ps = c.prepare(SELECT_SEQUENCE);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("plinth_sequence has no row");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    static void writeSequence(SqlConnection c, long value) throws SQLException {
+        PreparedStatement ps = c.prepare(UPDATE_SEQUENCE);
+        ps.setLong(1, value);
+        ps.executeUpdate();
+    }
+
+    /** sqlite-jdbc may hand back {@code null} for a zero-length BLOB. */
+    private static byte[] bytes(byte[] b) {
+        return b == null ? new byte[0] : b;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.api.storage.StorageException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The database schema and its forward migrations. The schema version lives in {@code PRAGMA user_version};
+ * the file is marked as Plinth's with {@code PRAGMA application_id}. A database with a newer version, or
+ * another application's database, is refused before anything is written.
+ *
+ * <pre>
+ * plinth_kv(namespace TEXT, key TEXT, value BLOB, version INTEGER, expires_at INTEGER -- epoch ms, 0 = never)
+ *     PRIMARY KEY (namespace, key) WITHOUT ROWID; partial index on expires_at for the sweeper
+ * plinth_sequence(id = 1, value)  -- the one version sequence of the database, shared by all processes
+ * plinth_locks(namespace, name, token, lease_until) PRIMARY KEY (namespace, name) WITHOUT ROWID
+ * plinth_changes(seq AUTOINCREMENT, origin, namespace, type, key, version, at)  -- since version 2
+ * </pre>
+ */
+final class Schema {
+    /** The schema version this code writes and understands. */
+    static final int CURRENT = 2;
+    /** "PLNT": marks the file as a Plinth database. */
+    static final int APPLICATION_ID = 0x504C4E54;
+
+    /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    "CREATE TABLE plinth_kv ("
+                            + " namespace TEXT NOT NULL,"
+                            + " key TEXT NOT NULL,"
+                            + " value BLOB NOT NULL,"
+                            + " version INTEGER NOT NULL,"
+                            + " expires_at INTEGER NOT NULL DEFAULT 0,"
+                            + " PRIMARY KEY (namespace, key)"
+                            + ") WITHOUT ROWID",
+                    // Partial: only keys with an expiry are indexed, and reads' "expires_at = 0 OR ..." filter
+                    // cannot be answered from it, so the planner keeps using the primary key range.
+                    "CREATE INDEX plinth_kv_expiry ON plinth_kv (expires_at) WHERE expires_at > 0",
+                    "CREATE TABLE plinth_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)",
+                    "INSERT INTO plinth_sequence (id, value) VALUES (1, 0)",
+                    "CREATE TABLE plinth_locks ("
+                            + " namespace TEXT NOT NULL,"
+                            + " name TEXT NOT NULL,"
+                            + " token TEXT NOT NULL,"
+                            + " lease_until INTEGER NOT NULL,"
+                            + " PRIMARY KEY (namespace, name)"
+                            + ") WITHOUT ROWID",
+                    "PRAGMA application_id=" + APPLICATION_ID),
+            List.of(
+                    // Version 2: the change log other processes read (CROSS_PROCESS_EVENTS). AUTOINCREMENT so
+                    // sequence numbers never repeat, even after every row was trimmed.
+                    "CREATE TABLE plinth_changes ("
+                            + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                            + " origin TEXT NOT NULL,"
+                            + " namespace TEXT NOT NULL,"
+                            + " type TEXT NOT NULL,"
+                            + " key TEXT,"
+                            + " version INTEGER NOT NULL,"
+                            + " at INTEGER NOT NULL"
+                            + ")"));
+
+    private Schema() {
+    }
+
+    /**
+     * Refuses a database this code must not touch; applies the missing migrations in one transaction.
+     *
+     * @param c a connection that has changed nothing yet
+     * @param path the database path, for messages
+     * @throws StorageException when the database is newer or not Plinth's
+     * @throws SQLException when SQLite fails
+     */
+    static void migrate(SqlConnection c, Path path) throws SQLException {
+        if (check(c, path) == CURRENT) {
+            return;
+        }
+        c.execute("BEGIN IMMEDIATE");
+        boolean done = false;
+        try {
+            // Re-read under the write lock: another process may have migrated meanwhile.
+            int version = check(c, path);
+            for (int v = version; v < CURRENT; v++) {
+                for (String sql : MIGRATIONS.get(v)) {
+                    c.execute(sql);
+                }
+            }
+            if (version < CURRENT) {
+                c.execute("PRAGMA user_version=" + CURRENT);
+            }
+            c.execute("COMMIT");
+            done = true;
+        } finally {
+            if (!done) {
+                c.rollbackQuietly();
+            }
+        }
+    }
+
+    private static int check(SqlConnection c, Path path) throws SQLException {
+        int version = (int) c.queryLong("PRAGMA user_version");
+        if (version > CURRENT) {
+            throw new StorageException("SQLite database " + path + " has schema version " + version
+                    + ", newer than version " + CURRENT + " that this Plinth understands; it was left unchanged. "
+                    + "Upgrade Plinth or configure another plinth.storage.sqlite.path");
+        }
+        int appId = (int) c.queryLong("PRAGMA application_id");
+        if (appId != 0 && appId != APPLICATION_ID) {
+            throw new StorageException("SQLite database " + path + " belongs to another application (application_id "
+                    + appId + "); it was left unchanged. Configure another plinth.storage.sqlite.path");
+        }
+        if (version == 0 && appId == 0 && hasTables(c)) {
+            throw new StorageException("SQLite database " + path + " already holds tables of another application; "
+                    + "it was left unchanged. Configure another plinth.storage.sqlite.path");
+        }
+        return version;
+    }
+
+    private static boolean hasTables(SqlConnection c) throws SQLException {
+        return c.queryLong("SELECT count(*) FROM sqlite_schema") > 0;
+    }
+}

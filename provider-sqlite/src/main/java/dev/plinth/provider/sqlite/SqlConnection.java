@@ -1,0 +1,112 @@
+package dev.plinth.provider.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One JDBC connection with its prepared statements kept for reuse. Used by one thread at a time (the
+ * writer lock or the read pool guarantees it), so the cache needs no synchronisation. Callers close
+ * every ResultSet they open: an open one would pin an old WAL snapshot.
+ */
+final class SqlConnection implements AutoCloseable {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    SqlConnection(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** @return a cached prepared statement for {@code sql}, which must be one of a bounded set of texts */
+    PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    /** @return a statement for one use (texts that vary, such as IN lists); the caller closes it */
+    PreparedStatement prepareOnce(String sql) throws SQLException {
+        return connection.prepareStatement(sql);
+    }
+
+    /** Starts a write transaction, taking the database's write lock now (waiting up to busy_timeout). */
+    void beginImmediate() throws SQLException {
+        prepare("BEGIN IMMEDIATE").execute();
+    }
+
+    /** Starts a read transaction: the following reads see one snapshot. */
+    void beginRead() throws SQLException {
+        prepare("BEGIN").execute();
+    }
+
+    void savepoint() throws SQLException {
+        prepare("SAVEPOINT op").execute();
+    }
+
+    void releaseSavepoint() throws SQLException {
+        prepare("RELEASE op").execute();
+    }
+
+    /** Undoes the work since {@link #savepoint()} and ends the savepoint; the transaction continues. */
+    void rollbackToSavepoint() throws SQLException {
+        prepare("ROLLBACK TO op").execute();
+        prepare("RELEASE op").execute();
+    }
+
+    void commit() throws SQLException {
+        prepare("COMMIT").execute();
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** @return the first column of the first row as a long, 0 when there is no row */
+    long queryLong(String sql) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0L;
+        }
+    }
+
+    /** @return the first column of the first row as text, {@code null} when there is no row */
+    String queryString(String sql) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** Ends the current transaction without applying it; harmless when none is active. */
+    void rollbackQuietly() {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // No transaction was active (SQLite may already have rolled back), or the connection is gone.
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // Closing anyway.
+            }
+        }
+        statements.clear();
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Nothing more to release.
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.spi.storage.OptionSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The options of the {@code sqlite} provider, configured as {@code plinth.storage.sqlite.<name>}. The
+ * provider also accepts {@link dev.plinth.spi.storage.CommonOptions#MAX_KEYS} and
+ * {@link dev.plinth.spi.storage.CommonOptions#SWEEP_INTERVAL}.
+ */
+public final class SqliteOptions {
+    private SqliteOptions() {
+    }
+
+    /** What an acknowledged write survives. */
+    public enum Durability {
+        /**
+         * Survives a crash of the process (kill -9), not necessarily a power loss or OS crash:
+         * {@code synchronous=NORMAL}, which with WAL syncs only at checkpoints.
+         */
+        NORMAL,
+        /** Survives a power loss too: {@code synchronous=FULL}, an fsync on every commit. */
+        FULL
+    }
+
+    /** The database file; its parent folders are created. */
+    public static final OptionSpec<Path> PATH = OptionSpec.path("path", Path.of("data", "plinth.db"),
+            "the SQLite database file; parent folders are created when missing");
+
+    /** Write-ahead logging: readers never wait for the writer. */
+    public static final OptionSpec<Boolean> WAL = OptionSpec.bool("wal", true,
+            "use write-ahead logging (journal_mode=WAL) so readers never wait for a writer");
+
+    /** How durable an acknowledged write is. */
+    public static final OptionSpec<Durability> DURABILITY = OptionSpec.enumValue("durability", Durability.class,
+            Durability.NORMAL,
+            "normal: acknowledged writes survive a process crash (synchronous=NORMAL); "
+                    + "full: they also survive a power loss (synchronous=FULL, slower)");
+
+    /** How long to wait for another connection or process holding the database lock. */
+    public static final OptionSpec<Duration> BUSY_TIMEOUT = OptionSpec.duration("busyTimeout", Duration.ofSeconds(5),
+            Duration.ZERO,
+            "how long an operation waits for a lock held by another process before failing with "
+                    + "BackendUnavailableException");
+
+    /** How often other processes' changes are looked for, to report them to watchers. */
+    public static final OptionSpec<Duration> EVENT_POLL_INTERVAL = OptionSpec.duration("eventPollInterval",
+            Duration.ofMillis(50), Duration.ofMillis(5),
+            "how often changes committed by other processes are looked for and reported to watchers "
+                    + "(a cheap PRAGMA data_version check when nothing changed)");
+
+    /** Read connections kept open so reads run in parallel with each other and with the writer. */
+    public static final OptionSpec<Integer> READ_POOL_SIZE = OptionSpec.integer("readPoolSize", 4, 1, 64,
+            "read connections kept open; reads beyond this many at once wait for a free connection");
+}

@@ -1,0 +1,402 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.NotACounterException;
+import dev.plinth.api.storage.QuotaExceededException;
+import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.Precondition;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link StorageBackend} on one SQLite database file. Every rule of the contract is enforced in SQL:
+ * expiry in every read's WHERE clause, versions from the database's one sequence row, compare-and-set,
+ * counters and quotas inside the writing transaction, patterns as primary-key ranges plus GLOB.
+ *
+ * <p>One writer connection (writers of this process take turns on a Java lock; each operation is one
+ * {@code BEGIN IMMEDIATE} transaction, which also excludes other processes) and a pool of read
+ * connections (WAL lets them read while the writer writes). Changes are reported to the
+ * {@link ChangeListener} after commit, in commit order; a sweeper thread reclaims expired keys and reports
+ * {@link ChangeType#EXPIRE}. Every write also appends its changes to {@code plinth_changes}, from which
+ * other backends on the same file report them ({@link ChangeFeed}). Thread-safe.
+ */
+final class SqliteStorageBackend implements StorageBackend {
+    static final Logger LOG = LoggerFactory.getLogger(SqliteStorageBackend.class);
+
+    private final Path path;
+    private final long maxKeys;
+    private final int busyTimeoutMillis;
+    private final BackendState state;
+    private final Writer writer;
+    private final ReadPool readers;
+    private final ExpirySweeper sweeper;
+    private final OwnedLocks ownedLocks = new OwnedLocks();
+
+    private SqliteStorageBackend(Path path, SqliteSettings settings, BackendState state, Writer writer,
+            ReadPool readers) {
+        this.path = path;
+        this.maxKeys = settings.maxKeys();
+        this.busyTimeoutMillis = settings.busyTimeoutMillis();
+        this.state = state;
+        this.writer = writer;
+        this.readers = readers;
+        this.sweeper = new ExpirySweeper(writer, ownedLocks, state, settings.sweepInterval(),
+                settings.eventPollInterval());
+    }
+
+    /**
+     * Opens (creating or migrating) the database and starts the sweeper.
+     *
+     * @param settings the options
+     * @param listener where committed changes go
+     * @return the open backend
+     * @throws dev.plinth.api.storage.StorageException naming the path when it cannot be opened
+     */
+    static SqliteStorageBackend open(SqliteSettings settings, ChangeListener listener) {
+        Path path = DatabaseFile.prepare(settings.path());
+        BackendState state = new BackendState("SQLite storage " + path);
+        SqliteErrors errors = new SqliteErrors(path, settings.busyTimeoutMillis(), state);
+        ConnectionFactory factory = new ConnectionFactory(path, settings);
+        SqlConnection writeConnection = null;
+        List<SqlConnection> readConnections = new ArrayList<>();
+        ChangeFeed feed = new ChangeFeed();
+        try {
+            writeConnection = factory.openPlain();
+            Schema.migrate(writeConnection, path);
+            factory.applyJournalMode(writeConnection);
+            factory.applyConnectionPragmas(writeConnection, false);
+            feed.start(writeConnection);
+            for (int i = 0; i < settings.readPoolSize(); i++) {
+                readConnections.add(factory.openReader());
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (writeConnection != null) {
+                writeConnection.close();
+            }
+            readConnections.forEach(SqlConnection::close);
+            if (e instanceof SQLException) {
+                throw SqliteErrors.translate(path, settings.busyTimeoutMillis(), (SQLException) e, "opening it");
+            }
+            throw (RuntimeException) e;
+        }
+        Writer writer = new Writer(writeConnection, feed, listener, errors, state);
+        ReadPool readers = new ReadPool(readConnections, errors, state);
+        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers);
+        backend.sweeper.start("plinth-sqlite-sweeper");
+        LOG.debug("Opened SQLite storage {} (wal={}, durability={})", path, settings.wal(), settings.durability());
+        return backend;
+    }
+
+    /** @return the absolute database path */
+    Path path() {
+        return path;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<BackendEntry> get(Namespace ns, String key) {
+        return Optional.ofNullable(readers.read("reading a key", (c, now) -> KvTable.find(c, ns.path(), key, now)));
+    }
+
+    @Override
+    public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            state.ensureOpen();
+            return List.of();
+        }
+        return readers.read("reading keys", (c, now) -> {
+            if (keys.size() <= KvTable.IN_CHUNK) {
+                return KvTable.findAll(c, ns.path(), keys, now);
+            }
+            // Several statements: one read transaction makes them one snapshot.
+            c.beginRead();
+            boolean ended = false;
+            try {
+                List<BackendEntry> found = KvTable.findAll(c, ns.path(), keys, now);
+                c.commit();
+                ended = true;
+                return found;
+            } finally {
+                if (!ended) {
+                    c.rollbackQuietly();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean exists(Namespace ns, String key) {
+        return readers.read("reading a key", (c, now) -> KvTable.liveVersion(c, ns.path(), key, now) != 0L);
+    }
+
+    @Override
+    public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+        KeyQuery q = KeyQuery.of(pattern, afterKey);
+        List<String> keys = readers.read("listing keys",
+                (c, now) -> PatternQueries.keys(c, q, ns.path(), now, limit + 1L));
+        if (keys.size() > limit) {
+            List<String> page = keys.subList(0, limit);
+            return new KeyPage(page, page.get(limit - 1));
+        }
+        return new KeyPage(keys, null);
+    }
+
+    @Override
+    public long count(Namespace ns, GlobPattern pattern) {
+        KeyQuery q = KeyQuery.of(pattern, null);
+        return readers.read("counting keys", (c, now) -> PatternQueries.count(c, q, ns.path(), now));
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        return writer.write("writing a key", tx -> put(tx, ns, key, value, ttlMillis));
+    }
+
+    @Override
+    public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
+        return writer.write("writing a key", tx -> {
+            long current = KvTable.liveVersion(tx.connection(), ns.path(), key, tx.now());
+            if (current != expectedVersion) {
+                return 0L;
+            }
+            return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), current == 0L, true);
+        });
+    }
+
+    @Override
+    public long increment(Namespace ns, String key, long delta) {
+        return writer.write("incrementing a counter", tx -> {
+            BackendEntry e = KvTable.find(tx.connection(), ns.path(), key, tx.now());
+            long base = e == null ? 0L : Counters.parse(key, e.value());
+            long sum;
+            try {
+                sum = Math.addExact(base, delta);
+            } catch (ArithmeticException overflow) {
+                throw new NotACounterException(key, "adding " + delta + " to " + base + " overflows a long");
+            }
+            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
+            putKnown(tx, ns, key, text, e == null ? NO_EXPIRY : e.expiresAtMillis(), e == null, true);
+            return sum;
+        });
+    }
+
+    @Override
+    public boolean delete(Namespace ns, String key) {
+        return writer.write("deleting a key", tx -> remove(tx, ns, key));
+    }
+
+    @Override
+    public int deleteAll(Namespace ns, Collection<String> keys) {
+        return writer.write("deleting keys", tx -> {
+            int n = 0;
+            for (String key : keys) {
+                if (remove(tx, ns, key)) {
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public boolean expire(Namespace ns, String key, long ttlMillis) {
+        return writer.write("changing an expiry",
+                tx -> KvTable.updateExpiry(tx.connection(), ns.path(), key, expiresAt(tx.now(), ttlMillis), tx.now()));
+    }
+
+    @Override
+    public long deleteMatching(Namespace ns, GlobPattern pattern) {
+        KeyQuery q = KeyQuery.of(pattern, null);
+        return writer.write("deleting matching keys", tx -> {
+            // Under the write lock nothing changes between the SELECT and the DELETE, so the keys reported
+            // are exactly the rows deleted.
+            List<String> keys = PatternQueries.keys(tx.connection(), q, ns.path(), tx.now(), Long.MAX_VALUE);
+            if (keys.isEmpty()) {
+                return 0L;
+            }
+            PatternQueries.delete(tx.connection(), q, ns.path(), tx.now());
+            for (String key : keys) {
+                tx.changed(ns, ChangeType.DELETE, key, 0L);
+            }
+            return (long) keys.size();
+        });
+    }
+
+    @Override
+    public void clear(Namespace ns) {
+        writer.write("clearing a scope", tx -> {
+            KvTable.clear(tx.connection(), ns.path());
+            tx.changed(ns, ChangeType.CLEAR, null, 0L);
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        return writer.write("committing a transaction", tx -> {
+            String nsPath = ns.path();
+            for (Precondition p : preconditions) {
+                long actual = KvTable.liveVersion(tx.connection(), nsPath, p.key(), tx.now());
+                if (actual != p.expectedVersion()) {
+                    throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
+                }
+            }
+            Map<String, Long> versions = new HashMap<>();
+            long live = -1;
+            for (Write w : writes) {
+                if (w instanceof Write.Put) {
+                    Write.Put put = (Write.Put) w;
+                    boolean isNew = KvTable.liveVersion(tx.connection(), nsPath, put.key(), tx.now()) == 0L;
+                    if (isNew && maxKeys > 0) {
+                        // Count once, then track: the transaction's own writes change the count.
+                        if (live < 0) {
+                            live = KvTable.countLiveUpTo(tx.connection(), nsPath, tx.now(), maxKeys);
+                        }
+                        if (live >= maxKeys) {
+                            throw new QuotaExceededException(nsPath, put.key(), maxKeys);
+                        }
+                        live++;
+                    }
+                    versions.put(put.key(), putKnown(tx, ns, put.key(), put.value(),
+                            expiresAt(tx.now(), put.ttlMillis()), isNew, false));
+                } else if (remove(tx, ns, w.key()) && live >= 0) {
+                    live--;
+                }
+            }
+            return versions;
+        });
+    }
+
+    private long put(WriteTx tx, Namespace ns, String key, byte[] value, long ttlMillis) throws SQLException {
+        boolean isNew = KvTable.liveVersion(tx.connection(), ns.path(), key, tx.now()) == 0L;
+        return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), isNew, true);
+    }
+
+    /**
+     * Writes a key whose liveness the caller checked. A new key is checked against the quota (unless the
+     * caller counts itself), and an expired row it replaces is reported as reclaimed ({@code EXPIRE})
+     * first, since the sweeper will never see that row.
+     */
+    private long putKnown(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt, boolean isNew,
+            boolean checkQuota) throws SQLException {
+        if (isNew) {
+            if (checkQuota && maxKeys > 0
+                    && KvTable.countLiveUpTo(tx.connection(), ns.path(), tx.now(), maxKeys) >= maxKeys) {
+                throw new QuotaExceededException(ns.path(), key, maxKeys);
+            }
+            if (KvTable.deleteExpired(tx.connection(), ns.path(), key, tx.now())) {
+                tx.changed(ns, ChangeType.EXPIRE, key, 0L);
+            }
+        }
+        long version = tx.nextVersion();
+        KvTable.upsert(tx.connection(), ns.path(), key, value, version, expiresAt);
+        tx.changed(ns, ChangeType.SET, key, version);
+        return version;
+    }
+
+    private static boolean remove(WriteTx tx, Namespace ns, String key) throws SQLException {
+        if (KvTable.deleteLive(tx.connection(), ns.path(), key, tx.now())) {
+            tx.changed(ns, ChangeType.DELETE, key, 0L);
+            return true;
+        }
+        return false;
+    }
+
+    private static long expiresAt(long now, long ttlMillis) {
+        if (ttlMillis == NO_EXPIRY) {
+            return NO_EXPIRY;
+        }
+        long at = now + ttlMillis;
+        return at < now ? Long.MAX_VALUE : at;
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    @Override
+    public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        String nsPath = ns.path();
+        return writer.write("taking a lock", tx -> {
+            long until = expiresAt(tx.now(), leaseMillis);
+            boolean taken = LockTable.take(tx.connection(), nsPath, name, token, until, tx.now());
+            if (taken) {
+                tx.afterCommit(() -> ownedLocks.taken(nsPath, name, token, until));
+            }
+            return taken;
+        });
+    }
+
+    @Override
+    public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        String nsPath = ns.path();
+        return writer.write("renewing a lock", tx -> {
+            long until = expiresAt(tx.now(), leaseMillis);
+            boolean renewed = LockTable.renew(tx.connection(), nsPath, name, token, until, tx.now());
+            if (renewed) {
+                tx.afterCommit(() -> ownedLocks.renewed(nsPath, name, token, until));
+            } else {
+                ownedLocks.released(nsPath, name, token);
+            }
+            return renewed;
+        });
+    }
+
+    @Override
+    public boolean unlock(Namespace ns, String name, String token) {
+        String nsPath = ns.path();
+        return writer.write("releasing a lock", tx -> {
+            boolean released = LockTable.release(tx.connection(), nsPath, name, token);
+            tx.afterCommit(() -> ownedLocks.released(nsPath, name, token));
+            return released;
+        });
+    }
+
+    @Override
+    public int lockEntries() {
+        return ownedLocks.size();
+    }
+
+    Writer writerForTests() {
+        return writer;
+    }
+
+    /** Runs one expiry sweep now (tests use it instead of waiting for the sweeper thread). */
+    void sweepNow() {
+        sweeper.sweep();
+    }
+
+    @Override
+    public void close() {
+        if (!state.markClosed()) {
+            return;
+        }
+        long wait = busyTimeoutMillis + 1000L;
+        sweeper.stop(wait);
+        writer.close(wait);
+        readers.close();
+        LOG.debug("Closed SQLite storage {}", path);
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteStorageBackend[" + path + "]";
+    }
+}

@@ -1,0 +1,60 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.CommonOptions;
+import dev.plinth.spi.storage.OptionSpec;
+import dev.plinth.spi.storage.ProviderConfig;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.StorageProvider;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@code sqlite} storage provider: every namespace in one SQLite database file (WAL by default),
+ * durable across restarts and shareable by several processes on one machine, with locks exclusive
+ * across those processes and watchers that see other processes' changes (through a change table polled
+ * every {@code eventPollInterval}). Cheap and stateless; only {@link #open} touches the file system.
+ */
+public final class SqliteStorageProvider implements StorageProvider {
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
+            Capability.DURABLE, Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS,
+            Capability.CROSS_PROCESS_EVENTS));
+    private static final List<OptionSpec<?>> OPTIONS = List.of(
+            SqliteOptions.PATH, SqliteOptions.WAL, SqliteOptions.DURABILITY, SqliteOptions.BUSY_TIMEOUT,
+            SqliteOptions.READ_POOL_SIZE, SqliteOptions.EVENT_POLL_INTERVAL, CommonOptions.MAX_KEYS,
+            CommonOptions.SWEEP_INTERVAL);
+
+    /** Creates the provider; does no work. */
+    public SqliteStorageProvider() {
+    }
+
+    @Override
+    public String id() {
+        return "sqlite";
+    }
+
+    @Override
+    public String description() {
+        return "Durable embedded storage in one SQLite database file, shareable by processes on one machine";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public List<OptionSpec<?>> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(changes, "changes");
+        return SqliteStorageBackend.open(SqliteSettings.from(config), changes);
+    }
+}

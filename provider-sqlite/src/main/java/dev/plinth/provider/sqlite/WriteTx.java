@@ -1,0 +1,111 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Namespace;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state of the one write transaction in progress: the writer connection, the time the transaction
+ * started, the version sequence (read once, written back once before commit) and the changes to report
+ * after commit. Reused by the writer for every transaction; touched only under the writer lock.
+ */
+final class WriteTx {
+    private static final org.slf4j.Logger LOG = SqliteStorageBackend.LOG;
+
+    private final SqlConnection connection;
+    private final List<Change> changes = new ArrayList<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    private long now;
+    private long sequence = -1;
+    private long sequenceRead;
+
+    WriteTx(SqlConnection connection) {
+        this.connection = connection;
+    }
+
+    SqlConnection connection() {
+        return connection;
+    }
+
+    /** @return the transaction's time, epoch ms, taken once the write lock was held */
+    long now() {
+        return now;
+    }
+
+    /** @return a version larger than any this database handed out before, in any process */
+    long nextVersion() throws SQLException {
+        if (sequence < 0) {
+            sequence = KvTable.readSequence(connection);
+            sequenceRead = sequence;
+        }
+        return ++sequence;
+    }
+
+    void changed(Namespace ns, ChangeType type, String key, long version) {
+        changes.add(new Change(ns, type, key, version));
+    }
+
+    /** Runs {@code action} once the transaction committed (never when it rolls back). */
+    void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
+    void runAfterCommit() {
+        for (int i = 0; i < afterCommit.size(); i++) {
+            afterCommit.get(i).run();
+        }
+    }
+
+    /** @return a mark to {@link #rewind} to when one operation of a group rolls back to its savepoint */
+    long mark() {
+        return ((long) changes.size() << 32) | afterCommit.size();
+    }
+
+    void rewind(long mark) {
+        int c = (int) (mark >>> 32);
+        int a = (int) mark;
+        changes.subList(c, changes.size()).clear();
+        afterCommit.subList(a, afterCommit.size()).clear();
+    }
+
+    void begin(long startedAt) {
+        now = startedAt;
+    }
+
+    /** Writes the sequence back; called just before COMMIT. */
+    void flush() throws SQLException {
+        if (sequence >= 0 && sequence != sequenceRead) {
+            KvTable.writeSequence(connection, sequence);
+        }
+    }
+
+    /** Reports the committed changes in commit order; the listener only enqueues. */
+    void publish(ChangeListener listener) {
+        publish(listener, changes);
+    }
+
+    /** @return the changes of this transaction so far, in order */
+    List<Change> changes() {
+        return changes;
+    }
+
+    static void publish(ChangeListener listener, List<Change> changes) {
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
+            try {
+                listener.onChange(c.namespace(), c.type(), c.key(), c.version());
+            } catch (RuntimeException e) {
+                LOG.warn("Change listener failed on {} {} {}", c.type(), c.namespace(), c.key(), e);
+            }
+        }
+    }
+
+    void reset() {
+        changes.clear();
+        afterCommit.clear();
+        sequence = -1;
+    }
+}

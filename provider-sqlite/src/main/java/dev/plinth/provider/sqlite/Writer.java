@@ -1,0 +1,281 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.api.storage.StorageException;
+import dev.plinth.spi.storage.ChangeListener;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one write connection, with group commit. A writer enqueues its operation and takes the writer lock;
+ * whoever holds it (the leader) runs every queued operation in one {@code BEGIN IMMEDIATE} transaction,
+ * each inside its own savepoint so that one failing operation (a quota, a version conflict) is rolled back
+ * alone, then commits once and acknowledges them all. A writer that finds its operation already done when
+ * it gets the lock just returns the result. With one writer at a time this is a plain transaction per
+ * operation; under contention it saves commits (and, with {@code durability=full}, fsyncs).
+ *
+ * <p>{@code BEGIN IMMEDIATE} also excludes writers of other processes (waiting up to busyTimeout). Changes
+ * are reported after COMMIT and before the lock is released, so they reach the listener in commit order.
+ */
+final class Writer {
+    /** Most operations committed together, to bound how long one transaction holds the database. */
+    static final int MAX_GROUP = 128;
+
+    /** A unit of work inside one write transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(WriteTx tx) throws SQLException;
+    }
+
+    /** One queued operation and, once done, its outcome. Fields are guarded by the writer lock. */
+    private static final class Request<T> {
+        final String action;
+        final Work<T> work;
+        T result;
+        Throwable failure;
+        boolean done;
+
+        Request(String action, Work<T> work) {
+            this.action = action;
+            this.work = work;
+        }
+
+        void run(WriteTx tx) throws SQLException {
+            result = work.run(tx);
+        }
+
+        T outcome() {
+            if (failure instanceof RuntimeException) {
+                throw (RuntimeException) failure;
+            }
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
+            return result;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Request<?>> queue = new ConcurrentLinkedQueue<>();
+    private final List<Request<?>> group = new ArrayList<>(MAX_GROUP);
+    private final SqlConnection connection;
+    private final WriteTx tx;
+    private final ChangeListener listener;
+    private final SqliteErrors errors;
+    private final BackendState state;
+    private final ChangeFeed feed;
+
+    Writer(SqlConnection connection, ChangeFeed feed, ChangeListener listener, SqliteErrors errors,
+            BackendState state) {
+        this.connection = connection;
+        this.feed = feed;
+        this.tx = new WriteTx(connection);
+        this.listener = listener;
+        this.errors = errors;
+        this.state = state;
+    }
+
+    /**
+     * Runs {@code work} in a write transaction: all of it commits, or (on any exception) none of it.
+     *
+     * @param action what is being done, for error messages
+     * @param work the work
+     * @param <T> its result
+     * @return the work's result, once committed
+     */
+    <T> T write(String action, Work<T> work) {
+        state.ensureOpen();
+        Request<T> request = new Request<>(action, work);
+        queue.add(request);
+        lock.lock();
+        try {
+            // Usually one round: our request is in the first group unless more than MAX_GROUP queued ahead.
+            while (!request.done) {
+                if (state.isClosed()) {
+                    failQueued(state.closedException());
+                } else {
+                    runGroup();
+                }
+            }
+            return request.outcome();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void failQueued(RuntimeException e) {
+        Request<?> r;
+        while ((r = queue.poll()) != null) {
+            r.failure = e;
+            r.done = true;
+        }
+    }
+
+    private void runGroup() {
+        Request<?> r;
+        while (group.size() < MAX_GROUP && (r = queue.poll()) != null) {
+            group.add(r);
+        }
+        try {
+            if (group.size() == 1) {
+                runAlone(group.get(0));
+            } else {
+                runTogether();
+            }
+        } finally {
+            for (Request<?> done : group) {
+                done.done = true;
+            }
+            group.clear();
+        }
+    }
+
+    /** One operation: its own transaction, no savepoint. */
+    private void runAlone(Request<?> request) {
+        boolean committed = false;
+        try {
+            connection.beginImmediate();
+            tx.begin(System.currentTimeMillis());
+            request.run(tx);
+            commitAndPublish();
+            committed = true;
+        } catch (SQLException e) {
+            request.failure = errors.translate(e, request.action);
+        } catch (RuntimeException | Error e) {
+            request.failure = e;
+        } finally {
+            finish(committed);
+        }
+    }
+
+    /** Several operations: one transaction, a savepoint each, one commit. */
+    private void runTogether() {
+        boolean committed = false;
+        try {
+            connection.beginImmediate();
+            tx.begin(System.currentTimeMillis());
+            for (Request<?> request : group) {
+                runInSavepoint(request);
+            }
+            commitAndPublish();
+            committed = true;
+        } catch (SQLException e) {
+            // BEGIN, a savepoint rollback or COMMIT failed: nothing of the group was applied.
+            StorageException failure = errors.translate(e, group.get(0).action);
+            for (Request<?> request : group) {
+                request.failure = failure;
+            }
+        } catch (RuntimeException | Error e) {
+            for (Request<?> request : group) {
+                request.failure = e;
+            }
+        } finally {
+            finish(committed);
+        }
+    }
+
+    private void runInSavepoint(Request<?> request) throws SQLException {
+        long mark = tx.mark();
+        connection.savepoint();
+        try {
+            request.run(tx);
+            connection.releaseSavepoint();
+        } catch (SQLException e) {
+            undo(mark, e);
+            request.failure = errors.translate(e, request.action);
+        } catch (RuntimeException e) {
+            undo(mark, null);
+            request.failure = e;
+        }
+    }
+
+    /**
+     * Rolls one operation back to its savepoint. When SQLite already rolled the whole transaction back (an
+     * I/O error, a full disk), that fails; the group then fails with the operation's own error.
+     */
+    private void undo(long mark, SQLException cause) throws SQLException {
+        try {
+            connection.rollbackToSavepoint();
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+                throw cause;
+            }
+            throw e;
+        }
+        tx.rewind(mark);
+    }
+
+    private void commitAndPublish() throws SQLException {
+        tx.flush();
+        if (!tx.changes().isEmpty()) {
+            feed.append(connection, tx.changes(), tx.now());
+        }
+        connection.commit();
+        feed.publishForeign(listener);
+        tx.publish(listener);
+        feed.committed();
+        tx.runAfterCommit();
+    }
+
+    private void finish(boolean committed) {
+        if (!committed) {
+            connection.rollbackQuietly();
+            feed.abort();
+        }
+        tx.reset();
+    }
+
+    /** @return operations waiting for the writer (diagnostics and tests) */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Tests hold the writer lock to make operations queue up and commit as one group. */
+    ReentrantLock lockForTests() {
+        return lock;
+    }
+
+    /** Reports changes other processes committed since the last look; skipped when a write is running. */
+    void pollForeignChanges() {
+        if (state.isClosed() || !lock.tryLock()) {
+            return; // a writer holds the lock and will report them itself with its own changes
+        }
+        try {
+            if (!state.isClosed()) {
+                feed.poll(connection, listener);
+            }
+        } catch (SQLException e) {
+            if (!state.isClosed()) {
+                SqliteStorageBackend.LOG.debug("Reading other processes' changes failed: {}", e.getMessage());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the connection once the transaction in progress (if any) ends. A transaction waits for other
+     * processes at most busyTimeout, so the wait is bounded; past it the connection is closed anyway and
+     * the late operation fails with StoreClosedException.
+     */
+    void close(long waitMillis) {
+        boolean held = false;
+        try {
+            held = lock.tryLock(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            connection.close();
+        } finally {
+            if (held) {
+                failQueued(state.closedException());
+                lock.unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.plinth.provider.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.StorageBackend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteCloseTest {
+    private static final Namespace NS = Namespace.of("c");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void closeIsIdempotentAndEveryMethodThenThrowsStoreClosed() {
+        SqliteStorageBackend b = TestBackends.open(dir.resolve("c.db"));
+        b.set(NS, "k", new byte[] {1}, 0);
+        b.close();
+        b.close();
+        GlobPattern all = GlobPattern.compile("*");
+        List<Runnable> calls = List.of(
+                () -> b.get(NS, "k"), () -> b.getAll(NS, List.of("k")), () -> b.getAll(NS, List.of()),
+                () -> b.exists(NS, "k"), () -> b.set(NS, "k", new byte[0], 0),
+                () -> b.compareAndSet(NS, "k", 0, new byte[0], 0), () -> b.increment(NS, "n", 1),
+                () -> b.delete(NS, "k"), () -> b.deleteAll(NS, List.of("k")), () -> b.expire(NS, "k", 10),
+                () -> b.list(NS, all, null, 10), () -> b.count(NS, all), () -> b.deleteMatching(NS, all),
+                () -> b.clear(NS), () -> b.commit(NS, List.of(), List.of()), () -> b.tryLock(NS, "l", "t", 100),
+                () -> b.renewLock(NS, "l", "t", 100), () -> b.unlock(NS, "l", "t"));
+        for (Runnable call : calls) {
+            assertThatThrownBy(call::run).isInstanceOf(StoreClosedException.class).hasMessageContaining("c.db");
+        }
+    }
+
+    @Test
+    void operationsRacingCloseFinishOrThrowStoreClosed() throws Exception {
+        SqliteStorageBackend b = TestBackends.open(dir.resolve("race.db"), "readPoolSize", "2",
+                "sweepInterval", "10ms");
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch running = new CountDownLatch(6);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            int id = t;
+            threads.add(new Thread(() -> {
+                running.countDown();
+                int i = 0;
+                while (!stop.get()) {
+                    try {
+                        if (id % 2 == 0) {
+                            b.set(NS, "k" + id + ":" + (i++ % 50), new byte[] {1}, 5);
+                        } else {
+                            b.list(NS, GlobPattern.compile("k*"), null, 20);
+                            b.get(NS, "k0:1");
+                        }
+                    } catch (StoreClosedException e) {
+                        return;
+                    } catch (Throwable e) {
+                        unexpected.add(e);
+                        return;
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        running.await();
+        Thread.sleep(100);
+        b.close();
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(30_000);
+            assertThat(t.isAlive()).as("thread ended").isFalse();
+        }
+        assertThat(unexpected).isEmpty();
+    }
+}

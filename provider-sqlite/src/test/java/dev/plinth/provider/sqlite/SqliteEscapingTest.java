@@ -1,0 +1,91 @@
+package dev.plinth.provider.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.KeyRules;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.StorageBackend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Characters meaningful to SQL, LIKE or GLOB are plain data in keys and literal where escaped in patterns. */
+class SqliteEscapingTest {
+    private static final Namespace NS = Namespace.of("esc");
+    private static final List<String> KEYS = List.of(
+            "it's", "o''brien", "50%", "50%off", "a_b", "axb", "[x]", "x", "*", "star*", "?", "q?", "a\\b", "ab",
+            "\"quoted\"", "drop table plinth_kv; --", "]", "^", "-", "a-b", "**", "!", "/", ".", "^-", "é", "\uD83D\uDE00", "%_[*?");
+
+    @TempDir
+    Path dir;
+    private SqliteStorageBackend backend;
+
+    @BeforeEach
+    void open() {
+        backend = TestBackends.open(dir.resolve("esc.db"));
+        for (String k : KEYS) {
+            backend.set(NS, k, k.getBytes(java.nio.charset.StandardCharsets.UTF_8), StorageBackend.NO_EXPIRY);
+        }
+    }
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private List<String> keys(String pattern) {
+        return backend.list(NS, GlobPattern.compile(pattern), null, 1000).keys();
+    }
+
+    private static List<String> expected(String pattern) {
+        GlobPattern p = GlobPattern.compile(pattern);
+        List<String> out = KEYS.stream().filter(p::matches).collect(Collectors.toCollection(ArrayList::new));
+        out.sort(KeyRules.UTF8_ORDER);
+        return out;
+    }
+
+    @Test
+    void everyKeyRoundTripsExactly() {
+        for (String k : KEYS) {
+            assertThat(backend.get(NS, k)).as(k).get()
+                    .satisfies(e -> assertThat(new String(e.value(), java.nio.charset.StandardCharsets.UTF_8))
+                            .isEqualTo(k));
+        }
+        assertThat(backend.get(NS, "50_")).isEmpty();
+        assertThat(backend.get(NS, "a%")).isEmpty();
+        assertThat(keys("*")).hasSize(KEYS.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"50%", "50%*", "a_b", "a_*", "\\[x]", "\\[*", "\\*", "star\\*", "\\?", "q\\?",
+            "a\\\\b", "it's", "*'*", "o''*", "*%*", "*_*", "[[]*", "[*]*", "[?]", "[]]", "[\\^]", "[\\^-]", "[-^]", "[!^]", "[]^]", "[]-a]", "[!-/]*", "[\\]]", "**", "*\\**\\*", "[-]", "a[-_]b",
+            "[!a-z]*", "[^a-z]", "?", "??", "*\\**", "%_\\[\\*\\?", "\"*", "drop*", "é", "\uD83D\uDE00", "[é\uD83D\uDE00]"})
+    void patternsMatchExactlyWhatGlobPatternMatches(String pattern) {
+        assertThat(keys(pattern)).as(pattern).containsExactlyElementsOf(expected(pattern));
+        assertThat(backend.count(NS, GlobPattern.compile(pattern))).isEqualTo(expected(pattern).size());
+    }
+
+    @Test
+    void percentAndUnderscoreAreNotWildcards() {
+        assertThat(keys("50%")).containsExactly("50%");
+        assertThat(keys("a_b")).containsExactly("a_b");
+        assertThat(keys("a?b")).containsExactly("a-b", "a\\b", "a_b", "axb");
+    }
+
+    @Test
+    void deleteMatchingWithSpecialCharactersDeletesOnlyMatches() {
+        assertThat(backend.deleteMatching(NS, GlobPattern.compile("\\[*"))).isEqualTo(1);
+        assertThat(backend.exists(NS, "[x]")).isFalse();
+        assertThat(backend.exists(NS, "x")).isTrue();
+        assertThat(backend.deleteMatching(NS, GlobPattern.compile("50%"))).isEqualTo(1);
+        assertThat(backend.exists(NS, "50%off")).isTrue();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.plinth.provider.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.CommonOptions;
+import dev.plinth.spi.storage.OptionSpec;
+import dev.plinth.spi.storage.ProviderConfig;
+import dev.plinth.spi.storage.StorageProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStorageProviderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void isFoundByServiceLoaderWithItsIdAndCapabilities() {
+        StorageProvider p = ServiceLoader.load(StorageProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(s -> s.id().equals("sqlite")).findFirst().orElseThrow();
+        assertThat(p).isInstanceOf(SqliteStorageProvider.class);
+        assertThat(p.capabilities()).containsExactlyInAnyOrder(Capability.DURABLE,
+                Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS, Capability.CROSS_PROCESS_EVENTS);
+        assertThat(p.description()).isNotBlank();
+    }
+
+    @Test
+    void declaresTypedOptionsWithDefaults() {
+        Map<String, OptionSpec<?>> options = new SqliteStorageProvider().options().stream()
+                .collect(Collectors.toMap(OptionSpec::name, o -> o));
+        assertThat(options).containsOnlyKeys("path", "wal", "durability", "busyTimeout", "readPoolSize",
+                "eventPollInterval",
+                CommonOptions.MAX_KEYS.name(), CommonOptions.SWEEP_INTERVAL.name());
+        ProviderConfig defaults = ProviderConfig.builder(new SqliteStorageProvider()).build();
+        assertThat(defaults.get(SqliteOptions.PATH)).isEqualTo(Path.of("data", "plinth.db"));
+        assertThat(defaults.get(SqliteOptions.WAL)).isTrue();
+        assertThat(defaults.get(SqliteOptions.DURABILITY)).isEqualTo(SqliteOptions.Durability.NORMAL);
+        assertThat(defaults.get(SqliteOptions.BUSY_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
+
+        ProviderConfig set = TestBackends.config(Map.of("durability", "FULL", "busyTimeout", "250ms",
+                "readPoolSize", "2", "wal", "false"));
+        assertThat(set.get(SqliteOptions.DURABILITY)).isEqualTo(SqliteOptions.Durability.FULL);
+        assertThat(set.get(SqliteOptions.BUSY_TIMEOUT)).isEqualTo(Duration.ofMillis(250));
+        assertThat(set.get(SqliteOptions.READ_POOL_SIZE)).isEqualTo(2);
+        assertThat(set.get(SqliteOptions.WAL)).isFalse();
+    }
+
+    @Test
+    void rejectsInvalidOptionValuesNamingTheOption() {
+        assertThatThrownBy(() -> TestBackends.config(Map.of("durability", "paranoid")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("normal").hasMessageContaining("full");
+        assertThatThrownBy(() -> TestBackends.config(Map.of("busyTimeout", "5")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestBackends.config(Map.of("readPoolSize", "0")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestBackends.config(Map.of("wal", "yes")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestBackends.config(Map.of("journal", "wal")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journal");
+    }
+
+    @Test
+    void constructionAndDescriptionTouchNoFiles() throws Exception {
+        Path cwdData = Path.of("data");
+        boolean existed = Files.exists(cwdData);
+        SqliteStorageProvider p = new SqliteStorageProvider();
+        p.id();
+        p.description();
+        p.capabilities();
+        p.options();
+        assertThat(Files.exists(cwdData)).isEqualTo(existed);
+    }
+
+    @Test
+    void openCreatesTheFileAndItsFolders() {
+        Path file = dir.resolve("a/b/c/store.db");
+        ProviderConfig config = TestBackends.config(Map.of("path", file.toString(), "sweepInterval", "50ms"));
+        try (var backend = new SqliteStorageProvider().open(config, dev.plinth.spi.storage.ChangeListener.NONE)) {
+            assertThat(backend.toString()).contains(file.toString());
+        }
+        assertThat(file).isRegularFile();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.plinth.provider.sqlite;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.ProviderConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Opens backends for tests and records the changes they report. */
+final class TestBackends {
+    private TestBackends() {
+    }
+
+    static SqliteStorageBackend open(Path file, ChangeListener listener, String... options) {
+        ProviderConfig.Builder b = ProviderConfig.builder(new SqliteStorageProvider()).set("path", file.toString());
+        for (int i = 0; i < options.length; i += 2) {
+            b.set(options[i], options[i + 1]);
+        }
+        return (SqliteStorageBackend) new SqliteStorageProvider().open(b.build(), listener);
+    }
+
+    static SqliteStorageBackend open(Path file, String... options) {
+        return open(file, ChangeListener.NONE, options);
+    }
+
+    static ProviderConfig config(Map<String, String> options) {
+        ProviderConfig.Builder b = ProviderConfig.builder(new SqliteStorageProvider());
+        options.forEach(b::set);
+        return b.build();
+    }
+
+    /** One reported change. */
+    record Event(String namespace, ChangeType type, String key, long version) {
+        @Override
+        public String toString() {
+            return type + " " + namespace + " " + key + (type == ChangeType.SET ? " v" + version : "");
+        }
+    }
+
+    /** Records every change, thread-safely. */
+    static final class Recorder implements ChangeListener {
+        private final List<Event> events = new ArrayList<>();
+
+        @Override
+        public synchronized void onChange(Namespace namespace, ChangeType type, String key, long version) {
+            events.add(new Event(namespace.path(), type, key, version));
+        }
+
+        synchronized List<Event> events() {
+            return List.copyOf(events);
+        }
+
+        synchronized void clear() {
+            events.clear();
+        }
+    }
+}
