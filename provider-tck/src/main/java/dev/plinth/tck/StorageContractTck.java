@@ -2370,22 +2370,24 @@ public abstract class StorageContractTck {
                 writer.start();
                 writer.join(Await.DEADLINE.toMillis());
                 boolean writerBlocked = writer.isAlive();
+                assertThat(writerBlocked).as("writer blocked by a stuck listener").isFalse();
+                // Still blocked: the buffer must overflow and count drops (awaited, for asynchronous feeds).
+                Await.until("dropped events counted while the listener is stuck", () -> sub.droppedEvents() > 0);
                 long dropped = sub.droppedEvents();
                 release.countDown();
-                assertThat(writerBlocked).as("writer blocked by a stuck listener").isFalse();
-                assertThat(dropped).as("dropped events counted").isPositive();
                 events.await("OVERFLOW", e -> e.type() == ChangeType.OVERFLOW);
                 ChangeEvent overflow = events.events(ChangeType.OVERFLOW).get(0);
                 assertThat(overflow.droppedEvents()).isPositive();
                 assertThat(overflow.key()).isEmpty();
-                assertThat(events.events(ChangeType.OVERFLOW)).hasSize(1);
                 assertThat(sub.droppedEvents()).isGreaterThanOrEqualTo(dropped);
-                // Overload is visible, never silent: each of the 101 writes was delivered or counted as dropped,
-                // and no more than the buffer (4) was held for the blocked listener besides the one in hand.
-                List<ChangeEvent> sets = events.events(ChangeType.SET);
-                assertThat(sets.size() + overflow.droppedEvents()).isEqualTo(101);
-                assertThat(sub.droppedEvents()).isEqualTo(overflow.droppedEvents());
-                assertThat(sets.size()).isLessThanOrEqualTo(1 + 4);
+                // Overload is visible, never silent: each of the 101 writes is delivered or counted as dropped.
+                // (A provider whose own writes come back through an asynchronous feed may still be delivering
+                // some after the first OVERFLOW, so this is awaited rather than checked at once.)
+                Await.until("every write delivered or counted as dropped",
+                        () -> events.events(ChangeType.SET).size() + sub.droppedEvents() == 101,
+                        () -> events.events(ChangeType.SET).size() + " delivered, " + sub.droppedEvents() + " dropped");
+                assertThat(events.events(ChangeType.OVERFLOW)).allSatisfy(e -> assertThat(e.droppedEvents())
+                        .isPositive().isLessThanOrEqualTo(sub.droppedEvents()));
             } finally {
                 release.countDown();
             }
