@@ -1924,6 +1924,30 @@ public abstract class StorageContractTck {
         }
 
         @Test
+        @DisplayName("KeyValueStore#clear: the CLEAR event reaches only the cleared scope's watchers, not a parent's or a bucket's")
+        void clearEventOnlyForThatScope() {
+            KeyValueStore parent = store();
+            KeyValueStore bucket = parent.scope("items");
+            seed(parent, "p");
+            seed(bucket, "b");
+            EventRecorder onParent = new EventRecorder();
+            EventRecorder onBucket = new EventRecorder();
+            try (Subscription s1 = parent.watch("*", onParent); Subscription s2 = bucket.watch("*", onBucket)) {
+                parent.clear();
+                onParent.await("CLEAR of the parent", e -> e.type() == ChangeType.CLEAR);
+                flush(bucket, onBucket, "marker");
+                assertThat(onBucket.events(ChangeType.CLEAR)).isEmpty();
+                assertThat(bucket.keys("*")).containsExactly("b", "marker");
+                bucket.clear();
+                onBucket.await("CLEAR of the bucket", e -> e.type() == ChangeType.CLEAR);
+                flush(parent, onParent, "marker");
+                assertThat(onParent.events(ChangeType.CLEAR)).hasSize(1);
+                assertThat(onBucket.events(ChangeType.CLEAR)).singleElement()
+                        .satisfies(e -> assertThat(e.namespace()).isEqualTo(PLUGIN + "/items"));
+            }
+        }
+
+        @Test
         @DisplayName("KeyValueStore#Threading: clear is atomic against concurrent atomic batches: each pair survives whole or not at all")
         void clearAgainstWriters() {
             KeyValueStore s = store();
@@ -2917,6 +2941,20 @@ public abstract class StorageContractTck {
             assertThat(p.description()).isNotBlank();
             assertThat(p.capabilities()).isNotNull();
             assertThat(p.options()).isNotNull();
+        }
+
+        @Test
+        @DisplayName("StorageProvider: the constructor and id, description, capabilities and options start no thread")
+        void metadataIsCheap() {
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
+            StorageProvider p = provider();
+            p.id();
+            p.description();
+            p.capabilities();
+            p.options();
+            Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+            started.removeAll(before);
+            assertThat(started).extracting(Thread::getName).isEmpty();
         }
 
         @Test

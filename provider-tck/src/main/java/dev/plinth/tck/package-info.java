@@ -16,7 +16,9 @@
  * Depend on {@code plinth-provider-tck} at test scope. That one class runs every concern: JUnit 5 discovers
  * the {@link org.junit.jupiter.api.Nested @Nested} inner classes declared in the abstract superclass
  * through the concrete subclass (checked by the TCK's own {@code TckSelfTest}), so there is nothing to
- * list or register.
+ * list or register. A module may run the TCK several times (one subclass per configuration); the console
+ * totals count every run, but surefire names each nested class's report after the nested class
+ * ({@code TEST-dev.plinth.tck.StorageContractTck$Values.xml}), so those files hold only the last run.
  *
  * <h2>What runs where</h2>
  * Every test runs on every provider, except the tests of a {@link dev.plinth.spi.storage.Capability}, which
