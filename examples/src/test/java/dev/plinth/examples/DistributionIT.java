@@ -2,6 +2,7 @@ package dev.plinth.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +53,41 @@ class DistributionIT {
         assertThat(result.exitCode).isEqualTo(1);
         assertThat(result.output).contains("'postgres'").contains("is not on the class path")
                 .contains("sqlite (").contains("plinth-provider-sqlite");
+    }
+
+    @Test
+    void realProviderJarsAreDiscoveredAndSelectedOnAMinimalClassPath(@TempDir Path workDir) throws Exception {
+        String core = jars("plinth-runtime-api", "plinth-runtime-core", "jackson-", "slf4j-api");
+        String sqlite = jars("plinth-provider-sqlite", "sqlite-jdbc");
+        String memory = jars("plinth-provider-memory");
+
+        Result one = listProviders(workDir, core + File.pathSeparator + sqlite);
+        assertThat(one.exitCode).as(one.output).isZero();
+        assertThat(one.output).contains("provider sqlite " + DIST.resolve("lib"))
+                .contains("selected sqlite").doesNotContain("provider memory");
+
+        Result two = listProviders(workDir, core + File.pathSeparator + sqlite + File.pathSeparator + memory);
+        assertThat(two.exitCode).as(two.output).isEqualTo(1);
+        assertThat(two.output).contains("provider memory").contains("provider sqlite")
+                .contains("plinth-provider-memory-").contains("plinth-provider-sqlite-")
+                .contains("plinth.storage.provider");
+
+        Result none = listProviders(workDir, core);
+        assertThat(none.exitCode).isEqualTo(1);
+        assertThat(none.output).contains("error");
+    }
+
+    private static Result listProviders(Path workDir, String classPath) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return run(workDir, List.of(java, "-cp", classPath, "dev.plinth.core.Main", "--list-providers"));
+    }
+
+    /** The distribution's jars whose names start with any of the prefixes, as a class path. */
+    private static String jars(String... prefixes) throws IOException {
+        try (Stream<Path> files = Files.list(DIST.resolve("lib"))) {
+            return files.filter(f -> Stream.of(prefixes).anyMatch(p -> f.getFileName().toString().startsWith(p)))
+                    .map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
+        }
     }
 
     private record Result(int exitCode, String output) {

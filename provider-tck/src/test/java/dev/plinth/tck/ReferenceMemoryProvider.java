@@ -523,8 +523,10 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                     while (it.hasNext()) {
                         Map.Entry<String, Rec> e = it.next();
                         if (!e.getValue().live(now)) {
+                            // Read the key first: TreeMap's iterator.remove() may reuse the entry for its successor.
+                            String key = e.getKey();
                             it.remove();
-                            report(space.getKey(), ChangeType.EXPIRE, e.getKey(), 0);
+                            report(space.getKey(), ChangeType.EXPIRE, key, 0);
                         }
                     }
                 }
