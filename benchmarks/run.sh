@@ -34,7 +34,7 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 # ---------------------------------------------------------------- build
 if [[ ! -f $JAR ]] || [[ -n $(find pom.xml ./*/pom.xml ./*/src -newer "$JAR" -type f -print -quit 2>/dev/null) ]]; then
   echo ">> building $JAR"
-  mvn -B -q -DskipTests package -pl benchmarks -am
+  mvn -B -q -Dstyle.color=never -DskipTests package -pl benchmarks -am
 fi
 
 rm -rf "$OUT"
