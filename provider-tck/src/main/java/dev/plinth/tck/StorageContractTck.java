@@ -68,7 +68,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The storage contract of {@link KeyValueStore} as JUnit 5 tests, run against a provider through
@@ -79,7 +78,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Each test opens its engines with {@link #openEngine} (or lazily through {@link #store()}), on one data
  * set from {@link #freshOptions()}; every engine is closed after the test. Each test names the javadoc
  * clause it checks in its display name ({@code KeyValueStore#Expiry: ...}). Tests of a {@link Capability}
- * run only when the provider declares it; nothing else is ever skipped. The TCK makes no timed assertions:
+ * are generated only when the provider declares it, so no test is ever skipped. The TCK makes no timed assertions:
  * asynchronous outcomes (expiry, events) are polled for with a generous deadline.
  */
 @SuppressWarnings("try") // try-with-resources keeps subscriptions and locks scoped to the block that needs them
@@ -203,14 +202,10 @@ public abstract class StorageContractTck {
         return testedProvider().capabilities().contains(capability);
     }
 
-    /**
-     * Selects a capability test: the only kind of test the TCK does not run everywhere.
-     *
-     * @param capability the capability the calling test checks
-     */
-    protected final void requireCapability(Capability capability) {
-        assumeTrue(declares(capability), () -> "provider '" + testedProvider().id() + "' does not declare "
-                + capability + ", so its " + capability + " contract tests do not apply");
+    /** Closes this test's engines and draws new options, so the next dynamic test starts from an empty data set. */
+    final synchronized void startNextDataSet() {
+        closeEngines();
+        options = null;
     }
 
     /** @return the option override that makes background expiry quick, when the provider has the option */
@@ -2923,6 +2918,46 @@ public abstract class StorageContractTck {
     @DisplayName("Capabilities")
     class Capabilities {
 
+        /**
+         * Runs the contract tests of each capability the provider declares, and only those: capability flags
+         * select tests, so an undeclared capability adds no test instead of a skipped one. Each runs on its
+         * own fresh data set, as a {@code @Test} would.
+         */
+        @TestFactory
+        @DisplayName("Capability tests of every declared capability")
+        Stream<DynamicTest> declaredCapabilities() {
+            List<DynamicTest> tests = new ArrayList<>();
+            declared(tests, Capability.DURABLE, "Capability.DURABLE: data written survives closing the engine and opening another on the same options", this::durable);
+            declared(tests, Capability.DURABLE, "Capability.DURABLE: a cleared scope stays cleared after reopening", this::durableClear);
+            declared(tests, Capability.SHARED_ACROSS_PROCESSES, "Capability.SHARED_ACROSS_PROCESSES: two engines open at once on the same options see each other's writes", this::shared);
+            declared(tests, Capability.SHARED_ACROSS_PROCESSES, "Capability.SHARED_ACROSS_PROCESSES: maxKeys counts the keys written through every engine", this::sharedQuota);
+            declared(tests, Capability.SHARED_ACROSS_PROCESSES, "Capability.SHARED_ACROSS_PROCESSES: increments from two engines at once add up exactly", this::sharedCounters);
+            declared(tests, Capability.CROSS_PROCESS_LOCKS, "Capability.CROSS_PROCESS_LOCKS: a lock held through one engine excludes the other until released", this::crossProcessLocks);
+            declared(tests, Capability.CROSS_PROCESS_EVENTS, "Capability.CROSS_PROCESS_EVENTS: a watcher on one engine sees the other engine's writes", this::crossProcessEvents);
+            return tests.stream();
+        }
+
+        private void declared(List<DynamicTest> tests, Capability capability, String name, Runnable body) {
+            if (declares(capability)) {
+                tests.add(DynamicTest.dynamicTest(name, () -> {
+                    try {
+                        body.run();
+                    } finally {
+                        startNextDataSet();
+                    }
+                }));
+            }
+        }
+
+        @Test
+        @DisplayName("Capability: the cross-process capabilities imply SHARED_ACROSS_PROCESSES")
+        void capabilitiesAreConsistent() {
+            Set<Capability> declared = testedProvider().capabilities();
+            if (declared.contains(Capability.CROSS_PROCESS_EVENTS) || declared.contains(Capability.CROSS_PROCESS_LOCKS)) {
+                assertThat(declared).contains(Capability.SHARED_ACROSS_PROCESSES);
+            }
+        }
+
         @Test
         @DisplayName("CommonOptions: the provider declares maxKeys and sweepInterval with their common meaning")
         void commonOptionsDeclared() {
@@ -2965,10 +3000,8 @@ public abstract class StorageContractTck {
             assertThat(store("plugin-b").count("*")).isZero();
         }
 
-        @Test
-        @DisplayName("Capability.DURABLE: data written survives closing the engine and opening another on the same options")
-        void durable() {
-            requireCapability(Capability.DURABLE);
+        /** Capability.DURABLE: data written survives closing the engine and opening another on the same options */
+        private void durable() {
             KeyValueStore first = store();
             first.setString("k", "kept");
             long version = first.getEntry("k").orElseThrow().version();
@@ -2994,10 +3027,8 @@ public abstract class StorageContractTck {
             assertThat(second.setString("k", "newer")).as("versions keep growing after a restart").isGreaterThan(version);
         }
 
-        @Test
-        @DisplayName("Capability.DURABLE: a cleared scope stays cleared after reopening")
-        void durableClear() {
-            requireCapability(Capability.DURABLE);
+        /** Capability.DURABLE: a cleared scope stays cleared after reopening */
+        private void durableClear() {
             seed(store(), "a", "b");
             store().clear();
             store().setString("c", "x");
@@ -3005,10 +3036,8 @@ public abstract class StorageContractTck {
             assertThat(openEngine(Map.of()).store(PLUGIN).keys("*")).containsExactly("c");
         }
 
-        @Test
-        @DisplayName("Capability.SHARED_ACROSS_PROCESSES: two engines open at once on the same options see each other's writes")
-        void shared() {
-            requireCapability(Capability.SHARED_ACROSS_PROCESSES);
+        /** Capability.SHARED_ACROSS_PROCESSES: two engines open at once on the same options see each other's writes */
+        private void shared() {
             KeyValueStore one = store();
             KeyValueStore two = openEngine(Map.of()).store(PLUGIN);
             one.setString("from-one", "1");
@@ -3029,10 +3058,8 @@ public abstract class StorageContractTck {
             assertThat(two.keys("*")).isEmpty();
         }
 
-        @Test
-        @DisplayName("Capability.SHARED_ACROSS_PROCESSES: maxKeys counts the keys written through every engine")
-        void sharedQuota() {
-            requireCapability(Capability.SHARED_ACROSS_PROCESSES);
+        /** Capability.SHARED_ACROSS_PROCESSES: maxKeys counts the keys written through every engine */
+        private void sharedQuota() {
             KeyValueStore one = storeWithMaxKeys(2);
             KeyValueStore two = openEngine(Map.of(CommonOptions.MAX_KEYS.name(), "2")).store(PLUGIN);
             one.setString("a", "x");
@@ -3041,10 +3068,8 @@ public abstract class StorageContractTck {
             assertThatThrownBy(() -> two.setString("c", "x")).isInstanceOf(QuotaExceededException.class);
         }
 
-        @Test
-        @DisplayName("Capability.SHARED_ACROSS_PROCESSES: increments from two engines at once add up exactly")
-        void sharedCounters() {
-            requireCapability(Capability.SHARED_ACROSS_PROCESSES);
+        /** Capability.SHARED_ACROSS_PROCESSES: increments from two engines at once add up exactly */
+        private void sharedCounters() {
             KeyValueStore one = store();
             KeyValueStore two = openEngine(Map.of()).store(PLUGIN);
             Concurrently.run(2, t -> {
@@ -3056,10 +3081,8 @@ public abstract class StorageContractTck {
             assertThat(one.getString("n")).hasValue("1000");
         }
 
-        @Test
-        @DisplayName("Capability.CROSS_PROCESS_LOCKS: a lock held through one engine excludes the other until released")
-        void crossProcessLocks() {
-            requireCapability(Capability.CROSS_PROCESS_LOCKS);
+        /** Capability.CROSS_PROCESS_LOCKS: a lock held through one engine excludes the other until released */
+        private void crossProcessLocks() {
             KeyValueStore one = store();
             KeyValueStore two = openEngine(Map.of()).store(PLUGIN);
             try (LockHandle h = one.lock("L", Duration.ZERO)) {
@@ -3073,10 +3096,8 @@ public abstract class StorageContractTck {
             now.get().close();
         }
 
-        @Test
-        @DisplayName("Capability.CROSS_PROCESS_EVENTS: a watcher on one engine sees the other engine's writes")
-        void crossProcessEvents() {
-            requireCapability(Capability.CROSS_PROCESS_EVENTS);
+        /** Capability.CROSS_PROCESS_EVENTS: a watcher on one engine sees the other engine's writes */
+        private void crossProcessEvents() {
             KeyValueStore one = store();
             StorageEngine otherEngine = openEngine(Map.of());
             KeyValueStore two = otherEngine.store(PLUGIN);

@@ -22,8 +22,8 @@
  *
  * <h2>What runs where</h2>
  * Every test runs on every provider, except the tests of a {@link dev.plinth.spi.storage.Capability}, which
- * run only when {@link dev.plinth.spi.storage.StorageProvider#capabilities()} declares it (they are the only
- * assumptions in the suite): {@code DURABLE} reopens a second engine on the same options after closing the
+ * are generated (as dynamic tests) only when {@link dev.plinth.spi.storage.StorageProvider#capabilities()}
+ * declares it, so a run reports no skipped test: {@code DURABLE} reopens a second engine on the same options after closing the
  * first; {@code SHARED_ACROSS_PROCESSES}, {@code CROSS_PROCESS_LOCKS} and {@code CROSS_PROCESS_EVENTS} open
  * two engines at once on the same options. The TCK drives the provider through runtime-core's
  * {@code StorageEngine}, so it checks the contract plugins see, including the engine's share of it.

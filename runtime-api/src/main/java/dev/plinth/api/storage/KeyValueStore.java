@@ -396,7 +396,9 @@ public interface KeyValueStore {
     /**
      * Subscribes to changes of keys of this scope that match {@code pattern}. Events are delivered on a
      * runtime thread (never the writer's), one at a time per subscription, in write order for each key.
-     * A {@link ChangeType#CLEAR} event is delivered to every subscription of this scope.
+     * A {@link ChangeType#CLEAR} event is delivered to every subscription of this scope. Every change
+     * committed after {@code watch} returns is delivered; on providers whose change feed is asynchronous
+     * (Redis, SQLite across processes) a change committed just before may be delivered too.
      *
      * <p>Each subscription buffers up to {@code plinth.storage.watchBufferSize} events (default 10,000).
      * A writer never waits for a listener: when the buffer is full, further events are dropped, counted
