@@ -17,6 +17,7 @@ import dev.plinth.spi.storage.Write;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code memory} backend: per namespace a {@link ConcurrentSkipListMap} in UTF-8 key order
- * ({@link Scope}), one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
+ * The {@code memory} backend: per namespace a {@link KeyIndex} (a hash map for point reads beside a
+ * {@link ConcurrentSkipListMap} in UTF-8 key order for listing) in a {@link Scope}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
  * items with a deadline, and a sweeper thread ({@code plinth-memory-sweeper}).
  *
  * <h2>Concurrency design</h2>
@@ -124,7 +125,7 @@ final class MemoryBackend implements StorageBackend {
             return Optional.empty();
         }
         Item item = scope.read(key);
-        return item != null && item.liveAt(now()) ? Optional.of(entry(key, item)) : Optional.empty();
+        return item != null && item.liveNow() ? Optional.of(entry(key, item)) : Optional.empty();
     }
 
     @Override
@@ -161,7 +162,7 @@ final class MemoryBackend implements StorageBackend {
             return false;
         }
         Item item = scope.read(key);
-        return item != null && item.liveAt(now());
+        return item != null && item.liveNow();
     }
 
     @Override
@@ -214,12 +215,13 @@ final class MemoryBackend implements StorageBackend {
      * The part of {@code items} that can hold matches of {@code pattern} after {@code afterKey}: the
      * literal prefix's sub-range, so listing a prefix costs in proportion to the keys under it.
      */
-    private static NavigableMap<String, Item> range(ConcurrentSkipListMap<String, Item> items, GlobPattern pattern,
+    private static NavigableMap<String, Item> range(KeyIndex index, GlobPattern pattern,
             String afterKey) {
+        ConcurrentSkipListMap<String, Item> items = index.ordered();
         if (pattern.isLiteral()) {
             String key = pattern.literalPrefix();
             if (afterKey != null && KeyRules.compareUtf8(key, afterKey) <= 0) {
-                return Scope.newMap();
+                return Collections.emptyNavigableMap();
             }
             return items.subMap(key, true, key, true);
         }
@@ -238,7 +240,7 @@ final class MemoryBackend implements StorageBackend {
             return items.headMap(to, false);
         }
         if (KeyRules.compareUtf8(from, to) >= 0) {
-            return Scope.newMap();
+            return Collections.emptyNavigableMap();
         }
         return items.subMap(from, fromInclusive, to, false);
     }
@@ -447,11 +449,11 @@ final class MemoryBackend implements StorageBackend {
     public void clear(Namespace ns) {
         ensureOpen();
         Scope scope = scope(ns);
-        ConcurrentSkipListMap<String, Item> old;
+        KeyIndex old;
         long stamp = scope.lockExclusive();
         try {
             old = scope.items;
-            scope.items = Scope.newMap();
+            scope.items = new KeyIndex();
             scope.size.set(0L);
             changes.onChange(ns, ChangeType.CLEAR, null, 0L);
         } finally {

@@ -1,8 +1,6 @@
 package dev.plinth.provider.memory;
 
-import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
@@ -25,8 +23,8 @@ final class Scope {
     static final int STRIPES = 32;
 
     final Namespace namespace;
-    /** Keys in UTF-8 byte order, so a literal prefix maps to one contiguous sub-range. */
-    volatile ConcurrentSkipListMap<String, Item> items = newMap();
+    /** The items, hashed for point reads and in UTF-8 byte order for listing. */
+    volatile KeyIndex items = new KeyIndex();
     /** Entries in {@link #items}, expired ones included; maintained only when a quota is set. */
     final AtomicLong size = new AtomicLong();
     final LeaseTable locks = new LeaseTable();
@@ -39,10 +37,6 @@ final class Scope {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
-    }
-
-    static ConcurrentSkipListMap<String, Item> newMap() {
-        return new ConcurrentSkipListMap<>(KeyRules.UTF8_ORDER);
     }
 
     ReentrantLock stripe(String key) {
@@ -91,7 +85,7 @@ final class Scope {
      * Runs a multi-key read against one consistent state. {@code reader} may run twice and must not have
      * side effects.
      */
-    <T> T read(Function<ConcurrentSkipListMap<String, Item>, T> reader) {
+    <T> T read(Function<KeyIndex, T> reader) {
         long stamp = gate.tryOptimisticRead();
         if (stamp != 0L) {
             T result = reader.apply(items);
