@@ -16,6 +16,9 @@ final class Backends {
 
     static RedisStorageBackend open(Map<String, String> options, ChangeListener listener) {
         ProviderConfig.Builder b = ProviderConfig.builder(new RedisStorageProvider());
+        if (!options.containsKey("uri") && !options.containsKey("host")) {
+            b.set("uri", RedisServers.sharedUri());
+        }
         options.forEach(b::set);
         return (RedisStorageBackend) new RedisStorageProvider().open(b.build(), listener);
     }

@@ -42,7 +42,7 @@ class RedisBackendTest {
     @AfterEach
     void close() {
         backend.close();
-        Backends.purge(6379, prefix);
+        Backends.purge(RedisServers.sharedPort(), prefix);
     }
 
     private static byte[] b(String s) {
@@ -264,7 +264,7 @@ class RedisBackendTest {
         // The retired generation is unlinked in the background, leaving only metadata and the child's keys.
         long remaining = Long.MAX_VALUE;
         for (int i = 0; i < 200 && remaining > 0; i++) {
-            remaining = Backends.countKeys(6379, prefix + "{notes}:");
+            remaining = Backends.countKeys(RedisServers.sharedPort(), prefix + "{notes}:");
             Thread.sleep(20);
         }
         assertThat(remaining).isZero();

@@ -20,14 +20,14 @@ class RedisContractTest extends StorageContractTck {
     protected Map<String, String> freshOptions() {
         String prefix = Backends.uniquePrefix();
         PREFIXES.add(prefix);
-        return Map.of("uri", RedisServers.SHARED_URI, "keyPrefix", prefix);
+        return Map.of("uri", RedisServers.sharedUri(), "keyPrefix", prefix);
     }
 
     @AfterAll
     static void removeTestKeys() {
         // After every engine is closed, so no sweeper re-registers a scope behind the purge.
         for (String prefix : PREFIXES) {
-            Backends.purge(6379, prefix);
+            Backends.purge(RedisServers.sharedPort(), prefix);
         }
     }
 }

@@ -27,7 +27,8 @@ class RedisEngineTest {
 
     private StorageEngine open() {
         RedisStorageProvider p = new RedisStorageProvider();
-        ProviderConfig c = ProviderConfig.builder(p).set("keyPrefix", prefix).set("sweepInterval", "50ms").build();
+        ProviderConfig c = ProviderConfig.builder(p).set("uri", RedisServers.sharedUri()).set("keyPrefix", prefix)
+                .set("sweepInterval", "50ms").build();
         return StorageEngine.open(p, c, StorageSettings.defaults());
     }
 
@@ -42,7 +43,7 @@ class RedisEngineTest {
     void tearDown() {
         first.close();
         second.close();
-        Backends.purge(6379, prefix);
+        Backends.purge(RedisServers.sharedPort(), prefix);
     }
 
     private static List<ChangeEvent> await(List<ChangeEvent> events, int n) throws InterruptedException {

@@ -202,12 +202,12 @@ class RedisFaultTest {
 
     @Test
     void databaseOutOfRangeIsAConfigurationError() {
-        Map<String, String> o = fast(RedisServers.SHARED_URI);
+        Map<String, String> o = fast(RedisServers.sharedUri());
         o.put("database", "999");
         assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("database")
-                .hasMessageContaining("127.0.0.1:6379");
+                .hasMessageContaining("127.0.0.1:" + RedisServers.sharedPort());
     }
 
     @Test
@@ -236,15 +236,15 @@ class RedisFaultTest {
 
     @Test
     void optionsAreValidatedWithTheOptionName() {
-        Map<String, String> cluster = fast(RedisServers.SHARED_URI);
+        Map<String, String> cluster = fast(RedisServers.sharedUri());
         cluster.put("mode", "cluster");
         assertThatThrownBy(() -> Backends.open(cluster, ChangeListener.NONE))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("clusterNodes");
-        Map<String, String> sentinel = fast(RedisServers.SHARED_URI);
+        Map<String, String> sentinel = fast(RedisServers.sharedUri());
         sentinel.put("mode", "sentinel");
         assertThatThrownBy(() -> Backends.open(sentinel, ChangeListener.NONE))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("sentinelMaster");
-        Map<String, String> prefix = fast(RedisServers.SHARED_URI);
+        Map<String, String> prefix = fast(RedisServers.sharedUri());
         prefix.put("keyPrefix", "bad{prefix}");
         assertThatThrownBy(() -> Backends.open(prefix, ChangeListener.NONE))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("keyPrefix");

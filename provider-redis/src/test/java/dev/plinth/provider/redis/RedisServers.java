@@ -23,7 +23,54 @@ import org.slf4j.LoggerFactory;
 final class RedisServers {
     private static final Logger LOG = LoggerFactory.getLogger(RedisServers.class);
     /** The shared server most tests use. */
-    static final String SHARED_URI = "redis://127.0.0.1:6379";
+    private static final String SHARED_URI = "redis://127.0.0.1:6379";
+    private static volatile String sharedUri;
+
+    /**
+     * The server most tests share: the machine's Redis on 127.0.0.1:6379 when it answers, otherwise one
+     * private server (redis-server from the PATH, else embedded-redis) started once for this JVM and
+     * stopped when it exits, so the test command also passes on a machine without a Redis install.
+     *
+     * @return the {@code uri} option of the shared server
+     */
+    static synchronized String sharedUri() {
+        if (sharedUri == null) {
+            sharedUri = answersPing(6379) ? SHARED_URI : startPrivateShared();
+        }
+        return sharedUri;
+    }
+
+    /** @return the port of {@link #sharedUri()} */
+    static int sharedPort() {
+        String uri = sharedUri();
+        return Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
+    }
+
+    private static boolean answersPing(int port) {
+        try {
+            return command(port, "PING").startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String startPrivateShared() {
+        try {
+            Server server = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.stop();
+                } catch (IOException ignored) {
+                    // the JVM is exiting; the server dies with its parent's cleanup at worst
+                }
+            }, "redis-test-server-stop"));
+            LOG.info("No Redis answers on 127.0.0.1:6379: the shared tests use a private server on port {}",
+                    server.port);
+            return "redis://127.0.0.1:" + server.port;
+        } catch (IOException e) {
+            throw new IllegalStateException("No Redis on 127.0.0.1:6379 and no private server could start", e);
+        }
+    }
 
     private RedisServers() {
     }
