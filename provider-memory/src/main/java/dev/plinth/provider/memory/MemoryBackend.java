@@ -35,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code memory} backend: per namespace a {@link KeyIndex} (a hash map for point reads beside a
- * {@link ConcurrentSkipListMap} in UTF-8 key order for listing) in a {@link Scope}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
+ * The {@code memory} backend: per namespace a {@link KeyIndex} (one slot per key, reachable through a hash map
+ * for point reads and a {@link ConcurrentSkipListMap} in UTF-8 key order for listing) in a {@link Scope}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
  * items with a deadline, and a sweeper thread ({@code plinth-memory-sweeper}).
  *
  * <h2>Concurrency design</h2>
@@ -179,8 +179,8 @@ final class MemoryBackend implements StorageBackend {
         return scope.read(items -> {
             List<String> keys = new ArrayList<>(Math.min(limit, 64));
             boolean more = false;
-            for (Map.Entry<String, Item> e : range(items, pattern, afterKey).entrySet()) {
-                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+            for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, afterKey).entrySet()) {
+                if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())) {
                     if (keys.size() == limit) {
                         more = true;
                         break;
@@ -202,8 +202,8 @@ final class MemoryBackend implements StorageBackend {
         long now = now();
         return scope.read(items -> {
             long n = 0;
-            for (Map.Entry<String, Item> e : range(items, pattern, null).entrySet()) {
-                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+            for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, null).entrySet()) {
+                if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())) {
                     n++;
                 }
             }
@@ -215,9 +215,9 @@ final class MemoryBackend implements StorageBackend {
      * The part of {@code items} that can hold matches of {@code pattern} after {@code afterKey}: the
      * literal prefix's sub-range, so listing a prefix costs in proportion to the keys under it.
      */
-    private static NavigableMap<String, Item> range(KeyIndex index, GlobPattern pattern,
+    private static NavigableMap<String, KeyIndex.Slot> range(KeyIndex index, GlobPattern pattern,
             String afterKey) {
-        ConcurrentSkipListMap<String, Item> items = index.ordered();
+        ConcurrentSkipListMap<String, KeyIndex.Slot> items = index.ordered();
         if (pattern.isLiteral()) {
             String key = pattern.literalPrefix();
             if (afterKey != null && KeyRules.compareUtf8(key, afterKey) <= 0) {
@@ -429,8 +429,8 @@ final class MemoryBackend implements StorageBackend {
         long now = now();
         List<String> matches = scope.read(items -> {
             List<String> out = new ArrayList<>();
-            for (Map.Entry<String, Item> e : range(items, pattern, null).entrySet()) {
-                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+            for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, null).entrySet()) {
+                if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())) {
                     out.add(e.getKey());
                 }
             }
@@ -461,7 +461,7 @@ final class MemoryBackend implements StorageBackend {
         }
         // The old map is detached and no longer written, so its tickets can go without holding the
         // namespace: a sweeper meeting one first finds its item gone from the live map and drops it.
-        for (Item item : old.values()) {
+        for (Item item : old.items()) {
             expiries.remove(item);
         }
     }
