@@ -25,6 +25,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -178,16 +179,14 @@ final class MemoryBackend implements StorageBackend {
         long now = now();
         return scope.read(items -> {
             List<String> keys = new ArrayList<>(Math.min(limit, 64));
-            boolean more = false;
-            for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, afterKey).entrySet()) {
-                if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())) {
-                    if (keys.size() == limit) {
-                        more = true;
-                        break;
-                    }
-                    keys.add(e.getKey());
+            // One key past the limit tells whether another page follows.
+            boolean more = !forEachLiveMatch(items, pattern, afterKey, now, key -> {
+                if (keys.size() == limit) {
+                    return false;
                 }
-            }
+                keys.add(key);
+                return true;
+            });
             return new KeyPage(keys, more ? keys.get(keys.size() - 1) : null);
         });
     }
@@ -201,14 +200,30 @@ final class MemoryBackend implements StorageBackend {
         }
         long now = now();
         return scope.read(items -> {
-            long n = 0;
-            for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, null).entrySet()) {
-                if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())) {
-                    n++;
-                }
-            }
-            return n;
+            long[] n = {0};
+            forEachLiveMatch(items, pattern, null, now, key -> {
+                n[0]++;
+                return true;
+            });
+            return n[0];
         });
+    }
+
+    /**
+     * Visits, in UTF-8 order, the live keys after {@code afterKey} that match {@code pattern}, while
+     * {@code visitor} returns {@code true}.
+     *
+     * @return {@code false} when the visitor stopped the walk early
+     */
+    private static boolean forEachLiveMatch(KeyIndex items, GlobPattern pattern, String afterKey, long now,
+            Predicate<String> visitor) {
+        for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, afterKey).entrySet()) {
+            if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())
+                    && !visitor.test(e.getKey())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -429,11 +444,7 @@ final class MemoryBackend implements StorageBackend {
         long now = now();
         List<String> matches = scope.read(items -> {
             List<String> out = new ArrayList<>();
-            for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, null).entrySet()) {
-                if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())) {
-                    out.add(e.getKey());
-                }
-            }
+            forEachLiveMatch(items, pattern, null, now, out::add);
             return out;
         });
         long deleted = 0;
