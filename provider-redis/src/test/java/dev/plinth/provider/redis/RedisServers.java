@@ -192,13 +192,7 @@ final class RedisServers {
      */
     static Server start(String... extraArgs) throws IOException {
         Server s = new Server(freePort(), List.of(extraArgs));
-        try {
-            s.start();
-        } catch (IOException | RuntimeException e) {
-            s.stop();
-            throw e;
-        }
-        return s;
+        return started(s);
     }
 
     /** A running cluster of private masters (no replicas). */
@@ -290,19 +284,18 @@ final class RedisServers {
         Files.writeString(s.sentinelConfig, String.join("\n", "port " + s.port, "bind 127.0.0.1", "dir " + dir,
                 "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
                 "sentinel down-after-milliseconds " + masterName + " 2000", ""));
-        try {
-            s.start();
-        } catch (IOException | RuntimeException e) {
-            s.stop();
-            throw e;
-        }
-        return s;
+        return started(s);
     }
 
     /** Starts embedded-redis's bundled server even when redis-server is on the PATH (tests the fallback). */
     static Server startEmbedded() throws IOException {
         Server s = new Server(freePort(), List.of());
         s.forceEmbedded = true;
+        return started(s);
+    }
+
+    /** Starts {@code s}; stops whatever part of it started when starting fails. */
+    private static Server started(Server s) throws IOException {
         try {
             s.start();
         } catch (IOException | RuntimeException e) {
