@@ -13,12 +13,15 @@ import java.util.UUID;
 
 /**
  * Delivers the changes other processes (other backends on the same file) commit, through the
- * {@code plinth_changes} table: every write transaction appends its changes there, tagged with its
- * backend's origin id, and each backend reads the rows after the last sequence number it has seen.
+ * {@code plinth_changes} table: every write transaction logs its changes there as it makes them, tagged
+ * with its backend's origin id, and each backend reads the rows after the last sequence number it has seen.
+ * The AUTOINCREMENT sequence number doubles as the database's version sequence (see {@link WriteTx}).
  *
- * <p>Ordering: a write transaction first reads the foreign rows committed before it (it holds the
- * database write lock, so they are exactly those with smaller sequence numbers), then appends its own;
- * after COMMIT both are reported in that order. Between writes, {@link #poll} checks
+ * <p>Ordering: a write transaction holds the database write lock, so the foreign rows committed before it
+ * are exactly those between the last sequence number this backend saw and its own first row. Sequence
+ * numbers are contiguous (a rollback also rolls back AUTOINCREMENT), so when the transaction's first row
+ * directly follows the last one seen there are none and nothing is read; otherwise they are read before
+ * COMMIT. After COMMIT both are reported, foreign first. Between writes, {@link #poll} checks
  * {@code PRAGMA data_version} (which changes only when another connection commits) and reports new foreign
  * rows. Both run under the writer lock on the writer connection, so every change reaches the listener in
  * the database's commit order. Rows are trimmed by the sweeper after {@link #RETENTION_MILLIS}.
@@ -27,10 +30,10 @@ final class ChangeFeed {
     /** How long change rows are kept for backends that have not read them yet. */
     static final long RETENTION_MILLIS = 120_000;
 
-    private static final String READ = "SELECT seq, origin, namespace, type, key, version FROM plinth_changes"
+    private static final String READ = "SELECT seq, origin, namespace, type, key FROM plinth_changes"
             + " WHERE seq > ? ORDER BY seq";
-    private static final String APPEND = "INSERT INTO plinth_changes (origin, namespace, type, key, version, at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String APPEND = "INSERT INTO plinth_changes (origin, namespace, type, key, at)"
+            + " VALUES (?, ?, ?, ?, ?) RETURNING seq";
     // The last number AUTOINCREMENT handed out, even when the rows were trimmed since.
     private static final String LAST = "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'plinth_changes'";
     private static final String TRIM = "DELETE FROM plinth_changes WHERE seq IN"
@@ -40,7 +43,6 @@ final class ChangeFeed {
     private final List<Change> foreign = new ArrayList<>();
     private long lastSeq;
     private long readSeq;
-    private long pendingSeq;
     private long dataVersion;
 
     /** Starts after the changes already in the log: a new backend reports only later changes. */
@@ -49,21 +51,34 @@ final class ChangeFeed {
         dataVersion = c.queryLong("PRAGMA data_version");
     }
 
-    /** In a write transaction, before COMMIT: collects the foreign changes before ours, appends ours. */
-    void append(SqlConnection c, List<Change> own, long now) throws SQLException {
-        readForeign(c);
+    /**
+     * In a write transaction: logs one change of this backend.
+     *
+     * @return the change's sequence number
+     */
+    long append(SqlConnection c, Namespace ns, ChangeType type, String key, long now) throws SQLException {
         PreparedStatement ps = c.prepare(APPEND);
-        for (int i = 0; i < own.size(); i++) {
-            Change ch = own.get(i);
-            ps.setString(1, origin);
-            ps.setString(2, ch.namespace().path());
-            ps.setString(3, ch.type().name());
-            ps.setString(4, ch.key());
-            ps.setLong(5, ch.version());
-            ps.setLong(6, now);
-            ps.executeUpdate();
+        ps.setString(1, origin);
+        ps.setString(2, ns.path());
+        ps.setString(3, type.name());
+        ps.setString(4, key);
+        ps.setLong(5, now);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("INSERT INTO plinth_changes returned no sequence number");
+            }
+            return rs.getLong(1);
         }
-        pendingSeq = own.isEmpty() ? readSeq : c.queryLong("SELECT last_insert_rowid()");
+    }
+
+    /**
+     * In a write transaction, before COMMIT: collects the foreign changes committed before this
+     * transaction, whose first own change has sequence number {@code firstOwn}.
+     */
+    void beforeCommit(SqlConnection c, long firstOwn) throws SQLException {
+        if (firstOwn != lastSeq + 1) {
+            readForeign(c);
+        }
     }
 
     /** After COMMIT: reports the foreign changes that came before ours. */
@@ -72,15 +87,14 @@ final class ChangeFeed {
         foreign.clear();
     }
 
-    /** After COMMIT and reporting: our own rows are seen. */
-    void committed() {
-        lastSeq = Math.max(lastSeq, pendingSeq);
+    /** After COMMIT and reporting: everything up to our last own row, {@code lastOwn}, is seen. */
+    void committed(long lastOwn) {
+        lastSeq = Math.max(lastSeq, lastOwn);
     }
 
-    /** The transaction rolled back: forget what it read; the next poll reads it again. */
+    /** The transaction rolled back: forget what it read; the next poll or write reads it again. */
     void abort() {
         foreign.clear();
-        pendingSeq = lastSeq;
         readSeq = lastSeq;
     }
 
@@ -111,16 +125,16 @@ final class ChangeFeed {
                 }
                 seq = s;
                 if (!origin.equals(rs.getString(2))) {
-                    add(rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6));
+                    add(s, rs.getString(3), rs.getString(4), rs.getString(5));
                 }
             }
         }
         readSeq = seq;
     }
 
-    private void add(String ns, String type, String key, long version) {
+    private void add(long seq, String ns, String type, String key) {
         try {
-            foreign.add(new Change(Namespace.parse(ns), ChangeType.valueOf(type), key, version));
+            foreign.add(new Change(seq, Namespace.parse(ns), ChangeType.valueOf(type), key));
         } catch (InvalidPluginIdException | IllegalArgumentException e) {
             SqliteStorageBackend.LOG.debug("Ignored unreadable change row {} {} {}", ns, type, key);
         }

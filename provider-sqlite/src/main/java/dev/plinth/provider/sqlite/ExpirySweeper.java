@@ -126,9 +126,9 @@ final class ExpirySweeper {
         return expired.size();
     }
 
-    private static void report(WriteTx tx, String ns, String key) {
+    private static void report(WriteTx tx, String ns, String key) throws SQLException {
         try {
-            tx.changed(Namespace.parse(ns), ChangeType.EXPIRE, key, 0L);
+            tx.changed(Namespace.parse(ns), ChangeType.EXPIRE, key);
         } catch (InvalidPluginIdException e) {
             // A row written by something other than Plinth: reclaim it, there is no one to tell.
             SqliteStorageBackend.LOG.debug("Reclaimed expired key in unknown namespace {}", ns);

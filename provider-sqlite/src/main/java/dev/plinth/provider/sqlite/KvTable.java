@@ -35,8 +35,6 @@ final class KvTable {
     private static final String COUNT_LIVE_UP_TO = "SELECT count(*) FROM (SELECT 1 FROM plinth_kv"
             + " WHERE namespace = ?" + LIVE + " LIMIT ?)";
     private static final String CLEAR = "DELETE FROM plinth_kv WHERE namespace = ?";
-    private static final String SELECT_SEQUENCE = "SELECT value FROM plinth_sequence WHERE id = 1";
-    private static final String UPDATE_SEQUENCE = "UPDATE plinth_sequence SET value = ? WHERE id = 1";
 
     private KvTable() {
     }
@@ -154,22 +152,6 @@ final class KvTable {
         PreparedStatement ps = c.prepare(CLEAR);
         ps.setString(1, ns);
         return ps.executeUpdate();
-    }
-
-    static long readSequence(SqlConnection c) throws SQLException {
-        PreparedStatement ps = c.prepare(SELECT_SEQUENCE);
-        try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("plinth_sequence has no row");
-            }
-            return rs.getLong(1);
-        }
-    }
-
-    static void writeSequence(SqlConnection c, long value) throws SQLException {
-        PreparedStatement ps = c.prepare(UPDATE_SEQUENCE);
-        ps.setLong(1, value);
-        ps.executeUpdate();
     }
 
     /** sqlite-jdbc may hand back {@code null} for a zero-length BLOB. */

@@ -13,14 +13,17 @@ import java.util.List;
  * <pre>
  * plinth_kv(namespace TEXT, key TEXT, value BLOB, version INTEGER, expires_at INTEGER -- epoch ms, 0 = never)
  *     PRIMARY KEY (namespace, key) WITHOUT ROWID; partial index on expires_at for the sweeper
- * plinth_sequence(id = 1, value)  -- the one version sequence of the database, shared by all processes
  * plinth_locks(namespace, name, token, lease_until) PRIMARY KEY (namespace, name) WITHOUT ROWID
- * plinth_changes(seq AUTOINCREMENT, origin, namespace, type, key, version, at)  -- since version 2
+ * plinth_changes(seq AUTOINCREMENT, origin, namespace, type, key, at)  -- since version 2
  * </pre>
+ *
+ * <p>Version 3 made {@code plinth_changes.seq} the version sequence (a SET's version is its change's
+ * sequence number) in place of the {@code plinth_sequence} row of versions 1 and 2: a write then logs its
+ * change and takes its version in one statement instead of three.
  */
 final class Schema {
     /** The schema version this code writes and understands. */
-    static final int CURRENT = 2;
+    static final int CURRENT = 3;
     /** "PLNT": marks the file as a Plinth database. */
     static final int APPLICATION_ID = 0x504C4E54;
 
@@ -59,7 +62,20 @@ final class Schema {
                             + " key TEXT,"
                             + " version INTEGER NOT NULL,"
                             + " at INTEGER NOT NULL"
-                            + ")"));
+                            + ")"),
+            List.of(
+                    // Version 3: versions come from plinth_changes' AUTOINCREMENT. It starts above every
+                    // version plinth_sequence handed out, so versions keep growing; the old log rows (whose
+                    // version column had another meaning) are dropped: a backend opening the file starts
+                    // after the log anyway. Dropping plinth_sequence makes a still-running older Plinth fail
+                    // its next write loudly instead of handing out versions that repeat.
+                    "DELETE FROM plinth_changes",
+                    "ALTER TABLE plinth_changes DROP COLUMN version",
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT 'plinth_changes', 0"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'plinth_changes')",
+                    "UPDATE sqlite_sequence SET seq = max(seq, (SELECT value FROM plinth_sequence))"
+                            + " WHERE name = 'plinth_changes'",
+                    "DROP TABLE plinth_sequence"));
 
     private Schema() {
     }

@@ -235,7 +235,7 @@ final class SqliteStorageBackend implements StorageBackend {
             }
             PatternQueries.delete(tx.connection(), q, ns.path(), tx.now());
             for (String key : keys) {
-                tx.changed(ns, ChangeType.DELETE, key, 0L);
+                tx.changed(ns, ChangeType.DELETE, key);
             }
             return (long) keys.size();
         });
@@ -245,7 +245,7 @@ final class SqliteStorageBackend implements StorageBackend {
     public void clear(Namespace ns) {
         writer.write("clearing a scope", tx -> {
             KvTable.clear(tx.connection(), ns.path());
-            tx.changed(ns, ChangeType.CLEAR, null, 0L);
+            tx.changed(ns, ChangeType.CLEAR, null);
             return null;
         });
     }
@@ -304,18 +304,17 @@ final class SqliteStorageBackend implements StorageBackend {
                 throw new QuotaExceededException(ns.path(), key, maxKeys);
             }
             if (KvTable.deleteExpired(tx.connection(), ns.path(), key, tx.now())) {
-                tx.changed(ns, ChangeType.EXPIRE, key, 0L);
+                tx.changed(ns, ChangeType.EXPIRE, key);
             }
         }
-        long version = tx.nextVersion();
+        long version = tx.changed(ns, ChangeType.SET, key);
         KvTable.upsert(tx.connection(), ns.path(), key, value, version, expiresAt);
-        tx.changed(ns, ChangeType.SET, key, version);
         return version;
     }
 
     private static boolean remove(WriteTx tx, Namespace ns, String key) throws SQLException {
         if (KvTable.deleteLive(tx.connection(), ns.path(), key, tx.now())) {
-            tx.changed(ns, ChangeType.DELETE, key, 0L);
+            tx.changed(ns, ChangeType.DELETE, key);
             return true;
         }
         return false;

@@ -9,21 +9,23 @@ import java.util.List;
 
 /**
  * The state of the one write transaction in progress: the writer connection, the time the transaction
- * started, the version sequence (read once, written back once before commit) and the changes to report
- * after commit. Reused by the writer for every transaction; touched only under the writer lock.
+ * started and the changes to report after commit. Each change is logged in {@code plinth_changes} as it
+ * happens; its AUTOINCREMENT sequence number is the database-wide version sequence (a SET's version), so a
+ * write needs no separate sequence row. Reused by the writer for every transaction; touched only under the
+ * writer lock.
  */
 final class WriteTx {
     private static final org.slf4j.Logger LOG = SqliteStorageBackend.LOG;
 
     private final SqlConnection connection;
+    private final ChangeFeed feed;
     private final List<Change> changes = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private long now;
-    private long sequence = -1;
-    private long sequenceRead;
 
-    WriteTx(SqlConnection connection) {
+    WriteTx(SqlConnection connection, ChangeFeed feed) {
         this.connection = connection;
+        this.feed = feed;
     }
 
     SqlConnection connection() {
@@ -35,17 +37,16 @@ final class WriteTx {
         return now;
     }
 
-    /** @return a version larger than any this database handed out before, in any process */
-    long nextVersion() throws SQLException {
-        if (sequence < 0) {
-            sequence = KvTable.readSequence(connection);
-            sequenceRead = sequence;
-        }
-        return ++sequence;
-    }
-
-    void changed(Namespace ns, ChangeType type, String key, long version) {
-        changes.add(new Change(ns, type, key, version));
+    /**
+     * Logs a change in this transaction.
+     *
+     * @return its sequence number: larger than any this database handed out before, in any process, and the
+     *     version of the key when {@code type} is SET
+     */
+    long changed(Namespace ns, ChangeType type, String key) throws SQLException {
+        long seq = feed.append(connection, ns, type, key, now);
+        changes.add(new Change(seq, ns, type, key));
+        return seq;
     }
 
     /** Runs {@code action} once the transaction committed (never when it rolls back). */
@@ -75,13 +76,6 @@ final class WriteTx {
         now = startedAt;
     }
 
-    /** Writes the sequence back; called just before COMMIT. */
-    void flush() throws SQLException {
-        if (sequence >= 0 && sequence != sequenceRead) {
-            KvTable.writeSequence(connection, sequence);
-        }
-    }
-
     /** Reports the committed changes in commit order; the listener only enqueues. */
     void publish(ChangeListener listener) {
         publish(listener, changes);
@@ -106,6 +100,5 @@ final class WriteTx {
     void reset() {
         changes.clear();
         afterCommit.clear();
-        sequence = -1;
     }
 }

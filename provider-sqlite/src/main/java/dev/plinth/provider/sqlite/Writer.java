@@ -72,7 +72,7 @@ final class Writer {
             BackendState state) {
         this.connection = connection;
         this.feed = feed;
-        this.tx = new WriteTx(connection);
+        this.tx = new WriteTx(connection, feed);
         this.listener = listener;
         this.errors = errors;
         this.state = state;
@@ -210,14 +210,16 @@ final class Writer {
     }
 
     private void commitAndPublish() throws SQLException {
-        tx.flush();
-        if (!tx.changes().isEmpty()) {
-            feed.append(connection, tx.changes(), tx.now());
+        List<Change> changes = tx.changes();
+        if (!changes.isEmpty()) {
+            feed.beforeCommit(connection, changes.get(0).seq());
         }
         connection.commit();
         feed.publishForeign(listener);
         tx.publish(listener);
-        feed.committed();
+        if (!changes.isEmpty()) {
+            feed.committed(changes.get(changes.size() - 1).seq());
+        }
         tx.runAfterCommit();
     }
 

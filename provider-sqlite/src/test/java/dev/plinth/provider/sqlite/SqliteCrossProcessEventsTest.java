@@ -114,6 +114,8 @@ class SqliteCrossProcessEventsTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
             assertThat(st.executeQuery("PRAGMA user_version").getInt(1)).isEqualTo(Schema.CURRENT);
             assertThat(st.executeQuery("SELECT count(*) FROM plinth_changes").getInt(1)).isEqualTo(1);
+            assertThat(st.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'plinth_sequence'").getInt(1))
+                    .isZero();
         }
     }
 }

@@ -52,7 +52,12 @@ class SqliteSchemaTest {
                 assertThat(column(c, "PRAGMA index_list(plinth_kv)", 2)).contains("plinth_kv_expiry");
                 assertThat(column(c, "PRAGMA table_info(plinth_locks)", 2))
                         .containsExactly("namespace", "name", "token", "lease_until");
-                assertThat(column(c, "SELECT value FROM plinth_sequence", 1)).containsExactly(Long.toString(v));
+                assertThat(column(c, "PRAGMA table_info(plinth_changes)", 2))
+                        .containsExactly("seq", "origin", "namespace", "type", "key", "at");
+                // The version sequence is the change log's AUTOINCREMENT.
+                assertThat(column(c, "SELECT seq FROM sqlite_sequence WHERE name = 'plinth_changes'", 1))
+                        .containsExactly(Long.toString(v));
+                assertThat(column(c, "SELECT name FROM sqlite_schema WHERE name = 'plinth_sequence'", 1)).isEmpty();
                 assertThat(column(c, "PRAGMA user_version", 1)).containsExactly(Integer.toString(Schema.CURRENT));
                 assertThat(column(c, "PRAGMA application_id", 1))
                         .containsExactly(Integer.toString(Schema.APPLICATION_ID));
