@@ -7,7 +7,6 @@ import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.storage.StorageEngine;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,6 +27,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The SQLite provider beside raw sqlite-jdbc with the same pragmas (WAL, {@code synchronous=NORMAL},
@@ -117,9 +117,14 @@ public class SqliteBench {
             Data.deleteTree(dir);
         }
 
-        /** Opens a raw connection with the provider's pragmas. */
+        /**
+         * Opens a raw connection with the provider's pragmas and driver setting (no generated-keys query
+         * after each INSERT), so the comparison is not flattered by a driver default.
+         */
         static Connection connect(Path file) throws SQLException {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            SQLiteConfig config = new SQLiteConfig();
+            config.setGetGeneratedKeys(false);
+            Connection c = config.createConnection("jdbc:sqlite:" + file);
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
                 st.execute("PRAGMA synchronous=NORMAL");

@@ -34,6 +34,8 @@ final class ChangeFeed {
             + " WHERE seq > ? ORDER BY seq";
     private static final String APPEND = "INSERT INTO plinth_changes (origin, namespace, type, key, at)"
             + " VALUES (?, ?, ?, ?, ?) RETURNING seq";
+    private static final String APPEND_NEXT = "INSERT INTO plinth_changes (origin, namespace, type, key, at)"
+            + " VALUES (?, ?, ?, ?, ?)";
     // The last number AUTOINCREMENT handed out, even when the rows were trimmed since.
     private static final String LAST = "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'plinth_changes'";
     private static final String TRIM = "DELETE FROM plinth_changes WHERE seq IN"
@@ -69,6 +71,34 @@ final class ChangeFeed {
             }
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * In a write transaction: logs several changes of this backend in one namespace, the first with
+     * RETURNING and the rest as one JDBC batch. The transaction holds the database write lock, so
+     * AUTOINCREMENT numbers them consecutively.
+     *
+     * @return the first change's sequence number; change {@code i} has that number plus {@code i}
+     */
+    long appendAll(SqlConnection c, Namespace ns, ChangeType[] types, String[] keys, long now) throws SQLException {
+        long first = append(c, ns, types[0], keys[0], now);
+        if (types.length > 1) {
+            PreparedStatement ps = c.prepare(APPEND_NEXT);
+            try {
+                for (int i = 1; i < types.length; i++) {
+                    ps.setString(1, origin);
+                    ps.setString(2, ns.path());
+                    ps.setString(3, types[i].name());
+                    ps.setString(4, keys[i]);
+                    ps.setLong(5, now);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            } finally {
+                ps.clearBatch();
+            }
+        }
+        return first;
     }
 
     /**

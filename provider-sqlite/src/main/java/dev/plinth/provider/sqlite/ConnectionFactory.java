@@ -23,6 +23,9 @@ final class ConnectionFactory {
     SqlConnection openPlain() throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMillis());
+        // Otherwise the driver runs an extra "SELECT last_insert_rowid()" after every INSERT; versions come
+        // from RETURNING instead (see ChangeFeed).
+        config.setGetGeneratedKeys(false);
         return new SqlConnection(config.createConnection(url));
     }
 

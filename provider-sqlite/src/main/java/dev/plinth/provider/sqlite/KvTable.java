@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The SQL for single rows of {@code plinth_kv}. Every read filters expired rows with
@@ -16,7 +18,9 @@ import java.util.List;
  */
 final class KvTable {
     /** Keys per IN list; well under SQLite's 32766 bound parameters. */
-    static final int IN_CHUNK = 500;
+    static final int IN_CHUNK = 128;
+    /** Placeholders of the IN list used for up to this many keys. */
+    static final int IN_SMALL = 16;
 
     private static final String LIVE = " AND (expires_at = 0 OR expires_at > ?)";
     private static final String SELECT_ENTRY =
@@ -34,6 +38,9 @@ final class KvTable {
             "UPDATE plinth_kv SET expires_at = ? WHERE namespace = ? AND key = ?" + LIVE;
     private static final String COUNT_LIVE_UP_TO = "SELECT count(*) FROM (SELECT 1 FROM plinth_kv"
             + " WHERE namespace = ?" + LIVE + " LIMIT ?)";
+    private static final String[] SELECT_ENTRIES_IN =
+            inListSql("SELECT key, value, version, expires_at FROM plinth_kv", LIVE);
+    private static final String[] SELECT_EXPIRIES_IN = inListSql("SELECT key, expires_at FROM plinth_kv", "");
     private static final String CLEAR = "DELETE FROM plinth_kv WHERE namespace = ?";
 
     private KvTable() {
@@ -67,32 +74,71 @@ final class KvTable {
     static List<BackendEntry> findAll(SqlConnection c, String ns, Collection<String> keys, long now)
             throws SQLException {
         List<BackendEntry> out = new ArrayList<>(keys.size());
+        forChunks(c, SELECT_ENTRIES_IN, ns, keys, now, rs -> out.add(
+                new BackendEntry(rs.getString(1), bytes(rs.getBytes(2)), rs.getLong(3), rs.getLong(4))));
+        return out;
+    }
+
+    /**
+     * @return the expiry ({@code expires_at}, 0 = never) of every row among {@code keys}, live or expired
+     *     but not yet reclaimed; absent keys have no entry
+     */
+    static Map<String, Long> rowExpiries(SqlConnection c, String ns, Collection<String> keys) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        forChunks(c, SELECT_EXPIRIES_IN, ns, keys, null, rs -> out.put(rs.getString(1), rs.getLong(2)));
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface RowSink {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sqlPrefix} + an IN list over the keys, in chunks. A short list is padded to
+     * {@link #IN_SMALL} placeholders and a long one cut into chunks of {@link #IN_CHUNK}, padding repeats the
+     * chunk's last key (IN ignores duplicates): the statement texts stay two, prepared once per connection,
+     * instead of one text to prepare for every list length.
+     */
+    private static void forChunks(SqlConnection c, String[] sqlBySize, String ns, Collection<String> keys,
+            Long now, RowSink sink) throws SQLException {
         Iterator<String> it = keys.iterator();
         int remaining = keys.size();
         while (remaining > 0) {
             int n = Math.min(remaining, IN_CHUNK);
             remaining -= n;
-            StringBuilder sql = new StringBuilder(
-                    "SELECT key, value, version, expires_at FROM plinth_kv WHERE namespace = ? AND key IN (");
-            for (int i = 0; i < n; i++) {
-                sql.append(i == 0 ? "?" : ",?");
-            }
-            sql.append(')').append(LIVE);
-            try (PreparedStatement ps = c.prepareOnce(sql.toString())) {
-                ps.setString(1, ns);
-                for (int i = 0; i < n; i++) {
-                    ps.setString(2 + i, it.next());
+            boolean small = n <= IN_SMALL;
+            int slots = small ? IN_SMALL : IN_CHUNK;
+            PreparedStatement ps = c.prepare(sqlBySize[small ? 0 : 1]);
+            ps.setString(1, ns);
+            String key = null;
+            for (int i = 0; i < slots; i++) {
+                if (i < n) {
+                    key = it.next();
                 }
-                ps.setLong(2 + n, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new BackendEntry(rs.getString(1), bytes(rs.getBytes(2)), rs.getLong(3),
-                                rs.getLong(4)));
-                    }
+                ps.setString(2 + i, key);
+            }
+            if (now != null) {
+                ps.setLong(2 + slots, now);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(rs);
                 }
             }
         }
-        return out;
+    }
+
+    private static String[] inListSql(String head, String tail) {
+        return new String[] {inListSql(head, IN_SMALL, tail), inListSql(head, IN_CHUNK, tail)};
+    }
+
+    private static String inListSql(String head, int slots, String tail) {
+        StringBuilder sql = new StringBuilder(head).append(" WHERE namespace = ? AND key IN (");
+        for (int i = 0; i < slots; i++) {
+            sql.append(i == 0 ? "?" : ",?");
+        }
+        return sql.append(')').append(tail).toString();
     }
 
     static void upsert(SqlConnection c, String ns, String key, byte[] value, long version, long expiresAt)
@@ -104,6 +150,25 @@ final class KvTable {
         ps.setLong(4, version);
         ps.setLong(5, expiresAt);
         ps.executeUpdate();
+    }
+
+    /** Writes {@code keys[i]} with {@code values[i]}, {@code versions[i]}, {@code expiries[i]} as one JDBC batch. */
+    static void upsertAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
+            long[] expiries) throws SQLException {
+        PreparedStatement ps = c.prepare(UPSERT);
+        try {
+            for (int i = 0; i < keys.length; i++) {
+                ps.setString(1, ns);
+                ps.setString(2, keys[i]);
+                ps.setBytes(3, values[i]);
+                ps.setLong(4, versions[i]);
+                ps.setLong(5, expiries[i]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } finally {
+            ps.clearBatch();
+        }
     }
 
     /** @return {@code true} when a live row was deleted */

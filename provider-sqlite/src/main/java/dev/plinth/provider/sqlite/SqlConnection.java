@@ -46,20 +46,6 @@ final class SqlConnection implements AutoCloseable {
         prepare("BEGIN").execute();
     }
 
-    void savepoint() throws SQLException {
-        prepare("SAVEPOINT op").execute();
-    }
-
-    void releaseSavepoint() throws SQLException {
-        prepare("RELEASE op").execute();
-    }
-
-    /** Undoes the work since {@link #savepoint()} and ends the savepoint; the transaction continues. */
-    void rollbackToSavepoint() throws SQLException {
-        prepare("ROLLBACK TO op").execute();
-        prepare("RELEASE op").execute();
-    }
-
     void commit() throws SQLException {
         prepare("COMMIT").execute();
     }

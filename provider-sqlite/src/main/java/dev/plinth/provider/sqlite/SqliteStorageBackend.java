@@ -16,11 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,6 +263,9 @@ final class SqliteStorageBackend implements StorageBackend {
                     throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
                 }
             }
+            if (writes.size() > 1 && distinctPuts(writes)) {
+                return putAll(tx, ns, writes);
+            }
             Map<String, Long> versions = new HashMap<>();
             long live = -1;
             for (Write w : writes) {
@@ -284,6 +290,78 @@ final class SqliteStorageBackend implements StorageBackend {
             }
             return versions;
         });
+    }
+
+    private static boolean distinctPuts(List<Write> writes) {
+        Set<String> keys = new HashSet<>();
+        for (Write w : writes) {
+            if (!(w instanceof Write.Put) || !keys.add(w.key())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Puts of distinct keys, as a batch: one read of the keys' rows, the change log and the rows each
+     * written as one JDBC batch. Same outcome, quota and events as {@link #putKnown} key by key.
+     */
+    private Map<String, Long> putAll(WriteTx tx, Namespace ns, List<Write> writes) throws SQLException {
+        String nsPath = ns.path();
+        long now = tx.now();
+        int n = writes.size();
+        String[] keys = new String[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = writes.get(i).key();
+        }
+        Map<String, Long> rows = KvTable.rowExpiries(tx.connection(), nsPath, Arrays.asList(keys));
+        int reclaimed = 0;
+        long live = -1;
+        for (String key : keys) {
+            Long expiry = rows.get(key);
+            boolean expired = expiry != null && expiry != NO_EXPIRY && expiry <= now;
+            if (expired) {
+                reclaimed++;
+            }
+            if ((expiry == null || expired) && maxKeys > 0) {
+                if (live < 0) {
+                    live = KvTable.countLiveUpTo(tx.connection(), nsPath, now, maxKeys);
+                }
+                if (live >= maxKeys) {
+                    throw new QuotaExceededException(nsPath, key, maxKeys);
+                }
+                live++;
+            }
+        }
+        // An expired row a put replaces is reported as reclaimed just before its SET, as putKnown does.
+        ChangeType[] types = new ChangeType[n + reclaimed];
+        String[] logged = new String[n + reclaimed];
+        int[] setIndex = new int[n];
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            Long expiry = rows.get(keys[i]);
+            if (expiry != null && expiry != NO_EXPIRY && expiry <= now) {
+                types[j] = ChangeType.EXPIRE;
+                logged[j++] = keys[i];
+            }
+            setIndex[i] = j;
+            types[j] = ChangeType.SET;
+            logged[j++] = keys[i];
+        }
+        long first = tx.changedAll(ns, types, logged);
+        byte[][] values = new byte[n][];
+        long[] versions = new long[n];
+        long[] expiries = new long[n];
+        Map<String, Long> out = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            Write.Put put = (Write.Put) writes.get(i);
+            values[i] = put.value();
+            versions[i] = first + setIndex[i];
+            expiries[i] = expiresAt(now, put.ttlMillis());
+            out.put(keys[i], versions[i]);
+        }
+        KvTable.upsertAll(tx.connection(), nsPath, keys, values, versions, expiries);
+        return out;
     }
 
     private long put(WriteTx tx, Namespace ns, String key, byte[] value, long ttlMillis) throws SQLException {

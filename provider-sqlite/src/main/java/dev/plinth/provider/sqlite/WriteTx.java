@@ -49,6 +49,19 @@ final class WriteTx {
         return seq;
     }
 
+    /**
+     * Logs several changes in one namespace, in order.
+     *
+     * @return the first one's sequence number; change {@code i} has that number plus {@code i}
+     */
+    long changedAll(Namespace ns, ChangeType[] types, String[] keys) throws SQLException {
+        long first = feed.appendAll(connection, ns, types, keys, now);
+        for (int i = 0; i < types.length; i++) {
+            changes.add(new Change(first + i, ns, types[i], keys[i]));
+        }
+        return first;
+    }
+
     /** Runs {@code action} once the transaction committed (never when it rolls back). */
     void afterCommit(Runnable action) {
         afterCommit.add(action);
@@ -58,18 +71,6 @@ final class WriteTx {
         for (int i = 0; i < afterCommit.size(); i++) {
             afterCommit.get(i).run();
         }
-    }
-
-    /** @return a mark to {@link #rewind} to when one operation of a group rolls back to its savepoint */
-    long mark() {
-        return ((long) changes.size() << 32) | afterCommit.size();
-    }
-
-    void rewind(long mark) {
-        int c = (int) (mark >>> 32);
-        int a = (int) mark;
-        changes.subList(c, changes.size()).clear();
-        afterCommit.subList(a, afterCommit.size()).clear();
     }
 
     void begin(long startedAt) {

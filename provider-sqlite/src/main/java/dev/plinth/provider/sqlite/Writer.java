@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one write connection, with group commit. A writer enqueues its operation and takes the writer lock;
  * whoever holds it (the leader) runs every queued operation in one {@code BEGIN IMMEDIATE} transaction,
- * each inside its own savepoint so that one failing operation (a quota, a version conflict) is rolled back
- * alone, then commits once and acknowledges them all. A writer that finds its operation already done when
+ * commits once and acknowledges them all; if one of them fails (a quota, a counter that is not one), the
+ * transaction rolls back and each runs again in a transaction of its own, so it fails alone. A writer that finds its operation already done when
  * it gets the lock just returns the result. With one writer at a time this is a plain transaction per
  * operation; under contention it saves commits (and, with {@code durability=full}, fsyncs).
  *
@@ -59,6 +59,8 @@ final class Writer {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Transactions committed, for tests and diagnostics; written under the lock. */
+    private volatile long commits;
     private final ConcurrentLinkedQueue<Request<?>> queue = new ConcurrentLinkedQueue<>();
     private final List<Request<?>> group = new ArrayList<>(MAX_GROUP);
     private final SqlConnection connection;
@@ -151,62 +153,46 @@ final class Writer {
         }
     }
 
-    /** Several operations: one transaction, a savepoint each, one commit. */
+    /**
+     * Several operations: one transaction, one commit, no savepoints (each would cost two statements per
+     * operation). Operations rarely fail (a quota, a counter that is not one, an I/O error); when one does,
+     * the whole transaction rolls back and each operation runs again alone, so only the failing one fails.
+     * Operations are functions of the database state, so running one again after a rollback is safe.
+     */
     private void runTogether() {
         boolean committed = false;
+        boolean started = false;
         try {
             connection.beginImmediate();
+            started = true;
             tx.begin(System.currentTimeMillis());
             for (Request<?> request : group) {
-                runInSavepoint(request);
+                request.run(tx);
             }
             commitAndPublish();
             committed = true;
-        } catch (SQLException e) {
-            // BEGIN, a savepoint rollback or COMMIT failed: nothing of the group was applied.
-            StorageException failure = errors.translate(e, group.get(0).action);
-            for (Request<?> request : group) {
-                request.failure = failure;
+        } catch (SQLException | RuntimeException e) {
+            if (!started) {
+                // BEGIN failed (busy beyond busyTimeout, I/O): running each alone would wait again per operation.
+                RuntimeException failure = e instanceof SQLException
+                        ? errors.translate((SQLException) e, group.get(0).action) : (RuntimeException) e;
+                for (Request<?> request : group) {
+                    request.failure = failure;
+                }
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Error e) {
             for (Request<?> request : group) {
                 request.failure = e;
             }
         } finally {
             finish(committed);
         }
-    }
-
-    private void runInSavepoint(Request<?> request) throws SQLException {
-        long mark = tx.mark();
-        connection.savepoint();
-        try {
-            request.run(tx);
-            connection.releaseSavepoint();
-        } catch (SQLException e) {
-            undo(mark, e);
-            request.failure = errors.translate(e, request.action);
-        } catch (RuntimeException e) {
-            undo(mark, null);
-            request.failure = e;
-        }
-    }
-
-    /**
-     * Rolls one operation back to its savepoint. When SQLite already rolled the whole transaction back (an
-     * I/O error, a full disk), that fails; the group then fails with the operation's own error.
-     */
-    private void undo(long mark, SQLException cause) throws SQLException {
-        try {
-            connection.rollbackToSavepoint();
-        } catch (SQLException e) {
-            if (cause != null) {
-                cause.addSuppressed(e);
-                throw cause;
+        if (!committed && started && group.get(0).failure == null) {
+            for (Request<?> request : group) {
+                request.result = null;
+                runAlone(request);
             }
-            throw e;
         }
-        tx.rewind(mark);
     }
 
     private void commitAndPublish() throws SQLException {
@@ -215,6 +201,7 @@ final class Writer {
             feed.beforeCommit(connection, changes.get(0).seq());
         }
         connection.commit();
+        commits++;
         feed.publishForeign(listener);
         tx.publish(listener);
         if (!changes.isEmpty()) {
@@ -229,6 +216,11 @@ final class Writer {
             feed.abort();
         }
         tx.reset();
+    }
+
+    /** @return write transactions committed so far (diagnostics and tests) */
+    long commits() {
+        return commits;
     }
 
     /** @return operations waiting for the writer (diagnostics and tests) */

@@ -322,6 +322,32 @@ class SqliteBackendTest {
     }
 
     @Test
+    void aBatchOfPutsReportsReclaimedRowsBeforeTheirSetAndStoresTheReturnedVersions() throws InterruptedException {
+        backend.set(NS, "expired", b("old"), 1);
+        backend.set(NS, "kept", b("old"), NONE);
+        Thread.sleep(5);
+        events.clear();
+        Map<String, Long> versions = backend.commit(NS, List.of(), List.of(
+                new Write.Put("kept", b("k2"), NONE),
+                new Write.Put("expired", b("e2"), 60_000),
+                new Write.Put("fresh", b("f2"), NONE)));
+
+        assertThat(versions).containsOnlyKeys("kept", "expired", "fresh");
+        assertThat(versions.get("kept")).isLessThan(versions.get("expired"));
+        assertThat(versions.get("expired")).isLessThan(versions.get("fresh"));
+        for (String key : List.of("kept", "expired", "fresh")) {
+            assertThat(backend.get(NS, key).orElseThrow().version()).isEqualTo(versions.get(key));
+        }
+        assertThat(backend.get(NS, "expired").orElseThrow().expiresAtMillis()).isPositive();
+        assertThat(backend.get(NS, "fresh").orElseThrow().value()).isEqualTo(b("f2"));
+        assertThat(events.events()).containsExactly(
+                new Event("notes", ChangeType.SET, "kept", versions.get("kept")),
+                new Event("notes", ChangeType.EXPIRE, "expired", 0),
+                new Event("notes", ChangeType.SET, "expired", versions.get("expired")),
+                new Event("notes", ChangeType.SET, "fresh", versions.get("fresh")));
+    }
+
+    @Test
     void overwritingAnExpiredKeyReportsItsExpiryFirst() throws InterruptedException {
         long v1 = backend.set(NS, "k", b("old"), 1);
         long n1 = backend.set(NS, "n", b("5"), 1);

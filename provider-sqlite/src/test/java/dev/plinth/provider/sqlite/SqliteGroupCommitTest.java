@@ -30,6 +30,60 @@ class SqliteGroupCommitTest {
     Path dir;
 
     @Test
+    void operationsQueuedBehindTheWriterCommitAsOneTransaction() throws Exception {
+        Recorder events = new Recorder();
+        try (SqliteStorageBackend backend = TestBackends.open(dir.resolve("one.db"), events)) {
+            Map<String, Object> outcomes = new ConcurrentHashMap<>();
+            Map<String, Supplier<Object>> ops = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < 5; i++) {
+                String key = "k" + i;
+                ops.put(key, () -> backend.set(NS, key, new byte[] {1}, NONE));
+            }
+            long before = backend.writerForTests().commits();
+            runQueuedBehindTheWriter(backend, ops, outcomes);
+
+            assertThat(backend.writerForTests().commits() - before).isEqualTo(1);
+            List<Long> versions = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                versions.add((Long) outcomes.get("k" + i));
+                assertThat(backend.get(NS, "k" + i).orElseThrow().version()).isEqualTo(outcomes.get("k" + i));
+            }
+            assertThat(versions).doesNotHaveDuplicates().allMatch(v -> v > 0);
+            assertThat(events.events()).hasSize(5).allMatch(e -> e.type() == ChangeType.SET);
+        }
+    }
+
+    /** Starts one thread per operation while holding the writer lock, so that all of them queue up. */
+    private static void runQueuedBehindTheWriter(SqliteStorageBackend backend, Map<String, Supplier<Object>> ops,
+            Map<String, Object> outcomes) throws InterruptedException {
+        var lock = backend.writerForTests().lockForTests();
+        lock.lock();
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Supplier<Object>> op : ops.entrySet()) {
+                Thread t = new Thread(() -> {
+                    try {
+                        outcomes.put(op.getKey(), op.getValue().get());
+                    } catch (RuntimeException e) {
+                        outcomes.put(op.getKey(), e);
+                    }
+                });
+                threads.add(t);
+                int before = backend.writerForTests().queued();
+                t.start();
+                while (backend.writerForTests().queued() == before) {
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    @Test
     void aFailingOperationInAGroupIsRolledBackAloneAndReportsNothing() throws Exception {
         Recorder events = new Recorder();
         try (SqliteStorageBackend backend = TestBackends.open(dir.resolve("g.db"), events, "maxKeys", "3")) {
@@ -47,31 +101,7 @@ class SqliteGroupCommitTest {
             ops.put("casMiss", () -> backend.compareAndSet(NS, "kept", vKept + 1000, new byte[] {8}, NONE));
             ops.put("delete", () -> backend.delete(NS, "kept"));
 
-            var lock = backend.writerForTests().lockForTests();
-            lock.lock();
-            List<Thread> threads = new ArrayList<>();
-            try {
-                for (Map.Entry<String, Supplier<Object>> op : ops.entrySet()) {
-                    Thread t = new Thread(() -> {
-                        try {
-                            outcomes.put(op.getKey(), op.getValue().get());
-                        } catch (RuntimeException e) {
-                            outcomes.put(op.getKey(), e);
-                        }
-                    });
-                    threads.add(t);
-                    int before = backend.writerForTests().queued();
-                    t.start();
-                    while (backend.writerForTests().queued() == before) {
-                        Thread.onSpinWait();
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
+            runQueuedBehindTheWriter(backend, ops, outcomes);
 
             assertThat(outcomes.get("newKey")).isInstanceOf(Long.class);
             assertThat(outcomes.get("overQuota")).isInstanceOf(QuotaExceededException.class);
