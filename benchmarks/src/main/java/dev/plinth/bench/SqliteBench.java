@@ -63,13 +63,18 @@ public class SqliteBench {
         StorageEngine engine;
         KeyValueStore store;
 
+        /** The provider's {@code durability} option for this state. */
+        String durability() {
+            return "normal";
+        }
+
         @Setup(Level.Trial)
         public void setUp() {
             dir = Data.tempDir("sqlite");
             engine = Plinth.open("sqlite", Map.of(
                     "path", dir.resolve("plinth.db").toString(),
                     "wal", "true",
-                    "durability", "normal",
+                    "durability", durability(),
                     "busyTimeout", "5s"));
             store = engine.store(Plinth.NAMESPACE);
             WRITE_BATCHES.forEach(store::setAll);
@@ -82,6 +87,15 @@ public class SqliteBench {
         }
     }
 
+    /** The engine with {@code durability=full}: every commit waits for fsync, the cost group commit shares. */
+    @State(Scope.Benchmark)
+    public static class PlinthDbFull extends PlinthDb {
+        @Override
+        String durability() {
+            return "full";
+        }
+    }
+
     /** The raw database file, created with the schema and preloaded with the working set. */
     @State(Scope.Benchmark)
     public static class RawDb {
@@ -90,11 +104,16 @@ public class SqliteBench {
         /** One ever-growing version sequence, as the provider keeps. */
         final AtomicLong versions = new AtomicLong();
 
+        /** The {@code PRAGMA synchronous} of this database's connections. */
+        String synchronous() {
+            return "NORMAL";
+        }
+
         @Setup(Level.Trial)
         public void setUp() throws SQLException {
             dir = Data.tempDir("sqlite-raw");
             file = dir.resolve("raw.db");
-            try (Connection c = connect(file)) {
+            try (Connection c = connect(file, synchronous())) {
                 try (Statement st = c.createStatement()) {
                     st.execute(SCHEMA);
                 }
@@ -121,16 +140,29 @@ public class SqliteBench {
          * Opens a raw connection with the provider's pragmas and driver setting (no generated-keys query
          * after each INSERT), so the comparison is not flattered by a driver default.
          */
-        static Connection connect(Path file) throws SQLException {
+        static Connection connect(Path file, String synchronous) throws SQLException {
             SQLiteConfig config = new SQLiteConfig();
             config.setGetGeneratedKeys(false);
+            // Set before the first statement: threads open their connections at once, and switching to WAL
+            // must wait for the others rather than fail with SQLITE_BUSY. Long, because with
+            // synchronous=FULL and four writers SQLite's sleeping busy handler can starve one connection
+            // for seconds; the benchmark measures the throughput that leaves, it must not fail.
+            config.setBusyTimeout(60_000);
             Connection c = config.createConnection("jdbc:sqlite:" + file);
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=NORMAL");
-                st.execute("PRAGMA busy_timeout=5000");
+                st.execute("PRAGMA synchronous=" + synchronous);
             }
             return c;
+        }
+    }
+
+    /** The raw database with {@code synchronous=FULL}, like the engine's {@code durability=full}. */
+    @State(Scope.Benchmark)
+    public static class RawDbFull extends RawDb {
+        @Override
+        String synchronous() {
+            return "FULL";
         }
     }
 
@@ -141,18 +173,16 @@ public class SqliteBench {
         put.setLong(4, version);
     }
 
-    /** One raw connection per benchmark thread, statements prepared once. */
-    @State(Scope.Thread)
-    public static class RawConnection {
+    /** A raw connection with its statements prepared once; the subclasses say which database. */
+    abstract static class RawStatements {
         Connection connection;
         PreparedStatement get;
         PreparedStatement put;
         PreparedStatement begin;
         PreparedStatement commit;
 
-        @Setup(Level.Trial)
-        public void setUp(RawDb db) throws SQLException {
-            connection = RawDb.connect(db.file);
+        void open(RawDb db) throws SQLException {
+            connection = RawDb.connect(db.file, db.synchronous());
             get = connection.prepareStatement(GET);
             put = connection.prepareStatement(PUT);
             begin = connection.prepareStatement("BEGIN IMMEDIATE");
@@ -162,6 +192,24 @@ public class SqliteBench {
         @TearDown(Level.Trial)
         public void tearDown() throws SQLException {
             connection.close();
+        }
+    }
+
+    /** One raw connection per benchmark thread to {@link RawDb}. */
+    @State(Scope.Thread)
+    public static class RawConnection extends RawStatements {
+        @Setup(Level.Trial)
+        public void setUp(RawDb db) throws SQLException {
+            open(db);
+        }
+    }
+
+    /** One raw connection per benchmark thread to {@link RawDbFull}. */
+    @State(Scope.Thread)
+    public static class RawConnectionFull extends RawStatements {
+        @Setup(Level.Trial)
+        public void setUp(RawDbFull db) throws SQLException {
+            open(db);
         }
     }
 
@@ -188,6 +236,19 @@ public class SqliteBench {
     /** One autocommit INSERT OR REPLACE: one transaction per write. */
     @Benchmark
     public int rawSet(RawDb db, RawConnection r, Cursor c) throws SQLException {
+        bindPut(r.put, Fixture.key(c), VALUE, db.versions.incrementAndGet());
+        return r.put.executeUpdate();
+    }
+
+    /** {@code durability=full}: with several writers, group commit shares one fsync among them. */
+    @Benchmark
+    public long plinthSetFull(PlinthDbFull s, Cursor c) {
+        return s.store.set(Fixture.key(c), VALUE);
+    }
+
+    /** One autocommit INSERT OR REPLACE with {@code synchronous=FULL}: one fsync per write. */
+    @Benchmark
+    public int rawSetFull(RawDbFull db, RawConnectionFull r, Cursor c) throws SQLException {
         bindPut(r.put, Fixture.key(c), VALUE, db.versions.incrementAndGet());
         return r.put.executeUpdate();
     }
