@@ -5,8 +5,9 @@
 #
 #   quick  one fork, 1 x 1 s warm-up, 2 x 1 s measurement, small scale sizes (100, 1000 keys):
 #          a smoke run that proves the harness works end to end; its figures mean little.
-#   full   two forks, 3 x 3 s warm-up, 5 x 3 s measurement, all scale sizes up to 1,000,000 keys:
-#          the figures to publish; run it on a quiet machine.
+#   full   one fork, 2 x 2 s warm-up, 3 x 2 s measurement, all scale sizes up to 1,000,000 keys
+#          (about 45 minutes on 2 CPUs): the figures to publish; run it on a quiet machine. For tighter
+#          error bars pass more, e.g. `full -f 2 -wi 3 -w 3s -i 5 -r 3s` (about 2.5 hours).
 #   smoke  what CI runs: every benchmark once, briefly, at 1 thread (4 and 16 skipped), report under
 #          benchmarks/target only, and a non-zero exit when any benchmark fails. Proves they compile and
 #          run; its figures mean nothing.
@@ -21,7 +22,7 @@ MODE=${1:-quick}
 shift || true
 case "$MODE" in
   quick) JMH_OPTS=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p keys=100,1000) ;;
-  full)  JMH_OPTS=(-f 2 -wi 3 -w 3s -i 5 -r 3s) ;;
+  full)  JMH_OPTS=(-f 1 -wi 2 -w 2s -i 3 -r 2s) ;;
   smoke) JMH_OPTS=(-f 1 -wi 0 -i 1 -r 200ms -p keys=100) ;;
   *) echo "usage: $0 [quick|full|smoke] [extra JMH options...]" >&2; exit 2 ;;
 esac
@@ -118,7 +119,8 @@ REPORT=docs/benchmarks.md
 RESULTS=()
 for f in "$OUT"/t1.json "$OUT"/t4.json "$OUT"/t16.json; do [[ -f $f ]] && RESULTS+=("$f"); done
 java -cp "$JAR" dev.plinth.bench.report.BenchReport \
-  --mode "$MODE" --command "$COMMAND" --elapsed "$ELAPSED" --load "$LOAD" --heap "$OUT/heap.md" \
+  --mode "$MODE" --command "$COMMAND" --jmh "${JMH_OPTS[*]}${EXTRA[*]:+ ${EXTRA[*]}}" \
+  --elapsed "$ELAPSED" --load "$LOAD" --heap "$OUT/heap.md" \
   --out "$REPORT" "${RESULTS[@]}"
 echo ">> wrote $REPORT in ${ELAPSED}s (results in $OUT)"
 if grep -q '<failure>' "$OUT"/*.log; then

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * the raw library's ops/s, their ratio and whether the target is met; the scale table; the heap table;
  * the machine, JVM, date and exact command; and the method text.
  *
- * <p>Usage: {@code BenchReport --mode quick|full --command CMD --elapsed SECONDS --heap heap.md
+ * <p>Usage: {@code BenchReport --mode quick|full --command CMD --jmh "JMH OPTIONS" --elapsed SECONDS --heap heap.md
  * --out docs/benchmarks.md results.json...}
  */
 public final class BenchReport {
@@ -144,7 +144,7 @@ public final class BenchReport {
         String heap = opts.containsKey("heap") && Files.isRegularFile(Path.of(opts.get("heap")))
                 ? Files.readString(Path.of(opts.get("heap"))) : "Heap footprint was not measured in this run.\n";
         String md = new BenchReport(results).render(opts.getOrDefault("mode", "full"),
-                opts.getOrDefault("command", "?"), opts.getOrDefault("elapsed", "?"),
+                opts.getOrDefault("command", "?"), opts.getOrDefault("jmh", "?"), opts.getOrDefault("elapsed", "?"),
                 opts.getOrDefault("load", "?"), heap);
         Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks.md"));
         if (out.getParent() != null) {
@@ -154,7 +154,8 @@ public final class BenchReport {
         System.out.println("BenchReport: " + results.size() + " results -> " + out);
     }
 
-    String render(String mode, String command, String elapsed, String load, String heap) throws IOException {
+    String render(String mode, String command, String jmhOptions, String elapsed, String load, String heap)
+            throws IOException {
         StringBuilder body = new StringBuilder();
         for (Section s : sections()) {
             body.append("## ").append(s.title()).append("\n\n").append(s.intro()).append("\n\n");
@@ -194,9 +195,7 @@ public final class BenchReport {
             md.append(", forked JVM args `").append(results.jvmArgs()).append('`');
         }
         md.append('\n');
-        md.append("- JMH settings: ").append(mode.equals("quick")
-                ? "`-f 1 -wi 1 -w 1s -i 2 -r 1s -p keys=100,1000`"
-                : "`-f 2 -wi 3 -w 3s -i 5 -r 3s`").append(", throughput mode, ops/s; each benchmark at 1 and 4 "
+        md.append("- JMH settings: `").append(jmhOptions).append("`, throughput mode, ops/s; each benchmark at 1 and 4 "
                 + "threads (`-t`), Redis also at 16\n");
         md.append("- Wall time of the whole run: ").append(minutes(elapsed)).append('\n');
         md.append("- Targets: ").append(met).append(" met, ").append(missed).append(" missed, ").append(notRun)
