@@ -7,15 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one write connection, with group commit. A writer enqueues its operation and takes the writer lock;
- * whoever holds it (the leader) runs every queued operation in one {@code BEGIN IMMEDIATE} transaction,
+ * The one write connection, with group commit. A writer enqueues its operation and tries the writer lock;
+ * whoever gets it (the leader) runs every queued operation in one {@code BEGIN IMMEDIATE} transaction,
  * commits once and acknowledges them all; if one of them fails (a quota, a counter that is not one), the
- * transaction rolls back and each runs again in a transaction of its own, so it fails alone. A writer that finds its operation already done when
- * it gets the lock just returns the result. With one writer at a time this is a plain transaction per
- * operation; under contention it saves commits (and, with {@code durability=full}, fsyncs).
+ * transaction rolls back and each runs again in a transaction of its own, so it fails alone. The other
+ * writers park until the leader marks their operation done and wakes them; when the leader lets go of the
+ * lock it wakes the oldest waiting writer to lead the next group. With one writer at a time this is a plain
+ * transaction per operation; under contention it saves commits (and, with {@code durability=full}, fsyncs).
  *
  * <p>{@code BEGIN IMMEDIATE} also excludes writers of other processes (waiting up to busyTimeout). Changes
  * are reported after COMMIT and before the lock is released, so they reach the listener in commit order.
@@ -23,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Writer {
     /** Most operations committed together, to bound how long one transaction holds the database. */
     static final int MAX_GROUP = 128;
+    private static final long FOLLOWER_PARK_NANOS = 10_000_000L;
 
     /** A unit of work inside one write transaction. */
     @FunctionalInterface
@@ -30,13 +33,17 @@ final class Writer {
         T run(WriteTx tx) throws SQLException;
     }
 
-    /** One queued operation and, once done, its outcome. Fields are guarded by the writer lock. */
+    /**
+     * One queued operation and, once done, its outcome. The leader writes {@code result} and {@code failure}
+     * under the writer lock before the volatile {@code done}, which publishes them to the waiting owner.
+     */
     private static final class Request<T> {
         final String action;
         final Work<T> work;
+        final Thread owner = Thread.currentThread();
         T result;
         Throwable failure;
-        boolean done;
+        volatile boolean done;
 
         Request(String action, Work<T> work) {
             this.action = action;
@@ -92,19 +99,43 @@ final class Writer {
         state.ensureOpen();
         Request<T> request = new Request<>(action, work);
         queue.add(request);
-        lock.lock();
-        try {
-            // Usually one round: our request is in the first group unless more than MAX_GROUP queued ahead.
-            while (!request.done) {
-                if (state.isClosed()) {
-                    failQueued(state.closedException());
-                } else {
-                    runGroup();
+        while (!request.done) {
+            if (lock.tryLock()) {
+                try {
+                    // Usually one round: our request is in the first group unless MAX_GROUP queued ahead.
+                    while (!request.done) {
+                        if (state.isClosed()) {
+                            failQueued(state.closedException());
+                        } else {
+                            runGroup();
+                        }
+                    }
+                } finally {
+                    unlockAndHandOn();
                 }
+            } else {
+                // Followers wait on their own request, not on the lock: a leader wakes each owner it served,
+                // so a group of N does not become a convoy of N lock hand-offs. The timeout only bounds a
+                // missed wake-up.
+                LockSupport.parkNanos(this, FOLLOWER_PARK_NANOS);
             }
-            return request.outcome();
-        } finally {
-            lock.unlock();
+        }
+        return request.outcome();
+    }
+
+    /** Releases the writer lock and wakes the owner of the oldest waiting request to lead the next group. */
+    private void unlockAndHandOn() {
+        lock.unlock();
+        Request<?> next = queue.peek();
+        if (next != null) {
+            LockSupport.unpark(next.owner);
+        }
+    }
+
+    private static void finished(Request<?> request) {
+        request.done = true;
+        if (request.owner != Thread.currentThread()) {
+            LockSupport.unpark(request.owner);
         }
     }
 
@@ -112,7 +143,7 @@ final class Writer {
         Request<?> r;
         while ((r = queue.poll()) != null) {
             r.failure = e;
-            r.done = true;
+            finished(r);
         }
     }
 
@@ -129,7 +160,7 @@ final class Writer {
             }
         } finally {
             for (Request<?> done : group) {
-                done.done = true;
+                finished(done);
             }
             group.clear();
         }
@@ -247,7 +278,7 @@ final class Writer {
                 SqliteStorageBackend.LOG.debug("Reading other processes' changes failed: {}", e.getMessage());
             }
         } finally {
-            lock.unlock();
+            unlockAndHandOn();
         }
     }
 
@@ -268,7 +299,7 @@ final class Writer {
         } finally {
             if (held) {
                 failQueued(state.closedException());
-                lock.unlock();
+                unlockAndHandOn();
             }
         }
     }
