@@ -23,17 +23,47 @@ final class LuaScript {
     /** Score of a key that never expires: 2^53-1, exact as a double and beyond any real expiry. */
     static final long NO_EXPIRY_SCORE = 9007199254740991L;
 
-    private static final String PRELUDE = String.join("\n",
+    /** The scope's current key names; every data script starts with it. */
+    private static final String HEAD = String.join("\n",
             "local base = string.sub(KEYS[1], 1, -3)",
             "local gen = redis.call('GET', KEYS[1]) or '0'",
             "local dk = base .. ':' .. gen .. ':'",
             "local xk = base .. '#x:' .. gen",
             "local lk = base .. '#l:' .. gen",
+            "local NOEXP = " + NO_EXPIRY_SCORE,
+            "local function n(x) return string.format('%d', x) end",
+            "");
+
+    /**
+     * Reads take liveness from Redis's own expiry of the hash (set to the same instant as the index score;
+     * Redis treats a key as expired only when now > expiry, the same rule as score >= now, and freezes its
+     * clock for a script), so a read is one HMGET per key: no TIME and no index lookup. Hashes written
+     * before the {@code e} field existed fall back to the index score against the server's TIME.
+     */
+    private static final String READ = HEAD + String.join("\n",
+            "local now",
+            "local function clock()",
+            "  if not now then",
+            "    local t = redis.call('TIME')",
+            "    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
+            "  end",
+            "  return now",
+            "end",
+            // The expiry as reported ('0' = never) of an old-layout hash without 'e', or nil when not live.
+            "local function legacy(k)",
+            "  local s = redis.call('ZSCORE', xk, k)",
+            "  if not s then return nil end",
+            "  s = tonumber(s)",
+            "  if s < clock() then return nil end",
+            "  if s == NOEXP then return '0' end",
+            "  return n(s)",
+            "end",
+            "");
+
+    private static final String PRELUDE = HEAD + String.join("\n",
             "local t = redis.call('TIME')",
             "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
-            "local NOEXP = " + NO_EXPIRY_SCORE,
             "local ev = {}",
-            "local function n(x) return string.format('%d', x) end",
             "local function score(k)",
             "  local s = redis.call('ZSCORE', xk, k)",
             "  if s then return tonumber(s) end",
@@ -54,54 +84,68 @@ final class LuaScript {
             "  return redis.call('HGET', dk .. k, 'r') or '0'",
             "end",
             // Reclaims an expired leftover so the caller can treat the key as absent; reports EXPIRE once.
+            // Returns the live key's score, nil when absent: the index holds every live key (and the listing
+            // index the same keys), so a non-nil score also says both indexes already hold it.
             "local function reclaim(k)",
             "  local s = score(k)",
             "  if s and s < now then drop(k); ev[#ev + 1] = 'E0 ' .. k; return nil end",
             "  return s",
             "end",
-            "local function setexpiry(k, ttl)",
-            "  local e = NOEXP",
-            "  if ttl > 0 then e = now + ttl; redis.call('PEXPIREAT', dk .. k, e)",
-            "  else redis.call('PERSIST', dk .. k) end",
-            "  redis.call('ZADD', xk, e, k)",
+            "local function expiry(ttl)",
+            "  if ttl > 0 then return now + ttl end",
+            "  return NOEXP",
             "end",
-            "local function put(k, v, ttl)",
-            "  reclaim(k)",
-            "  local ver = redis.call('INCR', KEYS[2])",
-            "  redis.call('HSET', dk .. k, 'v', v, 'r', ver)",
-            "  setexpiry(k, ttl)",
-            "  redis.call('ZADD', lk, 0, k)",
-            "  ev[#ev + 1] = 'S' .. n(ver) .. ' ' .. k",
-            "  return ver",
+            // The hash's 'e' field: epoch ms, '0' for never.
+            "local function etext(e)",
+            "  if e == NOEXP then return '0' end",
+            "  return n(e)",
+            "end",
+            // Moves the expiry of k from score s (nil: the hash is new, so it has no Redis expiry) to e. The
+            // caller has written 'e'. Redis calls only for what changes: a key without expiry that gets none
+            // needs neither PERSIST nor ZADD.
+            "local function setexpiry(k, s, e)",
+            "  if e ~= NOEXP then redis.call('PEXPIREAT', dk .. k, e)",
+            "  elseif s and s ~= NOEXP then redis.call('PERSIST', dk .. k) end",
+            "  if s ~= e then redis.call('ZADD', xk, e, k) end",
+            "end",
+            // ver: the version as text, drawn by the caller.
+            "local function put(k, v, ttl, ver)",
+            "  local s = reclaim(k)",
+            "  local e = expiry(ttl)",
+            "  redis.call('HSET', dk .. k, 'v', v, 'r', ver, 'e', etext(e))",
+            "  setexpiry(k, s, e)",
+            "  if not s then redis.call('ZADD', lk, 0, k) end",
+            "  ev[#ev + 1] = 'S' .. ver .. ' ' .. k",
             "end",
             "");
 
     /** ARGV[3..]: keys. Returns key, value, version, expiresAt (0 = never) for each live key. */
-    static final LuaScript GET = new LuaScript("get", PRELUDE + String.join("\n",
+    static final LuaScript GET = new LuaScript("get", READ + String.join("\n",
             "local out = {}",
             "for i = 3, #ARGV do",
             "  local k = ARGV[i]",
-            "  local s = score(k)",
-            "  if s and s >= now then",
-            "    local h = redis.call('HMGET', dk .. k, 'v', 'r')",
-            "    if h[1] and h[2] then",
-            "      out[#out + 1] = k; out[#out + 1] = h[1]; out[#out + 1] = h[2]",
-            "      if s == NOEXP then out[#out + 1] = '0' else out[#out + 1] = n(s) end",
+            "  local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
+            "  if h[1] and h[2] then",
+            "    local e = h[3] or legacy(k)",
+            "    if e then",
+            "      out[#out + 1] = k; out[#out + 1] = h[1]; out[#out + 1] = h[2]; out[#out + 1] = e",
             "    end",
             "  end",
             "end",
             "return out"));
 
     /** ARGV[3]: key. Returns 1 when live. */
-    static final LuaScript EXISTS = new LuaScript("exists", PRELUDE + String.join("\n",
-            "if version(ARGV[3]) ~= '0' then return 1 end",
+    static final LuaScript EXISTS = new LuaScript("exists", READ + String.join("\n",
+            "local k = ARGV[3]",
+            "local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
+            "if h[1] and h[2] and (h[3] or legacy(k)) then return 1 end",
             "return 0"));
 
     /**
      * ARGV[3] maxKeys, ARGV[4] precondition count, then (key, expected version) pairs, then the write
      * count, then (op P|R, key, ttl, value) quads. Returns {'C', key, actual} on a failed precondition,
      * {'Q', key} when the quota is exceeded (nothing written either way), else {'OK', deleted, key, version,
-     * ...} for each put.
+     * ...} for each put. The puts draw their versions with one INCRBY, in write order.
      */
     static final LuaScript COMMIT = new LuaScript("commit", PRELUDE + String.join("\n",
             "local maxKeys = tonumber(ARGV[3])",
@@ -114,10 +158,16 @@ final class LuaScript {
             "end",
             "local nw = tonumber(ARGV[i]); i = i + 1",
             "local first = i",
+            "local nput = 0",
+            "local j = first",
+            "for w = 1, nw do",
+            "  if ARGV[j] == 'P' then nput = nput + 1 end",
+            "  j = j + 4",
+            "end",
             "if maxKeys > 0 then",
             "  local count = redis.call('ZCOUNT', xk, now, '+inf')",
             "  local present = {}",
-            "  local j = first",
+            "  j = first",
             "  for w = 1, nw do",
             "    local op = ARGV[j]; local k = ARGV[j + 1]; j = j + 4",
             "    local here = present[k]",
@@ -134,14 +184,18 @@ final class LuaScript {
             "    end",
             "  end",
             "end",
+            "local ver = 0",
+            "if nput > 0 then ver = redis.call('INCRBY', KEYS[2], nput) - nput end",
             "local deleted = 0",
             "local out = {'OK', 0}",
-            "local j = first",
+            "j = first",
             "for w = 1, nw do",
             "  local op = ARGV[j]; local k = ARGV[j + 1]",
             "  if op == 'P' then",
-            "    local ver = put(k, ARGV[j + 3], tonumber(ARGV[j + 2]))",
-            "    out[#out + 1] = k; out[#out + 1] = n(ver)",
+            "    ver = ver + 1",
+            "    local vt = n(ver)",
+            "    put(k, ARGV[j + 3], tonumber(ARGV[j + 2]), vt)",
+            "    out[#out + 1] = k; out[#out + 1] = vt",
             "  else",
             "    local s = score(k)",
             "    if s then",
@@ -158,27 +212,36 @@ final class LuaScript {
 
     /**
      * ARGV[3] maxKeys, ARGV[4] key, ARGV[5] delta (decimal). Redis's HINCRBY does the 64-bit arithmetic
-     * (Lua numbers are doubles). Returns {'OK', value, version}, {'N', error} or {'Q', key}.
+     * (Lua numbers are doubles: its reply is used only when exact, below 2^53, else the value is read back
+     * as text). Returns {'OK', value, version}, {'N', error} or {'Q', key}.
      */
     static final LuaScript INCREMENT = new LuaScript("increment", PRELUDE + String.join("\n",
             "local k = ARGV[4]",
             "local s = reclaim(k)",
             "if s and redis.call('HEXISTS', dk .. k, 'v') == 0 then drop(k); s = nil end",
+            "local val",
             "if s then",
             "  local r = redis.pcall('HINCRBY', dk .. k, 'v', ARGV[5])",
             "  if type(r) == 'table' and r.err then publish(); return {'N', r.err} end",
+            "  if r < 9007199254740992 and r > -9007199254740992 then val = n(r) end",
             "else",
             "  local maxKeys = tonumber(ARGV[3])",
             "  if maxKeys > 0 and redis.call('ZCOUNT', xk, now, '+inf') >= maxKeys then publish(); return {'Q', k} end",
-            "  redis.call('HSET', dk .. k, 'v', ARGV[5])",
-            "  setexpiry(k, 0)",
+            "  val = ARGV[5]",
+            "end",
+            "local ver = n(redis.call('INCR', KEYS[2]))",
+            "if s then",
+            // Rewriting 'e' costs nothing in the same HSET and upgrades a hash of the old layout.
+            "  redis.call('HSET', dk .. k, 'r', ver, 'e', etext(s))",
+            "  if not val then val = redis.call('HGET', dk .. k, 'v') end",
+            "else",
+            "  redis.call('HSET', dk .. k, 'v', val, 'r', ver, 'e', '0')",
+            "  redis.call('ZADD', xk, NOEXP, k)",
             "  redis.call('ZADD', lk, 0, k)",
             "end",
-            "local ver = redis.call('INCR', KEYS[2])",
-            "redis.call('HSET', dk .. k, 'r', ver)",
-            "ev[#ev + 1] = 'S' .. n(ver) .. ' ' .. k",
+            "ev[#ev + 1] = 'S' .. ver .. ' ' .. k",
             "publish()",
-            "return {'OK', redis.call('HGET', dk .. k, 'v'), n(ver)}"));
+            "return {'OK', val, ver}"));
 
     /** ARGV[3] key, ARGV[4] ttl (0 = never). Returns 1 when the key was live. */
     static final LuaScript EXPIRE = new LuaScript("expire", PRELUDE + String.join("\n",
@@ -186,7 +249,9 @@ final class LuaScript {
             "local s = reclaim(k)",
             "publish()",
             "if not s then return 0 end",
-            "setexpiry(k, tonumber(ARGV[4]))",
+            "local e = expiry(tonumber(ARGV[4]))",
+            "redis.call('HSET', dk .. k, 'e', etext(e))",
+            "setexpiry(k, s, e)",
             "return 1"));
 
     /**
