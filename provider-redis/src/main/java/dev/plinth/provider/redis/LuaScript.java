@@ -23,25 +23,78 @@ final class LuaScript {
     /** Score of a key that never expires: 2^53-1, exact as a double and beyond any real expiry. */
     static final long NO_EXPIRY_SCORE = 9007199254740991L;
 
-    /** The scope's current key names; every data script starts with it. */
-    private static final String HEAD = String.join("\n",
+    /*
+     * Cost model: Redis runs a script's whole body on every call, so every local function (a closure), every
+     * key name built and every redis.call is paid per operation; the hot scripts (GET, COMMIT) therefore
+     * define few functions, build names only when used and call TIME only when an expiry is involved.
+     */
+
+    /**
+     * Reads take liveness from Redis's own expiry of the hash (set to the same instant as the index score;
+     * Redis treats a key as expired only when now > expiry, the same rule as score >= now, and freezes its
+     * clock for a script), so a read is one HMGET per key: no TIME and no index lookup. A hash written before
+     * the {@code e} field existed falls back to its index score against the server's TIME. Sets {@code e}
+     * (the reported expiry, '0' = never) or leaves it nil when the key is not live; expects {@code k},
+     * {@code h} (the HMGET of v, r, e) and {@code now} (nil until first needed) in scope.
+     */
+    private static final String READ_LIVE = String.join("\n",
+            "local e = h[3]",
+            "if not (h[1] and h[2]) then e = nil",
+            "elseif not e then",
+            "  local s = redis.call('ZSCORE', string.sub(KEYS[1], 1, -3) .. '#x:' .. gen, k)",
+            "  if s then",
+            "    s = tonumber(s)",
+            "    if not now then local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end",
+            "    if s == " + NO_EXPIRY_SCORE + " then e = '0' elseif s >= now then e = string.format('%d', s) end",
+            "  end",
+            "end",
+            "");
+
+    /** Names only the data keys: a read needs no index unless it meets an old-layout hash. */
+    private static final String READ_HEAD = String.join("\n",
+            "local gen = redis.call('GET', KEYS[1]) or '0'",
+            "local dk = string.sub(KEYS[1], 1, -3) .. ':' .. gen .. ':'",
+            "local now",
+            "");
+
+    /**
+     * ARGV[3..]: keys. Returns, for each key in order, its value, version and expiresAt (0 = never) when it
+     * is live, else a single nil (a live value is never nil, so the reply parses unambiguously).
+     */
+    static final LuaScript GET = new LuaScript("get", READ_HEAD + String.join("\n",
+            "local out = {}",
+            "local o = 0",
+            "for i = 3, #ARGV do",
+            "  local k = ARGV[i]",
+            "  local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
+            READ_LIVE,
+            "  if e then out[o + 1] = h[1]; out[o + 2] = h[2]; out[o + 3] = e; o = o + 3",
+            "  else out[o + 1] = false; o = o + 1 end",
+            "end",
+            "return out"));
+
+    /** ARGV[3]: key. Returns 1 when live. */
+    static final LuaScript EXISTS = new LuaScript("exists", READ_HEAD + String.join("\n",
+            "local k = ARGV[3]",
+            "local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
+            READ_LIVE,
+            "if e then return 1 end",
+            "return 0"));
+
+    /**
+     * Shared start of the write scripts and the index readers: key names, the server clock read once and
+     * only when needed ({@code clock()}), change collection and the index-based liveness they use.
+     */
+    private static final String PRELUDE = String.join("\n",
             "local base = string.sub(KEYS[1], 1, -3)",
             "local gen = redis.call('GET', KEYS[1]) or '0'",
             "local dk = base .. ':' .. gen .. ':'",
             "local xk = base .. '#x:' .. gen",
             "local lk = base .. '#l:' .. gen",
             "local NOEXP = " + NO_EXPIRY_SCORE,
-            "local function n(x) return string.format('%d', x) end",
-            "");
-
-    /**
-     * Reads take liveness from Redis's own expiry of the hash (set to the same instant as the index score;
-     * Redis treats a key as expired only when now > expiry, the same rule as score >= now, and freezes its
-     * clock for a script), so a read is one HMGET per key: no TIME and no index lookup. Hashes written
-     * before the {@code e} field existed fall back to the index score against the server's TIME.
-     */
-    private static final String READ = HEAD + String.join("\n",
             "local now",
+            // TIME costs as much as a small write: only scripts that compare or set an expiry read it. A key
+            // scored NOEXP is live whatever the time, so overwriting such a key never needs the clock.
             "local function clock()",
             "  if not now then",
             "    local t = redis.call('TIME')",
@@ -49,26 +102,7 @@ final class LuaScript {
             "  end",
             "  return now",
             "end",
-            // The expiry as reported ('0' = never) of an old-layout hash without 'e', or nil when not live.
-            "local function legacy(k)",
-            "  local s = redis.call('ZSCORE', xk, k)",
-            "  if not s then return nil end",
-            "  s = tonumber(s)",
-            "  if s < clock() then return nil end",
-            "  if s == NOEXP then return '0' end",
-            "  return n(s)",
-            "end",
-            "");
-
-    private static final String PRELUDE = HEAD + String.join("\n",
-            "local t = redis.call('TIME')",
-            "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
             "local ev = {}",
-            "local function score(k)",
-            "  local s = redis.call('ZSCORE', xk, k)",
-            "  if s then return tonumber(s) end",
-            "  return nil",
-            "end",
             "local function publish()",
             "  if #ev > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2] .. '\\n' .. table.concat(ev, '\\n')) end",
             "end",
@@ -77,75 +111,35 @@ final class LuaScript {
             "  redis.call('ZREM', xk, k)",
             "  redis.call('ZREM', lk, k)",
             "end",
-            // The live version as text ('0' when absent or expired): compared as text, never as a double.
-            "local function version(k)",
-            "  local s = score(k)",
-            "  if not s or s < now then return '0' end",
-            "  return redis.call('HGET', dk .. k, 'r') or '0'",
-            "end",
-            // Reclaims an expired leftover so the caller can treat the key as absent; reports EXPIRE once.
-            // Returns the live key's score, nil when absent: the index holds every live key (and the listing
-            // index the same keys), so a non-nil score also says both indexes already hold it.
+            // The index score of a live key; nil when absent. An expired leftover is reclaimed (reported as
+            // EXPIRE once) and treated as absent. The index holds every live key and the listing index the
+            // same keys, so a non-nil score also says both indexes already hold it.
             "local function reclaim(k)",
-            "  local s = score(k)",
-            "  if s and s < now then drop(k); ev[#ev + 1] = 'E0 ' .. k; return nil end",
+            "  local s = redis.call('ZSCORE', xk, k)",
+            "  if not s then return nil end",
+            "  s = tonumber(s)",
+            "  if s ~= NOEXP and s < clock() then drop(k); ev[#ev + 1] = 'E0 ' .. k; return nil end",
             "  return s",
             "end",
-            "local function expiry(ttl)",
-            "  if ttl > 0 then return now + ttl end",
-            "  return NOEXP",
-            "end",
-            // The hash's 'e' field: epoch ms, '0' for never.
-            "local function etext(e)",
-            "  if e == NOEXP then return '0' end",
-            "  return n(e)",
-            "end",
-            // Moves the expiry of k from score s (nil: the hash is new, so it has no Redis expiry) to e. The
-            // caller has written 'e'. Redis calls only for what changes: a key without expiry that gets none
-            // needs neither PERSIST nor ZADD.
-            "local function setexpiry(k, s, e)",
-            "  if e ~= NOEXP then redis.call('PEXPIREAT', dk .. k, e)",
-            "  elseif s and s ~= NOEXP then redis.call('PERSIST', dk .. k) end",
-            "  if s ~= e then redis.call('ZADD', xk, e, k) end",
-            "end",
-            // ver: the version as text, drawn by the caller.
-            "local function put(k, v, ttl, ver)",
-            "  local s = reclaim(k)",
-            "  local e = expiry(ttl)",
-            "  redis.call('HSET', dk .. k, 'v', v, 'r', ver, 'e', etext(e))",
-            "  setexpiry(k, s, e)",
-            "  if not s then redis.call('ZADD', lk, 0, k) end",
-            "  ev[#ev + 1] = 'S' .. ver .. ' ' .. k",
+            // The live version as text ('0' when absent or expired): compared as text, never as a double.
+            "local function version(k)",
+            "  local s = redis.call('ZSCORE', xk, k)",
+            "  if not s then return '0' end",
+            "  s = tonumber(s)",
+            "  if s ~= NOEXP and s < clock() then return '0' end",
+            "  return redis.call('HGET', dk .. k, 'r') or '0'",
             "end",
             "");
-
-    /** ARGV[3..]: keys. Returns key, value, version, expiresAt (0 = never) for each live key. */
-    static final LuaScript GET = new LuaScript("get", READ + String.join("\n",
-            "local out = {}",
-            "for i = 3, #ARGV do",
-            "  local k = ARGV[i]",
-            "  local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
-            "  if h[1] and h[2] then",
-            "    local e = h[3] or legacy(k)",
-            "    if e then",
-            "      out[#out + 1] = k; out[#out + 1] = h[1]; out[#out + 1] = h[2]; out[#out + 1] = e",
-            "    end",
-            "  end",
-            "end",
-            "return out"));
-
-    /** ARGV[3]: key. Returns 1 when live. */
-    static final LuaScript EXISTS = new LuaScript("exists", READ + String.join("\n",
-            "local k = ARGV[3]",
-            "local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
-            "if h[1] and h[2] and (h[3] or legacy(k)) then return 1 end",
-            "return 0"));
 
     /**
      * ARGV[3] maxKeys, ARGV[4] precondition count, then (key, expected version) pairs, then the write
      * count, then (op P|R, key, ttl, value) quads. Returns {'C', key, actual} on a failed precondition,
-     * {'Q', key} when the quota is exceeded (nothing written either way), else {'OK', deleted, key, version,
-     * ...} for each put. The puts draw their versions with one INCRBY, in write order.
+     * {'Q', key} when the quota is exceeded (nothing written either way), else {'OK', deleted, first}: the
+     * puts drew versions first, first + 1, ... in write order from one INCRBY (first is 0 without puts).
+     *
+     * <p>A put writes v, r and e in one HSET and then only what changes: the Redis expiry (PEXPIREAT for an
+     * expiry, PERSIST only when the key had one and gets none), the expiry index (only when the score
+     * changes) and the listing index (only for a new key).
      */
     static final LuaScript COMMIT = new LuaScript("commit", PRELUDE + String.join("\n",
             "local maxKeys = tonumber(ARGV[3])",
@@ -165,7 +159,7 @@ final class LuaScript {
             "  j = j + 4",
             "end",
             "if maxKeys > 0 then",
-            "  local count = redis.call('ZCOUNT', xk, now, '+inf')",
+            "  local count = redis.call('ZCOUNT', xk, clock(), '+inf')",
             "  local present = {}",
             "  j = first",
             "  for w = 1, nw do",
@@ -184,31 +178,41 @@ final class LuaScript {
             "    end",
             "  end",
             "end",
-            "local ver = 0",
-            "if nput > 0 then ver = redis.call('INCRBY', KEYS[2], nput) - nput end",
+            "local base_ver = 0",
+            "if nput > 0 then base_ver = redis.call('INCRBY', KEYS[2], nput) - nput end",
+            "local ver = base_ver",
             "local deleted = 0",
-            "local out = {'OK', 0}",
             "j = first",
             "for w = 1, nw do",
-            "  local op = ARGV[j]; local k = ARGV[j + 1]",
-            "  if op == 'P' then",
+            "  local k = ARGV[j + 1]",
+            "  if ARGV[j] == 'P' then",
             "    ver = ver + 1",
-            "    local vt = n(ver)",
-            "    put(k, ARGV[j + 3], tonumber(ARGV[j + 2]), vt)",
-            "    out[#out + 1] = k; out[#out + 1] = vt",
+            "    local vt = string.format('%d', ver)",
+            "    local s = reclaim(k)",
+            "    local ttl = tonumber(ARGV[j + 2])",
+            "    local e = NOEXP",
+            "    local et = '0'",
+            "    if ttl > 0 then e = clock() + ttl; et = string.format('%d', e) end",
+            "    local d = dk .. k",
+            "    redis.call('HSET', d, 'v', ARGV[j + 3], 'r', vt, 'e', et)",
+            "    if e ~= NOEXP then redis.call('PEXPIREAT', d, e)",
+            "    elseif s and s ~= NOEXP then redis.call('PERSIST', d) end",
+            "    if s ~= e then redis.call('ZADD', xk, e, k) end",
+            "    if not s then redis.call('ZADD', lk, 0, k) end",
+            "    ev[#ev + 1] = 'S' .. vt .. ' ' .. k",
             "  else",
-            "    local s = score(k)",
+            "    local s = redis.call('ZSCORE', xk, k)",
             "    if s then",
+            "      s = tonumber(s)",
             "      drop(k)",
-            "      if s >= now then deleted = deleted + 1; ev[#ev + 1] = 'D0 ' .. k",
+            "      if s == NOEXP or s >= clock() then deleted = deleted + 1; ev[#ev + 1] = 'D0 ' .. k",
             "      else ev[#ev + 1] = 'E0 ' .. k end",
             "    end",
             "  end",
             "  j = j + 4",
             "end",
-            "out[2] = deleted",
             "publish()",
-            "return out"));
+            "return {'OK', deleted, base_ver + 1}"));
 
     /**
      * ARGV[3] maxKeys, ARGV[4] key, ARGV[5] delta (decimal). Redis's HINCRBY does the 64-bit arithmetic
@@ -223,16 +227,18 @@ final class LuaScript {
             "if s then",
             "  local r = redis.pcall('HINCRBY', dk .. k, 'v', ARGV[5])",
             "  if type(r) == 'table' and r.err then publish(); return {'N', r.err} end",
-            "  if r < 9007199254740992 and r > -9007199254740992 then val = n(r) end",
+            "  if r < 9007199254740992 and r > -9007199254740992 then val = string.format('%d', r) end",
             "else",
             "  local maxKeys = tonumber(ARGV[3])",
-            "  if maxKeys > 0 and redis.call('ZCOUNT', xk, now, '+inf') >= maxKeys then publish(); return {'Q', k} end",
+            "  if maxKeys > 0 and redis.call('ZCOUNT', xk, clock(), '+inf') >= maxKeys then publish(); return {'Q', k} end",
             "  val = ARGV[5]",
             "end",
-            "local ver = n(redis.call('INCR', KEYS[2]))",
+            "local ver = string.format('%d', redis.call('INCR', KEYS[2]))",
             "if s then",
             // Rewriting 'e' costs nothing in the same HSET and upgrades a hash of the old layout.
-            "  redis.call('HSET', dk .. k, 'r', ver, 'e', etext(s))",
+            "  local et = '0'",
+            "  if s ~= NOEXP then et = string.format('%d', s) end",
+            "  redis.call('HSET', dk .. k, 'r', ver, 'e', et)",
             "  if not val then val = redis.call('HGET', dk .. k, 'v') end",
             "else",
             "  redis.call('HSET', dk .. k, 'v', val, 'r', ver, 'e', '0')",
@@ -249,9 +255,17 @@ final class LuaScript {
             "local s = reclaim(k)",
             "publish()",
             "if not s then return 0 end",
-            "local e = expiry(tonumber(ARGV[4]))",
-            "redis.call('HSET', dk .. k, 'e', etext(e))",
-            "setexpiry(k, s, e)",
+            "local ttl = tonumber(ARGV[4])",
+            "local d = dk .. k",
+            "if ttl > 0 then",
+            "  local e = clock() + ttl",
+            "  redis.call('HSET', d, 'e', string.format('%d', e))",
+            "  redis.call('PEXPIREAT', d, e)",
+            "  if s ~= e then redis.call('ZADD', xk, e, k) end",
+            "else",
+            "  redis.call('HSET', d, 'e', '0')",
+            "  if s ~= NOEXP then redis.call('PERSIST', d); redis.call('ZADD', xk, NOEXP, k) end",
+            "end",
             "return 1"));
 
     /**
@@ -260,7 +274,7 @@ final class LuaScript {
      */
     static final LuaScript SCAN_RANGE = new LuaScript("range", PRELUDE + String.join("\n",
             "local m = redis.call('ZRANGEBYLEX', lk, ARGV[3], ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))",
-            "local out = {n(now)}",
+            "local out = {string.format('%d', clock())}",
             "for i = 1, #m do",
             "  out[#out + 1] = m[i]",
             "  out[#out + 1] = redis.call('ZSCORE', xk, m[i]) or '-1'",
@@ -268,7 +282,7 @@ final class LuaScript {
             "return out"));
 
     /** Returns the number of live keys of the scope. */
-    static final LuaScript COUNT_ALL = new LuaScript("countAll", PRELUDE + "return redis.call('ZCOUNT', xk, now, '+inf')");
+    static final LuaScript COUNT_ALL = new LuaScript("countAll", PRELUDE + "return redis.call('ZCOUNT', xk, clock(), '+inf')");
 
     /**
      * Switches the scope to a new generation in O(1): the old generation's keys become unreachable at once
@@ -313,7 +327,7 @@ final class LuaScript {
      * atomic with the report). Returns {reclaimed, retired generations pending}.
      */
     static final LuaScript SWEEP = new LuaScript("sweep", PRELUDE + String.join("\n",
-            "local m = redis.call('ZRANGEBYSCORE', xk, '-inf', '(' .. n(now), 'LIMIT', 0, tonumber(ARGV[3]))",
+            "local m = redis.call('ZRANGEBYSCORE', xk, '-inf', '(' .. string.format('%d', clock()), 'LIMIT', 0, tonumber(ARGV[3]))",
             "for i = 1, #m do drop(m[i]); ev[#ev + 1] = 'E0 ' .. m[i] end",
             "publish()",
             "return {#m, redis.call('SCARD', base .. '#gc')}"));
