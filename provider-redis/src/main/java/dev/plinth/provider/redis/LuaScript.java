@@ -11,10 +11,16 @@ import java.security.NoSuchAlgorithmException;
  * script touches shares the scope's hash tag (one cluster slot).
  *
  * <p>Per scope and generation {@code G}: {@code <prefix>{ns}:G:<key>} is a hash (field {@code v} value,
- * {@code r} version) with the Redis expiry set to the key's expiry; {@code <prefix>{ns}#x:G} is a sorted set
- * of live keys scored by expiry (epoch ms, {@link #NO_EXPIRY_SCORE} for none), the single source of truth
- * for liveness, quotas and sweeping; {@code <prefix>{ns}#l:G} is the same keys with score 0 for listing in
- * byte order with {@code ZRANGEBYLEX}. Time comes from the server's {@code TIME}, never the client's clock.
+ * {@code r} version, {@code e} expiry in epoch ms, {@code 0} for none) with the Redis expiry (PEXPIREAT) set
+ * to that same instant; {@code <prefix>{ns}#x:G} is a sorted set of live keys scored by expiry ({@link
+ * #NO_EXPIRY_SCORE} for none), the source of truth for writes, preconditions, quotas, counting, listing and
+ * sweeping; {@code <prefix>{ns}#l:G} is the same keys with score 0 for listing in byte order with
+ * {@code ZRANGEBYLEX}. Every script that sets an expiry writes all three ({@code e}, PEXPIREAT, score)
+ * together, so point reads ({@link #GET}, {@link #EXISTS}) can rely on the hash alone: Redis's own expiry
+ * decides liveness (a key is expired when now > expiry, matching score >= now for live) and {@code e} is the
+ * reported expiry. Hashes written before {@code e} existed are read through their index score; any write
+ * to such a key adds {@code e}. Time comes from the server ({@code TIME}, or Redis's clock for its own
+ * expiry), never the client's clock. A commit draws all its puts' versions with one {@code INCRBY}.
  *
  * <p>Change messages: the namespace path, then one line per change {@code <T><version> <key>} with
  * {@code T} one of {@code S D E C}; keys never contain a line feed (control characters are invalid).
@@ -22,6 +28,8 @@ import java.security.NoSuchAlgorithmException;
 final class LuaScript {
     /** Score of a key that never expires: 2^53-1, exact as a double and beyond any real expiry. */
     static final long NO_EXPIRY_SCORE = 9007199254740991L;
+    /** Members per ZMSCORE in a commit: far below Lua's limit on unpacked values (LUAI_MAXCSTACK, 8000). */
+    static final int SCORE_CHUNK = 1000;
 
     /*
      * Cost model: Redis runs a script's whole body on every call, so every local function (a closure), every
@@ -180,15 +188,32 @@ final class LuaScript {
             "end",
             "local base_ver = 0",
             "if nput > 0 then base_ver = redis.call('INCRBY', KEYS[2], nput) - nput end",
+            // cur[k]: the index score of k as this batch's writes leave it (false = absent), first read
+            // for all written keys with ZMSCORE in chunks (unpack has a stack limit) instead of one ZSCORE
+            // per write; a later write of the same key sees what the earlier one left.
+            "local cur = {}",
+            "local wk = {}",
+            "j = first",
+            "for w = 1, nw do wk[w] = ARGV[j + 1]; j = j + 4 end",
+            "for c = 1, nw, " + SCORE_CHUNK + " do",
+            "  local last = math.min(c + " + (SCORE_CHUNK - 1) + ", nw)",
+            "  local sc = redis.call('ZMSCORE', xk, unpack(wk, c, last))",
+            "  for q = c, last do",
+            "    local x = sc[q - c + 1]",
+            "    if x then cur[wk[q]] = tonumber(x) else cur[wk[q]] = false end",
+            "  end",
+            "end",
             "local ver = base_ver",
             "local deleted = 0",
             "j = first",
             "for w = 1, nw do",
-            "  local k = ARGV[j + 1]",
+            "  local k = wk[w]",
+            "  local s = cur[k]",
             "  if ARGV[j] == 'P' then",
             "    ver = ver + 1",
             "    local vt = string.format('%d', ver)",
-            "    local s = reclaim(k)",
+            // An expired leftover is reclaimed and reported once, then treated as absent.
+            "    if s and s ~= NOEXP and s < clock() then drop(k); ev[#ev + 1] = 'E0 ' .. k; s = false end",
             "    local ttl = tonumber(ARGV[j + 2])",
             "    local e = NOEXP",
             "    local et = '0'",
@@ -199,11 +224,11 @@ final class LuaScript {
             "    elseif s and s ~= NOEXP then redis.call('PERSIST', d) end",
             "    if s ~= e then redis.call('ZADD', xk, e, k) end",
             "    if not s then redis.call('ZADD', lk, 0, k) end",
+            "    cur[k] = e",
             "    ev[#ev + 1] = 'S' .. vt .. ' ' .. k",
             "  else",
-            "    local s = redis.call('ZSCORE', xk, k)",
             "    if s then",
-            "      s = tonumber(s)",
+            "      cur[k] = false",
             "      drop(k)",
             "      if s == NOEXP or s >= clock() then deleted = deleted + 1; ev[#ev + 1] = 'D0 ' .. k",
             "      else ev[#ev + 1] = 'E0 ' .. k end",
@@ -269,15 +294,19 @@ final class LuaScript {
             "return 1"));
 
     /**
-     * ARGV[3] min, ARGV[4] max (ZRANGEBYLEX syntax), ARGV[5] count. Returns server time (ms), then member
-     * and expiry score ('-1' when missing) pairs; the caller filters by score and pattern.
+     * ARGV[3] min, ARGV[4] max (ZRANGEBYLEX syntax), ARGV[5] count (at most {@link #SCORE_CHUNK}, the
+     * members' scores are read with one ZMSCORE). Returns server time (ms), then member and expiry score
+     * ('-1' when missing) pairs; the caller filters by score and pattern.
      */
     static final LuaScript SCAN_RANGE = new LuaScript("range", PRELUDE + String.join("\n",
             "local m = redis.call('ZRANGEBYLEX', lk, ARGV[3], ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))",
             "local out = {string.format('%d', clock())}",
-            "for i = 1, #m do",
-            "  out[#out + 1] = m[i]",
-            "  out[#out + 1] = redis.call('ZSCORE', xk, m[i]) or '-1'",
+            "if #m > 0 then",
+            "  local sc = redis.call('ZMSCORE', xk, unpack(m))",
+            "  for i = 1, #m do",
+            "    out[2 * i] = m[i]",
+            "    out[2 * i + 1] = sc[i] or '-1'",
+            "  end",
             "end",
             "return out"));
 
@@ -328,7 +357,14 @@ final class LuaScript {
      */
     static final LuaScript SWEEP = new LuaScript("sweep", PRELUDE + String.join("\n",
             "local m = redis.call('ZRANGEBYSCORE', xk, '-inf', '(' .. string.format('%d', clock()), 'LIMIT', 0, tonumber(ARGV[3]))",
-            "for i = 1, #m do drop(m[i]); ev[#ev + 1] = 'E0 ' .. m[i] end",
+            // One UNLINK and one ZREM per index for the whole batch (at most a few hundred keys).
+            "if #m > 0 then",
+            "  local d = {}",
+            "  for i = 1, #m do d[i] = dk .. m[i]; ev[i] = 'E0 ' .. m[i] end",
+            "  redis.call('UNLINK', unpack(d))",
+            "  redis.call('ZREM', xk, unpack(m))",
+            "  redis.call('ZREM', lk, unpack(m))",
+            "end",
             "publish()",
             "return {#m, redis.call('SCARD', base .. '#gc')}"));
 

@@ -9,6 +9,7 @@ import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -215,6 +216,47 @@ class RedisLayoutTest {
         long last = backend.set(NS, "probe", b("p"), 0);
         backend.deleteAll(NS, List.of("a", "b"));
         assertThat(backend.set(NS, "probe", b("q"), 0)).isEqualTo(last + 1);
+    }
+
+    @Test
+    void largeBatchesSeeTheirOwnEarlierWritesOfAKey() throws Exception {
+        backend.set(NS, "old", b("o"), 1);
+        backend.set(NS, "kept", b("k"), 60_000);
+        Thread.sleep(5);
+        int n = 2 * LuaScript.SCORE_CHUNK + 500;
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            writes.add(new Write.Put("k" + i, b("v" + i), 0));
+        }
+        writes.add(new Write.Put("old", b("again"), 0));
+        writes.add(new Write.Remove("k7"));
+        writes.add(new Write.Put("k7", b("back"), 0));
+        writes.add(new Write.Put("kept", b("k2"), StorageBackend.NO_EXPIRY));
+        writes.add(new Write.Remove("k8"));
+        Map<String, Long> v = backend.commit(NS, List.of(), writes);
+
+        assertThat(v).hasSize(n + 2);
+        long live = n + 1L; // k0..k(n-1) without k8, plus old and kept
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(live);
+        assertThat(raw.zcard(index())).isEqualTo(live);
+        assertThat(raw.zcard(listing())).isEqualTo(live);
+        assertThat(backend.get(NS, "k7").orElseThrow().value()).isEqualTo(b("back"));
+        assertThat(backend.get(NS, "k7").orElseThrow().version()).isEqualTo(v.get("k7"));
+        assertThat(backend.get(NS, "k8")).isEmpty();
+        assertThat(backend.get(NS, "k" + (n - 1)).orElseThrow().value()).isEqualTo(b("v" + (n - 1)));
+        assertThat(backend.get(NS, "old").orElseThrow().value()).isEqualTo(b("again"));
+        assertThat(backend.get(NS, "kept").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(raw.pttl(data("kept"))).isEqualTo(-1L);
+
+        List<Recorder.Change> seen = events.await(2 + n + 6);
+        List<Recorder.Change> batch = seen.subList(2, seen.size());
+        assertThat(batch).hasSize(n + 6);
+        assertThat(batch.stream().filter(c -> c.type() == ChangeType.EXPIRE)).singleElement()
+                .satisfies(c -> assertThat(c.key()).isEqualTo("old"));
+        assertThat(batch.stream().filter(c -> c.type() == ChangeType.DELETE)).extracting(Recorder.Change::key)
+                .containsExactly("k7", "k8");
+
+        assertThat(backend.deleteAll(NS, List.of("k1", "k1", "k8", "nothing", "k2"))).isEqualTo(2);
     }
 
     @Test
