@@ -11,10 +11,16 @@ import java.security.NoSuchAlgorithmException;
  * script touches shares the scope's hash tag (one cluster slot).
  *
  * <p>Per scope and generation {@code G}: {@code <prefix>{ns}:G:<key>} is a hash (field {@code v} value,
- * {@code r} version) with the Redis expiry set to the key's expiry; {@code <prefix>{ns}#x:G} is a sorted set
- * of live keys scored by expiry (epoch ms, {@link #NO_EXPIRY_SCORE} for none), the single source of truth
- * for liveness, quotas and sweeping; {@code <prefix>{ns}#l:G} is the same keys with score 0 for listing in
- * byte order with {@code ZRANGEBYLEX}. Time comes from the server's {@code TIME}, never the client's clock.
+ * {@code r} version, {@code e} expiry in epoch ms, {@code 0} for none) with the Redis expiry (PEXPIREAT) set
+ * to that same instant; {@code <prefix>{ns}#x:G} is a sorted set of live keys scored by expiry ({@link
+ * #NO_EXPIRY_SCORE} for none), the source of truth for writes, preconditions, quotas, counting, listing and
+ * sweeping; {@code <prefix>{ns}#l:G} is the same keys with score 0 for listing in byte order with
+ * {@code ZRANGEBYLEX}. Every script that sets an expiry writes all three ({@code e}, PEXPIREAT, score)
+ * together, so point reads ({@link #GET}, {@link #EXISTS}) can rely on the hash alone: Redis's own expiry
+ * decides liveness (a key is expired when now > expiry, matching score >= now for live) and {@code e} is the
+ * reported expiry. Hashes written before {@code e} existed are read through their index score; any write
+ * to such a key adds {@code e}. Time comes from the server ({@code TIME}, or Redis's clock for its own
+ * expiry), never the client's clock. A commit draws all its puts' versions with one {@code INCRBY}.
  *
  * <p>Change messages: the namespace path, then one line per change {@code <T><version> <key>} with
  * {@code T} one of {@code S D E C}; keys never contain a line feed (control characters are invalid).
@@ -22,23 +28,89 @@ import java.security.NoSuchAlgorithmException;
 final class LuaScript {
     /** Score of a key that never expires: 2^53-1, exact as a double and beyond any real expiry. */
     static final long NO_EXPIRY_SCORE = 9007199254740991L;
+    /** Members per ZMSCORE in a commit: far below Lua's limit on unpacked values (LUAI_MAXCSTACK, 8000). */
+    static final int SCORE_CHUNK = 1000;
 
+    /*
+     * Cost model: Redis runs a script's whole body on every call, so every local function (a closure), every
+     * key name built and every redis.call is paid per operation; the hot scripts (GET, COMMIT) therefore
+     * define few functions, build names only when used and call TIME only when an expiry is involved.
+     */
+
+    /**
+     * Reads take liveness from Redis's own expiry of the hash (set to the same instant as the index score;
+     * Redis treats a key as expired only when now > expiry, the same rule as score >= now, and freezes its
+     * clock for a script), so a read is one HMGET per key: no TIME and no index lookup. A hash written before
+     * the {@code e} field existed falls back to its index score against the server's TIME. Sets {@code e}
+     * (the reported expiry, '0' = never) or leaves it nil when the key is not live; expects {@code k},
+     * {@code h} (the HMGET of v, r, e) and {@code now} (nil until first needed) in scope.
+     */
+    private static final String READ_LIVE = String.join("\n",
+            "local e = h[3]",
+            "if not (h[1] and h[2]) then e = nil",
+            "elseif not e then",
+            "  local s = redis.call('ZSCORE', string.sub(KEYS[1], 1, -3) .. '#x:' .. gen, k)",
+            "  if s then",
+            "    s = tonumber(s)",
+            "    if not now then local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end",
+            "    if s == " + NO_EXPIRY_SCORE + " then e = '0' elseif s >= now then e = string.format('%d', s) end",
+            "  end",
+            "end",
+            "");
+
+    /** Names only the data keys: a read needs no index unless it meets an old-layout hash. */
+    private static final String READ_HEAD = String.join("\n",
+            "local gen = redis.call('GET', KEYS[1]) or '0'",
+            "local dk = string.sub(KEYS[1], 1, -3) .. ':' .. gen .. ':'",
+            "local now",
+            "");
+
+    /**
+     * ARGV[3..]: keys. Returns, for each key in order, its value, version and expiresAt (0 = never) when it
+     * is live, else a single nil (a live value is never nil, so the reply parses unambiguously).
+     */
+    static final LuaScript GET = new LuaScript("get", READ_HEAD + String.join("\n",
+            "local out = {}",
+            "local o = 0",
+            "for i = 3, #ARGV do",
+            "  local k = ARGV[i]",
+            "  local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
+            READ_LIVE,
+            "  if e then out[o + 1] = h[1]; out[o + 2] = h[2]; out[o + 3] = e; o = o + 3",
+            "  else out[o + 1] = false; o = o + 1 end",
+            "end",
+            "return out"));
+
+    /** ARGV[3]: key. Returns 1 when live. */
+    static final LuaScript EXISTS = new LuaScript("exists", READ_HEAD + String.join("\n",
+            "local k = ARGV[3]",
+            "local h = redis.call('HMGET', dk .. k, 'v', 'r', 'e')",
+            READ_LIVE,
+            "if e then return 1 end",
+            "return 0"));
+
+    /**
+     * Shared start of the write scripts and the index readers: key names, the server clock read once and
+     * only when needed ({@code clock()}), change collection and the index-based liveness they use.
+     */
     private static final String PRELUDE = String.join("\n",
             "local base = string.sub(KEYS[1], 1, -3)",
             "local gen = redis.call('GET', KEYS[1]) or '0'",
             "local dk = base .. ':' .. gen .. ':'",
             "local xk = base .. '#x:' .. gen",
             "local lk = base .. '#l:' .. gen",
-            "local t = redis.call('TIME')",
-            "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
             "local NOEXP = " + NO_EXPIRY_SCORE,
-            "local ev = {}",
-            "local function n(x) return string.format('%d', x) end",
-            "local function score(k)",
-            "  local s = redis.call('ZSCORE', xk, k)",
-            "  if s then return tonumber(s) end",
-            "  return nil",
+            "local now",
+            // TIME costs as much as a small write: only scripts that compare or set an expiry read it. A key
+            // scored NOEXP is live whatever the time, so overwriting such a key never needs the clock.
+            "local function clock()",
+            "  if not now then",
+            "    local t = redis.call('TIME')",
+            "    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
+            "  end",
+            "  return now",
             "end",
+            "local ev = {}",
             "local function publish()",
             "  if #ev > 0 then redis.call('PUBLISH', ARGV[1], ARGV[2] .. '\\n' .. table.concat(ev, '\\n')) end",
             "end",
@@ -47,61 +119,35 @@ final class LuaScript {
             "  redis.call('ZREM', xk, k)",
             "  redis.call('ZREM', lk, k)",
             "end",
-            // The live version as text ('0' when absent or expired): compared as text, never as a double.
-            "local function version(k)",
-            "  local s = score(k)",
-            "  if not s or s < now then return '0' end",
-            "  return redis.call('HGET', dk .. k, 'r') or '0'",
-            "end",
-            // Reclaims an expired leftover so the caller can treat the key as absent; reports EXPIRE once.
+            // The index score of a live key; nil when absent. An expired leftover is reclaimed (reported as
+            // EXPIRE once) and treated as absent. The index holds every live key and the listing index the
+            // same keys, so a non-nil score also says both indexes already hold it.
             "local function reclaim(k)",
-            "  local s = score(k)",
-            "  if s and s < now then drop(k); ev[#ev + 1] = 'E0 ' .. k; return nil end",
+            "  local s = redis.call('ZSCORE', xk, k)",
+            "  if not s then return nil end",
+            "  s = tonumber(s)",
+            "  if s ~= NOEXP and s < clock() then drop(k); ev[#ev + 1] = 'E0 ' .. k; return nil end",
             "  return s",
             "end",
-            "local function setexpiry(k, ttl)",
-            "  local e = NOEXP",
-            "  if ttl > 0 then e = now + ttl; redis.call('PEXPIREAT', dk .. k, e)",
-            "  else redis.call('PERSIST', dk .. k) end",
-            "  redis.call('ZADD', xk, e, k)",
-            "end",
-            "local function put(k, v, ttl)",
-            "  reclaim(k)",
-            "  local ver = redis.call('INCR', KEYS[2])",
-            "  redis.call('HSET', dk .. k, 'v', v, 'r', ver)",
-            "  setexpiry(k, ttl)",
-            "  redis.call('ZADD', lk, 0, k)",
-            "  ev[#ev + 1] = 'S' .. n(ver) .. ' ' .. k",
-            "  return ver",
+            // The live version as text ('0' when absent or expired): compared as text, never as a double.
+            "local function version(k)",
+            "  local s = redis.call('ZSCORE', xk, k)",
+            "  if not s then return '0' end",
+            "  s = tonumber(s)",
+            "  if s ~= NOEXP and s < clock() then return '0' end",
+            "  return redis.call('HGET', dk .. k, 'r') or '0'",
             "end",
             "");
-
-    /** ARGV[3..]: keys. Returns key, value, version, expiresAt (0 = never) for each live key. */
-    static final LuaScript GET = new LuaScript("get", PRELUDE + String.join("\n",
-            "local out = {}",
-            "for i = 3, #ARGV do",
-            "  local k = ARGV[i]",
-            "  local s = score(k)",
-            "  if s and s >= now then",
-            "    local h = redis.call('HMGET', dk .. k, 'v', 'r')",
-            "    if h[1] and h[2] then",
-            "      out[#out + 1] = k; out[#out + 1] = h[1]; out[#out + 1] = h[2]",
-            "      if s == NOEXP then out[#out + 1] = '0' else out[#out + 1] = n(s) end",
-            "    end",
-            "  end",
-            "end",
-            "return out"));
-
-    /** ARGV[3]: key. Returns 1 when live. */
-    static final LuaScript EXISTS = new LuaScript("exists", PRELUDE + String.join("\n",
-            "if version(ARGV[3]) ~= '0' then return 1 end",
-            "return 0"));
 
     /**
      * ARGV[3] maxKeys, ARGV[4] precondition count, then (key, expected version) pairs, then the write
      * count, then (op P|R, key, ttl, value) quads. Returns {'C', key, actual} on a failed precondition,
-     * {'Q', key} when the quota is exceeded (nothing written either way), else {'OK', deleted, key, version,
-     * ...} for each put.
+     * {'Q', key} when the quota is exceeded (nothing written either way), else {'OK', deleted, first}: the
+     * puts drew versions first, first + 1, ... in write order from one INCRBY (first is 0 without puts).
+     *
+     * <p>A put writes v, r and e in one HSET and then only what changes: the Redis expiry (PEXPIREAT for an
+     * expiry, PERSIST only when the key had one and gets none), the expiry index (only when the score
+     * changes) and the listing index (only for a new key).
      */
     static final LuaScript COMMIT = new LuaScript("commit", PRELUDE + String.join("\n",
             "local maxKeys = tonumber(ARGV[3])",
@@ -114,10 +160,16 @@ final class LuaScript {
             "end",
             "local nw = tonumber(ARGV[i]); i = i + 1",
             "local first = i",
+            "local nput = 0",
+            "local j = first",
+            "for w = 1, nw do",
+            "  if ARGV[j] == 'P' then nput = nput + 1 end",
+            "  j = j + 4",
+            "end",
             "if maxKeys > 0 then",
-            "  local count = redis.call('ZCOUNT', xk, now, '+inf')",
+            "  local count = redis.call('ZCOUNT', xk, clock(), '+inf')",
             "  local present = {}",
-            "  local j = first",
+            "  j = first",
             "  for w = 1, nw do",
             "    local op = ARGV[j]; local k = ARGV[j + 1]; j = j + 4",
             "    local here = present[k]",
@@ -134,51 +186,93 @@ final class LuaScript {
             "    end",
             "  end",
             "end",
+            "local base_ver = 0",
+            "if nput > 0 then base_ver = redis.call('INCRBY', KEYS[2], nput) - nput end",
+            // cur[k]: the index score of k as this batch's writes leave it (false = absent), first read
+            // for all written keys with ZMSCORE in chunks (unpack has a stack limit) instead of one ZSCORE
+            // per write; a later write of the same key sees what the earlier one left.
+            "local cur = {}",
+            "local wk = {}",
+            "j = first",
+            "for w = 1, nw do wk[w] = ARGV[j + 1]; j = j + 4 end",
+            "for c = 1, nw, " + SCORE_CHUNK + " do",
+            "  local last = math.min(c + " + (SCORE_CHUNK - 1) + ", nw)",
+            "  local sc = redis.call('ZMSCORE', xk, unpack(wk, c, last))",
+            "  for q = c, last do",
+            "    local x = sc[q - c + 1]",
+            "    if x then cur[wk[q]] = tonumber(x) else cur[wk[q]] = false end",
+            "  end",
+            "end",
+            "local ver = base_ver",
             "local deleted = 0",
-            "local out = {'OK', 0}",
-            "local j = first",
+            "j = first",
             "for w = 1, nw do",
-            "  local op = ARGV[j]; local k = ARGV[j + 1]",
-            "  if op == 'P' then",
-            "    local ver = put(k, ARGV[j + 3], tonumber(ARGV[j + 2]))",
-            "    out[#out + 1] = k; out[#out + 1] = n(ver)",
+            "  local k = wk[w]",
+            "  local s = cur[k]",
+            "  if ARGV[j] == 'P' then",
+            "    ver = ver + 1",
+            "    local vt = string.format('%d', ver)",
+            // An expired leftover is reclaimed and reported once, then treated as absent.
+            "    if s and s ~= NOEXP and s < clock() then drop(k); ev[#ev + 1] = 'E0 ' .. k; s = false end",
+            "    local ttl = tonumber(ARGV[j + 2])",
+            "    local e = NOEXP",
+            "    local et = '0'",
+            "    if ttl > 0 then e = clock() + ttl; et = string.format('%d', e) end",
+            "    local d = dk .. k",
+            "    redis.call('HSET', d, 'v', ARGV[j + 3], 'r', vt, 'e', et)",
+            "    if e ~= NOEXP then redis.call('PEXPIREAT', d, e)",
+            "    elseif s and s ~= NOEXP then redis.call('PERSIST', d) end",
+            "    if s ~= e then redis.call('ZADD', xk, e, k) end",
+            "    if not s then redis.call('ZADD', lk, 0, k) end",
+            "    cur[k] = e",
+            "    ev[#ev + 1] = 'S' .. vt .. ' ' .. k",
             "  else",
-            "    local s = score(k)",
             "    if s then",
+            "      cur[k] = false",
             "      drop(k)",
-            "      if s >= now then deleted = deleted + 1; ev[#ev + 1] = 'D0 ' .. k",
+            "      if s == NOEXP or s >= clock() then deleted = deleted + 1; ev[#ev + 1] = 'D0 ' .. k",
             "      else ev[#ev + 1] = 'E0 ' .. k end",
             "    end",
             "  end",
             "  j = j + 4",
             "end",
-            "out[2] = deleted",
             "publish()",
-            "return out"));
+            "return {'OK', deleted, base_ver + 1}"));
 
     /**
      * ARGV[3] maxKeys, ARGV[4] key, ARGV[5] delta (decimal). Redis's HINCRBY does the 64-bit arithmetic
-     * (Lua numbers are doubles). Returns {'OK', value, version}, {'N', error} or {'Q', key}.
+     * (Lua numbers are doubles: its reply is used only when exact, below 2^53, else the value is read back
+     * as text). Returns {'OK', value, version}, {'N', error} or {'Q', key}.
      */
     static final LuaScript INCREMENT = new LuaScript("increment", PRELUDE + String.join("\n",
             "local k = ARGV[4]",
             "local s = reclaim(k)",
             "if s and redis.call('HEXISTS', dk .. k, 'v') == 0 then drop(k); s = nil end",
+            "local val",
             "if s then",
             "  local r = redis.pcall('HINCRBY', dk .. k, 'v', ARGV[5])",
             "  if type(r) == 'table' and r.err then publish(); return {'N', r.err} end",
+            "  if r < 9007199254740992 and r > -9007199254740992 then val = string.format('%d', r) end",
             "else",
             "  local maxKeys = tonumber(ARGV[3])",
-            "  if maxKeys > 0 and redis.call('ZCOUNT', xk, now, '+inf') >= maxKeys then publish(); return {'Q', k} end",
-            "  redis.call('HSET', dk .. k, 'v', ARGV[5])",
-            "  setexpiry(k, 0)",
+            "  if maxKeys > 0 and redis.call('ZCOUNT', xk, clock(), '+inf') >= maxKeys then publish(); return {'Q', k} end",
+            "  val = ARGV[5]",
+            "end",
+            "local ver = string.format('%d', redis.call('INCR', KEYS[2]))",
+            "if s then",
+            // Rewriting 'e' costs nothing in the same HSET and upgrades a hash of the old layout.
+            "  local et = '0'",
+            "  if s ~= NOEXP then et = string.format('%d', s) end",
+            "  redis.call('HSET', dk .. k, 'r', ver, 'e', et)",
+            "  if not val then val = redis.call('HGET', dk .. k, 'v') end",
+            "else",
+            "  redis.call('HSET', dk .. k, 'v', val, 'r', ver, 'e', '0')",
+            "  redis.call('ZADD', xk, NOEXP, k)",
             "  redis.call('ZADD', lk, 0, k)",
             "end",
-            "local ver = redis.call('INCR', KEYS[2])",
-            "redis.call('HSET', dk .. k, 'r', ver)",
-            "ev[#ev + 1] = 'S' .. n(ver) .. ' ' .. k",
+            "ev[#ev + 1] = 'S' .. ver .. ' ' .. k",
             "publish()",
-            "return {'OK', redis.call('HGET', dk .. k, 'v'), n(ver)}"));
+            "return {'OK', val, ver}"));
 
     /** ARGV[3] key, ARGV[4] ttl (0 = never). Returns 1 when the key was live. */
     static final LuaScript EXPIRE = new LuaScript("expire", PRELUDE + String.join("\n",
@@ -186,24 +280,38 @@ final class LuaScript {
             "local s = reclaim(k)",
             "publish()",
             "if not s then return 0 end",
-            "setexpiry(k, tonumber(ARGV[4]))",
+            "local ttl = tonumber(ARGV[4])",
+            "local d = dk .. k",
+            "if ttl > 0 then",
+            "  local e = clock() + ttl",
+            "  redis.call('HSET', d, 'e', string.format('%d', e))",
+            "  redis.call('PEXPIREAT', d, e)",
+            "  if s ~= e then redis.call('ZADD', xk, e, k) end",
+            "else",
+            "  redis.call('HSET', d, 'e', '0')",
+            "  if s ~= NOEXP then redis.call('PERSIST', d); redis.call('ZADD', xk, NOEXP, k) end",
+            "end",
             "return 1"));
 
     /**
-     * ARGV[3] min, ARGV[4] max (ZRANGEBYLEX syntax), ARGV[5] count. Returns server time (ms), then member
-     * and expiry score ('-1' when missing) pairs; the caller filters by score and pattern.
+     * ARGV[3] min, ARGV[4] max (ZRANGEBYLEX syntax), ARGV[5] count (at most {@link #SCORE_CHUNK}, the
+     * members' scores are read with one ZMSCORE). Returns server time (ms), then member and expiry score
+     * ('-1' when missing) pairs; the caller filters by score and pattern.
      */
     static final LuaScript SCAN_RANGE = new LuaScript("range", PRELUDE + String.join("\n",
             "local m = redis.call('ZRANGEBYLEX', lk, ARGV[3], ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))",
-            "local out = {n(now)}",
-            "for i = 1, #m do",
-            "  out[#out + 1] = m[i]",
-            "  out[#out + 1] = redis.call('ZSCORE', xk, m[i]) or '-1'",
+            "local out = {string.format('%d', clock())}",
+            "if #m > 0 then",
+            "  local sc = redis.call('ZMSCORE', xk, unpack(m))",
+            "  for i = 1, #m do",
+            "    out[2 * i] = m[i]",
+            "    out[2 * i + 1] = sc[i] or '-1'",
+            "  end",
             "end",
             "return out"));
 
     /** Returns the number of live keys of the scope. */
-    static final LuaScript COUNT_ALL = new LuaScript("countAll", PRELUDE + "return redis.call('ZCOUNT', xk, now, '+inf')");
+    static final LuaScript COUNT_ALL = new LuaScript("countAll", PRELUDE + "return redis.call('ZCOUNT', xk, clock(), '+inf')");
 
     /**
      * Switches the scope to a new generation in O(1): the old generation's keys become unreachable at once
@@ -248,8 +356,15 @@ final class LuaScript {
      * atomic with the report). Returns {reclaimed, retired generations pending}.
      */
     static final LuaScript SWEEP = new LuaScript("sweep", PRELUDE + String.join("\n",
-            "local m = redis.call('ZRANGEBYSCORE', xk, '-inf', '(' .. n(now), 'LIMIT', 0, tonumber(ARGV[3]))",
-            "for i = 1, #m do drop(m[i]); ev[#ev + 1] = 'E0 ' .. m[i] end",
+            "local m = redis.call('ZRANGEBYSCORE', xk, '-inf', '(' .. string.format('%d', clock()), 'LIMIT', 0, tonumber(ARGV[3]))",
+            // One UNLINK and one ZREM per index for the whole batch (at most a few hundred keys).
+            "if #m > 0 then",
+            "  local d = {}",
+            "  for i = 1, #m do d[i] = dk .. m[i]; ev[i] = 'E0 ' .. m[i] end",
+            "  redis.call('UNLINK', unpack(d))",
+            "  redis.call('ZREM', xk, unpack(m))",
+            "  redis.call('ZREM', lk, unpack(m))",
+            "end",
             "publish()",
             "return {#m, redis.call('SCARD', base .. '#gc')}"));
 

@@ -70,6 +70,8 @@ final class RedisStorageBackend implements StorageBackend {
     private final Map<Namespace, ScopeKeys> scopeKeys = new ConcurrentHashMap<>();
     /** Locks this backend holds: lock key to token. */
     private final Map<String, String> heldLocks = new ConcurrentHashMap<>();
+    /** {@code maxKeys} as the scripts take it, encoded once. */
+    private final byte[] maxKeysArg;
     private volatile boolean sweepFailing;
 
     private RedisStorageBackend(RedisSettings settings, UnifiedJedis client, ChangeListener changes) {
@@ -78,6 +80,7 @@ final class RedisStorageBackend implements StorageBackend {
         this.layout = new KeyLayout(settings.keyPrefix, settings.mode == Mode.CLUSTER);
         this.client = client;
         this.channel = layout.channel();
+        this.maxKeysArg = bytes(Long.toString(settings.maxKeys));
         this.feed = new ChangeFeed(RedisConnector.feedTarget(settings, client), settings.clientConfig(true), channel,
                 changes, endpoint);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -143,7 +146,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public Optional<BackendEntry> get(Namespace ns, String key) {
         List<Object> r = list(call("get", () -> eval(LuaScript.GET, ns, List.of(bytes(key)))));
-        return r.isEmpty() ? Optional.empty() : Optional.of(entry(r, 0));
+        return r.isEmpty() || r.get(0) == null ? Optional.empty() : Optional.of(entry(key, r, 0));
     }
 
     @Override
@@ -152,14 +155,22 @@ final class RedisStorageBackend implements StorageBackend {
             ensureOpen();
             return List.of();
         }
-        List<byte[]> args = new ArrayList<>(keys.size());
+        ScopeKeys scope = scope(ns);
+        List<byte[]> args = scriptArgs(scope, keys.size());
         for (String k : keys) {
             args.add(bytes(k));
         }
-        List<Object> r = list(call("getAll", () -> eval(LuaScript.GET, ns, args)));
-        List<BackendEntry> out = new ArrayList<>(r.size() / 4);
-        for (int i = 0; i < r.size(); i += 4) {
-            out.add(entry(r, i));
+        List<Object> r = list(call("getAll", () -> evalKeys(LuaScript.GET, scope.keys, args)));
+        // The reply follows the keys: value, version, expiry for a live key, a single nil for any other.
+        List<BackendEntry> out = new ArrayList<>(keys.size());
+        int i = 0;
+        for (String k : keys) {
+            if (r.get(i) == null) {
+                i++;
+            } else {
+                out.add(entry(k, r, i));
+                i += 3;
+            }
         }
         return out;
     }
@@ -173,16 +184,14 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
-        Map<String, Long> v = commit(ns, List.of(), List.of(new Write.Put(key, value, ttlMillis)));
-        return v.get(key);
+        return commitRaw(ns, List.of(), List.of(new Write.Put(key, value, ttlMillis))).firstVersion;
     }
 
     @Override
     public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
         try {
-            Map<String, Long> v = commit(ns, List.of(new Precondition(key, expectedVersion)),
-                    List.of(new Write.Put(key, value, ttlMillis)));
-            return v.get(key);
+            return commitRaw(ns, List.of(new Precondition(key, expectedVersion)),
+                    List.of(new Write.Put(key, value, ttlMillis))).firstVersion;
         } catch (VersionConflictException e) {
             return KeyValueStore.ABSENT;
         }
@@ -192,7 +201,7 @@ final class RedisStorageBackend implements StorageBackend {
     public long increment(Namespace ns, String key, long delta) {
         register(ns);
         List<Object> r = list(call("increment", () -> eval(LuaScript.INCREMENT, ns,
-                List.of(bytes(Long.toString(settings.maxKeys)), bytes(key), bytes(Long.toString(delta))))));
+                List.of(maxKeysArg, bytes(key), bytes(Long.toString(delta))))));
         String status = str(r.get(0));
         switch (status) {
             case "OK":
@@ -232,15 +241,27 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
-        return commitRaw(ns, preconditions, writes).versions;
+        long version = commitRaw(ns, preconditions, writes).firstVersion;
+        // The script drew the puts' versions as one consecutive run in write order; a later put of the
+        // same key overrides the earlier one's version, as on the server.
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (Write w : writes) {
+            if (w instanceof Write.Put) {
+                versions.put(w.key(), version++);
+            }
+        }
+        return versions;
     }
 
     private static final class CommitResult {
-        final Map<String, Long> versions;
+        static final CommitResult NOTHING = new CommitResult(0, 0);
+
+        /** Version of the first put; the others follow one by one in write order (0 without puts). */
+        final long firstVersion;
         final long deleted;
 
-        CommitResult(Map<String, Long> versions, long deleted) {
-            this.versions = versions;
+        CommitResult(long firstVersion, long deleted) {
+            this.firstVersion = firstVersion;
             this.deleted = deleted;
         }
     }
@@ -248,24 +269,25 @@ final class RedisStorageBackend implements StorageBackend {
     private CommitResult commitRaw(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
         if (preconditions.isEmpty() && writes.isEmpty()) {
             ensureOpen();
-            return new CommitResult(Map.of(), 0);
+            return CommitResult.NOTHING;
         }
         boolean puts = false;
-        List<byte[]> args = new ArrayList<>(3 + preconditions.size() * 2 + writes.size() * 4);
-        args.add(bytes(Long.toString(settings.maxKeys)));
-        args.add(bytes(Integer.toString(preconditions.size())));
+        ScopeKeys scope = scope(ns);
+        List<byte[]> args = scriptArgs(scope, 3 + preconditions.size() * 2 + writes.size() * 4);
+        args.add(maxKeysArg);
+        args.add(number(preconditions.size()));
         for (Precondition p : preconditions) {
             args.add(bytes(p.key()));
-            args.add(bytes(Long.toString(p.expectedVersion())));
+            args.add(number(p.expectedVersion()));
         }
-        args.add(bytes(Integer.toString(writes.size())));
+        args.add(number(writes.size()));
         for (Write w : writes) {
             if (w instanceof Write.Put) {
                 Write.Put p = (Write.Put) w;
                 puts = true;
                 args.add(PUT);
                 args.add(bytes(p.key()));
-                args.add(bytes(Long.toString(clampTtl(p.ttlMillis()))));
+                args.add(number(clampTtl(p.ttlMillis())));
                 args.add(p.value());
             } else {
                 args.add(REMOVE);
@@ -277,7 +299,7 @@ final class RedisStorageBackend implements StorageBackend {
         if (puts) {
             register(ns);
         }
-        List<Object> r = list(call("commit", () -> eval(LuaScript.COMMIT, ns, args)));
+        List<Object> r = list(call("commit", () -> evalKeys(LuaScript.COMMIT, scope.keys, args)));
         String status = str(r.get(0));
         if ("C".equals(status)) {
             String key = str(r.get(1));
@@ -294,12 +316,7 @@ final class RedisStorageBackend implements StorageBackend {
         if ("Q".equals(status)) {
             throw new QuotaExceededException(ns.path(), str(r.get(1)), settings.maxKeys);
         }
-        long deleted = asLong(r.get(1));
-        Map<String, Long> versions = new LinkedHashMap<>();
-        for (int i = 2; i + 1 < r.size(); i += 2) {
-            versions.put(str(r.get(i)), Long.parseLong(str(r.get(i + 1))));
-        }
-        return new CommitResult(versions, deleted);
+        return new CommitResult(asLong(r.get(2)), asLong(r.get(1)));
     }
 
     // ------------------------------------------------------------------ listing
@@ -622,12 +639,23 @@ final class RedisStorageBackend implements StorageBackend {
 
     /** Runs a data script of scope {@code ns}: KEYS are the generation and sequence keys. */
     private Object eval(LuaScript script, Namespace ns, List<byte[]> extraArgs) {
-        ScopeKeys k = scopeKeys.computeIfAbsent(ns, this::keysOf);
-        List<byte[]> args = new ArrayList<>(extraArgs.size() + 2);
-        args.add(channel);
-        args.add(k.path);
+        ScopeKeys k = scope(ns);
+        List<byte[]> args = scriptArgs(k, extraArgs.size());
         args.addAll(extraArgs);
         return evalKeys(script, k.keys, args);
+    }
+
+    private ScopeKeys scope(Namespace ns) {
+        ScopeKeys k = scopeKeys.get(ns);
+        return k != null ? k : scopeKeys.computeIfAbsent(ns, this::keysOf);
+    }
+
+    /** A data script's ARGV with the channel and namespace path in place, room for {@code extra} more. */
+    private List<byte[]> scriptArgs(ScopeKeys k, int extra) {
+        List<byte[]> args = new ArrayList<>(extra + 2);
+        args.add(channel);
+        args.add(k.path);
+        return args;
     }
 
     /** The encoded names a scope's scripts need, built once per scope rather than on every call. */
@@ -654,9 +682,39 @@ final class RedisStorageBackend implements StorageBackend {
         }
     }
 
-    private static BackendEntry entry(List<Object> r, int i) {
-        return new BackendEntry(str(r.get(i)), (byte[]) r.get(i + 1), Long.parseLong(str(r.get(i + 2))),
-                Long.parseLong(str(r.get(i + 3))));
+    private static BackendEntry entry(String key, List<Object> r, int i) {
+        return new BackendEntry(key, (byte[]) r.get(i), decimal((byte[]) r.get(i + 1)), decimal((byte[]) r.get(i + 2)));
+    }
+
+    /** Parses the decimal text of a long that Redis or our scripts wrote, without building a String. */
+    static long decimal(byte[] b) {
+        int start = b.length > 0 && b[0] == '-' ? 1 : 0;
+        // 18 digits cannot overflow a long; anything longer or odd takes the exact, checked path.
+        if (b.length == start || b.length - start > 18) {
+            return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+        }
+        long v = 0;
+        for (int i = start; i < b.length; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+            }
+            v = v * 10 + d;
+        }
+        return start == 1 ? -v : v;
+    }
+
+    private static final byte[][] SMALL_NUMBERS = new byte[256][];
+
+    static {
+        for (int i = 0; i < SMALL_NUMBERS.length; i++) {
+            SMALL_NUMBERS[i] = bytes(Integer.toString(i));
+        }
+    }
+
+    /** The decimal text of {@code n}; the common small counts and a zero TTL share cached arrays. */
+    private static byte[] number(long n) {
+        return n >= 0 && n < SMALL_NUMBERS.length ? SMALL_NUMBERS[(int) n] : bytes(Long.toString(n));
     }
 
     private static long clampTtl(long ttl) {

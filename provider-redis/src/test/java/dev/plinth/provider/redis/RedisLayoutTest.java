@@ -1,0 +1,277 @@
+package dev.plinth.provider.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The stored layout behind the fast paths: the hash's {@code e} field mirrors the index score and the
+ * hash's Redis expiry (reads rely on it), hashes of the older layout without {@code e} still read right,
+ * and a batch's puts draw distinct, increasing versions from one INCRBY.
+ */
+class RedisLayoutTest {
+    private static final Namespace NS = Namespace.of("notes");
+
+    private final Recorder events = new Recorder();
+    private String prefix;
+    private RedisStorageBackend backend;
+    private Jedis raw;
+
+    @BeforeEach
+    void open() {
+        prefix = Backends.uniquePrefix();
+        // The sweeper stays out of the way: these tests look at leftovers it would reclaim.
+        backend = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), events);
+        raw = new Jedis("127.0.0.1", RedisServers.sharedPort());
+    }
+
+    @AfterEach
+    void close() {
+        raw.close();
+        backend.close();
+        Backends.purge(RedisServers.sharedPort(), prefix);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String data(String key) {
+        return prefix + "{notes}:0:" + key;
+    }
+
+    private String index() {
+        return prefix + "{notes}#x:0";
+    }
+
+    private String listing() {
+        return prefix + "{notes}#l:0";
+    }
+
+    /** Writes {@code key} the way the provider did before the hash carried its expiry. */
+    private void writeOldLayout(String key, String value, long version, long expiresAt) {
+        raw.hset(data(key), Map.of("v", value, "r", Long.toString(version)));
+        if (expiresAt > 0) {
+            raw.pexpireAt(data(key), expiresAt);
+        }
+        raw.zadd(index(), expiresAt > 0 ? expiresAt : LuaScript.NO_EXPIRY_SCORE, key);
+        raw.zadd(listing(), 0, key);
+    }
+
+    private long serverNow() {
+        List<String> t = raw.time();
+        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+    }
+
+    @Test
+    void hashExpiryFieldMirrorsTheIndexAndTheRedisExpiry() {
+        backend.set(NS, "k", b("x"), StorageBackend.NO_EXPIRY);
+        assertThat(raw.hget(data("k"), "e")).isEqualTo("0");
+        assertThat(raw.pttl(data("k"))).isEqualTo(-1L);
+        assertThat(raw.zscore(index(), "k")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+
+        backend.set(NS, "k", b("y"), 60_000);
+        long e = Long.parseLong(raw.hget(data("k"), "e"));
+        assertThat(raw.zscore(index(), "k")).isEqualTo((double) e);
+        assertThat(raw.pexpireTime(data("k"))).isEqualTo(e);
+        assertThat(backend.get(NS, "k").orElseThrow().expiresAtMillis()).isEqualTo(e);
+
+        // Overwriting without expiry drops the Redis expiry too (PERSIST is skipped only when there was none).
+        backend.set(NS, "k", b("z"), StorageBackend.NO_EXPIRY);
+        assertThat(raw.hget(data("k"), "e")).isEqualTo("0");
+        assertThat(raw.pttl(data("k"))).isEqualTo(-1L);
+        assertThat(raw.zscore(index(), "k")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+
+        assertThat(backend.expire(NS, "k", 30_000)).isTrue();
+        long e2 = Long.parseLong(raw.hget(data("k"), "e"));
+        assertThat(raw.zscore(index(), "k")).isEqualTo((double) e2);
+        assertThat(raw.pexpireTime(data("k"))).isEqualTo(e2);
+        assertThat(backend.expire(NS, "k", 0)).isTrue();
+        assertThat(raw.hget(data("k"), "e")).isEqualTo("0");
+        assertThat(raw.pttl(data("k"))).isEqualTo(-1L);
+        assertThat(backend.get(NS, "k").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+
+        assertThat(backend.increment(NS, "n", 3)).isEqualTo(3);
+        assertThat(raw.hget(data("n"), "e")).isEqualTo("0");
+        assertThat(raw.zscore(index(), "n")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+        assertThat(raw.zscore(listing(), "n")).isZero();
+    }
+
+    @Test
+    void overwritesKeepBothIndexesWhole() {
+        backend.set(NS, "a", b("1"), StorageBackend.NO_EXPIRY);
+        backend.set(NS, "a", b("2"), StorageBackend.NO_EXPIRY);
+        backend.set(NS, "a", b("3"), 60_000);
+        assertThat(raw.zcard(index())).isEqualTo(1);
+        assertThat(raw.zcard(listing())).isEqualTo(1);
+        backend.delete(NS, "a");
+        assertThat(raw.zcard(index())).isZero();
+        assertThat(raw.zcard(listing())).isZero();
+        backend.set(NS, "a", b("4"), 0);
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("a");
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(1);
+    }
+
+    @Test
+    void expiredLeftoverIsRecreatedInBothIndexes() throws Exception {
+        backend.set(NS, "gone", b("x"), 1);
+        Thread.sleep(5);
+        backend.set(NS, "gone", b("back"), StorageBackend.NO_EXPIRY);
+        assertThat(raw.pttl(data("gone"))).isEqualTo(-1L);
+        assertThat(raw.zscore(index(), "gone")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+        assertThat(raw.zscore(listing(), "gone")).isZero();
+        assertThat(backend.get(NS, "gone").orElseThrow().value()).isEqualTo(b("back"));
+        assertThat(events.await(3)).extracting(Recorder.Change::type)
+                .containsExactly(ChangeType.SET, ChangeType.EXPIRE, ChangeType.SET);
+    }
+
+    @Test
+    void oldLayoutWithoutExpiryFieldStillReads() {
+        long later = serverNow() + 60_000;
+        writeOldLayout("forever", "f", 7, 0);
+        writeOldLayout("later", "l", 8, later);
+
+        BackendEntry f = backend.get(NS, "forever").orElseThrow();
+        assertThat(f.value()).isEqualTo(b("f"));
+        assertThat(f.version()).isEqualTo(7);
+        assertThat(f.expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(backend.get(NS, "later").orElseThrow().expiresAtMillis()).isEqualTo(later);
+        assertThat(backend.getAll(NS, List.of("later", "absent", "forever"))).extracting(BackendEntry::key)
+                .containsExactlyInAnyOrder("later", "forever");
+        assertThat(backend.exists(NS, "forever")).isTrue();
+        assertThat(backend.exists(NS, "later")).isTrue();
+    }
+
+    @Test
+    void oldLayoutKeepsTheIndexAsTheAuthorityOnLiveness() {
+        // An old hash whose index score has passed but whose Redis expiry was lost: the index decides.
+        raw.hset(data("stale"), Map.of("v", "s", "r", "3"));
+        raw.zadd(index(), serverNow() - 1_000, "stale");
+        raw.zadd(listing(), 0, "stale");
+        // An old hash that is in no index at all is not a key.
+        raw.hset(data("orphan"), Map.of("v", "o", "r", "4"));
+
+        assertThat(backend.get(NS, "stale")).isEmpty();
+        assertThat(backend.exists(NS, "stale")).isFalse();
+        assertThat(backend.get(NS, "orphan")).isEmpty();
+        assertThat(backend.getAll(NS, List.of("stale", "orphan"))).isEmpty();
+    }
+
+    @Test
+    void writesUpgradeOldLayoutHashes() {
+        long later = serverNow() + 60_000;
+        writeOldLayout("counter", "5", 9, later);
+        writeOldLayout("expiring", "x", 10, 0);
+        writeOldLayout("plain", "p", 11, later);
+
+        // An increment keeps the expiry and records it in the hash.
+        assertThat(backend.increment(NS, "counter", 1)).isEqualTo(6);
+        assertThat(raw.hget(data("counter"), "e")).isEqualTo(Long.toString(later));
+        assertThat(backend.get(NS, "counter").orElseThrow().expiresAtMillis()).isEqualTo(later);
+
+        assertThat(backend.expire(NS, "expiring", 30_000)).isTrue();
+        long e = Long.parseLong(raw.hget(data("expiring"), "e"));
+        assertThat(raw.zscore(index(), "expiring")).isEqualTo((double) e);
+        assertThat(raw.pexpireTime(data("expiring"))).isEqualTo(e);
+        assertThat(backend.get(NS, "expiring").orElseThrow().expiresAtMillis()).isEqualTo(e);
+
+        // An overwrite without expiry clears the old hash's Redis expiry although its index score says one.
+        backend.set(NS, "plain", b("q"), StorageBackend.NO_EXPIRY);
+        assertThat(raw.hget(data("plain"), "e")).isEqualTo("0");
+        assertThat(raw.pttl(data("plain"))).isEqualTo(-1L);
+        assertThat(backend.get(NS, "plain").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+    }
+
+    @Test
+    void batchPutsGetDistinctIncreasingVersionsInWriteOrder() throws Exception {
+        long before = backend.set(NS, "first", b("0"), 0);
+        Map<String, Long> v = backend.commit(NS, List.of(), List.of(new Write.Put("a", b("1"), 0),
+                new Write.Remove("first"), new Write.Put("b", b("2"), 0), new Write.Put("a", b("3"), 0)));
+        // The second put of "a" wins, with the later version; "b" lies between the two puts of "a".
+        assertThat(v).containsOnlyKeys("a", "b");
+        assertThat(v.get("b")).isGreaterThan(before);
+        assertThat(v.get("a")).isGreaterThan(v.get("b"));
+        assertThat(backend.get(NS, "a").orElseThrow().version()).isEqualTo(v.get("a"));
+        assertThat(backend.get(NS, "a").orElseThrow().value()).isEqualTo(b("3"));
+        List<Recorder.Change> seen = events.await(5);
+        List<Long> setVersions = seen.stream().filter(c -> c.type() == ChangeType.SET).map(Recorder.Change::version)
+                .toList();
+        assertThat(setVersions).hasSize(4).isSorted().doesNotHaveDuplicates();
+        assertThat(setVersions.get(3)).isEqualTo(v.get("a"));
+        assertThat(backend.set(NS, "after", b("x"), 0)).isGreaterThan(v.get("a"));
+        // A batch of removals only draws no version.
+        long last = backend.set(NS, "probe", b("p"), 0);
+        backend.deleteAll(NS, List.of("a", "b"));
+        assertThat(backend.set(NS, "probe", b("q"), 0)).isEqualTo(last + 1);
+    }
+
+    @Test
+    void largeBatchesSeeTheirOwnEarlierWritesOfAKey() throws Exception {
+        backend.set(NS, "old", b("o"), 1);
+        backend.set(NS, "kept", b("k"), 60_000);
+        Thread.sleep(5);
+        int n = 2 * LuaScript.SCORE_CHUNK + 500;
+        List<Write> writes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            writes.add(new Write.Put("k" + i, b("v" + i), 0));
+        }
+        writes.add(new Write.Put("old", b("again"), 0));
+        writes.add(new Write.Remove("k7"));
+        writes.add(new Write.Put("k7", b("back"), 0));
+        writes.add(new Write.Put("kept", b("k2"), StorageBackend.NO_EXPIRY));
+        writes.add(new Write.Remove("k8"));
+        Map<String, Long> v = backend.commit(NS, List.of(), writes);
+
+        assertThat(v).hasSize(n + 2);
+        long live = n + 1L; // k0..k(n-1) without k8, plus old and kept
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(live);
+        assertThat(raw.zcard(index())).isEqualTo(live);
+        assertThat(raw.zcard(listing())).isEqualTo(live);
+        assertThat(backend.get(NS, "k7").orElseThrow().value()).isEqualTo(b("back"));
+        assertThat(backend.get(NS, "k7").orElseThrow().version()).isEqualTo(v.get("k7"));
+        assertThat(backend.get(NS, "k8")).isEmpty();
+        assertThat(backend.get(NS, "k" + (n - 1)).orElseThrow().value()).isEqualTo(b("v" + (n - 1)));
+        assertThat(backend.get(NS, "old").orElseThrow().value()).isEqualTo(b("again"));
+        assertThat(backend.get(NS, "kept").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(raw.pttl(data("kept"))).isEqualTo(-1L);
+
+        List<Recorder.Change> seen = events.await(2 + n + 6);
+        List<Recorder.Change> batch = seen.subList(2, seen.size());
+        assertThat(batch).hasSize(n + 6);
+        assertThat(batch.stream().filter(c -> c.type() == ChangeType.EXPIRE)).singleElement()
+                .satisfies(c -> assertThat(c.key()).isEqualTo("old"));
+        assertThat(batch.stream().filter(c -> c.type() == ChangeType.DELETE)).extracting(Recorder.Change::key)
+                .containsExactly("k7", "k8");
+
+        assertThat(backend.deleteAll(NS, List.of("k1", "k1", "k8", "nothing", "k2"))).isEqualTo(2);
+    }
+
+    @Test
+    void incrementRepliesExactlyAroundTheDoublePrecisionLimit() {
+        long limit = 1L << 53;
+        backend.set(NS, "c", b(Long.toString(limit - 2)), 0);
+        assertThat(backend.increment(NS, "c", 1)).isEqualTo(limit - 1);
+        assertThat(backend.increment(NS, "c", 1)).isEqualTo(limit);
+        assertThat(backend.increment(NS, "c", 1)).isEqualTo(limit + 1);
+        assertThat(new String(backend.get(NS, "c").orElseThrow().value(), StandardCharsets.UTF_8))
+                .isEqualTo(Long.toString(limit + 1));
+        backend.set(NS, "d", b(Long.toString(-limit + 2)), 0);
+        assertThat(backend.increment(NS, "d", -1)).isEqualTo(-limit + 1);
+        assertThat(backend.increment(NS, "d", -2)).isEqualTo(-limit - 1);
+        assertThat(backend.increment(NS, "fresh", Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(backend.increment(NS, "fresh", 1)).isEqualTo(Long.MIN_VALUE + 1);
+    }
+}
