@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * key, so overwriting a key swaps the slot's item and touches neither map: only creating and removing a
  * key pay for the skip list.
  *
- * <p>A slot is also the key's lock: a single-key writer holds its key's stripe in shared mode (see
+ * <p>A slot is also the key's lock: a single-key writer holds a stripe in shared mode (see
  * {@link Scope}) and the slot's monitor, so writers of different keys never wait for each other, and a
  * writer that is descheduled while holding a key blocks only writers of that same key. A new key is
  * published as an empty slot whose monitor its creator already holds; a slot that ends up empty (the key
@@ -26,14 +26,17 @@ final class KeyIndex {
     private final ConcurrentHashMap<String, Slot> byKey = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, Slot> ordered = new ConcurrentSkipListMap<>(KeyRules.UTF8_ORDER);
 
-    /** One key: its current item and its expiry ticket. Fields other than {@link #item} are guarded by the slot's monitor (or the namespace held exclusively). */
+    /**
+     * One key: its current item and its expiry ticket. Fields other than {@link #item} are guarded by the
+     * slot's monitor (or the namespace held exclusively).
+     */
     static final class Slot {
         final String key;
         /** The current item; {@code null} while a create is pending or once the key was removed. */
         volatile Item item;
         /** Set once the slot left (or is leaving) the maps; a writer that finds it set looks the key up again. */
         boolean dead;
-        /** The slot's one expiry ticket, due no later than {@link #item}'s deadline; {@code null} when the item never expires. */
+        /** The slot's expiry ticket, due no later than {@link #item}'s deadline; {@code null}: never expires. */
         ExpiryIndex.Ticket ticket;
 
         Slot(String key) {
@@ -52,7 +55,7 @@ final class KeyIndex {
 
     /**
      * Publishes {@code fresh} (empty, its monitor held by the caller) as the slot of its key, unless the
-     * key already has one. Caller holds the key's stripe.
+     * key already has one. Caller holds a stripe (shared).
      *
      * @return the key's existing slot, or {@code null} when {@code fresh} was published
      */

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *       so batches, transactions and {@code clear} are never seen half-applied. Expiry is checked on
  *       every read, so an expired item is absent at once, before it is reclaimed.</li>
  *   <li><b>Single-key writes</b> ({@code set}, {@code compareAndSet}, {@code increment}, {@code delete},
- *       {@code expire}) hold the read side of the key's stripe (1 of 32 per namespace; shared, so it
- *       only keeps multi-key writes out) and the monitor of the key's slot while they read, decide, write
+ *       {@code expire}) hold the read side of a stripe (1 of 32 per namespace, picked by thread;
+ *       shared, so it only keeps multi-key writes out) and the monitor of the key's slot while they read, decide, write
  *       and report the change: that makes each atomic, and makes change reports per key follow commit
  *       order. Writers of different keys never wait for each other, so a writer descheduled mid-write
  *       (more threads than CPUs) stalls only writers of the same key. With no quota this is the whole
@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Expiry</b>: the sweeper wakes every {@code sweepInterval}, takes the due tickets from the
  *       expiry index (one per key that expires, never later than its deadline; a rewrite that only pushes
  *       the deadline later leaves the ticket alone) and removes each item that has expired, reporting
- *       {@link ChangeType#EXPIRE}, or re-files the ticket at the live item's later deadline. A write over an expired item, or a delete of one, reclaims it the same
+ *       {@link ChangeType#EXPIRE}, or re-files the ticket at the live item's later deadline. A write over
+ *       an expired item, or a delete of one, reclaims it the same
  *       way. Whoever removes an item while holding its slot reports it, so each expiry is reported at
  *       most once. Reads never remove.</li>
  * </ul>
@@ -98,8 +99,7 @@ final class MemoryBackend implements StorageBackend {
          * @param b the operation's second number argument
          * @return the operation's result; {@code 1} / {@code 0} for a boolean
          */
-        long apply(Scope scope, KeyIndex.Slot slot, Item raw, long now, boolean exclusive, byte[] value, long a,
-                long b);
+        long apply(Scope scope, KeyIndex.Slot slot, Item raw, boolean exclusive, byte[] value, long a, long b);
     }
 
     private final long maxKeys;
@@ -275,20 +275,25 @@ final class MemoryBackend implements StorageBackend {
 
     /*
      * The single-key operations are built once per backend and take their arguments through writeKey, so
-     * a write allocates no capturing lambda and boxes no result: booleans travel as 1 / 0.
+     * a write allocates no capturing lambda and boxes no result: booleans travel as 1 / 0. They read the
+     * clock (about 40 ns here, and inside the key's critical section) only when an expiry is involved.
      */
 
-    private final KeyOp setOp = (scope, slot, raw, now, exclusive, value, ttlMillis, unused) ->
-            install(scope, slot, raw, value, deadline(now, ttlMillis), now, exclusive, false);
+    private final KeyOp setOp = (scope, slot, raw, exclusive, value, ttlMillis, unused) -> {
+        long now = clockFor(raw, ttlMillis);
+        return install(scope, slot, raw, value, deadline(now, ttlMillis), now, exclusive, false);
+    };
 
-    private final KeyOp compareAndSetOp = (scope, slot, raw, now, exclusive, value, expectedVersion, ttlMillis) -> {
+    private final KeyOp compareAndSetOp = (scope, slot, raw, exclusive, value, expectedVersion, ttlMillis) -> {
+        long now = clockFor(raw, ttlMillis);
         if (Item.liveVersion(raw, now) != expectedVersion) {
             return KeyValueStore.ABSENT;
         }
         return install(scope, slot, raw, value, deadline(now, ttlMillis), now, exclusive, false);
     };
 
-    private final KeyOp incrementOp = (scope, slot, raw, now, exclusive, unused, delta, unused2) -> {
+    private final KeyOp incrementOp = (scope, slot, raw, exclusive, unused, delta, unused2) -> {
+        long now = clockFor(raw, NO_EXPIRY);
         boolean live = raw != null && raw.liveAt(now);
         long current = live ? DecimalCounter.parse(slot.key, raw.value()) : 0L;
         long next = DecimalCounter.add(slot.key, current, delta);
@@ -297,19 +302,20 @@ final class MemoryBackend implements StorageBackend {
         return next;
     };
 
-    private final KeyOp deleteOp = (scope, slot, raw, now, exclusive, unused, unused2, unused3) -> {
+    private final KeyOp deleteOp = (scope, slot, raw, exclusive, unused, unused2, unused3) -> {
         if (raw == null) {
             return 0L;
         }
-        boolean live = raw.liveAt(now);
+        boolean live = raw.liveNow();
         unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
         return live ? 1L : 0L;
     };
 
-    private final KeyOp expireOp = (scope, slot, raw, now, exclusive, unused, ttlMillis, unused2) -> {
+    private final KeyOp expireOp = (scope, slot, raw, exclusive, unused, ttlMillis, unused2) -> {
         if (raw == null) {
             return 0L;
         }
+        long now = now();
         if (!raw.liveAt(now)) {
             unlink(scope, slot, ChangeType.EXPIRE);
             return 0L;
@@ -349,7 +355,7 @@ final class MemoryBackend implements StorageBackend {
     }
 
     /**
-     * Runs {@code op} holding the key's stripe (shared) and its slot; if the quota count says the
+     * Runs {@code op} holding a stripe (shared) and the key's slot; if the quota count says the
      * namespace is full, runs it again under the exclusive lock after reclaiming expired items, where
      * "full" is final.
      */
@@ -359,7 +365,7 @@ final class MemoryBackend implements StorageBackend {
         if (scope == null) {
             return 0L; // nothing was ever written to the namespace: nothing to delete or expire
         }
-        StampedLock stripe = scope.stripe(key);
+        StampedLock stripe = scope.sharedStripe();
         long stamp = stripe.readLock();
         try {
             // Stable while the stripe is held: clear() swaps it only with every stripe write-locked.
@@ -368,7 +374,7 @@ final class MemoryBackend implements StorageBackend {
                 KeyIndex.Slot slot = index.slot(key);
                 if (slot == null) {
                     if (!creates) {
-                        return op.apply(scope, null, null, now(), false, value, a, b);
+                        return op.apply(scope, null, null, false, value, a, b);
                     }
                     KeyIndex.Slot fresh = new KeyIndex.Slot(key);
                     synchronized (fresh) {
@@ -408,7 +414,7 @@ final class MemoryBackend implements StorageBackend {
     private static long applyHeld(Scope scope, KeyIndex index, KeyIndex.Slot slot, KeyOp op, boolean exclusive,
             byte[] value, long a, long b) {
         try {
-            return op.apply(scope, slot, slot.item, now(), exclusive, value, a, b);
+            return op.apply(scope, slot, slot.item, exclusive, value, a, b);
         } finally {
             if (slot.item == null && !slot.dead) {
                 index.drop(slot);
@@ -708,7 +714,7 @@ final class MemoryBackend implements StorageBackend {
 
     /**
      * One sweeper pass: reclaims every due item, then drops lapsed lock leases. A ticket is settled only
-     * holding its key's stripe and slot, so a writer holding the namespace exclusively
+     * holding a stripe (shared) and its slot, so a writer holding the namespace exclusively
      * ({@link #reclaimDue}) still finds a ticket for every due item that is in the index.
      */
     void sweep() {
@@ -718,7 +724,7 @@ final class MemoryBackend implements StorageBackend {
                 return;
             }
             Scope scope = t.scope;
-            StampedLock stripe = scope.stripe(t.slot.key);
+            StampedLock stripe = scope.sharedStripe();
             long stamp = stripe.readLock();
             try {
                 synchronized (t.slot) {
@@ -782,6 +788,14 @@ final class MemoryBackend implements StorageBackend {
 
     private static long now() {
         return System.currentTimeMillis();
+    }
+
+    /**
+     * @return the current time when {@code raw}'s liveness or a deadline from {@code ttlMillis} depends on
+     *     it, else 0, which every item that never expires counts as live at
+     */
+    private static long clockFor(Item raw, long ttlMillis) {
+        return ttlMillis != NO_EXPIRY || (raw != null && raw.expires()) ? now() : 0L;
     }
 
     private static long deadline(long now, long ttlMillis) {

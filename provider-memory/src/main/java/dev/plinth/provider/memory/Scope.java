@@ -8,8 +8,8 @@ import java.util.function.Function;
 /**
  * The data and locks of one namespace, and the three kinds of access to them:
  * <ul>
- *   <li>single-key writes hold the read side of the key's stripe (one of {@value #STRIPES} per
- *       namespace) and the monitor of the key's {@link KeyIndex.Slot}: the monitor makes read-modify-write
+ *   <li>single-key writes hold the read side of one stripe (one of {@value #STRIPES} per namespace,
+ *       picked by thread) and the monitor of the key's {@link KeyIndex.Slot}: the monitor makes read-modify-write
  *       and the change report of one key atomic and ordered; the shared stripe only keeps multi-key writes
  *       out, so writers of different keys never wait for each other (nor park when one of them is
  *       descheduled mid-write, which is what collapsed throughput with more threads than CPUs when the
@@ -42,10 +42,14 @@ final class Scope {
         }
     }
 
-    /** @return the key's stripe: single-key writers take its read side, multi-key writers its write side */
-    StampedLock stripe(String key) {
-        int h = key.hashCode();
-        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    /**
+     * @return the stripe whose read side the calling thread takes for a single-key write. The stripe only
+     *     keeps multi-key writers out (a key is guarded by its slot), so it is chosen by thread, not by key:
+     *     threads writing at the same time then update different lock words, and the multiplier spreads
+     *     consecutive thread ids over stripes allocated far apart, so they do not share a cache line either.
+     */
+    StampedLock sharedStripe() {
+        return stripes[(int) (Thread.currentThread().getId() * 11) & (STRIPES - 1)];
     }
 
     /**
