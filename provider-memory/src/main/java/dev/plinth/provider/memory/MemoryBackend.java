@@ -94,12 +94,12 @@ final class MemoryBackend implements StorageBackend {
          * @param slot the key's slot, held; empty for a key being created
          * @param raw the stored item, possibly expired, or {@code null}
          * @param exclusive whether the whole namespace is locked (a full quota is then final)
-         * @param value the operation's value argument, as passed to {@link #writeKey}, or {@code null}
+         * @param arg the operation's object argument (value bytes, or a prepared item), or {@code null}
          * @param a the operation's first number argument
          * @param b the operation's second number argument
          * @return the operation's result; {@code 1} / {@code 0} for a boolean
          */
-        long apply(Scope scope, KeyIndex.Slot slot, Item raw, boolean exclusive, byte[] value, long a, long b);
+        long apply(Scope scope, KeyIndex.Slot slot, Item raw, boolean exclusive, Object arg, long a, long b);
     }
 
     private final long maxKeys;
@@ -279,9 +279,11 @@ final class MemoryBackend implements StorageBackend {
      * clock (about 40 ns here, and inside the key's critical section) only when an expiry is involved.
      */
 
-    private final KeyOp setOp = (scope, slot, raw, exclusive, value, ttlMillis, unused) -> {
-        long now = clockFor(raw, ttlMillis);
-        return install(scope, slot, raw, value, deadline(now, ttlMillis), now, exclusive, false);
+    /** {@code arg} is the new item, prepared by {@link #set} outside the slot (version 0: draw one). */
+    private final KeyOp setOp = (scope, slot, raw, exclusive, arg, unused, unused2) -> {
+        Item prepared = (Item) arg;
+        long now = clockFor(raw, NO_EXPIRY);
+        return install(scope, slot, raw, prepared, prepared.value(), prepared.expiresAt(), now, exclusive, false);
     };
 
     private final KeyOp compareAndSetOp = (scope, slot, raw, exclusive, value, expectedVersion, ttlMillis) -> {
@@ -289,7 +291,7 @@ final class MemoryBackend implements StorageBackend {
         if (Item.liveVersion(raw, now) != expectedVersion) {
             return KeyValueStore.ABSENT;
         }
-        return install(scope, slot, raw, value, deadline(now, ttlMillis), now, exclusive, false);
+        return install(scope, slot, raw, (byte[]) value, deadline(now, ttlMillis), now, exclusive, false);
     };
 
     private final KeyOp incrementOp = (scope, slot, raw, exclusive, unused, delta, unused2) -> {
@@ -329,9 +331,22 @@ final class MemoryBackend implements StorageBackend {
         return 1L;
     };
 
+    /**
+     * A blind write, so its item, version included, is built before the key is taken: the critical section
+     * that others writing the key may wait on (for long, if the holder is descheduled) shrinks to compare
+     * and publish. The version is drawn before the current one is seen, so it is used only when larger
+     * (an overwrite drawn later may have committed first); otherwise a new one is drawn under the slot.
+     * It is drawn early only for a key that exists, the only case that can use it, so a sequential writer
+     * leaves no gaps in the sequence. The deadline counts from the call.
+     */
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
-        return writeKey(ns, key, true, setOp, value, ttlMillis, 0L);
+        long now = ttlMillis == NO_EXPIRY ? 0L : now();
+        Scope scope = scopes.get(ns);
+        // A hint only, read without the key: the version is checked again under the slot.
+        boolean overwrite = scope != null && scope.items.get(key) != null;
+        Item prepared = new Item(value, overwrite ? versions.incrementAndGet() : 0L, deadline(now, ttlMillis));
+        return writeKey(ns, key, true, setOp, prepared, 0L, 0L);
     }
 
     @Override
@@ -359,7 +374,7 @@ final class MemoryBackend implements StorageBackend {
      * namespace is full, runs it again under the exclusive lock after reclaiming expired items, where
      * "full" is final.
      */
-    private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, byte[] value, long a, long b) {
+    private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, Object value, long a, long b) {
         ensureOpen();
         Scope scope = creates ? scope(ns) : scopes.get(ns);
         if (scope == null) {
@@ -412,7 +427,7 @@ final class MemoryBackend implements StorageBackend {
      * also when {@code op} throws.
      */
     private static long applyHeld(Scope scope, KeyIndex index, KeyIndex.Slot slot, KeyOp op, boolean exclusive,
-            byte[] value, long a, long b) {
+            Object value, long a, long b) {
         try {
             return op.apply(scope, slot, slot.item, exclusive, value, a, b);
         } finally {
@@ -431,6 +446,16 @@ final class MemoryBackend implements StorageBackend {
      */
     private long install(Scope scope, KeyIndex.Slot slot, Item raw, byte[] value, long expiresAt, long now,
             boolean exclusive, boolean quotaChecked) {
+        return install(scope, slot, raw, null, value, expiresAt, now, exclusive, quotaChecked);
+    }
+
+    /**
+     * As above, publishing {@code prepared} (built before the slot was taken) when its version is larger
+     * than {@code raw}'s. Only an overwrite can use it: for a key being created, the versions it had before
+     * it was removed are unknown, and only a version drawn now is sure to be larger than all of them.
+     */
+    private long install(Scope scope, KeyIndex.Slot slot, Item raw, Item prepared, byte[] value, long expiresAt,
+            long now, boolean exclusive, boolean quotaChecked) {
         String key = slot.key;
         if (raw == null && quota) {
             if (quotaChecked) {
@@ -439,7 +464,8 @@ final class MemoryBackend implements StorageBackend {
                 reserve(scope, key, exclusive);
             }
         }
-        Item next = new Item(value, versions.incrementAndGet(), expiresAt);
+        Item next = prepared != null && raw != null && prepared.version() > raw.version() ? prepared
+                : new Item(value, versions.incrementAndGet(), expiresAt);
         slot.item = next;
         expiries.track(scope, slot, next);
         if (raw != null && !raw.liveAt(now)) {
