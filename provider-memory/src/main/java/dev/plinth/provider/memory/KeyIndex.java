@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * writer that is descheduled while holding a key blocks only writers of that same key. A new key is
  * published as an empty slot whose monitor its creator already holds; a slot that ends up empty (the key
  * was removed, or a create was refused) is marked {@link Slot#dead} and leaves both maps, so a writer
- * that waited on it looks the key up again. A slot enters the hash map, then the ordered map, and gets
+ * that waited on it looks the key up again. A removed slot leaves the maps only after the removal was
+ * reported, so a writer re-creating the key waits for that report before it can make its own. A slot enters the hash map, then the ordered map, and gets
  * its item only after both, while removal empties it first: a key a point read can see is always
  * listable. Writers holding the namespace exclusively need no monitor (no single-key writer runs).
  * Costs one hash entry and one slot per key more than the ordered map alone (see docs/benchmarks.md).

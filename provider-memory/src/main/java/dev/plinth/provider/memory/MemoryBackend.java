@@ -496,11 +496,14 @@ final class MemoryBackend implements StorageBackend {
      */
     private void unlink(Scope scope, KeyIndex.Slot slot, ChangeType type) {
         expiries.track(scope, slot, null);
-        scope.items.drop(slot);
+        slot.item = null; // committed: reads see the key absent from here on
         if (quota) {
             scope.size.decrementAndGet();
         }
         changes.onChange(scope.namespace, type, slot.key, 0L);
+        // Only after the report: until the slot leaves the index, a writer re-creating the key finds it
+        // and waits on its monitor, so the new key's SET cannot be reported before this removal.
+        scope.items.drop(slot);
     }
 
     // -------------------------------------------------------------------------------- multi-key writes
