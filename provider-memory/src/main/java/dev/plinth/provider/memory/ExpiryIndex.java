@@ -3,54 +3,84 @@ package dev.plinth.provider.memory;
 import java.util.Comparator;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every stored item that has an expiry, ordered by deadline, so the sweeper and the quota check visit only
- * the items that are due instead of scanning whole namespaces. Lock-free.
+ * Deadlines of the stored items that expire, ordered by time, so the sweeper and the quota check visit
+ * only the keys that may be due instead of scanning whole namespaces. Lock-free.
  *
- * <p>Invariant, kept by the backend under the key's stripe lock: an item with an expiry that is in a
- * namespace's map has exactly one ticket here, and a ticket is removed when its item is replaced or
- * removed. A ticket is identified by (deadline, version): versions are unique per item, and the only
- * items sharing a version ({@code expire} changing a deadline) have different deadlines ({@code expire}
- * to the same deadline keeps the item) and replace each other under the lock, old ticket out first. A ticket whose item is in a live map is removed only under the key's stripe lock,
- * together with its item (stale tickets, whose item has left the live map, may go at any time), so
- * whoever holds a namespace exclusively sees a ticket for every item with a deadline in it. Whoever removes the item from its map reports the change, so each expiry is reported
- * once.
+ * <p>One {@link Ticket} per {@link KeyIndex.Slot} whose item expires, never later than that item's
+ * deadline (invariant kept by {@link #track} under the slot's monitor, or with the namespace held
+ * exclusively). A write that pushes the deadline later keeps the ticket: when the ticket comes due, the
+ * sweeper finds the item still live and files a new ticket at its deadline. So a key rewritten with a
+ * TTL again and again costs the skip list nothing per write, only one re-filing per TTL; only a deadline
+ * moved earlier, a new key or a key losing its expiry touches the set. Hence every item due at
+ * {@code now} has its ticket in {@link #due}{@code (now)}, and whoever holds a namespace exclusively
+ * finds all of its expired items there.
  */
 final class ExpiryIndex {
 
-    /** A due-date entry for one item. */
+    /** A due date for one slot. Identified by (deadline, id): ids are unique. */
     static final class Ticket {
         final long at;
-        final long version;
+        final long id;
         final Scope scope;
-        final String key;
-        final Item item;
+        final KeyIndex.Slot slot;
 
-        Ticket(long at, long version, Scope scope, String key, Item item) {
+        Ticket(long at, long id, Scope scope, KeyIndex.Slot slot) {
             this.at = at;
-            this.version = version;
+            this.id = id;
             this.scope = scope;
-            this.key = key;
-            this.item = item;
+            this.slot = slot;
         }
     }
 
-    private static final Comparator<Ticket> ORDER = Comparator.<Ticket>comparingLong(t -> t.at)
-            .thenComparingLong(t -> t.version);
+    private static final Comparator<Ticket> ORDER = (a, b) -> {
+        int c = Long.compare(a.at, b.at);
+        return c != 0 ? c : Long.compare(a.id, b.id);
+    };
 
     private final ConcurrentSkipListSet<Ticket> tickets = new ConcurrentSkipListSet<>(ORDER);
+    private final AtomicLong ids = new AtomicLong();
 
-    void add(Scope scope, String key, Item item) {
-        if (item.expires()) {
-            tickets.add(new Ticket(item.expiresAt(), item.version(), scope, key, item));
+    /**
+     * Makes {@code slot}'s ticket match {@code item}, its new item ({@code null}: removed). Caller holds
+     * the slot's monitor or the namespace exclusively.
+     */
+    void track(Scope scope, KeyIndex.Slot slot, Item item) {
+        Ticket t = slot.ticket;
+        if (item == null || !item.expires()) {
+            if (t != null) {
+                tickets.remove(t);
+                slot.ticket = null;
+            }
+            return;
         }
+        if (t != null) {
+            if (t.at <= item.expiresAt()) {
+                return; // due no later than the item: re-filed by whoever finds it due and the item live
+            }
+            tickets.remove(t);
+        }
+        t = new Ticket(item.expiresAt(), ids.incrementAndGet(), scope, slot);
+        slot.ticket = t;
+        tickets.add(t);
     }
 
-    void remove(Item item) {
-        if (item.expires()) {
-            tickets.remove(new Ticket(item.expiresAt(), item.version(), null, null, null));
+    /**
+     * Handles ticket {@code t}, found due, of a slot that is still in its namespace's live index: removes
+     * it if stale, or re-files it at the live item's later deadline. Caller holds the slot's monitor or
+     * the namespace exclusively.
+     */
+    void refile(Ticket t) {
+        KeyIndex.Slot slot = t.slot;
+        if (slot.ticket != t) {
+            tickets.remove(t);
+            return;
         }
+        tickets.remove(t);
+        slot.ticket = null;
+        track(t.scope, slot, slot.item);
     }
 
     /**
@@ -58,10 +88,10 @@ final class ExpiryIndex {
      * @return a live view of the tickets whose deadline has passed, earliest first
      */
     NavigableSet<Ticket> due(long nowMillis) {
-        return tickets.headSet(new Ticket(nowMillis, Long.MAX_VALUE, null, null, null), true);
+        return tickets.headSet(new Ticket(nowMillis, Long.MAX_VALUE, null, null), true);
     }
 
-    /** Drops a ticket whose item is no longer in its map. Caller holds the key's stripe. */
+    /** Drops a ticket whose slot is no longer in a live index (or no longer owns it). */
     void dropStale(Ticket ticket) {
         tickets.remove(ticket);
     }

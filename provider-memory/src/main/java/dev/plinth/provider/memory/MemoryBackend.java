@@ -31,14 +31,15 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code memory} backend: per namespace a {@link KeyIndex} (one slot per key, reachable through a hash map
- * for point reads and a {@link ConcurrentSkipListMap} in UTF-8 key order for listing) in a {@link Scope}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
- * items with a deadline, and a sweeper thread ({@code plinth-memory-sweeper}).
+ * The {@code memory} backend: per namespace a {@link KeyIndex} (one slot per key, reachable through a hash
+ * map for point reads and a {@link ConcurrentSkipListMap} in UTF-8 key order for listing) in a
+ * {@link Scope}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
+ * the keys with a deadline, and a sweeper thread ({@code plinth-memory-sweeper}).
  *
  * <h2>Concurrency design</h2>
  * <ul>
@@ -47,9 +48,12 @@ import org.slf4j.LoggerFactory;
  *       so batches, transactions and {@code clear} are never seen half-applied. Expiry is checked on
  *       every read, so an expired item is absent at once, before it is reclaimed.</li>
  *   <li><b>Single-key writes</b> ({@code set}, {@code compareAndSet}, {@code increment}, {@code delete},
- *       {@code expire}) hold only the key's stripe lock (1 of 32 per namespace, uncontended in the
- *       common case) while they read, decide, write and report the change: that makes each atomic, and
- *       makes change reports per key follow commit order. With no quota this is the whole cost.</li>
+ *       {@code expire}) hold the read side of a stripe (1 of 32 per namespace, picked by thread;
+ *       shared, so it only keeps multi-key writes out) and the monitor of the key's slot while they read, decide, write
+ *       and report the change: that makes each atomic, and makes change reports per key follow commit
+ *       order. Writers of different keys never wait for each other, so a writer descheduled mid-write
+ *       (more threads than CPUs) stalls only writers of the same key. With no quota this is the whole
+ *       cost.</li>
  *   <li><b>Multi-key writes</b> ({@code commit}, {@code deleteAll}, {@code clear}) hold every stripe
  *       of the namespace plus the read gate's write side, so they are atomic with respect to each other,
  *       to single-key writes and to reads of that namespace, and never block another namespace.</li>
@@ -59,9 +63,11 @@ import org.slf4j.LoggerFactory;
  *       reclaiming that namespace's due items (found through the expiry index), and only then refuses.
  *       Without a quota the count is not maintained at all.</li>
  *   <li><b>Expiry</b>: the sweeper wakes every {@code sweepInterval}, takes the due tickets from the
- *       expiry index and removes each item that is still the one the ticket names, reporting
- *       {@link ChangeType#EXPIRE}. A write over an expired item, or a delete of one, reclaims it the same
- *       way. Whoever removes an item under its stripe lock reports it, so each expiry is reported at
+ *       expiry index (one per key that expires, never later than its deadline; a rewrite that only pushes
+ *       the deadline later leaves the ticket alone) and removes each item that has expired, reporting
+ *       {@link ChangeType#EXPIRE}, or re-files the ticket at the live item's later deadline. A write over
+ *       an expired item, or a delete of one, reclaims it the same
+ *       way. Whoever removes an item while holding its slot reports it, so each expiry is reported at
  *       most once. Reads never remove.</li>
  * </ul>
  * Values are kept as given (the runtime already copied them) and copied on the way out, as the SPI asks.
@@ -70,7 +76,7 @@ final class MemoryBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryBackend.class);
     private static final String NAME = "Memory storage backend";
 
-    /** Thrown under a stripe lock when the quota count says "full"; the write then retries exclusively. */
+    /** Thrown holding a slot when the quota count says "full"; the write then retries exclusively. */
     private static final class ScopeFull extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -81,14 +87,19 @@ final class MemoryBackend implements StorageBackend {
 
     private static final ScopeFull SCOPE_FULL = new ScopeFull();
 
-    /** One single-key operation, run under the key's stripe lock or, on quota retry, exclusively. */
+    /** One single-key operation, run holding the key's slot or, on quota retry, the namespace exclusively. */
     @FunctionalInterface
-    private interface KeyOp<R> {
+    private interface KeyOp {
         /**
+         * @param slot the key's slot, held; empty for a key being created
          * @param raw the stored item, possibly expired, or {@code null}
          * @param exclusive whether the whole namespace is locked (a full quota is then final)
+         * @param arg the operation's object argument (value bytes, or a prepared item), or {@code null}
+         * @param a the operation's first number argument
+         * @param b the operation's second number argument
+         * @return the operation's result; {@code 1} / {@code 0} for a boolean
          */
-        R apply(Scope scope, Item raw, long now, boolean exclusive);
+        long apply(Scope scope, KeyIndex.Slot slot, Item raw, boolean exclusive, Object arg, long a, long b);
     }
 
     private final long maxKeys;
@@ -262,119 +273,201 @@ final class MemoryBackend implements StorageBackend {
 
     // ------------------------------------------------------------------------------- single-key writes
 
+    /*
+     * The single-key operations are built once per backend and take their arguments through writeKey, so
+     * a write allocates no capturing lambda and boxes no result: booleans travel as 1 / 0. They read the
+     * clock (about 40 ns here, and inside the key's critical section) only when an expiry is involved.
+     */
+
+    /** {@code arg} is the new item, prepared by {@link #set} outside the slot (version 0: draw one). */
+    private final KeyOp setOp = (scope, slot, raw, exclusive, arg, unused, unused2) -> {
+        Item prepared = (Item) arg;
+        long now = clockFor(raw, NO_EXPIRY);
+        return install(scope, slot, raw, prepared, prepared.value(), prepared.expiresAt(), now, exclusive, false);
+    };
+
+    private final KeyOp compareAndSetOp = (scope, slot, raw, exclusive, value, expectedVersion, ttlMillis) -> {
+        long now = clockFor(raw, ttlMillis);
+        if (Item.liveVersion(raw, now) != expectedVersion) {
+            return KeyValueStore.ABSENT;
+        }
+        return install(scope, slot, raw, (byte[]) value, deadline(now, ttlMillis), now, exclusive, false);
+    };
+
+    private final KeyOp incrementOp = (scope, slot, raw, exclusive, unused, delta, unused2) -> {
+        long now = clockFor(raw, NO_EXPIRY);
+        boolean live = raw != null && raw.liveAt(now);
+        long current = live ? DecimalCounter.parse(slot.key, raw.value()) : 0L;
+        long next = DecimalCounter.add(slot.key, current, delta);
+        install(scope, slot, raw, DecimalCounter.encode(next), live ? raw.expiresAt() : NO_EXPIRY, now,
+                exclusive, false);
+        return next;
+    };
+
+    private final KeyOp deleteOp = (scope, slot, raw, exclusive, unused, unused2, unused3) -> {
+        if (raw == null) {
+            return 0L;
+        }
+        boolean live = raw.liveNow();
+        unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
+        return live ? 1L : 0L;
+    };
+
+    private final KeyOp expireOp = (scope, slot, raw, exclusive, unused, ttlMillis, unused2) -> {
+        if (raw == null) {
+            return 0L;
+        }
+        long now = now();
+        if (!raw.liveAt(now)) {
+            unlink(scope, slot, ChangeType.EXPIRE);
+            return 0L;
+        }
+        long at = deadline(now, ttlMillis);
+        if (at != raw.expiresAt()) {
+            Item next = raw.withExpiry(at);
+            slot.item = next;
+            expiries.track(scope, slot, next);
+        }
+        return 1L;
+    };
+
+    /**
+     * A blind write, so its item, version included, is built before the key is taken: the critical section
+     * that others writing the key may wait on (for long, if the holder is descheduled) shrinks to compare
+     * and publish. The version is drawn before the current one is seen, so it is used only when larger
+     * (an overwrite drawn later may have committed first); otherwise a new one is drawn under the slot.
+     * It is drawn early only for a key that exists, the only case that can use it, so a sequential writer
+     * leaves no gaps in the sequence. The deadline counts from the call.
+     */
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
-        return writeKey(ns, key, (scope, raw, now, exclusive) ->
-                install(scope, key, raw, value, deadline(now, ttlMillis), now, exclusive, false));
+        long now = ttlMillis == NO_EXPIRY ? 0L : now();
+        Scope scope = scopes.get(ns);
+        // A hint only, read without the key: the version is checked again under the slot.
+        boolean overwrite = scope != null && scope.items.get(key) != null;
+        Item prepared = new Item(value, overwrite ? versions.incrementAndGet() : 0L, deadline(now, ttlMillis));
+        return writeKey(ns, key, true, setOp, prepared, 0L, 0L);
     }
 
     @Override
     public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
-        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
-            if (Item.liveVersion(raw, now) != expectedVersion) {
-                return KeyValueStore.ABSENT;
-            }
-            return install(scope, key, raw, value, deadline(now, ttlMillis), now, exclusive, false);
-        });
+        return writeKey(ns, key, true, compareAndSetOp, value, expectedVersion, ttlMillis);
     }
 
     @Override
     public long increment(Namespace ns, String key, long delta) {
-        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
-            boolean live = raw != null && raw.liveAt(now);
-            long current = live ? DecimalCounter.parse(key, raw.value()) : 0L;
-            long next = DecimalCounter.add(key, current, delta);
-            install(scope, key, raw, DecimalCounter.encode(next), live ? raw.expiresAt() : NO_EXPIRY, now,
-                    exclusive, false);
-            return next;
-        });
+        return writeKey(ns, key, true, incrementOp, null, delta, 0L);
     }
 
     @Override
     public boolean delete(Namespace ns, String key) {
-        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
-            if (raw == null) {
-                return false;
-            }
-            boolean live = raw.liveAt(now);
-            unlink(scope, key, raw, live ? ChangeType.DELETE : ChangeType.EXPIRE);
-            return live;
-        });
+        return writeKey(ns, key, false, deleteOp, null, 0L, 0L) != 0L;
     }
 
     @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
-        return writeKey(ns, key, (scope, raw, now, exclusive) -> {
-            if (raw == null) {
-                return false;
-            }
-            if (!raw.liveAt(now)) {
-                unlink(scope, key, raw, ChangeType.EXPIRE);
-                return false;
-            }
-            long at = deadline(now, ttlMillis);
-            if (at == raw.expiresAt()) {
-                // Keeps (deadline, version) unique per item, which identifies its expiry ticket.
-                return true;
-            }
-            Item next = raw.withExpiry(at);
-            scope.items.put(key, next);
-            expiries.remove(raw);
-            expiries.add(scope, key, next);
-            return true;
-        });
+        return writeKey(ns, key, false, expireOp, null, ttlMillis, 0L) != 0L;
     }
 
     /**
-     * Runs {@code op} under the key's stripe lock; if the quota count says the namespace is full, runs it
-     * again under the exclusive lock after reclaiming expired items, where "full" is final.
+     * Runs {@code op} holding a stripe (shared) and the key's slot; if the quota count says the
+     * namespace is full, runs it again under the exclusive lock after reclaiming expired items, where
+     * "full" is final.
      */
-    private <R> R writeKey(Namespace ns, String key, KeyOp<R> op) {
+    private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, Object value, long a, long b) {
         ensureOpen();
-        Scope scope = scope(ns);
-        ReentrantLock stripe = scope.stripe(key);
-        stripe.lock();
+        Scope scope = creates ? scope(ns) : scopes.get(ns);
+        if (scope == null) {
+            return 0L; // nothing was ever written to the namespace: nothing to delete or expire
+        }
+        StampedLock stripe = scope.sharedStripe();
+        long stamp = stripe.readLock();
         try {
-            long now = now();
-            return op.apply(scope, scope.items.get(key), now, false);
+            // Stable while the stripe is held: clear() swaps it only with every stripe write-locked.
+            KeyIndex index = scope.items;
+            while (true) {
+                KeyIndex.Slot slot = index.slot(key);
+                if (slot == null) {
+                    if (!creates) {
+                        return op.apply(scope, null, null, false, value, a, b);
+                    }
+                    KeyIndex.Slot fresh = new KeyIndex.Slot(key);
+                    synchronized (fresh) {
+                        slot = index.publish(fresh);
+                        if (slot == null) {
+                            return applyHeld(scope, index, fresh, op, false, value, a, b);
+                        }
+                    }
+                }
+                synchronized (slot) {
+                    if (!slot.dead) {
+                        return applyHeld(scope, index, slot, op, false, value, a, b);
+                    }
+                }
+                // The key was removed while we waited for its slot: look it up again.
+            }
         } catch (ScopeFull full) {
             // retried below, without the stripe, so that taking every stripe in order cannot deadlock
         } finally {
-            stripe.unlock();
+            stripe.unlockRead(stamp);
         }
-        long stamp = scope.lockExclusive();
+        long gate = scope.lockExclusive();
         try {
             long now = now();
             reclaimDue(scope, now);
-            return op.apply(scope, scope.items.get(key), now, true);
+            KeyIndex index = scope.items;
+            return applyHeld(scope, index, index.slotForWrite(key), op, true, value, a, b);
         } finally {
-            scope.unlockExclusive(stamp);
+            scope.unlockExclusive(gate);
         }
     }
 
     /**
-     * Stores a new item for {@code key} in place of {@code raw} and reports it. Caller holds the key's
-     * stripe (or the namespace exclusively). Nothing is changed or reported when this throws.
+     * Runs {@code op} on a held slot; a slot left empty (a refused create, or a removal) leaves the index,
+     * also when {@code op} throws.
+     */
+    private static long applyHeld(Scope scope, KeyIndex index, KeyIndex.Slot slot, KeyOp op, boolean exclusive,
+            Object value, long a, long b) {
+        try {
+            return op.apply(scope, slot, slot.item, exclusive, value, a, b);
+        } finally {
+            if (slot.item == null && !slot.dead) {
+                index.drop(slot);
+            }
+        }
+    }
+
+    /**
+     * Stores a new item in {@code slot} in place of {@code raw} and reports it. Caller holds the slot (or
+     * the namespace exclusively). Nothing is changed or reported when this throws.
      *
      * @param quotaChecked the caller already made sure the namespace has room (a transaction)
      * @return the new version
      */
-    private long install(Scope scope, String key, Item raw, byte[] value, long expiresAt, long now,
+    private long install(Scope scope, KeyIndex.Slot slot, Item raw, byte[] value, long expiresAt, long now,
             boolean exclusive, boolean quotaChecked) {
-        if (raw == null) {
-            if (quota) {
-                if (quotaChecked) {
-                    scope.size.incrementAndGet();
-                } else {
-                    reserve(scope, key, exclusive);
-                }
+        return install(scope, slot, raw, null, value, expiresAt, now, exclusive, quotaChecked);
+    }
+
+    /**
+     * As above, publishing {@code prepared} (built before the slot was taken) when its version is larger
+     * than {@code raw}'s. Only an overwrite can use it: for a key being created, the versions it had before
+     * it was removed are unknown, and only a version drawn now is sure to be larger than all of them.
+     */
+    private long install(Scope scope, KeyIndex.Slot slot, Item raw, Item prepared, byte[] value, long expiresAt,
+            long now, boolean exclusive, boolean quotaChecked) {
+        String key = slot.key;
+        if (raw == null && quota) {
+            if (quotaChecked) {
+                scope.size.incrementAndGet();
+            } else {
+                reserve(scope, key, exclusive);
             }
-        } else {
-            expiries.remove(raw);
         }
-        Item next = new Item(value, versions.incrementAndGet(), expiresAt);
-        scope.items.put(key, next);
-        expiries.add(scope, key, next);
+        Item next = prepared != null && raw != null && prepared.version() > raw.version() ? prepared
+                : new Item(value, versions.incrementAndGet(), expiresAt);
+        slot.item = next;
+        expiries.track(scope, slot, next);
         if (raw != null && !raw.liveAt(now)) {
             changes.onChange(scope.namespace, ChangeType.EXPIRE, key, 0L);
         }
@@ -397,14 +490,20 @@ final class MemoryBackend implements StorageBackend {
         }
     }
 
-    /** Removes {@code raw}, the current item of {@code key}, and reports it. Caller holds the key's stripe. */
-    private void unlink(Scope scope, String key, Item raw, ChangeType type) {
-        scope.items.remove(key);
-        expiries.remove(raw);
+    /**
+     * Removes the item of {@code slot}, which holds one, and reports it. Caller holds the slot (or the
+     * namespace exclusively).
+     */
+    private void unlink(Scope scope, KeyIndex.Slot slot, ChangeType type) {
+        expiries.track(scope, slot, null);
+        slot.item = null; // committed: reads see the key absent from here on
         if (quota) {
             scope.size.decrementAndGet();
         }
-        changes.onChange(scope.namespace, type, key, 0L);
+        changes.onChange(scope.namespace, type, slot.key, 0L);
+        // Only after the report: until the slot leaves the index, a writer re-creating the key finds it
+        // and waits on its monitor, so the new key's SET cannot be reported before this removal.
+        scope.items.drop(slot);
     }
 
     // -------------------------------------------------------------------------------- multi-key writes
@@ -418,10 +517,11 @@ final class MemoryBackend implements StorageBackend {
             long now = now();
             int deleted = 0;
             for (String key : keys) {
-                Item raw = scope.items.get(key);
+                KeyIndex.Slot slot = scope.items.slot(key);
+                Item raw = slot == null ? null : slot.item;
                 if (raw != null) {
                     boolean live = raw.liveAt(now);
-                    unlink(scope, key, raw, live ? ChangeType.DELETE : ChangeType.EXPIRE);
+                    unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
                     if (live) {
                         deleted++;
                     }
@@ -470,10 +570,13 @@ final class MemoryBackend implements StorageBackend {
         } finally {
             scope.unlockExclusive(stamp);
         }
-        // The old map is detached and no longer written, so its tickets can go without holding the
-        // namespace: a sweeper meeting one first finds its item gone from the live map and drops it.
-        for (Item item : old.items()) {
-            expiries.remove(item);
+        // The old index is detached and no longer written, so its tickets can go without holding the
+        // namespace: a sweeper meeting one first finds its slot gone from the live index and drops it.
+        for (KeyIndex.Slot slot : old.slots()) {
+            ExpiryIndex.Ticket t = slot.ticket;
+            if (t != null) {
+                expiries.dropStale(t);
+            }
         }
     }
 
@@ -496,13 +599,17 @@ final class MemoryBackend implements StorageBackend {
             Map<String, Long> versionsByKey = new HashMap<>();
             for (Write w : writes) {
                 String key = w.key();
-                Item raw = scope.items.get(key);
+                KeyIndex.Slot slot = scope.items.slot(key);
+                Item raw = slot == null ? null : slot.item;
                 if (w instanceof Write.Put) {
                     Write.Put put = (Write.Put) w;
-                    long v = install(scope, key, raw, put.value(), deadline(now, put.ttlMillis()), now, true, true);
+                    if (slot == null) {
+                        slot = scope.items.slotForWrite(key);
+                    }
+                    long v = install(scope, slot, raw, put.value(), deadline(now, put.ttlMillis()), now, true, true);
                     versionsByKey.put(key, v);
                 } else if (raw != null) {
-                    unlink(scope, key, raw, raw.liveAt(now) ? ChangeType.DELETE : ChangeType.EXPIRE);
+                    unlink(scope, slot, raw.liveAt(now) ? ChangeType.DELETE : ChangeType.EXPIRE);
                 }
             }
             return versionsByKey;
@@ -604,21 +711,40 @@ final class MemoryBackend implements StorageBackend {
     // ---------------------------------------------------------------------------------------- expiry
 
     /**
-     * Removes the due items of one namespace. Caller holds it exclusively, so every stripe is held and
-     * the tickets' items can be checked and removed directly.
+     * Removes the due items of one namespace. Caller holds it exclusively, so no single-key writer runs
+     * and the tickets' slots can be checked and changed directly.
      */
     private void reclaimDue(Scope scope, long now) {
         for (ExpiryIndex.Ticket t : expiries.due(now)) {
-            if (t.scope == scope && scope.items.get(t.key) == t.item) {
-                unlink(scope, t.key, t.item, ChangeType.EXPIRE);
+            if (t.scope == scope) {
+                settle(scope, t, now);
             }
         }
     }
 
     /**
-     * One sweeper pass: reclaims every due item, then drops lapsed lock leases. A ticket is taken out
-     * only under its key's stripe, so a writer holding the namespace exclusively ({@link #reclaimDue})
-     * still finds every due item that is in the map.
+     * Settles a due ticket: reclaims its item if expired, re-files a ticket whose item's deadline moved
+     * later, drops a stale one. Caller holds the ticket's slot (or the namespace exclusively).
+     */
+    private void settle(Scope scope, ExpiryIndex.Ticket t, long now) {
+        KeyIndex.Slot slot = t.slot;
+        // The slot may have been removed, or detached by clear(), since the ticket was read.
+        if (slot.dead || slot.ticket != t || scope.items.slot(slot.key) != slot) {
+            expiries.dropStale(t);
+            return;
+        }
+        Item item = slot.item;
+        if (item != null && !item.liveAt(now)) {
+            unlink(scope, slot, ChangeType.EXPIRE);
+        } else {
+            expiries.refile(t);
+        }
+    }
+
+    /**
+     * One sweeper pass: reclaims every due item, then drops lapsed lock leases. A ticket is settled only
+     * holding a stripe (shared) and its slot, so a writer holding the namespace exclusively
+     * ({@link #reclaimDue}) still finds a ticket for every due item that is in the index.
      */
     void sweep() {
         long now = now();
@@ -627,17 +753,14 @@ final class MemoryBackend implements StorageBackend {
                 return;
             }
             Scope scope = t.scope;
-            ReentrantLock stripe = scope.stripe(t.key);
-            stripe.lock();
+            StampedLock stripe = scope.sharedStripe();
+            long stamp = stripe.readLock();
             try {
-                // The item may have been overwritten, deleted or cleared since the ticket was read.
-                if (scope.items.get(t.key) == t.item) {
-                    unlink(scope, t.key, t.item, ChangeType.EXPIRE);
-                } else {
-                    expiries.dropStale(t);
+                synchronized (t.slot) {
+                    settle(scope, t, now);
                 }
             } finally {
-                stripe.unlock();
+                stripe.unlockRead(stamp);
             }
         }
         for (Scope scope : scopes.values()) {
@@ -694,6 +817,14 @@ final class MemoryBackend implements StorageBackend {
 
     private static long now() {
         return System.currentTimeMillis();
+    }
+
+    /**
+     * @return the current time when {@code raw}'s liveness or a deadline from {@code ttlMillis} depends on
+     *     it, else 0, which every item that never expires counts as live at
+     */
+    private static long clockFor(Item raw, long ttlMillis) {
+        return ttlMillis != NO_EXPIRY || (raw != null && raw.expires()) ? now() : 0L;
     }
 
     private static long deadline(long now, long ttlMillis) {

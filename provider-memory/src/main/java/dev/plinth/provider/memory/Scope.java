@@ -2,17 +2,20 @@ package dev.plinth.provider.memory;
 
 import dev.plinth.spi.storage.Namespace;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Function;
 
 /**
  * The data and locks of one namespace, and the three kinds of access to them:
  * <ul>
- *   <li>single-key writes hold the key's stripe lock (one of {@value #STRIPES} per namespace), which
- *       makes read-modify-write and the change report of one key atomic and ordered;</li>
- *   <li>multi-key writes (batches, transactions, clear) hold every stripe in index order, then the write
- *       side of {@link #gate}: {@link #lockExclusive()};</li>
+ *   <li>single-key writes hold the read side of one stripe (one of {@value #STRIPES} per namespace,
+ *       picked by thread) and the monitor of the key's {@link KeyIndex.Slot}: the monitor makes read-modify-write
+ *       and the change report of one key atomic and ordered; the shared stripe only keeps multi-key writes
+ *       out, so writers of different keys never wait for each other (nor park when one of them is
+ *       descheduled mid-write, which is what collapsed throughput with more threads than CPUs when the
+ *       stripe was an exclusive lock);</li>
+ *   <li>multi-key writes (batches, transactions, clear) hold the write side of every stripe in index
+ *       order, then the write side of {@link #gate}: {@link #lockExclusive()};</li>
  *   <li>reads take no lock: they read optimistically under {@link #gate} and retry under its read side
  *       only when a multi-key write overlapped, so no reader ever sees half a batch.</li>
  * </ul>
@@ -29,30 +32,36 @@ final class Scope {
     final AtomicLong size = new AtomicLong();
     final LeaseTable locks = new LeaseTable();
 
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final StampedLock[] stripes = new StampedLock[STRIPES];
     private final StampedLock gate = new StampedLock();
 
     Scope(Namespace namespace) {
         this.namespace = namespace;
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
+            stripes[i] = new StampedLock();
         }
     }
 
-    ReentrantLock stripe(String key) {
-        int h = key.hashCode();
-        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    /**
+     * @return the stripe whose read side the calling thread takes for a single-key write. The stripe only
+     *     keeps multi-key writers out (a key is guarded by its slot), so it is chosen by thread, not by key:
+     *     threads writing at the same time then update different lock words, and the multiplier spreads
+     *     consecutive thread ids over stripes allocated far apart, so they do not share a cache line either.
+     */
+    StampedLock sharedStripe() {
+        return stripes[(int) (Thread.currentThread().getId() * 11) & (STRIPES - 1)];
     }
 
     /**
-     * Takes every stripe, then the gate's write side. Stripes are always taken in index order and a
-     * single-key writer holds only one, so this never deadlocks.
+     * Takes the write side of every stripe, then the gate's. Stripes are always taken in index order and
+     * a single-key writer holds only one (and no other lock while it waits for it), so this never
+     * deadlocks.
      *
-     * @return the stamp for {@link #unlockExclusive}
+     * @return the gate's stamp for {@link #unlockExclusive}
      */
     long lockExclusive() {
-        for (ReentrantLock stripe : stripes) {
-            stripe.lock();
+        for (StampedLock stripe : stripes) {
+            stripe.writeLock();
         }
         return gate.writeLock();
     }
@@ -60,7 +69,8 @@ final class Scope {
     void unlockExclusive(long stamp) {
         gate.unlockWrite(stamp);
         for (int i = STRIPES - 1; i >= 0; i--) {
-            stripes[i].unlock();
+            // Write-locked above by this thread; the stamp is not needed to release a write lock.
+            stripes[i].tryUnlockWrite();
         }
     }
 
