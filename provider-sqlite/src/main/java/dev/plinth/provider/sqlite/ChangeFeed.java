@@ -15,11 +15,12 @@ import java.util.UUID;
  * Delivers the changes other processes (other backends on the same file) commit, through the
  * {@code plinth_changes} table: every write transaction logs its changes there as it makes them, tagged
  * with its backend's origin id, and each backend reads the rows after the last sequence number it has seen.
- * The AUTOINCREMENT sequence number doubles as the database's version sequence (see {@link WriteTx}).
+ * The sequence number doubles as the database's version sequence (see {@link WriteTx}): a new row gets the
+ * largest number + 1, and {@link #trim} never deletes the newest row, so numbers never repeat.
  *
  * <p>Ordering: a write transaction holds the database write lock, so the foreign rows committed before it
  * are exactly those between the last sequence number this backend saw and its own first row. Sequence
- * numbers are contiguous (a rollback also rolls back AUTOINCREMENT), so when the transaction's first row
+ * numbers are contiguous (a rolled-back row never existed), so when the transaction's first row
  * directly follows the last one seen there are none and nothing is read; otherwise they are read before
  * COMMIT. After COMMIT both are reported, foreign first. Between writes, {@link #poll} checks
  * {@code PRAGMA data_version} (which changes only when another connection commits) and reports new foreign
@@ -36,10 +37,12 @@ final class ChangeFeed {
             + " VALUES (?, ?, ?, ?, ?) RETURNING seq";
     private static final String APPEND_NEXT = "INSERT INTO plinth_changes (origin, namespace, type, key, at)"
             + " VALUES (?, ?, ?, ?, ?)";
-    // The last number AUTOINCREMENT handed out, even when the rows were trimmed since.
-    private static final String LAST = "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'plinth_changes'";
+    // The newest row is never trimmed, so this is the last number handed out.
+    private static final String LAST = "SELECT coalesce(max(seq), 0) FROM plinth_changes";
+    // Never the newest row: the next number is the largest + 1, and it must stay above every one handed out.
     private static final String TRIM = "DELETE FROM plinth_changes WHERE seq IN"
-            + " (SELECT seq FROM plinth_changes ORDER BY seq LIMIT 1000) AND at < ?";
+            + " (SELECT seq FROM plinth_changes ORDER BY seq LIMIT 1000) AND at < ?"
+            + " AND seq < (SELECT max(seq) FROM plinth_changes)";
 
     private final String origin = UUID.randomUUID().toString();
     private final List<Change> foreign = new ArrayList<>();
@@ -75,8 +78,8 @@ final class ChangeFeed {
 
     /**
      * In a write transaction: logs several changes of this backend in one namespace, the first with
-     * RETURNING and the rest as one JDBC batch. The transaction holds the database write lock, so
-     * AUTOINCREMENT numbers them consecutively.
+     * RETURNING and the rest as one JDBC batch. The transaction holds the database write lock, so they are
+     * numbered consecutively.
      *
      * @return the first change's sequence number; change {@code i} has that number plus {@code i}
      */
@@ -148,7 +151,7 @@ final class ChangeFeed {
             while (rs.next()) {
                 long s = rs.getLong(1);
                 if (seq == lastSeq && s > seq + 1) {
-                    // Sequence numbers are contiguous (a rollback also rolls back AUTOINCREMENT): a hole
+                    // Sequence numbers are contiguous (a rolled-back row never existed): a hole
                     // means rows were trimmed before this backend read them.
                     SqliteStorageBackend.LOG.warn("Missed {} changes made by other processes (kept {} ms, then "
                             + "trimmed); watchers may need to re-read", s - seq - 1, RETENTION_MILLIS);
@@ -163,6 +166,9 @@ final class ChangeFeed {
     }
 
     private void add(long seq, String ns, String type, String key) {
+        if (Schema.MARK.equals(type)) {
+            return;
+        }
         try {
             foreign.add(new Change(seq, Namespace.parse(ns), ChangeType.valueOf(type), key));
         } catch (InvalidPluginIdException | IllegalArgumentException e) {

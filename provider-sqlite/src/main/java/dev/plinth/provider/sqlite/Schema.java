@@ -14,7 +14,7 @@ import java.util.List;
  * plinth_kv(namespace TEXT, key TEXT, value BLOB, version INTEGER, expires_at INTEGER -- epoch ms, 0 = never)
  *     PRIMARY KEY (namespace, key) WITHOUT ROWID; partial index on expires_at for the sweeper
  * plinth_locks(namespace, name, token, lease_until) PRIMARY KEY (namespace, name) WITHOUT ROWID
- * plinth_changes(seq AUTOINCREMENT, origin, namespace, type, key, at)  -- since version 2
+ * plinth_changes(seq INTEGER PRIMARY KEY, origin, namespace, type, key, at)  -- since version 2
  * </pre>
  *
  * <p>Version 3 made {@code plinth_changes.seq} the version sequence (a SET's version is its change's
@@ -24,6 +24,8 @@ import java.util.List;
 final class Schema {
     /** The schema version this code writes and understands. */
     static final int CURRENT = 3;
+    /** The type of the change-log row that only holds the sequence's floor; never reported. */
+    static final String MARK = "MARK";
     /** "PLNT": marks the file as a Plinth database. */
     static final int APPLICATION_ID = 0x504C4E54;
 
@@ -64,17 +66,26 @@ final class Schema {
                             + " at INTEGER NOT NULL"
                             + ")"),
             List.of(
-                    // Version 3: versions come from plinth_changes' AUTOINCREMENT. It starts above every
-                    // version plinth_sequence handed out, so versions keep growing; the old log rows (whose
-                    // version column had another meaning) are dropped: a backend opening the file starts
-                    // after the log anyway. Dropping plinth_sequence makes a still-running older Plinth fail
-                    // its next write loudly instead of handing out versions that repeat.
-                    "DELETE FROM plinth_changes",
-                    "ALTER TABLE plinth_changes DROP COLUMN version",
-                    "INSERT INTO sqlite_sequence (name, seq) SELECT 'plinth_changes', 0"
-                            + " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'plinth_changes')",
-                    "UPDATE sqlite_sequence SET seq = max(seq, (SELECT value FROM plinth_sequence))"
-                            + " WHERE name = 'plinth_changes'",
+                    // Version 3: versions are the change log's sequence numbers. The log drops AUTOINCREMENT,
+                    // whose sqlite_sequence row cost every commit one more page: a new row's seq is the
+                    // largest + 1, and the newest row is never trimmed (ChangeFeed.trim), so numbers still
+                    // never repeat. It is seeded with a MARK row above every version plinth_sequence handed
+                    // out. Old log rows are dropped: a backend opening the file starts after the log anyway.
+                    // Dropping plinth_sequence makes a still-running older Plinth fail its next write loudly
+                    // instead of handing out versions that repeat.
+                    "CREATE TABLE plinth_changes_next ("
+                            + " seq INTEGER PRIMARY KEY,"
+                            + " origin TEXT NOT NULL,"
+                            + " namespace TEXT NOT NULL,"
+                            + " type TEXT NOT NULL,"
+                            + " key TEXT,"
+                            + " at INTEGER NOT NULL"
+                            + ")",
+                    "INSERT INTO plinth_changes_next (seq, origin, namespace, type, key, at) SELECT max("
+                            + "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plinth_changes'), 0),"
+                            + " (SELECT value FROM plinth_sequence)), '', '', '" + MARK + "', NULL, 0",
+                    "DROP TABLE plinth_changes",
+                    "ALTER TABLE plinth_changes_next RENAME TO plinth_changes",
                     "DROP TABLE plinth_sequence"));
 
     private Schema() {

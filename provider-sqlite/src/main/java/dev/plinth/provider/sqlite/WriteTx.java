@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The state of the one write transaction in progress: the writer connection, the time the transaction
  * started and the changes to report after commit. Each change is logged in {@code plinth_changes} as it
- * happens; its AUTOINCREMENT sequence number is the database-wide version sequence (a SET's version), so a
+ * happens; its sequence number is the database-wide version sequence (a SET's version), so a
  * write needs no separate sequence row. Reused by the writer for every transaction; touched only under the
  * writer lock.
  */

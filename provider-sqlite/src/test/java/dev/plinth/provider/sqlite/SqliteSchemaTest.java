@@ -54,9 +54,10 @@ class SqliteSchemaTest {
                         .containsExactly("namespace", "name", "token", "lease_until");
                 assertThat(column(c, "PRAGMA table_info(plinth_changes)", 2))
                         .containsExactly("seq", "origin", "namespace", "type", "key", "at");
-                // The version sequence is the change log's AUTOINCREMENT.
-                assertThat(column(c, "SELECT seq FROM sqlite_sequence WHERE name = 'plinth_changes'", 1))
-                        .containsExactly(Long.toString(v));
+                // The version sequence is the change log's sequence number.
+                assertThat(column(c, "SELECT max(seq) FROM plinth_changes", 1)).containsExactly(Long.toString(v));
+                assertThat(column(c, "SELECT sql FROM sqlite_schema WHERE name = 'plinth_changes'", 1).get(0))
+                        .doesNotContain("AUTOINCREMENT");
                 assertThat(column(c, "SELECT name FROM sqlite_schema WHERE name = 'plinth_sequence'", 1)).isEmpty();
                 assertThat(column(c, "PRAGMA user_version", 1)).containsExactly(Integer.toString(Schema.CURRENT));
                 assertThat(column(c, "PRAGMA application_id", 1))
