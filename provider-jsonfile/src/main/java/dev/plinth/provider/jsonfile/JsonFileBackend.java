@@ -33,7 +33,6 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -76,8 +75,7 @@ final class JsonFileBackend implements StorageBackend {
     private final Journal journal;
     private final FolderLock folderLock;
     private final LockTable locks = new LockTable();
-    /** Fair, so the compactor and sweeper are not starved by writers that re-take it back to back. */
-    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final WriteLock writeLock = new WriteLock();
     private final LineBuffer line = new LineBuffer();
     private final ScheduledThreadPoolExecutor background;
     private final Compactor compactor;
@@ -350,7 +348,7 @@ final class JsonFileBackend implements StorageBackend {
     private <T> T write(Supplier<T> body) {
         T result;
         long lsn;
-        writeLock.lock();
+        writeLock.lockForWrite();
         try {
             checkOpen();
             pendingLsn = 0;
