@@ -315,15 +315,17 @@ final class SqliteStorageBackend implements StorageBackend {
             keys[i] = writes.get(i).key();
         }
         Map<String, Long> rows = KvTable.rowExpiries(tx.connection(), nsPath, Arrays.asList(keys));
+        boolean[] expired = new boolean[n];
         int reclaimed = 0;
         long live = -1;
-        for (String key : keys) {
+        for (int i = 0; i < n; i++) {
+            String key = keys[i];
             Long expiry = rows.get(key);
-            boolean expired = expiry != null && expiry != NO_EXPIRY && expiry <= now;
-            if (expired) {
+            expired[i] = expiry != null && expiry != NO_EXPIRY && expiry <= now;
+            if (expired[i]) {
                 reclaimed++;
             }
-            if ((expiry == null || expired) && maxKeys > 0) {
+            if ((expiry == null || expired[i]) && maxKeys > 0) {
                 if (live < 0) {
                     live = KvTable.countLiveUpTo(tx.connection(), nsPath, now, maxKeys);
                 }
@@ -339,8 +341,7 @@ final class SqliteStorageBackend implements StorageBackend {
         int[] setIndex = new int[n];
         int j = 0;
         for (int i = 0; i < n; i++) {
-            Long expiry = rows.get(keys[i]);
-            if (expiry != null && expiry != NO_EXPIRY && expiry <= now) {
+            if (expired[i]) {
                 types[j] = ChangeType.EXPIRE;
                 logged[j++] = keys[i];
             }
