@@ -196,10 +196,18 @@ public abstract class StorageContractTck {
 
     /**
      * @param capability a capability
-     * @return {@code true} when the provider declares it
+     * @return {@code true} when the provider declares it for this test's options
+     *     ({@link StorageProvider#capabilities(ProviderConfig)})
      */
     protected final boolean declares(Capability capability) {
-        return testedProvider().capabilities().contains(capability);
+        return testedProvider().capabilities(testedConfig()).contains(capability);
+    }
+
+    /** @return this test's options as the provider's validated configuration */
+    private ProviderConfig testedConfig() {
+        ProviderConfig.Builder config = ProviderConfig.builder(testedProvider());
+        options().forEach(config::set);
+        return config.build();
     }
 
     /** Closes this test's engines and draws new options, so the next dynamic test starts from an empty data set. */
@@ -2952,10 +2960,19 @@ public abstract class StorageContractTck {
         @Test
         @DisplayName("Capability: the cross-process capabilities imply SHARED_ACROSS_PROCESSES")
         void capabilitiesAreConsistent() {
-            Set<Capability> declared = testedProvider().capabilities();
-            if (declared.contains(Capability.CROSS_PROCESS_EVENTS) || declared.contains(Capability.CROSS_PROCESS_LOCKS)) {
-                assertThat(declared).contains(Capability.SHARED_ACROSS_PROCESSES);
+            for (Set<Capability> declared : List.of(testedProvider().capabilities(),
+                    testedProvider().capabilities(testedConfig()))) {
+                if (declared.contains(Capability.CROSS_PROCESS_EVENTS)
+                        || declared.contains(Capability.CROSS_PROCESS_LOCKS)) {
+                    assertThat(declared).contains(Capability.SHARED_ACROSS_PROCESSES);
+                }
             }
+        }
+
+        @Test
+        @DisplayName("Capability: what the tested options guarantee is a subset of what the provider declares")
+        void configuredCapabilitiesAreASubset() {
+            assertThat(testedProvider().capabilities()).containsAll(testedProvider().capabilities(testedConfig()));
         }
 
         @Test

@@ -25,8 +25,26 @@ public interface StorageProvider {
     /** @return one line saying what the provider is for, shown in diagnostics */
     String description();
 
-    /** @return what this provider guarantees beyond the base contract; never {@code null} */
+    /**
+     * @return what this provider can guarantee beyond the base contract, in some configuration; never
+     *     {@code null}
+     */
     Set<Capability> capabilities();
+
+    /**
+     * What a backend opened with {@code config} guarantees, for providers whose options trade a capability
+     * for speed (for example a single-process mode without cross-process events). Must be cheap, like
+     * {@link #capabilities()}: it looks at option values only, never at files or servers.
+     *
+     * @param config validated option values of this provider
+     * @return a subset of {@link #capabilities()}; never {@code null}. The default returns
+     *     {@link #capabilities()}: the provider's guarantees do not depend on its options
+     * @throws NullPointerException when {@code config} is {@code null}
+     */
+    default Set<Capability> capabilities(ProviderConfig config) {
+        java.util.Objects.requireNonNull(config, "config");
+        return capabilities();
+    }
 
     /**
      * @return every option the provider accepts, read from {@code plinth.storage.<id>.<name>}; the runtime
