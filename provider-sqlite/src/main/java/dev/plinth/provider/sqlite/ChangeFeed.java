@@ -27,7 +27,7 @@ import java.util.UUID;
  * rows. Both run under the writer lock on the writer connection, so every change reaches the listener in
  * the database's commit order. Rows are trimmed by the sweeper after {@link #RETENTION_MILLIS}.
  */
-final class ChangeFeed {
+final class ChangeFeed implements ChangeLog {
     /** How long change rows are kept for backends that have not read them yet. */
     static final long RETENTION_MILLIS = 120_000;
 
@@ -51,7 +51,8 @@ final class ChangeFeed {
     private long dataVersion;
 
     /** Starts after the changes already in the log: a new backend reports only later changes. */
-    void start(SqlConnection c) throws SQLException {
+    @Override
+    public void start(SqlConnection c) throws SQLException {
         lastSeq = c.queryLong(LAST);
         dataVersion = c.queryLong("PRAGMA data_version");
     }
@@ -61,7 +62,8 @@ final class ChangeFeed {
      *
      * @return the change's sequence number
      */
-    long append(SqlConnection c, Namespace ns, ChangeType type, String key, long now) throws SQLException {
+    @Override
+    public long append(SqlConnection c, Namespace ns, ChangeType type, String key, long now) throws SQLException {
         PreparedStatement ps = c.prepare(APPEND);
         ps.setString(1, origin);
         ps.setString(2, ns.path());
@@ -83,7 +85,8 @@ final class ChangeFeed {
      *
      * @return the first change's sequence number; change {@code i} has that number plus {@code i}
      */
-    long appendAll(SqlConnection c, Namespace ns, ChangeType[] types, String[] keys, long now) throws SQLException {
+    @Override
+    public long appendAll(SqlConnection c, Namespace ns, ChangeType[] types, String[] keys, long now) throws SQLException {
         long first = append(c, ns, types[0], keys[0], now);
         if (types.length > 1) {
             PreparedStatement ps = c.prepare(APPEND_NEXT);
@@ -104,35 +107,45 @@ final class ChangeFeed {
         return first;
     }
 
+    @Override
+    public boolean sharedWithOtherProcesses() {
+        return true;
+    }
+
     /**
      * In a write transaction, before COMMIT: collects the foreign changes committed before this
      * transaction, whose first own change has sequence number {@code firstOwn}.
      */
-    void beforeCommit(SqlConnection c, long firstOwn) throws SQLException {
+    @Override
+    public void beforeCommit(SqlConnection c, long firstOwn) throws SQLException {
         if (firstOwn != lastSeq + 1) {
             readForeign(c);
         }
     }
 
     /** After COMMIT: reports the foreign changes that came before ours. */
-    void publishForeign(ChangeListener listener) {
+    @Override
+    public void publishForeign(ChangeListener listener) {
         WriteTx.publish(listener, foreign);
         foreign.clear();
     }
 
     /** After COMMIT and reporting: everything up to our last own row, {@code lastOwn}, is seen. */
-    void committed(long lastOwn) {
+    @Override
+    public void committed(long lastOwn) {
         lastSeq = Math.max(lastSeq, lastOwn);
     }
 
     /** The transaction rolled back: forget what it read; the next poll or write reads it again. */
-    void abort() {
+    @Override
+    public void abort() {
         foreign.clear();
         readSeq = lastSeq;
     }
 
     /** Outside any transaction, under the writer lock: reports foreign changes committed since last time. */
-    void poll(SqlConnection c, ChangeListener listener) throws SQLException {
+    @Override
+    public void poll(SqlConnection c, ChangeListener listener) throws SQLException {
         long dv = c.queryLong("PRAGMA data_version");
         if (dv == dataVersion) {
             return;

@@ -31,6 +31,8 @@ final class KvTable {
             "INSERT INTO plinth_kv (namespace, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)"
                     + " ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value,"
                     + " version = excluded.version, expires_at = excluded.expires_at";
+    /** The upsert that leaves an expired row alone (no change): the caller reclaims it and reports that first. */
+    private static final String UPSERT_OVER_LIVE = UPSERT + " WHERE plinth_kv.expires_at = 0 OR plinth_kv.expires_at > ?";
     private static final String DELETE_EXPIRED =
             "DELETE FROM plinth_kv WHERE namespace = ? AND key = ? AND expires_at > 0 AND expires_at <= ?";
     private static final String DELETE_LIVE = "DELETE FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
@@ -152,10 +154,46 @@ final class KvTable {
         ps.executeUpdate();
     }
 
+    /**
+     * Inserts the key or replaces its live row, in one statement.
+     *
+     * @return {@code false}, having changed nothing, when an expired row not yet reclaimed is in the way
+     */
+    static boolean upsertOverLive(SqlConnection c, String ns, String key, byte[] value, long version,
+            long expiresAt, long now) throws SQLException {
+        PreparedStatement ps = c.prepare(UPSERT_OVER_LIVE);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setBytes(3, value);
+        ps.setLong(4, version);
+        ps.setLong(5, expiresAt);
+        ps.setLong(6, now);
+        return ps.executeUpdate() > 0;
+    }
+
     /** Writes {@code keys[i]} with {@code values[i]}, {@code versions[i]}, {@code expiries[i]} as one JDBC batch. */
     static void upsertAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
             long[] expiries) throws SQLException {
-        PreparedStatement ps = c.prepare(UPSERT);
+        upsertBatch(c.prepare(UPSERT), ns, keys, values, versions, expiries, null);
+    }
+
+    /**
+     * {@link #upsertOverLive} for many keys, as one JDBC batch.
+     *
+     * @return per key, {@code false} where an expired row not yet reclaimed was left in the way
+     */
+    static boolean[] upsertAllOverLive(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
+            long[] expiries, long now) throws SQLException {
+        int[] counts = upsertBatch(c.prepare(UPSERT_OVER_LIVE), ns, keys, values, versions, expiries, now);
+        boolean[] written = new boolean[keys.length];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = counts[i] > 0;
+        }
+        return written;
+    }
+
+    private static int[] upsertBatch(PreparedStatement ps, String ns, String[] keys, byte[][] values,
+            long[] versions, long[] expiries, Long now) throws SQLException {
         try {
             for (int i = 0; i < keys.length; i++) {
                 ps.setString(1, ns);
@@ -163,9 +201,12 @@ final class KvTable {
                 ps.setBytes(3, values[i]);
                 ps.setLong(4, versions[i]);
                 ps.setLong(5, expiries[i]);
+                if (now != null) {
+                    ps.setLong(6, now);
+                }
                 ps.addBatch();
             }
-            ps.executeBatch();
+            return ps.executeBatch();
         } finally {
             ps.clearBatch();
         }

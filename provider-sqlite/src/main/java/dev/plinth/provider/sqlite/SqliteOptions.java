@@ -50,6 +50,16 @@ public final class SqliteOptions {
             "how often changes committed by other processes are looked for and reported to watchers "
                     + "(a cheap PRAGMA data_version check when nothing changed)");
 
+    /**
+     * Whether this backend is the only user of the database file. {@code false} (the default): several
+     * processes may share it, with cross-process locks and events, at the cost of a change-log row per
+     * write. {@code true}: another process (or another backend in this JVM) opening the file fails, and
+     * writes skip the change log; the provider then declares no cross-process capability.
+     */
+    public static final OptionSpec<Boolean> EXCLUSIVE = OptionSpec.bool("exclusive", false,
+            "true: only this process uses the database file (others are refused with an error naming it); "
+                    + "writes skip the cross-process change log and are faster. false: processes may share it");
+
     /** Read connections kept open so reads run in parallel with each other and with the writer. */
     public static final OptionSpec<Integer> READ_POOL_SIZE = OptionSpec.integer("readPoolSize", 4, 1, 64,
             "read connections kept open; reads beyond this many at once wait for a free connection");

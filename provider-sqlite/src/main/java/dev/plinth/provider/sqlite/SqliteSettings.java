@@ -7,13 +7,14 @@ import java.time.Duration;
 
 /** The typed option values a backend is opened with. */
 record SqliteSettings(Path path, boolean wal, SqliteOptions.Durability durability, Duration busyTimeout,
-        int readPoolSize, long maxKeys, Duration sweepInterval, Duration eventPollInterval) {
+        int readPoolSize, long maxKeys, Duration sweepInterval, Duration eventPollInterval, boolean exclusive) {
 
     static SqliteSettings from(ProviderConfig config) {
         return new SqliteSettings(config.get(SqliteOptions.PATH), config.get(SqliteOptions.WAL),
                 config.get(SqliteOptions.DURABILITY), config.get(SqliteOptions.BUSY_TIMEOUT),
                 config.get(SqliteOptions.READ_POOL_SIZE), config.get(CommonOptions.MAX_KEYS),
-                config.get(CommonOptions.SWEEP_INTERVAL), config.get(SqliteOptions.EVENT_POLL_INTERVAL));
+                config.get(CommonOptions.SWEEP_INTERVAL), config.get(SqliteOptions.EVENT_POLL_INTERVAL),
+                config.get(SqliteOptions.EXCLUSIVE));
     }
 
     /** @return the busy timeout in milliseconds, capped to what SQLite accepts */

@@ -29,32 +29,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link StorageBackend} on one SQLite database file. Every rule of the contract is enforced in SQL:
- * expiry in every read's WHERE clause, versions from the database's one sequence row, compare-and-set,
+ * expiry in every read's WHERE clause, versions from the database-wide change sequence ({@link ChangeLog}), compare-and-set,
  * counters and quotas inside the writing transaction, patterns as primary-key ranges plus GLOB.
  *
  * <p>One writer connection (writers of this process take turns on a Java lock; each operation is one
  * {@code BEGIN IMMEDIATE} transaction, which also excludes other processes) and a pool of read
  * connections (WAL lets them read while the writer writes). Changes are reported to the
  * {@link ChangeListener} after commit, in commit order; a sweeper thread reclaims expired keys and reports
- * {@link ChangeType#EXPIRE}. Every write also appends its changes to {@code plinth_changes}, from which
- * other backends on the same file report them ({@link ChangeFeed}). Thread-safe.
+ * {@link ChangeType#EXPIRE}. On a shared file every write also appends its changes to
+ * {@code plinth_changes}, from which other backends on the same file report them ({@link ChangeFeed}); with
+ * {@code exclusive=true} ({@link LocalSequence}) no other backend may open the file and nothing is logged
+ * per write. Thread-safe.
  */
 final class SqliteStorageBackend implements StorageBackend {
     static final Logger LOG = LoggerFactory.getLogger(SqliteStorageBackend.class);
 
     private final Path path;
     private final long maxKeys;
+    /** {@code exclusive=true}: no other process reads the change order, so a put need not read first. */
+    private final boolean exclusive;
     private final int busyTimeoutMillis;
     private final BackendState state;
     private final Writer writer;
     private final ReadPool readers;
     private final ExpirySweeper sweeper;
     private final OwnedLocks ownedLocks = new OwnedLocks();
+    private final ProcessLock processLock;
 
     private SqliteStorageBackend(Path path, SqliteSettings settings, BackendState state, Writer writer,
-            ReadPool readers) {
+            ReadPool readers, ProcessLock processLock) {
         this.path = path;
+        this.processLock = processLock;
         this.maxKeys = settings.maxKeys();
+        this.exclusive = settings.exclusive();
         this.busyTimeoutMillis = settings.busyTimeoutMillis();
         this.state = state;
         this.writer = writer;
@@ -73,12 +80,13 @@ final class SqliteStorageBackend implements StorageBackend {
      */
     static SqliteStorageBackend open(SqliteSettings settings, ChangeListener listener) {
         Path path = DatabaseFile.prepare(settings.path());
+        ProcessLock processLock = ProcessLock.acquire(path, settings.exclusive());
         BackendState state = new BackendState("SQLite storage " + path);
         SqliteErrors errors = new SqliteErrors(path, settings.busyTimeoutMillis(), state);
         ConnectionFactory factory = new ConnectionFactory(path, settings);
         SqlConnection writeConnection = null;
         List<SqlConnection> readConnections = new ArrayList<>();
-        ChangeFeed feed = new ChangeFeed();
+        ChangeLog feed = settings.exclusive() ? new LocalSequence() : new ChangeFeed();
         try {
             writeConnection = factory.openPlain();
             Schema.migrate(writeConnection, path);
@@ -93,6 +101,7 @@ final class SqliteStorageBackend implements StorageBackend {
                 writeConnection.close();
             }
             readConnections.forEach(SqlConnection::close);
+            processLock.close();
             if (e instanceof SQLException) {
                 throw SqliteErrors.translate(path, settings.busyTimeoutMillis(), (SQLException) e, "opening it");
             }
@@ -100,9 +109,10 @@ final class SqliteStorageBackend implements StorageBackend {
         }
         Writer writer = new Writer(writeConnection, feed, listener, errors, state);
         ReadPool readers = new ReadPool(readConnections, errors, state);
-        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers);
+        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers, processLock);
         backend.sweeper.start("plinth-sqlite-sweeper");
-        LOG.debug("Opened SQLite storage {} (wal={}, durability={})", path, settings.wal(), settings.durability());
+        LOG.debug("Opened SQLite storage {} (wal={}, durability={}, exclusive={})", path, settings.wal(),
+                settings.durability(), settings.exclusive());
         return backend;
     }
 
@@ -264,7 +274,7 @@ final class SqliteStorageBackend implements StorageBackend {
                 }
             }
             if (writes.size() > 1 && distinctPuts(writes)) {
-                return putAll(tx, ns, writes);
+                return exclusive && maxKeys == 0 ? putAllWithoutReading(tx, ns, writes) : putAll(tx, ns, writes);
             }
             Map<String, Long> versions = new HashMap<>();
             long live = -1;
@@ -366,8 +376,68 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     private long put(WriteTx tx, Namespace ns, String key, byte[] value, long ttlMillis) throws SQLException {
+        if (exclusive && maxKeys == 0) {
+            return putWithoutReading(tx, ns, key, value, expiresAt(tx.now(), ttlMillis));
+        }
         boolean isNew = KvTable.liveVersion(tx.connection(), ns.path(), key, tx.now()) == 0L;
         return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), isNew, true);
+    }
+
+    /**
+     * One statement in the usual case: without a quota a put needs to know whether the key was live only
+     * when an expired row is in the way, and the upsert reports that by changing nothing. That row is then
+     * reclaimed and reported first, as {@link #putKnown} does. Only for an exclusive file, where the SET's
+     * number is not yet in a log other processes read in order.
+     */
+    private static long putWithoutReading(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt)
+            throws SQLException {
+        long version = tx.changed(ns, ChangeType.SET, key);
+        if (!KvTable.upsertOverLive(tx.connection(), ns.path(), key, value, version, expiresAt, tx.now())) {
+            reclaimAndPut(tx, ns, key, value, version, expiresAt, tx.changeCount() - 1);
+        }
+        return version;
+    }
+
+    /** {@link #putWithoutReading} for distinct keys, as one JDBC batch. */
+    private static Map<String, Long> putAllWithoutReading(WriteTx tx, Namespace ns, List<Write> writes)
+            throws SQLException {
+        int n = writes.size();
+        String[] keys = new String[n];
+        byte[][] values = new byte[n][];
+        long[] versions = new long[n];
+        long[] expiries = new long[n];
+        ChangeType[] types = new ChangeType[n];
+        for (int i = 0; i < n; i++) {
+            Write.Put put = (Write.Put) writes.get(i);
+            keys[i] = put.key();
+            values[i] = put.value();
+            expiries[i] = expiresAt(tx.now(), put.ttlMillis());
+            types[i] = ChangeType.SET;
+        }
+        int firstChange = tx.changeCount();
+        long first = tx.changedAll(ns, types, keys);
+        Map<String, Long> out = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            versions[i] = first + i;
+            out.put(keys[i], versions[i]);
+        }
+        boolean[] written = KvTable.upsertAllOverLive(tx.connection(), ns.path(), keys, values, versions, expiries,
+                tx.now());
+        // Backwards, so inserting a reclaim before a SET leaves the earlier SETs' positions as they were.
+        for (int i = n - 1; i >= 0; i--) {
+            if (!written[i]) {
+                reclaimAndPut(tx, ns, keys[i], values[i], versions[i], expiries[i], firstChange + i);
+            }
+        }
+        return out;
+    }
+
+    /** The rare case of a put without reading: an expired row was in the way; reclaim it, report it, put. */
+    private static void reclaimAndPut(WriteTx tx, Namespace ns, String key, byte[] value, long version,
+            long expiresAt, int setChangeIndex) throws SQLException {
+        KvTable.deleteExpired(tx.connection(), ns.path(), key, tx.now());
+        tx.reclaimedBefore(setChangeIndex, ns, key);
+        KvTable.upsert(tx.connection(), ns.path(), key, value, version, expiresAt);
     }
 
     /**
@@ -470,6 +540,7 @@ final class SqliteStorageBackend implements StorageBackend {
         sweeper.stop(wait);
         writer.close(wait);
         readers.close();
+        processLock.close();
         LOG.debug("Closed SQLite storage {}", path);
     }
 

@@ -9,21 +9,21 @@ import java.util.List;
 
 /**
  * The state of the one write transaction in progress: the writer connection, the time the transaction
- * started and the changes to report after commit. Each change is logged in {@code plinth_changes} as it
- * happens; its sequence number is the database-wide version sequence (a SET's version), so a
- * write needs no separate sequence row. Reused by the writer for every transaction; touched only under the
+ * started and the changes to report after commit. Each change is numbered by the {@link ChangeLog} as it
+ * happens (logged in {@code plinth_changes} when the file is shared); its number is the database-wide
+ * version sequence (a SET's version), so a write needs no separate sequence row. Reused by the writer for every transaction; touched only under the
  * writer lock.
  */
 final class WriteTx {
     private static final org.slf4j.Logger LOG = SqliteStorageBackend.LOG;
 
     private final SqlConnection connection;
-    private final ChangeFeed feed;
+    private final ChangeLog feed;
     private final List<Change> changes = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private long now;
 
-    WriteTx(SqlConnection connection, ChangeFeed feed) {
+    WriteTx(SqlConnection connection, ChangeLog feed) {
         this.connection = connection;
         this.feed = feed;
     }
@@ -60,6 +60,23 @@ final class WriteTx {
             changes.add(new Change(first + i, ns, types[i], keys[i]));
         }
         return first;
+    }
+
+    /** @return how many changes this transaction has logged so far */
+    int changeCount() {
+        return changes.size();
+    }
+
+    /**
+     * Reports an expired row as reclaimed ({@code EXPIRE}) just before change {@code changeIndex}, the SET
+     * that replaced it. Only where the change log keeps no order for other processes
+     * ({@link ChangeLog#sharedWithOtherProcesses()} is {@code false}): a shared log already holds the SET.
+     */
+    void reclaimedBefore(int changeIndex, Namespace ns, String key) {
+        if (feed.sharedWithOtherProcesses()) {
+            throw new IllegalStateException("a shared change log must log the reclaim before the SET");
+        }
+        changes.add(changeIndex, new Change(0L, ns, ChangeType.EXPIRE, key));
     }
 
     /** Runs {@code action} once the transaction committed (never when it rolls back). */

@@ -75,9 +75,9 @@ final class Writer {
     private final ChangeListener listener;
     private final SqliteErrors errors;
     private final BackendState state;
-    private final ChangeFeed feed;
+    private final ChangeLog feed;
 
-    Writer(SqlConnection connection, ChangeFeed feed, ChangeListener listener, SqliteErrors errors,
+    Writer(SqlConnection connection, ChangeLog feed, ChangeListener listener, SqliteErrors errors,
             BackendState state) {
         this.connection = connection;
         this.feed = feed;

@@ -36,13 +36,14 @@ class SqliteStorageProviderTest {
         Map<String, OptionSpec<?>> options = new SqliteStorageProvider().options().stream()
                 .collect(Collectors.toMap(OptionSpec::name, o -> o));
         assertThat(options).containsOnlyKeys("path", "wal", "durability", "busyTimeout", "readPoolSize",
-                "eventPollInterval",
+                "eventPollInterval", "exclusive",
                 CommonOptions.MAX_KEYS.name(), CommonOptions.SWEEP_INTERVAL.name());
         ProviderConfig defaults = ProviderConfig.builder(new SqliteStorageProvider()).build();
         assertThat(defaults.get(SqliteOptions.PATH)).isEqualTo(Path.of("data", "plinth.db"));
         assertThat(defaults.get(SqliteOptions.WAL)).isTrue();
         assertThat(defaults.get(SqliteOptions.DURABILITY)).isEqualTo(SqliteOptions.Durability.NORMAL);
         assertThat(defaults.get(SqliteOptions.BUSY_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.get(SqliteOptions.EXCLUSIVE)).isFalse();
 
         ProviderConfig set = TestBackends.config(Map.of("durability", "FULL", "busyTimeout", "250ms",
                 "readPoolSize", "2", "wal", "false"));
