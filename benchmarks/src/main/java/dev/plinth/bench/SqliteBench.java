@@ -68,6 +68,11 @@ public class SqliteBench {
             return "normal";
         }
 
+        /** The provider's {@code exclusive} option for this state. */
+        String exclusive() {
+            return "false";
+        }
+
         @Setup(Level.Trial)
         public void setUp() {
             dir = Data.tempDir("sqlite");
@@ -75,6 +80,7 @@ public class SqliteBench {
                     "path", dir.resolve("plinth.db").toString(),
                     "wal", "true",
                     "durability", durability(),
+                    "exclusive", exclusive(),
                     "busyTimeout", "5s"));
             store = engine.store(Plinth.NAMESPACE);
             WRITE_BATCHES.forEach(store::setAll);
@@ -93,6 +99,15 @@ public class SqliteBench {
         @Override
         String durability() {
             return "full";
+        }
+    }
+
+    /** The engine with {@code exclusive=true}: one process owns the file, writes skip the change log. */
+    @State(Scope.Benchmark)
+    public static class PlinthDbExclusive extends PlinthDb {
+        @Override
+        String exclusive() {
+            return "true";
         }
     }
 
@@ -233,6 +248,12 @@ public class SqliteBench {
         return s.store.set(Fixture.key(c), VALUE);
     }
 
+    /** {@code exclusive=true}: the same write without the cross-process change log. */
+    @Benchmark
+    public long plinthSetExclusive(PlinthDbExclusive s, Cursor c) {
+        return s.store.set(Fixture.key(c), VALUE);
+    }
+
     /** One autocommit INSERT OR REPLACE: one transaction per write. */
     @Benchmark
     public int rawSet(RawDb db, RawConnection r, Cursor c) throws SQLException {
@@ -255,6 +276,12 @@ public class SqliteBench {
 
     @Benchmark
     public void plinthSetAll(PlinthDb s, Cursor c) {
+        s.store.setAll(WRITE_BATCHES.get(Fixture.batch(c)));
+    }
+
+    /** {@code exclusive=true}: the same batch without the cross-process change log. */
+    @Benchmark
+    public void plinthSetAllExclusive(PlinthDbExclusive s, Cursor c) {
         s.store.setAll(WRITE_BATCHES.get(Fixture.batch(c)));
     }
 

@@ -99,6 +99,10 @@ public final class BenchReport {
                                         "SqliteBench.plinthSet", "SqliteBench.rawSet", ONE_FOUR, 0.8, 2.0),
                                 Pair.of("setAll of 100 (raw: one transaction, `addBatch`)", "SqliteBench.plinthSetAll",
                                         "SqliteBench.rawSetAll", ONE_FOUR, 0.9, 0.9),
+                                Pair.of("set, `exclusive=true` (one process owns the file, no change log)",
+                                        "SqliteBench.plinthSetExclusive", "SqliteBench.rawSet", ONE_FOUR, 0.8, 2.0),
+                                Pair.of("setAll of 100, `exclusive=true`", "SqliteBench.plinthSetAllExclusive",
+                                        "SqliteBench.rawSetAll", ONE_FOUR, 0.9, 0.9),
                                 Pair.of("set, `durability=full` (raw: autocommit with `synchronous=FULL`, one fsync "
                                         + "per write)", "SqliteBench.plinthSetFull", "SqliteBench.rawSetFull", ONE_FOUR,
                                         0.8, 2.0))),
