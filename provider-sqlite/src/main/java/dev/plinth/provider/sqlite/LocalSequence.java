@@ -12,7 +12,9 @@ import java.sql.SQLException;
  * restarts and a later switch back to sharing, the backend reserves them in blocks: a {@link Schema#MARK}
  * row in {@code plinth_changes} records the highest number reserved, and every backend of either mode
  * starts above the highest row. A block costs one row once per {@link #BLOCK} changes, written in the
- * transaction that needs it; a restart skips the rest of its block.
+ * transaction that needs it; a restart skips the rest of its block. Drawn outside a transaction (the
+ * writer's one-statement path), the reservation commits by itself before the write; if the write then fails,
+ * the reservation only raised the floor, which costs nothing but numbers.
  */
 final class LocalSequence implements ChangeLog {
     /** Numbers reserved at a time. Even a restart per block leaves 2^43 restarts before 2^63. */

@@ -181,6 +181,11 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        if (exclusive && maxKeys == 0) {
+            return writer.write("writing a key",
+                    tx -> putOverLive(tx, ns, key, value, expiresAt(tx.now(), ttlMillis)),
+                    tx -> putWithoutReading(tx, ns, key, value, expiresAt(tx.now(), ttlMillis)));
+        }
         return writer.write("writing a key", tx -> put(tx, ns, key, value, ttlMillis));
     }
 
@@ -376,9 +381,6 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     private long put(WriteTx tx, Namespace ns, String key, byte[] value, long ttlMillis) throws SQLException {
-        if (exclusive && maxKeys == 0) {
-            return putWithoutReading(tx, ns, key, value, expiresAt(tx.now(), ttlMillis));
-        }
         boolean isNew = KvTable.liveVersion(tx.connection(), ns.path(), key, tx.now()) == 0L;
         return putKnown(tx, ns, key, value, expiresAt(tx.now(), ttlMillis), isNew, true);
     }
@@ -396,6 +398,18 @@ final class SqliteStorageBackend implements StorageBackend {
             reclaimAndPut(tx, ns, key, value, version, expiresAt, tx.changeCount() - 1);
         }
         return version;
+    }
+
+    /**
+     * {@link #putWithoutReading} as one statement, for the writer to run by itself outside a transaction.
+     *
+     * @return the version, or {@code null} having changed nothing when an expired row is in the way
+     */
+    private static Long putOverLive(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt)
+            throws SQLException {
+        long version = tx.changed(ns, ChangeType.SET, key);
+        return KvTable.upsertOverLive(tx.connection(), ns.path(), key, value, version, expiresAt, tx.now())
+                ? version : null;
     }
 
     /** {@link #putWithoutReading} for distinct keys, as one JDBC batch. */

@@ -39,19 +39,27 @@ final class Writer {
      */
     private static final class Request<T> {
         final String action;
+        final Work<T> oneStatement;
         final Work<T> work;
         final Thread owner = Thread.currentThread();
         T result;
         Throwable failure;
         volatile boolean done;
 
-        Request(String action, Work<T> work) {
+        Request(String action, Work<T> oneStatement, Work<T> work) {
             this.action = action;
+            this.oneStatement = oneStatement;
             this.work = work;
         }
 
         void run(WriteTx tx) throws SQLException {
             result = work.run(tx);
+        }
+
+        /** @return {@code true} when the one statement did the work */
+        boolean runOneStatement(WriteTx tx) throws SQLException {
+            result = oneStatement.run(tx);
+            return result != null;
         }
 
         T outcome() {
@@ -96,8 +104,22 @@ final class Writer {
      * @return the work's result, once committed
      */
     <T> T write(String action, Work<T> work) {
+        return write(action, null, work);
+    }
+
+    /**
+     * Like {@link #write(String, Work)}, first trying {@code oneStatement} when the operation runs alone
+     * (nobody queued with it): outside any transaction, so SQLite commits its one statement by itself, which
+     * costs less than {@code BEGIN IMMEDIATE} ... {@code COMMIT}. Only for an exclusive file: the statement
+     * takes the write lock only when it writes, and no other process may write in between.
+     *
+     * @param oneStatement changes the database with at most one statement (a change log that writes rows
+     *     must not be used); returns {@code null}, having changed nothing, when {@code work} must run instead
+     * @param work the whole operation, run in a transaction when grouped or when {@code oneStatement} gave up
+     */
+    <T> T write(String action, Work<T> oneStatement, Work<T> work) {
         state.ensureOpen();
-        Request<T> request = new Request<>(action, work);
+        Request<T> request = new Request<>(action, oneStatement, work);
         queue.add(request);
         while (!request.done) {
             if (lock.tryLock()) {
@@ -166,8 +188,11 @@ final class Writer {
         }
     }
 
-    /** One operation: its own transaction, no savepoint. */
+    /** One operation: its one statement if it has one and that suffices, else its own transaction. */
     private void runAlone(Request<?> request) {
+        if (request.oneStatement != null && runAsOneStatement(request)) {
+            return;
+        }
         boolean committed = false;
         try {
             connection.beginImmediate();
@@ -182,6 +207,34 @@ final class Writer {
         } finally {
             finish(committed);
         }
+    }
+
+    /** @return {@code true} when the request is done (succeeded or failed), {@code false} to run it in a transaction */
+    private boolean runAsOneStatement(Request<?> request) {
+        boolean done = false;
+        boolean succeeded = false;
+        try {
+            tx.begin(System.currentTimeMillis());
+            if (request.runOneStatement(tx)) {
+                published();
+                succeeded = true;
+                done = true;
+            }
+        } catch (SQLException e) {
+            // SQLite rolled the failed statement back.
+            request.failure = errors.translate(e, request.action);
+            done = true;
+        } catch (RuntimeException | Error e) {
+            request.failure = e;
+            done = true;
+        } finally {
+            if (!succeeded) {
+                request.result = null;
+                feed.abort();
+            }
+            tx.reset();
+        }
+        return done;
     }
 
     /**
@@ -232,6 +285,12 @@ final class Writer {
             feed.beforeCommit(connection, changes.get(0).seq());
         }
         connection.commit();
+        published();
+    }
+
+    /** After the commit: reports the changes (foreign ones first) in commit order and runs after-commit actions. */
+    private void published() {
+        List<Change> changes = tx.changes();
         commits++;
         feed.publishForeign(listener);
         tx.publish(listener);
