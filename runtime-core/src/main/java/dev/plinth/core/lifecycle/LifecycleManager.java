@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *       and one {@link PluginLifecycleException} naming the plugin and phase is thrown, with shutdown
  *       failures attached as suppressed exceptions.</li>
  *   <li>{@link #shutdownAll()}: reverse order; every initialised plugin gets its {@code shutdown()} even
- *       when others throw or hang (each bounded by the timeout, see {@link BoundedShutdown}); plugins never
+ *       when others throw or hang (each bounded by the timeout, see {@link BoundedCall}); plugins never
  *       initialised move straight to STOPPED; a plugin's services are withdrawn after its shutdown.
  *       Failures are returned, not thrown.</li>
  * </ul>
@@ -89,7 +89,8 @@ public final class LifecycleManager {
             }
             if (state != PluginState.CREATED) {
                 LOG.debug("SHUTDOWN plugin '{}'", mp.id());
-                Optional<PluginLifecycleException> failure = BoundedShutdown.run(mp, shutdownTimeout);
+                Optional<PluginLifecycleException> failure = BoundedCall.run(mp, Phase.SHUTDOWN, shutdownTimeout,
+                        () -> mp.plugin().shutdown()).failed();
                 failure.ifPresent(f -> {
                     LOG.warn(f.getMessage());
                     failures.add(f);
