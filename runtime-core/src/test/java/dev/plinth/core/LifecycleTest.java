@@ -11,6 +11,8 @@ import dev.plinth.api.plugin.PluginState;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.testing.FakeProvider;
 import dev.plinth.core.testing.RecordingPlugin;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -160,6 +162,24 @@ class LifecycleTest {
         runtime(a).start().close();
         assertThat(a.shutdownThread.getName()).isEqualTo("plinth-shutdown-a");
         assertThat(a.mdcSeen).containsExactly("init=a", "start=a", "shutdown=a");
+    }
+
+    @Test
+    void shutdownSeesTheClosersMdcAndThePluginsOwnClassLoader() throws Exception {
+        RecordingPlugin a = plugin("a");
+        PlinthRuntime rt = runtime(a).start();
+        Thread me = Thread.currentThread();
+        ClassLoader before = me.getContextClassLoader();
+        try (URLClassLoader hostLoader = new URLClassLoader(new URL[0], null)) {
+            me.setContextClassLoader(hostLoader);
+            org.slf4j.MDC.put(RecordingPlugin.HOST_MDC_KEY, "r-7");
+            rt.close();
+        } finally {
+            me.setContextClassLoader(before);
+            org.slf4j.MDC.remove(RecordingPlugin.HOST_MDC_KEY);
+        }
+        assertThat(a.hostMdcSeen).contains("shutdown=r-7");
+        assertThat(a.contextLoaders.get("shutdown")).isSameAs(RecordingPlugin.class.getClassLoader());
     }
 
     @Test

@@ -4,10 +4,12 @@ import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.MDC;
 
 /**
  * Runs one lifecycle call of one plugin ({@code init}, {@code start} or {@code shutdown}) on a daemon
@@ -16,9 +18,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * overruns is interrupted and left behind: Java cannot stop a thread that ignores interrupts, so the runtime
  * stops waiting instead; the report carries the thread's stack at the moment the runtime stopped waiting.
  *
- * <p>Stateless and thread-safe. The worker is a daemon so that an abandoned call never keeps the JVM
- * alive; it is started after everything the caller did, and the caller sees everything the call did once
- * {@link #run} returns in time (thread start and the latch both order memory).
+ * <p>What the worker inherits, and why:
+ * <ul>
+ *   <li>the caller's MDC, copied, with {@link PluginMdc#KEY} set on top: what the host put there (a
+ *       deployment or request id) stays on the plugin's log lines, as when lifecycle calls ran on the
+ *       caller's thread;</li>
+ *   <li>as context class loader, the loader of the plugin's class (the caller's when that is the bootstrap
+ *       loader): libraries that look things up through it ({@code ServiceLoader.load(Class)}, JAXB, JNDI,
+ *       many logging and JSON modules) then find what the plugin's jar brings, not only what the host
+ *       sees;</li>
+ *   <li>daemon status, so that an abandoned call never keeps the JVM alive. Threads the plugin creates
+ *       with {@code new Thread} inherit it; see the threading section of the {@code Plugin} javadoc.</li>
+ * </ul>
+ * Other thread-locals do not carry over. The worker is started after everything the caller did, and the
+ * caller sees everything the call did once {@link #run} returns in time (thread start and the latch both
+ * order memory), so a plugin needs no synchronisation between its lifecycle calls. Stateless and
+ * thread-safe.
  */
 final class BoundedCall {
     private BoundedCall() {
@@ -54,8 +69,12 @@ final class BoundedCall {
         String verb = phase.name().toLowerCase(Locale.ROOT);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
+        Map<String, String> callerMdc = MDC.getCopyOfContextMap();
         Thread worker = new Thread(() -> {
             try {
+                if (callerMdc != null) {
+                    MDC.setContextMap(callerMdc);
+                }
                 PluginMdc.run(id, call);
             } catch (Throwable t) {
                 failure.set(t);
@@ -64,6 +83,10 @@ final class BoundedCall {
             }
         }, "plinth-" + verb + "-" + id);
         worker.setDaemon(true);
+        ClassLoader pluginLoader = plugin.plugin().getClass().getClassLoader();
+        if (pluginLoader != null) {
+            worker.setContextClassLoader(pluginLoader);
+        }
         worker.start();
         boolean finished;
         boolean interrupted = false;

@@ -4,16 +4,20 @@ import dev.plinth.api.plugin.Plugin;
 import dev.plinth.api.plugin.PluginContext;
 import dev.plinth.core.lifecycle.PluginMdc;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.slf4j.MDC;
 
 /**
  * A plugin that appends {@code "<phase> <id>"} to a shared log on every lifecycle call, records the MDC
- * value it saw, and can be told to throw or hang in a phase.
+ * values, thread and context class loader it saw, and can be told to throw or hang in a phase.
  */
 public class RecordingPlugin implements Plugin {
+    /** An MDC key a host might set; recorded in {@link #hostMdcSeen}. */
+    public static final String HOST_MDC_KEY = "host.request";
     private final String id;
     private final List<String> log;
     private Set<String> required = Set.of();
@@ -26,6 +30,12 @@ public class RecordingPlugin implements Plugin {
     public volatile PluginContext context;
     public final List<String> mdcSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
     public volatile Thread shutdownThread;
+    /** Phase to the thread that ran it. */
+    public final Map<String, Thread> threads = new ConcurrentHashMap<>();
+    /** Phase to the context class loader of the thread that ran it. */
+    public final Map<String, ClassLoader> contextLoaders = new ConcurrentHashMap<>();
+    /** {@code "<phase>=<value of HOST_MDC_KEY>"} per call. */
+    public final List<String> hostMdcSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RecordingPlugin(String id, List<String> log) {
         this.id = id;
@@ -119,7 +129,13 @@ public class RecordingPlugin implements Plugin {
     }
 
     private void record(String phase) {
+        Thread current = Thread.currentThread();
+        threads.put(phase, current);
+        if (current.getContextClassLoader() != null) {
+            contextLoaders.put(phase, current.getContextClassLoader());
+        }
         mdcSeen.add(phase + "=" + MDC.get(PluginMdc.KEY));
+        hostMdcSeen.add(phase + "=" + MDC.get(HOST_MDC_KEY));
         log.add(phase + " " + id);
     }
 }
