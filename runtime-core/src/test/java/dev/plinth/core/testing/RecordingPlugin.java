@@ -25,7 +25,10 @@ public class RecordingPlugin implements Plugin {
     private RuntimeException failInit;
     private RuntimeException failStart;
     private RuntimeException failShutdown;
+    private CountDownLatch hangInitUntil;
+    private CountDownLatch hangStartUntil;
     private CountDownLatch hangShutdownUntil;
+    private boolean ignoreInterrupts;
     private Consumer<PluginContext> onInit = c -> { };
     public volatile PluginContext context;
     public final List<String> mdcSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -67,9 +70,27 @@ public class RecordingPlugin implements Plugin {
         return this;
     }
 
-    /** Shutdown blocks until the latch opens (or the thread is interrupted). */
+    /** Init blocks until the latch opens (or the thread is interrupted), then goes on. */
+    public RecordingPlugin hangInit(CountDownLatch until) {
+        hangInitUntil = until;
+        return this;
+    }
+
+    /** Start blocks until the latch opens (or the thread is interrupted), then goes on. */
+    public RecordingPlugin hangStart(CountDownLatch until) {
+        hangStartUntil = until;
+        return this;
+    }
+
+    /** Shutdown blocks until the latch opens (or the thread is interrupted), then goes on. */
     public RecordingPlugin hangShutdown(CountDownLatch until) {
         hangShutdownUntil = until;
+        return this;
+    }
+
+    /** A hang logs {@code "interrupted <id>"} on an interrupt and keeps waiting for its latch. */
+    public RecordingPlugin ignoringInterrupts() {
+        ignoreInterrupts = true;
         return this;
     }
 
@@ -100,6 +121,7 @@ public class RecordingPlugin implements Plugin {
         if (failInit != null) {
             throw failInit;
         }
+        hang(hangInitUntil);
         onInit.accept(ctx);
     }
 
@@ -109,22 +131,34 @@ public class RecordingPlugin implements Plugin {
         if (failStart != null) {
             throw failStart;
         }
+        hang(hangStartUntil);
     }
 
     @Override
     public void shutdown() {
         shutdownThread = Thread.currentThread();
         record("shutdown");
-        if (hangShutdownUntil != null) {
-            try {
-                hangShutdownUntil.await();
-            } catch (InterruptedException e) {
-                log.add("interrupted " + id);
-                Thread.currentThread().interrupt();
-            }
-        }
+        hang(hangShutdownUntil);
         if (failShutdown != null) {
             throw failShutdown;
+        }
+    }
+
+    private void hang(CountDownLatch until) {
+        if (until == null) {
+            return;
+        }
+        while (true) {
+            try {
+                until.await();
+                return;
+            } catch (InterruptedException e) {
+                log.add("interrupted " + id);
+                if (!ignoreInterrupts) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
