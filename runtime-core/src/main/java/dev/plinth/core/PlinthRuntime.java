@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * configuration, choose the provider ({@link ProviderSelector}), reject unknown keys
  * ({@link ConfigValidator}), parse settings and provider options, order the enabled plugins
  * ({@link DependencyGraph}), open storage, then {@code init} and {@code start} every plugin
- * ({@link LifecycleManager}). A failure after storage was opened shuts down what was initialised, closes
- * storage and rethrows.
+ * ({@link LifecycleManager}), each call on its own thread and bounded by {@code plinth.runtime.startTimeout}.
+ * A failure after storage was opened (a throw, or a call that overran and was abandoned) shuts down what was
+ * initialised, closes storage and rethrows.
  *
  * <h2>close()</h2>
  * Shuts plugins down in reverse order (each bounded by {@code plinth.runtime.shutdownTimeout}), then
@@ -71,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * everything was closed. It is idempotent (later calls return at once), thread-safe (one close at a time;
  * other callers wait for it) and safe from a JVM shutdown hook ({@link #registerShutdownHook()}, which logs
  * instead of throwing). A {@code close()} from another thread while {@code start()} runs waits for
- * {@code start()} to finish.
+ * {@code start()} to finish, which the start timeout bounds; a plugin thread that was abandoned never holds
+ * up {@code close()}.
  */
 public final class PlinthRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);
@@ -114,7 +116,8 @@ public final class PlinthRuntime implements AutoCloseable {
      * @throws ConfigurationException when configuration or provider selection is wrong, or storage fails
      *     to open; nothing is left open
      * @throws PluginLifecycleException when the plugin graph is invalid (phase RESOLVE) or a plugin's
-     *     {@code init}/{@code start} throws; everything was shut down and storage closed
+     *     {@code init}/{@code start} throws or overruns {@code plinth.runtime.startTimeout} (phase INIT or
+     *     START); everything else was shut down and storage closed
      * @throws IllegalStateException when already started or closed
      */
     public PlinthRuntime start() {
@@ -155,7 +158,7 @@ public final class PlinthRuntime implements AutoCloseable {
             }
             this.active = Collections.unmodifiableMap(managed);
             this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
-                    plan.settings().shutdownTimeout());
+                    plan.settings().startTimeout(), plan.settings().shutdownTimeout());
             lifecycle.startAll();
         } catch (RuntimeException | Error e) {
             closeStorage().ifPresent(e::addSuppressed);

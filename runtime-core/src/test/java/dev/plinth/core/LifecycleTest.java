@@ -3,7 +3,9 @@ package dev.plinth.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.plugin.PluginDescriptor;
 import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginLifecycleException.Phase;
@@ -11,14 +13,21 @@ import dev.plinth.api.plugin.PluginState;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.testing.FakeProvider;
 import dev.plinth.core.testing.RecordingPlugin;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class LifecycleTest {
+    /** Generous: only "it finishes" is asserted, never how fast. */
+    private static final Duration BOUND = Duration.ofSeconds(10);
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final FakeProvider provider = new FakeProvider();
 
@@ -35,6 +44,27 @@ class LifecycleTest {
 
     private RecordingPlugin plugin(String id) {
         return new RecordingPlugin(id, log);
+    }
+
+    private static PlinthConfig startTimeout(String value) {
+        return PlinthConfig.builder().set("plinth.runtime.startTimeout", value).build();
+    }
+
+    /** The log without the entries abandoned plugin threads add whenever their interrupt arrives. */
+    private List<String> withoutInterrupts() {
+        synchronized (log) {
+            return log.stream().filter(s -> !s.startsWith("interrupted ")).toList();
+        }
+    }
+
+    /** The overrun's cause is the stuck thread's stack, inside the plugin's lifecycle method. */
+    private static void assertStuckIn(PluginLifecycleException e, String method) {
+        assertThat(e.getCause()).isNotNull();
+        assertThat(e.getCause().getMessage()).startsWith("stack of plinth-" + method + "-");
+        assertThat(e.getCause().getStackTrace()).anySatisfy(frame -> {
+            assertThat(frame.getClassName()).isEqualTo(RecordingPlugin.class.getName());
+            assertThat(frame.getMethodName()).isEqualTo(method);
+        });
     }
 
     @Test
@@ -155,11 +185,179 @@ class LifecycleTest {
     }
 
     @Test
+    void hangingInitFailsStartupNamingPluginPhaseAndTimeoutAndRollsBackTheOthersInReverse() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        RecordingPlugin hanger = plugin("c").requires("b").hangInit(never);
+        PlinthRuntime rt = runtime(startTimeout("200ms"), plugin("a"), plugin("b").requires("a"), hanger,
+                plugin("d").requires("c"));
+        PluginLifecycleException e = assertTimeoutPreemptively(BOUND,
+                () -> catchThrowableOfType(PluginLifecycleException.class, rt::start));
+        assertThat(e.pluginId()).isEqualTo("c");
+        assertThat(e.phase()).isEqualTo(Phase.INIT);
+        assertThat(e).hasMessage("Plugin 'c' did not finish init within 200ms; no longer waiting for it (thread "
+                + "plinth-init-c interrupted and left running)");
+        assertStuckIn(e, "init");
+        assertThat(e.getSuppressed()).isEmpty();
+        // c is abandoned, not shut down: its thread may still be inside init()
+        assertThat(withoutInterrupts()).containsExactly("init a", "init b", "init c", "shutdown b", "shutdown a");
+        assertThat(List.of("a", "b", "c", "d")).allSatisfy(id -> assertThat(rt.state(id)).isEqualTo(PluginState.STOPPED));
+        assertThat(provider.closes).hasValue(1);
+        hanger.threads.get("init").join(BOUND.toMillis());
+        assertThat(log).contains("interrupted c");
+    }
+
+    @Test
+    void hangingStartFailsStartupAndShutsDownEveryInitialisedPluginEachStillBounded() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        RecordingPlugin hanger = plugin("b").hangStart(never);
+        PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.startTimeout", "200ms")
+                .set("plinth.runtime.shutdownTimeout", "200ms").build();
+        PlinthRuntime rt = runtime(config, plugin("a").hangShutdown(never), hanger, plugin("c"));
+        PluginLifecycleException e = assertTimeoutPreemptively(BOUND,
+                () -> catchThrowableOfType(PluginLifecycleException.class, rt::start));
+        assertThat(e.pluginId()).isEqualTo("b");
+        assertThat(e.phase()).isEqualTo(Phase.START);
+        assertThat(e).hasMessage("Plugin 'b' did not finish start within 200ms; no longer waiting for it (thread "
+                + "plinth-start-b interrupted and left running)");
+        assertStuckIn(e, "start");
+        // the rollback's own hang (a's shutdown) was bounded by shutdownTimeout and is reported with it
+        assertThat(e.getSuppressed()).singleElement().isInstanceOfSatisfying(PluginLifecycleException.class, s -> {
+            assertThat(s.pluginId()).isEqualTo("a");
+            assertThat(s.phase()).isEqualTo(Phase.SHUTDOWN);
+            assertThat(s).hasMessageStartingWith("Plugin 'a' did not finish shutdown within 200ms");
+        });
+        assertThat(withoutInterrupts()).containsExactly("init a", "init b", "init c", "start a", "start b",
+                "shutdown c", "shutdown a");
+        assertThat(rt.state("b")).isEqualTo(PluginState.STOPPED);
+        assertThat(provider.closes).hasValue(1);
+    }
+
+    @Test
+    void pluginIgnoringInterruptsInInitHoldsUpNeitherTheStartFailureNorAnyClose() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingPlugin stubborn = plugin("s").hangInit(release).ignoringInterrupts();
+        // a close() from another thread while start() runs, as a SIGTERM shutdown hook does: it waits for
+        // start() to give up, then finds nothing left to close
+        AtomicReference<PlinthRuntime> runtime = new AtomicReference<>();
+        AtomicReference<Thread> closer = new AtomicReference<>();
+        RecordingPlugin first = plugin("a").onInit(c -> {
+            Thread t = new Thread(() -> runtime.get().close(), "closer");
+            t.setDaemon(true);
+            closer.set(t);
+            t.start();
+        });
+        PlinthRuntime rt = runtime(startTimeout("200ms"), first, stubborn.requires("a"));
+        runtime.set(rt);
+        try {
+            assertTimeoutPreemptively(BOUND, () -> {
+                assertThatThrownBy(rt::start).isInstanceOfSatisfying(PluginLifecycleException.class, e -> {
+                    assertThat(e.pluginId()).isEqualTo("s");
+                    assertThat(e.phase()).isEqualTo(Phase.INIT);
+                });
+                closer.get().join();
+                rt.close();
+            });
+            Thread stuck = stubborn.threads.get("init");
+            assertThat(stuck.isAlive()).as("the plugin still ignores the interrupt, nobody waited for it").isTrue();
+            assertThat(stuck.isDaemon()).isTrue();
+            assertThat(withoutInterrupts()).containsExactly("init a", "init s", "shutdown a");
+            assertThat(provider.closes).hasValue(1);
+        } finally {
+            release.countDown();
+        }
+        stubborn.threads.get("init").join(BOUND.toMillis());
+        assertThat(log).contains("interrupted s");
+    }
+
+    @Test
+    void pluginIgnoringInterruptsInShutdownDoesNotHoldUpClose() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingPlugin stubborn = plugin("s").hangShutdown(release).ignoringInterrupts();
+        PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.shutdownTimeout", "200ms").build();
+        PlinthRuntime rt = runtime(config, plugin("a"), stubborn).start();
+        try {
+            PluginLifecycleException e = assertTimeoutPreemptively(BOUND,
+                    () -> catchThrowableOfType(PluginLifecycleException.class, rt::close));
+            assertThat(e.pluginId()).isEqualTo("s");
+            assertThat(stubborn.shutdownThread.isAlive()).isTrue();
+            assertThat(withoutInterrupts()).endsWith("shutdown s", "shutdown a");
+            assertThat(provider.closes).hasValue(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void interruptingTheStartingThreadStopsTheWaitForAHangingInit() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        PlinthRuntime rt = runtime(plugin("h").hangInit(never)); // default start timeout: 60s
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread starter = new Thread(() -> {
+            try {
+                rt.start();
+            } catch (RuntimeException e) {
+                thrown.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        }, "starter");
+        assertTimeoutPreemptively(BOUND, () -> {
+            starter.start();
+            while (!log.contains("init h")) {
+                Thread.sleep(5);
+            }
+            starter.interrupt();
+            starter.join();
+        });
+        assertThat(thrown.get()).isInstanceOfSatisfying(PluginLifecycleException.class, e -> {
+            assertThat(e.phase()).isEqualTo(Phase.INIT);
+            assertThat(e).hasMessage("Plugin 'h' was still in init when the runtime's thread was interrupted; no "
+                    + "longer waiting for it (thread plinth-init-h interrupted and left running)");
+        });
+        assertThat(stillInterrupted).as("the interrupt status is kept for the host").isTrue();
+        assertThat(provider.closes).hasValue(1);
+    }
+
+    @Test
+    void zeroStartTimeoutIsAConfigurationErrorBeforeStorageOpens() {
+        PlinthRuntime rt = runtime(startTimeout("0s"), plugin("a"));
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, rt::start);
+        assertThat(e.key()).contains("plinth.runtime.startTimeout");
+        assertThat(e).hasMessageContaining("must be positive");
+        assertThat(provider.opens).hasValue(0);
+        assertThat(log).isEmpty();
+    }
+
+    @Test
     void shutdownRunsOnItsOwnThreadWithTheMdcSet() {
         RecordingPlugin a = plugin("a");
         runtime(a).start().close();
         assertThat(a.shutdownThread.getName()).isEqualTo("plinth-shutdown-a");
         assertThat(a.mdcSeen).containsExactly("init=a", "start=a", "shutdown=a");
+    }
+
+    @Test
+    void everyLifecycleCallRunsOnItsOwnDaemonThreadWithTheCallersMdcAndThePluginsClassLoader() throws Exception {
+        RecordingPlugin a = plugin("a");
+        Thread me = Thread.currentThread();
+        ClassLoader before = me.getContextClassLoader();
+        try (URLClassLoader hostLoader = new URLClassLoader(new URL[0], null)) {
+            me.setContextClassLoader(hostLoader);
+            org.slf4j.MDC.put(RecordingPlugin.HOST_MDC_KEY, "r-7");
+            runtime(a).start().close();
+        } finally {
+            me.setContextClassLoader(before);
+            org.slf4j.MDC.remove(RecordingPlugin.HOST_MDC_KEY);
+        }
+        assertThat(a.hostMdcSeen).containsExactly("init=r-7", "start=r-7", "shutdown=r-7");
+        assertThat(a.mdcSeen).containsExactly("init=a", "start=a", "shutdown=a");
+        assertThat(a.contextLoaders).containsOnlyKeys("init", "start", "shutdown")
+                .allSatisfy((phase, loader) -> assertThat(loader).isSameAs(RecordingPlugin.class.getClassLoader()));
+        assertThat(a.threads).allSatisfy((phase, thread) -> {
+            assertThat(thread.getName()).isEqualTo("plinth-" + phase + "-a");
+            assertThat(thread.isDaemon()).isTrue();
+            assertThat(thread).isNotSameAs(me);
+        });
     }
 
     @Test

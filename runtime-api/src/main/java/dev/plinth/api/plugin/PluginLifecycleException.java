@@ -3,10 +3,12 @@ package dev.plinth.api.plugin;
 import dev.plinth.api.PlinthException;
 
 /**
- * Startup failed: a plugin's {@code init} or {@code start} threw, or the plugin graph is invalid (a cycle,
- * a missing required dependency, a duplicate id). Everything already initialised or started was shut down
- * and storage was closed before this was thrown. The message names the plugin and phase; the cause is the
- * plugin's exception.
+ * Startup failed: a plugin's {@code init} or {@code start} threw or overran the start timeout, or the
+ * plugin graph is invalid (a cycle, a missing required dependency, a duplicate id). Everything already
+ * initialised or started was shut down and storage was closed before this was thrown. The message names
+ * the plugin and phase; the cause is the plugin's exception, or for an overrun a {@code Throwable} whose
+ * stack trace is where the plugin's thread was stuck. Shutdown failures (phase SHUTDOWN) have the same
+ * shape.
  */
 public class PluginLifecycleException extends PlinthException {
     private static final long serialVersionUID = 1L;

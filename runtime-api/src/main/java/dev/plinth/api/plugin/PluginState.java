@@ -8,17 +8,19 @@ package dev.plinth.api.plugin;
  *   <caption>Allowed transitions</caption>
  *   <tr><th>from</th><th>to</th><th>when</th></tr>
  *   <tr><td>CREATED</td><td>INITIALIZED</td><td>{@code init} returned</td></tr>
- *   <tr><td>CREATED</td><td>FAILED</td><td>{@code init} threw</td></tr>
+ *   <tr><td>CREATED</td><td>FAILED</td><td>{@code init} threw or overran the start timeout</td></tr>
  *   <tr><td>CREATED</td><td>STOPPED</td><td>startup was rolled back before this plugin's {@code init}</td></tr>
  *   <tr><td>INITIALIZED</td><td>STARTED</td><td>{@code start} returned</td></tr>
- *   <tr><td>INITIALIZED</td><td>FAILED</td><td>{@code start} threw</td></tr>
+ *   <tr><td>INITIALIZED</td><td>FAILED</td><td>{@code start} threw or overran the start timeout</td></tr>
  *   <tr><td>INITIALIZED</td><td>STOPPED</td><td>{@code shutdown} ran (rollback before start)</td></tr>
  *   <tr><td>STARTED</td><td>STOPPED</td><td>{@code shutdown} ran</td></tr>
- *   <tr><td>FAILED</td><td>STOPPED</td><td>{@code shutdown} ran after a failure</td></tr>
+ *   <tr><td>FAILED</td><td>STOPPED</td><td>{@code shutdown} ran after a failure, or was skipped after an
+ *       overrun</td></tr>
  * </table>
  *
- * {@code STOPPED} is final. A plugin in {@code FAILED} still gets its {@code shutdown()} so that it can
- * release what {@code init} acquired.
+ * {@code STOPPED} is final. A plugin in {@code FAILED} because its {@code init} or {@code start} threw still
+ * gets its {@code shutdown()} so that it can release what {@code init} acquired; one whose call overran does
+ * not, since its abandoned thread may still be inside that call.
  */
 public enum PluginState {
     /** Discovered and ordered; {@code init} not yet called. */
@@ -27,9 +29,12 @@ public enum PluginState {
     INITIALIZED,
     /** {@code start} returned normally. */
     STARTED,
-    /** {@code init} or {@code start} threw. */
+    /** {@code init} or {@code start} threw, or overran the start timeout. */
     FAILED,
-    /** {@code shutdown} was called (whatever it did), or the plugin was never initialised; final. */
+    /**
+     * {@code shutdown} was called (whatever it did), or the plugin was never initialised, or it was
+     * abandoned in an overrunning {@code init} or {@code start}; final.
+     */
     STOPPED;
 
     /**

@@ -17,6 +17,8 @@ import java.util.List;
  *   <tr><td>{@code plinth.storage.lockLease}</td><td>lease of a lock taken without one</td><td>30s</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.enabled}</td><td>{@code false} disables the plugin</td><td>true</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.<option>}</td><td>the plugin's own configuration</td><td>-</td></tr>
+ *   <tr><td>{@code plinth.runtime.startTimeout}</td><td>how long one plugin's init, and then its start,
+ *       may take</td><td>60s</td></tr>
  *   <tr><td>{@code plinth.runtime.shutdownTimeout}</td><td>how long one plugin's shutdown may take</td>
  *       <td>10s</td></tr>
  * </table>
@@ -38,6 +40,8 @@ public final class ConfigKeys {
     public static final String PLUGINS_PREFIX = "plinth.plugins.";
     /** The option of a plugin section that disables the plugin when {@code false}. */
     public static final String PLUGIN_ENABLED = "enabled";
+    /** How long one plugin's {@code init()}, and then its {@code start()}, may take before startup fails. */
+    public static final String RUNTIME_START_TIMEOUT = "plinth.runtime.startTimeout";
     /** How long one plugin's {@code shutdown()} may take before the runtime moves on. */
     public static final String RUNTIME_SHUTDOWN_TIMEOUT = "plinth.runtime.shutdownTimeout";
     /** The environment variable naming the properties file, when {@code --config} is not given. */
@@ -47,7 +51,7 @@ public final class ConfigKeys {
 
     /** The fixed keys (those without a provider or plugin id in them). */
     public static final List<String> FIXED_KEYS = List.of(STORAGE_PROVIDER, STORAGE_MAX_VALUE_BYTES,
-            STORAGE_WATCH_BUFFER_SIZE, STORAGE_LOCK_LEASE, RUNTIME_SHUTDOWN_TIMEOUT);
+            STORAGE_WATCH_BUFFER_SIZE, STORAGE_LOCK_LEASE, RUNTIME_START_TIMEOUT, RUNTIME_SHUTDOWN_TIMEOUT);
 
     private ConfigKeys() {
     }

@@ -6,33 +6,51 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The runtime-wide settings: storage limits and the per-plugin shutdown bound.
+ * The runtime-wide settings: storage limits and the per-plugin lifecycle bounds.
  *
  * @param storage {@code plinth.storage.maxValueBytes|watchBufferSize|lockLease}
+ * @param startTimeout {@code plinth.runtime.startTimeout}: how long one plugin's {@code init()}, and
+ *     separately its {@code start()}, may take before startup fails naming that plugin
  * @param shutdownTimeout {@code plinth.runtime.shutdownTimeout}: how long one plugin's {@code shutdown()}
  *     may take before the runtime stops waiting for it
  */
-public record RuntimeSettings(StorageSettings storage, Duration shutdownTimeout) {
+public record RuntimeSettings(StorageSettings storage, Duration startTimeout, Duration shutdownTimeout) {
+    /**
+     * The bound on one {@code init()} or {@code start()} when none is configured: 60 s. Larger than the
+     * shutdown bound because starting legitimately waits on the outside world (connecting to a database or
+     * broker whose clients commonly default to 10-30 s connect timeouts, running a schema migration,
+     * warming a cache), and a bound that fires on a slow but healthy start is worse than none. Smaller than
+     * the 90 s a service manager such as systemd grants a unit to start by default, so a stuck plugin is
+     * reported by the runtime, with its name and stack, rather than the process being killed without a
+     * word about which plugin hung.
+     */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     /** The shutdown bound when none is configured. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * @param storage storage settings
+     * @param startTimeout the per-plugin bound on {@code init()} and on {@code start()}
      * @param shutdownTimeout the per-plugin shutdown bound
      * @throws NullPointerException when an argument is {@code null}
-     * @throws IllegalArgumentException when the timeout is not positive
+     * @throws IllegalArgumentException when a timeout is not positive
      */
     public RuntimeSettings {
         Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-        if (shutdownTimeout.isZero() || shutdownTimeout.isNegative()) {
-            throw new IllegalArgumentException("shutdownTimeout must be positive, was " + shutdownTimeout);
+        requirePositive(startTimeout, "startTimeout");
+        requirePositive(shutdownTimeout, "shutdownTimeout");
+    }
+
+    private static void requirePositive(Duration timeout, String name) {
+        Objects.requireNonNull(timeout, name);
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + timeout);
         }
     }
 
-    /** @return storage defaults and a 10 s shutdown bound */
+    /** @return storage defaults, a 60 s start bound and a 10 s shutdown bound */
     public static RuntimeSettings defaults() {
-        return new RuntimeSettings(StorageSettings.defaults(), DEFAULT_SHUTDOWN_TIMEOUT);
+        return new RuntimeSettings(StorageSettings.defaults(), DEFAULT_START_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT);
     }
 
     /**
@@ -60,16 +78,21 @@ public record RuntimeSettings(StorageSettings storage, Duration shutdownTimeout)
             StorageSettings base = s;
             s = inRange(k, config, () -> base.withLockLease(v));
         }
-        Duration timeout = DEFAULT_SHUTDOWN_TIMEOUT;
-        k = ConfigKeys.RUNTIME_SHUTDOWN_TIMEOUT;
-        if (config.get(k).isPresent()) {
-            timeout = ConfigValues.parseDuration(k, config.origin(k), config.get(k).get());
-            if (timeout.isZero()) {
-                throw ConfigValues.invalid(k, config.origin(k), "must be positive, was '" + config.get(k).get() + "'",
-                        null);
-            }
+        return new RuntimeSettings(s, timeout(config, ConfigKeys.RUNTIME_START_TIMEOUT, DEFAULT_START_TIMEOUT),
+                timeout(config, ConfigKeys.RUNTIME_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT));
+    }
+
+    /** A positive duration: negative is rejected by the parser, zero here (it would fail every call). */
+    private static Duration timeout(EffectiveConfig config, String key, Duration fallback) {
+        if (config.get(key).isEmpty()) {
+            return fallback;
         }
-        return new RuntimeSettings(s, timeout);
+        Duration timeout = ConfigValues.parseDuration(key, config.origin(key), config.get(key).get());
+        if (timeout.isZero()) {
+            throw ConfigValues.invalid(key, config.origin(key), "must be positive, was '" + config.get(key).get() + "'",
+                    null);
+        }
+        return timeout;
     }
 
     private static StorageSettings inRange(String key, EffectiveConfig config,

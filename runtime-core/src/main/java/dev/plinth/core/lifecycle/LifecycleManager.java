@@ -5,43 +5,55 @@ import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import dev.plinth.api.plugin.PluginState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives the plugins of one runtime through their lifecycle, in the order given (dependency order).
+ * Drives the plugins of one runtime through their lifecycle, in the order given (dependency order). Every
+ * call into a plugin runs on a thread of its own and is bounded ({@link BoundedCall}).
  *
  * <ul>
  *   <li>{@link #startAll()}: {@code init} every plugin in order, then {@code start} every plugin in order,
- *       on the calling thread, with the plugin id in the MDC. On the first failure the plugin is marked
- *       FAILED, everything already initialised (the failing one included) is shut down in reverse order,
- *       and one {@link PluginLifecycleException} naming the plugin and phase is thrown, with shutdown
- *       failures attached as suppressed exceptions.</li>
+ *       one at a time, each bounded by the start timeout. On the first failure (a throw, or an overrun:
+ *       the call is interrupted and abandoned) the plugin is marked FAILED, everything already initialised
+ *       is shut down in reverse order, and one {@link PluginLifecycleException} naming the plugin and phase
+ *       is thrown, with shutdown failures attached as suppressed exceptions. A plugin whose call threw gets
+ *       its {@code shutdown()} too; one whose call overran does not, because its thread may still be inside
+ *       it and lifecycle calls of one plugin never overlap.</li>
  *   <li>{@link #shutdownAll()}: reverse order; every initialised plugin gets its {@code shutdown()} even
- *       when others throw or hang (each bounded by the timeout, see {@link BoundedShutdown}); plugins never
- *       initialised move straight to STOPPED; a plugin's services are withdrawn after its shutdown.
- *       Failures are returned, not thrown.</li>
+ *       when others throw or hang (each bounded by the shutdown timeout); plugins never initialised, or
+ *       abandoned in {@code init}/{@code start}, move straight to STOPPED; a plugin's services are withdrawn
+ *       after its shutdown. Failures are returned, not thrown.</li>
  * </ul>
- * Not thread-safe: the runtime serialises calls.
+ * The caller never waits for an abandoned call, so a plugin that ignores interrupts cannot hold up startup
+ * failure or {@link #shutdownAll()}. Not thread-safe: the runtime serialises calls.
  */
 public final class LifecycleManager {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleManager.class);
     private final List<ManagedPlugin> ordered;
     private final SharedServices services;
+    private final Duration startTimeout;
     private final Duration shutdownTimeout;
+    /** Plugins whose init/start overran, to the phase: their abandoned thread may still be inside them. */
+    private final Map<String, Phase> abandoned = new HashMap<>();
 
     /**
      * @param ordered plugins in dependency order
      * @param services the shared services, to withdraw a plugin's services when it stops
+     * @param startTimeout how long one plugin's {@code init}, and then its {@code start}, may take
      * @param shutdownTimeout how long one plugin's shutdown may take
      */
-    public LifecycleManager(List<ManagedPlugin> ordered, SharedServices services, Duration shutdownTimeout) {
+    public LifecycleManager(List<ManagedPlugin> ordered, SharedServices services, Duration startTimeout,
+            Duration shutdownTimeout) {
         this.ordered = List.copyOf(ordered);
         this.services = services;
+        this.startTimeout = startTimeout;
         this.shutdownTimeout = shutdownTimeout;
     }
 
@@ -51,8 +63,8 @@ public final class LifecycleManager {
     }
 
     /**
-     * @throws PluginLifecycleException when an {@code init} or {@code start} throws; all plugins are
-     *     STOPPED when it is thrown
+     * @throws PluginLifecycleException when an {@code init} or {@code start} throws or overruns the start
+     *     timeout (the cause then carries the stuck thread's stack); all plugins are STOPPED when it is thrown
      */
     public void startAll() {
         runPhase(Phase.INIT, PluginState.INITIALIZED, mp -> mp.plugin().init(mp.context()));
@@ -62,12 +74,13 @@ public final class LifecycleManager {
     private void runPhase(Phase phase, PluginState success, Consumer<ManagedPlugin> call) {
         for (ManagedPlugin mp : ordered) {
             LOG.debug("{} plugin '{}'", phase, mp.id());
-            try {
-                PluginMdc.run(mp.id(), () -> call.accept(mp));
-            } catch (Throwable t) {
+            BoundedCall.Outcome outcome = BoundedCall.run(mp, phase, startTimeout, () -> call.accept(mp));
+            PluginLifecycleException failure = outcome.failure();
+            if (failure != null) {
                 mp.state().moveTo(PluginState.FAILED);
-                PluginLifecycleException failure = new PluginLifecycleException(mp.id(), phase, "Plugin '" + mp.id()
-                        + "' failed in " + phase.name().toLowerCase(Locale.ROOT) + ": " + t, t);
+                if (outcome.overran()) {
+                    abandoned.put(mp.id(), phase);
+                }
                 shutdownAll().forEach(failure::addSuppressed);
                 throw failure;
             }
@@ -87,9 +100,13 @@ public final class LifecycleManager {
             if (state == PluginState.STOPPED) {
                 continue;
             }
-            if (state != PluginState.CREATED) {
+            if (abandoned.containsKey(mp.id())) {
+                LOG.warn("Plugin '{}' gets no shutdown(): its {} overran and may still be running",
+                        mp.id(), abandoned.get(mp.id()).name().toLowerCase(Locale.ROOT));
+            } else if (state != PluginState.CREATED) {
                 LOG.debug("SHUTDOWN plugin '{}'", mp.id());
-                Optional<PluginLifecycleException> failure = BoundedShutdown.run(mp, shutdownTimeout);
+                Optional<PluginLifecycleException> failure = BoundedCall.run(mp, Phase.SHUTDOWN, shutdownTimeout,
+                        () -> mp.plugin().shutdown()).failed();
                 failure.ifPresent(f -> {
                     LOG.warn(f.getMessage());
                     failures.add(f);

@@ -25,7 +25,8 @@ class ConfigValidatorTest {
     void knownKeysPluginSectionsAndOtherProvidersSectionsPass() {
         assertThatCode(() -> validate(Map.of("plinth.storage.provider", "fake", "plinth.storage.fake.path", "/d",
                 "plinth.storage.other.host", "x", "plinth.plugins.web.anything", "1",
-                "plinth.plugins.gone.enabled", "false", "plinth.runtime.shutdownTimeout", "1s")))
+                "plinth.plugins.gone.enabled", "false", "plinth.runtime.shutdownTimeout", "1s",
+                "plinth.runtime.startTimeout", "1s")))
                 .doesNotThrowAnyException();
     }
 
@@ -37,6 +38,8 @@ class ConfigValidatorTest {
         assertThat(e.key()).contains("plinth.storage.provder");
         assertThatThrownBy(() -> validate(Map.of("plinth.runtime.shutdownTimout", "1s")))
                 .hasMessageEndingWith("Did you mean 'plinth.runtime.shutdownTimeout'?");
+        assertThatThrownBy(() -> validate(Map.of("plinth.runtime.startTimout", "1s")))
+                .hasMessageEndingWith("Did you mean 'plinth.runtime.startTimeout'?");
     }
 
     @Test
@@ -69,7 +72,7 @@ class ConfigValidatorTest {
                 .hasMessage("Unknown configuration key 'plinth.completely.different.thing' (from programmatic "
                         + "setting plinth.completely.different.thing). Known keys: plinth.storage.provider, "
                         + "plinth.storage.maxValueBytes, plinth.storage.watchBufferSize, plinth.storage.lockLease, "
-                        + "plinth.runtime.shutdownTimeout, plinth.storage.fake.path, plinth.storage.fake.maxSize, "
+                        + "plinth.runtime.startTimeout, plinth.runtime.shutdownTimeout, plinth.storage.fake.path, plinth.storage.fake.maxSize, "
                         + "plinth.storage.fake.password, plinth.plugins.<pluginId>.<option>");
     }
 

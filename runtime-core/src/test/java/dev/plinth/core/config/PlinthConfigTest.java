@@ -117,6 +117,41 @@ class PlinthConfigTest {
         RuntimeSettings s = RuntimeSettings.from(EffectiveConfig.of(Map.of()));
         assertThat(s).isEqualTo(RuntimeSettings.defaults());
         assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.startTimeout()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void startTimeoutIsReadFromEverySourceIncludingItsEnvironmentName() {
+        assertThat(EnvironmentNames.of(ConfigKeys.RUNTIME_START_TIMEOUT)).isEqualTo("PLINTH_RUNTIME_STARTTIMEOUT");
+        EffectiveConfig eff = PlinthConfig.builder().environment(Map.of("PLINTH_RUNTIME_STARTTIMEOUT", "250ms"))
+                .build().resolve(ConfigKeys.FIXED_KEYS, List.of());
+        assertThat(eff.origin(ConfigKeys.RUNTIME_START_TIMEOUT))
+                .isEqualTo("environment variable PLINTH_RUNTIME_STARTTIMEOUT");
+        RuntimeSettings s = RuntimeSettings.from(eff);
+        assertThat(s.startTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.shutdownTimeout()).isEqualTo(RuntimeSettings.DEFAULT_SHUTDOWN_TIMEOUT);
+    }
+
+    @Test
+    void startTimeoutMustBeAPositiveDurationWithAUnit() {
+        String k = "plinth.runtime.startTimeout";
+        ConfigurationException zero = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigurationException.class,
+                () -> RuntimeSettings.from(EffectiveConfig.of(Map.of(k, "0s"))));
+        assertThat(zero).hasMessage("Invalid value for plinth.runtime.startTimeout (from programmatic setting "
+                + "plinth.runtime.startTimeout): must be positive, was '0s'");
+        assertThat(zero.key()).contains(k);
+        ConfigurationException negative = org.assertj.core.api.Assertions.catchThrowableOfType(
+                ConfigurationException.class, () -> RuntimeSettings.from(EffectiveConfig.of(Map.of(k, "PT-5S"))));
+        assertThat(negative).hasMessage("Invalid value for plinth.runtime.startTimeout (from programmatic setting "
+                + "plinth.runtime.startTimeout): must not be negative, was 'PT-5S'");
+        assertThat(negative.key()).contains(k);
+        assertThatThrownBy(() -> RuntimeSettings.from(EffectiveConfig.of(Map.of(k, "60"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("Invalid value for plinth.runtime.startTimeout (from programmatic setting "
+                        + "plinth.runtime.startTimeout): must be a duration such as 250ms, 30s, 5m, 1h or PT30S, was '60'");
+        assertThatThrownBy(() -> new RuntimeSettings(RuntimeSettings.defaults().storage(), Duration.ZERO,
+                Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("startTimeout must be positive, was PT0S");
     }
 
     @Test

@@ -4,16 +4,20 @@ import dev.plinth.api.plugin.Plugin;
 import dev.plinth.api.plugin.PluginContext;
 import dev.plinth.core.lifecycle.PluginMdc;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.slf4j.MDC;
 
 /**
  * A plugin that appends {@code "<phase> <id>"} to a shared log on every lifecycle call, records the MDC
- * value it saw, and can be told to throw or hang in a phase.
+ * values, thread and context class loader it saw, and can be told to throw or hang in a phase.
  */
 public class RecordingPlugin implements Plugin {
+    /** An MDC key a host might set; recorded in {@link #hostMdcSeen}. */
+    public static final String HOST_MDC_KEY = "host.request";
     private final String id;
     private final List<String> log;
     private Set<String> required = Set.of();
@@ -21,11 +25,20 @@ public class RecordingPlugin implements Plugin {
     private RuntimeException failInit;
     private RuntimeException failStart;
     private RuntimeException failShutdown;
+    private CountDownLatch hangInitUntil;
+    private CountDownLatch hangStartUntil;
     private CountDownLatch hangShutdownUntil;
+    private boolean ignoreInterrupts;
     private Consumer<PluginContext> onInit = c -> { };
     public volatile PluginContext context;
     public final List<String> mdcSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
     public volatile Thread shutdownThread;
+    /** Phase to the thread that ran it. */
+    public final Map<String, Thread> threads = new ConcurrentHashMap<>();
+    /** Phase to the context class loader of the thread that ran it. */
+    public final Map<String, ClassLoader> contextLoaders = new ConcurrentHashMap<>();
+    /** {@code "<phase>=<value of HOST_MDC_KEY>"} per call. */
+    public final List<String> hostMdcSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RecordingPlugin(String id, List<String> log) {
         this.id = id;
@@ -57,9 +70,27 @@ public class RecordingPlugin implements Plugin {
         return this;
     }
 
-    /** Shutdown blocks until the latch opens (or the thread is interrupted). */
+    /** Init blocks until the latch opens (or the thread is interrupted), then goes on. */
+    public RecordingPlugin hangInit(CountDownLatch until) {
+        hangInitUntil = until;
+        return this;
+    }
+
+    /** Start blocks until the latch opens (or the thread is interrupted), then goes on. */
+    public RecordingPlugin hangStart(CountDownLatch until) {
+        hangStartUntil = until;
+        return this;
+    }
+
+    /** Shutdown blocks until the latch opens (or the thread is interrupted), then goes on. */
     public RecordingPlugin hangShutdown(CountDownLatch until) {
         hangShutdownUntil = until;
+        return this;
+    }
+
+    /** A hang logs {@code "interrupted <id>"} on an interrupt and keeps waiting for its latch. */
+    public RecordingPlugin ignoringInterrupts() {
+        ignoreInterrupts = true;
         return this;
     }
 
@@ -90,6 +121,7 @@ public class RecordingPlugin implements Plugin {
         if (failInit != null) {
             throw failInit;
         }
+        hang(hangInitUntil);
         onInit.accept(ctx);
     }
 
@@ -99,27 +131,45 @@ public class RecordingPlugin implements Plugin {
         if (failStart != null) {
             throw failStart;
         }
+        hang(hangStartUntil);
     }
 
     @Override
     public void shutdown() {
         shutdownThread = Thread.currentThread();
         record("shutdown");
-        if (hangShutdownUntil != null) {
-            try {
-                hangShutdownUntil.await();
-            } catch (InterruptedException e) {
-                log.add("interrupted " + id);
-                Thread.currentThread().interrupt();
-            }
-        }
+        hang(hangShutdownUntil);
         if (failShutdown != null) {
             throw failShutdown;
         }
     }
 
+    private void hang(CountDownLatch until) {
+        if (until == null) {
+            return;
+        }
+        while (true) {
+            try {
+                until.await();
+                return;
+            } catch (InterruptedException e) {
+                log.add("interrupted " + id);
+                if (!ignoreInterrupts) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private void record(String phase) {
+        Thread current = Thread.currentThread();
+        threads.put(phase, current);
+        if (current.getContextClassLoader() != null) {
+            contextLoaders.put(phase, current.getContextClassLoader());
+        }
         mdcSeen.add(phase + "=" + MDC.get(PluginMdc.KEY));
+        hostMdcSeen.add(phase + "=" + MDC.get(HOST_MDC_KEY));
         log.add(phase + " " + id);
     }
 }
