@@ -146,11 +146,7 @@ final class KvTable {
     static void upsert(SqlConnection c, String ns, String key, byte[] value, long version, long expiresAt)
             throws SQLException {
         PreparedStatement ps = c.prepare(UPSERT);
-        ps.setString(1, ns);
-        ps.setString(2, key);
-        ps.setBytes(3, value);
-        ps.setLong(4, version);
-        ps.setLong(5, expiresAt);
+        bindRow(ps, ns, key, value, version, expiresAt);
         ps.executeUpdate();
     }
 
@@ -162,11 +158,7 @@ final class KvTable {
     static boolean upsertOverLive(SqlConnection c, String ns, String key, byte[] value, long version,
             long expiresAt, long now) throws SQLException {
         PreparedStatement ps = c.prepare(UPSERT_OVER_LIVE);
-        ps.setString(1, ns);
-        ps.setString(2, key);
-        ps.setBytes(3, value);
-        ps.setLong(4, version);
-        ps.setLong(5, expiresAt);
+        bindRow(ps, ns, key, value, version, expiresAt);
         ps.setLong(6, now);
         return ps.executeUpdate() > 0;
     }
@@ -196,11 +188,7 @@ final class KvTable {
             long[] versions, long[] expiries, Long now) throws SQLException {
         try {
             for (int i = 0; i < keys.length; i++) {
-                ps.setString(1, ns);
-                ps.setString(2, keys[i]);
-                ps.setBytes(3, values[i]);
-                ps.setLong(4, versions[i]);
-                ps.setLong(5, expiries[i]);
+                bindRow(ps, ns, keys[i], values[i], versions[i], expiries[i]);
                 if (now != null) {
                     ps.setLong(6, now);
                 }
@@ -210,6 +198,16 @@ final class KvTable {
         } finally {
             ps.clearBatch();
         }
+    }
+
+    /** Binds the first five parameters of {@link #UPSERT} and {@link #UPSERT_OVER_LIVE}. */
+    private static void bindRow(PreparedStatement ps, String ns, String key, byte[] value, long version,
+            long expiresAt) throws SQLException {
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setBytes(3, value);
+        ps.setLong(4, version);
+        ps.setLong(5, expiresAt);
     }
 
     /** @return {@code true} when a live row was deleted */
