@@ -20,7 +20,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The stored layout behind the fast paths: the hash's {@code e} field mirrors the index score and the
  * hash's Redis expiry (reads rely on it), hashes of the older layout without {@code e} still read right,
- * and a batch's puts draw distinct, increasing versions from one INCRBY.
+ * a batch's puts draw distinct, increasing versions from one INCRBY, and pipelined reads find the keys
+ * the scripts named.
  */
 class RedisLayoutTest {
     private static final Namespace NS = Namespace.of("notes");
@@ -273,5 +274,61 @@ class RedisLayoutTest {
         assertThat(backend.increment(NS, "d", -2)).isEqualTo(-limit - 1);
         assertThat(backend.increment(NS, "fresh", Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
         assertThat(backend.increment(NS, "fresh", 1)).isEqualTo(Long.MIN_VALUE + 1);
+    }
+
+    @Test
+    void pipelinedReadsFindWhatTheScriptsWroteUnderCraftedNames() {
+        backend.close();
+        String odd = prefix + "\u00fc\uD83D\uDE00[*]:";
+        backend = Backends.open(Map.of("keyPrefix", odd, "sweepInterval", "1h"), events);
+        try {
+            for (Namespace ns : List.of(Namespace.of("a.b-c_1"), Namespace.of("a").child("b"),
+                    Namespace.of("a").child("b").child("0"))) {
+                for (String key : List.of("k", "a:b", "\u00e9t\u00e9 \uD83D\uDE00", "x{y}#z", "*?[")) {
+                    long v = backend.set(ns, key, b(ns + key), 0);
+                    BackendEntry e = backend.get(ns, key).orElseThrow();
+                    assertThat(e.value()).isEqualTo(b(ns + key));
+                    assertThat(e.version()).isEqualTo(v);
+                    assertThat(backend.cachedGeneration(ns).toString()).isEqualTo(odd + "{" + ns.path() + "}:0:");
+                    assertThat(raw.exists((backend.cachedGeneration(ns) + key).getBytes(StandardCharsets.UTF_8)))
+                            .isTrue();
+                }
+            }
+        } finally {
+            Backends.purge(RedisServers.sharedPort(), odd);
+        }
+    }
+
+    @Test
+    void readsSeeAClearByAnotherProcessAtOnce() {
+        RedisStorageBackend other = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
+        try {
+            backend.set(NS, "k", b("1"), 0);
+            assertThat(backend.get(NS, "k")).isPresent();
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:0:");
+            other.clear(NS);
+            // The generation this backend tried is stale: the read notices and asks the script.
+            assertThat(backend.get(NS, "k")).isEmpty();
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:1:");
+            other.set(NS, "k", b("2"), 0);
+            assertThat(backend.get(NS, "k").orElseThrow().value()).isEqualTo(b("2"));
+            other.clear(NS);
+            other.set(NS, "k", b("3"), 60_000);
+            assertThat(backend.get(NS, "k").orElseThrow().value()).isEqualTo(b("3"));
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:2:");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void theScopeCacheIsBounded() {
+        for (int i = 0; i < RedisStorageBackend.MAX_CACHED_SCOPES + 10; i++) {
+            assertThat(backend.get(NS.child("b" + i), "k")).isEmpty();
+            assertThat(backend.cachedScopes()).isBetween(1, RedisStorageBackend.MAX_CACHED_SCOPES);
+        }
+        // A scope dropped from the cache and built again still reads right.
+        backend.set(NS.child("b0"), "k", b("v"), 0);
+        assertThat(backend.get(NS.child("b0"), "k").orElseThrow().value()).isEqualTo(b("v"));
     }
 }
