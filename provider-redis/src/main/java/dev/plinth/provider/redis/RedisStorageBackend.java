@@ -227,9 +227,25 @@ final class RedisStorageBackend implements StorageBackend {
 
     // ------------------------------------------------------------------ writes
 
+    /** A lone put runs {@link LuaScript#SET}, COMMIT's single-put case at a lower server cost. */
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
-        return commitRaw(ns, List.of(), List.of(new Write.Put(key, value, ttlMillis))).firstVersion;
+        ScopeKeys scope = scope(ns);
+        List<byte[]> args = Arrays.asList(channel, scope.path, maxKeysArg, bytes(key), number(clampTtl(ttlMillis)),
+                value);
+        register(ns);
+        Object r;
+        ensureOpen();
+        try {
+            r = evalKeys(LuaScript.SET, scope.keys, args);
+        } catch (RuntimeException e) {
+            throw failure(e, "set");
+        }
+        if (r instanceof Long) {
+            return (Long) r;
+        }
+        List<Object> quota = list(r);
+        throw new QuotaExceededException(ns.path(), str(quota.get(1)), settings.maxKeys);
     }
 
     @Override
