@@ -30,6 +30,15 @@ final class KeyLayout {
         return prefix + '{' + ns.path() + '}';
     }
 
+    /**
+     * @param generation the scope's generation as the server stores it (decimal text, {@code 0} when unset)
+     * @return {@code <prefix>{ns}:<generation>:}, the start of every data key of that generation: the same
+     *     name the scripts build from the generation key, so a client-side read finds what they wrote
+     */
+    byte[] dataPrefix(Namespace ns, String generation) {
+        return bytes(scopeBase(ns) + ':' + generation + ':');
+    }
+
     /** @return the generation counter; also the first KEYS entry of every data script */
     byte[] generationKey(Namespace ns) {
         return bytes(scopeBase(ns) + "#g");

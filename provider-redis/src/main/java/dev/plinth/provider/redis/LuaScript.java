@@ -239,6 +239,70 @@ final class LuaScript {
             "publish()",
             "return {'OK', deleted, base_ver + 1}"));
 
+    /** Reads the server clock into {@code now} unless an earlier step of the script already did. */
+    private static final String CLOCK = "if not now then local t = redis.call('TIME'); "
+            + "now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end";
+
+    /**
+     * A lone put without preconditions: exactly what {@link #COMMIT} does for one {@code P} write and no
+     * precondition (same quota rule, expired-leftover reclaim reported as EXPIRE, one version from the
+     * sequence, the same hash, expiry and index writes, the same change message), written without
+     * {@link #PRELUDE}'s closures and with one ZSCORE instead of a chunked ZMSCORE. Every redis.call and
+     * closure costs the server about half a microsecond, and a plain set is the most frequent write: this
+     * script runs in about 60% of COMMIT's server time for it (5.0 vs 8.0 µs with {@code redis-benchmark}).
+     *
+     * <p>ARGV[3] maxKeys, ARGV[4] key, ARGV[5] ttl (0 = never), ARGV[6] value. Returns the version as an
+     * integer, or {'Q', key} when the quota is exceeded (nothing written).
+     */
+    static final LuaScript SET = new LuaScript("set", String.join("\n",
+            "local base = string.sub(KEYS[1], 1, -3)",
+            "local gen = redis.call('GET', KEYS[1]) or '0'",
+            "local xk = base .. '#x:' .. gen",
+            "local k = ARGV[4]",
+            "local d = base .. ':' .. gen .. ':' .. k",
+            "local NOEXP = " + NO_EXPIRY_SCORE,
+            "local now",
+            "local s = redis.call('ZSCORE', xk, k)",
+            "if s then s = tonumber(s) end",
+            "local maxKeys = tonumber(ARGV[3])",
+            // COMMIT's rule: a put of a key that is not live (no live score, or no version in its hash)
+            // adds one to the live count, which must stay within maxKeys.
+            "if maxKeys > 0 then",
+            "  " + CLOCK,
+            "  if not (s and (s == NOEXP or s >= now) and redis.call('HGET', d, 'r')) then",
+            "    if redis.call('ZCOUNT', xk, now, '+inf') >= maxKeys then return {'Q', k} end",
+            "  end",
+            "end",
+            "local ver = redis.call('INCRBY', KEYS[2], 1)",
+            "local vt = string.format('%d', ver)",
+            "local ev = ''",
+            // An expired leftover is reclaimed and reported once, then treated as absent.
+            "if s and s ~= NOEXP then",
+            "  " + CLOCK,
+            "  if s < now then",
+            "    redis.call('UNLINK', d)",
+            "    redis.call('ZREM', xk, k)",
+            "    redis.call('ZREM', base .. '#l:' .. gen, k)",
+            "    ev = 'E0 ' .. k .. '\\n'",
+            "    s = false",
+            "  end",
+            "end",
+            "local ttl = tonumber(ARGV[5])",
+            "local e = NOEXP",
+            "local et = '0'",
+            "if ttl > 0 then",
+            "  " + CLOCK,
+            "  e = now + ttl",
+            "  et = string.format('%d', e)",
+            "end",
+            "redis.call('HSET', d, 'v', ARGV[6], 'r', vt, 'e', et)",
+            "if e ~= NOEXP then redis.call('PEXPIREAT', d, e)",
+            "elseif s and s ~= NOEXP then redis.call('PERSIST', d) end",
+            "if s ~= e then redis.call('ZADD', xk, e, k) end",
+            "if not s then redis.call('ZADD', base .. '#l:' .. gen, 0, k) end",
+            "redis.call('PUBLISH', ARGV[1], ARGV[2] .. '\\n' .. ev .. 'S' .. vt .. ' ' .. k)",
+            "return ver"));
+
     /**
      * ARGV[3] maxKeys, ARGV[4] key, ARGV[5] delta (decimal). Redis's HINCRBY does the 64-bit arithmetic
      * (Lua numbers are doubles: its reply is used only when exact, below 2^53, else the value is read back

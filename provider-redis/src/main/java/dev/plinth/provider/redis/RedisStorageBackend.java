@@ -20,6 +20,7 @@ import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,6 +73,11 @@ final class RedisStorageBackend implements StorageBackend {
     private final Map<String, String> heldLocks = new ConcurrentHashMap<>();
     /** {@code maxKeys} as the scripts take it, encoded once. */
     private final byte[] maxKeysArg;
+    /**
+     * Whether {@link #get} may pipeline plain commands: not in cluster mode, whose pipelines do not follow
+     * slot redirects the way a single command (the script) does.
+     */
+    private final boolean pipelinedReads;
     private volatile boolean sweepFailing;
 
     private RedisStorageBackend(RedisSettings settings, UnifiedJedis client, ChangeListener changes) {
@@ -81,6 +87,7 @@ final class RedisStorageBackend implements StorageBackend {
         this.client = client;
         this.channel = layout.channel();
         this.maxKeysArg = bytes(Long.toString(settings.maxKeys));
+        this.pipelinedReads = settings.mode != Mode.CLUSTER;
         this.feed = new ChangeFeed(RedisConnector.feedTarget(settings, client), settings.clientConfig(true), channel,
                 changes, endpoint);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -143,9 +150,47 @@ final class RedisStorageBackend implements StorageBackend {
 
     // ------------------------------------------------------------------ reads
 
+    /**
+     * One round trip either way. Outside cluster mode the generation and the key's hash are read in one
+     * pipeline, the hash under the generation this backend last saw: when the generation read back is that
+     * one, the hash is the answer (see {@link Generation} for why that is as consistent as the script);
+     * when a clear moved it on, or the hash predates the {@code e} field, the {@link LuaScript#GET} script
+     * answers instead. Two plain commands cost the server a fraction of a script with two redis.calls.
+     */
     @Override
     public Optional<BackendEntry> get(Namespace ns, String key) {
-        List<Object> r = list(call("get", () -> eval(LuaScript.GET, ns, List.of(bytes(key)))));
+        ScopeKeys scope = scope(ns);
+        byte[] k = bytes(key);
+        if (pipelinedReads) {
+            Generation g = scope.generation;
+            byte[] gen;
+            List<byte[]> h;
+            ensureOpen();
+            try (AbstractPipeline p = client.pipelined()) {
+                Response<byte[]> genReply = p.get(scope.generationKey);
+                Response<List<byte[]>> hashReply = p.hmget(g.dataKey(k), FIELD_V, FIELD_R, FIELD_E);
+                p.sync();
+                gen = genReply.get();
+                h = hashReply.get();
+            } catch (RuntimeException e) {
+                throw failure(e, "get");
+            }
+            if (g.is(gen)) {
+                byte[] v = h.get(0);
+                byte[] r = h.get(1);
+                byte[] e = h.get(2);
+                if (v == null || r == null) {
+                    return Optional.empty();
+                }
+                if (e != null) {
+                    return Optional.of(new BackendEntry(key, v, decimal(r), decimal(e)));
+                }
+                // A hash of the old layout: its liveness is its index score, which the script reads.
+            } else {
+                scope.generation = new Generation(layout, ns, gen);
+            }
+        }
+        List<Object> r = list(call("get", () -> eval(LuaScript.GET, ns, List.of(k))));
         return r.isEmpty() || r.get(0) == null ? Optional.empty() : Optional.of(entry(key, r, 0));
     }
 
@@ -182,9 +227,25 @@ final class RedisStorageBackend implements StorageBackend {
 
     // ------------------------------------------------------------------ writes
 
+    /** A lone put runs {@link LuaScript#SET}, COMMIT's single-put case at a lower server cost. */
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
-        return commitRaw(ns, List.of(), List.of(new Write.Put(key, value, ttlMillis))).firstVersion;
+        ScopeKeys scope = scope(ns);
+        List<byte[]> args = Arrays.asList(channel, scope.path, maxKeysArg, bytes(key), number(clampTtl(ttlMillis)),
+                value);
+        register(ns);
+        Object r;
+        ensureOpen();
+        try {
+            r = evalKeys(LuaScript.SET, scope.keys, args);
+        } catch (RuntimeException e) {
+            throw failure(e, "set");
+        }
+        if (r instanceof Long) {
+            return (Long) r;
+        }
+        List<Object> quota = list(r);
+        throw new QuotaExceededException(ns.path(), str(quota.get(1)), settings.maxKeys);
     }
 
     @Override
@@ -568,7 +629,7 @@ final class RedisStorageBackend implements StorageBackend {
         List<Response<Object>> replies = new ArrayList<>(scopes.size());
         try (AbstractPipeline pipeline = client.pipelined()) {
             for (Namespace ns : scopes) {
-                ScopeKeys k = scopeKeys.computeIfAbsent(ns, this::keysOf);
+                ScopeKeys k = scope(ns);
                 replies.add(pipeline.evalsha(LuaScript.SWEEP.sha, k.keys, List.of(channel, k.path, SWEEP_BATCH_ARG)));
             }
             pipeline.sync();
@@ -610,6 +671,12 @@ final class RedisStorageBackend implements StorageBackend {
 
     // ------------------------------------------------------------------ plumbing
 
+    /** Scopes whose encoded names stay cached; past this the cache starts over. */
+    static final int MAX_CACHED_SCOPES = 1024;
+    private static final byte[] ZERO = bytes("0");
+    private static final byte[] FIELD_V = bytes("v");
+    private static final byte[] FIELD_R = bytes("r");
+    private static final byte[] FIELD_E = bytes("e");
     private static final byte[] PUT = bytes("P");
     private static final byte[] REMOVE = bytes("R");
     private static final byte[] EMPTY = new byte[0];
@@ -627,14 +694,22 @@ final class RedisStorageBackend implements StorageBackend {
         try {
             return op.get();
         } catch (RuntimeException e) {
-            if (closed.get()) {
-                throw new StoreClosedException("Redis storage at " + endpoint);
-            }
-            if (RedisErrors.isConnectionProblem(e)) {
-                RedisConnector.clearIdle(client);
-            }
-            throw RedisErrors.translate(e, endpoint, what);
+            throw failure(e, what);
         }
+    }
+
+    /**
+     * @return what a failed operation throws: StoreClosedException after close, else the typed translation
+     *     (dropping idle pooled connections first when the connection broke)
+     */
+    private RuntimeException failure(RuntimeException e, String what) {
+        if (closed.get()) {
+            return new StoreClosedException("Redis storage at " + endpoint);
+        }
+        if (RedisErrors.isConnectionProblem(e)) {
+            RedisConnector.clearIdle(client);
+        }
+        return RedisErrors.translate(e, endpoint, what);
     }
 
     /** Runs a data script of scope {@code ns}: KEYS are the generation and sequence keys. */
@@ -647,7 +722,20 @@ final class RedisStorageBackend implements StorageBackend {
 
     private ScopeKeys scope(Namespace ns) {
         ScopeKeys k = scopeKeys.get(ns);
-        return k != null ? k : scopeKeys.computeIfAbsent(ns, this::keysOf);
+        if (k != null) {
+            return k;
+        }
+        // Bounded: a plugin may make buckets without end. Dropping the lot is safe (entries are rebuilt
+        // on demand, a forgotten generation only costs one script read) and rare enough to stay cheap.
+        if (scopeKeys.size() >= MAX_CACHED_SCOPES) {
+            scopeKeys.clear();
+        }
+        return scopeKeys.computeIfAbsent(ns, this::keysOf);
+    }
+
+    /** @return how many scopes have their encoded names cached (for tests of the bound) */
+    int cachedScopes() {
+        return scopeKeys.size();
     }
 
     /** A data script's ARGV with the channel and namespace path in place, room for {@code extra} more. */
@@ -661,16 +749,64 @@ final class RedisStorageBackend implements StorageBackend {
     /** The encoded names a scope's scripts need, built once per scope rather than on every call. */
     private static final class ScopeKeys {
         final List<byte[]> keys;
+        final byte[] generationKey;
         final byte[] path;
+        /** The generation this backend last read for the scope; only a hint, every read checks it. */
+        volatile Generation generation;
 
-        ScopeKeys(List<byte[]> keys, byte[] path) {
+        ScopeKeys(List<byte[]> keys, byte[] path, Generation generation) {
             this.keys = keys;
+            this.generationKey = keys.get(0);
             this.path = path;
+            this.generation = generation;
+        }
+    }
+
+    /**
+     * A generation of a scope and the encoded start of its data keys. A pipelined read sends {@code GET
+     * <generation key>} and then {@code HMGET} of the data key under this generation; when the GET returns
+     * this generation the HMGET's answer is a state the key had while the read was in flight: a clear
+     * switches to a new generation and the old generation's hashes are never written again, so whatever
+     * the HMGET finds in it is what the key held just before that clear (or nothing, once the collector
+     * unlinked it, which is what the key held just after). Either is a valid answer for a read that
+     * overlaps the clear, as with any concurrent write.
+     */
+    static final class Generation {
+        private final byte[] value;
+        private final byte[] dataPrefix;
+
+        /** @param value the generation as read from the server; {@code null} (never cleared) is {@code 0} */
+        Generation(KeyLayout layout, Namespace ns, byte[] value) {
+            this.value = value == null ? ZERO : value;
+            this.dataPrefix = layout.dataPrefix(ns, str(this.value));
+        }
+
+        /** @return whether the generation read back from the server is this one */
+        boolean is(byte[] read) {
+            return Arrays.equals(value, read == null ? ZERO : read);
+        }
+
+        /** @return the data key of {@code key} (UTF-8) in this generation */
+        byte[] dataKey(byte[] key) {
+            byte[] k = Arrays.copyOf(dataPrefix, dataPrefix.length + key.length);
+            System.arraycopy(key, 0, k, dataPrefix.length, key.length);
+            return k;
+        }
+
+        @Override
+        public String toString() {
+            return str(dataPrefix);
         }
     }
 
     private ScopeKeys keysOf(Namespace ns) {
-        return new ScopeKeys(List.of(layout.generationKey(ns), layout.sequenceKey(ns)), bytes(ns.path()));
+        return new ScopeKeys(List.of(layout.generationKey(ns), layout.sequenceKey(ns)), bytes(ns.path()),
+                new Generation(layout, ns, null));
+    }
+
+    /** @return the generation {@link #get} will try first for {@code ns} (for tests) */
+    Generation cachedGeneration(Namespace ns) {
+        return scope(ns).generation;
     }
 
     /** EVALSHA, falling back to EVAL (which caches the script) after a server restart or failover. */

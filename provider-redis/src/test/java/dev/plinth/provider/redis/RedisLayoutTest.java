@@ -1,8 +1,10 @@
 package dev.plinth.provider.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
@@ -20,7 +22,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The stored layout behind the fast paths: the hash's {@code e} field mirrors the index score and the
  * hash's Redis expiry (reads rely on it), hashes of the older layout without {@code e} still read right,
- * and a batch's puts draw distinct, increasing versions from one INCRBY.
+ * a batch's puts draw distinct, increasing versions from one INCRBY, a lone put (its own script) writes
+ * exactly what a commit of one put writes, and pipelined reads find the keys the scripts named.
  */
 class RedisLayoutTest {
     private static final Namespace NS = Namespace.of("notes");
@@ -273,5 +276,124 @@ class RedisLayoutTest {
         assertThat(backend.increment(NS, "d", -2)).isEqualTo(-limit - 1);
         assertThat(backend.increment(NS, "fresh", Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
         assertThat(backend.increment(NS, "fresh", 1)).isEqualTo(Long.MIN_VALUE + 1);
+    }
+
+    private String data(Namespace ns, int generation, String key) {
+        return prefix + "{" + ns.path() + "}:" + generation + ":" + key;
+    }
+
+    /** What a put left behind, with the drawn version and the expiry instant reduced to their kind. */
+    private List<Object> shape(Namespace ns, String key) {
+        Map<String, String> h = raw.hgetAll(data(ns, 0, key));
+        Double score = raw.zscore(prefix + "{" + ns.path() + "}#x:0", key);
+        return List.of(h.keySet(), String.valueOf(h.get("v")), "0".equals(h.get("e")), raw.pttl(data(ns, 0, key)) > 0,
+                score != null && score == LuaScript.NO_EXPIRY_SCORE,
+                String.valueOf(raw.zscore(prefix + "{" + ns.path() + "}#l:0", key)));
+    }
+
+    @Test
+    void aLonePutWritesWhatACommitOfOnePutWrites() throws Exception {
+        Namespace viaSet = NS;
+        Namespace viaCommit = Namespace.of("twin");
+        Object[][] steps = {{"a", "1", 0L}, {"a", "2", 60_000L}, {"a", "3", 0L}, {"t", "x", 1L}, null,
+            {"t", "back", 0L}, {"u", "y", 60_000L}, {"u", "z", 60_000L}, {"u", "w", 0L}};
+        for (Object[] step : steps) {
+            if (step == null) {
+                Thread.sleep(5); // "t" expires: the next put of it meets an expired leftover
+                continue;
+            }
+            String key = (String) step[0];
+            long ttl = (Long) step[2];
+            long v = backend.set(viaSet, key, b((String) step[1]), ttl);
+            assertThat(raw.hget(data(viaSet, 0, key), "r")).isEqualTo(Long.toString(v));
+            backend.commit(viaCommit, List.of(), List.of(new Write.Put(key, b((String) step[1]), ttl)));
+            if (ttl != 1) { // a 1 ms expiry may pass between the two looks
+                assertThat(shape(viaSet, key)).as("after putting %s", key).isEqualTo(shape(viaCommit, key));
+            }
+        }
+        List<Recorder.Change> seen = events.await(2 * (steps.length - 1) + 2);
+        assertThat(seen.stream().filter(c -> c.ns().equals("notes")).map(c -> c.type() + " " + c.key()).toList())
+                .isEqualTo(seen.stream().filter(c -> c.ns().equals("twin")).map(c -> c.type() + " " + c.key()).toList())
+                .contains("EXPIRE t");
+        assertThat(seen.stream().filter(c -> c.ns().equals("notes") && c.type() == ChangeType.SET)
+                .map(Recorder.Change::version).toList()).isSorted().doesNotHaveDuplicates().hasSize(steps.length - 1);
+    }
+
+    @Test
+    void aLonePutKeepsTheQuotaRules() throws Exception {
+        backend.close();
+        backend = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h", "maxKeys", "2"), events);
+        backend.set(NS, "a", b("1"), 1);
+        backend.set(NS, "b", b("2"), 0);
+        Thread.sleep(5);
+        // "a" expired: it no longer counts, so "c" fits and "a" is a new key again.
+        backend.set(NS, "c", b("3"), 0);
+        assertThatThrownBy(() -> backend.set(NS, "a", b("again"), 0)).isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("'a'");
+        // Live keys may be overwritten at the limit, with or without an expiry.
+        backend.set(NS, "b", b("2b"), 60_000);
+        backend.set(NS, "c", b("3b"), 0);
+        // An index entry whose hash has no version is not a live key, for a lone put as for a commit.
+        raw.hdel(data("c"), "r");
+        assertThatThrownBy(() -> backend.set(NS, "c", b("x"), 0)).isInstanceOf(QuotaExceededException.class);
+        assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of(new Write.Put("c", b("x"), 0))))
+                .isInstanceOf(QuotaExceededException.class);
+        assertThat(raw.hget(data("c"), "v")).isEqualTo("3b");
+    }
+
+    @Test
+    void pipelinedReadsFindWhatTheScriptsWroteUnderCraftedNames() {
+        backend.close();
+        String odd = prefix + "\u00fc\uD83D\uDE00[*]:";
+        backend = Backends.open(Map.of("keyPrefix", odd, "sweepInterval", "1h"), events);
+        try {
+            for (Namespace ns : List.of(Namespace.of("a.b-c_1"), Namespace.of("a").child("b"),
+                    Namespace.of("a").child("b").child("0"))) {
+                for (String key : List.of("k", "a:b", "\u00e9t\u00e9 \uD83D\uDE00", "x{y}#z", "*?[")) {
+                    long v = backend.set(ns, key, b(ns + key), 0);
+                    BackendEntry e = backend.get(ns, key).orElseThrow();
+                    assertThat(e.value()).isEqualTo(b(ns + key));
+                    assertThat(e.version()).isEqualTo(v);
+                    assertThat(backend.cachedGeneration(ns).toString()).isEqualTo(odd + "{" + ns.path() + "}:0:");
+                    assertThat(raw.exists((backend.cachedGeneration(ns) + key).getBytes(StandardCharsets.UTF_8)))
+                            .isTrue();
+                }
+            }
+        } finally {
+            Backends.purge(RedisServers.sharedPort(), odd);
+        }
+    }
+
+    @Test
+    void readsSeeAClearByAnotherProcessAtOnce() {
+        RedisStorageBackend other = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
+        try {
+            backend.set(NS, "k", b("1"), 0);
+            assertThat(backend.get(NS, "k")).isPresent();
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:0:");
+            other.clear(NS);
+            // The generation this backend tried is stale: the read notices and asks the script.
+            assertThat(backend.get(NS, "k")).isEmpty();
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:1:");
+            other.set(NS, "k", b("2"), 0);
+            assertThat(backend.get(NS, "k").orElseThrow().value()).isEqualTo(b("2"));
+            other.clear(NS);
+            other.set(NS, "k", b("3"), 60_000);
+            assertThat(backend.get(NS, "k").orElseThrow().value()).isEqualTo(b("3"));
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:2:");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void theScopeCacheIsBounded() {
+        for (int i = 0; i < RedisStorageBackend.MAX_CACHED_SCOPES + 10; i++) {
+            assertThat(backend.get(NS.child("b" + i), "k")).isEmpty();
+            assertThat(backend.cachedScopes()).isBetween(1, RedisStorageBackend.MAX_CACHED_SCOPES);
+        }
+        // A scope dropped from the cache and built again still reads right.
+        backend.set(NS.child("b0"), "k", b("v"), 0);
+        assertThat(backend.get(NS.child("b0"), "k").orElseThrow().value()).isEqualTo(b("v"));
     }
 }
