@@ -48,6 +48,8 @@ final class SqliteStorageBackend implements StorageBackend {
     private final long maxKeys;
     /** {@code exclusive=true}: no other process reads the change order, so a put need not read first. */
     private final boolean exclusive;
+    /** Exclusive file: the namespaces where a put must allow for an expired row in its way. */
+    private final ExpiringNamespaces expiring;
     private final int busyTimeoutMillis;
     private final BackendState state;
     private final Writer writer;
@@ -57,7 +59,8 @@ final class SqliteStorageBackend implements StorageBackend {
     private final ProcessLock processLock;
 
     private SqliteStorageBackend(Path path, SqliteSettings settings, BackendState state, Writer writer,
-            ReadPool readers, ProcessLock processLock) {
+            ReadPool readers, ProcessLock processLock, ExpiringNamespaces expiring) {
+        this.expiring = expiring;
         this.path = path;
         this.processLock = processLock;
         this.maxKeys = settings.maxKeys();
@@ -87,12 +90,16 @@ final class SqliteStorageBackend implements StorageBackend {
         SqlConnection writeConnection = null;
         List<SqlConnection> readConnections = new ArrayList<>();
         ChangeLog feed = settings.exclusive() ? new LocalSequence() : new ChangeFeed();
+        ExpiringNamespaces expiring = new ExpiringNamespaces();
         try {
             writeConnection = factory.openPlain();
             Schema.migrate(writeConnection, path);
             factory.applyJournalMode(writeConnection);
             factory.applyConnectionPragmas(writeConnection, false);
             feed.start(writeConnection);
+            if (settings.exclusive()) {
+                expiring.load(writeConnection);
+            }
             for (int i = 0; i < settings.readPoolSize(); i++) {
                 readConnections.add(factory.openReader());
             }
@@ -109,7 +116,7 @@ final class SqliteStorageBackend implements StorageBackend {
         }
         Writer writer = new Writer(writeConnection, feed, listener, errors, state);
         ReadPool readers = new ReadPool(readConnections, errors, state);
-        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers, processLock);
+        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers, processLock, expiring);
         backend.sweeper.start("plinth-sqlite-sweeper");
         LOG.debug("Opened SQLite storage {} (wal={}, durability={}, exclusive={})", path, settings.wal(),
                 settings.durability(), settings.exclusive());
@@ -238,7 +245,11 @@ final class SqliteStorageBackend implements StorageBackend {
     @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
         return writer.write("changing an expiry",
-                tx -> KvTable.updateExpiry(tx.connection(), ns.path(), key, expiresAt(tx.now(), ttlMillis), tx.now()));
+                tx -> {
+                    long at = expiresAt(tx.now(), ttlMillis);
+                    expiring.writing(ns.path(), at);
+                    return KvTable.updateExpiry(tx.connection(), ns.path(), key, at, tx.now());
+                });
     }
 
     @Override
@@ -374,6 +385,7 @@ final class SqliteStorageBackend implements StorageBackend {
             values[i] = put.value();
             versions[i] = first + setIndex[i];
             expiries[i] = expiresAt(now, put.ttlMillis());
+            expiring.writing(nsPath, expiries[i]);
             out.put(keys[i], versions[i]);
         }
         KvTable.upsertAll(tx.connection(), nsPath, keys, values, versions, expiries);
@@ -391,10 +403,10 @@ final class SqliteStorageBackend implements StorageBackend {
      * reclaimed and reported first, as {@link #putKnown} does. Only for an exclusive file, where the SET's
      * number is not yet in a log other processes read in order.
      */
-    private static long putWithoutReading(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt)
+    private long putWithoutReading(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt)
             throws SQLException {
         long version = tx.changed(ns, ChangeType.SET, key);
-        if (!KvTable.upsertOverLive(tx.connection(), ns.path(), key, value, version, expiresAt, tx.now())) {
+        if (!writeOverLive(tx, ns, key, value, version, expiresAt)) {
             reclaimAndPut(tx, ns, key, value, version, expiresAt, tx.changeCount() - 1);
         }
         return version;
@@ -405,27 +417,47 @@ final class SqliteStorageBackend implements StorageBackend {
      *
      * @return the version, or {@code null} having changed nothing when an expired row is in the way
      */
-    private static Long putOverLive(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt)
+    private Long putOverLive(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt)
             throws SQLException {
         long version = tx.changed(ns, ChangeType.SET, key);
-        return KvTable.upsertOverLive(tx.connection(), ns.path(), key, value, version, expiresAt, tx.now())
-                ? version : null;
+        return writeOverLive(tx, ns, key, value, version, expiresAt) ? version : null;
+    }
+
+    /**
+     * Writes the row in one statement: {@code INSERT OR REPLACE} where no row of the namespace can have
+     * an expiry, else the upsert that leaves an expired row alone.
+     *
+     * @return {@code false}, having written nothing, when an expired row is in the way
+     */
+    private boolean writeOverLive(WriteTx tx, Namespace ns, String key, byte[] value, long version,
+            long expiresAt) throws SQLException {
+        String nsPath = ns.path();
+        boolean replace = !expiring.mayHoldExpiring(nsPath);
+        expiring.writing(nsPath, expiresAt);
+        if (replace) {
+            KvTable.replace(tx.connection(), nsPath, key, value, version, expiresAt);
+            return true;
+        }
+        return KvTable.upsertOverLive(tx.connection(), nsPath, key, value, version, expiresAt, tx.now());
     }
 
     /** {@link #putWithoutReading} for distinct keys, as one JDBC batch. */
-    private static Map<String, Long> putAllWithoutReading(WriteTx tx, Namespace ns, List<Write> writes)
+    private Map<String, Long> putAllWithoutReading(WriteTx tx, Namespace ns, List<Write> writes)
             throws SQLException {
+        String nsPath = ns.path();
         int n = writes.size();
         String[] keys = new String[n];
         byte[][] values = new byte[n][];
         long[] versions = new long[n];
         long[] expiries = new long[n];
         ChangeType[] types = new ChangeType[n];
+        boolean replace = !expiring.mayHoldExpiring(nsPath);
         for (int i = 0; i < n; i++) {
             Write.Put put = (Write.Put) writes.get(i);
             keys[i] = put.key();
             values[i] = put.value();
             expiries[i] = expiresAt(tx.now(), put.ttlMillis());
+            expiring.writing(nsPath, expiries[i]);
             types[i] = ChangeType.SET;
         }
         int firstChange = tx.changeCount();
@@ -435,7 +467,11 @@ final class SqliteStorageBackend implements StorageBackend {
             versions[i] = first + i;
             out.put(keys[i], versions[i]);
         }
-        boolean[] written = KvTable.upsertAllOverLive(tx.connection(), ns.path(), keys, values, versions, expiries,
+        if (replace) {
+            KvTable.replaceAll(tx.connection(), nsPath, keys, values, versions, expiries);
+            return out;
+        }
+        boolean[] written = KvTable.upsertAllOverLive(tx.connection(), nsPath, keys, values, versions, expiries,
                 tx.now());
         // Backwards, so inserting a reclaim before a SET leaves the earlier SETs' positions as they were.
         for (int i = n - 1; i >= 0; i--) {
@@ -471,6 +507,7 @@ final class SqliteStorageBackend implements StorageBackend {
             }
         }
         long version = tx.changed(ns, ChangeType.SET, key);
+        expiring.writing(ns.path(), expiresAt);
         KvTable.upsert(tx.connection(), ns.path(), key, value, version, expiresAt);
         return version;
     }

@@ -224,6 +224,42 @@ class SqliteExclusiveTest {
         }
     }
 
+    @Test
+    void anExpiredRowLeftByAnEarlierRunIsStillReclaimedBeforeTheSet() throws Exception {
+        Path file = dir.resolve("earlier.db");
+        try (SqliteStorageBackend shared = TestBackends.open(file, "sweepInterval", "1h")) {
+            shared.set(NS, "k", "old".getBytes(UTF_8), 1);
+        }
+        Thread.sleep(20);
+        TestBackends.Recorder events = new TestBackends.Recorder();
+        try (SqliteStorageBackend solo = TestBackends.open(file, events, "exclusive", "true", "sweepInterval", "1h")) {
+            long v = solo.set(NS, "k", "new".getBytes(UTF_8), NONE);
+            assertThat(events.events()).containsExactly(
+                    new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
+                    new TestBackends.Event(NS.path(), ChangeType.SET, "k", v));
+        }
+    }
+
+    @Test
+    void anExpiryAddedLaterMakesTheNextSetCheckForAnExpiredRow() throws Exception {
+        Path file = dir.resolve("later.db");
+        TestBackends.Recorder events = new TestBackends.Recorder();
+        try (SqliteStorageBackend solo = TestBackends.open(file, events, "exclusive", "true", "sweepInterval", "1h")) {
+            solo.set(NS, "k", "a".getBytes(UTF_8), NONE);
+            solo.set(NS, "k", "b".getBytes(UTF_8), NONE);
+            assertThat(solo.expire(NS, "k", 1)).isTrue();
+            Thread.sleep(20);
+            events.clear();
+            long v = solo.commit(NS, java.util.List.of(), java.util.List.of(
+                    new dev.plinth.spi.storage.Write.Put("k", "c".getBytes(UTF_8), NONE),
+                    new dev.plinth.spi.storage.Write.Put("other", "c".getBytes(UTF_8), NONE))).get("k");
+            assertThat(events.events()).startsWith(
+                    new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
+                    new TestBackends.Event(NS.path(), ChangeType.SET, "k", v));
+            assertThat(new String(solo.get(NS, "k").orElseThrow().value(), UTF_8)).isEqualTo("c");
+        }
+    }
+
     private static Process startHolder(Path file) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
