@@ -301,11 +301,12 @@ final class Writer {
     private void published() {
         List<Change> changes = tx.changes();
         commits++;
-        feed.publishForeign(listener);
-        tx.publish(listener);
+        // First: the numbers are taken for good now, so nothing that fails below may make abort() reuse them.
         if (!changes.isEmpty()) {
             feed.committed(changes.get(changes.size() - 1).seq());
         }
+        feed.publishForeign(listener);
+        tx.publish(listener);
         tx.runAfterCommit();
     }
 

@@ -260,6 +260,23 @@ class SqliteExclusiveTest {
         }
     }
 
+    @Test
+    void aListenerFailingAfterTheCommitDoesNotGiveTheCommittedVersionOutAgain() {
+        Path file = dir.resolve("listener.db");
+        java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.plinth.spi.storage.ChangeListener failing = (ns, type, key, version) -> {
+            if (failNext.getAndSet(false)) {
+                throw new AssertionError("listener broke after the commit");
+            }
+        };
+        try (SqliteStorageBackend solo = TestBackends.open(file, failing, "exclusive", "true")) {
+            assertThatThrownBy(() -> solo.set(NS, "first", new byte[] {1}, NONE)).isInstanceOf(AssertionError.class);
+            long committed = solo.get(NS, "first").orElseThrow().version();
+            long next = solo.set(NS, "second", new byte[] {2}, NONE);
+            assertThat(next).isGreaterThan(committed);
+        }
+    }
+
     private static Process startHolder(Path file) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
