@@ -305,9 +305,13 @@ class RedisLayoutTest {
             String key = (String) step[0];
             long ttl = (Long) step[2];
             long v = backend.set(viaSet, key, b((String) step[1]), ttl);
-            assertThat(raw.hget(data(viaSet, 0, key), "r")).isEqualTo(Long.toString(v));
+            // A 1 ms expiry may pass before the next look: the hash is then gone, as it should be.
+            boolean mayHaveExpired = ttl == 1;
+            if (!mayHaveExpired) {
+                assertThat(raw.hget(data(viaSet, 0, key), "r")).isEqualTo(Long.toString(v));
+            }
             backend.commit(viaCommit, List.of(), List.of(new Write.Put(key, b((String) step[1]), ttl)));
-            if (ttl != 1) { // a 1 ms expiry may pass between the two looks
+            if (!mayHaveExpired) {
                 assertThat(shape(viaSet, key)).as("after putting %s", key).isEqualTo(shape(viaCommit, key));
             }
         }
