@@ -19,6 +19,13 @@ final class ExpiringNamespaces {
     private static final String LOAD = "SELECT DISTINCT namespace FROM plinth_kv WHERE expires_at > 0";
 
     private final Set<String> namespaces = new HashSet<>();
+    /** {@code false} on a shared file, where other processes write too and nothing reads the set. */
+    private final boolean tracking;
+
+    /** @param tracking whether to keep the set: only an exclusive file's backend consults it */
+    ExpiringNamespaces(boolean tracking) {
+        this.tracking = tracking;
+    }
 
     /** Adds the namespaces whose rows in the file have an expiry; before the first write. */
     void load(SqlConnection c) throws SQLException {
@@ -31,13 +38,13 @@ final class ExpiringNamespaces {
 
     /** Records a row about to be written with {@code expiresAt} (0 = never) in namespace {@code ns}. */
     void writing(String ns, long expiresAt) {
-        if (expiresAt != 0L) {
+        if (tracking && expiresAt != 0L) {
             namespaces.add(ns);
         }
     }
 
-    /** @return {@code false} when no row of the namespace can have an expiry */
+    /** @return {@code false} when no row of the namespace can have an expiry; always {@code true} untracked */
     boolean mayHoldExpiring(String ns) {
-        return namespaces.contains(ns);
+        return !tracking || namespaces.contains(ns);
     }
 }

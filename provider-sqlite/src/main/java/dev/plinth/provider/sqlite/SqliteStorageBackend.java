@@ -90,7 +90,7 @@ final class SqliteStorageBackend implements StorageBackend {
         SqlConnection writeConnection = null;
         List<SqlConnection> readConnections = new ArrayList<>();
         ChangeLog feed = settings.exclusive() ? new LocalSequence() : new ChangeFeed();
-        ExpiringNamespaces expiring = new ExpiringNamespaces();
+        ExpiringNamespaces expiring = new ExpiringNamespaces(settings.exclusive());
         try {
             writeConnection = factory.openPlain();
             Schema.migrate(writeConnection, path);
