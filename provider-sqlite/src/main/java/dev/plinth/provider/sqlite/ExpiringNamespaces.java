@@ -15,8 +15,8 @@ import java.util.Set;
  * writer. Touched only by writer work, under the writer lock: not thread-safe.
  */
 final class ExpiringNamespaces {
-    // The partial index plinth_kv_expiry holds exactly the rows with an expiry.
-    private static final String LOAD = "SELECT DISTINCT namespace FROM plinth_kv WHERE expires_at > 0";
+    // The due list holds every row with an expiry, and maybe entries of rows that no longer have one: a superset.
+    private static final String LOAD = "SELECT DISTINCT namespace FROM plinth_expiry";
 
     private final Set<String> namespaces = new HashSet<>();
     /** {@code false} on a shared file, where other processes write too and nothing reads the set. */

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 final class ExpirySweeper {
     static final int BATCH = 500;
 
-    private static final String SELECT_EXPIRED = "SELECT namespace, key FROM plinth_kv"
-            + " WHERE expires_at > 0 AND expires_at <= ? ORDER BY expires_at LIMIT " + BATCH;
+    /** The due list (see {@link Schema}); an entry may be stale, so the row itself is checked before deleting. */
+    static final String SELECT_DUE = "SELECT namespace, key FROM plinth_expiry"
+            + " WHERE expires_at <= ? ORDER BY expires_at LIMIT " + BATCH;
+    private static final String DELETE_DUE = "DELETE FROM plinth_expiry WHERE namespace = ? AND key = ?";
     private static final String DELETE_EXPIRED = "DELETE FROM plinth_kv"
             + " WHERE namespace = ? AND key = ? AND expires_at > 0 AND expires_at <= ?";
 
@@ -103,27 +105,32 @@ final class ExpirySweeper {
     private int sweepBatch(WriteTx tx) throws SQLException {
         long now = tx.now();
         SqlConnection c = tx.connection();
-        List<String[]> expired = new ArrayList<>();
-        PreparedStatement select = c.prepare(SELECT_EXPIRED);
+        List<String[]> due = new ArrayList<>();
+        PreparedStatement select = c.prepare(SELECT_DUE);
         select.setLong(1, now);
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                expired.add(new String[] {rs.getString(1), rs.getString(2)});
+                due.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         }
         PreparedStatement delete = c.prepare(DELETE_EXPIRED);
-        for (String[] row : expired) {
+        PreparedStatement dropEntry = c.prepare(DELETE_DUE);
+        for (String[] row : due) {
             delete.setString(1, row[0]);
             delete.setString(2, row[1]);
             delete.setLong(3, now);
             if (delete.executeUpdate() > 0) {
                 report(tx, row[0], row[1]);
             }
+            // Due, so the row, if any, now has no expiry or a later one, whose entry would have replaced this.
+            dropEntry.setString(1, row[0]);
+            dropEntry.setString(2, row[1]);
+            dropEntry.executeUpdate();
         }
         LockTable.purgeLapsed(c, now);
         ChangeFeed.trim(c, now);
         tx.afterCommit(() -> ownedLocks.dropLapsed(now));
-        return expired.size();
+        return due.size();
     }
 
     private static void report(WriteTx tx, String ns, String key) throws SQLException {

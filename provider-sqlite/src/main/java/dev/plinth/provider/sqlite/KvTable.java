@@ -47,6 +47,7 @@ final class KvTable {
             inListSql("SELECT key, value, version, expires_at FROM plinth_kv", LIVE);
     private static final String[] SELECT_EXPIRIES_IN = inListSql("SELECT key, expires_at FROM plinth_kv", "");
     private static final String CLEAR = "DELETE FROM plinth_kv WHERE namespace = ?";
+    private static final String CLEAR_DUE = "DELETE FROM plinth_expiry WHERE namespace = ?";
 
     private KvTable() {
     }
@@ -268,8 +269,14 @@ final class KvTable {
         }
     }
 
-    /** Deletes every row of the namespace, expired or not, in one statement. */
+    /**
+     * Deletes every row of the namespace, expired or not, in one statement, and its sweeper entries, which
+     * would otherwise wait until they fall due.
+     */
     static int clear(SqlConnection c, String ns) throws SQLException {
+        PreparedStatement due = c.prepare(CLEAR_DUE);
+        due.setString(1, ns);
+        due.executeUpdate();
         PreparedStatement ps = c.prepare(CLEAR);
         ps.setString(1, ns);
         return ps.executeUpdate();

@@ -12,7 +12,9 @@ import java.util.List;
  *
  * <pre>
  * plinth_kv(namespace TEXT, key TEXT, value BLOB, version INTEGER, expires_at INTEGER -- epoch ms, 0 = never)
- *     PRIMARY KEY (namespace, key) WITHOUT ROWID; partial index on expires_at for the sweeper
+ *     PRIMARY KEY (namespace, key) WITHOUT ROWID
+ * plinth_expiry(namespace, key, expires_at) PRIMARY KEY (namespace, key) WITHOUT ROWID, index on expires_at
+ *     -- since version 4: the sweeper's due list, kept by triggers on plinth_kv
  * plinth_locks(namespace, name, token, lease_until) PRIMARY KEY (namespace, name) WITHOUT ROWID
  * plinth_changes(seq INTEGER PRIMARY KEY, origin, namespace, type, key, at)  -- since version 2
  * </pre>
@@ -20,14 +22,28 @@ import java.util.List;
  * <p>Version 3 made {@code plinth_changes.seq} the version sequence (a SET's version is its change's
  * sequence number) in place of the {@code plinth_sequence} row of versions 1 and 2: a write then logs its
  * change and takes its version in one statement instead of three.
+ *
+ * <p>Version 4 moved the sweeper's index out of {@code plinth_kv}. With any secondary index on it, SQLite
+ * reads the old row on every write to update that index, even for the keys without an expiry (most of
+ * them); measured with raw JDBC, a batch of 100 puts ran about 20% slower with the old partial index.
+ * {@code plinth_expiry} now lists the keys with an expiry, kept by two triggers, so only a write that sets
+ * an expiry pays for an index, and every writer (an older Plinth process, the {@code sqlite3} shell) keeps it
+ * right without knowing it exists. Invariant: every {@code plinth_kv} row with an expiry has an entry with
+ * that expiry. An entry may outlive its row or its row's expiry (a delete, a rewrite without expiry): the
+ * sweeper checks the row before deleting it and drops the entry once it is due.
  */
 final class Schema {
     /** The schema version this code writes and understands. */
-    static final int CURRENT = 3;
+    static final int CURRENT = 4;
     /** The type of the change-log row that only holds the sequence's floor; never reported. */
     static final String MARK = "MARK";
     /** "PLNT": marks the file as a Plinth database. */
     static final int APPLICATION_ID = 0x504C4E54;
+
+    /** A trigger's statement: records that the new row falls due at its expiry. */
+    private static final String DUE_UPSERT = "INSERT INTO plinth_expiry (namespace, key, expires_at)"
+            + " VALUES (new.namespace, new.key, new.expires_at)"
+            + " ON CONFLICT (namespace, key) DO UPDATE SET expires_at = excluded.expires_at;";
 
     /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
     private static final List<List<String>> MIGRATIONS = List.of(
@@ -86,7 +102,26 @@ final class Schema {
                             + " (SELECT value FROM plinth_sequence)), '', '', '" + MARK + "', NULL, 0",
                     "DROP TABLE plinth_changes",
                     "ALTER TABLE plinth_changes_next RENAME TO plinth_changes",
-                    "DROP TABLE plinth_sequence"));
+                    "DROP TABLE plinth_sequence"),
+            List.of(
+                    // Version 4: the sweeper's due list replaces the partial index on plinth_kv (see above).
+                    "DROP INDEX plinth_kv_expiry",
+                    "CREATE TABLE plinth_expiry ("
+                            + " namespace TEXT NOT NULL,"
+                            + " key TEXT NOT NULL,"
+                            + " expires_at INTEGER NOT NULL,"
+                            + " PRIMARY KEY (namespace, key)"
+                            + ") WITHOUT ROWID",
+                    "CREATE INDEX plinth_expiry_due ON plinth_expiry (expires_at)",
+                    "INSERT INTO plinth_expiry (namespace, key, expires_at)"
+                            + " SELECT namespace, key, expires_at FROM plinth_kv WHERE expires_at > 0",
+                    "CREATE TRIGGER plinth_kv_expiry_insert AFTER INSERT ON plinth_kv WHEN new.expires_at > 0"
+                            + " BEGIN " + DUE_UPSERT + " END",
+                    // Only when the expiry changes: a counter or compare-and-set on a key with a TTL rewrites the
+                    // row with the same expiry, and its entry is already right.
+                    "CREATE TRIGGER plinth_kv_expiry_update AFTER UPDATE OF expires_at ON plinth_kv"
+                            + " WHEN new.expires_at > 0 AND new.expires_at <> old.expires_at"
+                            + " BEGIN " + DUE_UPSERT + " END"));
 
     private Schema() {
     }

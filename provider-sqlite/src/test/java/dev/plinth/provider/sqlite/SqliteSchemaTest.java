@@ -49,7 +49,13 @@ class SqliteSchemaTest {
                         .containsExactly("namespace", "key", "value", "version", "expires_at");
                 assertThat(column(c, "SELECT sql FROM sqlite_schema WHERE name = 'plinth_kv'", 1).get(0))
                         .contains("PRIMARY KEY (namespace, key)").contains("WITHOUT ROWID");
-                assertThat(column(c, "PRAGMA index_list(plinth_kv)", 2)).contains("plinth_kv_expiry");
+                // No secondary index on plinth_kv: with one, SQLite reads the old row on every write.
+                assertThat(column(c, "PRAGMA index_list(plinth_kv)", 4)).containsOnly("pk");
+                assertThat(column(c, "PRAGMA table_info(plinth_expiry)", 2))
+                        .containsExactly("namespace", "key", "expires_at");
+                assertThat(column(c, "PRAGMA index_list(plinth_expiry)", 2)).contains("plinth_expiry_due");
+                assertThat(column(c, "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name", 1))
+                        .containsExactly("plinth_kv_expiry_insert", "plinth_kv_expiry_update");
                 assertThat(column(c, "PRAGMA table_info(plinth_locks)", 2))
                         .containsExactly("namespace", "name", "token", "lease_until");
                 assertThat(column(c, "PRAGMA table_info(plinth_changes)", 2))
