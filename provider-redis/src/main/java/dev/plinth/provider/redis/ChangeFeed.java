@@ -20,7 +20,8 @@ import redis.clients.jedis.JedisClientConfig;
  * scripts publish in the same atomic step that commits, so the channel carries changes in commit order.
  *
  * <p>When the connection breaks, the thread reconnects with a capped back-off; changes committed while it
- * was disconnected are not reported (Redis Pub/Sub keeps no history), which is logged at WARN.
+ * was disconnected are not reported (Redis Pub/Sub keeps no history). That is logged at WARN, and once
+ * subscribed again the feed calls {@link ChangeListener#onChangesMissed} so that watchers re-read.
  */
 final class ChangeFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
@@ -36,6 +37,8 @@ final class ChangeFeed implements AutoCloseable {
     private volatile Connection connection;
     private volatile Listener pubSub;
     private volatile Throwable fatal;
+    /** A working subscription was lost: the next one must say that changes went unreported meanwhile. */
+    private volatile boolean lostSubscription;
 
     ChangeFeed(Supplier<HostAndPort> target, JedisClientConfig config, byte[] channel, ChangeListener listener,
             String endpoint) {
@@ -99,6 +102,9 @@ final class ChangeFeed implements AutoCloseable {
                     break;
                 }
                 // WARN once per outage (when a working subscription is lost), DEBUG for each failed retry.
+                if (firstSubscription.getCount() == 0) {
+                    lostSubscription = true;
+                }
                 if (!gap) {
                     LOG.warn("Change feed lost Redis at {} ({}); reconnecting. Changes made meanwhile are not reported"
                             + " to watchers.", endpoint, e.toString());
@@ -129,6 +135,12 @@ final class ChangeFeed implements AutoCloseable {
         @Override
         public void onSubscribe(byte[] ch, int count) {
             firstSubscription.countDown();
+            if (lostSubscription) {
+                lostSubscription = false;
+                // Only now: a watcher that re-reads on this signal sees every change after it.
+                listener.onChangesMissed("the change feed lost Redis at " + endpoint
+                        + " and changes made before it resubscribed were not received");
+            }
         }
 
         @Override

@@ -16,7 +16,16 @@ final class Recorder implements ChangeListener {
         }
     }
 
+    /** What is recorded for {@link ChangeListener#onChangesMissed}. */
+    static final Change MISSED = new Change("*", ChangeType.OVERFLOW, null, 0);
+
     private final List<Change> changes = new ArrayList<>();
+
+    @Override
+    public synchronized void onChangesMissed(String cause) {
+        changes.add(MISSED);
+        notifyAll();
+    }
 
     @Override
     public synchronized void onChange(Namespace namespace, ChangeType type, String key, long version) {

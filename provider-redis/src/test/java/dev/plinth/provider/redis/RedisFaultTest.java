@@ -83,6 +83,13 @@ class RedisFaultTest {
                             && "marker".equals(c.key()));
                 }
                 assertThat(reported).isTrue();
+                // Watchers were told to re-read once, before the first change the new subscription received.
+                List<Recorder.Change> seen = events.all();
+                assertThat(seen).filteredOn(Recorder.MISSED::equals).hasSize(1);
+                int missedAt = seen.indexOf(Recorder.MISSED);
+                int firstMarker = seen.indexOf(seen.stream().filter(c -> "marker".equals(c.key())).findFirst().orElseThrow());
+                assertThat(missedAt).isLessThan(firstMarker);
+                assertThat(seen.subList(0, missedAt)).extracting(Recorder.Change::key).containsOnly("k");
             } finally {
                 backend.close();
             }

@@ -46,6 +46,8 @@ final class ChangeFeed implements ChangeLog {
 
     private final String origin = UUID.randomUUID().toString();
     private final List<Change> foreign = new ArrayList<>();
+    /** Rows trimmed before this backend read them, found by the last read; reported with {@link #foreign}. */
+    private long missed;
     private long lastSeq;
     private long readSeq;
     private long dataVersion;
@@ -126,6 +128,12 @@ final class ChangeFeed implements ChangeLog {
     /** After COMMIT: reports the foreign changes that came before ours. */
     @Override
     public void publishForeign(ChangeListener listener) {
+        if (missed > 0) {
+            // Before the changes that follow the hole, so a watcher that re-reads on it misses nothing after.
+            listener.onChangesMissed(missed + " changes by other processes on the SQLite file were trimmed "
+                    + "from plinth_changes (kept " + RETENTION_MILLIS + " ms) before this process read them");
+            missed = 0;
+        }
         WriteTx.publish(listener, foreign);
         foreign.clear();
     }
@@ -140,6 +148,7 @@ final class ChangeFeed implements ChangeLog {
     @Override
     public void abort() {
         foreign.clear();
+        missed = 0;
         readSeq = lastSeq;
     }
 
@@ -166,8 +175,9 @@ final class ChangeFeed implements ChangeLog {
                 if (seq == lastSeq && s > seq + 1) {
                     // Sequence numbers are contiguous (a rolled-back row never existed): a hole
                     // means rows were trimmed before this backend read them.
+                    missed = s - seq - 1;
                     SqliteStorageBackend.LOG.warn("Missed {} changes made by other processes (kept {} ms, then "
-                            + "trimmed); watchers may need to re-read", s - seq - 1, RETENTION_MILLIS);
+                            + "trimmed); watchers get an OVERFLOW event to re-read", missed, RETENTION_MILLIS);
                 }
                 seq = s;
                 if (!origin.equals(rs.getString(2))) {

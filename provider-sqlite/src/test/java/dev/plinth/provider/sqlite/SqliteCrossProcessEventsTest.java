@@ -92,6 +92,32 @@ class SqliteCrossProcessEventsTest {
     }
 
     @Test
+    void aBackendThatFellBehindTheTrimmedLogSaysSoBeforeTheChangesThatFollow() throws Exception {
+        Path file = dir.resolve("behind.db");
+        Recorder seenByB = new Recorder();
+        try (SqliteStorageBackend a = TestBackends.open(file, "sweepInterval", "1h");
+                SqliteStorageBackend b = TestBackends.open(file, seenByB, "sweepInterval", "1h",
+                        "eventPollInterval", "1h")) {
+            a.set(NS, "x1", new byte[] {1}, NONE);
+            a.set(NS, "x2", new byte[] {1}, NONE);
+            long x3 = a.set(NS, "x3", new byte[] {1}, NONE);
+            try (SqlConnection c = new SqlConnection(DriverManager.getConnection("jdbc:sqlite:" + file))) {
+                ChangeFeed.trim(c, Long.MAX_VALUE / 2);
+            }
+            // B's write reads the foreign rows committed before it and finds the hole trimming left.
+            long mine = b.set(NS, "mine", new byte[] {2}, NONE);
+            assertThat(seenByB.events()).containsExactly(
+                    TestBackends.MISSED,
+                    new Event("feed", ChangeType.SET, "x3", x3),
+                    new Event("feed", ChangeType.SET, "mine", mine));
+            // Reported once: the next write finds no hole.
+            long again = b.set(NS, "mine", new byte[] {3}, NONE);
+            assertThat(seenByB.events()).endsWith(new Event("feed", ChangeType.SET, "mine", again))
+                    .filteredOn(TestBackends.MISSED::equals).hasSize(1);
+        }
+    }
+
+    @Test
     void versionsNeverRepeatAfterTheChangeLogWasTrimmedToItsNewestRow() throws Exception {
         Path file = dir.resolve("trimmed.db");
         long last;

@@ -40,6 +40,9 @@ final class TestBackends {
         }
     }
 
+    /** What {@link Recorder} records for {@link ChangeListener#onChangesMissed}. */
+    static final Event MISSED = new Event("*", ChangeType.OVERFLOW, null, 0);
+
     /** Records every change, thread-safely. */
     static final class Recorder implements ChangeListener {
         private final List<Event> events = new ArrayList<>();
@@ -47,6 +50,12 @@ final class TestBackends {
         @Override
         public synchronized void onChange(Namespace namespace, ChangeType type, String key, long version) {
             events.add(new Event(namespace.path(), type, key, version));
+        }
+
+        /** Recorded as {@link #MISSED}. */
+        @Override
+        public synchronized void onChangesMissed(String cause) {
+            events.add(MISSED);
         }
 
         synchronized List<Event> events() {

@@ -9,6 +9,12 @@ import java.util.OptionalLong;
  * read the key if you need it (it may have changed again since).
  */
 public final class ChangeEvent {
+    /**
+     * {@link #droppedEvents()} of an {@link ChangeType#OVERFLOW} whose count nobody knows: the provider's
+     * feed of changes from other processes was cut or fell behind (for example Redis restarted).
+     */
+    public static final long DROPPED_UNKNOWN = -1;
+
     private final ChangeType type;
     private final String namespace;
     private final String key;
@@ -20,7 +26,8 @@ public final class ChangeEvent {
      * @param namespace the scope it happened in
      * @param key the key, or {@code null} for {@link ChangeType#CLEAR} and {@link ChangeType#OVERFLOW}
      * @param version the new version for {@link ChangeType#SET}, otherwise 0
-     * @param droppedEvents for {@link ChangeType#OVERFLOW}, how many events were dropped; otherwise 0
+     * @param droppedEvents for {@link ChangeType#OVERFLOW}, how many events were dropped, or
+     *     {@link #DROPPED_UNKNOWN}; otherwise 0
      */
     public ChangeEvent(ChangeType type, String namespace, String key, long version, long droppedEvents) {
         this.type = Objects.requireNonNull(type, "type");
@@ -50,7 +57,10 @@ public final class ChangeEvent {
         return type == ChangeType.SET && version > 0 ? OptionalLong.of(version) : OptionalLong.empty();
     }
 
-    /** @return for {@link ChangeType#OVERFLOW}, how many events were dropped; otherwise 0 */
+    /**
+     * @return for {@link ChangeType#OVERFLOW}, how many events were dropped, or {@link #DROPPED_UNKNOWN}
+     *     when the provider lost track of changes; otherwise 0
+     */
     public long droppedEvents() {
         return droppedEvents;
     }
@@ -58,7 +68,8 @@ public final class ChangeEvent {
     @Override
     public String toString() {
         return "ChangeEvent[" + type + " " + namespace + (key == null ? "" : " '" + key + "'")
-                + (version > 0 ? " v" + version : "") + (droppedEvents > 0 ? " dropped=" + droppedEvents : "") + "]";
+                + (version > 0 ? " v" + version : "") + (droppedEvents > 0 ? " dropped=" + droppedEvents : "")
+                + (droppedEvents == DROPPED_UNKNOWN ? " dropped=unknown" : "") + "]";
     }
 
     @Override

@@ -12,7 +12,9 @@ public enum ChangeType {
     CLEAR,
     /**
      * The subscription's buffer overflowed and events were dropped; {@link ChangeEvent#key()} is empty
-     * and {@link ChangeEvent#droppedEvents()} says how many. Re-read the state you track.
+     * and {@link ChangeEvent#droppedEvents()} says how many. Also sent when the provider's feed of changes
+     * was cut or fell behind and changes may have gone unreported ({@link ChangeEvent#DROPPED_UNKNOWN});
+     * delivered after the events before the gap and before those after it. Re-read the state you track.
      */
     OVERFLOW
 }

@@ -23,4 +23,20 @@ public interface ChangeListener {
      * @param version the new version for {@link ChangeType#SET}, otherwise 0
      */
     void onChange(Namespace namespace, ChangeType type, String key, long version);
+
+    /**
+     * Says that changes may have gone unreported, in any namespace: the backend's feed of changes was cut
+     * (a lost subscription) or fell behind what its store keeps (a trimmed log). The runtime then gives every
+     * watch an {@link ChangeType#OVERFLOW} event with {@link dev.plinth.api.storage.ChangeEvent#DROPPED_UNKNOWN},
+     * telling it to re-read what it tracks.
+     *
+     * <p>A backend calls this once per such gap, when its feed works again and before it reports the
+     * changes that follow the gap, so a watcher that re-reads on the signal misses nothing after it. Called
+     * from the backend's feed thread; like {@link #onChange}, it must not block or throw. The default does
+     * nothing, for listeners with nothing to invalidate.
+     *
+     * @param cause what happened, for the log (never a secret); not {@code null}
+     */
+    default void onChangesMissed(String cause) {
+    }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Receives every committed change from the backend and hands it to the subscriptions of that exact
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
  * no I/O, no listener code. A change to a namespace nobody watches costs one map lookup.
  */
 final class WatchHub implements ChangeListener {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchHub.class);
     private final Map<Namespace, List<WatchSubscription>> byNamespace = new ConcurrentHashMap<>();
     private final ExecutorService delivery;
     private final int bufferSize;
@@ -50,6 +53,22 @@ final class WatchHub implements ChangeListener {
                 }
                 sub.offer(event);
             }
+        }
+    }
+
+    /** The backend lost track of changes: every watch, of every namespace, is told to re-read. */
+    @Override
+    public void onChangesMissed(String cause) {
+        int told = 0;
+        for (List<WatchSubscription> subs : byNamespace.values()) {
+            for (WatchSubscription sub : subs) {
+                sub.offerGap();
+                told++;
+            }
+        }
+        if (told > 0) {
+            LOG.warn("Storage changes may have gone unreported ({}); {} watch(es) get an OVERFLOW event to re-read",
+                    cause, told);
         }
     }
 

@@ -41,6 +41,8 @@ final class WatchSubscription implements Subscription {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicLong droppedTotal = new AtomicLong();
     private final AtomicLong droppedUnreported = new AtomicLong();
+    /** A gap signal itself was dropped: the next OVERFLOW cannot give a count. */
+    private final AtomicBoolean gapDropped = new AtomicBoolean();
     private volatile boolean active = true;
 
     WatchSubscription(Namespace namespace, GlobPattern pattern, Consumer<ChangeEvent> listener, int capacity,
@@ -67,6 +69,9 @@ final class WatchSubscription implements Subscription {
             return;
         }
         if (buffered.incrementAndGet() > capacity) {
+            if (event.type() == ChangeType.OVERFLOW) {
+                gapDropped.set(true);
+            }
             buffered.decrementAndGet();
             droppedTotal.incrementAndGet();
             if (droppedUnreported.getAndIncrement() == 0) {
@@ -78,6 +83,14 @@ final class WatchSubscription implements Subscription {
             buffer.add(event);
         }
         scheduleDrain();
+    }
+
+    /**
+     * The backend lost track of changes: queues an {@link ChangeType#OVERFLOW} with an unknown count in
+     * stream order, after the events already buffered. Called on the backend's feed thread: never blocks.
+     */
+    void offerGap() {
+        offer(new ChangeEvent(ChangeType.OVERFLOW, namespace.path(), null, 0, ChangeEvent.DROPPED_UNKNOWN));
     }
 
     private void scheduleDrain() {
@@ -102,7 +115,8 @@ final class WatchSubscription implements Subscription {
             if (active && buffer.isEmpty()) {
                 long dropped = droppedUnreported.getAndSet(0);
                 if (dropped > 0) {
-                    deliver(new ChangeEvent(ChangeType.OVERFLOW, namespace.path(), null, 0, dropped));
+                    long count = gapDropped.getAndSet(false) ? ChangeEvent.DROPPED_UNKNOWN : dropped;
+                    deliver(new ChangeEvent(ChangeType.OVERFLOW, namespace.path(), null, 0, count));
                 }
             }
         } finally {
