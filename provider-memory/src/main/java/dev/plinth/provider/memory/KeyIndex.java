@@ -45,6 +45,10 @@ final class KeyIndex {
         }
     }
 
+    boolean isEmpty() {
+        return byKey.isEmpty();
+    }
+
     Item get(String key) {
         Slot slot = byKey.get(key);
         return slot == null ? null : slot.item;

@@ -376,12 +376,11 @@ final class MemoryBackend implements StorageBackend {
      */
     private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, Object value, long a, long b) {
         ensureOpen();
-        Scope scope = creates ? scope(ns) : scopes.get(ns);
+        Scope scope = enterShared(ns, creates);
         if (scope == null) {
-            return 0L; // nothing was ever written to the namespace: nothing to delete or expire
+            return 0L; // nothing is stored in the namespace: nothing to delete or expire
         }
         StampedLock stripe = scope.sharedStripe();
-        long stamp = stripe.readLock();
         try {
             // Stable while the stripe is held: clear() swaps it only with every stripe write-locked.
             KeyIndex index = scope.items;
@@ -409,16 +408,16 @@ final class MemoryBackend implements StorageBackend {
         } catch (ScopeFull full) {
             // retried below, without the stripe, so that taking every stripe in order cannot deadlock
         } finally {
-            stripe.unlockRead(stamp);
+            stripe.tryUnlockRead();
         }
-        long gate = scope.lockExclusive();
+        scope = enterExclusive(ns);
         try {
             long now = now();
             reclaimDue(scope, now);
             KeyIndex index = scope.items;
             return applyHeld(scope, index, index.slotForWrite(key), op, true, value, a, b);
         } finally {
-            scope.unlockExclusive(gate);
+            scope.unlockExclusive();
         }
     }
 
@@ -511,8 +510,7 @@ final class MemoryBackend implements StorageBackend {
     @Override
     public int deleteAll(Namespace ns, Collection<String> keys) {
         ensureOpen();
-        Scope scope = scope(ns);
-        long stamp = scope.lockExclusive();
+        Scope scope = enterExclusive(ns);
         try {
             long now = now();
             int deleted = 0;
@@ -529,7 +527,7 @@ final class MemoryBackend implements StorageBackend {
             }
             return deleted;
         } finally {
-            scope.unlockExclusive(stamp);
+            scope.unlockExclusive();
         }
     }
 
@@ -559,16 +557,15 @@ final class MemoryBackend implements StorageBackend {
     @Override
     public void clear(Namespace ns) {
         ensureOpen();
-        Scope scope = scope(ns);
         KeyIndex old;
-        long stamp = scope.lockExclusive();
+        Scope scope = enterExclusive(ns);
         try {
             old = scope.items;
             scope.items = new KeyIndex();
             scope.size.set(0L);
             changes.onChange(ns, ChangeType.CLEAR, null, 0L);
         } finally {
-            scope.unlockExclusive(stamp);
+            scope.unlockExclusive();
         }
         // The old index is detached and no longer written, so its tickets can go without holding the
         // namespace: a sweeper meeting one first finds its slot gone from the live index and drops it.
@@ -583,8 +580,7 @@ final class MemoryBackend implements StorageBackend {
     @Override
     public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
         ensureOpen();
-        Scope scope = scope(ns);
-        long stamp = scope.lockExclusive();
+        Scope scope = enterExclusive(ns);
         try {
             long now = now();
             for (Precondition p : preconditions) {
@@ -614,7 +610,7 @@ final class MemoryBackend implements StorageBackend {
             }
             return versionsByKey;
         } finally {
-            scope.unlockExclusive(stamp);
+            scope.unlockExclusive();
         }
     }
 
@@ -680,21 +676,41 @@ final class MemoryBackend implements StorageBackend {
     @Override
     public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
         ensureOpen();
-        return scope(ns).locks.tryLock(name, token, leaseMillis);
+        // Under a stripe, like a key write: a lease must not land in a scope that is being retired.
+        Scope scope = enterShared(ns, true);
+        try {
+            return scope.locks.tryLock(name, token, leaseMillis);
+        } finally {
+            scope.sharedStripe().tryUnlockRead();
+        }
     }
 
     @Override
     public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
-        return scope != null && scope.locks.renew(name, token, leaseMillis);
+        Scope scope = enterShared(ns, false);
+        if (scope == null) {
+            return false;
+        }
+        try {
+            return scope.locks.renew(name, token, leaseMillis);
+        } finally {
+            scope.sharedStripe().tryUnlockRead();
+        }
     }
 
     @Override
     public boolean unlock(Namespace ns, String name, String token) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
-        return scope != null && scope.locks.unlock(name, token);
+        Scope scope = enterShared(ns, false);
+        if (scope == null) {
+            return false;
+        }
+        try {
+            return scope.locks.unlock(name, token);
+        } finally {
+            scope.sharedStripe().tryUnlockRead();
+        }
     }
 
     @Override
@@ -765,7 +781,32 @@ final class MemoryBackend implements StorageBackend {
         }
         for (Scope scope : scopes.values()) {
             scope.locks.purgeLapsed();
+            if (scope.idle()) {
+                retire(scope);
+            }
         }
+    }
+
+    /**
+     * Drops an idle scope from the map so that a namespace used once does not hold memory forever.
+     * Under the exclusive lock, so no writer is inside it; writers that took it from the map before find
+     * it {@link Scope#retired} once they hold a lock, and start again with a new one.
+     */
+    private void retire(Scope scope) {
+        scope.lockExclusive();
+        try {
+            if (scope.idle() && !scope.retired) {
+                scope.retired = true;
+                scopes.remove(scope.namespace, scope);
+            }
+        } finally {
+            scope.unlockExclusive();
+        }
+    }
+
+    /** @return how many namespaces hold a scope (an item or a lock, or used since the last sweep) */
+    int scopeCount() {
+        return scopes.size();
     }
 
     private void sweepSafely() {
@@ -813,6 +854,39 @@ final class MemoryBackend implements StorageBackend {
     private Scope scope(Namespace ns) {
         Scope scope = scopes.get(ns);
         return scope != null ? scope : scopes.computeIfAbsent(ns, Scope::new);
+    }
+
+    /**
+     * @param creates whether to create the scope when the namespace has none
+     * @return the namespace's scope with the calling thread's stripe read-locked (release with
+     *     {@code sharedStripe().tryUnlockRead()}), never a retired one; {@code null} when it has none and
+     *     {@code creates} is false
+     */
+    private Scope enterShared(Namespace ns, boolean creates) {
+        while (true) {
+            Scope scope = creates ? scope(ns) : scopes.get(ns);
+            if (scope == null) {
+                return null;
+            }
+            StampedLock stripe = scope.sharedStripe();
+            stripe.readLock();
+            if (!scope.retired) {
+                return scope;
+            }
+            stripe.tryUnlockRead();
+        }
+    }
+
+    /** @return the namespace's scope, created if needed, locked exclusively; never a retired one */
+    private Scope enterExclusive(Namespace ns) {
+        while (true) {
+            Scope scope = scope(ns);
+            scope.lockExclusive();
+            if (!scope.retired) {
+                return scope;
+            }
+            scope.unlockExclusive();
+        }
     }
 
     private static long now() {

@@ -21,6 +21,11 @@ import java.util.function.Function;
  * </ul>
  * The map reference is replaced (not emptied) by {@code clear}, under the exclusive lock; writers read it
  * after taking their stripe, readers inside the optimistic section.
+ *
+ * <p>A scope with no items and no locks is {@link #retired} by the sweeper, under the exclusive lock, and
+ * leaves the backend's map, so namespaces that were used once do not hold memory forever. A writer checks
+ * the flag once it holds a stripe or the exclusive lock, and on a retired scope starts again from the map
+ * (a new scope): nothing is ever written into a scope that has left the map.
  */
 final class Scope {
     static final int STRIPES = 32;
@@ -34,6 +39,10 @@ final class Scope {
 
     private final StampedLock[] stripes = new StampedLock[STRIPES];
     private final StampedLock gate = new StampedLock();
+    /** The gate's write stamp while the exclusive lock is held; touched only by its holder. */
+    private long exclusiveStamp;
+    /** Set once, under the exclusive lock, when the scope left the backend's map. */
+    volatile boolean retired;
 
     Scope(Namespace namespace) {
         this.namespace = namespace;
@@ -55,23 +64,26 @@ final class Scope {
     /**
      * Takes the write side of every stripe, then the gate's. Stripes are always taken in index order and
      * a single-key writer holds only one (and no other lock while it waits for it), so this never
-     * deadlocks.
-     *
-     * @return the gate's stamp for {@link #unlockExclusive}
+     * deadlocks. Release with {@link #unlockExclusive()}.
      */
-    long lockExclusive() {
+    void lockExclusive() {
         for (StampedLock stripe : stripes) {
             stripe.writeLock();
         }
-        return gate.writeLock();
+        exclusiveStamp = gate.writeLock();
     }
 
-    void unlockExclusive(long stamp) {
-        gate.unlockWrite(stamp);
+    void unlockExclusive() {
+        gate.unlockWrite(exclusiveStamp);
         for (int i = STRIPES - 1; i >= 0; i--) {
             // Write-locked above by this thread; the stamp is not needed to release a write lock.
             stripes[i].tryUnlockWrite();
         }
+    }
+
+    /** @return {@code true} when the scope holds no item (expired ones included) and no lock lease */
+    boolean idle() {
+        return items.isEmpty() && locks.size() == 0;
     }
 
     /** @return the raw item (possibly expired) for {@code key}, never half-way through a batch */
