@@ -51,8 +51,6 @@ public class SqliteBench {
             + " expires_at INTEGER NOT NULL DEFAULT 0,"
             + " PRIMARY KEY (namespace, key)"
             + ") WITHOUT ROWID";
-    /** The provider's partial expiry index (required for cheap expiry sweeps), for the indexed raw baseline. */
-    static final String EXPIRY_INDEX = "CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at) WHERE expires_at > 0";
     static final String GET = "SELECT value, version, expires_at FROM kv"
             + " WHERE namespace = ? AND key = ? AND (expires_at = 0 OR expires_at > ?)";
     static final String PUT = "INSERT OR REPLACE INTO kv (namespace, key, value, version, expires_at)"
@@ -126,11 +124,6 @@ public class SqliteBench {
             return "NORMAL";
         }
 
-        /** Whether the table carries the provider's partial expiry index. */
-        boolean expiryIndex() {
-            return false;
-        }
-
         @Setup(Level.Trial)
         public void setUp() throws SQLException {
             dir = Data.tempDir("sqlite-raw");
@@ -138,9 +131,6 @@ public class SqliteBench {
             try (Connection c = connect(file, synchronous())) {
                 try (Statement st = c.createStatement()) {
                     st.execute(SCHEMA);
-                    if (expiryIndex()) {
-                        st.execute(EXPIRY_INDEX);
-                    }
                 }
                 c.setAutoCommit(false);
                 try (PreparedStatement put = c.prepareStatement(PUT)) {
@@ -191,19 +181,6 @@ public class SqliteBench {
         }
     }
 
-    /**
-     * The raw database with the provider's partial index on {@code expires_at}: the schema the storage
-     * contract needs (cheap expiry sweeps). Any secondary index makes SQLite read the old row on a write,
-     * which costs a batch about a quarter of its speed even when no row has an expiry.
-     */
-    @State(Scope.Benchmark)
-    public static class RawDbIndexed extends RawDb {
-        @Override
-        boolean expiryIndex() {
-            return true;
-        }
-    }
-
     static void bindPut(PreparedStatement put, String key, byte[] value, long version) throws SQLException {
         put.setString(1, Plinth.NAMESPACE);
         put.setString(2, key);
@@ -247,15 +224,6 @@ public class SqliteBench {
     public static class RawConnectionFull extends RawStatements {
         @Setup(Level.Trial)
         public void setUp(RawDbFull db) throws SQLException {
-            open(db);
-        }
-    }
-
-    /** One raw connection per benchmark thread to {@link RawDbIndexed}. */
-    @State(Scope.Thread)
-    public static class RawConnectionIndexed extends RawStatements {
-        @Setup(Level.Trial)
-        public void setUp(RawDbIndexed db) throws SQLException {
             open(db);
         }
     }
@@ -321,19 +289,6 @@ public class SqliteBench {
     @Benchmark
     public int[] rawSetAll(RawDb db, RawConnection r, Cursor c) throws SQLException {
         return batchInsert(db, r, c);
-    }
-
-    /** {@link #rawSetAll} on a table with the provider's expiry index. */
-    @Benchmark
-    public int[] rawSetAllIndexed(RawDbIndexed db, RawConnectionIndexed r, Cursor c) throws SQLException {
-        return batchInsert(db, r, c);
-    }
-
-    /** {@link #rawSet} on a table with the provider's expiry index. */
-    @Benchmark
-    public int rawSetIndexed(RawDbIndexed db, RawConnectionIndexed r, Cursor c) throws SQLException {
-        bindPut(r.put, Fixture.key(c), VALUE, db.versions.incrementAndGet());
-        return r.put.executeUpdate();
     }
 
     private static int[] batchInsert(RawDb db, RawStatements r, Cursor c) throws SQLException {

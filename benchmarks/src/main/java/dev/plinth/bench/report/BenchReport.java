@@ -103,12 +103,6 @@ public final class BenchReport {
                                         "SqliteBench.plinthSetExclusive", "SqliteBench.rawSet", ONE_FOUR, 0.8, 2.0),
                                 Pair.of("setAll of 100, `exclusive=true`", "SqliteBench.plinthSetAllExclusive",
                                         "SqliteBench.rawSetAll", ONE_FOUR, 0.9, 0.9),
-                                Pair.untargeted("set, `exclusive=true`, vs raw with the provider's partial expiry "
-                                        + "index", "SqliteBench.plinthSetExclusive", "SqliteBench.rawSetIndexed",
-                                        ONE_FOUR),
-                                Pair.untargeted("setAll of 100, `exclusive=true`, vs raw with the provider's "
-                                        + "partial expiry index", "SqliteBench.plinthSetAllExclusive",
-                                        "SqliteBench.rawSetAllIndexed", ONE_FOUR),
                                 Pair.of("set, `durability=full` (raw: autocommit with `synchronous=FULL`, one fsync "
                                         + "per write)", "SqliteBench.plinthSetFull", "SqliteBench.rawSetFull", ONE_FOUR,
                                         0.8, 2.0))),
