@@ -400,4 +400,145 @@ class RedisLayoutTest {
         backend.set(NS.child("b0"), "k", b("v"), 0);
         assertThat(backend.get(NS.child("b0"), "k").orElseThrow().value()).isEqualTo(b("v"));
     }
+
+    // ------------------------------------------------------------------ getAll as a transaction
+
+    private static void assertSameEntries(List<BackendEntry> actual, List<BackendEntry> expected) {
+        assertThat(actual).extracting(BackendEntry::key).containsExactlyElementsOf(
+                expected.stream().map(BackendEntry::key).toList());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).value()).isEqualTo(expected.get(i).value());
+            assertThat(actual.get(i).version()).isEqualTo(expected.get(i).version());
+            assertThat(actual.get(i).expiresAtMillis()).isEqualTo(expected.get(i).expiresAtMillis());
+        }
+    }
+
+    @Test
+    void getAllAnswersWhatTheScriptAnswersOnTheSameData() {
+        long forever = backend.set(NS, "forever", b("f"), 0);
+        long later = backend.set(NS, "later", b("l"), 60_000);
+        backend.set(NS, "deleted", b("d"), 0);
+        backend.delete(NS, "deleted");
+        backend.set(NS, "overwritten", b("1"), 60_000);
+        long over = backend.set(NS, "overwritten", b("2"), 0);
+        String odd = "\u00e9t\u00e9 \uD83D\uDE00:x{y}#z*?[";
+        backend.set(NS, odd, b("o"), 0);
+        backend.set(NS.child("child"), "absent", b("not here"), 0);
+        // A hash without a version is not a key, for either path.
+        raw.hset(data("noversion"), Map.of("v", "x", "e", "0"));
+        List<String> keys = List.of("later", "absent", "forever", "deleted", odd, "overwritten", "noversion", "later");
+
+        List<BackendEntry> viaScript = backend.getAllByScript(NS, keys);
+        List<BackendEntry> viaTransaction = backend.getAll(NS, keys);
+        assertSameEntries(viaTransaction, viaScript);
+        assertThat(viaTransaction).extracting(BackendEntry::key)
+                .containsExactly("later", "forever", odd, "overwritten", "later");
+        assertThat(viaTransaction).extracting(BackendEntry::version).containsExactly(later, forever,
+                viaTransaction.get(2).version(), over, later);
+        assertThat(viaTransaction.get(0).expiresAtMillis()).isEqualTo(Long.parseLong(raw.hget(data("later"), "e")));
+        assertThat(viaTransaction.get(1).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(viaTransaction.get(3).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+    }
+
+    @Test
+    void getAllNeverReturnsAnExpiredKey() throws Exception {
+        backend.set(NS, "short", b("s"), 50);
+        backend.set(NS, "long", b("l"), 60_000);
+        long e = Long.parseLong(raw.hget(data("short"), "e"));
+        // Wait on the server's clock (the one that decides), without touching the key.
+        while (serverNow() <= e) {
+            Thread.sleep(5);
+        }
+        assertThat(backend.getAll(NS, List.of("short", "long"))).extracting(BackendEntry::key).containsExactly("long");
+        assertThat(backend.getAllByScript(NS, List.of("short", "long"))).extracting(BackendEntry::key)
+                .containsExactly("long");
+    }
+
+    @Test
+    void getAllNeverReadsAnotherScopeOrAPrefixOfIt() {
+        List<Namespace> scopes = List.of(Namespace.of("a"), Namespace.of("a-b"), Namespace.of("ab"),
+                Namespace.of("a").child("b"));
+        for (Namespace ns : scopes) {
+            backend.set(ns, "k", b(ns.path()), 0);
+            backend.set(ns, "only-" + ns.path().replace('/', '_'), b(ns.path()), 0);
+        }
+        List<String> asked = new ArrayList<>(List.of("k", "}:k", "b}:0:k", "b:k"));
+        for (Namespace ns : scopes) {
+            asked.add("only-" + ns.path().replace('/', '_'));
+        }
+        for (Namespace ns : scopes) {
+            List<BackendEntry> got = backend.getAll(ns, asked);
+            assertThat(got).extracting(BackendEntry::key).containsExactly("k", "only-" + ns.path().replace('/', '_'));
+            assertThat(got).allSatisfy(x -> assertThat(x.value()).isEqualTo(b(ns.path())));
+        }
+    }
+
+    @Test
+    void getAllSeesAClearByAnotherProcessAtOnce() {
+        RedisStorageBackend other = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
+        try {
+            backend.set(NS, "k", b("1"), 0);
+            backend.set(NS, "j", b("1"), 0);
+            assertThat(backend.getAll(NS, List.of("k", "j"))).hasSize(2);
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:0:");
+            other.clear(NS);
+            // A leftover of the retired generation not yet unlinked: the stale generation must not read it.
+            raw.hset(data("k"), Map.of("v", "old", "r", "1", "e", "0"));
+            assertThat(backend.getAll(NS, List.of("k", "j"))).isEmpty();
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:1:");
+            other.set(NS, "k", b("2"), 0);
+            assertThat(backend.getAll(NS, List.of("k", "j"))).extracting(x -> new String(x.value(), StandardCharsets.UTF_8))
+                    .containsExactly("2");
+            other.clear(NS);
+            other.set(NS, "j", b("3"), 60_000);
+            assertThat(backend.getAll(NS, List.of("k", "j"))).extracting(BackendEntry::key).containsExactly("j");
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:2:");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void getAllMixingOldLayoutHashesAnswersThroughTheScript() {
+        long later = serverNow() + 60_000;
+        long v = backend.set(NS, "new", b("n"), 0);
+        writeOldLayout("old", "o", 5, later);
+        // An old hash whose index score has passed but whose Redis expiry was lost: the index decides.
+        raw.hset(data("stale"), Map.of("v", "s", "r", "3"));
+        raw.zadd(index(), serverNow() - 1_000, "stale");
+        raw.zadd(listing(), 0, "stale");
+        List<BackendEntry> got = backend.getAll(NS, List.of("new", "stale", "old"));
+        assertThat(got).extracting(BackendEntry::key).containsExactly("new", "old");
+        assertThat(got.get(0).version()).isEqualTo(v);
+        assertThat(got.get(1).expiresAtMillis()).isEqualTo(later);
+    }
+
+    @Test
+    void getAllOutsideClusterIsOneTransactionAndNoScript() throws Exception {
+        try (RedisServers.Server server = RedisServers.start();
+                Jedis stats = new Jedis("127.0.0.1", server.port)) {
+            try (RedisStorageBackend own = Backends.open(Map.of("uri", server.uri(), "sweepInterval", "1h"),
+                    new Recorder())) {
+                own.set(NS, "a", b("1"), 0);
+                own.set(NS, "b", b("2"), 60_000);
+                assertThat(own.getAll(NS, List.of("a", "b"))).hasSize(2);
+                stats.configResetStat();
+                assertThat(own.getAll(NS, List.of("a", "b", "c"))).extracting(BackendEntry::key).containsExactly("a", "b");
+                String info = stats.info("commandstats");
+                assertThat(calls(info, "exec")).isEqualTo(1);
+                assertThat(calls(info, "hmget")).isEqualTo(3);
+                assertThat(calls(info, "evalsha") + calls(info, "eval")).isZero();
+            }
+        }
+    }
+
+    private static long calls(String commandStats, String command) {
+        for (String line : commandStats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                String n = line.substring(("cmdstat_" + command + ":calls=").length());
+                return Long.parseLong(n.substring(0, n.indexOf(',')));
+            }
+        }
+        return 0;
+    }
 }
