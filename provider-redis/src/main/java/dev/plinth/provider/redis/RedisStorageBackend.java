@@ -45,8 +45,9 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * The Redis backend: every write is one Lua script (one round trip, atomic, publishing its changes on
- * the prefix's channel in the same step); reads are one script too. See {@link LuaScript} for the data
- * layout and {@link KeyLayout} for key names. Thread-safe.
+ * the prefix's channel in the same step); reads are one script in cluster mode and plain commands
+ * otherwise ({@link #get} a pipeline, {@link #getAll} a MULTI/EXEC), one round trip either way. See
+ * {@link LuaScript} for the data layout and {@link KeyLayout} for key names. Thread-safe.
  */
 final class RedisStorageBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
