@@ -222,6 +222,42 @@ class RedisLayoutTest {
     }
 
     @Test
+    void batchedIndexWritesFollowTheLastWriteOfEachKey() {
+        backend.set(NS, "t", b("t"), 0);
+        backend.set(NS, "gone", b("g"), 60_000);
+        backend.set(NS, "r", b("r"), 60_000);
+        backend.commit(NS, List.of(), List.of(
+                new Write.Remove("r"), new Write.Put("r", b("8"), 0),
+                new Write.Put("n", b("1"), 60_000), new Write.Remove("n"),
+                new Write.Put("t", b("2"), 60_000),
+                new Write.Put("u", b("3"), 0), new Write.Remove("u"), new Write.Put("u", b("4"), 30_000),
+                new Write.Put("gone", b("5"), 0), new Write.Remove("gone"),
+                new Write.Put("w", b("6"), 30_000), new Write.Put("w", b("7"), 0)));
+        // Put then remove in one batch: in neither index, no hash.
+        for (String k : List.of("n", "gone")) {
+            assertThat(raw.zscore(index(), k)).as(k).isNull();
+            assertThat(raw.zscore(listing(), k)).as(k).isNull();
+            assertThat(raw.exists(data(k))).as(k).isFalse();
+        }
+        // Every live key's index score is the expiry its hash and Redis hold.
+        for (String k : List.of("t", "u", "w", "r")) {
+            long e = Long.parseLong(raw.hget(data(k), "e"));
+            assertThat(raw.zscore(index(), k)).as(k).isEqualTo((double) (e == 0 ? LuaScript.NO_EXPIRY_SCORE : e));
+            assertThat(raw.zscore(listing(), k)).as(k).isZero();
+            assertThat(raw.pexpireTime(data(k))).as(k).isEqualTo(e == 0 ? -1L : e);
+        }
+        assertThat(raw.hget(data("t"), "e")).isNotEqualTo("0");
+        assertThat(raw.hget(data("u"), "v")).isEqualTo("4");
+        assertThat(raw.hget(data("w"), "e")).isEqualTo("0");
+        // Removed and put again: a fresh hash, without the removed one's expiry.
+        assertThat(raw.hget(data("r"), "e")).isEqualTo("0");
+        assertThat(raw.hget(data("r"), "v")).isEqualTo("8");
+        assertThat(raw.zcard(index())).isEqualTo(4);
+        assertThat(raw.zcard(listing())).isEqualTo(4);
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("r", "t", "u", "w");
+    }
+
+    @Test
     void largeBatchesSeeTheirOwnEarlierWritesOfAKey() throws Exception {
         backend.set(NS, "old", b("o"), 1);
         backend.set(NS, "kept", b("k"), 60_000);
