@@ -190,17 +190,29 @@ final class LuaScript {
             "if nput > 0 then base_ver = redis.call('INCRBY', KEYS[2], nput) - nput end",
             // cur[k]: the index score of k as this batch's writes leave it (false = absent), first read
             // for all written keys with ZMSCORE in chunks (unpack has a stack limit) instead of one ZSCORE
-            // per write; a later write of the same key sees what the earlier one left.
+            // per write; a later write of the same key sees what the earlier one left. Redis formats every
+            // score it replies with as %.17g text, which for NOEXP (16 digits) costs about 0.3 us per key, a
+            // sixth of a batch of overwrites: when no key of the scope has an expiry (one ZCOUNT, O(log n)),
+            // every indexed key's score is NOEXP and the listing index, which holds the same keys with score
+            // 0, answers presence for less.
             "local cur = {}",
             "local wk = {}",
             "j = first",
             "for w = 1, nw do wk[w] = ARGV[j + 1]; j = j + 4 end",
+            "local expiring = redis.call('ZCOUNT', xk, '-inf', '(" + NO_EXPIRY_SCORE + "') > 0",
             "for c = 1, nw, " + SCORE_CHUNK + " do",
             "  local last = math.min(c + " + (SCORE_CHUNK - 1) + ", nw)",
-            "  local sc = redis.call('ZMSCORE', xk, unpack(wk, c, last))",
-            "  for q = c, last do",
-            "    local x = sc[q - c + 1]",
-            "    if x then cur[wk[q]] = tonumber(x) else cur[wk[q]] = false end",
+            "  if expiring then",
+            "    local sc = redis.call('ZMSCORE', xk, unpack(wk, c, last))",
+            "    for q = c, last do",
+            "      local x = sc[q - c + 1]",
+            "      if x then cur[wk[q]] = tonumber(x) else cur[wk[q]] = false end",
+            "    end",
+            "  else",
+            "    local sc = redis.call('ZMSCORE', lk, unpack(wk, c, last))",
+            "    for q = c, last do",
+            "      if sc[q - c + 1] then cur[wk[q]] = NOEXP else cur[wk[q]] = false end",
+            "    end",
             "  end",
             "end",
             "local ver = base_ver",

@@ -222,6 +222,30 @@ class RedisLayoutTest {
     }
 
     @Test
+    void batchesInAScopeWithoutExpiryTellNewKeysFromOverwrites() throws Exception {
+        // No key of the scope has an expiry: the batch reads presence from the listing index.
+        backend.commit(NS, List.of(), List.of(new Write.Put("a", b("1"), 0), new Write.Put("b", b("1"), 0)));
+        Map<String, Long> v = backend.commit(NS, List.of(), List.of(new Write.Put("b", b("2"), 0),
+                new Write.Put("c", b("2"), 0), new Write.Remove("a"), new Write.Put("d", b("2"), 0)));
+        assertThat(raw.zcard(index())).isEqualTo(3);
+        assertThat(raw.zcard(listing())).isEqualTo(3);
+        for (String k : List.of("b", "c", "d")) {
+            assertThat(raw.zscore(index(), k)).as(k).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+            assertThat(backend.get(NS, k).orElseThrow().version()).as(k).isEqualTo(v.get(k));
+        }
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("b", "c", "d");
+        assertThat(events.await(6)).extracting(Recorder.Change::type).containsExactly(ChangeType.SET, ChangeType.SET,
+                ChangeType.SET, ChangeType.SET, ChangeType.DELETE, ChangeType.SET);
+        // One key with an expiry switches the batch back to the expiry index's scores.
+        backend.set(NS, "t", b("t"), 60_000);
+        backend.commit(NS, List.of(), List.of(new Write.Put("t", b("u"), 0), new Write.Put("e", b("e"), 0)));
+        assertThat(raw.pttl(data("t"))).isEqualTo(-1L);
+        assertThat(raw.zscore(index(), "t")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+        assertThat(raw.zcard(index())).isEqualTo(5);
+        assertThat(raw.zcard(listing())).isEqualTo(5);
+    }
+
+    @Test
     void batchedIndexWritesFollowTheLastWriteOfEachKey() {
         backend.set(NS, "t", b("t"), 0);
         backend.set(NS, "gone", b("g"), 60_000);
