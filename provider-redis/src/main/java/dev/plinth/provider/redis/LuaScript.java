@@ -147,7 +147,8 @@ final class LuaScript {
      *
      * <p>A put writes v, r and e in one HSET and then only what changes: the Redis expiry (PEXPIREAT for an
      * expiry, PERSIST only when the key had one and gets none), the expiry index (only when the score
-     * changes) and the listing index (only for a new key).
+     * changes) and the listing index (only for a new key). Index changes and removals are collected and
+     * sent once per batch at the end (one UNLINK, one ZREM and one ZADD per index), not per write.
      */
     static final LuaScript COMMIT = new LuaScript("commit", PRELUDE + String.join("\n",
             "local maxKeys = tonumber(ARGV[3])",
