@@ -574,6 +574,47 @@ class RedisLayoutTest {
     }
 
     @Test
+    void getAllIsOneSnapshotWhileBatchesCommit() throws Exception {
+        // Enough long keys that the request spans several of Redis's 16 KiB reads: a plain pipeline could
+        // then interleave another client's batch between its commands, a transaction cannot.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            keys.add(String.format("snapshot/%04d/", i) + "x".repeat(60));
+        }
+        RedisStorageBackend writer = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.IntFunction<List<Write>> batch = i -> keys.stream()
+                .map(k -> (Write) new Write.Put(k, b(Integer.toString(i)), 0)).toList();
+        writer.commit(NS, List.of(), batch.apply(-1));
+        Thread t = new Thread(() -> {
+            try {
+                for (int i = 0; !done.get() && i < 1_000_000; i++) {
+                    writer.commit(NS, List.of(), batch.apply(i));
+                }
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }, "batch-writer");
+        t.start();
+        try {
+            // Each batch writes every key atomically: a snapshot never mixes two batches.
+            for (int i = 0; i < 300; i++) {
+                List<BackendEntry> got = backend.getAll(NS, keys);
+                assertThat(got).hasSize(keys.size());
+                String first = new String(got.get(0).value(), StandardCharsets.UTF_8);
+                assertThat(got).extracting(x -> new String(x.value(), StandardCharsets.UTF_8)).as("read %d", i)
+                        .containsOnly(first);
+            }
+        } finally {
+            done.set(true);
+            t.join();
+            writer.close();
+        }
+        assertThat(failed.get()).isNull();
+    }
+
+    @Test
     void getAllOutsideClusterIsOneTransactionAndNoScript() throws Exception {
         try (RedisServers.Server server = RedisServers.start();
                 Jedis stats = new Jedis("127.0.0.1", server.port)) {
