@@ -37,6 +37,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -44,8 +45,9 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * The Redis backend: every write is one Lua script (one round trip, atomic, publishing its changes on
- * the prefix's channel in the same step); reads are one script too. See {@link LuaScript} for the data
- * layout and {@link KeyLayout} for key names. Thread-safe.
+ * the prefix's channel in the same step); reads are one script in cluster mode and plain commands
+ * otherwise ({@link #get} a pipeline, {@link #getAll} a MULTI/EXEC), one round trip either way. See
+ * {@link LuaScript} for the data layout and {@link KeyLayout} for key names. Thread-safe.
  */
 final class RedisStorageBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
@@ -194,6 +196,17 @@ final class RedisStorageBackend implements StorageBackend {
         return r.isEmpty() || r.get(0) == null ? Optional.empty() : Optional.of(entry(key, r, 0));
     }
 
+    /**
+     * One round trip either way. Outside cluster mode: one pipeline of {@code MULTI}, {@code GET} of the
+     * generation, one {@code HMGET v r e} per key under the generation this backend last saw, {@code EXEC}.
+     * The transaction makes the reads one atomic snapshot, as the script is, and Redis evaluates key expiry
+     * inside it against one instant (its clock is fixed for the commands of an {@code EXEC}, as for a
+     * script), so liveness is decided exactly as {@link LuaScript#GET} decides it: by the hash's own Redis
+     * expiry. When the generation read back is not the one tried (a clear moved it on) or a live hash
+     * predates the {@code e} field, the {@link LuaScript#GET} script answers the whole batch instead. A
+     * dozen plain commands cost the server far less than a script calling {@code HMGET} per key; cluster
+     * mode keeps the script (its pipelines do not follow slot redirects).
+     */
     @Override
     public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
         if (keys.isEmpty()) {
@@ -201,6 +214,79 @@ final class RedisStorageBackend implements StorageBackend {
             return List.of();
         }
         ScopeKeys scope = scope(ns);
+        if (pipelinedReads) {
+            List<BackendEntry> out = getAllInTransaction(ns, scope, keys);
+            if (out != null) {
+                return out;
+            }
+        }
+        return getAllByScript(scope, keys);
+    }
+
+    /**
+     * The transaction of {@link #getAll}: {@code null} when the script must answer (the generation moved,
+     * or a hash of the old layout needs its index score).
+     */
+    private List<BackendEntry> getAllInTransaction(Namespace ns, ScopeKeys scope, Collection<String> keys) {
+        Generation g = scope.generation;
+        List<Object> replies;
+        ensureOpen();
+        try (AbstractPipeline p = client.pipelined()) {
+            // Raw commands: the queued ones answer QUEUED, and only EXEC's reply is read. Jedis's own
+            // Transaction would read the QUEUED replies before sending EXEC, a second round trip.
+            p.sendCommand(Protocol.Command.MULTI, NO_ARGS);
+            p.sendCommand(Protocol.Command.GET, scope.generationKey);
+            for (String k : keys) {
+                p.sendCommand(Protocol.Command.HMGET, g.dataKey(bytes(k)), FIELD_V, FIELD_R, FIELD_E);
+            }
+            Response<Object> exec = p.sendCommand(Protocol.Command.EXEC, NO_ARGS);
+            p.sync();
+            replies = list(exec.get());
+        } catch (RuntimeException e) {
+            throw failure(e, "getAll");
+        }
+        if (replies.size() != keys.size() + 1) {
+            throw new StorageException("Unexpected reply from Redis at " + endpoint + " to getAll: "
+                    + replies.size() + " results for " + (keys.size() + 1) + " commands");
+        }
+        byte[] gen = (byte[]) checked(replies.get(0), "getAll");
+        if (!g.is(gen)) {
+            scope.generation = new Generation(layout, ns, gen);
+            return null;
+        }
+        List<BackendEntry> out = new ArrayList<>(keys.size());
+        int i = 1;
+        for (String k : keys) {
+            List<Object> h = list(checked(replies.get(i++), "getAll"));
+            byte[] v = (byte[]) h.get(0);
+            byte[] r = (byte[]) h.get(1);
+            byte[] e = (byte[]) h.get(2);
+            if (v == null || r == null) {
+                continue;
+            }
+            if (e == null) {
+                // A hash of the old layout: its liveness is its index score, which the script reads.
+                return null;
+            }
+            out.add(new BackendEntry(k, v, decimal(r), decimal(e)));
+        }
+        return out;
+    }
+
+    /** One element of an EXEC reply, which carries a failed command's error in its place. */
+    private Object checked(Object reply, String what) {
+        if (reply instanceof RuntimeException) {
+            throw failure((RuntimeException) reply, what);
+        }
+        return reply;
+    }
+
+    /** @return what the {@link LuaScript#GET} script answers for {@code keys}, bypassing the transaction (for tests) */
+    List<BackendEntry> getAllByScript(Namespace ns, Collection<String> keys) {
+        return keys.isEmpty() ? List.of() : getAllByScript(scope(ns), keys);
+    }
+
+    private List<BackendEntry> getAllByScript(ScopeKeys scope, Collection<String> keys) {
         List<byte[]> args = scriptArgs(scope, keys.size());
         for (String k : keys) {
             args.add(bytes(k));
@@ -680,6 +766,7 @@ final class RedisStorageBackend implements StorageBackend {
     private static final byte[] PUT = bytes("P");
     private static final byte[] REMOVE = bytes("R");
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[][] NO_ARGS = new byte[0][];
     private static final byte[] SWEEP_BATCH_ARG = bytes(Integer.toString(SWEEP_BATCH));
 
     private void ensureOpen() {

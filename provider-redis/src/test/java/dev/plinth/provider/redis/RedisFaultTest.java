@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.BackendUnavailableException;
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
@@ -63,6 +64,8 @@ class RedisFaultTest {
                         .hasMessageContaining("127.0.0.1:" + server.port)
                         .satisfies(e -> assertThat(((BackendUnavailableException) e).isRetryable()).isTrue());
                 assertThatThrownBy(() -> backend.get(NS, "k")).isInstanceOf(BackendUnavailableException.class);
+                assertThatThrownBy(() -> backend.getAll(NS, List.of("k", "j")))
+                        .isInstanceOf(BackendUnavailableException.class);
                 assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("*"), null, 10))
                         .isInstanceOf(BackendUnavailableException.class);
                 assertThatThrownBy(() -> backend.tryLock(NS, "l", "t", 1000))
@@ -73,6 +76,10 @@ class RedisFaultTest {
                 assertThat(backend.get(NS, "k")).isEmpty();
                 long v = backend.set(NS, "k", b("3"), 0);
                 assertThat(backend.get(NS, "k").orElseThrow().version()).isEqualTo(v);
+                // No pooled connection was left inside a MULTI: a getAll after the outage reads normally.
+                for (int i = 0; i < 20; i++) {
+                    assertThat(backend.getAll(NS, List.of("k", "j"))).extracting(BackendEntry::version).containsExactly(v);
+                }
 
                 // The change feed resubscribes on its own; keep writing until a change is reported again.
                 boolean reported = false;
@@ -127,10 +134,18 @@ class RedisFaultTest {
                 try {
                     assertThatThrownBy(() -> backend.get(NS, "k")).isInstanceOf(BackendUnavailableException.class)
                             .hasMessageContaining("127.0.0.1:" + server.port);
+                    assertThatThrownBy(() -> backend.getAll(NS, List.of("k", "j")))
+                            .isInstanceOf(BackendUnavailableException.class)
+                            .hasMessageContaining("127.0.0.1:" + server.port);
                 } finally {
                     signal(server.pid(), "CONT");
                 }
                 assertThat(backend.get(NS, "k")).isPresent();
+                // The timed-out connections were dropped, not pooled with replies still to come.
+                for (int i = 0; i < 20; i++) {
+                    assertThat(backend.getAll(NS, List.of("j", "k"))).extracting(BackendEntry::key).containsExactly("k");
+                    assertThat(backend.get(NS, "k").orElseThrow().value()).isEqualTo(b("1"));
+                }
             }
         }
     }

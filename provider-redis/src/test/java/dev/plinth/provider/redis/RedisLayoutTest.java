@@ -222,6 +222,66 @@ class RedisLayoutTest {
     }
 
     @Test
+    void batchesInAScopeWithoutExpiryTellNewKeysFromOverwrites() throws Exception {
+        // No key of the scope has an expiry: the batch reads presence from the listing index.
+        backend.commit(NS, List.of(), List.of(new Write.Put("a", b("1"), 0), new Write.Put("b", b("1"), 0)));
+        Map<String, Long> v = backend.commit(NS, List.of(), List.of(new Write.Put("b", b("2"), 0),
+                new Write.Put("c", b("2"), 0), new Write.Remove("a"), new Write.Put("d", b("2"), 0)));
+        assertThat(raw.zcard(index())).isEqualTo(3);
+        assertThat(raw.zcard(listing())).isEqualTo(3);
+        for (String k : List.of("b", "c", "d")) {
+            assertThat(raw.zscore(index(), k)).as(k).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+            assertThat(backend.get(NS, k).orElseThrow().version()).as(k).isEqualTo(v.get(k));
+        }
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("b", "c", "d");
+        assertThat(events.await(6)).extracting(Recorder.Change::type).containsExactly(ChangeType.SET, ChangeType.SET,
+                ChangeType.SET, ChangeType.SET, ChangeType.DELETE, ChangeType.SET);
+        // One key with an expiry switches the batch back to the expiry index's scores.
+        backend.set(NS, "t", b("t"), 60_000);
+        backend.commit(NS, List.of(), List.of(new Write.Put("t", b("u"), 0), new Write.Put("e", b("e"), 0)));
+        assertThat(raw.pttl(data("t"))).isEqualTo(-1L);
+        assertThat(raw.zscore(index(), "t")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
+        assertThat(raw.zcard(index())).isEqualTo(5);
+        assertThat(raw.zcard(listing())).isEqualTo(5);
+    }
+
+    @Test
+    void batchedIndexWritesFollowTheLastWriteOfEachKey() {
+        backend.set(NS, "t", b("t"), 0);
+        backend.set(NS, "gone", b("g"), 60_000);
+        backend.set(NS, "r", b("r"), 60_000);
+        backend.commit(NS, List.of(), List.of(
+                new Write.Remove("r"), new Write.Put("r", b("8"), 0),
+                new Write.Put("n", b("1"), 60_000), new Write.Remove("n"),
+                new Write.Put("t", b("2"), 60_000),
+                new Write.Put("u", b("3"), 0), new Write.Remove("u"), new Write.Put("u", b("4"), 30_000),
+                new Write.Put("gone", b("5"), 0), new Write.Remove("gone"),
+                new Write.Put("w", b("6"), 30_000), new Write.Put("w", b("7"), 0)));
+        // Put then remove in one batch: in neither index, no hash.
+        for (String k : List.of("n", "gone")) {
+            assertThat(raw.zscore(index(), k)).as(k).isNull();
+            assertThat(raw.zscore(listing(), k)).as(k).isNull();
+            assertThat(raw.exists(data(k))).as(k).isFalse();
+        }
+        // Every live key's index score is the expiry its hash and Redis hold.
+        for (String k : List.of("t", "u", "w", "r")) {
+            long e = Long.parseLong(raw.hget(data(k), "e"));
+            assertThat(raw.zscore(index(), k)).as(k).isEqualTo((double) (e == 0 ? LuaScript.NO_EXPIRY_SCORE : e));
+            assertThat(raw.zscore(listing(), k)).as(k).isZero();
+            assertThat(raw.pexpireTime(data(k))).as(k).isEqualTo(e == 0 ? -1L : e);
+        }
+        assertThat(raw.hget(data("t"), "e")).isNotEqualTo("0");
+        assertThat(raw.hget(data("u"), "v")).isEqualTo("4");
+        assertThat(raw.hget(data("w"), "e")).isEqualTo("0");
+        // Removed and put again: a fresh hash, without the removed one's expiry.
+        assertThat(raw.hget(data("r"), "e")).isEqualTo("0");
+        assertThat(raw.hget(data("r"), "v")).isEqualTo("8");
+        assertThat(raw.zcard(index())).isEqualTo(4);
+        assertThat(raw.zcard(listing())).isEqualTo(4);
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("r", "t", "u", "w");
+    }
+
+    @Test
     void largeBatchesSeeTheirOwnEarlierWritesOfAKey() throws Exception {
         backend.set(NS, "old", b("o"), 1);
         backend.set(NS, "kept", b("k"), 60_000);
@@ -399,5 +459,187 @@ class RedisLayoutTest {
         // A scope dropped from the cache and built again still reads right.
         backend.set(NS.child("b0"), "k", b("v"), 0);
         assertThat(backend.get(NS.child("b0"), "k").orElseThrow().value()).isEqualTo(b("v"));
+    }
+
+    // ------------------------------------------------------------------ getAll as a transaction
+
+    private static void assertSameEntries(List<BackendEntry> actual, List<BackendEntry> expected) {
+        assertThat(actual).extracting(BackendEntry::key).containsExactlyElementsOf(
+                expected.stream().map(BackendEntry::key).toList());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).value()).isEqualTo(expected.get(i).value());
+            assertThat(actual.get(i).version()).isEqualTo(expected.get(i).version());
+            assertThat(actual.get(i).expiresAtMillis()).isEqualTo(expected.get(i).expiresAtMillis());
+        }
+    }
+
+    @Test
+    void getAllAnswersWhatTheScriptAnswersOnTheSameData() {
+        long forever = backend.set(NS, "forever", b("f"), 0);
+        long later = backend.set(NS, "later", b("l"), 60_000);
+        backend.set(NS, "deleted", b("d"), 0);
+        backend.delete(NS, "deleted");
+        backend.set(NS, "overwritten", b("1"), 60_000);
+        long over = backend.set(NS, "overwritten", b("2"), 0);
+        String odd = "\u00e9t\u00e9 \uD83D\uDE00:x{y}#z*?[";
+        backend.set(NS, odd, b("o"), 0);
+        backend.set(NS.child("child"), "absent", b("not here"), 0);
+        // A hash without a version is not a key, for either path.
+        raw.hset(data("noversion"), Map.of("v", "x", "e", "0"));
+        List<String> keys = List.of("later", "absent", "forever", "deleted", odd, "overwritten", "noversion", "later");
+
+        List<BackendEntry> viaScript = backend.getAllByScript(NS, keys);
+        List<BackendEntry> viaTransaction = backend.getAll(NS, keys);
+        assertSameEntries(viaTransaction, viaScript);
+        assertThat(viaTransaction).extracting(BackendEntry::key)
+                .containsExactly("later", "forever", odd, "overwritten", "later");
+        assertThat(viaTransaction).extracting(BackendEntry::version).containsExactly(later, forever,
+                viaTransaction.get(2).version(), over, later);
+        assertThat(viaTransaction.get(0).expiresAtMillis()).isEqualTo(Long.parseLong(raw.hget(data("later"), "e")));
+        assertThat(viaTransaction.get(1).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(viaTransaction.get(3).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+    }
+
+    @Test
+    void getAllNeverReturnsAnExpiredKey() throws Exception {
+        backend.set(NS, "short", b("s"), 50);
+        backend.set(NS, "long", b("l"), 60_000);
+        long e = Long.parseLong(raw.hget(data("short"), "e"));
+        // Wait on the server's clock (the one that decides), without touching the key.
+        while (serverNow() <= e) {
+            Thread.sleep(5);
+        }
+        assertThat(backend.getAll(NS, List.of("short", "long"))).extracting(BackendEntry::key).containsExactly("long");
+        assertThat(backend.getAllByScript(NS, List.of("short", "long"))).extracting(BackendEntry::key)
+                .containsExactly("long");
+    }
+
+    @Test
+    void getAllNeverReadsAnotherScopeOrAPrefixOfIt() {
+        List<Namespace> scopes = List.of(Namespace.of("a"), Namespace.of("a-b"), Namespace.of("ab"),
+                Namespace.of("a").child("b"));
+        for (Namespace ns : scopes) {
+            backend.set(ns, "k", b(ns.path()), 0);
+            backend.set(ns, "only-" + ns.path().replace('/', '_'), b(ns.path()), 0);
+        }
+        List<String> asked = new ArrayList<>(List.of("k", "}:k", "b}:0:k", "b:k"));
+        for (Namespace ns : scopes) {
+            asked.add("only-" + ns.path().replace('/', '_'));
+        }
+        for (Namespace ns : scopes) {
+            List<BackendEntry> got = backend.getAll(ns, asked);
+            assertThat(got).extracting(BackendEntry::key).containsExactly("k", "only-" + ns.path().replace('/', '_'));
+            assertThat(got).allSatisfy(x -> assertThat(x.value()).isEqualTo(b(ns.path())));
+        }
+    }
+
+    @Test
+    void getAllSeesAClearByAnotherProcessAtOnce() {
+        RedisStorageBackend other = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
+        try {
+            backend.set(NS, "k", b("1"), 0);
+            backend.set(NS, "j", b("1"), 0);
+            assertThat(backend.getAll(NS, List.of("k", "j"))).hasSize(2);
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:0:");
+            other.clear(NS);
+            // A leftover of the retired generation not yet unlinked: the stale generation must not read it.
+            raw.hset(data("k"), Map.of("v", "old", "r", "1", "e", "0"));
+            assertThat(backend.getAll(NS, List.of("k", "j"))).isEmpty();
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:1:");
+            other.set(NS, "k", b("2"), 0);
+            assertThat(backend.getAll(NS, List.of("k", "j"))).extracting(x -> new String(x.value(), StandardCharsets.UTF_8))
+                    .containsExactly("2");
+            other.clear(NS);
+            other.set(NS, "j", b("3"), 60_000);
+            assertThat(backend.getAll(NS, List.of("k", "j"))).extracting(BackendEntry::key).containsExactly("j");
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:2:");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void getAllMixingOldLayoutHashesAnswersThroughTheScript() {
+        long later = serverNow() + 60_000;
+        long v = backend.set(NS, "new", b("n"), 0);
+        writeOldLayout("old", "o", 5, later);
+        // An old hash whose index score has passed but whose Redis expiry was lost: the index decides.
+        raw.hset(data("stale"), Map.of("v", "s", "r", "3"));
+        raw.zadd(index(), serverNow() - 1_000, "stale");
+        raw.zadd(listing(), 0, "stale");
+        List<BackendEntry> got = backend.getAll(NS, List.of("new", "stale", "old"));
+        assertThat(got).extracting(BackendEntry::key).containsExactly("new", "old");
+        assertThat(got.get(0).version()).isEqualTo(v);
+        assertThat(got.get(1).expiresAtMillis()).isEqualTo(later);
+    }
+
+    @Test
+    void getAllIsOneSnapshotWhileBatchesCommit() throws Exception {
+        // Enough long keys that the request spans several of Redis's 16 KiB reads: a plain pipeline could
+        // then interleave another client's batch between its commands, a transaction cannot.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            keys.add(String.format("snapshot/%04d/", i) + "x".repeat(60));
+        }
+        RedisStorageBackend writer = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.IntFunction<List<Write>> batch = i -> keys.stream()
+                .map(k -> (Write) new Write.Put(k, b(Integer.toString(i)), 0)).toList();
+        writer.commit(NS, List.of(), batch.apply(-1));
+        Thread t = new Thread(() -> {
+            try {
+                for (int i = 0; !done.get() && i < 1_000_000; i++) {
+                    writer.commit(NS, List.of(), batch.apply(i));
+                }
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }, "batch-writer");
+        t.start();
+        try {
+            // Each batch writes every key atomically: a snapshot never mixes two batches.
+            for (int i = 0; i < 300; i++) {
+                List<BackendEntry> got = backend.getAll(NS, keys);
+                assertThat(got).hasSize(keys.size());
+                String first = new String(got.get(0).value(), StandardCharsets.UTF_8);
+                assertThat(got).extracting(x -> new String(x.value(), StandardCharsets.UTF_8)).as("read %d", i)
+                        .containsOnly(first);
+            }
+        } finally {
+            done.set(true);
+            t.join();
+            writer.close();
+        }
+        assertThat(failed.get()).isNull();
+    }
+
+    @Test
+    void getAllOutsideClusterIsOneTransactionAndNoScript() throws Exception {
+        try (RedisServers.Server server = RedisServers.start();
+                Jedis stats = new Jedis("127.0.0.1", server.port)) {
+            try (RedisStorageBackend own = Backends.open(Map.of("uri", server.uri(), "sweepInterval", "1h"),
+                    new Recorder())) {
+                own.set(NS, "a", b("1"), 0);
+                own.set(NS, "b", b("2"), 60_000);
+                assertThat(own.getAll(NS, List.of("a", "b"))).hasSize(2);
+                stats.configResetStat();
+                assertThat(own.getAll(NS, List.of("a", "b", "c"))).extracting(BackendEntry::key).containsExactly("a", "b");
+                String info = stats.info("commandstats");
+                assertThat(calls(info, "exec")).isEqualTo(1);
+                assertThat(calls(info, "hmget")).isEqualTo(3);
+                assertThat(calls(info, "evalsha") + calls(info, "eval")).isZero();
+            }
+        }
+    }
+
+    private static long calls(String commandStats, String command) {
+        for (String line : commandStats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                String n = line.substring(("cmdstat_" + command + ":calls=").length());
+                return Long.parseLong(n.substring(0, n.indexOf(',')));
+            }
+        }
+        return 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.plinth.provider.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ class RedisSentinelTest {
                 Namespace ns = Namespace.of("sentinel");
                 long v = backend.set(ns, "k", "v".getBytes(StandardCharsets.UTF_8), 0);
                 assertThat(backend.get(ns, "k").orElseThrow().version()).isEqualTo(v);
+                // getAll's MULTI/EXEC pipeline goes to the master too.
+                assertThat(backend.getAll(ns, List.of("k", "absent"))).extracting(BackendEntry::version).containsExactly(v);
                 assertThat(backend.list(ns, GlobPattern.compile("*"), null, 5).keys()).containsExactly("k");
                 assertThat(backend.toString()).contains("sentinel master 'plinthmaster' via 127.0.0.1:" + sentinel.port);
                 List<Recorder.Change> seen = events.await(1);
