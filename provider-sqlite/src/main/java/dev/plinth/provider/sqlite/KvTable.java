@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * The SQL for single rows of {@code plinth_kv}. Every read filters expired rows with
  * {@code expires_at = 0 OR expires_at > now}, so an expired key is absent before the sweeper reclaims it.
- * Keys and namespaces are always bound parameters.
+ * Keys and namespaces are always bound parameters. Every method that writes a row with an expiry also
+ * writes its entry in the sweeper's due list, {@code plinth_expiry} (see {@link Schema}), in the caller's
+ * transaction: a write without an expiry touches nothing but its row.
  */
 final class KvTable {
     /** Keys per IN list; well under SQLite's 32766 bound parameters. */
@@ -46,6 +48,8 @@ final class KvTable {
     private static final String[] SELECT_ENTRIES_IN =
             inListSql("SELECT key, value, version, expires_at FROM plinth_kv", LIVE);
     private static final String[] SELECT_EXPIRIES_IN = inListSql("SELECT key, expires_at FROM plinth_kv", "");
+    private static final String DUE = "INSERT INTO plinth_expiry (namespace, key, expires_at) VALUES (?, ?, ?)"
+            + " ON CONFLICT (namespace, key) DO UPDATE SET expires_at = excluded.expires_at";
     private static final String CLEAR = "DELETE FROM plinth_kv WHERE namespace = ?";
     private static final String CLEAR_DUE = "DELETE FROM plinth_expiry WHERE namespace = ?";
 
@@ -152,6 +156,7 @@ final class KvTable {
         PreparedStatement ps = c.prepare(UPSERT);
         bindRow(ps, ns, key, value, version, expiresAt);
         ps.executeUpdate();
+        due(c, ns, key, expiresAt);
     }
 
     /**
@@ -164,7 +169,11 @@ final class KvTable {
         PreparedStatement ps = c.prepare(UPSERT_OVER_LIVE);
         bindRow(ps, ns, key, value, version, expiresAt);
         ps.setLong(6, now);
-        return ps.executeUpdate() > 0;
+        if (ps.executeUpdate() == 0) {
+            return false;
+        }
+        due(c, ns, key, expiresAt);
+        return true;
     }
 
     /** Writes the row whatever the key held; only where no expired row can be in the way. */
@@ -173,18 +182,21 @@ final class KvTable {
         PreparedStatement ps = c.prepare(REPLACE);
         bindRow(ps, ns, key, value, version, expiresAt);
         ps.executeUpdate();
+        due(c, ns, key, expiresAt);
     }
 
     /** {@link #replace} for many keys, as one JDBC batch. */
     static void replaceAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
             long[] expiries) throws SQLException {
         upsertBatch(c.prepare(REPLACE), ns, keys, values, versions, expiries, null);
+        dueAll(c, ns, keys, expiries, null);
     }
 
     /** Writes {@code keys[i]} with {@code values[i]}, {@code versions[i]}, {@code expiries[i]} as one JDBC batch. */
     static void upsertAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
             long[] expiries) throws SQLException {
         upsertBatch(c.prepare(UPSERT), ns, keys, values, versions, expiries, null);
+        dueAll(c, ns, keys, expiries, null);
     }
 
     /**
@@ -199,7 +211,46 @@ final class KvTable {
         for (int i = 0; i < written.length; i++) {
             written[i] = counts[i] > 0;
         }
+        dueAll(c, ns, keys, expiries, written);
         return written;
+    }
+
+    /** Lists the row in the sweeper's due list when it has an expiry; a row without one needs no entry. */
+    private static void due(SqlConnection c, String ns, String key, long expiresAt) throws SQLException {
+        if (expiresAt == 0L) {
+            return;
+        }
+        PreparedStatement ps = c.prepare(DUE);
+        ps.setString(1, ns);
+        ps.setString(2, key);
+        ps.setLong(3, expiresAt);
+        ps.executeUpdate();
+    }
+
+    /** {@link #due} for the rows of a batch that were written ({@code written} null: all) with an expiry. */
+    private static void dueAll(SqlConnection c, String ns, String[] keys, long[] expiries, boolean[] written)
+            throws SQLException {
+        PreparedStatement ps = null;
+        try {
+            for (int i = 0; i < keys.length; i++) {
+                if (expiries[i] != 0L && (written == null || written[i])) {
+                    if (ps == null) {
+                        ps = c.prepare(DUE);
+                    }
+                    ps.setString(1, ns);
+                    ps.setString(2, keys[i]);
+                    ps.setLong(3, expiries[i]);
+                    ps.addBatch();
+                }
+            }
+            if (ps != null) {
+                ps.executeBatch();
+            }
+        } finally {
+            if (ps != null) {
+                ps.clearBatch();
+            }
+        }
     }
 
     private static int[] upsertBatch(PreparedStatement ps, String ns, String[] keys, byte[][] values,
@@ -254,7 +305,11 @@ final class KvTable {
         ps.setString(2, ns);
         ps.setString(3, key);
         ps.setLong(4, now);
-        return ps.executeUpdate() > 0;
+        if (ps.executeUpdate() == 0) {
+            return false;
+        }
+        due(c, ns, key, expiresAt);
+        return true;
     }
 
     /** @return the live keys of the namespace, counting no further than {@code limit} */

@@ -14,7 +14,7 @@ import java.util.List;
  * plinth_kv(namespace TEXT, key TEXT, value BLOB, version INTEGER, expires_at INTEGER -- epoch ms, 0 = never)
  *     PRIMARY KEY (namespace, key) WITHOUT ROWID
  * plinth_expiry(namespace, key, expires_at) PRIMARY KEY (namespace, key) WITHOUT ROWID, index on expires_at
- *     -- since version 4: the sweeper's due list, kept by triggers on plinth_kv
+ *     -- since version 4: the sweeper's due list, written beside every row with an expiry
  * plinth_locks(namespace, name, token, lease_until) PRIMARY KEY (namespace, name) WITHOUT ROWID
  * plinth_changes(seq INTEGER PRIMARY KEY, origin, namespace, type, key, at)  -- since version 2
  * </pre>
@@ -26,11 +26,12 @@ import java.util.List;
  * <p>Version 4 moved the sweeper's index out of {@code plinth_kv}. With any secondary index on it, SQLite
  * reads the old row on every write to update that index, even for the keys without an expiry (most of
  * them); measured with raw JDBC, a batch of 100 puts ran about 20% slower with the old partial index.
- * {@code plinth_expiry} now lists the keys with an expiry, kept by two triggers, so only a write that sets
- * an expiry pays for an index, and every writer (an older Plinth process, the {@code sqlite3} shell) keeps it
- * right without knowing it exists. Invariant: every {@code plinth_kv} row with an expiry has an entry with
- * that expiry. An entry may outlive its row or its row's expiry (a delete, a rewrite without expiry): the
- * sweeper checks the row before deleting it and drops the entry once it is due.
+ * {@code plinth_expiry} now lists the keys with an expiry, and {@link KvTable} writes an entry beside every
+ * row it writes with one, so only those writes pay for an index. (Not triggers: an {@code AFTER INSERT}
+ * trigger, even one whose {@code WHEN} is false, cost a batch of {@code INSERT OR REPLACE} about 20%.)
+ * Invariant: every {@code plinth_kv} row with an expiry that Plinth wrote has an entry with that expiry. An
+ * entry may outlive its row or its row's expiry (a delete, a rewrite without expiry): the sweeper checks
+ * the row before deleting it and drops the entry once it is due.
  */
 final class Schema {
     /** The schema version this code writes and understands. */
@@ -39,11 +40,6 @@ final class Schema {
     static final String MARK = "MARK";
     /** "PLNT": marks the file as a Plinth database. */
     static final int APPLICATION_ID = 0x504C4E54;
-
-    /** A trigger's statement: records that the new row falls due at its expiry. */
-    private static final String DUE_UPSERT = "INSERT INTO plinth_expiry (namespace, key, expires_at)"
-            + " VALUES (new.namespace, new.key, new.expires_at)"
-            + " ON CONFLICT (namespace, key) DO UPDATE SET expires_at = excluded.expires_at;";
 
     /** Migration {@code i} takes the schema from version {@code i} to {@code i + 1}. */
     private static final List<List<String>> MIGRATIONS = List.of(
@@ -114,14 +110,7 @@ final class Schema {
                             + ") WITHOUT ROWID",
                     "CREATE INDEX plinth_expiry_due ON plinth_expiry (expires_at)",
                     "INSERT INTO plinth_expiry (namespace, key, expires_at)"
-                            + " SELECT namespace, key, expires_at FROM plinth_kv WHERE expires_at > 0",
-                    "CREATE TRIGGER plinth_kv_expiry_insert AFTER INSERT ON plinth_kv WHEN new.expires_at > 0"
-                            + " BEGIN " + DUE_UPSERT + " END",
-                    // Only when the expiry changes: a counter or compare-and-set on a key with a TTL rewrites the
-                    // row with the same expiry, and its entry is already right.
-                    "CREATE TRIGGER plinth_kv_expiry_update AFTER UPDATE OF expires_at ON plinth_kv"
-                            + " WHEN new.expires_at > 0 AND new.expires_at <> old.expires_at"
-                            + " BEGIN " + DUE_UPSERT + " END"));
+                            + " SELECT namespace, key, expires_at FROM plinth_kv WHERE expires_at > 0"));
 
     private Schema() {
     }

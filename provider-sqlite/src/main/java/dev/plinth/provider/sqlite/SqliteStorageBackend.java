@@ -415,10 +415,15 @@ final class SqliteStorageBackend implements StorageBackend {
     /**
      * {@link #putWithoutReading} as one statement, for the writer to run by itself outside a transaction.
      *
-     * @return the version, or {@code null} having changed nothing when an expired row is in the way
+     * @return the version, or {@code null} having changed nothing when an expired row is in the way or the
+     *     put has an expiry
      */
     private Long putOverLive(WriteTx tx, Namespace ns, String key, byte[] value, long expiresAt)
             throws SQLException {
+        if (expiresAt != NO_EXPIRY) {
+            // Two statements, the row and its due-list entry: they need the transaction.
+            return null;
+        }
         long version = tx.changed(ns, ChangeType.SET, key);
         return writeOverLive(tx, ns, key, value, version, expiresAt) ? version : null;
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The sweeper's due list, {@code plinth_expiry} (schema version 4): kept by triggers, allowed to hold stale
- * entries, never the reason a live row is deleted. Each behaviour runs on a shared and on an exclusive file,
+ * The sweeper's due list, {@code plinth_expiry} (schema version 4): written beside every row with an
+ * expiry, allowed to hold stale entries, never the reason a live row is deleted. Each behaviour runs on a shared and on an exclusive file,
  * whose puts take different SQL paths.
  */
 class SqliteExpiryListTest {
@@ -126,24 +126,28 @@ class SqliteExpiryListTest {
         }
     }
 
-    @Test
-    void rowsWrittenWithoutPlinthAreSweptToo() throws Exception {
-        Path file = dir.resolve("outside.db");
+    @ParameterizedTest(name = "exclusive={0}")
+    @ValueSource(booleans = {false, true})
+    void everyWayOfWritingAnExpiryListsTheKey(boolean exclusive) throws Exception {
+        Path file = dir.resolve("ways.db");
         Recorder events = new Recorder();
-        try (SqliteStorageBackend b = open(file, events, false)) {
-            b.set(NS, "k", new byte[] {1}, NONE);
-            // An older Plinth process on the same file, or the sqlite3 shell, knows nothing of plinth_expiry.
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-                    Statement st = c.createStatement()) {
-                st.execute("INSERT INTO plinth_kv VALUES ('notes', 'outside', x'01', 1, 1)");
-                st.execute("UPDATE plinth_kv SET expires_at = 2 WHERE key = 'k'");
-            }
+        try (SqliteStorageBackend b = open(file, events, exclusive)) {
+            b.set(NS, "lone", new byte[] {1}, 1);
+            b.commit(NS, List.of(), List.of(new Write.Put("batchA", new byte[] {1}, 1),
+                    new Write.Put("plain", new byte[] {1}, NONE), new Write.Put("batchB", new byte[] {1}, 1)));
+            b.commit(NS, List.of(), List.of(new Write.Remove("nothing"), new Write.Put("tx", new byte[] {1}, 1)));
+            b.compareAndSet(NS, "cas", 0, new byte[] {1}, 1);
+            b.set(NS, "later", new byte[] {1}, NONE);
+            b.expire(NS, "later", 1);
+            assertThat(entries(file)).extracting(e -> e.substring(0, e.indexOf('@'))).containsExactly(
+                    "notes/batchA", "notes/batchB", "notes/cas", "notes/later", "notes/lone", "notes/tx");
+            Thread.sleep(5);
             events.clear();
             b.sweepNow();
-            assertThat(events.events()).containsExactlyInAnyOrder(
-                    new Event(NS.path(), ChangeType.EXPIRE, "outside", 0),
-                    new Event(NS.path(), ChangeType.EXPIRE, "k", 0));
-            assertThat(rows(file, "SELECT count(*) FROM plinth_kv")).containsExactly("0");
+            assertThat(events.events()).extracting(Event::key).containsExactlyInAnyOrder(
+                    "lone", "batchA", "batchB", "tx", "cas", "later");
+            assertThat(b.get(NS, "plain")).isPresent();
+            assertThat(entries(file)).isEmpty();
         }
     }
 
@@ -176,8 +180,6 @@ class SqliteExpiryListTest {
         }
         // Back to version 3's shape: the partial index on plinth_kv and no due list.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
-            st.execute("DROP TRIGGER plinth_kv_expiry_insert");
-            st.execute("DROP TRIGGER plinth_kv_expiry_update");
             st.execute("DROP TABLE plinth_expiry");
             st.execute("CREATE INDEX plinth_kv_expiry ON plinth_kv (expires_at) WHERE expires_at > 0");
             st.execute("INSERT INTO plinth_kv VALUES ('notes', 'expired', x'01', 2, 1)");
