@@ -6,6 +6,7 @@ import dev.plinth.spi.storage.Namespace;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,9 @@ final class ChangeFeed implements AutoCloseable {
     private volatile Throwable fatal;
     /** A working subscription was lost: the next one must say that changes went unreported meanwhile. */
     private volatile boolean lostSubscription;
+    /** {@link #start} gave up waiting; settled against the first subscription by compare-and-set. */
+    private final AtomicBoolean startGaveUp = new AtomicBoolean();
+    private final AtomicBoolean firstSubscribed = new AtomicBoolean();
 
     ChangeFeed(Supplier<HostAndPort> target, JedisClientConfig config, byte[] channel, ChangeListener listener,
             String endpoint) {
@@ -59,7 +63,20 @@ final class ChangeFeed implements AutoCloseable {
      */
     boolean start(long timeoutMillis) throws InterruptedException {
         thread.start();
-        return firstSubscription.await(timeoutMillis, TimeUnit.MILLISECONDS) && fatal == null;
+        if (firstSubscription.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            return fatal == null;
+        }
+        return !giveUpWaiting() && fatal == null;
+    }
+
+    /**
+     * The caller goes on without waiting for the first subscription: when it comes, it reports a gap.
+     *
+     * @return {@code false} when the first subscription had come after all, and nothing was missed
+     */
+    boolean giveUpWaiting() {
+        startGaveUp.set(true);
+        return !firstSubscribed.get();
     }
 
     private void run() {
@@ -134,7 +151,11 @@ final class ChangeFeed implements AutoCloseable {
     private final class Listener extends BinaryJedisPubSub {
         @Override
         public void onSubscribe(byte[] ch, int count) {
+            boolean first = firstSubscribed.compareAndSet(false, true);
             firstSubscription.countDown();
+            if (first && startGaveUp.get()) {
+                lostSubscription = true;
+            }
             if (lostSubscription) {
                 lostSubscription = false;
                 // Only now: a watcher that re-reads on this signal sees every change after it.

@@ -75,6 +75,38 @@ class RedisEngineTest {
     }
 
     @Test
+    void theChangeFeedRunsOnlyWhileSomethingInThisProcessWatches() throws Exception {
+        RedisStorageBackend backend = (RedisStorageBackend) first.backend();
+        KeyValueStore mine = first.store("app");
+        KeyValueStore theirs = second.store("app");
+        // Nothing watches after open: no subscriber receives every write for nothing.
+        assertThat(backend.feedRunning()).isFalse();
+        theirs.setString("before", "x");
+
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        Subscription a = mine.watch("*", events::add);
+        Subscription b = mine.watch("b*", e -> { });
+        assertThat(backend.feedRunning()).isTrue();
+        // watch() returned subscribed: the very next write, from another process, is reported.
+        long v = theirs.setString("after", "y");
+        assertThat(await(events, 1)).containsExactly(new ChangeEvent(ChangeType.SET, "app", "after", v, 0));
+
+        a.close();
+        assertThat(backend.feedRunning()).isTrue();
+        b.close();
+        assertThat(backend.feedRunning()).isFalse();
+
+        // And again: a new first watch starts a new feed.
+        List<ChangeEvent> again = new CopyOnWriteArrayList<>();
+        try (Subscription c = mine.watch("*", again::add)) {
+            long w = mine.setString("mine", "z");
+            assertThat(await(again, 1)).containsExactly(new ChangeEvent(ChangeType.SET, "app", "mine", w, 0));
+        }
+        assertThat(backend.feedRunning()).isFalse();
+        assertThat(events).hasSize(1);
+    }
+
+    @Test
     void locksAreExclusiveAcrossProcessesAndReleased() {
         KeyValueStore mine = first.store("app");
         KeyValueStore theirs = second.store("app");

@@ -216,6 +216,25 @@ public interface StorageBackend extends AutoCloseable {
     int lockEntries();
 
     /**
+     * Tells the backend whether anything in this process watches its changes. A runtime calls it with
+     * {@code false} right after {@code open} (nothing watches yet), with {@code true} when the first watch
+     * starts and with {@code false} when the last one ends, never twice in a row with the same value, and
+     * never concurrently. A backend opened without a runtime is never told, and must report changes as if
+     * watched.
+     *
+     * <p>A backend whose change feed costs something per change while nobody listens (a subscription that
+     * receives every change, a poll) may stop it on {@code false}. On {@code true} it starts it again and
+     * returns once every change committed after the return will be reported; if it cannot within its
+     * timeouts, it returns anyway and calls {@link ChangeListener#onChangesMissed} once the feed is up.
+     * Changes made while unwatched need never be reported. The default does nothing, which is always
+     * correct.
+     *
+     * @param watched whether any watch is open in this process
+     */
+    default void setWatched(boolean watched) {
+    }
+
+    /**
      * Releases connections, files and threads. Idempotent. Operations running concurrently either finish
      * or throw {@link dev.plinth.api.storage.StoreClosedException}; none hangs.
      */

@@ -73,6 +73,7 @@ public final class StorageEngine implements AutoCloseable {
             hub.close();
             throw new StorageException("Storage provider '" + provider.id() + "' returned no backend from open()");
         }
+        hub.attach(backend);
         LOG.debug("Opened storage provider '{}' with {}", provider.id(), config);
         return new StorageEngine(provider, backend, hub, settings);
     }

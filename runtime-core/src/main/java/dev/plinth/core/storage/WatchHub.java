@@ -5,6 +5,7 @@ import dev.plinth.api.storage.ChangeType;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.StorageBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,10 @@ final class WatchHub implements ChangeListener {
     private final Map<Namespace, List<WatchSubscription>> byNamespace = new ConcurrentHashMap<>();
     private final ExecutorService delivery;
     private final int bufferSize;
+    /** Guards {@link #watches} and the backend's watched state: watch and close are rare, never hot. */
+    private final Object watchedLock = new Object();
+    private StorageBackend backend;
+    private int watches;
 
     WatchHub(int bufferSize) {
         this.bufferSize = bufferSize;
@@ -72,17 +77,66 @@ final class WatchHub implements ChangeListener {
         }
     }
 
+    /**
+     * Connects the backend whose changes this hub receives, and tells it nothing watches yet, so that a
+     * feed that costs per change can rest until the first watch.
+     */
+    void attach(StorageBackend backend) {
+        synchronized (watchedLock) {
+            this.backend = backend;
+            try {
+                backend.setWatched(watches > 0);
+            } catch (RuntimeException e) {
+                // Only a hint that saves the backend work: its feed keeps running, which is always correct.
+                LOG.warn("Storage backend {} failed to stop its change feed while nothing watches", backend, e);
+            }
+        }
+    }
+
+    /**
+     * Registers a watch; the first one wakes the backend's change feed, and returns only once changes
+     * committed from then on will be reported (see {@link StorageBackend#setWatched}).
+     */
     WatchSubscription subscribe(Namespace namespace, GlobPattern pattern, Consumer<ChangeEvent> listener) {
         WatchSubscription sub = new WatchSubscription(namespace, pattern, listener, bufferSize, delivery, this);
-        byNamespace.computeIfAbsent(namespace, ns -> new CopyOnWriteArrayList<>()).add(sub);
+        synchronized (watchedLock) {
+            byNamespace.computeIfAbsent(namespace, ns -> new CopyOnWriteArrayList<>()).add(sub);
+            if (++watches == 1 && backend != null) {
+                try {
+                    backend.setWatched(true);
+                } catch (RuntimeException e) {
+                    unregister(sub);
+                    throw e;
+                }
+            }
+        }
         return sub;
     }
 
+    /** Unregisters a watch; after the last one the backend may stop its change feed. */
     void remove(WatchSubscription sub) {
+        synchronized (watchedLock) {
+            if (unregister(sub) && watches == 0 && backend != null) {
+                try {
+                    backend.setWatched(false);
+                } catch (RuntimeException e) {
+                    LOG.warn("Storage backend failed to stop its change feed after the last watch closed", e);
+                }
+            }
+        }
+    }
+
+    /** @return whether {@code sub} was registered; caller holds {@link #watchedLock} */
+    private boolean unregister(WatchSubscription sub) {
+        boolean[] removed = new boolean[1];
         byNamespace.computeIfPresent(sub.namespace(), (ns, list) -> {
-            list.remove(sub);
+            removed[0] = list.remove(sub);
             return list.isEmpty() ? null : list;
         });
+        if (removed[0]) {
+            watches--;
+        }
+        return removed[0];
     }
 
     int activeSubscriptions() {

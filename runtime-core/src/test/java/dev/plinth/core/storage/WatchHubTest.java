@@ -6,6 +6,8 @@ import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.StorageBackend;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -94,6 +96,49 @@ class WatchHubTest {
                 new ChangeEvent(ChangeType.SET, "notes", "held", 1, 0),
                 new ChangeEvent(ChangeType.SET, "notes", "buffered", 2, 0),
                 gap(NOTES));
+    }
+
+    @Test
+    void theBackendIsToldWhenTheFirstWatchStartsAndTheLastEnds() {
+        hub = new WatchHub(10);
+        List<Boolean> told = new ArrayList<>();
+        StorageBackend backend = (StorageBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("setWatched")) {
+                        told.add((Boolean) args[0]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        hub.attach(backend);
+        assertThat(told).containsExactly(false);
+
+        var first = hub.subscribe(NOTES, GlobPattern.compile("*"), e -> { });
+        var second = hub.subscribe(TODO, GlobPattern.compile("*"), e -> { });
+        assertThat(told).containsExactly(false, true);
+        first.close();
+        first.close();
+        assertThat(told).containsExactly(false, true);
+        second.close();
+        assertThat(told).containsExactly(false, true, false);
+        hub.subscribe(NOTES, GlobPattern.compile("a"), e -> { });
+        assertThat(told).containsExactly(false, true, false, true);
+    }
+
+    @Test
+    void aWatchWhoseFeedCannotStartIsNotLeftRegistered() {
+        hub = new WatchHub(10);
+        StorageBackend backend = (StorageBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("setWatched") && (Boolean) args[0]) {
+                        throw new IllegalStateException("feed down");
+                    }
+                    return null;
+                });
+        hub.attach(backend);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> hub.subscribe(NOTES, GlobPattern.compile("*"), e -> { })).hasMessage("feed down");
+        assertThat(hub.activeSubscriptions()).isZero();
     }
 
     @Test

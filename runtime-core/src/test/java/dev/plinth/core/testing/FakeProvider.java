@@ -84,6 +84,9 @@ public class FakeProvider implements StorageProvider {
                         case "get":
                             backendCalls.add("get " + args[0] + " " + args[1]);
                             return Optional.empty();
+                        case "setWatched":
+                            // A default method of the SPI, which a proxy does not inherit: a no-op, as there.
+                            return null;
                         case "toString":
                             return "FakeBackend";
                         case "hashCode":
