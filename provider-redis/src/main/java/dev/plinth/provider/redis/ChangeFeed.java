@@ -159,8 +159,8 @@ final class ChangeFeed implements AutoCloseable {
             if (lostSubscription) {
                 lostSubscription = false;
                 // Only now: a watcher that re-reads on this signal sees every change after it.
-                listener.onChangesMissed("the change feed lost Redis at " + endpoint
-                        + " and changes made before it resubscribed were not received");
+                listener.onChangesMissed("the change feed for Redis at " + endpoint
+                        + " was not subscribed for a while; changes made meanwhile were not received");
             }
         }
 
