@@ -2459,6 +2459,27 @@ public abstract class StorageContractTck {
                 assertThat(two.events()).hasSize(2);
             }
         }
+
+        @Test
+        @DisplayName("KeyValueStore#watch: after the last watch closed, a new one reports the very next write "
+                + "(providers may rest their change feed in between)")
+        void watchAgainAfterTheLastOneClosed() {
+            EventRecorder first = new EventRecorder();
+            try (Subscription sub = store().watch("*", first)) {
+                store().setString("a", "x");
+                first.awaitSet("a");
+            }
+            // Written while nothing watches: no watch is owed this event.
+            store().setString("unwatched", "x");
+            EventRecorder again = new EventRecorder();
+            try (Subscription sub = store().watch("*", again)) {
+                long v = store().setString("b", "y");
+                again.awaitSet("b");
+                assertThat(again.events()).filteredOn(e -> e.key().equals(java.util.Optional.of("b")))
+                        .singleElement().satisfies(e -> assertThat(e.version()).hasValue(v));
+            }
+            assertThat(first.events()).extracting(e -> e.key().orElse("")).containsExactly("a");
+        }
     }
 
     // ======================================================================================== Locks
