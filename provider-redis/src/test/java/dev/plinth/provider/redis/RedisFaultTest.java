@@ -105,6 +105,33 @@ class RedisFaultTest {
     }
 
     @Test
+    void aWatchStartedWhileRedisIsDownGetsAGapSignalOnceSubscribed() throws Exception {
+        Recorder events = new Recorder();
+        try (RedisServers.Server server = RedisServers.start()) {
+            RedisStorageBackend backend = Backends.open(fast(server.uri()), events);
+            try {
+                // What the runtime does right after open: nothing watches yet.
+                backend.setWatched(false);
+                assertThat(backend.feedRunning()).isFalse();
+                server.stop();
+                // The first watch cannot subscribe: it returns after the timeout instead of failing or hanging.
+                backend.setWatched(true);
+                assertThat(backend.feedRunning()).isTrue();
+                assertThat(events.all()).isEmpty();
+
+                server.start();
+                // Once subscribed, the feed says changes may have gone unreported, then reports as usual.
+                assertThat(events.await(1)).containsExactly(Recorder.MISSED);
+                long v = backend.set(NS, "after", b("x"), 0);
+                assertThat(events.await(2)).containsExactly(Recorder.MISSED,
+                        new Recorder.Change(NS.path(), ChangeType.SET, "after", v));
+            } finally {
+                backend.close();
+            }
+        }
+    }
+
+    @Test
     void flushedScriptCacheIsReloadedByWritesAndTheSweeper() throws Exception {
         try (RedisServers.Server server = RedisServers.start()) {
             Recorder events = new Recorder();
