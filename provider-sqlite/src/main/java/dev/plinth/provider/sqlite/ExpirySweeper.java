@@ -27,8 +27,6 @@ final class ExpirySweeper {
     static final String SELECT_DUE = "SELECT namespace, key FROM plinth_expiry"
             + " WHERE expires_at <= ? ORDER BY expires_at LIMIT " + BATCH;
     private static final String DELETE_DUE = "DELETE FROM plinth_expiry WHERE namespace = ? AND key = ?";
-    private static final String DELETE_EXPIRED = "DELETE FROM plinth_kv"
-            + " WHERE namespace = ? AND key = ? AND expires_at > 0 AND expires_at <= ?";
 
     private final Writer writer;
     private final OwnedLocks ownedLocks;
@@ -113,13 +111,9 @@ final class ExpirySweeper {
                 due.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         }
-        PreparedStatement delete = c.prepare(DELETE_EXPIRED);
         PreparedStatement dropEntry = c.prepare(DELETE_DUE);
         for (String[] row : due) {
-            delete.setString(1, row[0]);
-            delete.setString(2, row[1]);
-            delete.setLong(3, now);
-            if (delete.executeUpdate() > 0) {
+            if (KvTable.deleteExpired(c, row[0], row[1], now)) {
                 report(tx, row[0], row[1]);
             }
             // Due, so the row, if any, now has no expiry or a later one, whose entry would have replaced this.

@@ -153,10 +153,7 @@ final class KvTable {
 
     static void upsert(SqlConnection c, String ns, String key, byte[] value, long version, long expiresAt)
             throws SQLException {
-        PreparedStatement ps = c.prepare(UPSERT);
-        bindRow(ps, ns, key, value, version, expiresAt);
-        ps.executeUpdate();
-        due(c, ns, key, expiresAt);
+        writeRow(c, UPSERT, ns, key, value, version, expiresAt);
     }
 
     /**
@@ -179,7 +176,13 @@ final class KvTable {
     /** Writes the row whatever the key held; only where no expired row can be in the way. */
     static void replace(SqlConnection c, String ns, String key, byte[] value, long version, long expiresAt)
             throws SQLException {
-        PreparedStatement ps = c.prepare(REPLACE);
+        writeRow(c, REPLACE, ns, key, value, version, expiresAt);
+    }
+
+    /** Runs {@link #UPSERT} or {@link #REPLACE} for one row, and lists it as due when it has an expiry. */
+    private static void writeRow(SqlConnection c, String sql, String ns, String key, byte[] value, long version,
+            long expiresAt) throws SQLException {
+        PreparedStatement ps = c.prepare(sql);
         bindRow(ps, ns, key, value, version, expiresAt);
         ps.executeUpdate();
         due(c, ns, key, expiresAt);
