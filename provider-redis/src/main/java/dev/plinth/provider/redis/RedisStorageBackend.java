@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -467,6 +468,9 @@ final class RedisStorageBackend implements StorageBackend {
             ensureOpen();
             return CommitResult.NOTHING;
         }
+        if (preconditions.isEmpty() && settings.maxKeys == 0 && distinctPuts(writes)) {
+            return putAll(ns, writes);
+        }
         boolean puts = false;
         ScopeKeys scope = scope(ns);
         List<byte[]> args = scriptArgs(scope, 3 + preconditions.size() * 2 + writes.size() * 4);
@@ -513,6 +517,30 @@ final class RedisStorageBackend implements StorageBackend {
             throw new QuotaExceededException(ns.path(), str(r.get(1)), settings.maxKeys);
         }
         return new CommitResult(asLong(r.get(2)), asLong(r.get(1)));
+    }
+
+    /** @return whether every write is a put and no key is written twice: the shape {@link LuaScript#PUT_ALL} takes */
+    private static boolean distinctPuts(List<Write> writes) {
+        Set<String> seen = writes.size() > 1 ? new HashSet<>(writes.size() * 2) : null;
+        for (Write w : writes) {
+            if (!(w instanceof Write.Put) || (seen != null && !seen.add(w.key()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private CommitResult putAll(Namespace ns, List<Write> writes) {
+        ScopeKeys scope = scope(ns);
+        List<byte[]> args = scriptArgs(scope, writes.size() * 3);
+        for (Write w : writes) {
+            Write.Put p = (Write.Put) w;
+            args.add(bytes(p.key()));
+            args.add(number(clampTtl(p.ttlMillis())));
+            args.add(p.value());
+        }
+        register(ns);
+        return new CommitResult(asLong(call("commit", () -> evalKeys(LuaScript.PUT_ALL, scope.keys, args))), 0);
     }
 
     // ------------------------------------------------------------------ listing
