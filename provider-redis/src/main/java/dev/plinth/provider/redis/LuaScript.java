@@ -295,7 +295,7 @@ final class LuaScript {
             "return {'OK', deleted, base_ver + 1}"));
 
     /**
-     * A batch of puts of distinct keys with no precondition and no key quota, the shape of every
+     * A batch of puts of distinct keys with one ttl, no precondition and no key quota, the shape of every
      * {@code setAll}: what {@link #COMMIT} does for such a batch (the same versions, hash, expiry, index
      * writes, reclaims and change message) with less server work per key. When no key of the scope has an
      * expiry (one ZCOUNT), a key is new exactly when its HSET adds all three fields, so presence costs no
@@ -303,8 +303,8 @@ final class LuaScript {
      * per-key bookkeeping for repeated keys and removals are skipped. Otherwise the scores are read with
      * ZMSCORE, as COMMIT does, to reclaim expired leftovers and keep expiries right.
      *
-     * <p>ARGV[3..]: (key, ttl, value) triples. Returns the version of the first put; the others follow one
-     * by one in argument order.
+     * <p>ARGV[3]: the ttl of every put (0 = never), then (key, value) pairs. Returns the version of the
+     * first put; the others follow one by one in argument order.
      */
     static final LuaScript PUT_ALL = new LuaScript("putAll", String.join("\n",
             "local base = string.sub(KEYS[1], 1, -3)",
@@ -313,20 +313,28 @@ final class LuaScript {
             "local xk = base .. '#x:' .. gen",
             "local lk = base .. '#l:' .. gen",
             "local NOEXP = " + NO_EXPIRY_SCORE,
-            "local n = (#ARGV - 2) / 3",
+            "local n = (#ARGV - 3) / 2",
             "local first = redis.call('INCRBY', KEYS[2], n) - n + 1",
             "local now",
+            "local function clock()",
+            "  if not now then local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end",
+            "  return now",
+            "end",
+            // One expiry for the whole batch: the hash field text and the Redis expiry are the same for every key.
+            "local ttl = tonumber(ARGV[3])",
+            "local e = NOEXP",
+            "local et = '0'",
+            "if ttl > 0 then e = clock() + ttl; et = string.format('%d', e) end",
             "local expiring = redis.call('ZCOUNT', xk, '-inf', '(" + NO_EXPIRY_SCORE + "') > 0",
             // sc[w]: the index score of the w-th key (false when absent), read only when some key expires.
             "local sc",
             "if expiring then",
-            "  " + "if not now then local t = redis.call('TIME'); "
-                    + "now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end",
+            "  clock()",
             "  sc = {}",
             "  for c = 1, n, " + SCORE_CHUNK + " do",
             "    local last = math.min(c + " + (SCORE_CHUNK - 1) + ", n)",
             "    local ks = {}",
-            "    for w = c, last do ks[w - c + 1] = ARGV[3 * w] end",
+            "    for w = c, last do ks[w - c + 1] = ARGV[2 + 2 * w] end",
             "    local r = redis.call('ZMSCORE', xk, unpack(ks))",
             "    for w = c, last do local x = r[w - c + 1]; if x then sc[w] = tonumber(x) else sc[w] = false end end",
             "  end",
@@ -334,18 +342,9 @@ final class LuaScript {
             // Index changes are collected and sent at the end: removals of reclaimed leftovers, then adds.
             "local ev, xa, la, gone = {}, {}, {}, {}",
             "for w = 1, n do",
-            "  local a = 3 * w",
+            "  local a = 2 + 2 * w",
             "  local k = ARGV[a]",
             "  local vt = string.format('%d', first + w - 1)",
-            "  local ttl = tonumber(ARGV[a + 1])",
-            "  local e = NOEXP",
-            "  local et = '0'",
-            "  if ttl > 0 then",
-            "    if not now then local t = redis.call('TIME'); "
-                    + "now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end",
-            "    e = now + ttl",
-            "    et = string.format('%d', e)",
-            "  end",
             "  local d = dk .. k",
             "  local s",
             "  if expiring then",
@@ -354,9 +353,9 @@ final class LuaScript {
             "    if s and s ~= NOEXP and s < now then",
             "      redis.call('UNLINK', d); gone[#gone + 1] = k; ev[#ev + 1] = 'E0 ' .. k; s = false",
             "    end",
-            "    redis.call('HSET', d, 'v', ARGV[a + 2], 'r', vt, 'e', et)",
+            "    redis.call('HSET', d, 'v', ARGV[a + 1], 'r', vt, 'e', et)",
             "  else",
-            "    if redis.call('HSET', d, 'v', ARGV[a + 2], 'r', vt, 'e', et) == 3 then s = false else s = NOEXP end",
+            "    if redis.call('HSET', d, 'v', ARGV[a + 1], 'r', vt, 'e', et) == 3 then s = false else s = NOEXP end",
             "  end",
             "  if e ~= NOEXP then redis.call('PEXPIREAT', d, e)",
             "  elseif s and s ~= NOEXP then redis.call('PERSIST', d) end",

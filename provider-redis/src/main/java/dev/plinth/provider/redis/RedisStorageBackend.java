@@ -468,7 +468,7 @@ final class RedisStorageBackend implements StorageBackend {
             ensureOpen();
             return CommitResult.NOTHING;
         }
-        if (preconditions.isEmpty() && settings.maxKeys == 0 && distinctPuts(writes)) {
+        if (preconditions.isEmpty() && settings.maxKeys == 0 && distinctPutsOfOneTtl(writes)) {
             return putAll(ns, writes);
         }
         boolean puts = false;
@@ -519,25 +519,33 @@ final class RedisStorageBackend implements StorageBackend {
         return new CommitResult(asLong(r.get(2)), asLong(r.get(1)));
     }
 
-    /** @return whether every write is a put and no key is written twice: the shape {@link LuaScript#PUT_ALL} takes */
-    private static boolean distinctPuts(List<Write> writes) {
+    /**
+     * @return whether every write is a put, all with the same ttl, and no key is written twice: the shape
+     *     {@link LuaScript#PUT_ALL} takes
+     */
+    static boolean distinctPutsOfOneTtl(List<Write> writes) {
         Set<String> seen = writes.size() > 1 ? new HashSet<>(writes.size() * 2) : null;
+        long ttl = -1;
         for (Write w : writes) {
             if (!(w instanceof Write.Put) || (seen != null && !seen.add(w.key()))) {
                 return false;
             }
+            long t = clampTtl(((Write.Put) w).ttlMillis());
+            if (ttl >= 0 && t != ttl) {
+                return false;
+            }
+            ttl = t;
         }
         return true;
     }
 
     private CommitResult putAll(Namespace ns, List<Write> writes) {
         ScopeKeys scope = scope(ns);
-        List<byte[]> args = scriptArgs(scope, writes.size() * 3);
+        List<byte[]> args = scriptArgs(scope, 1 + writes.size() * 2);
+        args.add(number(clampTtl(((Write.Put) writes.get(0)).ttlMillis())));
         for (Write w : writes) {
-            Write.Put p = (Write.Put) w;
-            args.add(bytes(p.key()));
-            args.add(number(clampTtl(p.ttlMillis())));
-            args.add(p.value());
+            args.add(bytes(w.key()));
+            args.add(((Write.Put) w).value());
         }
         register(ns);
         return new CommitResult(asLong(call("commit", () -> evalKeys(LuaScript.PUT_ALL, scope.keys, args))), 0);

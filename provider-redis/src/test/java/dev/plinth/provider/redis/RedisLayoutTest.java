@@ -395,14 +395,17 @@ class RedisLayoutTest {
     void aBatchOfDistinctPutsWritesWhatTheGeneralCommitWrites() throws Exception {
         Namespace viaPutAll = NS;
         Namespace viaCommit = Namespace.of("twin");
+        // setAll's shape: one ttl per batch.
         List<List<Object[]>> batches = List.of(
                 List.of(new Object[] {"a", "1", 0L}, new Object[] {"b", "1", 0L}),
-                // No key expires yet: overwrites and a new key, one of them given an expiry.
-                List.of(new Object[] {"a", "2", 0L}, new Object[] {"b", "2", 60_000L}, new Object[] {"c", "1", 0L}),
-                // Now "b" expires: the index is read; "b" loses its expiry, "t" gets a short one.
-                List.of(new Object[] {"b", "3", 0L}, new Object[] {"t", "1", 1L}, new Object[] {"a", "3", 0L}),
+                // No key expires yet: an overwrite and a new key, then the same with an expiry.
+                List.of(new Object[] {"a", "2", 0L}, new Object[] {"c", "1", 0L}),
+                List.of(new Object[] {"b", "2", 60_000L}, new Object[] {"d", "1", 60_000L}),
+                // Now keys expire and the index is read: "b" loses its expiry, "t" gets a short one.
+                List.of(new Object[] {"b", "3", 0L}, new Object[] {"a", "3", 0L}),
+                List.<Object[]>of(new Object[] {"t", "1", 1L}),
                 List.of(), // "t" expires before the next batch meets it as a leftover
-                List.of(new Object[] {"t", "2", 0L}, new Object[] {"d", "1", 60_000L}, new Object[] {"c", "2", 0L}));
+                List.of(new Object[] {"t", "2", 0L}, new Object[] {"c", "2", 0L}, new Object[] {"e", "1", 0L}));
         long lastVersion = 0;
         for (List<Object[]> batch : batches) {
             if (batch.isEmpty()) {
@@ -430,13 +433,28 @@ class RedisLayoutTest {
                 }
             }
         }
-        List<Recorder.Change> seen = events.await(2 * 11 + 2);
+        List<Recorder.Change> seen = events.await(2 * 12 + 2);
         assertThat(seen.stream().filter(c -> c.ns().equals(viaPutAll.path())).map(c -> c.type() + " " + c.key()).toList())
                 .isEqualTo(seen.stream().filter(c -> c.ns().equals("twin")).map(c -> c.type() + " " + c.key()).toList())
                 .containsSubsequence("EXPIRE t", "SET t");
         assertThat(raw.zrange(prefix + "{" + viaPutAll.path() + "}#l:0", 0, -1))
                 .containsExactlyElementsOf(raw.zrange(prefix + "{twin}#l:0", 0, -1))
-                .containsExactly("a", "b", "c", "d", "t");
+                .containsExactly("a", "b", "c", "d", "e", "t");
+    }
+
+    @Test
+    void onlyDistinctPutsOfOneTtlTakeThePutOnlyScript() {
+        Write a = new Write.Put("a", b("1"), 0);
+        Write b = new Write.Put("b", b("1"), 0);
+        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a))).isTrue();
+        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, b))).isTrue();
+        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(new Write.Put("a", b("1"), 5),
+                new Write.Put("b", b("1"), 5)))).isTrue();
+        // A negative ttl is "never", like 0.
+        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), -1)))).isTrue();
+        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), 5)))).isFalse();
+        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Put("a", b("2"), 0)))).isFalse();
+        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Remove("b")))).isFalse();
     }
 
     @Test
