@@ -306,20 +306,9 @@ final class LuaScript {
      * <p>ARGV[3]: the ttl of every put (0 = never), then (key, value) pairs. Returns the version of the
      * first put; the others follow one by one in argument order.
      */
-    static final LuaScript PUT_ALL = new LuaScript("putAll", String.join("\n",
-            "local base = string.sub(KEYS[1], 1, -3)",
-            "local gen = redis.call('GET', KEYS[1]) or '0'",
-            "local dk = base .. ':' .. gen .. ':'",
-            "local xk = base .. '#x:' .. gen",
-            "local lk = base .. '#l:' .. gen",
-            "local NOEXP = " + NO_EXPIRY_SCORE,
+    static final LuaScript PUT_ALL = new LuaScript("putAll", PRELUDE + String.join("\n",
             "local n = (#ARGV - 3) / 2",
             "local first = redis.call('INCRBY', KEYS[2], n) - n + 1",
-            "local now",
-            "local function clock()",
-            "  if not now then local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end",
-            "  return now",
-            "end",
             // One expiry for the whole batch: the hash field text and the Redis expiry are the same for every key.
             "local ttl = tonumber(ARGV[3])",
             "local e = NOEXP",
@@ -340,7 +329,7 @@ final class LuaScript {
             "  end",
             "end",
             // Index changes are collected and sent at the end: removals of reclaimed leftovers, then adds.
-            "local ev, xa, la, gone = {}, {}, {}, {}",
+            "local xa, la, gone = {}, {}, {}",
             "for w = 1, n do",
             "  local a = 2 + 2 * w",
             "  local k = ARGV[a]",
@@ -374,7 +363,7 @@ final class LuaScript {
             "for c = 1, #la, " + (2 * SCORE_CHUNK) + " do",
             "  redis.call('ZADD', lk, unpack(la, c, math.min(c + " + (2 * SCORE_CHUNK - 1) + ", #la)))",
             "end",
-            "redis.call('PUBLISH', ARGV[1], ARGV[2] .. '\\n' .. table.concat(ev, '\\n'))",
+            "publish()",
             "return first"));
 
     /** Reads the server clock into {@code now} unless an earlier step of the script already did. */
