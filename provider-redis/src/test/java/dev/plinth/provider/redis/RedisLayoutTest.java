@@ -14,6 +14,7 @@ import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -440,6 +441,47 @@ class RedisLayoutTest {
         assertThat(raw.zrange(prefix + "{" + viaPutAll.path() + "}#l:0", 0, -1))
                 .containsExactlyElementsOf(raw.zrange(prefix + "{twin}#l:0", 0, -1))
                 .containsExactly("a", "b", "c", "d", "e", "t");
+    }
+
+    /** The put-only script reads scores and writes both indexes in chunks; a batch larger than two proves each. */
+    @Test
+    void largePutOnlyBatchesIndexEveryKey() throws Exception {
+        int n = 2 * LuaScript.SCORE_CHUNK + 500;
+        Map<String, byte[]> first = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            first.put("k" + i, b("v" + i));
+        }
+        // No key of the scope expires: presence comes from HSET, every key is new.
+        Map<String, Long> v1 = backend.commit(NS, List.of(), puts(first, 0));
+        assertThat(raw.zcard(index())).isEqualTo(n);
+        assertThat(raw.zcard(listing())).isEqualTo(n);
+
+        backend.set(NS, "short", b("s"), 1);
+        Thread.sleep(5);
+        // Now a key expires: scores are read in chunks, "short" is an expired leftover, all get an expiry.
+        Map<String, byte[]> second = new LinkedHashMap<>(first);
+        second.put("short", b("again"));
+        second.put("k" + n, b("new"));
+        Map<String, Long> v2 = backend.commit(NS, List.of(), puts(second, 60_000));
+
+        assertThat(v2.get("k0")).isGreaterThan(v1.get("k" + (n - 1)));
+        long live = n + 2L;
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(live);
+        assertThat(raw.zcard(index())).isEqualTo(live);
+        assertThat(raw.zcard(listing())).isEqualTo(live);
+        assertThat(raw.zcount(index(), 0, (double) LuaScript.NO_EXPIRY_SCORE - 1)).isEqualTo(live);
+        assertThat(raw.pttl(data("k" + (n - 1)))).isPositive();
+        assertThat(backend.get(NS, "short").orElseThrow().value()).isEqualTo(b("again"));
+        assertThat(backend.get(NS, "k" + n).orElseThrow().version()).isEqualTo(v2.get("k" + n));
+        List<Recorder.Change> seen = events.await(n + 1 + 1 + (n + 2));
+        assertThat(seen.stream().filter(c -> c.type() == ChangeType.EXPIRE).map(Recorder.Change::key))
+                .containsExactly("short");
+    }
+
+    private static List<Write> puts(Map<String, byte[]> entries, long ttl) {
+        List<Write> out = new ArrayList<>(entries.size());
+        entries.forEach((k, v) -> out.add(new Write.Put(k, v, ttl)));
+        return out;
     }
 
     @Test
