@@ -373,7 +373,9 @@ class RedisLayoutTest {
             if (!mayHaveExpired) {
                 assertThat(raw.hget(data(viaSet, 0, key), "r")).isEqualTo(Long.toString(v));
             }
-            backend.commit(viaCommit, List.of(), List.of(new Write.Put(key, b((String) step[1]), ttl)));
+            // A precondition that holds keeps the twin on the general COMMIT script.
+            backend.commit(viaCommit, List.of(new Precondition("never-written", KeyValueStore.ABSENT)),
+                    List.of(new Write.Put(key, b((String) step[1]), ttl)));
             if (!mayHaveExpired) {
                 assertThat(shape(viaSet, key)).as("after putting %s", key).isEqualTo(shape(viaCommit, key));
             }
@@ -423,8 +425,10 @@ class RedisLayoutTest {
             assertThat(fast.keySet()).containsExactlyElementsOf(general.keySet());
             assertThat(List.copyOf(fast.values())).isSorted().doesNotHaveDuplicates().allMatch(v -> v > 0);
             assertThat(fast.values().iterator().next()).isGreaterThan(lastVersion);
-            assertThat(raw.hget(data(viaPutAll, 0, (String) batch.get(0)[0]), "r"))
-                    .isEqualTo(Long.toString(fast.values().iterator().next()));
+            if ((Long) batch.get(0)[2] != 1L) { // a 1 ms expiry may pass before the look
+                assertThat(raw.hget(data(viaPutAll, 0, (String) batch.get(0)[0]), "r"))
+                        .isEqualTo(Long.toString(fast.values().iterator().next()));
+            }
             lastVersion = general.values().stream().max(Long::compare).orElseThrow();
             for (Object[] p : batch) {
                 String key = (String) p[0];
