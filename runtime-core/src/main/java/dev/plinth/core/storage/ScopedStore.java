@@ -119,6 +119,10 @@ final class ScopedStore implements KeyValueStore {
             return Map.of();
         }
         List<BackendEntry> found = backend().getAll(ns, distinct);
+        Map<String, byte[]> inOrder = inAskedOrder(distinct, found);
+        if (inOrder != null) {
+            return inOrder;
+        }
         Map<String, byte[]> byKey = new HashMap<>(found.size() * 2);
         for (BackendEntry e : found) {
             byKey.put(e.key(), e.value());
@@ -131,6 +135,23 @@ final class ScopedStore implements KeyValueStore {
             }
         }
         return result;
+    }
+
+    /**
+     * The result map when the backend answered in the order the keys were asked, which the SPI allows but
+     * does not require (the memory and Redis backends do): then no lookup table is needed.
+     *
+     * @return the copies by key in asked order, or {@code null} when {@code found} is in another order
+     */
+    private static Map<String, byte[]> inAskedOrder(Collection<String> asked, List<BackendEntry> found) {
+        Map<String, byte[]> result = new LinkedHashMap<>(Math.max(16, found.size() * 2));
+        int next = 0;
+        for (String k : asked) {
+            if (next < found.size() && found.get(next).key().equals(k)) {
+                result.put(k, found.get(next++).value().clone());
+            }
+        }
+        return next == found.size() ? result : null;
     }
 
     // ---------------------------------------------------------------- writes

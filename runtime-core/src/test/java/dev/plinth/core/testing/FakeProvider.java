@@ -1,22 +1,26 @@
 package dev.plinth.core.testing;
 
+import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.StorageProvider;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * A storage provider for host tests: its backend records the calls it gets (method and namespace) and
- * answers reads with "absent"; it counts opens and closes and can be told to fail opening.
+ * answers reads with "absent" (getAll as {@link #getAllAnswer} says); it counts opens and closes and can be told to fail opening.
  */
 public class FakeProvider implements StorageProvider {
     /** A plain option. */
@@ -35,6 +39,8 @@ public class FakeProvider implements StorageProvider {
     public volatile ProviderConfig openedWith;
     public volatile RuntimeException failOpen;
     public volatile RuntimeException failClose;
+    /** How the backend answers getAll (namespace, keys asked); absent keys only when unset. */
+    public volatile BiFunction<Namespace, Collection<String>, List<BackendEntry>> getAllAnswer;
 
     public FakeProvider() {
         this("fake");
@@ -66,6 +72,7 @@ public class FakeProvider implements StorageProvider {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public StorageBackend open(ProviderConfig config, ChangeListener changes) {
         opens.incrementAndGet();
         if (failOpen != null) {
@@ -84,6 +91,10 @@ public class FakeProvider implements StorageProvider {
                         case "get":
                             backendCalls.add("get " + args[0] + " " + args[1]);
                             return Optional.empty();
+                        case "getAll":
+                            backendCalls.add("getAll " + args[0] + " " + args[1]);
+                            BiFunction<Namespace, Collection<String>, List<BackendEntry>> answer = getAllAnswer;
+                            return answer == null ? List.of() : answer.apply((Namespace) args[0], (Collection<String>) args[1]);
                         case "setWatched":
                             // A default method of the SPI, which a proxy does not inherit: a no-op, as there.
                             return null;
