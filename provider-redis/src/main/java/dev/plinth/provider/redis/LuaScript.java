@@ -352,17 +352,14 @@ final class LuaScript {
             "  if not s then la[#la + 1] = 0; la[#la + 1] = k end",
             "  ev[#ev + 1] = 'S' .. vt .. ' ' .. k",
             "end",
-            // In chunks: unpack has a stack limit.
-            "for c = 1, #gone, " + SCORE_CHUNK + " do",
-            "  local last = math.min(c + " + (SCORE_CHUNK - 1) + ", #gone)",
-            "  redis.call('ZREM', xk, unpack(gone, c, last)); redis.call('ZREM', lk, unpack(gone, c, last))",
+            // In chunks of SCORE_CHUNK keys: unpack has a stack limit. ZADD lists take two values per key.
+            "local function chunked(cmd, key, list, size)",
+            "  for c = 1, #list, size do redis.call(cmd, key, unpack(list, c, math.min(c + size - 1, #list))) end",
             "end",
-            "for c = 1, #xa, " + (2 * SCORE_CHUNK) + " do",
-            "  redis.call('ZADD', xk, unpack(xa, c, math.min(c + " + (2 * SCORE_CHUNK - 1) + ", #xa)))",
-            "end",
-            "for c = 1, #la, " + (2 * SCORE_CHUNK) + " do",
-            "  redis.call('ZADD', lk, unpack(la, c, math.min(c + " + (2 * SCORE_CHUNK - 1) + ", #la)))",
-            "end",
+            "chunked('ZREM', xk, gone, " + SCORE_CHUNK + ")",
+            "chunked('ZREM', lk, gone, " + SCORE_CHUNK + ")",
+            "chunked('ZADD', xk, xa, " + (2 * SCORE_CHUNK) + ")",
+            "chunked('ZADD', lk, la, " + (2 * SCORE_CHUNK) + ")",
             "publish()",
             "return first"));
 
