@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * <h2>Expiry (TTL)</h2>
  * Writes take an optional {@link Duration} time to live with millisecond precision. Without one the key
  * never expires, and a write without one removes an earlier expiry (except {@link #increment}, which
- * keeps it, as counters with a window expect). A zero, negative or sub-millisecond TTL throws
- * {@link IllegalArgumentException}. An expired key is invisible to every operation at once: get, exists,
+ * keeps it, as counters with a window expect). A zero, negative or sub-millisecond TTL, or one longer than
+ * {@link #MAX_DURATION}, throws {@link InvalidArgumentException} naming it, before anything changes. An expired key is invisible to every operation at once: get, exists,
  * listing, counting, quotas and preconditions treat it as absent. Its space is reclaimed in the background.
  *
  * <h2>Patterns</h2>
@@ -70,6 +70,13 @@ public interface KeyValueStore {
 
     /** The version that stands for "no such key" in preconditions and conflicts. */
     long ABSENT = 0L;
+
+    /**
+     * The longest duration accepted anywhere in Plinth: a TTL, a lock wait or lease, and every duration in
+     * configuration. 36,500 days (about a century), short enough that no deadline computed from it
+     * overflows, in milliseconds or nanoseconds, on any provider.
+     */
+    Duration MAX_DURATION = Duration.ofDays(36_500);
 
     /**
      * @return this store's namespace: the plugin id, followed by {@code /bucket} for each nested scope
@@ -171,7 +178,8 @@ public interface KeyValueStore {
      * @param value the value, copied
      * @param ttl time to live, at least one millisecond
      * @return the key's new version
-     * @throws IllegalArgumentException when {@code ttl} is zero, negative or under a millisecond
+     * @throws InvalidArgumentException when {@code ttl} is zero, negative, under a millisecond or longer
+     *     than {@link #MAX_DURATION}
      * @throws InvalidKeyException when the key breaks the key rules
      * @throws ValueTooLargeException when the value is over the limit
      * @throws QuotaExceededException when the key is new and the scope is at {@code maxKeys}
@@ -345,7 +353,7 @@ public interface KeyValueStore {
      * @param limit the most keys to return, at least 1
      * @return up to {@code limit} keys in UTF-8 byte order, and a cursor when more may follow
      * @throws InvalidPatternException when the pattern is malformed
-     * @throws IllegalArgumentException when {@code limit < 1}
+     * @throws InvalidArgumentException when {@code limit < 1}
      */
     KeyPage keys(String pattern, int limit);
 
@@ -423,9 +431,10 @@ public interface KeyValueStore {
      * provider declares {@code CROSS_PROCESS_LOCKS}.
      *
      * @param key the lock name (same rules as keys)
-     * @param wait the longest time to wait, zero or more
+     * @param wait the longest time to wait, zero up to {@link #MAX_DURATION}
      * @return the held lock; close it to release
      * @throws LockTimeoutException when it stayed held by another owner for all of {@code wait}
+     * @throws InvalidArgumentException when {@code wait} is negative or longer than {@link #MAX_DURATION}
      */
     LockHandle lock(String key, Duration wait);
 
@@ -433,10 +442,12 @@ public interface KeyValueStore {
      * As {@link #lock(String, Duration)} with an explicit lease.
      *
      * @param key the lock name
-     * @param wait the longest time to wait
-     * @param lease how long the lock outlives a holder that stops renewing it, at least 100 ms
+     * @param wait the longest time to wait, zero up to {@link #MAX_DURATION}
+     * @param lease how long the lock outlives a holder that stops renewing it, 100 ms up to
+     *     {@link #MAX_DURATION}
      * @return the held lock
      * @throws LockTimeoutException when not acquired within {@code wait}
+     * @throws InvalidArgumentException when {@code wait} or {@code lease} is out of range
      */
     LockHandle lock(String key, Duration wait, Duration lease);
 

@@ -18,8 +18,8 @@ import java.util.Optional;
  *   <li>{@code \x} the character {@code x} literally, for any {@code x} (also inside brackets);</li>
  *   <li>anything else is literal, including {@code % _ . ( ) + | $ { } :}.</li>
  * </ul>
- * Malformed patterns (unclosed bracket, trailing backslash, reversed range, empty pattern) are rejected by
- * {@link #compile} with {@link InvalidPatternException}.
+ * Malformed patterns (unclosed bracket, trailing backslash, reversed range, empty pattern, an unpaired
+ * surrogate anywhere) are rejected by {@link #compile} with {@link InvalidPatternException}.
  *
  * <p>Providers use {@link #matches}, {@link #literalPrefix()} for index range scans, and the translations
  * {@link #toSqliteGlob()} and {@link #toRedisMatch()}. Immutable and thread-safe.
@@ -50,7 +50,8 @@ public final class GlobPattern {
      * @param pattern the glob text
      * @return the compiled pattern
      * @throws InvalidPatternException when the pattern is {@code null}, empty, longer than
-     *     {@value #MAX_LENGTH} characters, or malformed; the message gives the index at fault
+     *     {@value #MAX_LENGTH} characters, holds an unpaired surrogate, or is malformed; the message gives
+     *     the index at fault
      */
     public static GlobPattern compile(String pattern) {
         if (pattern == null) {
@@ -62,6 +63,7 @@ public final class GlobPattern {
         if (pattern.length() > MAX_LENGTH) {
             throw new InvalidPatternException(pattern, -1, "pattern is longer than " + MAX_LENGTH + " characters");
         }
+        rejectUnpairedSurrogates(pattern);
         List<Token> out = new ArrayList<>();
         int i = 0;
         int n = pattern.length();
@@ -94,6 +96,23 @@ public final class GlobPattern {
             }
         }
         return new GlobPattern(pattern, out.toArray(new Token[0]));
+    }
+
+    /**
+     * Keys are Unicode scalar values, so a lone surrogate can match no key; refusing it here keeps every
+     * backend from translating it (sqlite-jdbc would send it as {@code ?}, a wildcard).
+     */
+    private static void rejectUnpairedSurrogates(String pattern) {
+        int n = pattern.length();
+        for (int i = 0; i < n; i++) {
+            char c = pattern.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(pattern.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidPatternException(pattern, i, String.format(
+                        "unpaired surrogate U+%04X; keys and patterns are Unicode text", (int) c));
+            }
+        }
     }
 
     private static int parseClass(String p, int open, int i, List<Token> out) {

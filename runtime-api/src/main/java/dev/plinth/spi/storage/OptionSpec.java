@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import dev.plinth.api.storage.KeyValueStore;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -244,17 +245,19 @@ public final class OptionSpec<T> {
 
     /**
      * Parses a duration: a number with a unit ({@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h},
-     * {@code 2d}) or ISO-8601 ({@code PT30S}). A bare number is rejected: the unit is never guessed.
+     * {@code 2d}) or ISO-8601 ({@code PT30S}), at most {@link KeyValueStore#MAX_DURATION}. A bare number is
+     * rejected: the unit is never guessed.
      *
      * @param s the text
      * @return the duration
-     * @throws IllegalArgumentException when it does not parse
+     * @throws IllegalArgumentException when it does not parse or is longer than
+     *     {@link KeyValueStore#MAX_DURATION}
      */
     public static Duration parseDuration(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
+                return atMostMax(Duration.parse(t.toUpperCase(Locale.ROOT)), s);
             }
             int i = 0;
             while (i < t.length() && Character.isDigit(t.charAt(i))) {
@@ -266,11 +269,11 @@ public final class OptionSpec<T> {
             }
             long n = Long.parseLong(t.substring(0, i));
             switch (t.substring(i).trim()) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": return Duration.ofSeconds(n);
-                case "m": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                case "d": return Duration.ofDays(n);
+                case "ms": return atMostMax(Duration.ofMillis(n), s);
+                case "s": return atMostMax(Duration.ofSeconds(n), s);
+                case "m": return atMostMax(Duration.ofMinutes(n), s);
+                case "h": return atMostMax(Duration.ofHours(n), s);
+                case "d": return atMostMax(Duration.ofDays(n), s);
                 default:
                     throw new IllegalArgumentException("unknown unit in '" + s + "'; use ms, s, m, h or d");
             }
@@ -278,5 +281,13 @@ public final class OptionSpec<T> {
             throw new IllegalArgumentException("must be a duration such as 250ms, 30s, 5m, 1h or PT30S, was '"
                     + s + "'", e);
         }
+    }
+
+    private static Duration atMostMax(Duration d, String s) {
+        if (d.compareTo(KeyValueStore.MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("must be at most " + KeyValueStore.MAX_DURATION.toDays()
+                    + "d (KeyValueStore.MAX_DURATION), was '" + s.trim() + "'");
+        }
+        return d;
     }
 }

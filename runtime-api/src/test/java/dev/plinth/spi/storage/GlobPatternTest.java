@@ -107,6 +107,28 @@ class GlobPatternTest {
         assertThatThrownBy(() -> GlobPattern.compile("[]")).isInstanceOf(InvalidPatternException.class);
     }
 
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "\uD800*|0|a lone high surrogate before a star",
+        "*\uDC00|1|a lone low surrogate at the end",
+        "?\uDC00*|1|a lone low surrogate after a wildcard",
+        "[\uD800-\uDBFF]|1|a class of high surrogates",
+        "\\\uD800|1|an escaped lone surrogate",
+        "ab\uDC00\uD800|2|a reversed pair",
+    })
+    void unpairedSurrogatesAreRejectedWithTheirIndex(String pattern, int index, String why) {
+        assertThatThrownBy(() -> GlobPattern.compile(pattern)).isInstanceOf(InvalidPatternException.class)
+                .hasMessageContaining("unpaired surrogate").hasMessageContaining("index " + index)
+                .satisfies(e -> assertThat(((InvalidPatternException) e).index()).isEqualTo(index));
+    }
+
+    @Test
+    void pairedSurrogatesAreOneCharacterOfThePattern() {
+        String emoji = new String(Character.toChars(0x1F600));
+        assertThat(GlobPattern.compile(emoji + "*").matches(emoji + "x")).isTrue();
+        assertThat(GlobPattern.compile("[" + emoji + "]").matches(emoji)).isTrue();
+    }
+
     @Test
     void sqliteTranslationEscapesGlobCharactersAsClasses() {
         assertThat(GlobPattern.compile("a\\*b*").toSqliteGlob()).isEqualTo("a[*]b*");

@@ -24,6 +24,16 @@ class OptionSpecTest {
     }
 
     @Test
+    void durationsLongerThanTheMaximumAreRefusedInEveryNotation() {
+        assertThat(OptionSpec.parseDuration("36500d")).isEqualTo(Duration.ofDays(36_500));
+        for (String tooLong : new String[] {"36501d", "999999d", "876001h", "P36501D", "9223372036854775807ms",
+            "100000000000000d"}) {
+            assertThatThrownBy(() -> OptionSpec.parseDuration(tooLong)).as(tooLong)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 36500d");
+        }
+    }
+
+    @Test
     void validatesRangesAndEnums() {
         OptionSpec<Integer> pool = OptionSpec.integer("poolSize", 8, 1, 64, "pool");
         assertThat(pool.parse("16")).isEqualTo(16);
