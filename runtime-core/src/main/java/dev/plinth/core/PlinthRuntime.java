@@ -24,6 +24,7 @@ import dev.plinth.core.lifecycle.PluginServices;
 import dev.plinth.core.lifecycle.PluginStateHolder;
 import dev.plinth.core.lifecycle.RuntimePluginContext;
 import dev.plinth.core.lifecycle.SharedServices;
+import dev.plinth.core.lifecycle.StartupAbort;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
@@ -71,9 +72,12 @@ import org.slf4j.LoggerFactory;
  * {@link PluginLifecycleException} (phase SHUTDOWN) carrying every failure as a suppressed exception, after
  * everything was closed. It is idempotent (later calls return at once), thread-safe (one close at a time;
  * other callers wait for it) and safe from a JVM shutdown hook ({@link #registerShutdownHook()}, which logs
- * instead of throwing). A {@code close()} from another thread while {@code start()} runs waits for
- * {@code start()} to finish, which the start timeout bounds; a plugin thread that was abandoned never holds
- * up {@code close()}.
+ * instead of throwing). A {@code close()} from another thread while {@code start()} runs (a SIGTERM during
+ * startup, through the shutdown hook) aborts the startup: the plugin in {@code init}/{@code start} is
+ * interrupted and given {@code plinth.runtime.shutdownTimeout} to return, no further plugin is called,
+ * what was initialised is shut down, storage is closed, {@code start()} throws a
+ * {@link PluginLifecycleException} saying it was aborted, and {@code close()} returns once that is done.
+ * A plugin thread that was abandoned never holds up {@code close()}.
  */
 public final class PlinthRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);
@@ -94,6 +98,7 @@ public final class PlinthRuntime implements AutoCloseable {
     private volatile StorageEngine engine;
     private volatile String providerId;
     private LifecycleManager lifecycle;
+    private StartupAbort startupAbort;
     private Thread shutdownHook;
 
     private PlinthRuntime(Builder b) {
@@ -121,30 +126,41 @@ public final class PlinthRuntime implements AutoCloseable {
      * @throws IllegalStateException when already started or closed
      */
     public PlinthRuntime start() {
+        StartupAbort abort;
         synchronized (lock) {
             if (status != Status.NEW) {
                 throw new IllegalStateException("start() may be called once; this runtime is " + status);
             }
             status = Status.STARTING;
-            try {
-                doStart();
+            abort = new StartupAbort(Thread.currentThread());
+            startupAbort = abort;
+        }
+        try {
+            doStart(abort);
+            synchronized (lock) {
+                if (abort.requested()) {
+                    throw abortAfterStart(abort);
+                }
                 status = Status.RUNNING;
                 return this;
-            } catch (RuntimeException | Error e) {
+            }
+        } catch (RuntimeException | Error e) {
+            abort.clearOwnInterrupt();
+            synchronized (lock) {
                 status = Status.CLOSED;
                 removeShutdownHook();
                 terminated.countDown();
-                throw e;
             }
+            throw e;
         }
     }
 
-    private void doStart() {
+    private void doStart(StartupAbort abort) {
         StartupPlan plan = StartupPlan.resolve(config, loader, discoverPlugins, registered, explicitProvider);
         ProviderCandidate chosen = plan.provider();
         EffectiveConfig eff = plan.config();
         List<String> ids = plan.pluginIds();
-        StorageEngine opened = open(chosen, plan.providerConfig(), plan.settings(), plan.providers());
+        StorageEngine opened = StorageEngine.open(chosen.provider(), plan.providerConfig(), plan.settings().storage());
         this.engine = opened;
         this.providerId = chosen.id();
         this.disabled = plan.disabled();
@@ -159,22 +175,23 @@ public final class PlinthRuntime implements AutoCloseable {
             this.active = Collections.unmodifiableMap(managed);
             this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
                     plan.settings().startTimeout(), plan.settings().shutdownTimeout());
-            lifecycle.startAll();
+            lifecycle.startAll(abort);
         } catch (RuntimeException | Error e) {
+            abort.clearOwnInterrupt();
             closeStorage().ifPresent(e::addSuppressed);
             throw e;
         }
         LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), active.keySet());
     }
-    private static StorageEngine open(ProviderCandidate chosen, ProviderConfig config, RuntimeSettings settings,
-            ProviderDiscovery.Result providers) {
-        try {
-            return StorageEngine.open(chosen.provider(), config, settings.storage());
-        } catch (RuntimeException e) {
-            throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, "Storage provider '" + chosen.id()
-                    + "' (" + chosen.location() + ") failed to open: " + e.getMessage() + ". "
-                    + ProviderSelector.available(providers), e);
-        }
+
+    /** close() came after the last plugin started but before start() returned: undo it all. */
+    private PluginLifecycleException abortAfterStart(StartupAbort abort) {
+        abort.clearOwnInterrupt();
+        PluginLifecycleException aborted = new PluginLifecycleException(null, Phase.START,
+                "Startup stopped: the runtime was closed as startup finished; every plugin was shut down", null);
+        lifecycle.shutdownAll().forEach(aborted::addSuppressed);
+        closeStorage().ifPresent(aborted::addSuppressed);
+        return aborted;
     }
 
     private Optional<Throwable> closeStorage() {
@@ -250,18 +267,35 @@ public final class PlinthRuntime implements AutoCloseable {
             if (status == Status.CLOSED) {
                 return;
             }
-            if (status == Status.STARTING) {
+            if (status != Status.STARTING) {
+                try {
+                    if (status == Status.RUNNING) {
+                        shutdownRunning();
+                    }
+                } finally {
+                    status = Status.CLOSED;
+                    removeShutdownHook();
+                    terminated.countDown();
+                }
+                return;
+            }
+            if (startupAbort.isStarter(Thread.currentThread())) {
                 throw new IllegalStateException("close() called from inside start() on the starting thread");
             }
-            try {
-                if (status == Status.RUNNING) {
-                    shutdownRunning();
-                }
-            } finally {
-                status = Status.CLOSED;
-                removeShutdownHook();
-                terminated.countDown();
+            // Under the lock, so start() cannot have passed the point where it checks for an abort.
+            if (startupAbort.request()) {
+                LOG.info("Plinth is closing while starting: aborting the startup, shutting down what started");
             }
+        }
+        // Outside the lock: start() needs it to finish its rollback, which this waits for.
+        awaitStartupRollback();
+    }
+
+    private void awaitStartupRollback() {
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

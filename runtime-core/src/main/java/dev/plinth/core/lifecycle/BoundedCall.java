@@ -46,9 +46,12 @@ final class BoundedCall {
      *     {@link PluginLifecycleException} in the call's phase naming the plugin
      * @param overran {@code true} when the call did not return in time (or the waiting thread was interrupted):
      *     its thread may still be inside the plugin
+     * @param interrupted {@code true} when the waiting thread was interrupted; the call may still have
+     *     returned (failure {@code null}) or thrown within the grace period
      */
-    record Outcome(PluginLifecycleException failure, boolean overran) {
-        private static final Outcome OK = new Outcome(null, false);
+    record Outcome(PluginLifecycleException failure, boolean overran, boolean interrupted) {
+        private static final Outcome OK = new Outcome(null, false, false);
+        private static final Outcome OK_INTERRUPTED = new Outcome(null, false, true);
 
         /** @return the failure, empty when the call returned in time */
         Optional<PluginLifecycleException> failed() {
@@ -60,11 +63,14 @@ final class BoundedCall {
      * @param plugin the plugin being called
      * @param phase INIT, START or SHUTDOWN: names the thread and the failure
      * @param timeout how long to wait; positive
+     * @param grace when the calling thread is interrupted while waiting, how much longer to wait for the
+     *     plugin's thread, which is interrupted in turn, to return; positive
      * @param call the call into the plugin
      * @return the outcome; never throws for anything the plugin does. When the calling thread is interrupted
-     *     while waiting, the call is treated as overrun and the interrupt status is kept.
+     *     while waiting, the plugin's thread is interrupted too and the outcome is what the plugin did
+     *     within {@code grace} (overrun if it did not return); the interrupt status is kept.
      */
-    static Outcome run(ManagedPlugin plugin, Phase phase, Duration timeout, Runnable call) {
+    static Outcome run(ManagedPlugin plugin, Phase phase, Duration timeout, Duration grace, Runnable call) {
         String id = plugin.id();
         String verb = phase.name().toLowerCase(Locale.ROOT);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -93,27 +99,40 @@ final class BoundedCall {
         try {
             finished = done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            finished = false;
             interrupted = true;
+            finished = awaitInterrupted(worker, done, grace);
         }
         if (!finished) {
             StackTraceElement[] stack = worker.getStackTrace();
             worker.interrupt();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            String what = interrupted ? "was still in " + verb + " when the runtime's thread was interrupted"
+            String what = interrupted ? "was still in " + verb + " " + describe(grace)
+                    + " after the runtime's thread was interrupted"
                     : "did not finish " + verb + " within " + describe(timeout);
             return new Outcome(new PluginLifecycleException(id, phase, "Plugin '" + id + "' " + what
                     + "; no longer waiting for it (thread " + worker.getName() + " interrupted and left running)",
-                    stuckAt(worker, stack)), true);
+                    stuckAt(worker, stack)), true, interrupted);
         }
         Throwable t = failure.get();
         if (t != null) {
             return new Outcome(new PluginLifecycleException(id, phase, "Plugin '" + id + "' failed in " + verb + ": "
-                    + t, t), false);
+                    + t, t), false, interrupted);
         }
-        return Outcome.OK;
+        return interrupted ? Outcome.OK_INTERRUPTED : Outcome.OK;
+    }
+
+    /**
+     * Passes the interrupt on to the plugin's thread and waits up to {@code grace} for it, with the caller's
+     * interrupt status cleared meanwhile (or the wait would end at once) and set again afterwards.
+     */
+    private static boolean awaitInterrupted(Thread worker, CountDownLatch done, Duration grace) {
+        worker.interrupt();
+        try {
+            return done.await(grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException again) {
+            return false;
+        } finally {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Throwable stuckAt(Thread worker, StackTraceElement[] stack) {

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       after its shutdown. Failures are returned, not thrown.</li>
  * </ul>
  * The caller never waits for an abandoned call, so a plugin that ignores interrupts cannot hold up startup
- * failure or {@link #shutdownAll()}. Not thread-safe: the runtime serialises calls.
+ * failure or {@link #shutdownAll()}. A {@link StartupAbort} cuts {@link #startAll} short from another
+ * thread: the call in progress is interrupted and given the shutdown timeout to return, then everything
+ * initialised is shut down as on a failure. Not thread-safe: the runtime serialises calls.
  */
 public final class LifecycleManager {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleManager.class);
@@ -63,29 +65,71 @@ public final class LifecycleManager {
     }
 
     /**
+     * @param abort checked before and after each call; when requested, startup stops at once (the call in
+     *     progress is interrupted by {@link StartupAbort#request()}), everything initialised is shut down,
+     *     and a {@link PluginLifecycleException} says the startup was aborted
      * @throws PluginLifecycleException when an {@code init} or {@code start} throws or overruns the start
-     *     timeout (the cause then carries the stuck thread's stack); all plugins are STOPPED when it is thrown
+     *     timeout (the cause then carries the stuck thread's stack), or the startup was aborted; all plugins
+     *     are STOPPED when it is thrown
      */
-    public void startAll() {
-        runPhase(Phase.INIT, PluginState.INITIALIZED, mp -> mp.plugin().init(mp.context()));
-        runPhase(Phase.START, PluginState.STARTED, mp -> mp.plugin().start());
+    public void startAll(StartupAbort abort) {
+        runPhase(Phase.INIT, PluginState.INITIALIZED, mp -> mp.plugin().init(mp.context()), abort);
+        runPhase(Phase.START, PluginState.STARTED, mp -> mp.plugin().start(), abort);
     }
 
-    private void runPhase(Phase phase, PluginState success, Consumer<ManagedPlugin> call) {
+    private void runPhase(Phase phase, PluginState success, Consumer<ManagedPlugin> call, StartupAbort abort) {
         for (ManagedPlugin mp : ordered) {
+            if (abort.requested()) {
+                throw rollBack(stopped(mp, phase, "the runtime was closed", "about to be called"), abort);
+            }
             LOG.debug("{} plugin '{}'", phase, mp.id());
-            BoundedCall.Outcome outcome = BoundedCall.run(mp, phase, startTimeout, () -> call.accept(mp));
+            BoundedCall.Outcome outcome = BoundedCall.run(mp, phase, startTimeout, shutdownTimeout,
+                    () -> call.accept(mp));
             PluginLifecycleException failure = outcome.failure();
             if (failure != null) {
                 mp.state().moveTo(PluginState.FAILED);
                 if (outcome.overran()) {
                     abandoned.put(mp.id(), phase);
                 }
-                shutdownAll().forEach(failure::addSuppressed);
-                throw failure;
+            } else {
+                mp.state().moveTo(success);
             }
-            mp.state().moveTo(success);
+            if (abort.requested() || outcome.interrupted()) {
+                PluginLifecycleException stop = stopped(mp, phase, abort.requested() ? "the runtime was closed"
+                        : "the starting thread was interrupted", "in progress");
+                if (failure != null) {
+                    stop.addSuppressed(failure);
+                }
+                throw rollBack(stop, abort);
+            }
+            if (failure != null) {
+                throw rollBack(failure, abort);
+            }
         }
+    }
+
+    /**
+     * Shuts down what was initialised, with the starting thread's interrupt status cleared meanwhile (or
+     * every shutdown would be cut short at once): the runtime's own abort interrupt is dropped, a host's
+     * interrupt is set again afterwards.
+     */
+    private PluginLifecycleException rollBack(PluginLifecycleException failure, StartupAbort abort) {
+        abort.clearOwnInterrupt();
+        boolean hostInterrupt = Thread.interrupted();
+        try {
+            shutdownAll().forEach(failure::addSuppressed);
+        } finally {
+            if (hostInterrupt) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return failure;
+    }
+
+    private static PluginLifecycleException stopped(ManagedPlugin mp, Phase phase, String why, String callState) {
+        return new PluginLifecycleException(mp.id(), phase, "Startup stopped: " + why + " while plugin '" + mp.id()
+                + "' " + phase.name().toLowerCase(Locale.ROOT) + "() was " + callState
+                + "; what had been initialised was shut down", null);
     }
 
     /**
@@ -106,7 +150,7 @@ public final class LifecycleManager {
             } else if (state != PluginState.CREATED) {
                 LOG.debug("SHUTDOWN plugin '{}'", mp.id());
                 Optional<PluginLifecycleException> failure = BoundedCall.run(mp, Phase.SHUTDOWN, shutdownTimeout,
-                        () -> mp.plugin().shutdown()).failed();
+                        shutdownTimeout, () -> mp.plugin().shutdown()).failed();
                 failure.ifPresent(f -> {
                     LOG.warn(f.getMessage());
                     failures.add(f);
