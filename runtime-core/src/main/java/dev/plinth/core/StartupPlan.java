@@ -80,6 +80,8 @@ record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, Provi
         ids.forEach(id -> known.add(ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
         EffectiveConfig eff = config.resolve(known, ids);
 
+        ConfigValidator.validateOutsideProviderSections(eff, providers.candidates().stream()
+                .collect(Collectors.toMap(ProviderCandidate::id, ProviderCandidate::optionNames, (a, b) -> a)));
         ProviderCandidate chosen = choose(eff, providers, explicitProvider != null);
         ConfigValidator.validate(eff, chosen.id(), chosen.optionNames(), providers.candidates().stream()
                 .filter(c -> !c.id().equals(chosen.id()))

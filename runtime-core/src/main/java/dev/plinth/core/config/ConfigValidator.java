@@ -60,14 +60,41 @@ public final class ConfigValidator {
             }
             List<String> known = new ArrayList<>(ConfigKeys.FIXED_KEYS);
             selectedOptions.forEach(o -> known.add(selectedSection + o));
-            Optional<String> near = Levenshtein.nearest(key, known).or(() -> misspelledPluginsSection(key));
-            String hint = near.map(n -> " Did you mean '" + n + "'?")
-                    .orElse(" Known keys: " + String.join(", ", known) + ", " + ConfigKeys.PLUGINS_PREFIX
-                            + "<pluginId>.<option>");
-            String where = key.startsWith(ConfigKeys.PREFIX) ? "" : " Keys start with '" + ConfigKeys.PREFIX + "'.";
-            throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
-                    + config.origin(key) + ")." + where + hint);
+            throw unknownKey(config, key, known);
         }
+    }
+
+    /**
+     * The part of {@link #validate} that needs no chosen provider, run before choosing one: every key outside
+     * {@code plinth.plugins.} and outside the sections of the discovered providers must be a fixed key. So
+     * {@code plinth.storage.providr} is named, with its nearest key, instead of provider selection
+     * reporting that {@code plinth.storage.provider} is not set.
+     *
+     * @param config the effective configuration
+     * @param providers every discovered provider: id to option names
+     * @throws ConfigurationException for the first unknown key in alphabetical order
+     */
+    public static void validateOutsideProviderSections(EffectiveConfig config,
+            Map<String, ? extends Collection<String>> providers) {
+        for (String key : config.keys()) {
+            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX) || ConfigKeys.FIXED_KEYS.contains(key)
+                    || providers.keySet().stream().anyMatch(id -> key.startsWith(ConfigKeys.providerSection(id)))) {
+                continue;
+            }
+            List<String> known = new ArrayList<>(ConfigKeys.FIXED_KEYS);
+            providers.forEach((id, options) -> options.forEach(o -> known.add(ConfigKeys.providerOption(id, o))));
+            throw unknownKey(config, key, known);
+        }
+    }
+
+    private static ConfigurationException unknownKey(EffectiveConfig config, String key, List<String> known) {
+        Optional<String> near = Levenshtein.nearest(key, known).or(() -> misspelledPluginsSection(key));
+        String hint = near.map(n -> " Did you mean '" + n + "'?")
+                .orElse(" Known keys: " + String.join(", ", known) + ", " + ConfigKeys.PLUGINS_PREFIX
+                        + "<pluginId>.<option>");
+        String where = key.startsWith(ConfigKeys.PREFIX) ? "" : " Keys start with '" + ConfigKeys.PREFIX + "'.";
+        return new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
+                + config.origin(key) + ")." + where + hint);
     }
 
     private static void checkProviderOption(EffectiveConfig config, String key, String provider,

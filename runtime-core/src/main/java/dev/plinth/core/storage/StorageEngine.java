@@ -1,7 +1,9 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -51,8 +53,10 @@ public final class StorageEngine implements AutoCloseable {
      * @param config its validated options
      * @param settings runtime-wide storage settings
      * @return the open engine
-     * @throws StorageException when the provider cannot open; a provider's unexpected exception is wrapped
-     *     in one that names the provider
+     * @throws StorageOpenException when the provider cannot open its backend: the provider's own
+     *     {@code StorageOpenException} as thrown, any other failure wrapped once in one naming the provider
+     *     (retryable when the failure was)
+     * @throws dev.plinth.api.ConfigurationException when the provider rejects an option at open, as thrown
      */
     public static StorageEngine open(StorageProvider provider, ProviderConfig config, StorageSettings settings) {
         Objects.requireNonNull(provider, "provider");
@@ -62,16 +66,20 @@ public final class StorageEngine implements AutoCloseable {
         StorageBackend backend;
         try {
             backend = provider.open(config, hub);
-        } catch (StorageException e) {
+        } catch (StorageOpenException | ConfigurationException e) {
             hub.close();
             throw e;
+        } catch (StorageException e) {
+            hub.close();
+            throw new StorageOpenException(provider.id(), e.getMessage(), e);
         } catch (RuntimeException e) {
             hub.close();
-            throw new StorageException("Storage provider '" + provider.id() + "' failed to open: " + e, e);
+            throw new StorageOpenException(provider.id(), "unexpected " + e, e, false);
         }
         if (backend == null) {
             hub.close();
-            throw new StorageException("Storage provider '" + provider.id() + "' returned no backend from open()");
+            throw new StorageOpenException(provider.id(), "open() returned no backend (a bug in the provider)", null,
+                    false);
         }
         hub.attach(backend);
         LOG.debug("Opened storage provider '{}' with {}", provider.id(), config);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.plinth.api.ConfigurationException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.core.PlinthRuntime;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.testing.TestJars;
@@ -109,11 +110,25 @@ class ProviderSelectionTest {
     @Test
     void configuredProviderThatFailsToOpenIsAStartupErrorWithoutFallback() {
         Path failingJar = providerJar("failing.jar", TestProviders.Failing.class);
-        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, failingJar), "failing")::start);
-        assertThat(e.getMessage()).startsWith("Storage provider 'failing' (" + failingJar + ") failed to open: ")
-                .contains("cannot reach db.example:5432")
-                .endsWith("Available providers: alpha (" + alphaJar + "), failing (" + failingJar + ").");
+        StorageOpenException e = catchThrowableOfType(StorageOpenException.class,
+                runtime(loader(alphaJar, failingJar), "failing")::start);
+        assertThat(e).hasMessage("Storage provider 'failing' could not open: unexpected java.lang.IllegalStateException:"
+                + " cannot reach db.example:5432");
+        assertThat(e.provider()).isEqualTo("failing");
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
         assertThat(TestProviders.opens("alpha")).isZero();
+    }
+
+    @Test
+    void aMisspelledProviderKeyIsNamedWithItsNearestKeyRatherThanReportedAsUnset() {
+        PlinthRuntime rt = PlinthRuntime.builder().config(PlinthConfig.builder().set("plinth.storage.providr", "alpha")
+                .build()).classLoader(loader(alphaJar, betaJar)).build();
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, rt::start);
+        assertThat(e).hasMessage("Unknown configuration key 'plinth.storage.providr' (from programmatic setting "
+                + "plinth.storage.providr). Did you mean 'plinth.storage.provider'?");
+        assertThat(e.key()).contains("plinth.storage.providr");
+        assertThat(TestProviders.OPENS).isEmpty();
     }
 
     @Test
