@@ -4,6 +4,7 @@ import dev.plinth.api.plugin.InvalidPluginIdException;
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.Entry;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.InvalidKeyException;
 import dev.plinth.api.storage.InvalidPatternException;
 import dev.plinth.api.storage.KeyPage;
@@ -24,6 +25,7 @@ import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.core.storage.StorageSettings;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.CommonOptions;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.OptionSpec;
@@ -597,8 +599,9 @@ public abstract class StorageContractTck {
         }
 
         @ParameterizedTest(name = "stored value \"{0}\"")
-        @ValueSource(strings = {"abc", "1.5", "12abc", "{\"n\":1}"})
-        @DisplayName("KeyValueStore#increment: a value that is not a decimal long throws NotACounterException naming the key; nothing changes")
+        @ValueSource(strings = {"abc", "1.5", "12abc", "{\"n\":1}", "007", "-0", "+5", " 5", "5 ", "0x10", "1e3", "",
+            "-", "\u0661", "9223372036854775808", "-9223372036854775809"})
+        @DisplayName("KeyValueStore#increment: a value that is not the canonical decimal text of a long throws NotACounterException naming the key; nothing changes")
         void incrementNotACounter(String stored) {
             store().setString("text", stored);
             long version = store().getEntry("text").orElseThrow().version();
@@ -606,6 +609,37 @@ public abstract class StorageContractTck {
                     .isInstanceOfSatisfying(NotACounterException.class, e -> assertThat(e.key()).isEqualTo("text"));
             assertThat(store().getString("text")).hasValue(stored);
             assertThat(store().getEntry("text").orElseThrow().version()).isEqualTo(version);
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#increment: accepts exactly the values Counters.parse accepts (random strings of digits, signs and look-alikes)")
+        void incrementAgreesWithTheOneCounterRule() {
+            Random random = new Random(14);
+            String alphabet = "0123456789-+ .ex\u0661";
+            for (int i = 0; i < 150; i++) {
+                StringBuilder b = new StringBuilder();
+                int length = random.nextInt(22);
+                for (int j = 0; j < length; j++) {
+                    b.append(alphabet.charAt(random.nextInt(i % 3 == 0 ? alphabet.length() : 11)));
+                }
+                String stored = b.toString();
+                String key = "c" + i;
+                store().setString(key, stored);
+                Long expected;
+                try {
+                    expected = Counters.add(key, Counters.parse(key, bytes(stored)), 1);
+                } catch (NotACounterException e) {
+                    expected = null;
+                }
+                if (expected == null) {
+                    assertThatThrownBy(() -> store().increment(key, 1)).as("increment of \"%s\"", stored)
+                            .isInstanceOf(NotACounterException.class);
+                    assertThat(store().getString(key)).hasValue(stored);
+                } else {
+                    assertThat(store().increment(key, 1)).as("increment of \"%s\"", stored).isEqualTo(expected);
+                    assertThat(store().getString(key)).hasValue(Long.toString(expected));
+                }
+            }
         }
 
         @Test
@@ -617,6 +651,43 @@ public abstract class StorageContractTck {
             store().increment("min", Long.MIN_VALUE);
             assertThatThrownBy(() -> store().increment("min", -1)).isInstanceOf(NotACounterException.class);
             assertThat(store().getString("min")).hasValue(Long.toString(Long.MIN_VALUE));
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#getObject: a stored JSON null is not an absent key: getObject and Entry#valueAs throw SerializationException naming it")
+        void jsonNullIsNotAbsent() {
+            store().setString("nothing", "null");
+            assertThat(store().exists("nothing")).isTrue();
+            assertThatThrownBy(() -> store().getObject("nothing", Note.class)).isInstanceOfSatisfying(
+                    SerializationException.class, e -> assertThat(e.key()).isEqualTo("nothing"));
+            assertThatThrownBy(() -> store().getObject("nothing", new TypeRef<List<String>>() { }))
+                    .isInstanceOf(SerializationException.class);
+            assertThatThrownBy(() -> store().getEntry("nothing").orElseThrow().valueAs(Note.class))
+                    .isInstanceOf(SerializationException.class);
+            assertThat(store().getObject("absent", Note.class)).isEmpty();
+            assertThat(store().getString("nothing")).hasValue("null");
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#setString: text with an unpaired surrogate throws SerializationException naming the key; nothing is stored")
+        void unpairedSurrogateInTextIsRefused() {
+            store().setString("k", "old");
+            long version = store().getEntry("k").orElseThrow().version();
+            for (String bad : List.of("\uD800", "a\uDC00b", "\uDBFF\uDBFF\uDFFF", "end\uD83D")) {
+                List<Executable> calls = List.of(() -> store().setString("k", bad),
+                        () -> store().setString("k", bad, LONG_TTL), () -> store().setString("n", bad),
+                        () -> store().transaction().setString("n", bad).commit());
+                for (Executable call : calls) {
+                    assertThatThrownBy(call::execute).isInstanceOfSatisfying(SerializationException.class,
+                            e -> assertThat(e.getMessage()).contains("unpaired surrogate"));
+                }
+            }
+            assertThat(store().getEntry("k").orElseThrow().version()).isEqualTo(version);
+            assertThat(store().getString("k")).hasValue("old");
+            assertThat(store().exists("n")).isFalse();
+            String paired = "\uD83D\uDE00 ok";
+            store().setString("k", paired);
+            assertThat(store().getString("k")).hasValue(paired);
         }
 
         @Test
@@ -801,12 +872,15 @@ public abstract class StorageContractTck {
 
         static Stream<Named<Duration>> invalidTtls() {
             return Stream.of(Named.of("zero", Duration.ZERO), Named.of("negative", Duration.ofMillis(-5)),
-                    Named.of("sub-millisecond", Duration.ofNanos(999_999)), Named.of("one nanosecond", Duration.ofNanos(1)));
+                    Named.of("sub-millisecond", Duration.ofNanos(999_999)), Named.of("one nanosecond", Duration.ofNanos(1)),
+                    Named.of("one ms over MAX_DURATION", KeyValueStore.MAX_DURATION.plusMillis(1)),
+                    Named.of("Long.MAX_VALUE/4 ms", Duration.ofMillis(Long.MAX_VALUE / 4)),
+                    Named.of("Long.MAX_VALUE seconds", Duration.ofSeconds(Long.MAX_VALUE)));
         }
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("invalidTtls")
-        @DisplayName("KeyValueStore#Expiry: a zero, negative or sub-millisecond TTL throws IllegalArgumentException on every method; nothing changes")
+        @DisplayName("KeyValueStore#Expiry: a zero, negative, sub-millisecond or over-MAX_DURATION TTL throws InvalidArgumentException naming 'ttl' on every method; nothing changes")
         void invalidTtlRejected(Duration ttl) {
             store().setString("k", "old");
             long v = store().getEntry("k").orElseThrow().version();
@@ -822,7 +896,8 @@ public abstract class StorageContractTck {
                     () -> store().expire("k", ttl),
                     () -> store().transaction().set("n", bytes("new"), ttl).commit());
             for (Executable call : calls) {
-                assertThatThrownBy(call::execute).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(call::execute).isInstanceOf(InvalidArgumentException.class)
+                        .satisfies(t -> assertThat(((InvalidArgumentException) t).argument()).isEqualTo("ttl"));
             }
             Entry e = store().getEntry("k").orElseThrow();
             assertThat(e.valueAsString()).isEqualTo("old");
@@ -848,6 +923,26 @@ public abstract class StorageContractTck {
             assertThat(store().getEntry("e").orElseThrow().expiresAt()).hasValueSatisfying(at -> assertThat(at)
                     .isAfterOrEqualTo(after.plus(ttl).minus(tolerance)).isBeforeOrEqualTo(afterExpire.plus(ttl).plus(tolerance)));
             assertThat(store().ttl("k")).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(ttl));
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#Expiry: a TTL of exactly MAX_DURATION is stored as given, on every write path")
+        void maxDurationIsStoredExactly() {
+            Duration max = KeyValueStore.MAX_DURATION;
+            Instant before = Instant.now();
+            store().setString("s", "x", max);
+            store().setAll(Map.of("b", bytes("x")), max);
+            store().transaction().set("t", bytes("x"), max).commit();
+            store().setString("e", "x");
+            store().expire("e", max);
+            Instant after = Instant.now();
+            Duration tolerance = Duration.ofSeconds(1);
+            for (String k : List.of("s", "b", "t", "e")) {
+                assertThat(store().getEntry(k).orElseThrow().expiresAt()).as(k).hasValueSatisfying(at -> assertThat(at)
+                        .isAfterOrEqualTo(before.plus(max).minus(tolerance)).isBeforeOrEqualTo(after.plus(max).plus(tolerance)));
+                assertThat(store().ttl(k)).as(k).hasValueSatisfying(d -> assertThat(d)
+                        .isGreaterThan(max.minus(Duration.ofMinutes(1))).isLessThanOrEqualTo(max));
+            }
         }
 
         @Test
@@ -1331,11 +1426,11 @@ public abstract class StorageContractTck {
         }
 
         @Test
-        @DisplayName("KeyValueStore#keys(limit): limit below 1 throws IllegalArgumentException")
+        @DisplayName("KeyValueStore#keys(limit): limit below 1 throws InvalidArgumentException")
         void limitBelowOne() {
-            assertThatThrownBy(() -> store().keys("*", 0)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store().keys("*", -1)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store().keysAfter("*", "a", 0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store().keys("*", 0)).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> store().keys("*", -1)).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> store().keysAfter("*", "a", 0)).isInstanceOf(InvalidArgumentException.class);
         }
 
         @Test
@@ -2593,11 +2688,23 @@ public abstract class StorageContractTck {
         }
 
         @Test
-        @DisplayName("KeyValueStore#lock: an explicit lease under 100 ms or a negative wait throws IllegalArgumentException")
+        @DisplayName("KeyValueStore#lock: a lease under 100 ms or over MAX_DURATION, or a wait that is negative or over MAX_DURATION, throws InvalidArgumentException naming it")
         void leaseAndWaitValidated() {
-            assertThatThrownBy(() -> store().lock("L", Duration.ZERO, Duration.ofMillis(50)))
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store().lock("L", Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+            Duration tooLong = KeyValueStore.MAX_DURATION.plusMillis(1);
+            Map<String, Executable> calls = new LinkedHashMap<>();
+            calls.put("lease", () -> store().lock("L", Duration.ZERO, Duration.ofMillis(50)));
+            calls.put("lease ", () -> store().lock("L", Duration.ZERO, Duration.ofMillis(-50)));
+            calls.put(" lease", () -> store().lock("L", Duration.ZERO, tooLong));
+            calls.put(" lease ", () -> store().lock("L", Duration.ZERO, Duration.ofDays(100_000_000_000_000L)));
+            calls.put("wait", () -> store().lock("L", Duration.ofMillis(-1)));
+            calls.put("wait ", () -> store().lock("L", tooLong));
+            calls.put(" wait", () -> store().lock("L", Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(1)));
+            calls.forEach((argument, call) -> assertThatThrownBy(call::execute).as(argument)
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .satisfies(t -> assertThat(((InvalidArgumentException) t).argument()).isEqualTo(argument.trim())));
+            try (LockHandle h = store().lock("L", KeyValueStore.MAX_DURATION, KeyValueStore.MAX_DURATION)) {
+                assertThat(h.isHeld()).isTrue();
+            }
             try (LockHandle h = store().lock("L", Duration.ZERO, Duration.ofMillis(100))) {
                 assertThat(h.isHeld()).isTrue();
             }
@@ -2753,6 +2860,199 @@ public abstract class StorageContractTck {
             }
             s.setAll(batch);
             assertThat(s.count("*")).isEqualTo(500);
+        }
+    }
+
+    // ====================================================================================== Unicode
+
+    @Nested
+    @DisplayName("Unicode keys and patterns")
+    class UnicodeText {
+        /** Code points that exercise every translation: glob metacharacters, backend metacharacters, non-BMP. */
+        private final int[] alphabet = {'a', 'b', 'z', 'A', '0', ':', '/', '*', '?', '[', ']', '\\', '-', '!', '^', '%',
+            '_', '.', '\'', '"', ' ', 0xE9, 0x20AC, 0xFFFD, 0xE000, 0xFF21, 0x10000, 0x1F600, 0x10FFFF};
+
+        private String randomText(Random random, int maxLength) {
+            StringBuilder b = new StringBuilder();
+            int length = 1 + random.nextInt(maxLength);
+            for (int i = 0; i < length; i++) {
+                b.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
+            }
+            return b.toString();
+        }
+
+        private static void appendEscaped(StringBuilder b, int cp) {
+            if ("*?[]\\".indexOf(cp) >= 0) {
+                b.append('\\');
+            }
+            b.appendCodePoint(cp);
+        }
+
+        /** A random pattern of the grammar: escaped literals, '*', '?', classes with escaped members and ranges. */
+        private String randomPattern(Random random, List<String> keys) {
+            StringBuilder b = new StringBuilder();
+            int tokens = 1 + random.nextInt(5);
+            String source = keys.get(random.nextInt(keys.size()));
+            int[] cps = source.codePoints().toArray();
+            for (int t = 0; t < tokens; t++) {
+                int kind = random.nextInt(10);
+                if (kind < 4) {
+                    appendEscaped(b, cps[Math.min(t, cps.length - 1)]);
+                } else if (kind < 6) {
+                    b.append('*');
+                } else if (kind < 8) {
+                    b.append('?');
+                } else {
+                    b.append('[');
+                    if (random.nextBoolean()) {
+                        b.append('!');
+                    }
+                    int lo = alphabet[random.nextInt(alphabet.length)];
+                    int hi = alphabet[random.nextInt(alphabet.length)];
+                    b.append('\\').appendCodePoint(Math.min(lo, hi));
+                    if (random.nextBoolean()) {
+                        b.append("-\\").appendCodePoint(Math.max(lo, hi));
+                    }
+                    b.append(']');
+                }
+            }
+            return b.toString();
+        }
+
+        private List<String> randomKeys(Random random, int count) {
+            Set<String> keys = new java.util.TreeSet<>(KeyRules.UTF8_ORDER);
+            while (keys.size() < count) {
+                keys.add(randomText(random, 6));
+            }
+            return new ArrayList<>(keys);
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#Patterns: keys and count agree with GlobPattern#matches on random Unicode keys and patterns")
+        void listingAgreesWithTheGrammarOnRandomUnicode() {
+            Random random = new Random(20261202);
+            List<String> keys = randomKeys(random, 80);
+            keys.forEach(k -> store().setString(k, "v"));
+            assertThat(store().keys("*")).containsExactlyElementsOf(keys);
+            for (int i = 0; i < 250; i++) {
+                String pattern = randomPattern(random, keys);
+                GlobPattern glob = GlobPattern.compile(pattern);
+                List<String> expected = keys.stream().filter(glob::matches).collect(Collectors.toList());
+                assertThat(store().keys(pattern)).as("keys(%s)", pattern).containsExactlyElementsOf(expected);
+                assertThat(store().count(pattern)).as("count(%s)", pattern).isEqualTo(expected.size());
+            }
+        }
+
+        @Test
+        @DisplayName("KeyValueStore#deleteMatching: deletes exactly the keys GlobPattern#matches accepts, on random Unicode keys and patterns")
+        void deleteMatchingAgreesWithTheGrammarOnRandomUnicode() {
+            Random random = new Random(1402);
+            List<String> keys = randomKeys(random, 40);
+            for (int i = 0; i < 12; i++) {
+                KeyValueStore bucket = store().scope("d" + i);
+                keys.forEach(k -> bucket.setString(k, "v"));
+                String pattern = randomPattern(random, keys);
+                GlobPattern glob = GlobPattern.compile(pattern);
+                List<String> kept = keys.stream().filter(k -> !glob.matches(k)).collect(Collectors.toList());
+                assertThat(bucket.deleteMatching(pattern)).as("deleteMatching(%s)", pattern)
+                        .isEqualTo(keys.size() - kept.size());
+                assertThat(bucket.keys("*")).as("left after deleteMatching(%s)", pattern).containsExactlyElementsOf(kept);
+            }
+        }
+
+        @ParameterizedTest(name = "pattern {index}")
+        @ValueSource(strings = {"\uD800*", "*\uDC00", "?\uDC00*", "[\uD800]", "a\uDBFF", "\\\uDC00", "*\uDE00\uD83D"})
+        @DisplayName("KeyValueStore#Patterns: a pattern with an unpaired surrogate throws InvalidPatternException on every method; nothing is read or changed")
+        void unpairedSurrogatePatternsAreRefused(String pattern) {
+            seed(store(), "alpha", "beta", "user:1", "zz", "\uD83D\uDE00");
+            List<Executable> calls = List.of(() -> store().keys(pattern), () -> store().keys(pattern, 10),
+                    () -> store().keysAfter(pattern, "a", 10), () -> store().count(pattern),
+                    () -> store().deleteMatching(pattern), () -> store().watch(pattern, e -> { }));
+            for (Executable call : calls) {
+                assertThatThrownBy(call::execute).isInstanceOfSatisfying(InvalidPatternException.class,
+                        e -> assertThat(e.getMessage()).contains("unpaired surrogate"));
+            }
+            assertThat(store().keys("*")).containsExactlyInAnyOrder("alpha", "beta", "user:1", "zz", "\uD83D\uDE00");
+        }
+    }
+
+    // =================================================================================== Interrupts
+
+    @Nested
+    @DisplayName("Interrupts")
+    class Interrupts {
+
+        @Test
+        @DisplayName("KeyValueStore#Threading: an interrupted caller gets at most an exception for its own call and keeps its interrupt status; every other caller is served")
+        void anInterruptedCallerBreaksNothingForOthers() throws Throwable {
+            KeyValueStore a = store("plugin-a");
+            KeyValueStore b = store("plugin-b");
+            int slots = 500;
+            long[] acknowledged = new long[slots];
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+            AtomicLong writes = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (long i = 1; !stop.get(); i++) {
+                        int slot = (int) (i % slots);
+                        a.setString("w:" + slot, Long.toString(i));
+                        acknowledged[slot] = i;
+                        writes.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    writerFailure.set(t);
+                }
+            }, "tck-uninterrupted-writer");
+            writer.start();
+            Map<String, Executable> calls = new LinkedHashMap<>();
+            calls.put("setString", () -> b.setString("k", "v"));
+            calls.put("set with ttl", () -> b.set("t", bytes("v"), LONG_TTL));
+            calls.put("get", () -> b.get("k"));
+            calls.put("getAll", () -> b.getAll(List.of("k", "t", "n")));
+            calls.put("setAll", () -> b.setAll(Map.of("x", bytes("1"), "y", bytes("2"))));
+            calls.put("increment", () -> b.increment("n", 1));
+            calls.put("compareAndSet", () -> b.compareAndSet("k", 1, bytes("v")));
+            calls.put("delete", () -> b.delete("y"));
+            calls.put("expire", () -> b.expire("k", LONG_TTL));
+            calls.put("keys", () -> b.keys("*"));
+            calls.put("count", () -> b.count("*"));
+            calls.put("transaction", () -> b.transaction().setString("tx", "v").delete("x").commit());
+            calls.put("tryLock", () -> b.tryLock("L").ifPresent(LockHandle::close));
+            calls.put("lock", () -> b.lock("L", Duration.ofMillis(20)).close());
+            calls.put("watch", () -> b.watch("*", e -> { }).close());
+            Map<String, Integer> failures = new TreeMap<>();
+            try {
+                for (int round = 0; round < 20; round++) {
+                    for (Map.Entry<String, Executable> call : calls.entrySet()) {
+                        Thread.currentThread().interrupt();
+                        try {
+                            call.getValue().execute();
+                        } catch (StorageException e) {
+                            failures.merge(call.getKey() + ": " + e.getClass().getSimpleName(), 1, Integer::sum);
+                        }
+                        assertThat(Thread.interrupted()).as("the interrupt status after %s", call.getKey()).isTrue();
+                    }
+                }
+            } finally {
+                Thread.interrupted();
+                Await.until("the uninterrupted writer to make progress", () -> writes.get() > 50);
+                stop.set(true);
+                writer.join(TimeUnit.MINUTES.toMillis(2));
+            }
+            assertThat(writerFailure.get()).as("the writer of another plugin, never interrupted").isNull();
+            for (Executable call : calls.values()) {
+                call.execute();
+            }
+            assertThat(b.getString("tx")).hasValue("v");
+            for (int slot = 0; slot < slots; slot++) {
+                if (acknowledged[slot] != 0) {
+                    assertThat(a.getString("w:" + slot)).as("acknowledged write of slot %d", slot)
+                            .hasValue(Long.toString(acknowledged[slot]));
+                }
+            }
+            // Failures are allowed, as long as each is a StorageException for the interrupted call itself.
+            org.slf4j.LoggerFactory.getLogger(StorageContractTck.class).info("Interrupted calls that failed: {}", failures);
         }
     }
 

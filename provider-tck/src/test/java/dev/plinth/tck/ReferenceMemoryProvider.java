@@ -2,13 +2,13 @@ package dev.plinth.tck;
 
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyPage;
-import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
@@ -285,24 +285,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 open();
                 long now = System.currentTimeMillis();
                 Rec r = live(ns, key, now);
-                long current = 0;
-                if (r != null) {
-                    String text = new String(r.value, StandardCharsets.UTF_8);
-                    if (!text.matches("-?[0-9]{1,19}")) {
-                        throw new NotACounterException(key, "the value is not the decimal text of a long");
-                    }
-                    try {
-                        current = Long.parseLong(text);
-                    } catch (NumberFormatException e) {
-                        throw new NotACounterException(key, "the value is out of the range of a long");
-                    }
-                }
-                long sum;
-                try {
-                    sum = Math.addExact(current, delta);
-                } catch (ArithmeticException e) {
-                    throw new NotACounterException(key, "adding " + delta + " overflows a long");
-                }
+                long current = r == null ? 0 : Counters.parse(key, r.value);
+                long sum = Counters.add(key, current, delta);
                 checkQuota(ns, key, now);
                 put(ns, key, Long.toString(sum).getBytes(StandardCharsets.UTF_8), r == null ? NO_EXPIRY : r.expiresAt);
                 return sum;

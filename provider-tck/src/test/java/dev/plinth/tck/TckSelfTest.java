@@ -36,7 +36,7 @@ class TckSelfTest {
         TestPlan plan = LauncherFactory.create().discover(request);
         List<Class<?>> concerns = Arrays.stream(StorageContractTck.class.getDeclaredClasses())
                 .filter(c -> c.isAnnotationPresent(Nested.class)).toList();
-        assertThat(concerns).hasSize(15);
+        assertThat(concerns).hasSize(17);
         List<String> ids = new ArrayList<>();
         plan.getRoots().forEach(root -> plan.getDescendants(root).forEach(d -> ids.add(d.getUniqueId())));
         for (Class<?> concern : concerns) {

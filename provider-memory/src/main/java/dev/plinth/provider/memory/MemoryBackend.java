@@ -8,6 +8,7 @@ import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
@@ -297,9 +298,9 @@ final class MemoryBackend implements StorageBackend {
     private final KeyOp incrementOp = (scope, slot, raw, exclusive, unused, delta, unused2) -> {
         long now = clockFor(raw, NO_EXPIRY);
         boolean live = raw != null && raw.liveAt(now);
-        long current = live ? DecimalCounter.parse(slot.key, raw.value()) : 0L;
-        long next = DecimalCounter.add(slot.key, current, delta);
-        install(scope, slot, raw, DecimalCounter.encode(next), live ? raw.expiresAt() : NO_EXPIRY, now,
+        long current = live ? Counters.parse(slot.key, raw.value()) : 0L;
+        long next = Counters.add(slot.key, current, delta);
+        install(scope, slot, raw, Counters.format(next), live ? raw.expiresAt() : NO_EXPIRY, now,
                 exclusive, false);
         return next;
     };

@@ -1,6 +1,7 @@
 package dev.plinth.core.config;
 
 import dev.plinth.api.ConfigurationException;
+import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.storage.StorageSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,7 +34,8 @@ public record RuntimeSettings(StorageSettings storage, Duration startTimeout, Du
      * @param startTimeout the per-plugin bound on {@code init()} and on {@code start()}
      * @param shutdownTimeout the per-plugin shutdown bound
      * @throws NullPointerException when an argument is {@code null}
-     * @throws IllegalArgumentException when a timeout is not positive
+     * @throws IllegalArgumentException when a timeout is not positive or is longer than
+     *     {@link KeyValueStore#MAX_DURATION}
      */
     public RuntimeSettings {
         Objects.requireNonNull(storage, "storage");
@@ -45,6 +47,10 @@ public record RuntimeSettings(StorageSettings storage, Duration startTimeout, Du
         Objects.requireNonNull(timeout, name);
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive, was " + timeout);
+        }
+        if (timeout.compareTo(KeyValueStore.MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be at most KeyValueStore.MAX_DURATION ("
+                    + KeyValueStore.MAX_DURATION.toDays() + "d), was " + timeout);
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.LockTimeoutException;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,19 +46,24 @@ final class LockService {
     }
 
     static long leaseMillis(Duration lease) {
-        long millis = WriteChecks.ttlMillis(lease);
-        if (millis < MIN_LEASE_MILLIS) {
-            throw new IllegalArgumentException("Lock lease must be at least " + MIN_LEASE_MILLIS + " ms, was " + lease);
+        Objects.requireNonNull(lease, "lease");
+        if (lease.isNegative()) {
+            throw new InvalidArgumentException("lease", "must be at least " + MIN_LEASE_MILLIS + " ms, was " + lease);
         }
-        return millis;
+        return WriteChecks.boundedMillis("lease", lease, MIN_LEASE_MILLIS);
     }
 
     LockHandle lock(Namespace ns, String name, Duration wait, long leaseMillis) {
+        Objects.requireNonNull(wait, "wait");
         if (wait.isNegative()) {
-            throw new IllegalArgumentException("Lock wait must be zero or more, was " + wait);
+            throw new InvalidArgumentException("wait", "must be zero or more, was " + wait);
         }
+        WriteChecks.boundedMillis("wait", wait, 0);
+        // At most MAX_DURATION, about 3.2e18 ns: toNanos cannot overflow, and the deadline is only ever
+        // compared by subtraction, which absorbs a wrap of nanoTime + wait.
+        long waitNanos = wait.toNanos();
         String token = newToken();
-        long deadline = System.nanoTime() + saturatedNanos(wait);
+        long deadline = System.nanoTime() + waitNanos;
         long backoff = TimeUnit.MICROSECONDS.toNanos(200);
         while (true) {
             if (backend.tryLock(ns, name, token, leaseMillis)) {
@@ -116,13 +123,5 @@ final class LockService {
             b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
         }
         return b.toString();
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 }

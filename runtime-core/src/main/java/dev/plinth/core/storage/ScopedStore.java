@@ -3,6 +3,7 @@ package dev.plinth.core.storage;
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.Entry;
 import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.Subscription;
@@ -170,14 +171,14 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public long setString(String key, String value) {
         Objects.requireNonNull(value, "value");
-        return backend().set(ns, key, checks().owned(key, ValueCodec.utf8(value)), StorageBackend.NO_EXPIRY);
+        return backend().set(ns, key, checks().ownedText(key, value), StorageBackend.NO_EXPIRY);
     }
 
     @Override
     public long setString(String key, String value, Duration ttl) {
         Objects.requireNonNull(value, "value");
         long ttlMillis = WriteChecks.ttlMillis(ttl);
-        return backend().set(ns, key, checks().owned(key, ValueCodec.utf8(value)), ttlMillis);
+        return backend().set(ns, key, checks().ownedText(key, value), ttlMillis);
     }
 
     @Override
@@ -402,13 +403,14 @@ final class ScopedStore implements KeyValueStore {
 
     private static void checkLimit(int limit) {
         if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+            throw new InvalidArgumentException("limit", "must be at least 1, was " + limit);
         }
     }
 
     private static void checkVersion(long version) {
         if (version < 0) {
-            throw new IllegalArgumentException("Version must be positive, or KeyValueStore.ABSENT (0), was " + version);
+            throw new InvalidArgumentException("expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was "
+                    + version);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.storage.KeyValueStore;
 import java.time.Duration;
 
 /**
@@ -22,7 +23,7 @@ public record StorageSettings(long maxValueBytes, int watchBufferSize, Duration 
     /**
      * @param maxValueBytes the largest value accepted, in bytes, at least 1
      * @param watchBufferSize events buffered per watch subscription, at least 1
-     * @param lockLease the default lock lease, at least 100 ms
+     * @param lockLease the default lock lease, 100 ms up to {@link KeyValueStore#MAX_DURATION}
      * @throws IllegalArgumentException when a value is out of range
      */
     public StorageSettings {
@@ -31,6 +32,10 @@ public record StorageSettings(long maxValueBytes, int watchBufferSize, Duration 
         }
         if (watchBufferSize < 1) {
             throw new IllegalArgumentException("watchBufferSize must be at least 1, was " + watchBufferSize);
+        }
+        if (lockLease.compareTo(KeyValueStore.MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("lockLease must be at most KeyValueStore.MAX_DURATION ("
+                    + KeyValueStore.MAX_DURATION.toDays() + "d), was " + lockLease);
         }
         if (lockLease.toMillis() < 100) {
             throw new IllegalArgumentException("lockLease must be at least 100ms, was " + lockLease);

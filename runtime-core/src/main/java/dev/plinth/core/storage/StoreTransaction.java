@@ -1,5 +1,6 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.Transaction;
 import dev.plinth.spi.storage.KeyRules;
@@ -35,7 +36,7 @@ final class StoreTransaction implements Transaction {
 
     @Override
     public Transaction setString(String key, String value) {
-        return add(new Write.Put(key, store.checks().owned(key, ValueCodec.utf8(value)), StorageBackend.NO_EXPIRY));
+        return add(new Write.Put(key, store.checks().ownedText(key, value), StorageBackend.NO_EXPIRY));
     }
 
     @Override
@@ -53,7 +54,8 @@ final class StoreTransaction implements Transaction {
     @Override
     public Transaction requireVersion(String key, long version) {
         if (version < 0) {
-            throw new IllegalArgumentException("Version must be positive, or KeyValueStore.ABSENT (0), was " + version);
+            throw new InvalidArgumentException("expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was "
+                    + version);
         }
         checkOpen();
         preconditions.add(new Precondition(KeyRules.validate(key), version));

@@ -24,17 +24,36 @@ final class ValueCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     byte[] encode(String key, Object value) {
+        byte[] json;
         try {
-            return mapper.writeValueAsBytes(value);
+            json = mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new SerializationException(key, "cannot write " + value.getClass().getName() + " as JSON: "
                     + e.getOriginalMessage(), e);
         }
+        if (isJsonNull(json)) {
+            throw new SerializationException(key, value.getClass().getName() + " writes as JSON null, which"
+                    + " getObject could not return (empty means absent); store a value, or delete the key", null);
+        }
+        return json;
+    }
+
+    private static boolean isJsonNull(byte[] json) {
+        return json.length == 4 && json[0] == 'n' && json[1] == 'u' && json[2] == 'l' && json[3] == 'l';
+    }
+
+    /** Jackson maps JSON {@code null} (text {@code null}, for example) to a null object; never returned. */
+    private static <T> T notNull(String key, T value) {
+        if (value == null) {
+            throw new SerializationException(key, "stored value is JSON null, which getObject cannot return"
+                    + " (an empty result means absent); read it with getString, or delete the key", null);
+        }
+        return value;
     }
 
     <T> T decode(String key, byte[] json, Class<T> type) {
         try {
-            return mapper.readValue(json, type);
+            return notNull(key, mapper.readValue(json, type));
         } catch (IOException e) {
             throw new SerializationException(key, "stored value is not JSON of type " + type.getName() + ": "
                     + describe(e), e);
@@ -44,14 +63,30 @@ final class ValueCodec {
     <T> T decode(String key, byte[] json, TypeRef<T> type) {
         JavaType javaType = mapper.getTypeFactory().constructType(type.type());
         try {
-            return mapper.readValue(json, javaType);
+            return notNull(key, mapper.readValue(json, javaType));
         } catch (IOException e) {
             throw new SerializationException(key, "stored value is not JSON of type " + type.type().getTypeName()
                     + ": " + describe(e), e);
         }
     }
 
-    static byte[] utf8(String s) {
+    /**
+     * @throws SerializationException when {@code s} holds an unpaired surrogate, which UTF-8 cannot encode
+     *     (the JDK would store {@code ?} in its place)
+     */
+    static byte[] utf8(String key, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new SerializationException(key, String.format("text has an unpaired surrogate U+%04X at"
+                            + " index %d, which is not Unicode text and has no UTF-8 form; nothing was stored",
+                            (int) c, i), null);
+                }
+            }
+        }
         return s.getBytes(StandardCharsets.UTF_8);
     }
 

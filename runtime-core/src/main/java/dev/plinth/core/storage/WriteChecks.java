@@ -1,5 +1,7 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.storage.InvalidArgumentException;
+import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.ValueTooLargeException;
 import dev.plinth.spi.storage.KeyRules;
 import java.time.Duration;
@@ -31,6 +33,15 @@ final class WriteChecks {
         return fresh;
     }
 
+    /** Validates key, then encodes text as UTF-8 (refusing unpaired surrogates) and checks its size. */
+    byte[] ownedText(String key, String text) {
+        KeyRules.validate(key);
+        Objects.requireNonNull(text, "value");
+        byte[] utf8 = ValueCodec.utf8(key, text);
+        checkSize(key, utf8.length);
+        return utf8;
+    }
+
     private void checkSize(String key, long size) {
         if (size > maxValueBytes) {
             throw new ValueTooLargeException(key, size, maxValueBytes);
@@ -39,26 +50,35 @@ final class WriteChecks {
 
     /**
      * @return the TTL in milliseconds
-     * @throws IllegalArgumentException when {@code ttl} is zero, negative, under a millisecond or too large
+     * @throws InvalidArgumentException when {@code ttl} is zero, negative, under a millisecond or longer
+     *     than {@link KeyValueStore#MAX_DURATION}
      */
     static long ttlMillis(Duration ttl) {
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("TTL must be positive, was " + ttl
+            throw new InvalidArgumentException("ttl", "must be positive, was " + ttl
                     + "; omit the TTL for a key that never expires");
         }
-        long millis;
-        try {
-            millis = ttl.toMillis();
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("TTL " + ttl + " is too large", e);
+        return boundedMillis("ttl", ttl, 1);
+    }
+
+    /**
+     * @param argument the parameter's name, for the message
+     * @param d a duration already known not to be negative
+     * @param minMillis the shortest accepted, in milliseconds
+     * @return {@code d} in whole milliseconds
+     * @throws InvalidArgumentException when {@code d} is under {@code minMillis} or longer than
+     *     {@link KeyValueStore#MAX_DURATION}
+     */
+    static long boundedMillis(String argument, Duration d, long minMillis) {
+        if (d.compareTo(KeyValueStore.MAX_DURATION) > 0) {
+            throw new InvalidArgumentException(argument, d + " is longer than KeyValueStore.MAX_DURATION ("
+                    + KeyValueStore.MAX_DURATION.toDays() + " days)");
         }
-        if (millis < 1) {
-            throw new IllegalArgumentException("TTL must be at least 1 ms (millisecond precision), was " + ttl);
-        }
-        // Deadlines are epoch milliseconds; keep now + ttl far from overflow.
-        if (millis > Long.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("TTL " + ttl + " is too large");
+        long millis = d.toMillis();
+        if (millis < minMillis) {
+            throw new InvalidArgumentException(argument, "must be at least " + minMillis + " ms"
+                    + (minMillis == 1 ? " (millisecond precision)" : "") + ", was " + d);
         }
         return millis;
     }

@@ -1,9 +1,12 @@
 package dev.plinth.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.ConfigurationException;
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.storage.StorageSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlinthConfigTest {
@@ -175,6 +180,21 @@ class PlinthConfigTest {
         ConfigurationException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigurationException.class, () -> RuntimeSettings.from(
                 EffectiveConfig.of(Map.of("plinth.storage.lockLease", "5ms"))));
         assertThat(e.key()).contains("plinth.storage.lockLease");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plinth.runtime.startTimeout", "plinth.runtime.shutdownTimeout", "plinth.storage.lockLease"})
+    void durationsOverTheMaximumFailAtStartupNamingTheKey(String key) {
+        for (String tooLong : List.of("999999d", "36501d", "P100000D", "100000000000000d")) {
+            ConfigurationException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigurationException.class,
+                    () -> RuntimeSettings.from(EffectiveConfig.of(Map.of(key, tooLong))));
+            assertThat(e).as(tooLong).isNotNull().hasMessageStartingWith("Invalid value for " + key)
+                    .hasMessageContaining("at most 36500d");
+            assertThat(e.key()).contains(key);
+        }
+        assertThatCode(() -> RuntimeSettings.from(EffectiveConfig.of(Map.of(key, "36500d")))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new RuntimeSettings(StorageSettings.defaults(), KeyValueStore.MAX_DURATION.plusMillis(1),
+                Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAX_DURATION");
     }
 
     @Test
