@@ -15,6 +15,7 @@ public class StorageOpenException extends StorageException {
     private static final long serialVersionUID = 1L;
     /** The provider id, kept for callers that handle this exception. */
     private final String provider;
+    /** Whether opening again may succeed, fixed when thrown. */
     private final boolean retryable;
 
     /**
