@@ -1558,7 +1558,7 @@ public abstract class StorageContractTck {
             store().delete("marker");
             assertThat(store().keys("*")).containsExactly("kept");
             assertThat(store().getEntry("kept").orElseThrow().version()).isEqualTo(version);
-            assertThat(engine().backend().lockEntries()).isZero();
+            assertThat(engine().lockEntries()).isZero();
         }
 
         private Map<String, byte[]> batchWith(String key) {
@@ -2725,21 +2725,21 @@ public abstract class StorageContractTck {
         @Test
         @DisplayName("StorageBackend#lockEntries: the lock registry shrinks back to empty once every handle is closed")
         void registryShrinks() {
-            int before = engine().backend().lockEntries();
+            int before = engine().lockEntries();
             List<LockHandle> handles = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 handles.add(store().lock("lock-" + i, Duration.ZERO));
             }
             store().tryLock("lock-0");
             store().tryLock("lock-x").ifPresent(LockHandle::close);
-            assertThat(engine().backend().lockEntries()).isGreaterThanOrEqualTo(before);
+            assertThat(engine().lockEntries()).isGreaterThanOrEqualTo(before);
             handles.forEach(LockHandle::close);
             Concurrently.run(4, t -> {
                 for (int i = 0; i < 50; i++) {
                     store().tryLock("shared-" + (i % 5)).ifPresent(LockHandle::close);
                 }
             });
-            assertThat(engine().backend().lockEntries()).isZero();
+            assertThat(engine().lockEntries()).isZero();
         }
     }
 
@@ -3187,7 +3187,7 @@ public abstract class StorageContractTck {
                 }
             });
             assertThat(store().getString("n")).hasValue("1000");
-            assertThat(engine().backend().lockEntries()).isZero();
+            assertThat(engine().lockEntries()).isZero();
         }
 
         @Test

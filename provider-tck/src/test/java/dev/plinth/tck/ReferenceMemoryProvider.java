@@ -1,11 +1,19 @@
 package dev.plinth.tck;
 
 import dev.plinth.api.storage.ChangeType;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
+import dev.plinth.spi.storage.FastPaths;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativeLocks;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Counters;
@@ -27,10 +35,8 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,7 +99,13 @@ public final class ReferenceMemoryProvider implements StorageProvider {
     }
 
     @Override
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
+        ChangeListener changes = context.changes();
         DataSet data = DATA_SETS.computeIfAbsent(config.get(DATASET), n -> new DataSet());
         Set<Flaw> flaws = EnumSet.noneOf(Flaw.class);
         for (String f : config.get(FLAWS).split(",")) {
@@ -123,7 +135,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
     private record LockRec(String token, long expiresAt, Backend owner) {
     }
 
-    private static final class Backend implements StorageBackend {
+    private static final class Backend implements StorageBackend, FastPaths, NativeCounters, NativePatterns,
+            NativeLocks, NativeQuotas, ChangeFeed {
         private final DataSet data;
         private final long maxKeys;
         private final ChangeListener listener;
@@ -220,16 +233,16 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         @Override
-        public Optional<BackendEntry> get(Namespace ns, String key) {
+        public BackendEntry get(Namespace ns, String key) {
             synchronized (data.lock) {
                 open();
                 Rec r = live(ns, key, System.currentTimeMillis());
-                return r == null ? Optional.empty() : Optional.of(new BackendEntry(key, r.value.clone(), r.version, r.expiresAt));
+                return r == null ? null : new BackendEntry(key, r.value.clone(), r.version, r.expiresAt);
             }
         }
 
         @Override
-        public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+        public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
@@ -311,34 +324,24 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         @Override
-        public int deleteAll(Namespace ns, Collection<String> keys) {
-            synchronized (data.lock) {
-                open();
-                long now = System.currentTimeMillis();
-                int n = 0;
-                for (String k : new HashSet<>(keys)) {
-                    n += remove(ns, k, now) ? 1 : 0;
-                }
-                return n;
-            }
-        }
-
-        @Override
         public boolean expire(Namespace ns, String key, long ttlMillis) {
             synchronized (data.lock) {
                 open();
-                long now = System.currentTimeMillis();
-                Rec r = live(ns, key, now);
-                if (r == null) {
-                    return false;
-                }
-                space(ns).put(key, new Rec(r.value, r.version, expiry(ttlMillis, now)));
-                return true;
+                return touch(ns, key, ttlMillis, System.currentTimeMillis());
             }
         }
 
+        private boolean touch(Namespace ns, String key, long ttlMillis, long now) {
+            Rec r = live(ns, key, now);
+            if (r == null) {
+                return false;
+            }
+            space(ns).put(key, new Rec(r.value, r.version, expiry(ttlMillis, now)));
+            return true;
+        }
+
         @Override
-        public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+        public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
@@ -347,13 +350,13 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 List<String> keys = new ArrayList<>();
                 for (Map.Entry<String, Rec> e : tail.entrySet()) {
                     if (visible(e.getValue(), now) && matches(pattern, e.getKey())) {
-                        if (keys.size() == limit) {
-                            return new KeyPage(keys, keys.get(keys.size() - 1));
-                        }
                         keys.add(e.getKey());
+                        if (keys.size() == limit) {
+                            break;
+                        }
                     }
                 }
-                return new KeyPage(keys, null);
+                return keys;
             }
         }
 
@@ -396,11 +399,12 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         @Override
-        public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        public CommitResult commit(Namespace ns, Commit commit) {
+            List<Write> writes = commit.writes();
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
-                for (Precondition p : preconditions) {
+                for (Precondition p : commit.preconditions()) {
                     Rec r = live(ns, p.key(), now);
                     long actual = r == null ? 0 : r.version;
                     if (actual != p.expectedVersion()) {
@@ -422,19 +426,25 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                             throw new QuotaExceededException(ns.path(), put.key(), maxKeys);
                         }
                         present.add(put.key());
-                    } else {
+                    } else if (w instanceof Write.Remove) {
                         present.remove(w.key());
                     }
                 }
-                Map<String, Long> versions = new LinkedHashMap<>();
-                for (Write w : writes) {
+                long[] outcomes = new long[writes.size()];
+                for (int i = 0; i < writes.size(); i++) {
+                    Write w = writes.get(i);
                     if (w instanceof Write.Put put) {
-                        versions.put(put.key(), put(ns, put.key(), put.value(), expiry(put.ttlMillis(), now)));
+                        Rec old = live(ns, put.key(), now);
+                        long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY ? expiry(put.ttlMillis(), now)
+                                : old == null ? NO_EXPIRY : old.expiresAt;
+                        outcomes[i] = put(ns, put.key(), put.value(), expiresAt);
+                    } else if (w instanceof Write.Remove) {
+                        outcomes[i] = remove(ns, w.key(), now) ? 1 : 0;
                     } else {
-                        remove(ns, w.key(), now);
+                        outcomes[i] = touch(ns, w.key(), ((Write.Expire) w).ttlMillis(), now) ? 1 : 0;
                     }
                 }
-                return versions;
+                return CommitResult.of(outcomes);
             }
         }
 

@@ -57,7 +57,8 @@ class OptionSpecTest {
             @Override public String description() { return "fake"; }
             @Override public Set<Capability> capabilities() { return Set.of(); }
             @Override public List<OptionSpec<?>> options() { return List.of(password); }
-            @Override public StorageBackend open(ProviderConfig c, ChangeListener l) { throw new UnsupportedOperationException(); }
+            @Override public int spiVersion() { return SPI_VERSION; }
+            @Override public StorageBackend open(ProviderConfig c, BackendContext x) { throw new UnsupportedOperationException(); }
         };
         ProviderConfig config = ProviderConfig.builder(provider).set("password", "hunter2").build();
         assertThat(config.get(password)).isEqualTo("hunter2");

@@ -10,6 +10,8 @@ import dev.plinth.api.storage.Subscription;
 import dev.plinth.api.storage.Transaction;
 import dev.plinth.api.storage.TypeRef;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
@@ -54,7 +56,7 @@ final class ScopedStore implements KeyValueStore {
         return engine.codec();
     }
 
-    private StorageBackend backend() {
+    private BackendOps backend() {
         return engine.liveBackend();
     }
 
@@ -73,38 +75,38 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public Optional<byte[]> get(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.of(e.get().value().clone()) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(e.value().clone()) : Optional.empty();
     }
 
     @Override
     public Optional<String> getString(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.of(ValueCodec.text(e.get().value())) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(ValueCodec.text(e.value())) : Optional.empty();
     }
 
     @Override
     public <T> Optional<T> getObject(String key, Class<T> type) {
         Objects.requireNonNull(type, "type");
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.ofNullable(codec().decode(key, e.get().value(), type)) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(codec().decode(key, e.value(), type)) : Optional.empty();
     }
 
     @Override
     public <T> Optional<T> getObject(String key, TypeRef<T> type) {
         Objects.requireNonNull(type, "type");
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.ofNullable(codec().decode(key, e.get().value(), type)) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(codec().decode(key, e.value(), type)) : Optional.empty();
     }
 
     @Override
     public Optional<Entry> getEntry(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.of(new StoredEntry(e.get(), codec())) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(new StoredEntry(e, codec())) : Optional.empty();
     }
 
     @Override
@@ -119,7 +121,7 @@ final class ScopedStore implements KeyValueStore {
         if (distinct.isEmpty()) {
             return Map.of();
         }
-        List<BackendEntry> found = backend().getAll(ns, distinct);
+        List<BackendEntry> found = backend().read(ns, distinct);
         Map<String, byte[]> inOrder = inAskedOrder(distinct, found);
         if (inOrder != null) {
             return inOrder;
@@ -255,13 +257,25 @@ final class ScopedStore implements KeyValueStore {
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
             puts.add(new Write.Put(e.getKey(), checks().ownedCopy(e.getKey(), e.getValue()), ttlMillis));
         }
-        backend().commit(ns, List.of(), puts);
+        backend().commit(ns, new Commit(List.of(), puts));
     }
 
     @Override
     public int deleteAll(Collection<String> keys) {
         LinkedHashSet<String> distinct = distinctValidKeys(keys);
-        return distinct.isEmpty() ? 0 : backend().deleteAll(ns, distinct);
+        if (distinct.isEmpty()) {
+            return 0;
+        }
+        List<Write> removals = new ArrayList<>(distinct.size());
+        distinct.forEach(k -> removals.add(new Write.Remove(k)));
+        CommitResult result = backend().commit(ns, new Commit(List.of(), removals));
+        int deleted = 0;
+        for (int i = 0; i < result.size(); i++) {
+            if (result.applied(i)) {
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     // ---------------------------------------------------------------- expiry
@@ -269,11 +283,11 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public Optional<Duration> ttl(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        if (e.isEmpty() || e.get().expiresAtMillis() == StorageBackend.NO_EXPIRY) {
+        BackendEntry e = backend().get(ns, key);
+        if (e == null || e.expiresAtMillis() == StorageBackend.NO_EXPIRY) {
             return Optional.empty();
         }
-        long left = e.get().expiresAtMillis() - System.currentTimeMillis();
+        long left = e.expiresAtMillis() - engine.clock().millis();
         return left > 0 ? Optional.of(Duration.ofMillis(left)) : Optional.empty();
     }
 
@@ -295,16 +309,16 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public List<String> keys(String pattern) {
         GlobPattern glob = GlobPattern.compile(pattern);
-        StorageBackend backend = backend();
+        BackendOps backend = backend();
         List<String> all = new ArrayList<>();
         String after = null;
         while (true) {
-            KeyPage page = backend.list(ns, glob, after, FULL_LISTING_PAGE);
-            all.addAll(page.keys());
-            if (!page.hasMore() || page.keys().isEmpty()) {
+            List<String> page = backend.list(ns, glob, after, FULL_LISTING_PAGE);
+            all.addAll(page);
+            if (page.size() < FULL_LISTING_PAGE) {
                 return all;
             }
-            after = page.nextCursor();
+            after = page.get(page.size() - 1);
         }
     }
 
@@ -312,7 +326,7 @@ final class ScopedStore implements KeyValueStore {
     public KeyPage keys(String pattern, int limit) {
         GlobPattern glob = GlobPattern.compile(pattern);
         checkLimit(limit);
-        return backend().list(ns, glob, null, limit);
+        return page(backend().list(ns, glob, null, limit), limit);
     }
 
     @Override
@@ -320,7 +334,12 @@ final class ScopedStore implements KeyValueStore {
         GlobPattern glob = GlobPattern.compile(pattern);
         checkLimit(limit);
         Objects.requireNonNull(afterKey, "afterKey (use keys(pattern, limit) for the first page)");
-        return backend().list(ns, glob, afterKey, limit);
+        return page(backend().list(ns, glob, afterKey, limit), limit);
+    }
+
+    /** A full page may have more after it; a short one is the last. */
+    private static KeyPage page(List<String> keys, int limit) {
+        return new KeyPage(keys, keys.size() < limit || keys.isEmpty() ? null : keys.get(keys.size() - 1));
     }
 
     @Override
@@ -351,7 +370,14 @@ final class ScopedStore implements KeyValueStore {
             engine.liveBackend();
             return Map.of();
         }
-        return backend().commit(ns, List.copyOf(preconditions), List.copyOf(writes));
+        CommitResult result = backend().commit(ns, new Commit(preconditions, writes));
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i) instanceof Write.Put put) {
+                versions.put(put.key(), result.outcome(i));
+            }
+        }
+        return versions;
     }
 
     // ---------------------------------------------------------------- watch

@@ -38,7 +38,8 @@ class ProviderSelectionTest {
 
     private static URLClassLoader loader(Path... jars) {
         return TestJars.loader(Set.of(TestProviders.Alpha.class, TestProviders.AlphaTwin.class,
-                TestProviders.Beta.class, TestProviders.Failing.class, TestProviders.Broken.class), jars);
+                TestProviders.Beta.class, TestProviders.Failing.class, TestProviders.Broken.class,
+                TestProviders.OldSpi.class), jars);
     }
 
     private static PlinthRuntime runtime(ClassLoader loader, String providerId) {
@@ -128,6 +129,20 @@ class ProviderSelectionTest {
         assertThat(e).hasMessage("Unknown configuration key 'plinth.storage.providr' (from programmatic setting "
                 + "plinth.storage.providr). Did you mean 'plinth.storage.provider'?");
         assertThat(e.key()).contains("plinth.storage.providr");
+        assertThat(TestProviders.OPENS).isEmpty();
+    }
+
+    @Test
+    void aProviderBuiltForAnotherSpiVersionIsRefusedAtDiscoveryNamingItsJar() {
+        Path oldJar = providerJar("old-provider.jar", TestProviders.OldSpi.class);
+        ProviderDiscovery.Result r = ProviderDiscovery.discover(loader(alphaJar, oldJar));
+        assertThat(r.candidates()).extracting(ProviderCandidate::id).containsExactly("alpha");
+        assertThat(r.problems()).singleElement().asString()
+                .contains("Storage provider 'old'", TestProviders.OldSpi.class.getName(), oldJar.toString(),
+                        "built for Plinth storage SPI version 1", "this runtime speaks version 2");
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class,
+                runtime(loader(alphaJar, oldJar), "old")::start);
+        assertThat(e).hasMessageContaining("'old'").hasMessageContaining("SPI version 1");
         assertThat(TestProviders.OPENS).isEmpty();
     }
 

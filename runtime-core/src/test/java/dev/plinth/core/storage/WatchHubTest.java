@@ -6,7 +6,6 @@ import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
-import dev.plinth.spi.storage.StorageBackend;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,8 +101,8 @@ class WatchHubTest {
     void theBackendIsToldWhenTheFirstWatchStartsAndTheLastEnds() {
         hub = new WatchHub(10);
         List<Boolean> told = new ArrayList<>();
-        StorageBackend backend = (StorageBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+        BackendOps backend = (BackendOps) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BackendOps.class}, (proxy, method, args) -> {
                     if (method.getName().equals("setWatched")) {
                         told.add((Boolean) args[0]);
                         return null;
@@ -128,8 +127,8 @@ class WatchHubTest {
     @Test
     void aWatchWhoseFeedCannotStartIsNotLeftRegistered() {
         hub = new WatchHub(10);
-        StorageBackend backend = (StorageBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+        BackendOps backend = (BackendOps) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BackendOps.class}, (proxy, method, args) -> {
                     if (method.getName().equals("setWatched") && (Boolean) args[0]) {
                         throw new IllegalStateException("feed down");
                     }

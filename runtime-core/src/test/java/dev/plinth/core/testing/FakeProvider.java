@@ -2,7 +2,13 @@ package dev.plinth.core.testing;
 
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.BackendContext;
+import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.FastPaths;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativeLocks;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -13,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -72,15 +77,22 @@ public class FakeProvider implements StorageProvider {
     }
 
     @Override
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
         opens.incrementAndGet();
         if (failOpen != null) {
             throw failOpen;
         }
         openedWith = config;
+        // Every part, so the runtime calls straight through and each call is recorded as the store made it.
         return (StorageBackend) Proxy.newProxyInstance(StorageBackend.class.getClassLoader(),
-                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+                new Class<?>[] {StorageBackend.class, FastPaths.class, NativeCounters.class, NativePatterns.class,
+                    NativeQuotas.class, NativeLocks.class, ChangeFeed.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "close":
                             closes.incrementAndGet();
@@ -90,9 +102,9 @@ public class FakeProvider implements StorageProvider {
                             return null;
                         case "get":
                             backendCalls.add("get " + args[0] + " " + args[1]);
-                            return Optional.empty();
-                        case "getAll":
-                            backendCalls.add("getAll " + args[0] + " " + args[1]);
+                            return null;
+                        case "read":
+                            backendCalls.add("read " + args[0] + " " + args[1]);
                             BiFunction<Namespace, Collection<String>, List<BackendEntry>> answer = getAllAnswer;
                             return answer == null ? List.of() : answer.apply((Namespace) args[0], (Collection<String>) args[1]);
                         case "setWatched":
