@@ -6,7 +6,7 @@ import java.util.concurrent.locks.StampedLock;
 import java.util.function.Function;
 
 /**
- * The data and locks of one namespace, and the three kinds of access to them:
+ * The data of one namespace, and the three kinds of access to them:
  * <ul>
  *   <li>single-key writes hold the read side of one stripe (one of {@value #STRIPES} per namespace,
  *       picked by thread) and the monitor of the key's {@link KeyIndex.Slot}: the monitor makes read-modify-write
@@ -22,7 +22,7 @@ import java.util.function.Function;
  * The map reference is replaced (not emptied) by {@code clear}, under the exclusive lock; writers read it
  * after taking their stripe, readers inside the optimistic section.
  *
- * <p>A scope with no items and no locks is {@link #retired} by the sweeper, under the exclusive lock, and
+ * <p>A scope with no items is {@link #retired} by the sweeper, under the exclusive lock, and
  * leaves the backend's map, so namespaces that were used once do not hold memory forever. A writer checks
  * the flag once it holds a stripe or the exclusive lock, and on a retired scope starts again from the map
  * (a new scope): nothing is ever written into a scope that has left the map.
@@ -35,7 +35,6 @@ final class Scope {
     volatile KeyIndex items = new KeyIndex();
     /** Entries in {@link #items}, expired ones included; maintained only when a quota is set. */
     final AtomicLong size = new AtomicLong();
-    final LeaseTable locks = new LeaseTable();
 
     private final StampedLock[] stripes = new StampedLock[STRIPES];
     private final StampedLock gate = new StampedLock();
@@ -81,9 +80,9 @@ final class Scope {
         }
     }
 
-    /** @return {@code true} when the scope holds no item (expired ones included) and no lock lease */
+    /** @return {@code true} when the scope holds no item (expired ones included) */
     boolean idle() {
-        return items.isEmpty() && locks.size() == 0;
+        return items.isEmpty();
     }
 
     /** @return the raw item (possibly expired) for {@code key}, never half-way through a batch */

@@ -86,9 +86,9 @@ class MemoryThroughEngineTest {
         try (LockHandle lock = store.lock("job", Duration.ofSeconds(1))) {
             assertThat(lock.isHeld()).isTrue();
             assertThat(store.tryLock("job")).isEmpty();
-            assertThat(engine.backend().lockEntries()).isEqualTo(1);
+            assertThat(engine.lockEntries()).isEqualTo(1);
         }
-        assertThat(engine.backend().lockEntries()).isZero();
+        assertThat(engine.lockEntries()).isZero();
     }
 
     @Test
@@ -96,7 +96,7 @@ class MemoryThroughEngineTest {
         KeyValueStore store = engine.store("notes");
         engine.close();
         assertThatThrownBy(() -> store.get("k")).isInstanceOf(StoreClosedException.class);
-        assertThatThrownBy(() -> engine.backend().get(dev.plinth.spi.storage.Namespace.of("notes"), "k"))
+        assertThatThrownBy(() -> engine.backend().read(dev.plinth.spi.storage.Namespace.of("notes"), java.util.List.of("k")))
                 .isInstanceOf(StoreClosedException.class);
     }
 }

@@ -1,21 +1,30 @@
 package dev.plinth.provider.memory;
 
 import dev.plinth.api.storage.ChangeType;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
+import dev.plinth.spi.storage.Expiry;
+import dev.plinth.spi.storage.FastPaths;
+import dev.plinth.spi.storage.KeyRange;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -23,12 +32,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,8 +80,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Values are kept as given (the runtime already copied them) and copied on the way out, as the SPI asks.
  */
-final class MemoryBackend implements StorageBackend {
-    private static final Logger LOG = LoggerFactory.getLogger(MemoryBackend.class);
+final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeQuotas,
+        ChangeFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryStorageBackend.class);
     private static final String NAME = "Memory storage backend";
 
     /** Thrown holding a slot when the quota count says "full"; the write then retries exclusively. */
@@ -110,39 +118,35 @@ final class MemoryBackend implements StorageBackend {
     private final AtomicLong versions = new AtomicLong();
     private final ExpiryIndex expiries = new ExpiryIndex();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ScheduledExecutorService sweeper;
+    private final InstantSource clock;
+    private final ScheduledFuture<?> sweeping;
 
-    MemoryBackend(long maxKeys, Duration sweepInterval, ChangeListener changes) {
+    MemoryStorageBackend(long maxKeys, Duration sweepInterval, BackendContext context) {
         this.maxKeys = maxKeys;
         this.quota = maxKeys > 0;
-        this.changes = changes;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "plinth-memory-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
+        this.changes = context.changes();
+        this.clock = context.clock();
         long interval = Math.max(1L, sweepInterval.toMillis());
-        executor.scheduleWithFixedDelay(this::sweepSafely, interval, interval, TimeUnit.MILLISECONDS);
-        this.sweeper = executor;
+        this.sweeping = context.scheduler().scheduleWithFixedDelay(this::sweepSafely, interval, interval,
+                TimeUnit.MILLISECONDS);
         LOG.debug("Opened memory storage (maxKeys={}, sweepInterval={}ms)", maxKeys, interval);
     }
 
     // ------------------------------------------------------------------------------------------- reads
 
     @Override
-    public Optional<BackendEntry> get(Namespace ns, String key) {
+    public BackendEntry get(Namespace ns, String key) {
         ensureOpen();
         Scope scope = scopes.get(ns);
         if (scope == null) {
-            return Optional.empty();
+            return null;
         }
         Item item = scope.read(key);
-        return item != null && item.liveNow() ? Optional.of(entry(key, item)) : Optional.empty();
+        return item != null && liveNow(item) ? entry(key, item) : null;
     }
 
     @Override
-    public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+    public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         ensureOpen();
         Scope scope = scopes.get(ns);
         if (scope == null || keys.isEmpty()) {
@@ -175,31 +179,24 @@ final class MemoryBackend implements StorageBackend {
             return false;
         }
         Item item = scope.read(key);
-        return item != null && item.liveNow();
+        return item != null && liveNow(item);
     }
 
     @Override
-    public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+    public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
         ensureOpen();
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-        }
         Scope scope = scopes.get(ns);
         if (scope == null) {
-            return new KeyPage(List.of(), null);
+            return List.of();
         }
         long now = now();
         return scope.read(items -> {
             List<String> keys = new ArrayList<>(Math.min(limit, 64));
-            // One key past the limit tells whether another page follows.
-            boolean more = !forEachLiveMatch(items, pattern, afterKey, now, key -> {
-                if (keys.size() == limit) {
-                    return false;
-                }
+            forEachLiveMatch(items, pattern, afterKey, now, key -> {
                 keys.add(key);
-                return true;
+                return keys.size() < limit;
             });
-            return new KeyPage(keys, more ? keys.get(keys.size() - 1) : null);
+            return keys;
         });
     }
 
@@ -245,31 +242,16 @@ final class MemoryBackend implements StorageBackend {
     private static NavigableMap<String, KeyIndex.Slot> range(KeyIndex index, GlobPattern pattern,
             String afterKey) {
         ConcurrentSkipListMap<String, KeyIndex.Slot> items = index.ordered();
-        if (pattern.isLiteral()) {
-            String key = pattern.literalPrefix();
-            if (afterKey != null && KeyRules.compareUtf8(key, afterKey) <= 0) {
-                return Collections.emptyNavigableMap();
-            }
-            return items.subMap(key, true, key, true);
-        }
-        String prefix = pattern.literalPrefix();
-        String from = prefix.isEmpty() ? null : prefix;
-        boolean fromInclusive = true;
-        if (afterKey != null && (from == null || KeyRules.compareUtf8(afterKey, from) >= 0)) {
-            from = afterKey;
-            fromInclusive = false;
-        }
-        String to = pattern.prefixUpperBound().orElse(null);
-        if (to == null) {
-            return from == null ? items : items.tailMap(from, fromInclusive);
-        }
-        if (from == null) {
-            return items.headMap(to, false);
-        }
-        if (KeyRules.compareUtf8(from, to) >= 0) {
+        KeyRange range = KeyRange.of(pattern, afterKey);
+        if (range.isEmpty()) {
             return Collections.emptyNavigableMap();
         }
-        return items.subMap(from, fromInclusive, to, false);
+        String from = range.lower();
+        String to = range.upper();
+        if (to == null) {
+            return from == null ? items : items.tailMap(from, range.lowerInclusive());
+        }
+        return from == null ? items.headMap(to, false) : items.subMap(from, range.lowerInclusive(), to, false);
     }
 
     // ------------------------------------------------------------------------------- single-key writes
@@ -309,16 +291,16 @@ final class MemoryBackend implements StorageBackend {
         if (raw == null) {
             return 0L;
         }
-        boolean live = raw.liveNow();
+        boolean live = raw.liveAt(now());
         unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
         return live ? 1L : 0L;
     };
 
-    private final KeyOp expireOp = (scope, slot, raw, exclusive, unused, ttlMillis, unused2) -> {
-        if (raw == null) {
-            return 0L;
-        }
-        long now = now();
+    private final KeyOp expireOp = (scope, slot, raw, exclusive, unused, ttlMillis, unused2) ->
+            raw == null ? 0L : expireHeld(scope, slot, raw, ttlMillis, now());
+
+    /** Gives a held slot's item a new expiry, or reclaims it when it already expired: 1 when it was live. */
+    private long expireHeld(Scope scope, KeyIndex.Slot slot, Item raw, long ttlMillis, long now) {
         if (!raw.liveAt(now)) {
             unlink(scope, slot, ChangeType.EXPIRE);
             return 0L;
@@ -330,7 +312,7 @@ final class MemoryBackend implements StorageBackend {
             expiries.track(scope, slot, next);
         }
         return 1L;
-    };
+    }
 
     /**
      * A blind write, so its item, version included, is built before the key is taken: the critical section
@@ -508,30 +490,6 @@ final class MemoryBackend implements StorageBackend {
 
     // -------------------------------------------------------------------------------- multi-key writes
 
-    @Override
-    public int deleteAll(Namespace ns, Collection<String> keys) {
-        ensureOpen();
-        Scope scope = enterExclusive(ns);
-        try {
-            long now = now();
-            int deleted = 0;
-            for (String key : keys) {
-                KeyIndex.Slot slot = scope.items.slot(key);
-                Item raw = slot == null ? null : slot.item;
-                if (raw != null) {
-                    boolean live = raw.liveAt(now);
-                    unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
-                    if (live) {
-                        deleted++;
-                    }
-                }
-            }
-            return deleted;
-        } finally {
-            scope.unlockExclusive();
-        }
-    }
-
     /** Deletes key by key (each atomic, the whole not), so it never blocks the namespace for long. */
     @Override
     public long deleteMatching(Namespace ns, GlobPattern pattern) {
@@ -579,12 +537,13 @@ final class MemoryBackend implements StorageBackend {
     }
 
     @Override
-    public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+    public CommitResult commit(Namespace ns, Commit commit) {
         ensureOpen();
+        List<Write> writes = commit.writes();
         Scope scope = enterExclusive(ns);
         try {
             long now = now();
-            for (Precondition p : preconditions) {
+            for (Precondition p : commit.preconditions()) {
                 long actual = Item.liveVersion(scope.items.get(p.key()), now);
                 if (actual != p.expectedVersion()) {
                     throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
@@ -593,23 +552,30 @@ final class MemoryBackend implements StorageBackend {
             if (quota) {
                 checkQuota(scope, writes, now);
             }
-            Map<String, Long> versionsByKey = new HashMap<>();
-            for (Write w : writes) {
+            long[] outcomes = new long[writes.size()];
+            for (int i = 0; i < outcomes.length; i++) {
+                Write w = writes.get(i);
                 String key = w.key();
                 KeyIndex.Slot slot = scope.items.slot(key);
                 Item raw = slot == null ? null : slot.item;
-                if (w instanceof Write.Put) {
-                    Write.Put put = (Write.Put) w;
+                boolean live = raw != null && raw.liveAt(now);
+                if (w instanceof Write.Put put) {
                     if (slot == null) {
                         slot = scope.items.slotForWrite(key);
                     }
-                    long v = install(scope, slot, raw, put.value(), deadline(now, put.ttlMillis()), now, true, true);
-                    versionsByKey.put(key, v);
+                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY ? deadline(now, put.ttlMillis())
+                            : live ? raw.expiresAt() : NO_EXPIRY;
+                    outcomes[i] = install(scope, slot, raw, put.value(), expiresAt, now, true, true);
+                } else if (w instanceof Write.Remove) {
+                    if (raw != null) {
+                        unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
+                    }
+                    outcomes[i] = live ? 1 : 0;
                 } else if (raw != null) {
-                    unlink(scope, slot, raw.liveAt(now) ? ChangeType.DELETE : ChangeType.EXPIRE);
+                    outcomes[i] = expireHeld(scope, slot, raw, ((Write.Expire) w).ttlMillis(), now);
                 }
             }
-            return versionsByKey;
+            return CommitResult.of(outcomes);
         } finally {
             scope.unlockExclusive();
         }
@@ -672,59 +638,6 @@ final class MemoryBackend implements StorageBackend {
         return firstNew;
     }
 
-    // ----------------------------------------------------------------------------------------- locks
-
-    @Override
-    public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
-        ensureOpen();
-        // Under a stripe, like a key write: a lease must not land in a scope that is being retired.
-        Scope scope = enterShared(ns, true);
-        try {
-            return scope.locks.tryLock(name, token, leaseMillis);
-        } finally {
-            scope.sharedStripe().tryUnlockRead();
-        }
-    }
-
-    @Override
-    public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
-        ensureOpen();
-        Scope scope = enterShared(ns, false);
-        if (scope == null) {
-            return false;
-        }
-        try {
-            return scope.locks.renew(name, token, leaseMillis);
-        } finally {
-            scope.sharedStripe().tryUnlockRead();
-        }
-    }
-
-    @Override
-    public boolean unlock(Namespace ns, String name, String token) {
-        ensureOpen();
-        Scope scope = enterShared(ns, false);
-        if (scope == null) {
-            return false;
-        }
-        try {
-            return scope.locks.unlock(name, token);
-        } finally {
-            scope.sharedStripe().tryUnlockRead();
-        }
-    }
-
-    @Override
-    public int lockEntries() {
-        ensureOpen();
-        int n = 0;
-        for (Scope scope : scopes.values()) {
-            scope.locks.purgeLapsed();
-            n += scope.locks.size();
-        }
-        return n;
-    }
-
     // ---------------------------------------------------------------------------------------- expiry
 
     /**
@@ -759,7 +672,7 @@ final class MemoryBackend implements StorageBackend {
     }
 
     /**
-     * One sweeper pass: reclaims every due item, then drops lapsed lock leases. A ticket is settled only
+     * One sweeper pass: reclaims every due item, then retires idle scopes. A ticket is settled only
      * holding a stripe (shared) and its slot, so a writer holding the namespace exclusively
      * ({@link #reclaimDue}) still finds a ticket for every due item that is in the index.
      */
@@ -781,7 +694,6 @@ final class MemoryBackend implements StorageBackend {
             }
         }
         for (Scope scope : scopes.values()) {
-            scope.locks.purgeLapsed();
             if (scope.idle()) {
                 retire(scope);
             }
@@ -826,21 +738,15 @@ final class MemoryBackend implements StorageBackend {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        sweeper.shutdownNow();
-        try {
-            if (!sweeper.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("Memory storage sweeper did not stop within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // The scheduler is the runtime's; a pass already running sees closed and stops.
+        sweeping.cancel(false);
         scopes.clear();
         LOG.debug("Closed memory storage");
     }
 
     @Override
     public String toString() {
-        return "MemoryBackend[maxKeys=" + maxKeys + ", namespaces=" + scopes.size()
+        return "MemoryStorageBackend[maxKeys=" + maxKeys + ", namespaces=" + scopes.size()
                 + (closed.get() ? ", closed" : "") + "]";
     }
 
@@ -890,24 +796,25 @@ final class MemoryBackend implements StorageBackend {
         }
     }
 
-    private static long now() {
-        return System.currentTimeMillis();
+    private long now() {
+        return clock.millis();
+    }
+
+    /** Reads the clock only for an item that can expire. */
+    private boolean liveNow(Item item) {
+        return !item.expires() || item.expiresAt() > clock.millis();
     }
 
     /**
      * @return the current time when {@code raw}'s liveness or a deadline from {@code ttlMillis} depends on
      *     it, else 0, which every item that never expires counts as live at
      */
-    private static long clockFor(Item raw, long ttlMillis) {
+    private long clockFor(Item raw, long ttlMillis) {
         return ttlMillis != NO_EXPIRY || (raw != null && raw.expires()) ? now() : 0L;
     }
 
     private static long deadline(long now, long ttlMillis) {
-        if (ttlMillis == NO_EXPIRY) {
-            return NO_EXPIRY;
-        }
-        long at = now + ttlMillis;
-        return at < now ? Long.MAX_VALUE : at;
+        return Expiry.deadline(now, ttlMillis);
     }
 
     private static BackendEntry entry(String key, Item item) {
