@@ -176,6 +176,79 @@ public final class GlobPattern {
     }
 
     /**
+     * The parsed pattern, for a provider that translates it into its backend's own matching (SQLite's
+     * {@code GLOB}, a Redis {@code MATCH}): consecutive {@code *} are already merged, escapes resolved.
+     * Translation is the provider's business; this class only says what the pattern means.
+     *
+     * @return the elements in order; unmodifiable
+     */
+    public List<Element> elements() {
+        List<Element> out = new ArrayList<>(tokens.length);
+        for (Token t : tokens) {
+            switch (t.kind) {
+                case LITERAL:
+                    out.add(new Literal(t.codePoint));
+                    break;
+                case ANY:
+                    out.add(AnyOne.INSTANCE);
+                    break;
+                case STAR:
+                    out.add(AnyRun.INSTANCE);
+                    break;
+                default:
+                    List<Range> ranges = new ArrayList<>(t.ranges.length);
+                    for (int[] r : t.ranges) {
+                        ranges.add(new Range(r[0], r[1]));
+                    }
+                    out.add(new OneOf(List.copyOf(ranges), t.negated));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** One element of a parsed pattern. */
+    public sealed interface Element permits Literal, AnyOne, AnyRun, OneOf {
+    }
+
+    /**
+     * A character that must appear as is.
+     *
+     * @param codePoint the character
+     */
+    public record Literal(int codePoint) implements Element {
+    }
+
+    /** {@code ?}: exactly one character. */
+    public enum AnyOne implements Element {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /** {@code *}: any run of characters, none included. */
+    public enum AnyRun implements Element {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /**
+     * {@code [...]}: one character in (or, negated, not in) any of the ranges.
+     *
+     * @param ranges the ranges, as written; a single character is a range of one
+     * @param negated {@code true} for {@code [!...]} or {@code [^...]}
+     */
+    public record OneOf(List<Range> ranges, boolean negated) implements Element {
+    }
+
+    /**
+     * An inclusive code point range of a {@link OneOf}.
+     *
+     * @param from the first code point
+     * @param to the last code point, at least {@code from}
+     */
+    public record Range(int from, int to) {
+    }
+
+    /**
      * @return the characters every matching key starts with (up to the first wildcard); may be empty
      */
     public String literalPrefix() {

@@ -130,6 +130,15 @@ class GlobPatternTest {
     }
 
     @Test
+    void elementsAreTheParsedPatternWithEscapesResolvedAndStarsMerged() {
+        String emoji = new String(Character.toChars(0x1F600));
+        assertThat(GlobPattern.compile("a\\*?**[!x-z" + emoji + "]").elements()).containsExactly(
+                new GlobPattern.Literal('a'), new GlobPattern.Literal('*'), GlobPattern.AnyOne.INSTANCE,
+                GlobPattern.AnyRun.INSTANCE, new GlobPattern.OneOf(java.util.List.of(new GlobPattern.Range('x', 'z'),
+                        new GlobPattern.Range(0x1F600, 0x1F600)), true));
+    }
+
+    @Test
     void sqliteTranslationEscapesGlobCharactersAsClasses() {
         assertThat(GlobPattern.compile("a\\*b*").toSqliteGlob()).isEqualTo("a[*]b*");
         assertThat(GlobPattern.compile("\\?\\[").toSqliteGlob()).isEqualTo("[?][[]");
