@@ -33,6 +33,7 @@ final class ReadPool {
         try {
             return work.run(c, System.currentTimeMillis());
         } catch (SQLException e) {
+            c.discardStatements();
             throw errors.translate(e, action);
         } finally {
             release(c);

@@ -3,6 +3,8 @@ package dev.plinth.provider.sqlite;
 import dev.plinth.api.storage.BackendUnavailableException;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StoreClosedException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import org.sqlite.SQLiteException;
@@ -51,8 +53,15 @@ final class SqliteErrors {
             case LOCKED:
                 return new BackendUnavailableException(where + " stayed locked by another connection or process "
                         + "for longer than busyTimeout (" + busyTimeoutMillis + " ms) while " + action, e);
-            case IOERR:
             case FULL:
+                // Retryable like any outage: SQLite rolled the statement or transaction back, and the same
+                // connection writes again once there is room (no reopen).
+                return new BackendUnavailableException(where + ": disk full while " + action + " (SQLITE_FULL"
+                        + freeSpace(path) + "); nothing was written. Free space on that file system; this backend "
+                        + "writes again by itself once there is room", e);
+            case IOERR:
+                return new BackendUnavailableException(where + ": I/O error while " + action + freeSpace(path) + ": "
+                        + e.getMessage(), e);
             case CANTOPEN:
             case NOMEM:
                 return new BackendUnavailableException(where + " is unavailable while " + action + ": "
@@ -66,6 +75,19 @@ final class SqliteErrors {
                 return new StorageException(where + " is corrupt while " + action + ": " + e.getMessage(), e);
             default:
                 return new StorageException(where + " failed while " + action + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return how much room the database's file system has left, for a message; empty when unknown. A
+     *     write error on a file system with no room left is a full disk whatever SQLite called it.
+     */
+    private static String freeSpace(Path path) {
+        try {
+            Path dir = path.getParent() == null ? path : path.getParent();
+            return "; " + Files.getFileStore(dir).getUsableSpace() + " bytes free on its file system";
+        } catch (IOException | RuntimeException unknown) {
+            return "";
         }
     }
 

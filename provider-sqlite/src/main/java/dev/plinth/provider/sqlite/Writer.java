@@ -210,6 +210,7 @@ final class Writer {
             commitAndPublish();
             committed = true;
         } catch (SQLException e) {
+            connection.discardStatements();
             request.failure = errors.translate(e, request.action);
         } catch (RuntimeException | Error e) {
             request.failure = e;
@@ -231,6 +232,7 @@ final class Writer {
             }
         } catch (SQLException e) {
             // SQLite rolled the failed statement back.
+            connection.discardStatements();
             request.failure = errors.translate(e, request.action);
             done = true;
         } catch (RuntimeException | Error e) {
@@ -265,6 +267,9 @@ final class Writer {
             commitAndPublish();
             committed = true;
         } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException) {
+                connection.discardStatements();
+            }
             if (!started) {
                 // BEGIN failed (busy beyond busyTimeout, I/O): running each alone would wait again per operation.
                 RuntimeException failure = e instanceof SQLException
@@ -343,6 +348,7 @@ final class Writer {
                 feed.poll(connection, listener);
             }
         } catch (SQLException e) {
+            connection.discardStatements();
             if (!state.isClosed()) {
                 SqliteStorageBackend.LOG.debug("Reading other processes' changes failed: {}", e.getMessage());
             }
