@@ -2,17 +2,16 @@ package dev.plinth.provider.sqlite;
 
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyPage;
-import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -212,14 +211,8 @@ final class SqliteStorageBackend implements StorageBackend {
         return writer.write("incrementing a counter", tx -> {
             BackendEntry e = KvTable.find(tx.connection(), ns.path(), key, tx.now());
             long base = e == null ? 0L : Counters.parse(key, e.value());
-            long sum;
-            try {
-                sum = Math.addExact(base, delta);
-            } catch (ArithmeticException overflow) {
-                throw new NotACounterException(key, "adding " + delta + " to " + base + " overflows a long");
-            }
-            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
-            putKnown(tx, ns, key, text, e == null ? NO_EXPIRY : e.expiresAtMillis(), e == null, true);
+            long sum = Counters.add(key, base, delta);
+            putKnown(tx, ns, key, Counters.format(sum), e == null ? NO_EXPIRY : e.expiresAtMillis(), e == null, true);
             return sum;
         });
     }

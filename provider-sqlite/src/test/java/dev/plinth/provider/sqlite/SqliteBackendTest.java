@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqliteBackendTest {
     private static final Namespace NS = Namespace.of("notes");
@@ -291,6 +293,21 @@ class SqliteBackendTest {
                 org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "b"),
                 org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "a"),
                 org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
+    }
+
+    /** The one counter format of every provider (SPI Counters): canonical Long.toString text only. */
+    @ParameterizedTest
+    @ValueSource(strings = {"007", "-0", "+5", "00", "-007", " 5", "5 ", "", "9223372036854775808"})
+    void incrementRefusesNonCanonicalCounterTextAndLeavesItIntact(String text) {
+        long v = backend.set(NS, "odd", b(text), NONE);
+        assertThatThrownBy(() -> backend.increment(NS, "odd", 1)).isInstanceOf(NotACounterException.class)
+                .hasMessageContaining("odd");
+        BackendEntry after = backend.get(NS, "odd").orElseThrow();
+        assertThat(after.value()).isEqualTo(b(text));
+        assertThat(after.version()).isEqualTo(v);
+        assertThat(backend.increment(NS, "canonical", -9_223_372_036_854_775_807L)).isEqualTo(Long.MIN_VALUE + 1);
+        assertThat(backend.increment(NS, "canonical", -1)).isEqualTo(Long.MIN_VALUE);
+        assertThat(backend.get(NS, "canonical").orElseThrow().value()).isEqualTo(b(Long.toString(Long.MIN_VALUE)));
     }
 
     @Test
