@@ -1,12 +1,19 @@
 package dev.plinth.provider.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.api.storage.InvalidArgumentException;
+import dev.plinth.api.storage.InvalidPatternException;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -87,5 +94,41 @@ class SqliteEscapingTest {
         assertThat(backend.exists(NS, "x")).isTrue();
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("50%"))).isEqualTo(1);
         assertThat(backend.exists(NS, "50%off")).isTrue();
+    }
+    /**
+     * Why no such text may reach SQL: sqlite-jdbc encodes an unpaired surrogate as '?', which GLOB reads as
+     * a wildcard. On bc06308 deleteMatching of U+D800 followed by '*' emptied the scope this way.
+     */
+    @Test
+    void sqliteJdbcSendsAnUnpairedSurrogateAsTheWildcardQuestionMark() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+                PreparedStatement ps = c.prepareStatement("SELECT 'any key' GLOB ?")) {
+            ps.setString(1, "\uD800*");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("GLOB of U+D800 followed by *").isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uD800*", "*\uDC00", "?\uDC00*", "[\uD800]", "a\uDBFF"})
+    void aPatternWithAnUnpairedSurrogateNeverReachesSqlAndTheScopeStaysIntact(String pattern) {
+        assertThatThrownBy(() -> GlobPattern.compile(pattern)).isInstanceOf(InvalidPatternException.class);
+        // The patterns the backend is handed are compiled, so the one text left to check is the cursor.
+        String cursor = pattern.replace("*", "").replace("?", "x").replace("[", "").replace("]", "");
+        GlobPattern all = GlobPattern.compile("*");
+        assertThatThrownBy(() -> backend.list(NS, all, cursor, 10)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("afterKey").hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("a*"), cursor, 10))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> KeyQuery.of(GlobPattern.compile("*x"), cursor))
+                .isInstanceOf(InvalidArgumentException.class);
+
+        assertThat(backend.count(NS, all)).isEqualTo(KEYS.size());
+        assertThat(keys("*")).containsExactlyInAnyOrderElementsOf(KEYS);
+        for (String k : KEYS) {
+            assertThat(backend.exists(NS, k)).as(k).isTrue();
+        }
     }
 }
