@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,6 +74,18 @@ final class SqlConnection implements AutoCloseable {
     String queryString(String sql) throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /**
+     * Adds the first column of every row, as text, to {@code out} as the rows come, so that the rows read
+     * before a failure are kept.
+     */
+    void queryStrings(String sql, List<String> out) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.plinth.provider.sqlite;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.QuotaExceededException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
@@ -12,6 +13,7 @@ import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -73,25 +75,43 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     /**
-     * Opens (creating or migrating) the database and starts the sweeper.
+     * Opens (creating, checking or migrating) the database and starts the sweeper. A new database appears at
+     * the path complete or not at all ({@link DatabaseFile#create}); an existing one is checked
+     * ({@link OpenCheck}) before anything writes to it.
      *
      * @param settings the options
      * @param listener where committed changes go
      * @return the open backend
-     * @throws dev.plinth.api.storage.StorageException naming the path when it cannot be opened
+     * @throws dev.plinth.api.storage.StorageOpenException naming the path when it cannot be opened, a
+     *     {@link DamagedDatabaseException} when the file is empty, not a database or damaged; nothing was
+     *     deleted or rewritten
      */
     static SqliteStorageBackend open(SqliteSettings settings, ChangeListener listener) {
         Path path = DatabaseFile.prepare(settings.path());
+        int busyTimeoutMillis = settings.busyTimeoutMillis();
         ProcessLock processLock = ProcessLock.acquire(path, settings.exclusive());
         BackendState state = new BackendState("SQLite storage " + path);
-        SqliteErrors errors = new SqliteErrors(path, settings.busyTimeoutMillis(), state);
+        SqliteErrors errors = new SqliteErrors(path, busyTimeoutMillis, state);
         ConnectionFactory factory = new ConnectionFactory(path, settings);
         SqlConnection writeConnection = null;
         List<SqlConnection> readConnections = new ArrayList<>();
         ChangeLog feed = settings.exclusive() ? new LocalSequence() : new ChangeFeed();
         ExpiringNamespaces expiring = new ExpiringNamespaces(settings.exclusive());
         try {
+            boolean checked = false;
+            if (!Files.exists(path)) {
+                DatabaseFile.checkNoOrphanLog(path);
+                checked = DatabaseFile.create(path, factory);
+            }
+            if (!checked) {
+                DatabaseFile.checkExisting(path);
+                checked = OpenCheck.beforeWriting(path, factory, settings.checkAtOpen(), busyTimeoutMillis);
+            }
             writeConnection = factory.openPlain();
+            if (!checked) {
+                // A hot journal: the writer's first read rolls it back, then the check runs on the result.
+                OpenCheck.run(writeConnection, path, settings.checkAtOpen());
+            }
             Schema.migrate(writeConnection, path);
             factory.applyJournalMode(writeConnection);
             factory.applyConnectionPragmas(writeConnection, false);
@@ -109,9 +129,13 @@ final class SqliteStorageBackend implements StorageBackend {
             readConnections.forEach(SqlConnection::close);
             processLock.close();
             if (e instanceof SQLException) {
-                throw SqliteErrors.translate(path, settings.busyTimeoutMillis(), (SQLException) e, "opening it");
+                throw SqliteErrors.openFailure(path, busyTimeoutMillis, (SQLException) e);
             }
-            throw (RuntimeException) e;
+            if (e instanceof StorageOpenException) {
+                throw (StorageOpenException) e;
+            }
+            // Every failure to open has the one type; this one was not foreseen, so its own text goes along.
+            throw new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + path + ": " + e, e);
         }
         Writer writer = new Writer(writeConnection, feed, listener, errors, state);
         ReadPool readers = new ReadPool(readConnections, errors, state);

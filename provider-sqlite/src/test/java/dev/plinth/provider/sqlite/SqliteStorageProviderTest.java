@@ -36,7 +36,7 @@ class SqliteStorageProviderTest {
         Map<String, OptionSpec<?>> options = new SqliteStorageProvider().options().stream()
                 .collect(Collectors.toMap(OptionSpec::name, o -> o));
         assertThat(options).containsOnlyKeys("path", "wal", "durability", "busyTimeout", "readPoolSize",
-                "eventPollInterval", "exclusive",
+                "eventPollInterval", "exclusive", "checkAtOpen",
                 CommonOptions.MAX_KEYS.name(), CommonOptions.SWEEP_INTERVAL.name());
         ProviderConfig defaults = ProviderConfig.builder(new SqliteStorageProvider()).build();
         assertThat(defaults.get(SqliteOptions.PATH)).isEqualTo(Path.of("data", "plinth.db"));
@@ -44,6 +44,9 @@ class SqliteStorageProviderTest {
         assertThat(defaults.get(SqliteOptions.DURABILITY)).isEqualTo(SqliteOptions.Durability.NORMAL);
         assertThat(defaults.get(SqliteOptions.BUSY_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.get(SqliteOptions.EXCLUSIVE)).isFalse();
+        assertThat(defaults.get(SqliteOptions.CHECK_AT_OPEN)).isEqualTo(SqliteOptions.CheckAtOpen.QUICK);
+        assertThat(TestBackends.config(Map.of("checkAtOpen", "full")).get(SqliteOptions.CHECK_AT_OPEN))
+                .isEqualTo(SqliteOptions.CheckAtOpen.FULL);
 
         ProviderConfig set = TestBackends.config(Map.of("durability", "FULL", "busyTimeout", "250ms",
                 "readPoolSize", "2", "wal", "false"));
