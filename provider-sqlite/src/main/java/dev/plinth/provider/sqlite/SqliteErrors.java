@@ -40,6 +40,11 @@ final class SqliteErrors {
         this.state = state;
     }
 
+    /** @return the database file */
+    Path path() {
+        return path;
+    }
+
     /**
      * @param e the JDBC failure
      * @param action what was being done, for the message
