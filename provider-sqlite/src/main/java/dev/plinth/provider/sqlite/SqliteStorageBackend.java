@@ -1,7 +1,9 @@
 package dev.plinth.provider.sqlite;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.VersionConflictException;
@@ -211,6 +213,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        checkDuration("ttl", ttlMillis, true);
         if (exclusive && maxKeys == 0) {
             return writer.write("writing a key",
                     tx -> putOverLive(tx, ns, key, value, expiresAt(tx.now(), ttlMillis)),
@@ -221,6 +224,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
+        checkDuration("ttl", ttlMillis, true);
         return writer.write("writing a key", tx -> {
             long current = KvTable.liveVersion(tx.connection(), ns.path(), key, tx.now());
             if (current != expectedVersion) {
@@ -261,6 +265,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
+        checkDuration("ttl", ttlMillis, true);
         return writer.write("changing an expiry",
                 tx -> {
                     long at = expiresAt(tx.now(), ttlMillis);
@@ -298,6 +303,11 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        for (Write w : writes) {
+            if (w instanceof Write.Put) {
+                checkDuration("ttl", ((Write.Put) w).ttlMillis(), true);
+            }
+        }
         return writer.write("committing a transaction", tx -> {
             String nsPath = ns.path();
             for (Precondition p : preconditions) {
@@ -542,18 +552,36 @@ final class SqliteStorageBackend implements StorageBackend {
         return false;
     }
 
+    /** The longest TTL or lease, in milliseconds; from any clock reading until 2^63 ms it cannot overflow. */
+    private static final long MAX_MILLIS = KeyValueStore.MAX_DURATION.toMillis();
+
+    /**
+     * Refuses a TTL or lease out of the contract's range before anything is queued. Core checks the same, so
+     * this only meets a caller of the SPI itself; an expiry is then never capped or wrapped around.
+     *
+     * @param argument {@code ttl} or {@code lease}, for the message
+     * @param millis {@link #NO_EXPIRY} where allowed, else 1 to {@link KeyValueStore#MAX_DURATION} in ms
+     */
+    private static void checkDuration(String argument, long millis, boolean noneAllowed) {
+        if ((millis == NO_EXPIRY && !noneAllowed) || millis < 0 || millis > MAX_MILLIS) {
+            throw new InvalidArgumentException(argument, millis + " ms is not " + (noneAllowed ? "0 (none) or " : "")
+                    + "between 1 ms and KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+        }
+    }
+
     private static long expiresAt(long now, long ttlMillis) {
         if (ttlMillis == NO_EXPIRY) {
             return NO_EXPIRY;
         }
-        long at = now + ttlMillis;
-        return at < now ? Long.MAX_VALUE : at;
+        // checkDuration bounds ttlMillis, so this never throws; were it to, it would fail loudly, not cap.
+        return Math.addExact(now, ttlMillis);
     }
 
     // ---------------------------------------------------------------- locks
 
     @Override
     public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        checkDuration("lease", leaseMillis, false);
         String nsPath = ns.path();
         return writer.write("taking a lock", tx -> {
             long until = expiresAt(tx.now(), leaseMillis);
@@ -567,6 +595,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        checkDuration("lease", leaseMillis, false);
         String nsPath = ns.path();
         return writer.write("renewing a lock", tx -> {
             long until = expiresAt(tx.now(), leaseMillis);
