@@ -276,7 +276,8 @@ class SqliteDiskFullTest {
         }
         List<String> keys = new ArrayList<>(backend.list(NS, GlobPattern.compile("*"), null, 100_000).keys());
         keys.remove("ttl:probe");
-        assertThat(keys).as("%s: exactly the acknowledged keys", when).containsExactlyInAnyOrderElementsOf(model.keySet());
+        assertThat(keys).as("%s: exactly the acknowledged keys", when)
+                .containsExactlyInAnyOrderElementsOf(model.keySet());
         assertThat(backend.getAll(NS, model.keySet())).as(when).hasSize(model.size());
     }
 }

@@ -131,4 +131,58 @@ class SqliteEscapingTest {
             assertThat(backend.exists(NS, k)).as(k).isTrue();
         }
     }
+    /**
+     * Random patterns over a small alphabet of ASCII, specials, BMP and astral characters (the kind the TCK
+     * draws): SQLite's GLOB on the translated text selects exactly the keys GlobPattern.matches accepts.
+     * Fixed seeds, so a failure repeats.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void randomUnicodePatternsSelectWhatGlobPatternMatches(long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        String[] alphabet = {"a", "b", "-", "]", "^", "!", "\\", "*", "?", "[", "%", "_", "\u00e9", "\u4e2d",
+            "\uffff", "\uD83D\uDE00", "\uD83D\uDE01", "\uDBFF\uDFFF"};
+        Namespace ns = Namespace.of("rnd");
+        List<String> keys = new ArrayList<>();
+        while (keys.size() < 150) {
+            StringBuilder k = new StringBuilder();
+            for (int n = 1 + random.nextInt(4); n > 0; n--) {
+                k.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            if (!keys.contains(k.toString())) {
+                keys.add(k.toString());
+                backend.set(ns, k.toString(), new byte[] {1}, StorageBackend.NO_EXPIRY);
+            }
+        }
+        int compared = 0;
+        for (int i = 0; i < 300; i++) {
+            StringBuilder p = new StringBuilder();
+            for (int n = 1 + random.nextInt(5); n > 0; n--) {
+                int pick = random.nextInt(alphabet.length + 4);
+                if (pick < alphabet.length) {
+                    p.append(alphabet[pick]);
+                } else {
+                    // A bracket class of one to three of the alphabet's characters, maybe negated or a range.
+                    p.append('[').append(random.nextBoolean() ? "" : "!");
+                    for (int m = 1 + random.nextInt(3); m > 0; m--) {
+                        p.append(alphabet[random.nextInt(alphabet.length)]);
+                    }
+                    p.append(']');
+                }
+            }
+            GlobPattern pattern;
+            try {
+                pattern = GlobPattern.compile(p.toString());
+            } catch (InvalidPatternException malformed) {
+                continue;
+            }
+            List<String> expected = keys.stream().filter(pattern::matches).sorted(KeyRules.UTF8_ORDER)
+                    .collect(Collectors.toList());
+            assertThat(backend.list(ns, pattern, null, 1000).keys()).as("pattern %s", p)
+                    .containsExactlyElementsOf(expected);
+            assertThat(backend.count(ns, pattern)).as("count %s", p).isEqualTo(expected.size());
+            compared++;
+        }
+        assertThat(compared).as("patterns that compiled").isGreaterThan(100);
+    }
 }

@@ -128,7 +128,8 @@ class SqliteInterruptTest {
                     .containsExactly("after", "after2", "after3");
             backend.set(NS, "ttl", new byte[] {1}, 20);
             TestBackends.await("the sweeper reclaims a key after the interrupts",
-                    () -> events.events().stream().anyMatch(e -> e.type() == ChangeType.EXPIRE && e.key().equals("ttl")));
+                    () -> events.events().stream()
+                            .anyMatch(e -> e.type() == ChangeType.EXPIRE && e.key().equals("ttl")));
         } finally {
             backend.close();
         }
