@@ -3,13 +3,13 @@ package dev.plinth.provider.jsonfile;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
-import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
@@ -18,7 +18,6 @@ import dev.plinth.spi.storage.Write;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -404,34 +403,13 @@ final class JsonFileBackend implements StorageBackend {
                 checkQuota(ns, key, 1, now);
                 sum = delta;
             } else {
-                try {
-                    sum = Math.addExact(parseCounter(key, current.value()), delta);
-                } catch (ArithmeticException e) {
-                    throw new NotACounterException(key, "adding " + delta + " overflows a long");
-                }
+                sum = Counters.add(key, Counters.parse(key, current.value()), delta);
             }
             long expires = current == null ? StorageBackend.NO_EXPIRY : current.expiresAt();
-            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
-            commitChanges(ns, List.of(new Change.Put(key, new Item(text, space.lastVersion + 1, expires))));
+            commitChanges(ns, List.of(new Change.Put(key, new Item(Counters.format(sum), space.lastVersion + 1,
+                    expires))));
             return sum;
         });
-    }
-
-    private static long parseCounter(String key, byte[] value) {
-        int n = value.length;
-        int start = n > 0 && value[0] == '-' ? 1 : 0;
-        boolean digits = n > start && n - start <= 19;
-        for (int i = start; digits && i < n; i++) {
-            digits = value[i] >= '0' && value[i] <= '9';
-        }
-        if (!digits) {
-            throw new NotACounterException(key, "the value is not the decimal text of a long");
-        }
-        try {
-            return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            throw new NotACounterException(key, "the value is outside the range of a long");
-        }
     }
 
     @Override
