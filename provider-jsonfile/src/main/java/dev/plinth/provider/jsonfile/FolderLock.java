@@ -1,6 +1,5 @@
 package dev.plinth.provider.jsonfile;
 
-import dev.plinth.api.storage.StorageException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -34,7 +33,7 @@ final class FolderLock implements AutoCloseable {
      * @param folder an existing folder
      * @return the held lock
      * @throws FolderInUseException when another owner holds it
-     * @throws StorageException when the lock file cannot be created
+     * @throws dev.plinth.api.storage.StorageOpenException when the lock file cannot be created or locked
      */
     static FolderLock acquire(Path folder) {
         Path file = folder.resolve(FILE_NAME);
@@ -43,7 +42,7 @@ final class FolderLock implements AutoCloseable {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new StorageException("Cannot create lock file " + file + ": " + e, e);
+            throw OpenFailure.io("cannot create or open the lock file " + file, e);
         }
         FileLock lock;
         try {
@@ -52,7 +51,7 @@ final class FolderLock implements AutoCloseable {
             lock = null; // held by another backend of this same JVM
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new StorageException("Cannot lock " + file + ": " + e, e);
+            throw OpenFailure.io("cannot lock " + file, e);
         }
         if (lock == null) {
             String owner = readOwner(file);

@@ -120,10 +120,10 @@ final class JsonFileBackend implements StorageBackend {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StorageException("Cannot create the JSON-file storage folder " + dir + ": " + e, e);
+            throw OpenFailure.badFolder("cannot create the folder " + dir, e);
         }
         if (!Files.isDirectory(dir)) {
-            throw new StorageException("JSON-file storage directory " + dir + " is not a folder");
+            throw OpenFailure.badFolder(dir + " is not a folder", null);
         }
         FolderLock lock = FolderLock.acquire(dir);
         try {
@@ -133,7 +133,7 @@ final class JsonFileBackend implements StorageBackend {
             try {
                 journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), channels);
             } catch (IOException e) {
-                throw new StorageException("Cannot open the journal in " + dir + " for writing: " + e, e);
+                throw OpenFailure.io("cannot open the journal in " + dir + " for writing", e);
             }
             try {
                 if (recovered.needsNewline()) {
@@ -144,7 +144,7 @@ final class JsonFileBackend implements StorageBackend {
                 AtomicFiles.syncDirectory(dir);
             } catch (IOException e) {
                 closeQuietly(journal);
-                throw new StorageException("Cannot write the journal " + journal.path() + ": " + e, e);
+                throw OpenFailure.io("cannot write the journal " + journal.path(), e);
             }
             for (Path stale : recovered.obsolete()) {
                 deleteQuietly(stale);

@@ -38,7 +38,7 @@ record Manifest(long generation, long journalFrom, long lastVersion, Map<String,
             throw new CorruptDataFileException(file, e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
                     "invalid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new dev.plinth.api.storage.StorageException("Cannot read " + file + ": " + e, e);
+            throw OpenFailure.io("cannot read " + file, e);
         }
         try {
             if (root == null || !root.isObject()) {

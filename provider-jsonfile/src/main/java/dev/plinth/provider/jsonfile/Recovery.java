@@ -3,7 +3,6 @@ package dev.plinth.provider.jsonfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plinth.api.storage.StorageException;
 import dev.plinth.spi.storage.Namespace;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -75,7 +74,7 @@ final class Recovery {
                 }
             }
         } catch (IOException e) {
-            throw new StorageException("Cannot list " + directory + ": " + e, e);
+            throw OpenFailure.io("cannot list " + directory, e);
         }
         long lastSeq = journals.isEmpty() ? manifest.journalFrom() : journals.lastKey();
         long validLength = 0;
@@ -139,7 +138,7 @@ final class Recovery {
             }
             return new Replay(offset, false);
         } catch (IOException e) {
-            throw new StorageException("Cannot read " + file + ": " + e, e);
+            throw OpenFailure.io("cannot read " + file, e);
         }
     }
 
@@ -159,7 +158,7 @@ final class Recovery {
             Files.write(aside, torn);
             AtomicFiles.syncDirectory(directory);
         } catch (IOException e) {
-            throw new StorageException("Cannot save the torn last line of " + journal + " to " + aside + ": " + e, e);
+            throw OpenFailure.io("cannot save the torn last line of " + journal + " to " + aside, e);
         }
         LOG.warn("Ignoring a torn last line in {} (line {}, {} bytes: an append interrupted by a crash, never"
                 + " acknowledged); its bytes were saved to {}", journal, line, torn.length, aside);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plinth.api.storage.StorageException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +102,7 @@ final class SnapshotFile {
             throw new CorruptDataFileException(file, e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
                     "invalid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new StorageException("Cannot read " + file + ": " + e, e);
+            throw OpenFailure.io("cannot read " + file, e);
         }
         return puts;
     }
