@@ -1,9 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -11,18 +8,23 @@ import java.nio.file.Path;
  * again so the next line never follows a half-written one.
  *
  * <p>{@link #append}, {@link #rotate} and {@link #close} run under the backend's write lock;
- * {@link #force} runs concurrently on the store's own threads (group sync, batched flusher, compactor),
- * never on a caller's thread, whose interrupt would close the channel.
+ * {@link #force} runs concurrently on the store's own threads (group sync, batched flusher, compactor) and,
+ * while closing, on the caller's. No call here can be broken by an interrupt ({@link JournalFile}).
+ * {@link #force} and the file switch of {@link #rotate} exclude each other, so an fsync never meets a
+ * file that was closed under it.
  *
  * <p>Positions are counted as log sequence numbers (LSN): bytes appended since open, across rotations, so
  * "durable up to" stays comparable when the file changes.
  */
 final class Journal implements AutoCloseable {
     private final Path directory;
-    private final FileChannelFactory channels;
-    private volatile FileChannel channel;
-    private Path path;
-    private long sequence;
+    private final JournalFile.Opener opener;
+    /** Held while an fsync runs and while the file is switched. */
+    private final Object syncLock = new Object();
+    /** Guarded by syncLock for replacement; read by the writer under the write lock. */
+    private volatile JournalFile file;
+    private volatile Path path;
+    private volatile long sequence;
     private long size;
     /** Bytes appended over the life of this store, across files: the position of the last complete line. */
     private volatile long appendedLsn;
@@ -31,38 +33,39 @@ final class Journal implements AutoCloseable {
     /** Set when a failed append could not be cut off; appends fail until the cut succeeds. */
     private boolean needsTruncate;
 
-    private Journal(Path directory, FileChannelFactory channels) {
+    private Journal(Path directory, JournalFile.Opener opener) {
         this.directory = directory;
-        this.channels = channels;
+        this.opener = opener;
     }
 
     /**
      * Opens journal {@code sequence} for appending after its first {@code validLength} bytes, cutting off
      * anything beyond (a torn line already set aside by recovery).
      */
-    static Journal open(Path directory, long sequence, long validLength, FileChannelFactory channels)
+    static Journal open(Path directory, long sequence, long validLength, JournalFile.Opener opener)
             throws IOException {
-        Journal j = new Journal(directory, channels);
-        j.openFile(sequence, validLength);
+        Journal j = new Journal(directory, opener);
+        Path p = directory.resolve(FileNames.journal(sequence));
+        JournalFile f = j.openFile(p, validLength);
+        j.file = f;
+        j.path = p;
+        j.sequence = sequence;
         return j;
     }
 
-    private void openFile(long seq, long validLength) throws IOException {
-        Path p = directory.resolve(FileNames.journal(seq));
-        FileChannel ch = channels.openForAppend(p);
+    private JournalFile openFile(Path p, long validLength) throws IOException {
+        JournalFile f = opener.open(p);
         try {
-            if (ch.size() > validLength) {
-                ch.truncate(validLength);
-                ch.force(true);
+            if (f.size() > validLength) {
+                f.truncate(validLength);
+                f.sync();
             }
-            this.size = ch.size();
+            this.size = f.size();
         } catch (IOException e) {
-            ch.close();
+            f.close();
             throw e;
         }
-        this.channel = ch;
-        this.path = p;
-        this.sequence = seq;
+        return f;
     }
 
     Path path() {
@@ -81,20 +84,18 @@ final class Journal implements AutoCloseable {
      * Appends whole lines, not yet fsynced; on failure the file is cut back to where it was.
      *
      * @param bytes one or more complete lines
+     * @param offset where they start in {@code bytes}
+     * @param length their length
      * @return the LSN just past them: {@link #force} up to it makes them durable
      */
-    long append(ByteBuffer bytes) throws IOException {
+    long append(byte[] bytes, int offset, int length) throws IOException {
         repairIfNeeded();
-        FileChannel ch = channel;
-        int length = bytes.remaining();
+        JournalFile f = file;
         try {
-            long at = size;
-            while (bytes.hasRemaining()) {
-                at += ch.write(bytes, at);
-            }
+            f.write(bytes, offset, length, size);
         } catch (IOException e) {
             try {
-                ch.truncate(size);
+                f.truncate(size);
             } catch (IOException again) {
                 needsTruncate = true;
                 e.addSuppressed(again);
@@ -114,17 +115,10 @@ final class Journal implements AutoCloseable {
         return durableLsn;
     }
 
-    /**
-     * Undoes the damage of an earlier failed append: cuts off its partial line, and reopens the file when
-     * the channel was closed (an interrupted thread's I/O closes a FileChannel). Done by the next writer,
-     * because an interrupted thread cannot do channel I/O at all.
-     */
+    /** Cuts off the partial line of an earlier failed append whose own cut failed. */
     private void repairIfNeeded() throws IOException {
-        if (!channel.isOpen()) {
-            openFile(sequence, size);
-            needsTruncate = false;
-        } else if (needsTruncate) {
-            channel.truncate(size);
+        if (needsTruncate) {
+            file.truncate(size);
             needsTruncate = false;
         }
     }
@@ -135,46 +129,58 @@ final class Journal implements AutoCloseable {
      * @return the LSN now known durable
      */
     long force() throws IOException {
-        long target = appendedLsn; // read first: every byte up to it is in the channel read below, or older
-        if (target <= durableLsn) {
-            return durableLsn;
-        }
-        FileChannel ch = channel;
-        try {
-            ch.force(false);
-        } catch (ClosedChannelException e) {
-            if (channel == ch) {
-                throw e;
+        synchronized (syncLock) {
+            long target = appendedLsn; // read first: every byte up to it is in the file synced below, or older
+            if (target <= durableLsn) {
+                return durableLsn;
             }
-            // Rotated meanwhile: rotate() fsynced this file before closing it.
-        }
-        synchronized (this) {
-            durableLsn = Math.max(durableLsn, target);
-            return durableLsn;
+            file.sync();
+            durableLsn = target;
+            return target;
         }
     }
 
     /** Closes this file (fsynced) and continues in the next sequence number's file. */
     void rotate() throws IOException {
         repairIfNeeded();
-        FileChannel old = channel;
-        old.force(true);
-        synchronized (this) {
-            durableLsn = Math.max(durableLsn, appendedLsn);
-        }
         long next = sequence + 1;
-        openFile(next, 0);
-        AtomicFiles.syncDirectory(directory);
+        Path nextPath = directory.resolve(FileNames.journal(next));
+        JournalFile nextFile = opener.open(nextPath);
+        try {
+            // The new file's folder entry must survive a power loss before any line is acknowledged in it.
+            AtomicFiles.syncDirectory(directory);
+        } catch (IOException e) {
+            nextFile.close();
+            JsonFileBackend.deleteQuietly(nextPath);
+            throw e;
+        }
+        JournalFile old;
+        synchronized (syncLock) {
+            try {
+                file.sync();
+            } catch (IOException e) {
+                nextFile.close();
+                JsonFileBackend.deleteQuietly(nextPath);
+                throw e;
+            }
+            durableLsn = appendedLsn;
+            old = file;
+            file = nextFile;
+            path = nextPath;
+            sequence = next;
+            size = 0;
+        }
         old.close();
     }
 
     @Override
     public void close() throws IOException {
-        FileChannel ch = channel;
-        try {
-            force();
-        } finally {
-            ch.close();
+        synchronized (syncLock) {
+            try {
+                force();
+            } finally {
+                file.close();
+            }
         }
     }
 }

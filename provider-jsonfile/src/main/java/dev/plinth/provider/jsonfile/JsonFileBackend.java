@@ -17,7 +17,6 @@ import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +53,8 @@ final class JsonFileBackend implements StorageBackend {
             super(512);
         }
 
-        ByteBuffer view() {
-            return ByteBuffer.wrap(buf, 0, count);
+        byte[] array() {
+            return buf;
         }
 
         /** Drops a buffer grown by one huge line, so it is not kept for the life of the store. */
@@ -115,7 +114,7 @@ final class JsonFileBackend implements StorageBackend {
      * Takes ownership of the folder, recovers its data and starts the background sweeper, flusher and
      * compactor.
      */
-    static JsonFileBackend open(JsonFileSettings settings, ChangeListener listener, FileChannelFactory channels) {
+    static JsonFileBackend open(JsonFileSettings settings, ChangeListener listener, JournalFile.Opener journalFiles) {
         Path dir = settings.directory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -131,13 +130,13 @@ final class JsonFileBackend implements StorageBackend {
             Recovery.Result recovered = new Recovery(dir, codec, System.currentTimeMillis()).run();
             Journal journal;
             try {
-                journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), channels);
+                journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), journalFiles);
             } catch (IOException e) {
                 throw OpenFailure.io("cannot open the journal in " + dir + " for writing", e);
             }
             try {
                 if (recovered.needsNewline()) {
-                    journal.append(ByteBuffer.wrap(new byte[] {'\n'}));
+                    journal.append(new byte[] {'\n'}, 0, 1);
                     journal.force();
                 }
                 // A journal just created must still exist after a power loss: make its folder entry durable.
@@ -592,7 +591,7 @@ final class JsonFileBackend implements StorageBackend {
         }
         long lsn;
         try {
-            lsn = journal.append(line.view());
+            lsn = journal.append(line.array(), 0, line.size());
         } catch (IOException e) {
             throw new JournalWriteException(journal.path(), e);
         }
@@ -754,14 +753,7 @@ final class JsonFileBackend implements StorageBackend {
             groupSync.close();
         }
         background.shutdown();
-        try {
-            if (!background.awaitTermination(AWAIT_BACKGROUND_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("Background work on {} did not finish within {} s; closing anyway", directory,
-                        AWAIT_BACKGROUND_SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitBackground();
         writeLock.lock();
         try {
             journal.close();
@@ -771,6 +763,35 @@ final class JsonFileBackend implements StorageBackend {
             locks.clear();
             folderLock.close();
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Waits for a compaction in flight even when the closing thread is interrupted: closing the journal and
+     * releasing the folder under a running compaction would let it write a manifest into a folder that
+     * another runtime may already own.
+     */
+    private void awaitBackground() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_BACKGROUND_SECONDS);
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    if (background.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                    LOG.warn("Background work on {} did not finish within {} s; closing anyway", directory,
+                            AWAIT_BACKGROUND_SECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

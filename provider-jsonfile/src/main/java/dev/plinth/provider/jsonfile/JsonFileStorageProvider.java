@@ -74,6 +74,6 @@ public final class JsonFileStorageProvider implements StorageProvider {
     public StorageBackend open(ProviderConfig config, ChangeListener changes) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(changes, "changes");
-        return JsonFileBackend.open(JsonFileSettings.from(config), changes, FileChannelFactory.DEFAULT);
+        return JsonFileBackend.open(JsonFileSettings.from(config), changes, JournalFile.Opener.DEFAULT);
     }
 }

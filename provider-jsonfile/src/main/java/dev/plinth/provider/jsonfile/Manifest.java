@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plinth.spi.storage.Namespace;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +32,7 @@ record Manifest(long generation, long journalFrom, long lastVersion, Map<String,
     static Manifest read(Path file) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(Files.readAllBytes(file));
+            root = MAPPER.readTree(readAll(file));
         } catch (JsonProcessingException e) {
             throw new CorruptDataFileException(file, e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
                     "invalid JSON: " + e.getOriginalMessage(), e);
@@ -77,6 +76,13 @@ record Manifest(long generation, long journalFrom, long lastVersion, Map<String,
             return new Manifest(generation, journalFrom, lastVersion, files);
         } catch (IllegalArgumentException e) {
             throw new CorruptDataFileException(file, -1, e.getMessage(), e);
+        }
+    }
+
+    /** Reads through {@code java.io}: an interrupt cannot break it, unlike {@code Files.readAllBytes}. */
+    static byte[] readAll(Path file) throws IOException {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            return in.readAllBytes();
         }
     }
 

@@ -108,7 +108,7 @@ final class Recovery {
     private Replay replay(Path file, KeySpace space, boolean last) {
         long line = 0;
         long offset = 0;
-        try (LineReader in = new LineReader(Files.newInputStream(file))) {
+        try (LineReader in = new LineReader(new java.io.FileInputStream(file.toFile()))) {
             while (in.next()) {
                 line++;
                 byte[] bytes = in.buffer();
@@ -155,7 +155,10 @@ final class Recovery {
     private void setAside(Path journal, long line, byte[] torn) {
         Path aside = journal.resolveSibling(journal.getFileName() + ".torn-" + now);
         try {
-            Files.write(aside, torn);
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(aside.toFile())) {
+                out.write(torn);
+                out.getFD().sync();
+            }
             AtomicFiles.syncDirectory(directory);
         } catch (IOException e) {
             throw OpenFailure.io("cannot save the torn last line of " + journal + " to " + aside, e);
