@@ -13,6 +13,12 @@ import java.nio.file.Path;
  * {@link #force} and the file switch of {@link #rotate} exclude each other, so an fsync never meets a
  * file that was closed under it.
  *
+ * <p>A failed fsync makes the file untrustworthy: Linux may drop the dirty pages it could not write and
+ * let a later fsync succeed, so a retry proves nothing. The failure is kept ({@link #syncFailure}), every
+ * later fsync fails at once, and the backend's repair continues in a new file
+ * ({@link #restartAfterFailure}) and rewrites everything in memory as snapshots before it calls
+ * {@link #markRewritten}.
+ *
  * <p>Positions are counted as log sequence numbers (LSN): bytes appended since open, across rotations, so
  * "durable up to" stays comparable when the file changes.
  */
@@ -32,6 +38,10 @@ final class Journal implements AutoCloseable {
     private volatile long durableLsn;
     /** Set when a failed append could not be cut off; appends fail until the cut succeeds. */
     private boolean needsTruncate;
+    /** The fsync failure that made this journal untrustworthy, until {@link #markRewritten}. */
+    private volatile IOException syncFailure;
+    /** Whether the file in use was started after {@link #syncFailure}, so is sound. Under the write lock. */
+    private boolean restarted;
 
     private Journal(Path directory, JournalFile.Opener opener) {
         this.directory = directory;
@@ -130,25 +140,43 @@ final class Journal implements AutoCloseable {
      */
     long force() throws IOException {
         synchronized (syncLock) {
+            if (syncFailure != null) {
+                throw new IOException("an earlier fsync of the journal failed (" + syncFailure + ")", syncFailure);
+            }
             long target = appendedLsn; // read first: every byte up to it is in the file synced below, or older
             if (target <= durableLsn) {
                 return durableLsn;
             }
-            file.sync();
+            try {
+                file.sync();
+            } catch (IOException e) {
+                syncFailure = e;
+                throw e;
+            }
             durableLsn = target;
             return target;
         }
     }
 
-    /** Closes this file (fsynced) and continues in the next sequence number's file. */
-    void rotate() throws IOException {
-        repairIfNeeded();
+    /** @return the fsync failure that makes the journal untrustworthy, or {@code null} */
+    IOException syncFailure() {
+        return syncFailure;
+    }
+
+    /**
+     * After a failed fsync, continues in a new file and leaves the untrustworthy one unsynced; done once
+     * per failure, and only once an fsync of the new file shows the disk works again. Under the write lock.
+     */
+    void restartAfterFailure() throws IOException {
+        if (syncFailure == null || restarted) {
+            return;
+        }
         long next = sequence + 1;
         Path nextPath = directory.resolve(FileNames.journal(next));
-        JournalFile nextFile = opener.open(nextPath);
+        JournalFile nextFile = startFile(nextPath);
         try {
-            // The new file's folder entry must survive a power loss before any line is acknowledged in it.
-            AtomicFiles.syncDirectory(directory);
+            // A probe: until the disk fsyncs again, a rewrite could not be trusted either.
+            nextFile.sync();
         } catch (IOException e) {
             nextFile.close();
             JsonFileBackend.deleteQuietly(nextPath);
@@ -156,9 +184,65 @@ final class Journal implements AutoCloseable {
         }
         JournalFile old;
         synchronized (syncLock) {
+            old = file;
+            file = nextFile;
+            path = nextPath;
+            sequence = next;
+            size = 0;
+            needsTruncate = false;
+            restarted = true;
+        }
+        try {
+            old.close();
+        } catch (IOException e) {
+            // abandoned anyway
+        }
+    }
+
+    /**
+     * Everything appended is durable again, because all of memory was written to new snapshot files. Under
+     * the write lock, after {@link #restartAfterFailure}.
+     */
+    void markRewritten() {
+        synchronized (syncLock) {
+            syncFailure = null;
+            restarted = false;
+            durableLsn = appendedLsn;
+        }
+    }
+
+    /** Creates a journal file and makes its folder entry durable. */
+    private JournalFile startFile(Path p) throws IOException {
+        JournalFile f = opener.open(p);
+        try {
+            // The new file's folder entry must survive a power loss before any line is acknowledged in it.
+            AtomicFiles.syncDirectory(directory);
+        } catch (IOException e) {
+            f.close();
+            JsonFileBackend.deleteQuietly(p);
+            throw e;
+        }
+        return f;
+    }
+
+    /** Closes this file (fsynced) and continues in the next sequence number's file. */
+    void rotate() throws IOException {
+        repairIfNeeded();
+        long next = sequence + 1;
+        Path nextPath = directory.resolve(FileNames.journal(next));
+        JournalFile nextFile = startFile(nextPath);
+        JournalFile old;
+        synchronized (syncLock) {
             try {
+                if (syncFailure != null) {
+                    throw new IOException("an earlier fsync of the journal failed (" + syncFailure + ")",
+                            syncFailure);
+                }
                 file.sync();
             } catch (IOException e) {
+                if (syncFailure == null) {
+                    syncFailure = e;
+                }
                 nextFile.close();
                 JsonFileBackend.deleteQuietly(nextPath);
                 throw e;

@@ -29,8 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
 final class JsonFileBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(JsonFileBackend.class);
     private static final long AWAIT_BACKGROUND_SECONDS = 60;
+    /** The pause between attempts to rewrite the data after a failed fsync. */
+    private static final long REPAIR_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** The journal line being built; reused under the write lock. */
     private static final class LineBuffer extends ByteArrayOutputStream {
@@ -86,6 +90,10 @@ final class JsonFileBackend implements StorageBackend {
     private boolean compactionQueued;
     /** Guarded by the write lock: the LSN the current write must wait for, 0 when it wrote nothing. */
     private long pendingLsn;
+    /** A repair after a failed fsync is scheduled or running. */
+    private final AtomicBoolean repairPending = new AtomicBoolean();
+    /** When the last repair attempt started (monotonic clock). */
+    private volatile long lastRepairNanos = System.nanoTime() - REPAIR_RETRY_NANOS;
 
     private JsonFileBackend(JsonFileSettings settings, Path directory, ChangeListener listener, RecordCodec codec,
             Recovery.Result recovered, Journal journal, FolderLock folderLock) {
@@ -98,7 +106,8 @@ final class JsonFileBackend implements StorageBackend {
         this.name = "JSON-file store " + directory;
         this.events = new EventQueue(listener);
         this.groupSync = settings.durability() == Durability.SYNC
-                ? new GroupSync(journal, events, "plinth-jsonfile-sync-" + directory.getFileName()) : null;
+                ? new GroupSync(journal, events, this::scheduleRepair, "plinth-jsonfile-sync-" + directory.getFileName())
+                : null;
         this.compactor = new Compactor(directory, codec, space, journal, writeLock, recovered.manifest(),
                 () -> closed);
         this.background = new ScheduledThreadPoolExecutor(1, r -> {
@@ -579,9 +588,12 @@ final class JsonFileBackend implements StorageBackend {
      * readers may see them slightly earlier, while the fsync is in flight.
      */
     private void commitChanges(Namespace ns, List<Change> changes, boolean report) {
-        if (groupSync != null && groupSync.failure() != null) {
-            // After a failed fsync the journal's durable content is unknown: refuse writes until reopened.
-            throw new JournalWriteException(journal.path(), groupSync.failure());
+        IOException syncFailure = journal.syncFailure();
+        if (syncFailure != null) {
+            // After a failed fsync the journal's content on disk is unknown: refuse writes until the data is
+            // rewritten to new files, and make sure that is being tried.
+            scheduleRepair();
+            throw JournalWriteException.refused(journal.path(), syncFailure);
         }
         line.reset();
         try {
@@ -694,10 +706,53 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     private void flush() {
+        if (journal.syncFailure() != null) {
+            return; // repair() makes the data durable; another fsync of this file would prove nothing
+        }
         try {
             journal.force();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not fsync the journal of {}; retrying in {}", directory, settings.flushInterval(), e);
+            LOG.warn("Could not fsync the journal of {}: writes are refused until its data is rewritten to new"
+                    + " files", directory, e);
+            scheduleRepair();
+        }
+    }
+
+    /** Asks for a {@link #repair} on the background thread, at most one at a time and one per second. */
+    private void scheduleRepair() {
+        if (closed || !repairPending.compareAndSet(false, true)) {
+            return;
+        }
+        long wait = Math.max(0, REPAIR_RETRY_NANOS - (System.nanoTime() - lastRepairNanos));
+        try {
+            background.schedule(this::repair, wait, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            repairPending.set(false); // closing
+        }
+    }
+
+    private void repair() {
+        lastRepairNanos = System.nanoTime();
+        boolean sound;
+        try {
+            sound = !closed && compactor.repair(this::afterRewrite);
+        } catch (RuntimeException e) {
+            LOG.warn("Repair of {} after a failed fsync failed; retrying", directory, e);
+            sound = false;
+        } finally {
+            repairPending.set(false);
+        }
+        if (!sound && journal.syncFailure() != null) {
+            scheduleRepair();
+        }
+    }
+
+    /** Under the write lock: everything in memory is durable again, so its changes may be reported. */
+    private void afterRewrite() {
+        long lsn = journal.appendedLsn();
+        events.drainUpTo(lsn);
+        if (groupSync != null) {
+            groupSync.recovered(lsn);
         }
     }
 
@@ -754,6 +809,11 @@ final class JsonFileBackend implements StorageBackend {
         }
         background.shutdown();
         awaitBackground();
+        if (journal.syncFailure() != null && !compactor.repair(this::afterRewrite)) {
+            LOG.error("Closing {} after a failed fsync whose data could not be rewritten: changes since the last"
+                    + " good fsync may be lost, and the journal {} may be found damaged on the next open",
+                    directory, journal.path());
+        }
         writeLock.lock();
         try {
             journal.close();

@@ -1,6 +1,7 @@
 package dev.plinth.provider.jsonfile;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A journal file whose fsync fails on demand with EIO, as a failing disk's would. The one fault these
@@ -9,10 +10,15 @@ import java.io.IOException;
  */
 final class FailingJournalFile implements JournalFile {
     private final JournalFile real;
-    volatile boolean fsyncFails;
+    private final AtomicBoolean fsyncFails;
 
-    FailingJournalFile(JournalFile real) {
+    /**
+     * @param real the file
+     * @param fsyncFails the disk's state, shared by every file on it
+     */
+    FailingJournalFile(JournalFile real, AtomicBoolean fsyncFails) {
         this.real = real;
+        this.fsyncFails = fsyncFails;
     }
 
     @Override
@@ -32,7 +38,7 @@ final class FailingJournalFile implements JournalFile {
 
     @Override
     public void sync() throws IOException {
-        if (fsyncFails) {
+        if (fsyncFails.get()) {
             throw new IOException("Input/output error");
         }
         real.sync();
