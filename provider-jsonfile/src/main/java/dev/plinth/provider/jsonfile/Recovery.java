@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +50,43 @@ final class Recovery {
     }
 
     Result run() {
+        TreeMap<Long, Path> allJournals = new TreeMap<>();
+        List<String> snapshots = new ArrayList<>();
+        List<Path> temps = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long seq = FileNames.journalSequence(name);
+                if (seq >= 0) {
+                    allJournals.put(seq, f);
+                } else if (FileNames.isSnapshot(name)) {
+                    snapshots.add(name);
+                } else if (name.endsWith(FileNames.TEMP_SUFFIX) && isOurs(name)) {
+                    temps.add(f);
+                }
+            }
+        } catch (IOException e) {
+            throw OpenFailure.io("cannot list " + directory, e);
+        }
         Path manifestFile = directory.resolve(FileNames.MANIFEST);
-        Manifest manifest = Files.exists(manifestFile) ? Manifest.read(manifestFile) : Manifest.empty();
+        Manifest manifest;
+        if (Files.exists(manifestFile)) {
+            manifest = Manifest.read(manifestFile);
+        } else if (allJournals.isEmpty() && snapshots.isEmpty()) {
+            manifest = Manifest.empty(); // a new folder
+        } else if (allJournals.containsKey(1L)) {
+            // Journal 1 is only deleted once a manifest covers it: with it, the journals hold every change
+            // since the folder was created, and the manifest is not needed (a crash during the first
+            // compaction, or a folder of the previous format that was never compacted).
+            manifest = Manifest.empty();
+        } else {
+            throw new CorruptDataFileException(manifestFile, -1, "the file is missing, and the data set needs it:"
+                    + " it names the snapshots holding everything before journal " + allJournals.firstKey()
+                    + " (the folder holds " + allJournals.size() + " journal(s) from " + allJournals.firstKey()
+                    + " and " + snapshots.size() + " snapshot file(s))", null);
+        }
+        SortedMap<Long, Path> journals = allJournals.tailMap(manifest.journalFrom());
+        checkComplete(manifest, journals);
         KeySpace space = new KeySpace();
         space.lastVersion = manifest.lastVersion();
         for (Map.Entry<String, String> e : manifest.namespaces().entrySet()) {
@@ -59,23 +95,6 @@ final class Recovery {
             space.applyUnlocked(ns, live(puts));
         }
         space.dirty.clear(); // from here on, dirty = touched by a journal that compaction will delete
-        TreeMap<Long, Path> journals = new TreeMap<>();
-        List<Path> obsolete = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                long seq = FileNames.journalSequence(name);
-                if (seq >= manifest.journalFrom()) {
-                    journals.put(seq, f);
-                } else if (seq >= 0
-                        || (FileNames.isSnapshot(name) && !manifest.namespaces().containsValue(name))
-                        || (name.endsWith(FileNames.TEMP_SUFFIX) && isOurs(name))) {
-                    obsolete.add(f);
-                }
-            }
-        } catch (IOException e) {
-            throw OpenFailure.io("cannot list " + directory, e);
-        }
         long lastSeq = journals.isEmpty() ? manifest.journalFrom() : journals.lastKey();
         long validLength = 0;
         boolean needsNewline = false;
@@ -84,7 +103,47 @@ final class Recovery {
             validLength = r.validLength;
             needsNewline = r.needsNewline;
         }
+        // Only now, with the data set known complete, may anything be called obsolete.
+        List<Path> obsolete = new ArrayList<>(temps);
+        obsolete.addAll(allJournals.headMap(manifest.journalFrom()).values());
+        for (String name : snapshots) {
+            if (!manifest.namespaces().containsValue(name)) {
+                obsolete.add(directory.resolve(name));
+            }
+        }
         return new Result(space, manifest, lastSeq, validLength, needsNewline, obsolete);
+    }
+
+    /**
+     * Every file the manifest needs must be there: its snapshots, and the journals from
+     * {@code journalFrom} on without a gap (compaction deletes journals only from the oldest up).
+     */
+    private void checkComplete(Manifest manifest, SortedMap<Long, Path> journals) {
+        for (Map.Entry<String, String> e : manifest.namespaces().entrySet()) {
+            Path snapshot = directory.resolve(e.getValue());
+            if (!Files.exists(snapshot)) {
+                throw new CorruptDataFileException(snapshot, -1, "the file is missing; "
+                        + FileNames.MANIFEST + " lists it as the snapshot of namespace '" + e.getKey() + "'", null);
+            }
+        }
+        if (journals.isEmpty()) {
+            if (manifest.generation() > 0) {
+                Path first = directory.resolve(FileNames.journal(manifest.journalFrom()));
+                throw new CorruptDataFileException(first, -1, "the file is missing; " + FileNames.MANIFEST
+                        + " replays the journals from it on", null);
+            }
+            return;
+        }
+        long expected = manifest.journalFrom();
+        for (long seq : journals.keySet()) {
+            if (seq != expected) {
+                Path missing = directory.resolve(FileNames.journal(expected));
+                throw new CorruptDataFileException(missing, -1, "the file is missing, but the data set needs it:"
+                        + " journals are replayed from " + manifest.journalFrom() + " without a gap, and "
+                        + FileNames.journal(seq) + " exists", null);
+            }
+            expected++;
+        }
     }
 
     private List<Change> live(List<Change.Put> puts) {
