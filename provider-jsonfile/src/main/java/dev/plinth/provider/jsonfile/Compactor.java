@@ -145,6 +145,50 @@ final class Compactor {
         return true;
     }
 
+    /**
+     * At open, before any other thread runs, for a folder that is new, of the previous format or without
+     * its manifest: writes every namespace in memory as a snapshot and a manifest in the current format,
+     * needing only the journal just created. Nothing else is changed; on failure, what it wrote is removed.
+     */
+    void rewriteAll() throws IOException {
+        Set<Namespace> all = new HashSet<>(space.indexes.keySet());
+        boolean anyData = all.stream().anyMatch(ns -> !space.index(ns).items.isEmpty());
+        long generation = anyData ? manifest.generation() + 1 : manifest.generation();
+        List<String> written = new ArrayList<>();
+        try {
+            manifest = writeGeneration(all, new TreeMap<>(), generation, journal.sequence(), space.lastVersion,
+                    written, false);
+        } catch (IOException | RuntimeException e) {
+            for (String name : written) {
+                JsonFileBackend.deleteQuietly(directory.resolve(name));
+            }
+            throw e;
+        }
+        space.dirty.clear();
+        LOG.info("Wrote the data of {} in format {}: {} namespaces, journal {}", directory, Manifest.FORMAT,
+                manifest.namespaces().size(), journal.path().getFileName());
+    }
+
+    /**
+     * At open, once the data set is known complete: deletes what the manifest in force no longer needs
+     * (journals before {@code journalFrom}, snapshots it does not list, temp files of interrupted writes).
+     */
+    void deleteObsolete() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long seq = FileNames.journalSequence(name);
+                if ((seq >= 0 && seq < manifest.journalFrom())
+                        || (FileNames.isSnapshot(name) && !manifest.namespaces().containsValue(name))
+                        || FileNames.isTemp(name)) {
+                    JsonFileBackend.deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not list {} to delete obsolete files: {}", directory, e.toString());
+        }
+    }
+
     private void repairFailed(String message, Exception e) {
         // Retried every second while the disk fails: one warning, then debug.
         if (repairFailures++ == 0) {

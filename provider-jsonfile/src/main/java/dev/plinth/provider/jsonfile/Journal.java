@@ -1,6 +1,7 @@
 package dev.plinth.provider.jsonfile;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 final class Journal implements AutoCloseable {
     private final Path directory;
     private final JournalFile.Opener opener;
+    private final RecordCodec codec;
     /** Held while an fsync runs and while the file is switched. */
     private final Object syncLock = new Object();
     /** Guarded by syncLock for replacement; read by the writer under the write lock. */
@@ -43,23 +45,42 @@ final class Journal implements AutoCloseable {
     /** Whether the file in use was started after {@link #syncFailure}, so is sound. Under the write lock. */
     private boolean restarted;
 
-    private Journal(Path directory, JournalFile.Opener opener) {
+    private Journal(Path directory, JournalFile.Opener opener, RecordCodec codec) {
         this.directory = directory;
         this.opener = opener;
+        this.codec = codec;
     }
 
     /**
      * Opens journal {@code sequence} for appending after its first {@code validLength} bytes, cutting off
      * anything beyond (a torn line already set aside by recovery).
      */
-    static Journal open(Path directory, long sequence, long validLength, JournalFile.Opener opener)
-            throws IOException {
-        Journal j = new Journal(directory, opener);
+    static Journal open(Path directory, long sequence, long validLength, JournalFile.Opener opener,
+            RecordCodec codec) throws IOException {
+        Journal j = new Journal(directory, opener, codec);
         Path p = directory.resolve(FileNames.journal(sequence));
         JournalFile f = j.openFile(p, validLength);
         j.file = f;
         j.path = p;
         j.sequence = sequence;
+        return j;
+    }
+
+    /** Creates journal {@code sequence}, which must not exist yet, and opens it for appending. */
+    static Journal create(Path directory, long sequence, JournalFile.Opener opener, RecordCodec codec)
+            throws IOException {
+        Journal j = new Journal(directory, opener, codec);
+        Path p = directory.resolve(FileNames.journal(sequence));
+        JournalFile f = j.startFile(p, sequence);
+        j.file = f;
+        j.path = p;
+        j.sequence = sequence;
+        try {
+            j.size = f.size();
+        } catch (IOException e) {
+            f.close();
+            throw e;
+        }
         return j;
     }
 
@@ -173,10 +194,12 @@ final class Journal implements AutoCloseable {
         }
         long next = sequence + 1;
         Path nextPath = directory.resolve(FileNames.journal(next));
-        JournalFile nextFile = startFile(nextPath);
+        JournalFile nextFile = startFile(nextPath, next);
+        long nextSize;
         try {
             // A probe: until the disk fsyncs again, a rewrite could not be trusted either.
             nextFile.sync();
+            nextSize = nextFile.size();
         } catch (IOException e) {
             nextFile.close();
             JsonFileBackend.deleteQuietly(nextPath);
@@ -188,7 +211,7 @@ final class Journal implements AutoCloseable {
             file = nextFile;
             path = nextPath;
             sequence = next;
-            size = 0;
+            size = nextSize;
             needsTruncate = false;
             restarted = true;
         }
@@ -211,18 +234,23 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Creates a journal file and makes its folder entry durable. */
-    private JournalFile startFile(Path p) throws IOException {
-        JournalFile f = opener.open(p);
+    /**
+     * Creates a journal file holding its header line, atomically and durably (temp file, fsync, rename,
+     * fsync of the folder), so a journal never exists without its header: an empty one is damage.
+     */
+    private JournalFile startFile(Path p, long seq) throws IOException {
+        if (Files.exists(p)) {
+            throw new IOException(p + " already exists");
+        }
+        RecordBuffer header = new RecordBuffer();
+        codec.writeJournalHeader(header, seq);
+        AtomicFiles.write(directory, p.getFileName().toString(), out -> out.write(header.array(), 0, header.size()));
         try {
-            // The new file's folder entry must survive a power loss before any line is acknowledged in it.
-            AtomicFiles.syncDirectory(directory);
+            return opener.open(p);
         } catch (IOException e) {
-            f.close();
             JsonFileBackend.deleteQuietly(p);
             throw e;
         }
-        return f;
     }
 
     /** Closes this file (fsynced) and continues in the next sequence number's file. */
@@ -230,10 +258,12 @@ final class Journal implements AutoCloseable {
         repairIfNeeded();
         long next = sequence + 1;
         Path nextPath = directory.resolve(FileNames.journal(next));
-        JournalFile nextFile = startFile(nextPath);
+        JournalFile nextFile = startFile(nextPath, next);
+        long nextSize;
         JournalFile old;
         synchronized (syncLock) {
             try {
+                nextSize = nextFile.size();
                 if (syncFailure != null) {
                     throw new IOException("an earlier fsync of the journal failed (" + syncFailure + ")",
                             syncFailure);
@@ -252,7 +282,7 @@ final class Journal implements AutoCloseable {
             file = nextFile;
             path = nextPath;
             sequence = next;
-            size = 0;
+            size = nextSize;
         }
         old.close();
     }

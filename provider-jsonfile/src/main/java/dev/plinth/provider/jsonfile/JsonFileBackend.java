@@ -15,7 +15,6 @@ import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,25 +50,6 @@ final class JsonFileBackend implements StorageBackend {
     /** The pause between attempts to rewrite the data after a failed fsync. */
     private static final long REPAIR_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** The journal line being built; reused under the write lock. */
-    private static final class LineBuffer extends ByteArrayOutputStream {
-        LineBuffer() {
-            super(512);
-        }
-
-        byte[] array() {
-            return buf;
-        }
-
-        /** Drops a buffer grown by one huge line, so it is not kept for the life of the store. */
-        void shrinkIfHuge() {
-            if (buf.length > 1 << 20) {
-                buf = new byte[512];
-            }
-            count = 0;
-        }
-    }
-
     private final JsonFileSettings settings;
     private final Path directory;
     private final RecordCodec codec;
@@ -78,7 +58,8 @@ final class JsonFileBackend implements StorageBackend {
     private final FolderLock folderLock;
     private final LockTable locks = new LockTable();
     private final WriteLock writeLock = new WriteLock();
-    private final LineBuffer line = new LineBuffer();
+    /** The journal line being built; reused under the write lock. */
+    private final RecordBuffer line = new RecordBuffer();
     private final ScheduledThreadPoolExecutor background;
     private final Compactor compactor;
     private final EventQueue events;
@@ -137,27 +118,25 @@ final class JsonFileBackend implements StorageBackend {
         try {
             RecordCodec codec = new RecordCodec();
             Recovery.Result recovered = new Recovery(dir, codec, System.currentTimeMillis()).run();
-            Journal journal;
-            try {
-                journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), journalFiles);
-            } catch (IOException e) {
-                throw OpenFailure.io("cannot open the journal in " + dir + " for writing", e);
-            }
-            try {
-                if (recovered.needsNewline()) {
-                    journal.append(new byte[] {'\n'}, 0, 1);
-                    journal.force();
-                }
-                // A journal just created must still exist after a power loss: make its folder entry durable.
-                AtomicFiles.syncDirectory(dir);
-            } catch (IOException e) {
-                closeQuietly(journal);
-                throw OpenFailure.io("cannot write the journal " + journal.path(), e);
-            }
-            for (Path stale : recovered.obsolete()) {
-                deleteQuietly(stale);
-            }
+            // The data set is known complete from here on: files may be written and deleted.
+            Journal journal = recovered.rewrite() ? newJournal(dir, recovered, journalFiles, codec)
+                    : continueJournal(dir, recovered, journalFiles, codec);
             JsonFileBackend backend = new JsonFileBackend(settings, dir, listener, codec, recovered, journal, lock);
+            if (recovered.rewrite()) {
+                try {
+                    backend.compactor.rewriteAll();
+                } catch (IOException e) {
+                    closeQuietly(journal);
+                    deleteQuietly(journal.path());
+                    throw OpenFailure.io("cannot write the data of " + dir + " in format " + Manifest.FORMAT
+                            + " (the files as found are kept)", e);
+                } catch (RuntimeException e) {
+                    closeQuietly(journal);
+                    deleteQuietly(journal.path());
+                    throw e;
+                }
+            }
+            backend.compactor.deleteObsolete();
             backend.start();
             LOG.debug("Opened {} ({} namespaces, journal {})", dir, recovered.space().indexes.size(),
                     journal.path().getFileName());
@@ -166,6 +145,44 @@ final class JsonFileBackend implements StorageBackend {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * A new folder, one of the previous format or one that lost its manifest: its data goes to a new
+     * journal, snapshots and manifest in the current format ({@link Compactor#rewriteAll}), the journal first.
+     */
+    private static Journal newJournal(Path dir, Recovery.Result recovered, JournalFile.Opener journalFiles,
+            RecordCodec codec) {
+        long last = recovered.journalSequence();
+        long seq = Files.exists(dir.resolve(FileNames.journal(last))) ? last + 1 : last;
+        try {
+            return Journal.create(dir, seq, journalFiles, codec);
+        } catch (IOException e) {
+            throw OpenFailure.io("cannot create the journal " + dir.resolve(FileNames.journal(seq)), e);
+        }
+    }
+
+    /** Goes on appending to the newest journal, after cutting off a torn last line already set aside. */
+    private static Journal continueJournal(Path dir, Recovery.Result recovered, JournalFile.Opener journalFiles,
+            RecordCodec codec) {
+        Journal journal;
+        try {
+            journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), journalFiles,
+                    codec);
+        } catch (IOException e) {
+            throw OpenFailure.io("cannot open the journal " + dir.resolve(FileNames.journal(
+                    recovered.journalSequence())) + " for writing", e);
+        }
+        try {
+            if (recovered.needsNewline()) {
+                journal.append(new byte[] {'\n'}, 0, 1);
+                journal.force();
+            }
+        } catch (IOException e) {
+            closeQuietly(journal);
+            throw OpenFailure.io("cannot write the journal " + journal.path(), e);
+        }
+        return journal;
     }
 
     private void start() {
@@ -595,7 +612,7 @@ final class JsonFileBackend implements StorageBackend {
             scheduleRepair();
             throw JournalWriteException.refused(journal.path(), syncFailure);
         }
-        line.reset();
+        line.clear();
         try {
             codec.writeJournalLine(line, ns, changes);
         } catch (IOException e) {
@@ -607,7 +624,6 @@ final class JsonFileBackend implements StorageBackend {
         } catch (IOException e) {
             throw new JournalWriteException(journal.path(), e);
         }
-        line.shrinkIfHuge();
         space.apply(ns, changes);
         pendingLsn = lsn;
         if (report) {

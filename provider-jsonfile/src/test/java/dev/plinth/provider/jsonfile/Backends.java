@@ -42,6 +42,17 @@ final class Backends {
         return open + String.format(",\"crc\":\"%08x\"}", crc.getValue());
     }
 
+    /**
+     * Gives a hand-edited manifest a valid checksum again, as an operator repairing it would: the CRC32C of
+     * every byte before the comma that introduces {@code "crc"}.
+     */
+    static String rechecksumManifest(String text) {
+        String body = text.substring(0, text.lastIndexOf(',', text.lastIndexOf("\"crc\"")));
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(utf8(body));
+        return body + String.format(",\n  \"crc\" : \"%08x\"\n}\n", crc.getValue());
+    }
+
     /** Polls {@code condition} until it holds or a generous deadline passes; a liveness bound, not a timing claim. */
     static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
