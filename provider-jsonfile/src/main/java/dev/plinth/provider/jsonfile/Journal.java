@@ -253,7 +253,11 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Closes this file (fsynced) and continues in the next sequence number's file. */
+    /**
+     * Closes this file (fsynced) and continues in the next sequence number's file. The next file is made
+     * here, under the write lock, on purpose: while it exists no line is being appended to this one, so a
+     * torn line after a crash can only ever be in the newest journal.
+     */
     void rotate() throws IOException {
         repairIfNeeded();
         long next = sequence + 1;
