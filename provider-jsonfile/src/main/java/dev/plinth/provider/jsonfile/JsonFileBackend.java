@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * The open JSON-file store. Reads come from the in-memory {@link KeySpace}; each write, under one write
  * lock, checks its preconditions against memory, appends one journal line (fsynced in {@link Durability#SYNC}
  * mode), and only then changes memory and reports the change, so a write that fails changes nothing and
- * reports nothing. A write costs one journal line whatever the amount of data; rewriting data happens in
- * the background {@link Compactor}.
+ * reports nothing (a failed fsync is the one exception, see {@link JournalWriteException}). A write costs
+ * one journal line whatever the amount of data; rewriting data happens in the background
+ * {@link Compactor}, which also rewrites everything after a failed fsync ({@link #repair}).
  */
 final class JsonFileBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(JsonFileBackend.class);
@@ -723,7 +724,9 @@ final class JsonFileBackend implements StorageBackend {
 
     private void flush() {
         if (journal.syncFailure() != null) {
-            return; // repair() makes the data durable; another fsync of this file would prove nothing
+            // repair() makes the data durable; another fsync of this file would prove nothing.
+            scheduleRepair();
+            return;
         }
         try {
             journal.force();
