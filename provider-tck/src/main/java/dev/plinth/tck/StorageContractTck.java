@@ -2974,6 +2974,16 @@ public abstract class StorageContractTck {
             }
             assertThat(store().keys("*")).containsExactlyInAnyOrder("alpha", "beta", "user:1", "zz", "\uD83D\uDE00");
         }
+
+        @Test
+        @DisplayName("KeyValueStore#keysAfter: a cursor that breaks the key rules throws InvalidKeyException; nothing is read")
+        void aCursorNoKeyCouldBeIsRefused() {
+            seed(store(), "a", "b");
+            for (String cursor : List.of("\uD800", "a\uDC00", "", "bad\u0000")) {
+                assertThatThrownBy(() -> store().keysAfter("*", cursor, 10)).isInstanceOf(InvalidKeyException.class);
+            }
+            assertThat(store().keysAfter("*", "a", 10).keys()).containsExactly("b");
+        }
     }
 
     // =================================================================================== Interrupts

@@ -1,9 +1,9 @@
 package dev.plinth.provider.jsonfile;
 
 import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Whole-file replacement that a crash cannot leave half-done: temp file, fsync, atomic rename, fsync folder. */
+/**
+ * Whole-file replacement that a crash cannot leave half-done: temp file, fsync, atomic rename, fsync folder.
+ * Written through {@code java.io}, which an interrupt cannot break (a FileChannel would be closed by it).
+ */
 final class AtomicFiles {
 
     /** Writes a file's content. */
@@ -26,19 +29,18 @@ final class AtomicFiles {
     static void write(Path directory, String name, Body body) throws IOException {
         Path target = directory.resolve(name);
         Path temp = directory.resolve(name + FileNames.TEMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+        try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
+            OutputStream out = new BufferedOutputStream(file, 1 << 16);
             body.writeTo(out);
             out.flush();
-            ch.force(true);
+            file.getFD().sync();
         } catch (IOException | RuntimeException e) {
             deleteAfterFailure(temp, e);
             throw e;
         }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
+        } catch (IOException e) {
             deleteAfterFailure(temp, e);
             throw e;
         }
@@ -53,12 +55,22 @@ final class AtomicFiles {
         }
     }
 
-    /** Makes renames and new files in {@code directory} durable; skipped where folders cannot be opened. */
-    static void syncDirectory(Path directory) {
-        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Windows cannot open a folder as a channel; its renames are durable without this.
-        }
+    /**
+     * Makes renames and new files in {@code directory} durable. Skipped where a folder cannot be opened
+     * (Windows, whose renames are durable without it); a failing fsync of the folder is thrown.
+     */
+    static void syncDirectory(Path directory) throws IOException {
+        Uninterruptibly.call(() -> {
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(directory, StandardOpenOption.READ);
+            } catch (IOException e) {
+                return null;
+            }
+            try (ch) {
+                ch.force(true);
+            }
+            return null;
+        });
     }
 }

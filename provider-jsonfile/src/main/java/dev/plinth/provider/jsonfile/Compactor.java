@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * in the same state. Finally the manifest is replaced atomically and the files it no longer names are
  * deleted. If anything fails the old manifest stays in force, the journals are kept, and the namespaces
  * are marked changed again for the next attempt.
+ *
+ * <p>{@link #repair} is the same work for every namespace after a failed fsync, when the journal can no
+ * longer be trusted: writes are refused meanwhile, so its snapshots are exact, and once its manifest is
+ * in place nothing needs the old journals any more.
  */
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
@@ -39,6 +43,8 @@ final class Compactor {
     private final BooleanSupplier closed;
     /** Only the compacting thread reads or replaces it. */
     private Manifest manifest;
+    /** Failed repair attempts since the last success: only the first is logged as a warning. */
+    private int repairFailures;
 
     Compactor(Path directory, RecordCodec codec, KeySpace space, Journal journal, ReentrantLock writeLock,
             Manifest manifest, BooleanSupplier closed) {
@@ -57,8 +63,8 @@ final class Compactor {
         long journalFrom;
         writeLock.lock();
         try {
-            if (closed.getAsBoolean()) {
-                return;
+            if (closed.getAsBoolean() || journal.syncFailure() != null) {
+                return; // after a failed fsync, repair() rewrites everything instead
             }
             journal.rotate();
             changed = space.dirty;
@@ -72,50 +78,177 @@ final class Compactor {
             writeLock.unlock();
         }
         long generation = manifest.generation() + 1;
-        Map<String, String> files = new TreeMap<>(manifest.namespaces());
-        List<String> replaced = new ArrayList<>();
         List<String> written = new ArrayList<>();
+        Manifest next;
         try {
-            long now = System.currentTimeMillis();
-            for (Namespace ns : changed) {
-                String old = files.remove(ns.path());
-                if (old != null) {
-                    replaced.add(old);
-                }
-                NamespaceIndex index = space.index(ns);
-                if (index == null || index.items.isEmpty()) {
-                    continue;
-                }
-                String name = FileNames.snapshot(ns.path(), generation);
-                AtomicFiles.write(directory, name,
-                        out -> SnapshotFile.write(out, codec, ns.path(), index.items.entrySet(), now));
-                written.add(name);
-                files.put(ns.path(), name);
-            }
-            // A fuzzy snapshot may hold batched writes not yet fsynced in the journal: sync them first, so
-            // the files never get ahead of the journal they are replayed with.
-            journal.force();
-            Manifest next = new Manifest(generation, journalFrom, lastVersion, files);
-            next.write(directory);
-            manifest = next;
+            next = writeGeneration(changed, new TreeMap<>(manifest.namespaces()), generation, journalFrom,
+                    lastVersion, written, true);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Compaction of {} failed; every journal is kept and compaction will be retried", directory, e);
+            undo(written, changed);
+            return;
+        }
+        finish(next);
+        LOG.debug("Compacted {}: generation {}, {} namespaces rewritten", directory, generation, changed.size());
+    }
+
+    /**
+     * After a failed fsync: continues in a new journal, writes every namespace in memory as a snapshot of a
+     * new generation and a manifest that needs none of the older files. Writes are refused until it
+     * succeeds ({@link Journal#syncFailure}), so memory holds still meanwhile.
+     *
+     * @param onRewritten run under the write lock once everything in memory is durable again
+     * @return whether the store is sound again
+     */
+    synchronized boolean repair(Runnable onRewritten) {
+        Set<Namespace> all;
+        long lastVersion;
+        long journalFrom;
+        writeLock.lock();
+        try {
+            if (journal.syncFailure() == null) {
+                return true;
+            }
+            journal.restartAfterFailure();
+            all = new HashSet<>(space.indexes.keySet());
+            space.dirty = new HashSet<>();
+            lastVersion = space.lastVersion;
+            journalFrom = journal.sequence();
+        } catch (IOException e) {
+            repairFailed("Could not start a new journal in {} after a failed fsync; writes stay refused, retrying",
+                    e);
+            return false;
+        } finally {
+            writeLock.unlock();
+        }
+        List<String> written = new ArrayList<>();
+        Manifest next;
+        try {
+            next = writeGeneration(all, new TreeMap<>(), manifest.generation() + 1, journalFrom, lastVersion,
+                    written, false);
+        } catch (IOException | RuntimeException e) {
+            repairFailed("Could not rewrite the data of {} after a failed fsync; writes stay refused, retrying", e);
+            undo(written, all);
+            return false;
+        }
+        writeLock.lock();
+        try {
+            journal.markRewritten();
+            onRewritten.run();
+        } finally {
+            writeLock.unlock();
+        }
+        finish(next);
+        repairFailures = 0;
+        LOG.warn("Rewrote all data of {} to new files after a failed fsync (generation {}); writes are accepted"
+                + " again", directory, next.generation());
+        return true;
+    }
+
+    /**
+     * At open, before any other thread runs, for a folder that is new, of the previous format or without
+     * its manifest: writes every namespace in memory as a snapshot and a manifest in the current format,
+     * needing only the journal just created. Nothing else is changed; on failure, what it wrote is removed.
+     */
+    void rewriteAll() throws IOException {
+        Set<Namespace> all = new HashSet<>(space.indexes.keySet());
+        boolean anyData = all.stream().anyMatch(ns -> !space.index(ns).items.isEmpty());
+        long generation = anyData ? manifest.generation() + 1 : manifest.generation();
+        List<String> written = new ArrayList<>();
+        try {
+            manifest = writeGeneration(all, new TreeMap<>(), generation, journal.sequence(), space.lastVersion,
+                    written, false);
+        } catch (IOException | RuntimeException e) {
             for (String name : written) {
                 JsonFileBackend.deleteQuietly(directory.resolve(name));
             }
-            writeLock.lock();
-            try {
-                space.dirty.addAll(changed);
-            } finally {
-                writeLock.unlock();
-            }
-            return;
+            throw e;
         }
-        for (String name : replaced) {
+        space.dirty.clear();
+        LOG.info("Wrote the data of {} in format {}: {} namespaces, journal {}", directory, Manifest.FORMAT,
+                manifest.namespaces().size(), journal.path().getFileName());
+    }
+
+    /**
+     * At open, once the data set is known complete: deletes what the manifest in force no longer needs
+     * (journals before {@code journalFrom}, snapshots it does not list, temp files of interrupted writes).
+     */
+    void deleteObsolete() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long seq = FileNames.journalSequence(name);
+                if ((seq >= 0 && seq < manifest.journalFrom())
+                        || (FileNames.isSnapshot(name) && !manifest.namespaces().containsValue(name))
+                        || FileNames.isTemp(name)) {
+                    JsonFileBackend.deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not list {} to delete obsolete files: {}", directory, e.toString());
+        }
+    }
+
+    private void repairFailed(String message, Exception e) {
+        // Retried every second while the disk fails: one warning, then debug.
+        if (repairFailures++ == 0) {
+            LOG.warn(message, directory, e);
+        } else {
+            LOG.debug(message + " (attempt {}): {}", directory, repairFailures, e.toString());
+        }
+    }
+
+    /**
+     * Writes snapshots of {@code namespaces} over {@code files} (namespace to snapshot file), then the
+     * manifest; returns it. Names written are added to {@code written}, for {@link #undo}.
+     */
+    private Manifest writeGeneration(Set<Namespace> namespaces, Map<String, String> files, long generation,
+            long journalFrom, long lastVersion, List<String> written, boolean syncJournal) throws IOException {
+        long now = System.currentTimeMillis();
+        for (Namespace ns : namespaces) {
+            files.remove(ns.path());
+            NamespaceIndex index = space.index(ns);
+            if (index == null || index.items.isEmpty()) {
+                continue;
+            }
+            String name = FileNames.snapshot(ns.path(), generation);
+            AtomicFiles.write(directory, name,
+                    out -> SnapshotFile.write(out, codec, ns.path(), index.items.entrySet(), now));
+            written.add(name);
+            files.put(ns.path(), name);
+        }
+        if (syncJournal) {
+            // A fuzzy snapshot may hold batched writes not yet fsynced in the journal: sync them first, so
+            // the files never get ahead of the journal they are replayed with.
+            journal.force();
+        }
+        Manifest next = new Manifest(generation, journalFrom, lastVersion, files);
+        next.write(directory);
+        return next;
+    }
+
+    private void undo(List<String> written, Set<Namespace> namespaces) {
+        for (String name : written) {
             JsonFileBackend.deleteQuietly(directory.resolve(name));
         }
-        deleteJournalsBefore(journalFrom);
-        LOG.debug("Compacted {}: generation {}, {} namespaces rewritten", directory, generation, changed.size());
+        writeLock.lock();
+        try {
+            space.dirty.addAll(namespaces);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Puts {@code next} in force and deletes the files that only the previous manifest needed. */
+    private void finish(Manifest next) {
+        Manifest previous = manifest;
+        manifest = next;
+        for (String name : previous.namespaces().values()) {
+            if (!next.namespaces().containsValue(name)) {
+                JsonFileBackend.deleteQuietly(directory.resolve(name));
+            }
+        }
+        deleteJournalsBefore(next.journalFrom());
     }
 
     private void deleteJournalsBefore(long sequence) {

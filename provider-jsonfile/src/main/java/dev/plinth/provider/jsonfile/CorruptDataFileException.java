@@ -1,34 +1,36 @@
 package dev.plinth.provider.jsonfile;
 
-import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import java.nio.file.Path;
 
 /**
- * A data file could not be read back: invalid JSON or an invalid record, other than a torn last journal
- * line. The open fails and no file is changed or deleted, so the damage can be inspected and repaired by
- * hand.
+ * A file the data set needs is missing, empty or damaged: invalid JSON, an invalid record, a checksum
+ * that does not match, or a journal or snapshot the manifest needs that is not there (a torn last journal
+ * line after a crash is not damage: it is set aside and the open goes on). The open fails and no file is
+ * changed or deleted, so the damage can be inspected, and the file restored from a backup or repaired by
+ * hand. Not retryable: opening again fails the same way until the file is fixed.
  */
-public class CorruptDataFileException extends StorageException {
+public class CorruptDataFileException extends StorageOpenException {
     private static final long serialVersionUID = 1L;
-    /** The damaged file. */
+    /** The damaged or missing file. */
     private final transient Path file;
     /** The 1-based line at fault, or -1. */
     private final long line;
 
     /**
-     * @param file the damaged file
-     * @param line the 1-based line at fault, or -1 when unknown
+     * @param file the damaged or missing file
+     * @param line the 1-based line at fault, or -1 when unknown or not about one line
      * @param problem what is wrong
      * @param cause the parser's exception, may be {@code null}
      */
     public CorruptDataFileException(Path file, long line, String problem, Throwable cause) {
-        super("Cannot read " + file + (line > 0 ? " line " + line : "") + ": " + problem
-                + "; nothing was changed or deleted: repair or remove the file, then open again", cause);
+        super(JsonFileStorageProvider.ID, "cannot read " + file + (line > 0 ? " line " + line : "") + ": " + problem
+                + "; nothing was changed or deleted: restore or repair the file, then open again", cause, false);
         this.file = file;
         this.line = line;
     }
 
-    /** @return the damaged file */
+    /** @return the damaged or missing file */
     public Path file() {
         return file;
     }

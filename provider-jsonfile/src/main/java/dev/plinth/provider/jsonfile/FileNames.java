@@ -44,6 +44,15 @@ final class FileNames {
         return SNAPSHOT.matcher(fileName).matches();
     }
 
+    /** @return whether {@code fileName} is the temp file of a manifest, snapshot or journal being written */
+    static boolean isTemp(String fileName) {
+        if (!fileName.endsWith(TEMP_SUFFIX)) {
+            return false;
+        }
+        String base = fileName.substring(0, fileName.length() - TEMP_SUFFIX.length());
+        return base.equals(MANIFEST) || isSnapshot(base) || journalSequence(base) >= 0;
+    }
+
     static String journal(long sequence) {
         return String.format("journal-%012d.jsonl", sequence);
     }

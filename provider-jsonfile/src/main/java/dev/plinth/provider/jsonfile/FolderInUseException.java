@@ -1,14 +1,14 @@
 package dev.plinth.provider.jsonfile;
 
-import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The data folder is owned by another runtime (in this or another process): only one may open it at a
- * time. Not retryable while that owner runs.
+ * time. Retryable: opening again succeeds once that owner has closed the folder or exited.
  */
-public class FolderInUseException extends StorageException {
+public class FolderInUseException extends StorageOpenException {
     private static final long serialVersionUID = 1L;
     /** The folder, kept for callers. */
     private final transient Path folder;
@@ -20,8 +20,8 @@ public class FolderInUseException extends StorageException {
      * @param owner the owner's description (pid, host, since), or {@code null} when unknown
      */
     public FolderInUseException(Path folder, String owner) {
-        super("JSON-file storage folder " + folder + " is already in use by another Plinth runtime ("
-                + (owner == null ? "owner unknown" : owner) + "); stop it or configure another directory");
+        super(JsonFileStorageProvider.ID, "folder " + folder + " is already in use by another Plinth runtime ("
+                + (owner == null ? "owner unknown" : owner) + "); stop it or configure another directory", null, true);
         this.folder = folder;
         this.owner = owner;
     }

@@ -1,78 +1,109 @@
 package dev.plinth.provider.jsonfile;
 
-import dev.plinth.api.storage.StorageException;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ownership of a data folder: an OS lock on its {@code .lock} file, which records the owner's pid, host
  * and start time for the error shown to a second opener. The OS drops the lock when the process dies, so
  * a crash never leaves the folder locked. The file itself is never deleted (deleting would let two owners
  * lock two different files).
+ *
+ * <p>The lock belongs to a FileChannel, and closing the channel releases it. An interrupted thread closes
+ * any channel it does I/O on, so the lock is taken {@link Uninterruptibly} and the channel is never used
+ * again until {@link #close}; the owner's details are written through {@code java.io}.
+ *
+ * <p>POSIX drops every lock a process holds on a file as soon as that process closes any descriptor of
+ * the file. So a second opener in the same JVM must not even open the lock file: folders held by this JVM
+ * are known in {@link #HELD} and refused from there.
  */
 final class FolderLock implements AutoCloseable {
     static final String FILE_NAME = ".lock";
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    /** The real paths of the folders this JVM holds, and the owner description each recorded. */
+    private static final ConcurrentHashMap<Path, String> HELD = new ConcurrentHashMap<>();
 
-    private FolderLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private final RandomAccessFile file;
+    private final FileLock lock;
+    private final Path key;
+
+    private FolderLock(RandomAccessFile file, FileLock lock, Path key) {
+        this.file = file;
         this.lock = lock;
+        this.key = key;
     }
 
     /**
      * @param folder an existing folder
      * @return the held lock
      * @throws FolderInUseException when another owner holds it
-     * @throws StorageException when the lock file cannot be created
+     * @throws dev.plinth.api.storage.StorageOpenException when the lock file cannot be created or locked
      */
     static FolderLock acquire(Path folder) {
-        Path file = folder.resolve(FILE_NAME);
-        FileChannel channel;
+        Path path = folder.resolve(FILE_NAME);
+        Path key;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            key = folder.toRealPath();
         } catch (IOException e) {
-            throw new StorageException("Cannot create lock file " + file + ": " + e, e);
+            throw OpenFailure.io("cannot resolve the folder " + folder, e);
         }
-        FileLock lock;
+        String me = describeThisProcess();
+        String holder = HELD.putIfAbsent(key, me);
+        if (holder != null) {
+            throw new FolderInUseException(folder, holder.replace('\n', ' ').strip());
+        }
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // held by another backend of this same JVM
+            return lockFile(folder, path, key, me);
+        } catch (RuntimeException e) {
+            HELD.remove(key, me);
+            throw e;
+        }
+    }
+
+    private static FolderLock lockFile(Path folder, Path path, Path key, String me) {
+        FolderLock held;
+        try {
+            held = Uninterruptibly.call(() -> {
+                RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw");
+                try {
+                    FileLock l = f.getChannel().tryLock();
+                    if (l == null) {
+                        f.close();
+                        return null;
+                    }
+                    return new FolderLock(f, l, key);
+                } catch (IOException | RuntimeException e) {
+                    f.close();
+                    throw e;
+                }
+            });
         } catch (IOException e) {
-            closeQuietly(channel);
-            throw new StorageException("Cannot lock " + file + ": " + e, e);
+            throw OpenFailure.io("cannot create or lock the lock file " + path, e);
         }
-        if (lock == null) {
-            String owner = readOwner(file);
-            closeQuietly(channel);
-            throw new FolderInUseException(folder, owner);
+        if (held == null) {
+            throw new FolderInUseException(folder, readOwner(path));
         }
         try {
-            byte[] me = describeThisProcess().getBytes(StandardCharsets.UTF_8);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(me), 0);
-            channel.force(true);
+            held.file.setLength(0);
+            held.file.seek(0);
+            held.file.write(me.getBytes(StandardCharsets.UTF_8));
+            held.file.getFD().sync();
         } catch (IOException e) {
             // Owner details are only a courtesy for the next opener; the lock itself is held.
         }
-        return new FolderLock(channel, lock);
+        return held;
     }
 
     private static String readOwner(Path file) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
             return text.isEmpty() ? null : text.replace('\n', ' ');
         } catch (IOException | RuntimeException e) {
             return null; // Windows refuses to read a locked region; the owner stays unknown
@@ -98,21 +129,19 @@ final class FolderLock implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing more to release
-        }
-    }
-
     @Override
     public void close() {
         try {
             lock.release();
         } catch (IOException e) {
-            // closing the channel below releases it too
+            // closing the file below releases it too
         }
-        closeQuietly(channel);
+        try {
+            file.close();
+        } catch (IOException e) {
+            // nothing more to release
+        } finally {
+            HELD.remove(key);
+        }
     }
 }

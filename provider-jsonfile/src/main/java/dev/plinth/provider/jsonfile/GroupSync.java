@@ -8,10 +8,15 @@ import java.io.IOException;
  * concurrent writers share one fsync instead of queuing for one each; it then reports the covered changes
  * and wakes their writers. Waiting ignores interrupts (the write is already in the journal and in
  * memory); the interrupt status is kept for the caller.
+ *
+ * <p>When an fsync fails, every waiting writer is told so, the backend is asked to repair
+ * ({@code onFailure}), and the thread rests until {@link #recovered} reports that everything appended is
+ * durable again.
  */
 final class GroupSync {
     private final Journal journal;
     private final EventQueue events;
+    private final Runnable onFailure;
     private final Thread thread;
     private final Object monitor = new Object();
     /** Guarded by monitor. */
@@ -23,9 +28,10 @@ final class GroupSync {
     /** Guarded by monitor. */
     private boolean stopping;
 
-    GroupSync(Journal journal, EventQueue events, String threadName) {
+    GroupSync(Journal journal, EventQueue events, Runnable onFailure, String threadName) {
         this.journal = journal;
         this.events = events;
+        this.onFailure = onFailure;
         this.acknowledged = journal.durableLsn();
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
@@ -58,7 +64,7 @@ final class GroupSync {
                 Thread.currentThread().interrupt();
             }
             if (acknowledged < lsn) {
-                throw new JournalWriteException(journal.path(), failure);
+                throw JournalWriteException.notDurable(journal.path(), failure);
             }
         }
     }
@@ -66,24 +72,22 @@ final class GroupSync {
     private void run() {
         while (true) {
             synchronized (monitor) {
-                while (requested <= acknowledged && !stopping) {
+                while ((requested <= acknowledged || failure != null) && !stopping) {
                     try {
                         monitor.wait();
                     } catch (InterruptedException e) {
                         // only close() stops this thread
                     }
                 }
-                if (requested <= acknowledged) {
+                if (requested <= acknowledged || failure != null) {
                     return;
                 }
             }
-            if (!syncOnce()) {
-                return;
-            }
+            syncOnce();
         }
     }
 
-    private boolean syncOnce() {
+    private void syncOnce() {
         try {
             long durable = journal.force();
             events.drainUpTo(durable);
@@ -91,20 +95,24 @@ final class GroupSync {
                 acknowledged = Math.max(acknowledged, durable);
                 monitor.notifyAll();
             }
-            return true;
         } catch (IOException | RuntimeException e) {
             synchronized (monitor) {
                 failure = e;
                 monitor.notifyAll();
             }
-            return false;
+            onFailure.run();
         }
     }
 
-    /** @return the fsync failure that stopped group sync, or {@code null} */
-    Exception failure() {
+    /**
+     * Everything up to {@code lsn} is durable again (the backend rewrote its data after a failed fsync):
+     * resumes serving writers. The changes up to it were reported by the caller.
+     */
+    void recovered(long lsn) {
         synchronized (monitor) {
-            return failure;
+            failure = null;
+            acknowledged = Math.max(acknowledged, lsn);
+            monitor.notifyAll();
         }
     }
 
@@ -116,8 +124,7 @@ final class GroupSync {
             stopping = true;
             monitor.notifyAll();
         }
-        // Cleared while closing: an interrupted thread's fsync would close the journal channel.
-        boolean interrupted = Thread.interrupted();
+        boolean interrupted = false;
         while (thread.isAlive()) {
             try {
                 thread.join();
@@ -125,11 +132,15 @@ final class GroupSync {
                 interrupted = true;
             }
         }
+        boolean failed;
+        synchronized (monitor) {
+            failed = failure != null;
+        }
+        if (!failed) {
+            syncOnce(); // writers that released the write lock but had not asked yet
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-        if (failure() == null) {
-            syncOnce(); // writers that released the write lock but had not asked yet
         }
     }
 }

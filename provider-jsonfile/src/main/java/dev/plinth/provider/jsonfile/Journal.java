@@ -1,9 +1,7 @@
 package dev.plinth.provider.jsonfile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -11,18 +9,30 @@ import java.nio.file.Path;
  * again so the next line never follows a half-written one.
  *
  * <p>{@link #append}, {@link #rotate} and {@link #close} run under the backend's write lock;
- * {@link #force} runs concurrently on the store's own threads (group sync, batched flusher, compactor),
- * never on a caller's thread, whose interrupt would close the channel.
+ * {@link #force} runs concurrently on the store's own threads (group sync, batched flusher, compactor) and,
+ * while closing, on the caller's. No call here can be broken by an interrupt ({@link JournalFile}).
+ * {@link #force} and the file switch of {@link #rotate} exclude each other, so an fsync never meets a
+ * file that was closed under it.
+ *
+ * <p>A failed fsync makes the file untrustworthy: Linux may drop the dirty pages it could not write and
+ * let a later fsync succeed, so a retry proves nothing. The failure is kept ({@link #syncFailure}), every
+ * later fsync fails at once, and the backend's repair continues in a new file
+ * ({@link #restartAfterFailure}) and rewrites everything in memory as snapshots before it calls
+ * {@link #markRewritten}.
  *
  * <p>Positions are counted as log sequence numbers (LSN): bytes appended since open, across rotations, so
  * "durable up to" stays comparable when the file changes.
  */
 final class Journal implements AutoCloseable {
     private final Path directory;
-    private final FileChannelFactory channels;
-    private volatile FileChannel channel;
-    private Path path;
-    private long sequence;
+    private final JournalFile.Opener opener;
+    private final RecordCodec codec;
+    /** Held while an fsync runs and while the file is switched. */
+    private final Object syncLock = new Object();
+    /** Guarded by syncLock for replacement; read by the writer under the write lock. */
+    private volatile JournalFile file;
+    private volatile Path path;
+    private volatile long sequence;
     private long size;
     /** Bytes appended over the life of this store, across files: the position of the last complete line. */
     private volatile long appendedLsn;
@@ -30,39 +40,63 @@ final class Journal implements AutoCloseable {
     private volatile long durableLsn;
     /** Set when a failed append could not be cut off; appends fail until the cut succeeds. */
     private boolean needsTruncate;
+    /** The fsync failure that made this journal untrustworthy, until {@link #markRewritten}. */
+    private volatile IOException syncFailure;
+    /** Whether the file in use was started after {@link #syncFailure}, so is sound. Under the write lock. */
+    private boolean restarted;
 
-    private Journal(Path directory, FileChannelFactory channels) {
+    private Journal(Path directory, JournalFile.Opener opener, RecordCodec codec) {
         this.directory = directory;
-        this.channels = channels;
+        this.opener = opener;
+        this.codec = codec;
     }
 
     /**
      * Opens journal {@code sequence} for appending after its first {@code validLength} bytes, cutting off
      * anything beyond (a torn line already set aside by recovery).
      */
-    static Journal open(Path directory, long sequence, long validLength, FileChannelFactory channels)
-            throws IOException {
-        Journal j = new Journal(directory, channels);
-        j.openFile(sequence, validLength);
+    static Journal open(Path directory, long sequence, long validLength, JournalFile.Opener opener,
+            RecordCodec codec) throws IOException {
+        Journal j = new Journal(directory, opener, codec);
+        Path p = directory.resolve(FileNames.journal(sequence));
+        JournalFile f = j.openFile(p, validLength);
+        j.file = f;
+        j.path = p;
+        j.sequence = sequence;
         return j;
     }
 
-    private void openFile(long seq, long validLength) throws IOException {
-        Path p = directory.resolve(FileNames.journal(seq));
-        FileChannel ch = channels.openForAppend(p);
+    /** Creates journal {@code sequence}, which must not exist yet, and opens it for appending. */
+    static Journal create(Path directory, long sequence, JournalFile.Opener opener, RecordCodec codec)
+            throws IOException {
+        Journal j = new Journal(directory, opener, codec);
+        Path p = directory.resolve(FileNames.journal(sequence));
+        JournalFile f = j.startFile(p, sequence);
+        j.file = f;
+        j.path = p;
+        j.sequence = sequence;
         try {
-            if (ch.size() > validLength) {
-                ch.truncate(validLength);
-                ch.force(true);
-            }
-            this.size = ch.size();
+            j.size = f.size();
         } catch (IOException e) {
-            ch.close();
+            f.close();
             throw e;
         }
-        this.channel = ch;
-        this.path = p;
-        this.sequence = seq;
+        return j;
+    }
+
+    private JournalFile openFile(Path p, long validLength) throws IOException {
+        JournalFile f = opener.open(p);
+        try {
+            if (f.size() > validLength) {
+                f.truncate(validLength);
+                f.sync();
+            }
+            this.size = f.size();
+        } catch (IOException e) {
+            f.close();
+            throw e;
+        }
+        return f;
     }
 
     Path path() {
@@ -81,20 +115,18 @@ final class Journal implements AutoCloseable {
      * Appends whole lines, not yet fsynced; on failure the file is cut back to where it was.
      *
      * @param bytes one or more complete lines
+     * @param offset where they start in {@code bytes}
+     * @param length their length
      * @return the LSN just past them: {@link #force} up to it makes them durable
      */
-    long append(ByteBuffer bytes) throws IOException {
+    long append(byte[] bytes, int offset, int length) throws IOException {
         repairIfNeeded();
-        FileChannel ch = channel;
-        int length = bytes.remaining();
+        JournalFile f = file;
         try {
-            long at = size;
-            while (bytes.hasRemaining()) {
-                at += ch.write(bytes, at);
-            }
+            f.write(bytes, offset, length, size);
         } catch (IOException e) {
             try {
-                ch.truncate(size);
+                f.truncate(size);
             } catch (IOException again) {
                 needsTruncate = true;
                 e.addSuppressed(again);
@@ -114,17 +146,10 @@ final class Journal implements AutoCloseable {
         return durableLsn;
     }
 
-    /**
-     * Undoes the damage of an earlier failed append: cuts off its partial line, and reopens the file when
-     * the channel was closed (an interrupted thread's I/O closes a FileChannel). Done by the next writer,
-     * because an interrupted thread cannot do channel I/O at all.
-     */
+    /** Cuts off the partial line of an earlier failed append whose own cut failed. */
     private void repairIfNeeded() throws IOException {
-        if (!channel.isOpen()) {
-            openFile(sequence, size);
-            needsTruncate = false;
-        } else if (needsTruncate) {
-            channel.truncate(size);
+        if (needsTruncate) {
+            file.truncate(size);
             needsTruncate = false;
         }
     }
@@ -135,46 +160,145 @@ final class Journal implements AutoCloseable {
      * @return the LSN now known durable
      */
     long force() throws IOException {
-        long target = appendedLsn; // read first: every byte up to it is in the channel read below, or older
-        if (target <= durableLsn) {
-            return durableLsn;
-        }
-        FileChannel ch = channel;
-        try {
-            ch.force(false);
-        } catch (ClosedChannelException e) {
-            if (channel == ch) {
+        synchronized (syncLock) {
+            if (syncFailure != null) {
+                throw new IOException("an earlier fsync of the journal failed (" + syncFailure + ")", syncFailure);
+            }
+            long target = appendedLsn; // read first: every byte up to it is in the file synced below, or older
+            if (target <= durableLsn) {
+                return durableLsn;
+            }
+            try {
+                file.sync();
+            } catch (IOException e) {
+                syncFailure = e;
                 throw e;
             }
-            // Rotated meanwhile: rotate() fsynced this file before closing it.
-        }
-        synchronized (this) {
-            durableLsn = Math.max(durableLsn, target);
-            return durableLsn;
+            durableLsn = target;
+            return target;
         }
     }
 
-    /** Closes this file (fsynced) and continues in the next sequence number's file. */
-    void rotate() throws IOException {
-        repairIfNeeded();
-        FileChannel old = channel;
-        old.force(true);
-        synchronized (this) {
-            durableLsn = Math.max(durableLsn, appendedLsn);
+    /** @return the fsync failure that makes the journal untrustworthy, or {@code null} */
+    IOException syncFailure() {
+        return syncFailure;
+    }
+
+    /**
+     * After a failed fsync, continues in a new file and leaves the untrustworthy one unsynced; done once
+     * per failure, and only once an fsync of the new file shows the disk works again. Under the write lock.
+     */
+    void restartAfterFailure() throws IOException {
+        if (syncFailure == null || restarted) {
+            return;
         }
         long next = sequence + 1;
-        openFile(next, 0);
-        AtomicFiles.syncDirectory(directory);
+        Path nextPath = directory.resolve(FileNames.journal(next));
+        JournalFile nextFile = startFile(nextPath, next);
+        long nextSize;
+        try {
+            // A probe: until the disk fsyncs again, a rewrite could not be trusted either.
+            nextFile.sync();
+            nextSize = nextFile.size();
+        } catch (IOException e) {
+            nextFile.close();
+            JsonFileBackend.deleteQuietly(nextPath);
+            throw e;
+        }
+        JournalFile old;
+        synchronized (syncLock) {
+            old = file;
+            file = nextFile;
+            path = nextPath;
+            sequence = next;
+            size = nextSize;
+            needsTruncate = false;
+            restarted = true;
+        }
+        try {
+            old.close();
+        } catch (IOException e) {
+            // abandoned anyway
+        }
+    }
+
+    /**
+     * Everything appended is durable again, because all of memory was written to new snapshot files. Under
+     * the write lock, after {@link #restartAfterFailure}.
+     */
+    void markRewritten() {
+        synchronized (syncLock) {
+            syncFailure = null;
+            restarted = false;
+            durableLsn = appendedLsn;
+        }
+    }
+
+    /**
+     * Creates a journal file holding its header line, atomically and durably (temp file, fsync, rename,
+     * fsync of the folder), so a journal never exists without its header: an empty one is damage.
+     */
+    private JournalFile startFile(Path p, long seq) throws IOException {
+        if (Files.exists(p)) {
+            throw new IOException(p + " already exists");
+        }
+        RecordBuffer header = new RecordBuffer();
+        codec.writeJournalHeader(header, seq);
+        AtomicFiles.write(directory, p.getFileName().toString(), out -> out.write(header.array(), 0, header.size()));
+        try {
+            return opener.open(p);
+        } catch (IOException e) {
+            JsonFileBackend.deleteQuietly(p);
+            throw e;
+        }
+    }
+
+    /**
+     * Closes this file (fsynced) and continues in the next sequence number's file. The next file is made
+     * here, under the write lock, on purpose: while it exists no line is being appended to this one, so a
+     * torn line after a crash can only ever be in the newest journal.
+     */
+    void rotate() throws IOException {
+        repairIfNeeded();
+        long next = sequence + 1;
+        Path nextPath = directory.resolve(FileNames.journal(next));
+        JournalFile nextFile = startFile(nextPath, next);
+        long nextSize;
+        JournalFile old;
+        synchronized (syncLock) {
+            try {
+                nextSize = nextFile.size();
+                if (syncFailure != null) {
+                    throw new IOException("an earlier fsync of the journal failed (" + syncFailure + ")",
+                            syncFailure);
+                }
+                file.sync();
+            } catch (IOException e) {
+                if (syncFailure == null) {
+                    syncFailure = e;
+                }
+                nextFile.close();
+                JsonFileBackend.deleteQuietly(nextPath);
+                throw e;
+            }
+            durableLsn = appendedLsn;
+            old = file;
+            file = nextFile;
+            path = nextPath;
+            sequence = next;
+            size = nextSize;
+        }
         old.close();
     }
 
     @Override
     public void close() throws IOException {
-        FileChannel ch = channel;
-        try {
-            force();
-        } finally {
-            ch.close();
+        synchronized (syncLock) {
+            try {
+                force();
+            } finally {
+                file.close();
+            }
         }
     }
 }

@@ -3,22 +3,19 @@ package dev.plinth.provider.jsonfile;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
-import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,31 +41,15 @@ import org.slf4j.LoggerFactory;
  * The open JSON-file store. Reads come from the in-memory {@link KeySpace}; each write, under one write
  * lock, checks its preconditions against memory, appends one journal line (fsynced in {@link Durability#SYNC}
  * mode), and only then changes memory and reports the change, so a write that fails changes nothing and
- * reports nothing. A write costs one journal line whatever the amount of data; rewriting data happens in
- * the background {@link Compactor}.
+ * reports nothing (a failed fsync is the one exception, see {@link JournalWriteException}). A write costs
+ * one journal line whatever the amount of data; rewriting data happens in the background
+ * {@link Compactor}, which also rewrites everything after a failed fsync ({@link #repair}).
  */
 final class JsonFileBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(JsonFileBackend.class);
     private static final long AWAIT_BACKGROUND_SECONDS = 60;
-
-    /** The journal line being built; reused under the write lock. */
-    private static final class LineBuffer extends ByteArrayOutputStream {
-        LineBuffer() {
-            super(512);
-        }
-
-        ByteBuffer view() {
-            return ByteBuffer.wrap(buf, 0, count);
-        }
-
-        /** Drops a buffer grown by one huge line, so it is not kept for the life of the store. */
-        void shrinkIfHuge() {
-            if (buf.length > 1 << 20) {
-                buf = new byte[512];
-            }
-            count = 0;
-        }
-    }
+    /** The pause between attempts to rewrite the data after a failed fsync. */
+    private static final long REPAIR_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final JsonFileSettings settings;
     private final Path directory;
@@ -76,7 +59,8 @@ final class JsonFileBackend implements StorageBackend {
     private final FolderLock folderLock;
     private final LockTable locks = new LockTable();
     private final WriteLock writeLock = new WriteLock();
-    private final LineBuffer line = new LineBuffer();
+    /** The journal line being built; reused under the write lock. */
+    private final RecordBuffer line = new RecordBuffer();
     private final ScheduledThreadPoolExecutor background;
     private final Compactor compactor;
     private final EventQueue events;
@@ -88,6 +72,10 @@ final class JsonFileBackend implements StorageBackend {
     private boolean compactionQueued;
     /** Guarded by the write lock: the LSN the current write must wait for, 0 when it wrote nothing. */
     private long pendingLsn;
+    /** A repair after a failed fsync is scheduled or running. */
+    private final AtomicBoolean repairPending = new AtomicBoolean();
+    /** When the last repair attempt started (monotonic clock). */
+    private volatile long lastRepairNanos = System.nanoTime() - REPAIR_RETRY_NANOS;
 
     private JsonFileBackend(JsonFileSettings settings, Path directory, ChangeListener listener, RecordCodec codec,
             Recovery.Result recovered, Journal journal, FolderLock folderLock) {
@@ -100,7 +88,8 @@ final class JsonFileBackend implements StorageBackend {
         this.name = "JSON-file store " + directory;
         this.events = new EventQueue(listener);
         this.groupSync = settings.durability() == Durability.SYNC
-                ? new GroupSync(journal, events, "plinth-jsonfile-sync-" + directory.getFileName()) : null;
+                ? new GroupSync(journal, events, this::scheduleRepair, "plinth-jsonfile-sync-" + directory.getFileName())
+                : null;
         this.compactor = new Compactor(directory, codec, space, journal, writeLock, recovered.manifest(),
                 () -> closed);
         this.background = new ScheduledThreadPoolExecutor(1, r -> {
@@ -116,41 +105,39 @@ final class JsonFileBackend implements StorageBackend {
      * Takes ownership of the folder, recovers its data and starts the background sweeper, flusher and
      * compactor.
      */
-    static JsonFileBackend open(JsonFileSettings settings, ChangeListener listener, FileChannelFactory channels) {
+    static JsonFileBackend open(JsonFileSettings settings, ChangeListener listener, JournalFile.Opener journalFiles) {
         Path dir = settings.directory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StorageException("Cannot create the JSON-file storage folder " + dir + ": " + e, e);
+            throw OpenFailure.badFolder("cannot create the folder " + dir, e);
         }
         if (!Files.isDirectory(dir)) {
-            throw new StorageException("JSON-file storage directory " + dir + " is not a folder");
+            throw OpenFailure.badFolder(dir + " is not a folder", null);
         }
         FolderLock lock = FolderLock.acquire(dir);
         try {
             RecordCodec codec = new RecordCodec();
             Recovery.Result recovered = new Recovery(dir, codec, System.currentTimeMillis()).run();
-            Journal journal;
-            try {
-                journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), channels);
-            } catch (IOException e) {
-                throw new StorageException("Cannot open the journal in " + dir + " for writing: " + e, e);
-            }
-            try {
-                if (recovered.needsNewline()) {
-                    journal.append(ByteBuffer.wrap(new byte[] {'\n'}));
-                    journal.force();
-                }
-                // A journal just created must still exist after a power loss: make its folder entry durable.
-                AtomicFiles.syncDirectory(dir);
-            } catch (IOException e) {
-                closeQuietly(journal);
-                throw new StorageException("Cannot write the journal " + journal.path() + ": " + e, e);
-            }
-            for (Path stale : recovered.obsolete()) {
-                deleteQuietly(stale);
-            }
+            // The data set is known complete from here on: files may be written and deleted.
+            Journal journal = recovered.rewrite() ? newJournal(dir, recovered, journalFiles, codec)
+                    : continueJournal(dir, recovered, journalFiles, codec);
             JsonFileBackend backend = new JsonFileBackend(settings, dir, listener, codec, recovered, journal, lock);
+            if (recovered.rewrite()) {
+                try {
+                    backend.compactor.rewriteAll();
+                } catch (IOException e) {
+                    closeQuietly(journal);
+                    deleteQuietly(journal.path());
+                    throw OpenFailure.io("cannot write the data of " + dir + " in format " + Manifest.FORMAT
+                            + " (the files as found are kept)", e);
+                } catch (RuntimeException e) {
+                    closeQuietly(journal);
+                    deleteQuietly(journal.path());
+                    throw e;
+                }
+            }
+            backend.compactor.deleteObsolete();
             backend.start();
             LOG.debug("Opened {} ({} namespaces, journal {})", dir, recovered.space().indexes.size(),
                     journal.path().getFileName());
@@ -159,6 +146,44 @@ final class JsonFileBackend implements StorageBackend {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * A new folder, one of the previous format or one that lost its manifest: its data goes to a new
+     * journal, snapshots and manifest in the current format ({@link Compactor#rewriteAll}), the journal first.
+     */
+    private static Journal newJournal(Path dir, Recovery.Result recovered, JournalFile.Opener journalFiles,
+            RecordCodec codec) {
+        long last = recovered.journalSequence();
+        long seq = Files.exists(dir.resolve(FileNames.journal(last))) ? last + 1 : last;
+        try {
+            return Journal.create(dir, seq, journalFiles, codec);
+        } catch (IOException e) {
+            throw OpenFailure.io("cannot create the journal " + dir.resolve(FileNames.journal(seq)), e);
+        }
+    }
+
+    /** Goes on appending to the newest journal, after cutting off a torn last line already set aside. */
+    private static Journal continueJournal(Path dir, Recovery.Result recovered, JournalFile.Opener journalFiles,
+            RecordCodec codec) {
+        Journal journal;
+        try {
+            journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), journalFiles,
+                    codec);
+        } catch (IOException e) {
+            throw OpenFailure.io("cannot open the journal " + dir.resolve(FileNames.journal(
+                    recovered.journalSequence())) + " for writing", e);
+        }
+        try {
+            if (recovered.needsNewline()) {
+                journal.append(new byte[] {'\n'}, 0, 1);
+                journal.force();
+            }
+        } catch (IOException e) {
+            closeQuietly(journal);
+            throw OpenFailure.io("cannot write the journal " + journal.path(), e);
+        }
+        return journal;
     }
 
     private void start() {
@@ -404,34 +429,13 @@ final class JsonFileBackend implements StorageBackend {
                 checkQuota(ns, key, 1, now);
                 sum = delta;
             } else {
-                try {
-                    sum = Math.addExact(parseCounter(key, current.value()), delta);
-                } catch (ArithmeticException e) {
-                    throw new NotACounterException(key, "adding " + delta + " overflows a long");
-                }
+                sum = Counters.add(key, Counters.parse(key, current.value()), delta);
             }
             long expires = current == null ? StorageBackend.NO_EXPIRY : current.expiresAt();
-            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
-            commitChanges(ns, List.of(new Change.Put(key, new Item(text, space.lastVersion + 1, expires))));
+            commitChanges(ns, List.of(new Change.Put(key, new Item(Counters.format(sum), space.lastVersion + 1,
+                    expires))));
             return sum;
         });
-    }
-
-    private static long parseCounter(String key, byte[] value) {
-        int n = value.length;
-        int start = n > 0 && value[0] == '-' ? 1 : 0;
-        boolean digits = n > start && n - start <= 19;
-        for (int i = start; digits && i < n; i++) {
-            digits = value[i] >= '0' && value[i] <= '9';
-        }
-        if (!digits) {
-            throw new NotACounterException(key, "the value is not the decimal text of a long");
-        }
-        try {
-            return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            throw new NotACounterException(key, "the value is outside the range of a long");
-        }
     }
 
     @Override
@@ -602,11 +606,14 @@ final class JsonFileBackend implements StorageBackend {
      * readers may see them slightly earlier, while the fsync is in flight.
      */
     private void commitChanges(Namespace ns, List<Change> changes, boolean report) {
-        if (groupSync != null && groupSync.failure() != null) {
-            // After a failed fsync the journal's durable content is unknown: refuse writes until reopened.
-            throw new JournalWriteException(journal.path(), groupSync.failure());
+        IOException syncFailure = journal.syncFailure();
+        if (syncFailure != null) {
+            // After a failed fsync the journal's content on disk is unknown: refuse writes until the data is
+            // rewritten to new files, and make sure that is being tried.
+            scheduleRepair();
+            throw JournalWriteException.refused(journal.path(), syncFailure);
         }
-        line.reset();
+        line.clear();
         try {
             codec.writeJournalLine(line, ns, changes);
         } catch (IOException e) {
@@ -614,11 +621,10 @@ final class JsonFileBackend implements StorageBackend {
         }
         long lsn;
         try {
-            lsn = journal.append(line.view());
+            lsn = journal.append(line.array(), 0, line.size());
         } catch (IOException e) {
             throw new JournalWriteException(journal.path(), e);
         }
-        line.shrinkIfHuge();
         space.apply(ns, changes);
         pendingLsn = lsn;
         if (report) {
@@ -717,10 +723,55 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     private void flush() {
+        if (journal.syncFailure() != null) {
+            // repair() makes the data durable; another fsync of this file would prove nothing.
+            scheduleRepair();
+            return;
+        }
         try {
             journal.force();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not fsync the journal of {}; retrying in {}", directory, settings.flushInterval(), e);
+            LOG.warn("Could not fsync the journal of {}: writes are refused until its data is rewritten to new"
+                    + " files", directory, e);
+            scheduleRepair();
+        }
+    }
+
+    /** Asks for a {@link #repair} on the background thread, at most one at a time and one per second. */
+    private void scheduleRepair() {
+        if (closed || !repairPending.compareAndSet(false, true)) {
+            return;
+        }
+        long wait = Math.max(0, REPAIR_RETRY_NANOS - (System.nanoTime() - lastRepairNanos));
+        try {
+            background.schedule(this::repair, wait, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            repairPending.set(false); // closing
+        }
+    }
+
+    private void repair() {
+        lastRepairNanos = System.nanoTime();
+        boolean sound;
+        try {
+            sound = !closed && compactor.repair(this::afterRewrite);
+        } catch (RuntimeException e) {
+            LOG.warn("Repair of {} after a failed fsync failed; retrying", directory, e);
+            sound = false;
+        } finally {
+            repairPending.set(false);
+        }
+        if (!sound && journal.syncFailure() != null) {
+            scheduleRepair();
+        }
+    }
+
+    /** Under the write lock: everything in memory is durable again, so its changes may be reported. */
+    private void afterRewrite() {
+        long lsn = journal.appendedLsn();
+        events.drainUpTo(lsn);
+        if (groupSync != null) {
+            groupSync.recovered(lsn);
         }
     }
 
@@ -776,13 +827,11 @@ final class JsonFileBackend implements StorageBackend {
             groupSync.close();
         }
         background.shutdown();
-        try {
-            if (!background.awaitTermination(AWAIT_BACKGROUND_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("Background work on {} did not finish within {} s; closing anyway", directory,
-                        AWAIT_BACKGROUND_SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        awaitBackground();
+        if (journal.syncFailure() != null && !compactor.repair(this::afterRewrite)) {
+            LOG.error("Closing {} after a failed fsync whose data could not be rewritten: changes since the last"
+                    + " good fsync may be lost, and the journal {} may be found damaged on the next open",
+                    directory, journal.path());
         }
         writeLock.lock();
         try {
@@ -793,6 +842,35 @@ final class JsonFileBackend implements StorageBackend {
             locks.clear();
             folderLock.close();
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Waits for a compaction in flight even when the closing thread is interrupted: closing the journal and
+     * releasing the folder under a running compaction would let it write a manifest into a folder that
+     * another runtime may already own.
+     */
+    private void awaitBackground() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_BACKGROUND_SECONDS);
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    if (background.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                    LOG.warn("Background work on {} did not finish within {} s; closing anyway", directory,
+                            AWAIT_BACKGROUND_SECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

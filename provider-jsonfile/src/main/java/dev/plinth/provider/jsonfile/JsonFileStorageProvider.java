@@ -25,6 +25,8 @@ import java.util.Set;
  * <p>Stateless and cheap to construct: no file is touched before {@link #open}.
  */
 public final class JsonFileStorageProvider implements StorageProvider {
+    /** The provider id, also named by every {@link dev.plinth.api.storage.StorageOpenException} it throws. */
+    static final String ID = "jsonfile";
 
     /** The folder holding the data; created when missing. */
     public static final OptionSpec<Path> DIRECTORY = OptionSpec.path("directory", Path.of("data", "jsonfile"),
@@ -50,7 +52,7 @@ public final class JsonFileStorageProvider implements StorageProvider {
 
     @Override
     public String id() {
-        return "jsonfile";
+        return ID;
     }
 
     @Override
@@ -72,6 +74,6 @@ public final class JsonFileStorageProvider implements StorageProvider {
     public StorageBackend open(ProviderConfig config, ChangeListener changes) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(changes, "changes");
-        return JsonFileBackend.open(JsonFileSettings.from(config), changes, FileChannelFactory.DEFAULT);
+        return JsonFileBackend.open(JsonFileSettings.from(config), changes, JournalFile.Opener.DEFAULT);
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,7 +23,11 @@ import java.util.List;
  *
  * <p>Journal lines: {@code {"op":"set","ns":..,"key":..,"value":..,"version":..,"expiresAt":..}},
  * {@code {"op":"delete","ns":..,"key":..}}, {@code {"op":"clear","ns":..}}, and for several changes
- * committed together {@code {"op":"tx","ns":..,"writes":[{"op":"set",..},{"op":"delete",..}]}}.
+ * committed together {@code {"op":"tx","ns":..,"writes":[{"op":"set",..},{"op":"delete",..}]}}. A journal
+ * of format 2 starts with the header line {@code {"format":2,"journal":<sequence>}}.
+ *
+ * <p>Every record this class writes (journal line, header, snapshot entry) ends with its checksum
+ * ({@link Checksums}); readers check it before they parse, and ignore the {@code crc} field itself.
  */
 final class RecordCodec {
     private final JsonFactory factory = new JsonFactory();
@@ -33,10 +36,33 @@ final class RecordCodec {
         return factory;
     }
 
+    /** The version of the journal and snapshot files this code writes. */
+    static final int FORMAT = 2;
+
+    /** A generator for one record: left open at the end, so its checksum can close it. */
+    private JsonGenerator recordGenerator(RecordBuffer out) throws IOException {
+        JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+        return g;
+    }
+
+    /** Writes the first line of journal {@code sequence}, newline included. */
+    void writeJournalHeader(RecordBuffer out, long sequence) throws IOException {
+        int start = out.size();
+        try (JsonGenerator g = recordGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("format", FORMAT);
+            g.writeNumberField("journal", sequence);
+        }
+        out.closeRecord(start);
+        out.write('\n');
+    }
+
     /** Writes one journal line, newline included. */
-    void writeJournalLine(OutputStream out, Namespace ns, List<Change> changes) throws IOException {
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    void writeJournalLine(RecordBuffer out, Namespace ns, List<Change> changes) throws IOException {
+        int start = out.size();
+        try (JsonGenerator g = recordGenerator(out)) {
             g.writeStartObject();
             if (changes.size() == 1) {
                 Change only = changes.get(0);
@@ -55,8 +81,8 @@ final class RecordCodec {
                 }
                 g.writeEndArray();
             }
-            g.writeEndObject();
         }
+        out.closeRecord(start);
         out.write('\n');
     }
 
@@ -72,14 +98,14 @@ final class RecordCodec {
         }
     }
 
-    /** Writes one snapshot entry as a single-line object. */
-    void writeEntry(OutputStream out, String key, Item item) throws IOException {
-        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /** Writes one snapshot entry as a single-line object, without newline. */
+    void writeEntry(RecordBuffer out, String key, Item item) throws IOException {
+        int start = out.size();
+        try (JsonGenerator g = recordGenerator(out)) {
             g.writeStartObject();
             writeItemFields(g, key, item);
-            g.writeEndObject();
         }
+        out.closeRecord(start);
     }
 
     private static void writeItemFields(JsonGenerator g, String key, Item item) throws IOException {
@@ -111,6 +137,29 @@ final class RecordCodec {
             }
         }
         return new String(bytes, StandardCharsets.ISO_8859_1); // pure ASCII: the fast path
+    }
+
+    /** @return whether a parsed first journal line is a format 2 header rather than a record */
+    static boolean isHeader(JsonNode node) {
+        return node.isObject() && node.has("journal") && !node.has("op");
+    }
+
+    /**
+     * @param node a parsed header
+     * @param sequence the journal's sequence, from its file name
+     * @throws IllegalArgumentException when it is not the header of that journal in format 2
+     */
+    static void checkHeader(JsonNode node, long sequence) {
+        long format = number(node, "format", true);
+        if (format != FORMAT) {
+            throw new IllegalArgumentException("unsupported journal format " + format + " (this version reads "
+                    + FORMAT + " and the header-less format 1)");
+        }
+        long journal = number(node, "journal", true);
+        if (journal != sequence) {
+            throw new IllegalArgumentException("the header says this is journal " + journal + ", not " + sequence
+                    + ": the file was renamed or copied");
+        }
     }
 
     /** A decoded journal line. */

@@ -119,6 +119,41 @@ class JsonFileBackendTest {
     }
 
     @Test
+    void countersAreTheCanonicalTextOfALongOnly() {
+        for (String bad : List.of("007", "-0", "+5", " 5", "5 ", "", "-", "1e3", "\u0665",
+                "9223372036854775808", "-9223372036854775809")) {
+            backend.set(NS, "c", utf8(bad), 0);
+            assertThatThrownBy(() -> backend.increment(NS, "c", 1)).as("'%s'", bad)
+                    .isInstanceOf(NotACounterException.class).hasMessageContaining("'c'");
+            assertThat(text(backend.get(NS, "c").orElseThrow().value())).isEqualTo(bad);
+        }
+        backend.set(NS, "c", utf8(Long.toString(Long.MIN_VALUE)), 0);
+        assertThat(backend.increment(NS, "c", 0)).isEqualTo(Long.MIN_VALUE);
+        assertThatThrownBy(() -> backend.increment(NS, "c", -1)).isInstanceOf(NotACounterException.class);
+        assertThat(backend.increment(NS, "c", Long.MAX_VALUE)).isEqualTo(-1);
+        assertThat(text(backend.get(NS, "c").orElseThrow().value())).isEqualTo("-1");
+    }
+
+    @Test
+    void theLongestTtlAndLeaseNeitherOverflowNorLapse() {
+        long max = KeyValueStore.MAX_DURATION.toMillis();
+        long before = System.currentTimeMillis();
+        backend.set(NS, "forever", utf8("x"), max);
+        long expiresAt = backend.get(NS, "forever").orElseThrow().expiresAtMillis();
+        assertThat(expiresAt).isBetween(before + max, System.currentTimeMillis() + max);
+        assertThat(backend.expire(NS, "forever", max)).isTrue();
+        assertThat(backend.get(NS, "forever").orElseThrow().expiresAtMillis()).isGreaterThanOrEqualTo(expiresAt);
+        assertThat(backend.tryLock(NS, "job", "t1", max)).isTrue();
+        assertThat(backend.tryLock(NS, "job", "t2", 60_000)).isFalse();
+        assertThat(backend.renewLock(NS, "job", "t1", max)).isTrue();
+        assertThat(backend.tryLock(NS, "job", "t2", max)).isFalse();
+        assertThat(backend.unlock(NS, "job", "t1")).isTrue();
+        backend.close();
+        backend = Backends.open(dir, events);
+        assertThat(backend.get(NS, "forever").orElseThrow().expiresAtMillis()).isGreaterThanOrEqualTo(expiresAt);
+    }
+
+    @Test
     void listsInUtf8OrderWithCursorPagingAndPrefixRange() {
         for (String k : List.of("user:b", "user:a", "user:\uFFFD", "user:\uD83D\uDE00", "post:1", "user:c")) {
             backend.set(NS, k, utf8("v"), 0);

@@ -69,10 +69,11 @@ class PersistenceTest {
         }
         List<String> lines = Files.readAllLines(dir.resolve(FileNames.journal(1)));
         assertThat(lines).containsExactly(
-                "{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"greeting\",\"value\":\"\\\"hello\\\"\",\"version\":1}",
-                "{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"raw\",\"valueBase64\":\"/gE=\",\"version\":2}",
-                "{\"op\":\"delete\",\"ns\":\"notes\",\"key\":\"greeting\"}",
-                "{\"op\":\"clear\",\"ns\":\"notes\"}");
+                Backends.withCrc("{\"format\":2,\"journal\":1"),
+                Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"greeting\",\"value\":\"\\\"hello\\\"\",\"version\":1"),
+                Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"raw\",\"valueBase64\":\"/gE=\",\"version\":2"),
+                Backends.withCrc("{\"op\":\"delete\",\"ns\":\"notes\",\"key\":\"greeting\""),
+                Backends.withCrc("{\"op\":\"clear\",\"ns\":\"notes\""));
     }
 
     @Test
@@ -92,8 +93,9 @@ class PersistenceTest {
         assertThat(Files.exists(dir.resolve(FileNames.journal(1)))).isFalse();
         assertThat(Files.exists(dir.resolve(FileNames.MANIFEST))).isTrue();
         String snapshot = Files.readString(dir.resolve(FileNames.snapshot("notes", 1)));
-        assertThat(snapshot).startsWith("{\n  \"format\": 1,\n  \"namespace\": \"notes\",\n  \"entries\": [\n    {\"key\":\"k0\"");
-        assertThat(snapshot.lines().count()).isEqualTo(50 + 6);
+        assertThat(snapshot).startsWith("{\n  \"format\": 2,\n  \"namespace\": \"notes\",\n  \"entries\": [\n    "
+                + Backends.withCrc("{\"key\":\"k0\",\"value\":\"v0\",\"version\":1") + ",\n").endsWith("  ],\n  \"count\": 50\n}\n");
+        assertThat(snapshot.lines().count()).isEqualTo(50 + 7);
         try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("k*"))).isEqualTo(49);
             assertThat(text(b.get(NS, "after").orElseThrow().value())).isEqualTo("compaction");
@@ -120,7 +122,7 @@ class PersistenceTest {
             Files.createDirectory(blocker);
             Files.writeString(blocker.resolve("keep"), "x");
             b.compactNow();
-            assertThat(dir.resolve(FileNames.MANIFEST)).doesNotExist();
+            assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).generation()).as("still the first").isZero();
             assertThat(dir.resolve(FileNames.journal(1))).exists();
             b.set(NS, "b", utf8("2"), 0);
             Files.delete(blocker.resolve("keep"));
@@ -177,7 +179,8 @@ class PersistenceTest {
         List<String> aside = listNames().stream().filter(n -> n.startsWith(FileNames.journal(1) + ".torn-")).toList();
         assertThat(aside).hasSize(1);
         assertThat(Files.readString(dir.resolve(aside.get(0)))).isEqualTo(torn);
-        assertThat(Files.readAllLines(journal)).hasSize(3).allMatch(l -> l.startsWith("{\"op\":\"set\""));
+        assertThat(Files.readAllLines(journal)).hasSize(4).element(0).asString().startsWith("{\"format\":2,");
+        assertThat(Files.readAllLines(journal).subList(1, 4)).allMatch(l -> l.startsWith("{\"op\":\"set\""));
         try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(3);
         }
@@ -189,13 +192,13 @@ class PersistenceTest {
             b.set(NS, "a", utf8("1"), 0);
         }
         Path journal = dir.resolve(FileNames.journal(1));
-        Files.writeString(journal, "{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"b\",\"value\":\"2\",\"version\":7}",
+        Files.writeString(journal, Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"b\",\"value\":\"2\",\"version\":7"),
                 StandardOpenOption.APPEND);
         try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.get(NS, "b").orElseThrow().version()).isEqualTo(7);
             assertThat(b.set(NS, "c", utf8("3"), 0)).isEqualTo(8);
         }
-        assertThat(Files.readAllLines(journal)).hasSize(3);
+        assertThat(Files.readAllLines(journal)).hasSize(4);
     }
 
     @Test
@@ -206,21 +209,28 @@ class PersistenceTest {
             b.set(NS, "c", utf8("3"), 0);
         }
         Path journal = dir.resolve(FileNames.journal(1));
-        List<String> lines = Files.readAllLines(journal);
-        Files.write(journal, List.of(lines.get(0), "{\"op\":\"set\",,}", lines.get(2)));
+        List<String> lines = Files.readAllLines(journal); // the header, then a, b, c
+        Files.write(journal, List.of(lines.get(0), lines.get(1), "{\"op\":\"set\",,}", lines.get(3)));
         Map<String, String> before = snapshotOfFolder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
                 .hasMessageContaining(journal.toString())
-                .hasMessageContaining("line 2")
-                .satisfies(e -> assertThat(((CorruptDataFileException) e).line()).isEqualTo(2));
+                .hasMessageContaining("line 3")
+                .satisfies(e -> assertThat(((CorruptDataFileException) e).line()).isEqualTo(3));
         assertThat(snapshotOfFolder()).isEqualTo(before);
-        // A damaged last line that does end with a newline was written whole: it is an edit, not a tear.
-        Files.write(journal, List.of(lines.get(0), lines.get(1), "{\"op\":\"frobnicate\",\"ns\":\"notes\"}"));
+        // Checksummed but invalid JSON, and a valid checksum over an invalid record: damage all the same.
+        Files.write(journal, List.of(lines.get(0), lines.get(1), Backends.withCrc("{\"op\":\"set\",,\"x\":1"),
+                lines.get(3)));
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class).hasMessageContaining("line 3")
+                .hasMessageContaining("invalid JSON");
+        // A damaged last line that does end with a newline was written whole: it is an edit, not a tear.
+        Files.write(journal, List.of(lines.get(0), lines.get(1), lines.get(2),
+                Backends.withCrc("{\"op\":\"frobnicate\",\"ns\":\"notes\"")));
+        assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
+                .isInstanceOf(CorruptDataFileException.class).hasMessageContaining("line 4")
                 .hasMessageContaining("frobnicate");
-        Files.write(journal, List.of(lines.get(0), lines.get(1)));
+        Files.write(journal, List.of(lines.get(0), lines.get(1), lines.get(2)));
         try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(2);
         }
@@ -235,7 +245,7 @@ class PersistenceTest {
         }
         Path snapshot = dir.resolve(FileNames.snapshot("notes", 1));
         List<String> lines = Files.readAllLines(snapshot);
-        lines.set(5, "    {\"key\":\"b\",\"value\":\"2\",\"version\":\"two\"}");
+        lines.set(5, "    " + Backends.withCrc("{\"key\":\"b\",\"value\":\"2\",\"version\":\"two\""));
         Files.write(snapshot, lines);
         Map<String, String> before = snapshotOfFolder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
@@ -243,7 +253,7 @@ class PersistenceTest {
                 .hasMessageContaining(snapshot.toString()).hasMessageContaining("line 6")
                 .hasMessageContaining("version");
         assertThat(snapshotOfFolder()).isEqualTo(before);
-        lines.set(5, "    {\"key\":\"b\",\"value\":\"2\",\"version\":2");
+        lines.set(5, "    " + Backends.withCrc("{\"key\":\"b\",\"value\":\"2\",,\"version\":2"));
         Files.write(snapshot, lines);
         before = snapshotOfFolder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
@@ -259,13 +269,15 @@ class PersistenceTest {
             b.compactNow();
         }
         Path manifest = dir.resolve(FileNames.MANIFEST);
-        String text = Files.readString(manifest).replace(FileNames.snapshot("notes", 1), "../../etc/passwd");
+        // Checksummed again, as an operator editing it would: the names are checked for themselves.
+        String text = Backends.rechecksumManifest(Files.readString(manifest)
+                .replace(FileNames.snapshot("notes", 1), "../../etc/passwd"));
         Files.writeString(manifest, text);
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
                 .hasMessageContaining(manifest.toString()).hasMessageContaining("../../etc/passwd");
-        Files.writeString(manifest, text.replace("../../etc/passwd", FileNames.snapshot("notes", 1))
-                .replace("\"notes\"", "\"Bad Namespace\""));
+        Files.writeString(manifest, Backends.rechecksumManifest(text.replace("../../etc/passwd",
+                FileNames.snapshot("notes", 1)).replace("\"notes\"", "\"Bad Namespace\"")));
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
                 .hasMessageContaining(manifest.toString()).hasMessageContaining("Bad Namespace");

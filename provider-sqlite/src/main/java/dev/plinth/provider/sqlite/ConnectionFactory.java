@@ -21,12 +21,33 @@ final class ConnectionFactory {
 
     /** @return a connection with only the busy timeout set; changes nothing in the file */
     SqlConnection openPlain() throws SQLException {
+        return new SqlConnection(config(false).createConnection(url));
+    }
+
+    /** @return {@link #openPlain()} on another file: the temporary file a new database is built in */
+    SqlConnection openPlainAt(Path file) throws SQLException {
+        return new SqlConnection(config(false).createConnection("jdbc:sqlite:" + file));
+    }
+
+    /**
+     * @return a connection that cannot write: it never rolls back a hot journal, and closing it never
+     *     checkpoints the WAL into the file or deletes the WAL, which a read-write connection does when it is
+     *     the last one to close; so checking a file with it changes nothing, whatever it finds
+     */
+    SqlConnection openReadOnly() throws SQLException {
+        return new SqlConnection(config(true).createConnection(url));
+    }
+
+    private SQLiteConfig config(boolean readOnly) {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMillis());
         // Otherwise the driver runs an extra "SELECT last_insert_rowid()" after every INSERT; versions come
         // from RETURNING instead (see ChangeFeed).
         config.setGetGeneratedKeys(false);
-        return new SqlConnection(config.createConnection(url));
+        if (readOnly) {
+            config.setReadOnly(true);
+        }
+        return config;
     }
 
     /** Applies the journal mode to the file; done once, by the writer connection, after the schema check. */

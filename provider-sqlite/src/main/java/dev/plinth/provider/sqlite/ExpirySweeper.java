@@ -62,12 +62,21 @@ final class ExpirySweeper {
             return;
         }
         executor.shutdown();
-        try {
-            if (!executor.awaitTermination(waitMillis, TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        // Waits even when the closing thread is interrupted: the batch in progress then commits, rather than
+        // meeting a closed connection.
+        while (true) {
+            try {
+                if (!executor.awaitTermination(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    executor.shutdownNow();
+                }
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

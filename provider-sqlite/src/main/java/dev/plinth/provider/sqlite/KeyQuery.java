@@ -1,5 +1,6 @@
 package dev.plinth.provider.sqlite;
 
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import java.sql.PreparedStatement;
@@ -15,6 +16,11 @@ import java.util.Optional;
  *
  * <p>The SQL text depends only on which bounds are present, so there are few distinct texts and the
  * statements are cached per connection.
+ *
+ * <p>No text with an unpaired surrogate is ever bound: sqlite-jdbc encodes it as {@code ?}, which GLOB
+ * reads as a wildcard (a deleteMatching of U+D800 followed by {@code *} once emptied a scope) and a
+ * comparison as another key. {@link GlobPattern#compile} refuses such patterns; the cursor, which nothing
+ * else checks, and every text derived from the pattern are checked here all the same.
  */
 final class KeyQuery {
     private static final String[] CONDITIONS = conditions();
@@ -65,6 +71,10 @@ final class KeyQuery {
      * @return the condition
      */
     static KeyQuery of(GlobPattern pattern, String afterKey) {
+        if (afterKey != null) {
+            requireScalarValues("afterKey", afterKey);
+        }
+        requireScalarValues("pattern", pattern.literalPrefix());
         if (pattern.isLiteral()) {
             return new KeyQuery(afterKey, true, null, pattern.literalPrefix(), null);
         }
@@ -81,7 +91,29 @@ final class KeyQuery {
             upper = bound.orElse(null);
         }
         String glob = pattern.matchesEverything() ? null : pattern.toSqliteGlob();
+        if (glob != null) {
+            requireScalarValues("pattern", glob);
+        }
+        if (upper != null) {
+            requireScalarValues("pattern", upper);
+        }
         return new KeyQuery(lower, exclusive, upper, null, glob);
+    }
+
+    /**
+     * @throws InvalidArgumentException naming the argument when {@code text} holds an unpaired surrogate
+     */
+    static void requireScalarValues(String argument, String text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidArgumentException(argument, String.format("unpaired surrogate U+%04X at index %d; "
+                        + "keys are Unicode scalar values, and SQLite would read it as the wildcard '?'", (int) c, i));
+            }
+        }
     }
 
     private static String[] withEach(String head, String tail) {

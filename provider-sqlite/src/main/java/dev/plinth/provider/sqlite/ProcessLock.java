@@ -1,6 +1,6 @@
 package dev.plinth.provider.sqlite;
 
-import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -49,8 +49,8 @@ final class ProcessLock implements AutoCloseable {
      * @param database the absolute, normalised database path
      * @param exclusive {@code true} for a backend that must be the file's only user
      * @return the lock, held until {@link #close()}
-     * @throws StorageException naming the database when another backend's mode conflicts with this one, or
-     *     when the lock file cannot be created or locked
+     * @throws StorageOpenException naming the database when another backend's mode conflicts with this one
+     *     (retryable), or when the lock file cannot be created or locked
      */
     static ProcessLock acquire(Path database, boolean exclusive) {
         synchronized (HELD) {
@@ -68,16 +68,16 @@ final class ProcessLock implements AutoCloseable {
                 channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
             } catch (IOException | SecurityException e) {
-                throw new StorageException("Cannot open SQLite database " + database + ": cannot create its lock file "
-                        + lockFile + " (" + e + ")", e);
+                throw new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + database
+                        + ": cannot create its lock file " + lockFile + " (" + e + ")", e, false);
             }
             FileLock lock;
             try {
                 lock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new StorageException("Cannot open SQLite database " + database + ": cannot lock " + lockFile
-                        + " (" + e + ")", e);
+                throw new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + database + ": cannot lock "
+                        + lockFile + " (" + e + ")", e, false);
             }
             if (lock == null) {
                 closeQuietly(channel);
@@ -95,12 +95,13 @@ final class ProcessLock implements AutoCloseable {
         return database.resolveSibling(database.getFileName() + "-plinth.lock");
     }
 
-    private static StorageException conflict(Path database, boolean exclusive, String who) {
+    /** Retryable: the file is free again once the other user closes it or exits. */
+    private static StorageOpenException conflict(Path database, boolean exclusive, String who) {
         String why = exclusive
                 ? who + " has it open, and plinth.storage.sqlite.exclusive=true needs it alone"
                 : who + " has it open with plinth.storage.sqlite.exclusive=true";
-        return new StorageException("Cannot open SQLite database " + database + ": " + why
-                + "; close that one first, or set exclusive=false on every user of the file to share it");
+        return new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + database + ": " + why
+                + "; close that one first, or set exclusive=false on every user of the file to share it", null, true);
     }
 
     /** Releases this backend's hold; the OS lock goes with the last backend of this JVM on the path. */

@@ -19,10 +19,12 @@ final class ReadPool {
     }
 
     private final ArrayBlockingQueue<SqlConnection> idle;
+    private final int size;
     private final SqliteErrors errors;
     private final BackendState state;
 
     ReadPool(List<SqlConnection> connections, SqliteErrors errors, BackendState state) {
+        this.size = connections.size();
         this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
         this.errors = errors;
         this.state = state;
@@ -33,6 +35,7 @@ final class ReadPool {
         try {
             return work.run(c, System.currentTimeMillis());
         } catch (SQLException e) {
+            c.discardStatements();
             throw errors.translate(e, action);
         } finally {
             release(c);
@@ -49,8 +52,10 @@ final class ReadPool {
                 state.ensureOpen();
             }
         } catch (InterruptedException e) {
+            // Only this call fails, before it borrowed anything; the thread keeps its interrupt status.
             Thread.currentThread().interrupt();
-            throw new StorageException("Interrupted while waiting for a SQLite read connection", e);
+            throw new StorageException("Interrupted while waiting for a read connection to SQLite database "
+                    + errors.path() + " (all " + size + " in use); nothing was read", e);
         }
         if (state.isClosed()) {
             c.close();

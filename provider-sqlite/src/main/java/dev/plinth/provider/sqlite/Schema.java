@@ -1,6 +1,6 @@
 package dev.plinth.provider.sqlite;
 
-import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
@@ -120,7 +120,7 @@ final class Schema {
      *
      * @param c a connection that has changed nothing yet
      * @param path the database path, for messages
-     * @throws StorageException when the database is newer or not Plinth's
+     * @throws StorageOpenException when the database is newer or not Plinth's
      * @throws SQLException when SQLite fails
      */
     static void migrate(SqlConnection c, Path path) throws SQLException {
@@ -152,20 +152,24 @@ final class Schema {
     private static int check(SqlConnection c, Path path) throws SQLException {
         int version = (int) c.queryLong("PRAGMA user_version");
         if (version > CURRENT) {
-            throw new StorageException("SQLite database " + path + " has schema version " + version
+            throw refused("SQLite database " + path + " has schema version " + version
                     + ", newer than version " + CURRENT + " that this Plinth understands; it was left unchanged. "
                     + "Upgrade Plinth or configure another plinth.storage.sqlite.path");
         }
         int appId = (int) c.queryLong("PRAGMA application_id");
         if (appId != 0 && appId != APPLICATION_ID) {
-            throw new StorageException("SQLite database " + path + " belongs to another application (application_id "
+            throw refused("SQLite database " + path + " belongs to another application (application_id "
                     + appId + "); it was left unchanged. Configure another plinth.storage.sqlite.path");
         }
         if (version == 0 && appId == 0 && hasTables(c)) {
-            throw new StorageException("SQLite database " + path + " already holds tables of another application; "
+            throw refused("SQLite database " + path + " already holds tables of another application; "
                     + "it was left unchanged. Configure another plinth.storage.sqlite.path");
         }
         return version;
+    }
+
+    private static StorageOpenException refused(String problem) {
+        return new StorageOpenException(SqliteErrors.PROVIDER, problem, null, false);
     }
 
     private static boolean hasTables(SqlConnection c) throws SQLException {

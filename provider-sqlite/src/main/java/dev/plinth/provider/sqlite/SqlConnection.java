@@ -6,12 +6,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One JDBC connection with its prepared statements kept for reuse. Used by one thread at a time (the
  * writer lock or the read pool guarantees it), so the cache needs no synchronisation. Callers close
  * every ResultSet they open: an open one would pin an old WAL snapshot.
+ *
+ * <p>sqlite-jdbc finalizes a statement whose step failed with anything but busy, locked, misuse or a
+ * constraint (a full disk, an I/O error, corruption): it then throws "statement is not executing" on every
+ * later use. A cached statement would carry one failure into every later call, so the owner of the
+ * connection calls {@link #discardStatements()} after a failure, and {@link #prepare} never hands out a
+ * closed statement.
  */
 final class SqlConnection implements AutoCloseable {
     private final Connection connection;
@@ -24,7 +31,7 @@ final class SqlConnection implements AutoCloseable {
     /** @return a cached prepared statement for {@code sql}, which must be one of a bounded set of texts */
     PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
+        if (ps == null || ps.isClosed()) {
             ps = connection.prepareStatement(sql);
             statements.put(sql, ps);
         }
@@ -70,6 +77,18 @@ final class SqlConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the first column of every row, as text, to {@code out} as the rows come, so that the rows read
+     * before a failure are kept.
+     */
+    void queryStrings(String sql, List<String> out) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+    }
+
     /** Ends the current transaction without applying it; harmless when none is active. */
     void rollbackQuietly() {
         try {
@@ -79,16 +98,25 @@ final class SqlConnection implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Closes and forgets every cached statement, so that the next use prepares fresh ones. Called after a
+     * failure, which may have left a statement finalized or mid-step; costs a prepare per statement
+     * afterwards, and only then.
+     */
+    void discardStatements() {
         for (PreparedStatement ps : statements.values()) {
             try {
                 ps.close();
             } catch (SQLException ignored) {
-                // Closing anyway.
+                // Already unusable, which is why it goes.
             }
         }
         statements.clear();
+    }
+
+    @Override
+    public void close() {
+        discardStatements();
         try {
             connection.close();
         } catch (SQLException ignored) {

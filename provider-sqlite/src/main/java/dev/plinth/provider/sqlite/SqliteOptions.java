@@ -24,6 +24,24 @@ public final class SqliteOptions {
         FULL
     }
 
+    /** What SQLite checks of an existing database file when a backend opens it, before anything is written. */
+    public enum CheckAtOpen {
+        /**
+         * {@code PRAGMA quick_check}: reads every page and checks every b-tree's structure, page accounting and
+         * record format. Its cost grows with the file (see the provider's documentation for measured figures).
+         */
+        QUICK,
+        /**
+         * {@code PRAGMA integrity_check}: {@link #QUICK} and also that every index matches its table; slower.
+         */
+        FULL,
+        /**
+         * Only what every open reads (the header and the schema): damage elsewhere in the file surfaces as an
+         * error at the first read that meets it.
+         */
+        OFF
+    }
+
     /** The database file; its parent folders are created. */
     public static final OptionSpec<Path> PATH = OptionSpec.path("path", Path.of("data", "plinth.db"),
             "the SQLite database file; parent folders are created when missing");
@@ -59,6 +77,12 @@ public final class SqliteOptions {
     public static final OptionSpec<Boolean> EXCLUSIVE = OptionSpec.bool("exclusive", false,
             "true: only this process uses the database file (others are refused with an error naming it); "
                     + "writes skip the cross-process change log and are faster. false: processes may share it");
+
+    /** What is checked of an existing database at open; a damaged file fails the open. */
+    public static final OptionSpec<CheckAtOpen> CHECK_AT_OPEN = OptionSpec.enumValue("checkAtOpen", CheckAtOpen.class,
+            CheckAtOpen.QUICK,
+            "what SQLite checks of an existing database at open: quick (PRAGMA quick_check), full "
+                    + "(PRAGMA integrity_check, slower) or off; a damaged file fails the open, unchanged");
 
     /** Read connections kept open so reads run in parallel with each other and with the writer. */
     public static final OptionSpec<Integer> READ_POOL_SIZE = OptionSpec.integer("readPoolSize", 4, 1, 64,

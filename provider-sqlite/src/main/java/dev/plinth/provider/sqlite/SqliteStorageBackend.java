@@ -1,18 +1,21 @@
 package dev.plinth.provider.sqlite;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
-import dev.plinth.api.storage.NotACounterException;
+import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -74,25 +77,43 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     /**
-     * Opens (creating or migrating) the database and starts the sweeper.
+     * Opens (creating, checking or migrating) the database and starts the sweeper. A new database appears at
+     * the path complete or not at all ({@link DatabaseFile#create}); an existing one is checked
+     * ({@link OpenCheck}) before anything writes to it.
      *
      * @param settings the options
      * @param listener where committed changes go
      * @return the open backend
-     * @throws dev.plinth.api.storage.StorageException naming the path when it cannot be opened
+     * @throws dev.plinth.api.storage.StorageOpenException naming the path when it cannot be opened, a
+     *     {@link DamagedDatabaseException} when the file is empty, not a database or damaged; nothing was
+     *     deleted or rewritten
      */
     static SqliteStorageBackend open(SqliteSettings settings, ChangeListener listener) {
         Path path = DatabaseFile.prepare(settings.path());
+        int busyTimeoutMillis = settings.busyTimeoutMillis();
         ProcessLock processLock = ProcessLock.acquire(path, settings.exclusive());
         BackendState state = new BackendState("SQLite storage " + path);
-        SqliteErrors errors = new SqliteErrors(path, settings.busyTimeoutMillis(), state);
+        SqliteErrors errors = new SqliteErrors(path, busyTimeoutMillis, state);
         ConnectionFactory factory = new ConnectionFactory(path, settings);
         SqlConnection writeConnection = null;
         List<SqlConnection> readConnections = new ArrayList<>();
         ChangeLog feed = settings.exclusive() ? new LocalSequence() : new ChangeFeed();
         ExpiringNamespaces expiring = new ExpiringNamespaces(settings.exclusive());
         try {
+            boolean checked = false;
+            if (!Files.exists(path)) {
+                DatabaseFile.checkNoOrphanLog(path);
+                checked = DatabaseFile.create(path, factory);
+            }
+            if (!checked) {
+                DatabaseFile.checkExisting(path);
+                checked = OpenCheck.beforeWriting(path, factory, settings.checkAtOpen(), busyTimeoutMillis);
+            }
             writeConnection = factory.openPlain();
+            if (!checked) {
+                // A hot journal: the writer's first read rolls it back, then the check runs on the result.
+                OpenCheck.run(writeConnection, path, settings.checkAtOpen());
+            }
             Schema.migrate(writeConnection, path);
             factory.applyJournalMode(writeConnection);
             factory.applyConnectionPragmas(writeConnection, false);
@@ -110,9 +131,13 @@ final class SqliteStorageBackend implements StorageBackend {
             readConnections.forEach(SqlConnection::close);
             processLock.close();
             if (e instanceof SQLException) {
-                throw SqliteErrors.translate(path, settings.busyTimeoutMillis(), (SQLException) e, "opening it");
+                throw SqliteErrors.openFailure(path, busyTimeoutMillis, (SQLException) e);
             }
-            throw (RuntimeException) e;
+            if (e instanceof StorageOpenException) {
+                throw (StorageOpenException) e;
+            }
+            // Every failure to open has the one type; this one was not foreseen, so its own text goes along.
+            throw new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + path + ": " + e, e);
         }
         Writer writer = new Writer(writeConnection, feed, listener, errors, state);
         ReadPool readers = new ReadPool(readConnections, errors, state);
@@ -188,6 +213,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        checkDuration("ttl", ttlMillis, true);
         if (exclusive && maxKeys == 0) {
             return writer.write("writing a key",
                     tx -> putOverLive(tx, ns, key, value, expiresAt(tx.now(), ttlMillis)),
@@ -198,6 +224,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
+        checkDuration("ttl", ttlMillis, true);
         return writer.write("writing a key", tx -> {
             long current = KvTable.liveVersion(tx.connection(), ns.path(), key, tx.now());
             if (current != expectedVersion) {
@@ -212,14 +239,8 @@ final class SqliteStorageBackend implements StorageBackend {
         return writer.write("incrementing a counter", tx -> {
             BackendEntry e = KvTable.find(tx.connection(), ns.path(), key, tx.now());
             long base = e == null ? 0L : Counters.parse(key, e.value());
-            long sum;
-            try {
-                sum = Math.addExact(base, delta);
-            } catch (ArithmeticException overflow) {
-                throw new NotACounterException(key, "adding " + delta + " to " + base + " overflows a long");
-            }
-            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
-            putKnown(tx, ns, key, text, e == null ? NO_EXPIRY : e.expiresAtMillis(), e == null, true);
+            long sum = Counters.add(key, base, delta);
+            putKnown(tx, ns, key, Counters.format(sum), e == null ? NO_EXPIRY : e.expiresAtMillis(), e == null, true);
             return sum;
         });
     }
@@ -244,6 +265,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
+        checkDuration("ttl", ttlMillis, true);
         return writer.write("changing an expiry",
                 tx -> {
                     long at = expiresAt(tx.now(), ttlMillis);
@@ -281,6 +303,11 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        for (Write w : writes) {
+            if (w instanceof Write.Put) {
+                checkDuration("ttl", ((Write.Put) w).ttlMillis(), true);
+            }
+        }
         return writer.write("committing a transaction", tx -> {
             String nsPath = ns.path();
             for (Precondition p : preconditions) {
@@ -525,18 +552,36 @@ final class SqliteStorageBackend implements StorageBackend {
         return false;
     }
 
+    /** The longest TTL or lease, in milliseconds; from any clock reading until 2^63 ms it cannot overflow. */
+    private static final long MAX_MILLIS = KeyValueStore.MAX_DURATION.toMillis();
+
+    /**
+     * Refuses a TTL or lease out of the contract's range before anything is queued. Core checks the same, so
+     * this only meets a caller of the SPI itself; an expiry is then never capped or wrapped around.
+     *
+     * @param argument {@code ttl} or {@code lease}, for the message
+     * @param millis {@link #NO_EXPIRY} where allowed, else 1 to {@link KeyValueStore#MAX_DURATION} in ms
+     */
+    private static void checkDuration(String argument, long millis, boolean noneAllowed) {
+        if ((millis == NO_EXPIRY && !noneAllowed) || millis < 0 || millis > MAX_MILLIS) {
+            throw new InvalidArgumentException(argument, millis + " ms is not " + (noneAllowed ? "0 (none) or " : "")
+                    + "between 1 ms and KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+        }
+    }
+
     private static long expiresAt(long now, long ttlMillis) {
         if (ttlMillis == NO_EXPIRY) {
             return NO_EXPIRY;
         }
-        long at = now + ttlMillis;
-        return at < now ? Long.MAX_VALUE : at;
+        // checkDuration bounds ttlMillis, so this never throws; were it to, it would fail loudly, not cap.
+        return Math.addExact(now, ttlMillis);
     }
 
     // ---------------------------------------------------------------- locks
 
     @Override
     public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        checkDuration("lease", leaseMillis, false);
         String nsPath = ns.path();
         return writer.write("taking a lock", tx -> {
             long until = expiresAt(tx.now(), leaseMillis);
@@ -550,6 +595,7 @@ final class SqliteStorageBackend implements StorageBackend {
 
     @Override
     public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        checkDuration("lease", leaseMillis, false);
         String nsPath = ns.path();
         return writer.write("renewing a lock", tx -> {
             long until = expiresAt(tx.now(), leaseMillis);

@@ -28,7 +28,7 @@ public final class SqliteStorageProvider implements StorageProvider {
     private static final List<OptionSpec<?>> OPTIONS = List.of(
             SqliteOptions.PATH, SqliteOptions.WAL, SqliteOptions.DURABILITY, SqliteOptions.BUSY_TIMEOUT,
             SqliteOptions.READ_POOL_SIZE, SqliteOptions.EVENT_POLL_INTERVAL, SqliteOptions.EXCLUSIVE,
-            CommonOptions.MAX_KEYS,
+            SqliteOptions.CHECK_AT_OPEN, CommonOptions.MAX_KEYS,
             CommonOptions.SWEEP_INTERVAL);
 
     /** Creates the provider; does no work. */

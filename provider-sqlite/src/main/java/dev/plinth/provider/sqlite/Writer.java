@@ -123,35 +123,55 @@ final class Writer {
         state.ensureOpen();
         Request<T> request = new Request<>(action, oneStatement, work);
         queue.add(request);
-        while (!request.done) {
-            if (lock.tryLock()) {
-                try {
-                    // Usually one round: our request is in the first group unless MAX_GROUP queued ahead.
-                    while (!request.done) {
-                        if (state.isClosed()) {
-                            failQueued(state.closedException());
-                        } else {
-                            runGroup();
+        await(request);
+        return request.outcome();
+    }
+
+    /**
+     * Leads groups or follows until {@code request} is done. Not interruptible: once queued, the operation
+     * may already be running in a leader's transaction, so it is seen through (a wait bounded by
+     * busyTimeout) rather than abandoned with an unknown outcome. An interrupt that arrives meanwhile is
+     * kept for the caller: its thread is interrupted again on return.
+     */
+    private void await(Request<?> request) {
+        boolean interrupted = false;
+        try {
+            while (!request.done) {
+                if (lock.tryLock()) {
+                    try {
+                        // Usually one round: our request is in the first group unless MAX_GROUP queued ahead.
+                        while (!request.done) {
+                            if (state.isClosed()) {
+                                failQueued(state.closedException());
+                            } else {
+                                runGroup();
+                            }
                         }
+                    } finally {
+                        unlockAndHandOn();
                     }
-                } finally {
-                    unlockAndHandOn();
-                }
-            } else {
-                // Followers wait on their own request, not on the lock: a leader wakes each owner it served,
-                // so a group of N does not become a convoy of N lock hand-offs. They yield a while before
-                // parking: a commit takes microseconds, and a parked thread's wake-up costs about as much,
-                // during which it cannot queue its next write to join a group. The park timeout only bounds
-                // a missed wake-up.
-                for (int i = 0; i < FOLLOWER_YIELDS && !request.done && lock.isLocked(); i++) {
-                    Thread.yield();
-                }
-                if (!request.done && lock.isLocked()) {
-                    LockSupport.parkNanos(this, FOLLOWER_PARK_NANOS);
+                } else {
+                    // Followers wait on their own request, not on the lock: a leader wakes each owner it served,
+                    // so a group of N does not become a convoy of N lock hand-offs. They yield a while before
+                    // parking: a commit takes microseconds, and a parked thread's wake-up costs about as much,
+                    // during which it cannot queue its next write to join a group. The park timeout only
+                    // bounds a missed wake-up.
+                    for (int i = 0; i < FOLLOWER_YIELDS && !request.done && lock.isLocked(); i++) {
+                        Thread.yield();
+                    }
+                    if (!request.done && lock.isLocked()) {
+                        LockSupport.parkNanos(this, FOLLOWER_PARK_NANOS);
+                        // A pending interrupt makes every park return at once, which would turn the wait into a
+                        // spin that takes the CPU from the leader; keep it aside until the call is done.
+                        interrupted |= Thread.interrupted();
+                    }
                 }
             }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return request.outcome();
     }
 
     /** Releases the writer lock and wakes the owner of the oldest waiting request to lead the next group. */
@@ -210,6 +230,7 @@ final class Writer {
             commitAndPublish();
             committed = true;
         } catch (SQLException e) {
+            connection.discardStatements();
             request.failure = errors.translate(e, request.action);
         } catch (RuntimeException | Error e) {
             request.failure = e;
@@ -231,6 +252,7 @@ final class Writer {
             }
         } catch (SQLException e) {
             // SQLite rolled the failed statement back.
+            connection.discardStatements();
             request.failure = errors.translate(e, request.action);
             done = true;
         } catch (RuntimeException | Error e) {
@@ -265,6 +287,9 @@ final class Writer {
             commitAndPublish();
             committed = true;
         } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException) {
+                connection.discardStatements();
+            }
             if (!started) {
                 // BEGIN failed (busy beyond busyTimeout, I/O): running each alone would wait again per operation.
                 RuntimeException failure = e instanceof SQLException
@@ -343,6 +368,7 @@ final class Writer {
                 feed.poll(connection, listener);
             }
         } catch (SQLException e) {
+            connection.discardStatements();
             if (!state.isClosed()) {
                 SqliteStorageBackend.LOG.debug("Reading other processes' changes failed: {}", e.getMessage());
             }
@@ -358,10 +384,17 @@ final class Writer {
      */
     void close(long waitMillis) {
         boolean held = false;
-        try {
-            held = lock.tryLock(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        // An interrupted closer waits all the same: closing under a transaction in progress would fail an
+        // operation that was about to commit.
+        while (true) {
+            try {
+                held = lock.tryLock(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
         try {
             connection.close();
@@ -369,6 +402,9 @@ final class Writer {
             if (held) {
                 failQueued(state.closedException());
                 unlockAndHandOn();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
+import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.VersionConflictException;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqliteBackendTest {
     private static final Namespace NS = Namespace.of("notes");
@@ -291,6 +295,51 @@ class SqliteBackendTest {
                 org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "b"),
                 org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "a"),
                 org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
+    }
+
+    /** The longest TTL is stored exactly; a longer one, or a negative one, is refused, never capped. */
+    @Test
+    void durationsAreStoredExactlyUpToTheMaximumAndRefusedBeyondIt() {
+        long max = KeyValueStore.MAX_DURATION.toMillis();
+        long before = System.currentTimeMillis();
+        backend.set(NS, "longest", b("v"), max);
+        long after = System.currentTimeMillis();
+        assertThat(backend.get(NS, "longest").orElseThrow().expiresAtMillis()).isBetween(before + max, after + max);
+        assertThat(backend.tryLock(NS, "job", "t", max)).isTrue();
+        assertThat(backend.renewLock(NS, "job", "t", max)).isTrue();
+
+        for (long ttl : new long[] {max + 1, Long.MAX_VALUE, -1}) {
+            assertThatThrownBy(() -> backend.set(NS, "k", b("v"), ttl)).isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("ttl").hasMessageContaining(Long.toString(ttl));
+            assertThatThrownBy(() -> backend.compareAndSet(NS, "k", 0, b("v"), ttl))
+                    .isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.expire(NS, "longest", ttl)).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of(new Write.Put("k", b("v"), NONE),
+                    new Write.Put("k2", b("v"), ttl)))).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.tryLock(NS, "other", "t", ttl))
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("lease");
+            assertThatThrownBy(() -> backend.renewLock(NS, "job", "t", ttl))
+                    .isInstanceOf(InvalidArgumentException.class);
+        }
+        assertThatThrownBy(() -> backend.tryLock(NS, "other", "t", 0)).isInstanceOf(InvalidArgumentException.class);
+        assertThat(backend.exists(NS, "k")).isFalse();
+        assertThat(backend.exists(NS, "k2")).isFalse();
+        assertThat(backend.get(NS, "longest").orElseThrow().expiresAtMillis()).isBetween(before + max, after + max);
+    }
+
+    /** The one counter format of every provider (SPI Counters): canonical Long.toString text only. */
+    @ParameterizedTest
+    @ValueSource(strings = {"007", "-0", "+5", "00", "-007", " 5", "5 ", "", "9223372036854775808"})
+    void incrementRefusesNonCanonicalCounterTextAndLeavesItIntact(String text) {
+        long v = backend.set(NS, "odd", b(text), NONE);
+        assertThatThrownBy(() -> backend.increment(NS, "odd", 1)).isInstanceOf(NotACounterException.class)
+                .hasMessageContaining("odd");
+        BackendEntry after = backend.get(NS, "odd").orElseThrow();
+        assertThat(after.value()).isEqualTo(b(text));
+        assertThat(after.version()).isEqualTo(v);
+        assertThat(backend.increment(NS, "canonical", -9_223_372_036_854_775_807L)).isEqualTo(Long.MIN_VALUE + 1);
+        assertThat(backend.increment(NS, "canonical", -1)).isEqualTo(Long.MIN_VALUE);
+        assertThat(backend.get(NS, "canonical").orElseThrow().value()).isEqualTo(b(Long.toString(Long.MIN_VALUE)));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,5 +83,46 @@ class SqliteCloseTest {
             assertThat(t.isAlive()).as("thread ended").isFalse();
         }
         assertThat(unexpected).isEmpty();
+    }
+    /**
+     * close() waits for the transaction in progress (bounded by busyTimeout) even when the closing thread is
+     * interrupted: closing the connection under it would fail an operation that was about to commit. The
+     * writer lock held by a test thread stands for that transaction.
+     */
+    @Test
+    void anInterruptedCloseStillWaitsForTheWriteInProgressAndKeepsTheInterrupt() throws Exception {
+        SqliteStorageBackend b = TestBackends.open(dir.resolve("irq-close.db"), "busyTimeout", "20s");
+        ReentrantLock writerLock = b.writerForTests().lockForTests();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread inProgress = new Thread(() -> {
+            writerLock.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                writerLock.unlock();
+            }
+        });
+        inProgress.start();
+        held.await();
+        AtomicBoolean keptInterrupt = new AtomicBoolean();
+        Thread closer = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            b.close();
+            keptInterrupt.set(Thread.currentThread().isInterrupted());
+        });
+        closer.start();
+        // While the transaction holds the writer, close cannot have finished (it may wait up to 21 s).
+        closer.join(500);
+        assertThat(closer.isAlive()).as("close waits for the transaction in progress").isTrue();
+        release.countDown();
+        closer.join(30_000);
+        inProgress.join(30_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(keptInterrupt).as("the closer's interrupt status").isTrue();
+        assertThatThrownBy(() -> b.get(NS, "k")).isInstanceOf(StoreClosedException.class);
     }
 }

@@ -1,12 +1,19 @@
 package dev.plinth.provider.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.api.storage.InvalidArgumentException;
+import dev.plinth.api.storage.InvalidPatternException;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -87,5 +94,95 @@ class SqliteEscapingTest {
         assertThat(backend.exists(NS, "x")).isTrue();
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("50%"))).isEqualTo(1);
         assertThat(backend.exists(NS, "50%off")).isTrue();
+    }
+    /**
+     * Why no such text may reach SQL: sqlite-jdbc encodes an unpaired surrogate as '?', which GLOB reads as
+     * a wildcard. On bc06308 deleteMatching of U+D800 followed by '*' emptied the scope this way.
+     */
+    @Test
+    void sqliteJdbcSendsAnUnpairedSurrogateAsTheWildcardQuestionMark() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+                PreparedStatement ps = c.prepareStatement("SELECT 'any key' GLOB ?")) {
+            ps.setString(1, "\uD800*");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).as("GLOB of U+D800 followed by *").isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uD800*", "*\uDC00", "?\uDC00*", "[\uD800]", "a\uDBFF"})
+    void aPatternWithAnUnpairedSurrogateNeverReachesSqlAndTheScopeStaysIntact(String pattern) {
+        assertThatThrownBy(() -> GlobPattern.compile(pattern)).isInstanceOf(InvalidPatternException.class);
+        // The patterns the backend is handed are compiled, so the one text left to check is the cursor.
+        String cursor = pattern.replace("*", "").replace("?", "x").replace("[", "").replace("]", "");
+        GlobPattern all = GlobPattern.compile("*");
+        assertThatThrownBy(() -> backend.list(NS, all, cursor, 10)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("afterKey").hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("a*"), cursor, 10))
+                .isInstanceOf(InvalidArgumentException.class);
+        assertThatThrownBy(() -> KeyQuery.of(GlobPattern.compile("*x"), cursor))
+                .isInstanceOf(InvalidArgumentException.class);
+
+        assertThat(backend.count(NS, all)).isEqualTo(KEYS.size());
+        assertThat(keys("*")).containsExactlyInAnyOrderElementsOf(KEYS);
+        for (String k : KEYS) {
+            assertThat(backend.exists(NS, k)).as(k).isTrue();
+        }
+    }
+    /**
+     * Random patterns over a small alphabet of ASCII, specials, BMP and astral characters (the kind the TCK
+     * draws): SQLite's GLOB on the translated text selects exactly the keys GlobPattern.matches accepts.
+     * Fixed seeds, so a failure repeats.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void randomUnicodePatternsSelectWhatGlobPatternMatches(long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        String[] alphabet = {"a", "b", "-", "]", "^", "!", "\\", "*", "?", "[", "%", "_", "\u00e9", "\u4e2d",
+            "\uffff", "\uD83D\uDE00", "\uD83D\uDE01", "\uDBFF\uDFFF"};
+        Namespace ns = Namespace.of("rnd");
+        List<String> keys = new ArrayList<>();
+        while (keys.size() < 150) {
+            StringBuilder k = new StringBuilder();
+            for (int n = 1 + random.nextInt(4); n > 0; n--) {
+                k.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            if (!keys.contains(k.toString())) {
+                keys.add(k.toString());
+                backend.set(ns, k.toString(), new byte[] {1}, StorageBackend.NO_EXPIRY);
+            }
+        }
+        int compared = 0;
+        for (int i = 0; i < 300; i++) {
+            StringBuilder p = new StringBuilder();
+            for (int n = 1 + random.nextInt(5); n > 0; n--) {
+                int pick = random.nextInt(alphabet.length + 4);
+                if (pick < alphabet.length) {
+                    p.append(alphabet[pick]);
+                } else {
+                    // A bracket class of one to three of the alphabet's characters, maybe negated or a range.
+                    p.append('[').append(random.nextBoolean() ? "" : "!");
+                    for (int m = 1 + random.nextInt(3); m > 0; m--) {
+                        p.append(alphabet[random.nextInt(alphabet.length)]);
+                    }
+                    p.append(']');
+                }
+            }
+            GlobPattern pattern;
+            try {
+                pattern = GlobPattern.compile(p.toString());
+            } catch (InvalidPatternException malformed) {
+                continue;
+            }
+            List<String> expected = keys.stream().filter(pattern::matches).sorted(KeyRules.UTF8_ORDER)
+                    .collect(Collectors.toList());
+            assertThat(backend.list(ns, pattern, null, 1000).keys()).as("pattern %s", p)
+                    .containsExactlyElementsOf(expected);
+            assertThat(backend.count(ns, pattern)).as("count %s", p).isEqualTo(expected.size());
+            compared++;
+        }
+        assertThat(compared).as("patterns that compiled").isGreaterThan(100);
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.ChangeType;
-import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
@@ -46,7 +46,7 @@ class SqliteExclusiveTest {
             solo.set(NS, "k", "v".getBytes(UTF_8), NONE);
             for (String mode : new String[] {"true", "false"}) {
                 assertThatThrownBy(() -> TestBackends.open(file, "exclusive", mode))
-                        .isInstanceOf(StorageException.class)
+                        .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue())
                         .hasMessageContaining(file.toAbsolutePath().toString())
                         .hasMessageContaining("exclusive=true")
                         .hasMessageContaining("in this process");
@@ -57,12 +57,12 @@ class SqliteExclusiveTest {
                 SqliteStorageBackend alsoShared = TestBackends.open(file)) {
             assertThat(alsoShared.get(NS, "k")).isPresent();
             assertThatThrownBy(() -> TestBackends.open(file, "exclusive", "true"))
-                    .isInstanceOf(StorageException.class)
+                    .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue())
                     .hasMessageContaining("needs it alone");
             shared.close();
             // One shared user is left: still refused.
             assertThatThrownBy(() -> TestBackends.open(file, "exclusive", "true"))
-                    .isInstanceOf(StorageException.class);
+                    .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue());
         }
         try (SqliteStorageBackend solo = TestBackends.open(file, "exclusive", "true")) {
             assertThat(solo.get(NS, "k")).isPresent();
@@ -75,7 +75,7 @@ class SqliteExclusiveTest {
         Process child = startOpenHolder(file);
         try {
             assertThatThrownBy(() -> TestBackends.open(file))
-                    .isInstanceOf(StorageException.class)
+                    .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue())
                     .hasMessageContaining(file.toAbsolutePath().toString())
                     .hasMessageContaining("another process has it open with plinth.storage.sqlite.exclusive=true");
             child.getOutputStream().write('\n');

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
@@ -149,7 +149,7 @@ class SqliteSchemaTest {
         byte[] before = Files.readAllBytes(file);
 
         assertThatThrownBy(() -> TestBackends.open(file, "wal", "true"))
-                .isInstanceOf(StorageException.class)
+                .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isFalse())
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("schema version " + (Schema.CURRENT + 1))
                 .hasMessageContaining("newer");
@@ -165,7 +165,7 @@ class SqliteSchemaTest {
         byte[] text = "These are my notes, not a database. ".repeat(200).getBytes(UTF_8);
         Files.write(file, text);
         assertThatThrownBy(() -> TestBackends.open(file))
-                .isInstanceOf(StorageException.class)
+                .isInstanceOf(DamagedDatabaseException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("not a SQLite database");
         assertThat(Files.readAllBytes(file)).isEqualTo(text);
@@ -173,7 +173,7 @@ class SqliteSchemaTest {
 
         Path tiny = dir.resolve("tiny.db");
         Files.write(tiny, new byte[] {'S', 'Q', 'L'});
-        assertThatThrownBy(() -> TestBackends.open(tiny)).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> TestBackends.open(tiny)).isInstanceOf(DamagedDatabaseException.class)
                 .hasMessageContaining(tiny.toString());
         assertThat(Files.readAllBytes(tiny)).containsExactly('S', 'Q', 'L');
     }
@@ -185,19 +185,9 @@ class SqliteSchemaTest {
             st.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
         }
         byte[] before = Files.readAllBytes(file);
-        assertThatThrownBy(() -> TestBackends.open(file)).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> TestBackends.open(file)).isInstanceOf(StorageOpenException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("another application");
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
-    }
-
-    @Test
-    void anEmptyFileBecomesADatabase() throws Exception {
-        Path file = dir.resolve("empty.db");
-        Files.createFile(file);
-        try (SqliteStorageBackend backend = TestBackends.open(file)) {
-            backend.set(Namespace.of("p"), "k", new byte[] {1}, StorageBackend.NO_EXPIRY);
-        }
-        assertThat(Files.size(file)).isPositive();
     }
 
     @Test
@@ -207,14 +197,14 @@ class SqliteSchemaTest {
         Files.writeString(blocker, "a file, not a folder");
         Path file = blocker.resolve("sub/plinth.db");
         assertThatThrownBy(() -> TestBackends.open(file))
-                .isInstanceOf(StorageException.class)
+                .isInstanceOf(StorageOpenException.class)
                 .hasMessageContaining(file.toString())
-                .hasMessageContaining("Cannot create folder");
+                .hasMessageContaining("cannot create folder");
         assertThat(Files.readString(blocker)).isEqualTo("a file, not a folder");
 
         Path directParent = blocker.resolve("plinth.db");
         assertThatThrownBy(() -> TestBackends.open(directParent))
-                .isInstanceOf(StorageException.class)
+                .isInstanceOf(StorageOpenException.class)
                 .hasMessageContaining(directParent.toString());
     }
 
@@ -222,7 +212,7 @@ class SqliteSchemaTest {
     void aFolderAtThePathIsReported() throws Exception {
         Path folder = Files.createDirectory(dir.resolve("folder.db"));
         assertThatThrownBy(() -> TestBackends.open(folder))
-                .isInstanceOf(StorageException.class)
+                .isInstanceOf(StorageOpenException.class)
                 .hasMessageContaining(folder.toString())
                 .hasMessageContaining("folder");
     }

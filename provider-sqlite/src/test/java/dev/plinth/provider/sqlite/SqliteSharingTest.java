@@ -7,18 +7,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.api.storage.BackendUnavailableException;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Several backends (as several processes would) on one file; persistence across reopen; busy files. */
@@ -131,6 +137,56 @@ class SqliteSharingTest {
             }
             assertThat(backend.set(NS, "k", new byte[] {1}, NONE)).isPositive();
             assertThat(backend.exists(NS, "k")).isTrue();
+        }
+    }
+    /**
+     * A lock held elsewhere past busyTimeout fails every kind of write with a retryable error, and the same
+     * backend takes each again once the holder lets go. With WAL the wait is at BEGIN IMMEDIATE; with a
+     * rollback journal a reader's shared lock makes COMMIT itself wait, after the statements ran.
+     */
+    @ParameterizedTest(name = "wal={0}")
+    @ValueSource(booleans = {true, false})
+    void everyKindOfWriteWorksAgainOnceALockHeldPastBusyTimeoutIsReleased(boolean wal) throws Exception {
+        Path file = dir.resolve("busy-" + wal + ".db");
+        try (SqliteStorageBackend backend = TestBackends.open(file, "busyTimeout", "100ms", "wal",
+                Boolean.toString(wal))) {
+            backend.set(NS, "victim", new byte[] {1}, NONE);
+            backend.set(NS, "victim2", new byte[] {1}, NONE);
+            Map<String, Runnable> writes = new LinkedHashMap<>();
+            writes.put("set", () -> backend.set(NS, "k", new byte[] {1}, NONE));
+            writes.put("setAll", () -> backend.commit(NS, List.of(), List.of(
+                    new Write.Put("a1", new byte[] {1}, NONE), new Write.Put("a2", new byte[] {2}, NONE))));
+            writes.put("transaction", () -> backend.commit(NS, List.of(new Precondition("never", 0)),
+                    List.of(new Write.Put("t", new byte[] {1}, NONE), new Write.Remove("victim"))));
+            writes.put("increment", () -> backend.increment(NS, "n", 1));
+            writes.put("delete", () -> backend.delete(NS, "victim2"));
+            for (int round = 0; round < 3; round++) {
+                try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+                        Statement st = other.createStatement()) {
+                    if (wal) {
+                        st.execute("BEGIN IMMEDIATE");
+                    } else {
+                        // A read transaction: its shared lock lets our writer begin but not commit.
+                        st.execute("BEGIN");
+                        st.executeQuery("SELECT count(*) FROM plinth_kv").close();
+                    }
+                    for (Map.Entry<String, Runnable> w : writes.entrySet()) {
+                        assertThatThrownBy(w.getValue()::run).as(w.getKey())
+                                .isInstanceOf(BackendUnavailableException.class)
+                                .hasMessageContaining(file.toString()).hasMessageContaining("busyTimeout");
+                    }
+                    st.execute("ROLLBACK");
+                }
+                assertThat(backend.exists(NS, "k")).as("a failed write left nothing").isEqualTo(round > 0);
+                for (Map.Entry<String, Runnable> w : writes.entrySet()) {
+                    w.getValue().run();
+                }
+                assertThat(backend.get(NS, "n").orElseThrow().value()).asString(UTF_8)
+                        .isEqualTo(Long.toString(round + 1));
+                assertThat(backend.exists(NS, "victim")).isFalse();
+                backend.set(NS, "victim", new byte[] {1}, NONE);
+                backend.set(NS, "victim2", new byte[] {1}, NONE);
+            }
         }
     }
 }

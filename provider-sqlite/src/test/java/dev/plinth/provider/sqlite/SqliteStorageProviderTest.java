@@ -3,8 +3,11 @@ package dev.plinth.provider.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.api.ConfigurationException;
 import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;
+import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
@@ -36,7 +39,7 @@ class SqliteStorageProviderTest {
         Map<String, OptionSpec<?>> options = new SqliteStorageProvider().options().stream()
                 .collect(Collectors.toMap(OptionSpec::name, o -> o));
         assertThat(options).containsOnlyKeys("path", "wal", "durability", "busyTimeout", "readPoolSize",
-                "eventPollInterval", "exclusive",
+                "eventPollInterval", "exclusive", "checkAtOpen",
                 CommonOptions.MAX_KEYS.name(), CommonOptions.SWEEP_INTERVAL.name());
         ProviderConfig defaults = ProviderConfig.builder(new SqliteStorageProvider()).build();
         assertThat(defaults.get(SqliteOptions.PATH)).isEqualTo(Path.of("data", "plinth.db"));
@@ -44,6 +47,9 @@ class SqliteStorageProviderTest {
         assertThat(defaults.get(SqliteOptions.DURABILITY)).isEqualTo(SqliteOptions.Durability.NORMAL);
         assertThat(defaults.get(SqliteOptions.BUSY_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.get(SqliteOptions.EXCLUSIVE)).isFalse();
+        assertThat(defaults.get(SqliteOptions.CHECK_AT_OPEN)).isEqualTo(SqliteOptions.CheckAtOpen.QUICK);
+        assertThat(TestBackends.config(Map.of("checkAtOpen", "full")).get(SqliteOptions.CHECK_AT_OPEN))
+                .isEqualTo(SqliteOptions.CheckAtOpen.FULL);
 
         ProviderConfig set = TestBackends.config(Map.of("durability", "FULL", "busyTimeout", "250ms",
                 "readPoolSize", "2", "wal", "false"));
@@ -65,6 +71,22 @@ class SqliteStorageProviderTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TestBackends.config(Map.of("journal", "wal")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journal");
+    }
+
+    /** SQLite's busy timeout is an int of milliseconds: a longer one is refused, not silently shortened. */
+    @Test
+    void aBusyTimeoutLongerThanSqliteTakesIsRefusedNamingTheOption() {
+        Path file = dir.resolve("busy/plinth.db");
+        ProviderConfig tooLong = TestBackends.config(Map.of("path", file.toString(), "busyTimeout", "25d"));
+        assertThatThrownBy(() -> new SqliteStorageProvider().open(tooLong, ChangeListener.NONE))
+                .isInstanceOfSatisfying(ConfigurationException.class,
+                        e -> assertThat(e.key()).contains("plinth.storage.sqlite.busyTimeout"))
+                .hasMessageContaining("plinth.storage.sqlite.busyTimeout").hasMessageContaining("2160000000 ms");
+        assertThat(file).doesNotExist();
+        ProviderConfig longest = TestBackends.config(Map.of("path", file.toString(), "busyTimeout", "24d"));
+        try (var backend = new SqliteStorageProvider().open(longest, ChangeListener.NONE)) {
+            assertThat(backend.set(Namespace.of("p"), "k", new byte[] {1}, 0)).isPositive();
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Opens backends for tests and records the changes they report. */
 final class TestBackends {
@@ -30,6 +32,25 @@ final class TestBackends {
         ProviderConfig.Builder b = ProviderConfig.builder(new SqliteStorageProvider());
         options.forEach(b::set);
         return b.build();
+    }
+
+    /**
+     * Polls until {@code condition} holds. The 20 s deadline is a liveness bound for background work
+     * (sweeps, polls), never a claim about speed.
+     */
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("Still waiting after 20 s for: " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what, e);
+            }
+        }
     }
 
     /** One reported change. */

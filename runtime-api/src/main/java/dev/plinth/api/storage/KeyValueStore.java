@@ -363,9 +363,14 @@ public interface KeyValueStore {
      * disappear as their position dictates; no key present throughout is skipped or repeated.
      *
      * @param pattern a glob pattern
-     * @param afterKey only keys strictly greater (in UTF-8 byte order) are listed
+     * @param afterKey only keys strictly greater (in UTF-8 byte order) are listed; it must itself follow the
+     *     key rules (any key of an earlier page does)
      * @param limit the most keys to return, at least 1
      * @return the next page
+     * @throws InvalidPatternException when the pattern is malformed
+     * @throws InvalidKeyException when {@code afterKey} breaks the key rules (an unpaired surrogate, say)
+     * @throws InvalidArgumentException when {@code limit < 1}
+     * @throws NullPointerException when {@code afterKey} is {@code null}
      */
     KeyPage keysAfter(String pattern, String afterKey, int limit);
 

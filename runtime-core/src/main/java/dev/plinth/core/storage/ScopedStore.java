@@ -334,6 +334,8 @@ final class ScopedStore implements KeyValueStore {
         GlobPattern glob = GlobPattern.compile(pattern);
         checkLimit(limit);
         Objects.requireNonNull(afterKey, "afterKey (use keys(pattern, limit) for the first page)");
+        // A cursor is a key of an earlier page: one no key could be (a lone surrogate, say) is a caller's bug.
+        KeyRules.validate(afterKey);
         return page(backend().list(ns, glob, afterKey, limit), limit);
     }
 
