@@ -1,5 +1,8 @@
 /**
- * The Plinth host runtime: lifecycle, discovery, configuration and the storage engine.
+ * The Plinth host runtime: lifecycle, discovery, configuration and the storage engine. A host calls
+ * {@code dev.plinth.core.PlinthRuntime} and configures it with {@code dev.plinth.core.config}; everything
+ * else is the runtime's own business and not exported. The storage engine is exported to the provider TCK
+ * only, which drives a provider through it the way plugins meet it.
  */
 module dev.plinth.core {
     requires transitive dev.plinth.api;
@@ -8,9 +11,7 @@ module dev.plinth.core {
 
     exports dev.plinth.core;
     exports dev.plinth.core.config;
-    exports dev.plinth.core.discovery;
-    exports dev.plinth.core.lifecycle;
-    exports dev.plinth.core.storage;
+    exports dev.plinth.core.storage to dev.plinth.tck;
 
     uses dev.plinth.api.plugin.Plugin;
     uses dev.plinth.spi.storage.StorageProvider;

@@ -1,7 +1,7 @@
 package dev.plinth.bench;
 
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.core.storage.StorageSettings;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
 import java.util.Map;

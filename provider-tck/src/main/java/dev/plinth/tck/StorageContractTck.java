@@ -22,7 +22,7 @@ import dev.plinth.api.storage.TypeRef;
 import dev.plinth.api.storage.ValueTooLargeException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.core.storage.StorageSettings;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.Counters;

@@ -11,7 +11,7 @@ import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.Subscription;
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.core.storage.StorageSettings;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.spi.storage.ProviderConfig;
 import java.time.Duration;
 import java.util.ArrayList;

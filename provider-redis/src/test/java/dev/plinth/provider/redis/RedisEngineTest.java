@@ -10,7 +10,7 @@ import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.LockTimeoutException;
 import dev.plinth.api.storage.Subscription;
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.core.storage.StorageSettings;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.spi.storage.ProviderConfig;
 import java.time.Duration;
 import java.util.List;

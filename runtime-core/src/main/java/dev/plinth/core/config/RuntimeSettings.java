@@ -2,7 +2,6 @@ package dev.plinth.core.config;
 
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.KeyValueStore;
-import dev.plinth.core.storage.StorageSettings;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.StorageException;

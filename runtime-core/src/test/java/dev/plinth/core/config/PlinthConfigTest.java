@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.KeyValueStore;
-import dev.plinth.core.storage.StorageSettings;
+import dev.plinth.core.config.StorageSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

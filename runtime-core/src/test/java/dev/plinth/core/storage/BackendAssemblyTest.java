@@ -1,5 +1,6 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.core.config.StorageSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

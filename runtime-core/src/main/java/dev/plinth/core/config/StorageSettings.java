@@ -1,4 +1,4 @@
-package dev.plinth.core.storage;
+package dev.plinth.core.config;
 
 import dev.plinth.api.storage.KeyValueStore;
 import java.time.Duration;
