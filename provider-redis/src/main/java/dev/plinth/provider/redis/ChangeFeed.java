@@ -32,6 +32,8 @@ final class ChangeFeed implements AutoCloseable {
     private final byte[] channel;
     private final ChangeListener listener;
     private final String endpoint;
+    /** Run when a working subscription breaks: the server closed every connection, pooled ones too. */
+    private final Runnable onLost;
     private final Thread thread;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile boolean closed;
@@ -45,8 +47,9 @@ final class ChangeFeed implements AutoCloseable {
     private final AtomicBoolean firstSubscribed = new AtomicBoolean();
 
     ChangeFeed(Supplier<HostAndPort> target, JedisClientConfig config, byte[] channel, ChangeListener listener,
-            String endpoint) {
+            String endpoint, Runnable onLost) {
         this.target = target;
+        this.onLost = onLost;
         this.config = config;
         this.channel = channel;
         this.listener = listener;
@@ -100,13 +103,14 @@ final class ChangeFeed implements AutoCloseable {
         boolean gap = false;
         while (!closed) {
             Connection c = null;
+            Listener l = null;
             try {
                 c = new Connection(target.get(), config);
                 connection = c;
                 if (closed) {
                     break;
                 }
-                Listener l = new Listener();
+                l = new Listener();
                 pubSub = l;
                 if (gap) {
                     LOG.info("Change feed reconnected to Redis at {}", endpoint);
@@ -121,6 +125,9 @@ final class ChangeFeed implements AutoCloseable {
                 // WARN once per outage (when a working subscription is lost), DEBUG for each failed retry.
                 if (firstSubscription.getCount() == 0) {
                     lostSubscription = true;
+                }
+                if (l != null && l.subscribed) {
+                    onLost.run();
                 }
                 if (!gap) {
                     LOG.warn("Change feed lost Redis at {} ({}); reconnecting. Changes made meanwhile are not reported"
@@ -149,8 +156,12 @@ final class ChangeFeed implements AutoCloseable {
     }
 
     private final class Listener extends BinaryJedisPubSub {
+        /** Whether this connection's subscription was confirmed. */
+        volatile boolean subscribed;
+
         @Override
         public void onSubscribe(byte[] ch, int count) {
+            subscribed = true;
             boolean first = firstSubscribed.compareAndSet(false, true);
             firstSubscription.countDown();
             if (first && startGaveUp.get()) {

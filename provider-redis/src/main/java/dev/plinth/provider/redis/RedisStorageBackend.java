@@ -147,7 +147,7 @@ final class RedisStorageBackend implements StorageBackend {
 
     private ChangeFeed newFeed() {
         return new ChangeFeed(RedisConnector.feedTarget(settings, client), settings.clientConfig(true), channel,
-                changes, endpoint);
+                changes, endpoint, () -> RedisConnector.clearIdle(client));
     }
 
     /**
@@ -187,6 +187,12 @@ final class RedisStorageBackend implements StorageBackend {
         LOG.debug("Watched: change feed for Redis storage at {} started", endpoint);
     }
 
+    /** @return the idle pooled connections (standalone mode; -1 in others); for tests */
+    int idleConnections() {
+        return client instanceof redis.clients.jedis.RedisClient
+                ? ((redis.clients.jedis.RedisClient) client).getPool().getNumIdle() : -1;
+    }
+
     /** @return whether the change feed's subscriber thread runs; for tests */
     synchronized boolean feedRunning() {
         return feed != null && feed.isAlive();
@@ -215,18 +221,17 @@ final class RedisStorageBackend implements StorageBackend {
         byte[] k = bytes(key);
         if (pipelinedReads) {
             Generation g = scope.generation;
-            byte[] gen;
-            List<byte[]> h;
-            ensureOpen();
-            try (AbstractPipeline p = client.pipelined()) {
-                Response<byte[]> genReply = p.get(scope.generationKey);
-                Response<List<byte[]>> hashReply = p.hmget(g.dataKey(k), FIELD_V, FIELD_R, FIELD_E);
-                p.sync();
-                gen = genReply.get();
-                h = hashReply.get();
-            } catch (RuntimeException e) {
-                throw failure(e, "get");
-            }
+            List<Object> replies = read("get", () -> {
+                try (AbstractPipeline p = client.pipelined()) {
+                    Response<byte[]> genReply = p.get(scope.generationKey);
+                    Response<List<byte[]>> hashReply = p.hmget(g.dataKey(k), FIELD_V, FIELD_R, FIELD_E);
+                    p.sync();
+                    return Arrays.asList(genReply.get(), hashReply.get());
+                }
+            });
+            byte[] gen = (byte[]) replies.get(0);
+            @SuppressWarnings("unchecked")
+            List<byte[]> h = (List<byte[]>) replies.get(1);
             if (g.is(gen)) {
                 byte[] v = h.get(0);
                 byte[] r = h.get(1);
@@ -242,7 +247,7 @@ final class RedisStorageBackend implements StorageBackend {
                 scope.generation = new Generation(layout, ns, gen);
             }
         }
-        List<Object> r = list(call("get", () -> eval(LuaScript.GET, ns, List.of(k))));
+        List<Object> r = list(read("get", () -> eval(LuaScript.GET, ns, List.of(k))));
         return r.isEmpty() || r.get(0) == null ? Optional.empty() : Optional.of(entry(key, r, 0));
     }
 
@@ -279,22 +284,20 @@ final class RedisStorageBackend implements StorageBackend {
      */
     private List<BackendEntry> getAllInTransaction(Namespace ns, ScopeKeys scope, Collection<String> keys) {
         Generation g = scope.generation;
-        List<Object> replies;
-        ensureOpen();
-        try (AbstractPipeline p = client.pipelined()) {
-            // Raw commands: the queued ones answer QUEUED, and only EXEC's reply is read. Jedis's own
-            // Transaction would read the QUEUED replies before sending EXEC, a second round trip.
-            p.sendCommand(Protocol.Command.MULTI, NO_ARGS);
-            p.sendCommand(Protocol.Command.GET, scope.generationKey);
-            for (String k : keys) {
-                p.sendCommand(Protocol.Command.HMGET, g.dataKey(bytes(k)), FIELD_V, FIELD_R, FIELD_E);
+        List<Object> replies = list(read("getAll", () -> {
+            try (AbstractPipeline p = client.pipelined()) {
+                // Raw commands: the queued ones answer QUEUED, and only EXEC's reply is read. Jedis's own
+                // Transaction would read the QUEUED replies before sending EXEC, a second round trip.
+                p.sendCommand(Protocol.Command.MULTI, NO_ARGS);
+                p.sendCommand(Protocol.Command.GET, scope.generationKey);
+                for (String k : keys) {
+                    p.sendCommand(Protocol.Command.HMGET, g.dataKey(bytes(k)), FIELD_V, FIELD_R, FIELD_E);
+                }
+                Response<Object> exec = p.sendCommand(Protocol.Command.EXEC, NO_ARGS);
+                p.sync();
+                return exec.get();
             }
-            Response<Object> exec = p.sendCommand(Protocol.Command.EXEC, NO_ARGS);
-            p.sync();
-            replies = list(exec.get());
-        } catch (RuntimeException e) {
-            throw failure(e, "getAll");
-        }
+        }));
         if (replies.size() != keys.size() + 1) {
             throw new StorageException("Unexpected reply from Redis at " + endpoint + " to getAll: "
                     + replies.size() + " results for " + (keys.size() + 1) + " commands");
@@ -341,7 +344,7 @@ final class RedisStorageBackend implements StorageBackend {
         for (String k : keys) {
             args.add(bytes(k));
         }
-        List<Object> r = list(call("getAll", () -> evalKeys(LuaScript.GET, scope.keys, args)));
+        List<Object> r = list(read("getAll", () -> evalKeys(LuaScript.GET, scope.keys, args)));
         // The reply follows the keys: value, version, expiry for a live key, a single nil for any other.
         List<BackendEntry> out = new ArrayList<>(keys.size());
         int i = 0;
@@ -358,7 +361,7 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public boolean exists(Namespace ns, String key) {
-        return asLong(call("exists", () -> eval(LuaScript.EXISTS, ns, List.of(bytes(key))))) == 1L;
+        return asLong(read("exists", () -> eval(LuaScript.EXISTS, ns, List.of(bytes(key))))) == 1L;
     }
 
     // ------------------------------------------------------------------ writes
@@ -567,7 +570,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public long count(Namespace ns, GlobPattern pattern) {
         if (pattern.matchesEverything()) {
-            return asLong(call("count", () -> eval(LuaScript.COUNT_ALL, ns, List.of())));
+            return asLong(read("count", () -> eval(LuaScript.COUNT_ALL, ns, List.of())));
         }
         long[] n = new long[1];
         scan(ns, pattern, null, Long.MAX_VALUE, k -> n[0]++);
@@ -625,7 +628,7 @@ final class RedisStorageBackend implements StorageBackend {
         long taken = 0;
         while (true) {
             byte[] minArg = bytes(min);
-            List<Object> r = list(call("list", () -> eval(LuaScript.SCAN_RANGE, ns, List.of(minArg, maxArg, chunkArg))));
+            List<Object> r = list(read("list", () -> eval(LuaScript.SCAN_RANGE, ns, List.of(minArg, maxArg, chunkArg))));
             long now = Long.parseLong(str(r.get(0)));
             String last = null;
             int members = (r.size() - 1) / 2;
@@ -868,6 +871,32 @@ final class RedisStorageBackend implements StorageBackend {
     /** Runs one operation, translating failures; after close, every failure is a StoreClosedException. */
     private <T> T call(String what, Supplier<T> op) {
         ensureOpen();
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            throw failure(e, what);
+        }
+    }
+
+    /**
+     * Runs a read like {@link #call}, and once more when the pooled connection it got had been closed by
+     * the server (a restart since its last use closes every connection, and the pool only learns of it on
+     * use): the idle connections are dropped first, so the second try connects afresh. Only reads retry:
+     * they change nothing, whereas a write's outcome is unknown once its connection broke. A timeout or a
+     * refused connection is not retried, so a read still fails within the configured timeouts.
+     */
+    private <T> T read(String what, Supplier<T> op) {
+        ensureOpen();
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            if (closed.get() || !RedisErrors.isClosedConnection(e)) {
+                throw failure(e, what);
+            }
+            RedisConnector.clearIdle(client);
+            LOG.debug("Redis at {} had closed a pooled connection; {} retries on a new one: {}", endpoint, what,
+                    e.toString());
+        }
         try {
             return op.get();
         } catch (RuntimeException e) {

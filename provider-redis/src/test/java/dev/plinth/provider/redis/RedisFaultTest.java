@@ -104,6 +104,83 @@ class RedisFaultTest {
         assertThat(providerThreads()).isEqualTo(before);
     }
 
+    /** Fills the pool with several connections, as concurrent callers do. */
+    private static void useSeveralConnections(RedisStorageBackend backend) throws Exception {
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    backend.get(NS, "k");
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    @Test
+    void aServerRestartedBetweenTwoCallsServesReadsAtOnce() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            o.put("sweepInterval", "1h"); // nothing but the test touches the pool
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                backend.setWatched(false); // no change feed to notice the restart first
+                backend.set(NS, "k", b("1"), 0);
+                useSeveralConnections(backend);
+                assertThat(backend.idleConnections()).isGreaterThan(1);
+                server.stop();
+                server.start();
+                // Every pooled connection is from before the restart; no read may fail on one.
+                int reads = 0;
+                for (int i = 0; i < 20; i++) {
+                    assertThat(backend.get(NS, "k")).isEmpty();
+                    assertThat(backend.getAll(NS, List.of("k", "j"))).isEmpty();
+                    assertThat(backend.exists(NS, "k")).isFalse();
+                    assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
+                    assertThat(backend.list(NS, GlobPattern.compile("k*"), null, 10).keys()).isEmpty();
+                    reads += 5;
+                }
+                assertThat(reads).isEqualTo(100);
+                int writes = 0;
+                for (int i = 0; i < 20; i++) {
+                    backend.set(NS, "k" + i, b("v"), 0);
+                    writes++;
+                }
+                assertThat(writes).isEqualTo(20);
+            }
+        }
+    }
+
+    @Test
+    void aWatchedBackendDropsItsPooledConnectionsWhenTheServerGoesAway() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            o.put("sweepInterval", "1h");
+            // Opened without a runtime, the change feed runs.
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                backend.set(NS, "k", b("1"), 0);
+                useSeveralConnections(backend);
+                assertThat(backend.idleConnections()).isGreaterThan(1);
+                server.stop();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (backend.idleConnections() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(backend.idleConnections()).as("idle connections after the feed saw the server go").isZero();
+                server.start();
+                // So even the first write after the restart connects afresh.
+                int writes = 0;
+                for (int i = 0; i < 20; i++) {
+                    backend.set(NS, "k" + i, b("v"), 0);
+                    writes++;
+                }
+                assertThat(writes).isEqualTo(20);
+            }
+        }
+    }
+
     @Test
     void aWatchStartedWhileRedisIsDownGetsAGapSignalOnceSubscribed() throws Exception {
         Recorder events = new Recorder();
