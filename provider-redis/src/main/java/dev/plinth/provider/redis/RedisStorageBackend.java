@@ -2,6 +2,7 @@ package dev.plinth.provider.redis;
 
 import dev.plinth.api.PlinthException;
 import dev.plinth.api.storage.BackendUnavailableException;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.NotACounterException;
@@ -52,8 +53,13 @@ import redis.clients.jedis.params.SetParams;
  */
 final class RedisStorageBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
-    /** Longest TTL passed to Redis, so that now + ttl stays below the no-expiry score. */
-    private static final long MAX_TTL_MILLIS = 8_000_000_000_000_000L;
+    /**
+     * Longest TTL and lock lease: {@link KeyValueStore#MAX_DURATION}. The runtime refuses longer ones; a
+     * backend called directly refuses them too rather than cap them. Server time plus this stays far below
+     * 2^53 ms (exact as a sorted-set score and a Lua number, below the no-expiry score) and within what
+     * PEXPIREAT and PX accept.
+     */
+    private static final long MAX_MILLIS = KeyValueStore.MAX_DURATION.toMillis();
     private static final int RANGE_CHUNK = 512;
     private static final int DELETE_BATCH = 500;
     private static final int SWEEP_BATCH = 256;
@@ -370,7 +376,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         ScopeKeys scope = scope(ns);
-        List<byte[]> args = Arrays.asList(channel, scope.path, maxKeysArg, bytes(key), number(clampTtl(ttlMillis)),
+        List<byte[]> args = Arrays.asList(channel, scope.path, maxKeysArg, bytes(key), number(ttl(ttlMillis)),
                 value);
         register(ns);
         Object r;
@@ -436,7 +442,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
         return asLong(call("expire", () -> eval(LuaScript.EXPIRE, ns,
-                List.of(bytes(key), bytes(Long.toString(clampTtl(ttlMillis))))))) == 1L;
+                List.of(bytes(key), bytes(Long.toString(ttl(ttlMillis))))))) == 1L;
     }
 
     @Override
@@ -490,7 +496,7 @@ final class RedisStorageBackend implements StorageBackend {
                 puts = true;
                 args.add(PUT);
                 args.add(bytes(p.key()));
-                args.add(number(clampTtl(p.ttlMillis())));
+                args.add(number(ttl(p.ttlMillis())));
                 args.add(p.value());
             } else {
                 args.add(REMOVE);
@@ -533,7 +539,7 @@ final class RedisStorageBackend implements StorageBackend {
             if (!(w instanceof Write.Put) || (seen != null && !seen.add(w.key()))) {
                 return false;
             }
-            long t = clampTtl(((Write.Put) w).ttlMillis());
+            long t = ttl(((Write.Put) w).ttlMillis());
             if (ttl >= 0 && t != ttl) {
                 return false;
             }
@@ -545,7 +551,7 @@ final class RedisStorageBackend implements StorageBackend {
     private CommitResult putAll(Namespace ns, List<Write> writes) {
         ScopeKeys scope = scope(ns);
         List<byte[]> args = scriptArgs(scope, 1 + writes.size() * 2);
-        args.add(number(clampTtl(((Write.Put) writes.get(0)).ttlMillis())));
+        args.add(number(ttl(((Write.Put) writes.get(0)).ttlMillis())));
         for (Write w : writes) {
             args.add(bytes(w.key()));
             args.add(((Write.Put) w).value());
@@ -682,6 +688,7 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        lease(leaseMillis);
         byte[] k = layout.lockKey(ns, name);
         String r = call("tryLock", () -> client.set(k, bytes(token), SetParams.setParams().nx().px(leaseMillis)));
         if ("OK".equals(r)) {
@@ -693,6 +700,7 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        lease(leaseMillis);
         boolean ok = asLong(call("renewLock", () -> evalKeys(LuaScript.RENEW_LOCK, List.of(layout.lockKey(ns, name)),
                 List.of(bytes(token), bytes(Long.toString(leaseMillis)))))) == 1L;
         if (!ok) {
@@ -1059,8 +1067,21 @@ final class RedisStorageBackend implements StorageBackend {
         return n >= 0 && n < SMALL_NUMBERS.length ? SMALL_NUMBERS[(int) n] : bytes(Long.toString(n));
     }
 
-    private static long clampTtl(long ttl) {
-        return ttl <= 0 ? 0 : Math.min(ttl, MAX_TTL_MILLIS);
+    /** @return {@code ttl} as the scripts take it (0 = never); refuses what the contract does not allow */
+    private static long ttl(long ttl) {
+        if (ttl < 0 || ttl > MAX_MILLIS) {
+            throw new InvalidArgumentException("ttl", ttl + " ms is not a time to live: it must be "
+                    + "NO_EXPIRY (0) or 1 ms up to KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+        }
+        return ttl;
+    }
+
+    private static long lease(long leaseMillis) {
+        if (leaseMillis < 1 || leaseMillis > MAX_MILLIS) {
+            throw new InvalidArgumentException("lease", leaseMillis + " ms is not a lock lease: it must be "
+                    + "1 ms up to KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+        }
+        return leaseMillis;
     }
 
     @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.NotACounterException;
@@ -63,6 +64,71 @@ class RedisBackendTest {
         assertThat(backend.get(NS, "missing")).isEmpty();
         assertThat(backend.exists(NS, "a")).isTrue();
         assertThat(backend.exists(NS, "missing")).isFalse();
+    }
+
+    /** The server's clock in ms, the one the scripts compute expiries from. */
+    private static long serverMillis() {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", RedisServers.sharedPort())) {
+            List<String> t = j.time();
+            return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+        }
+    }
+
+    /**
+     * The longest TTL the contract allows is stored exactly by every write path: the reported expiry, the
+     * hash's {@code e}, its Redis expiry and the index score are all server time + ttl, none capped.
+     */
+    @Test
+    void aTtlOfMaxDurationIsStoredExactlyByEveryWritePath() {
+        long ttl = KeyValueStore.MAX_DURATION.toMillis();
+        long before = serverMillis();
+        backend.set(NS, "set", b("v"), ttl);
+        backend.commit(NS, List.of(new Precondition("absent", KeyValueStore.ABSENT)),
+                List.of(new Write.Put("commit", b("v"), ttl)));
+        backend.commit(NS, List.of(), List.of(new Write.Put("setAll1", b("v"), ttl), new Write.Put("setAll2", b("v"), ttl)));
+        backend.set(NS, "expire", b("v"), 0);
+        assertThat(backend.expire(NS, "expire", ttl)).isTrue();
+        backend.set(NS, "counter", b("5"), ttl);
+        assertThat(backend.increment(NS, "counter", 1)).isEqualTo(6);
+        long after = serverMillis();
+        try (redis.clients.jedis.Jedis raw = new redis.clients.jedis.Jedis("127.0.0.1", RedisServers.sharedPort())) {
+            for (String key : List.of("set", "commit", "setAll1", "setAll2", "expire", "counter")) {
+                long at = backend.get(NS, key).orElseThrow().expiresAtMillis();
+                assertThat(at).as(key).isBetween(before + ttl, after + ttl);
+                String data = prefix + "{notes}:0:" + key;
+                assertThat(raw.hget(data, "e")).as(key).isEqualTo(Long.toString(at));
+                assertThat(raw.pexpireTime(data)).as(key).isEqualTo(at);
+                assertThat(raw.zscore(prefix + "{notes}#x:0", key)).as(key).isEqualTo((double) at);
+            }
+        }
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).hasSize(6);
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(6);
+    }
+
+    /** Longer than the contract allows: refused before anything is sent, never silently capped. */
+    @Test
+    void aTtlOrLeaseBeyondMaxDurationIsRefusedNotCapped() {
+        long tooLong = KeyValueStore.MAX_DURATION.toMillis() + 1;
+        backend.set(NS, "k", b("kept"), 0);
+        for (long ttl : new long[] {tooLong, Long.MAX_VALUE / 4, Long.MAX_VALUE, -1}) {
+            assertThatThrownBy(() -> backend.set(NS, "k", b("new"), ttl)).as("%d", ttl)
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("ttl")
+                    .hasMessageContaining(Long.toString(ttl));
+            assertThatThrownBy(() -> backend.expire(NS, "k", ttl)).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of(new Write.Put("k", b("new"), ttl),
+                    new Write.Put("j", b("new"), ttl)))).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of(new Write.Remove("j"),
+                    new Write.Put("k", b("new"), ttl)))).isInstanceOf(InvalidArgumentException.class);
+        }
+        assertThatThrownBy(() -> backend.tryLock(NS, "l", "t", tooLong)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("lease");
+        assertThat(backend.tryLock(NS, "l", "t", KeyValueStore.MAX_DURATION.toMillis())).isTrue();
+        assertThatThrownBy(() -> backend.renewLock(NS, "l", "t", tooLong)).isInstanceOf(InvalidArgumentException.class);
+        assertThat(backend.unlock(NS, "l", "t")).isTrue();
+        BackendEntry e = backend.get(NS, "k").orElseThrow();
+        assertThat(e.value()).isEqualTo(b("kept"));
+        assertThat(e.expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(backend.exists(NS, "j")).isFalse();
     }
 
     @Test
