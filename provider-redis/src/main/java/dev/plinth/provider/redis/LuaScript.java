@@ -496,7 +496,10 @@ final class LuaScript {
     /**
      * ARGV[3] maxKeys, ARGV[4] key, ARGV[5] delta (decimal). Redis's HINCRBY does the 64-bit arithmetic
      * (Lua numbers are doubles: its reply is used only when exact, below 2^53, else the value is read back
-     * as text). Returns {'OK', value, version}, {'N', error} or {'Q', key}.
+     * as text) and checks the stored text: it accepts exactly the canonical decimal form of
+     * {@link dev.plinth.spi.storage.Counters} (Redis's string2ll: at most 20 characters, an optional '-',
+     * no leading zero, no "-0", no '+' or spaces) and refuses a sum outside a long. Returns
+     * {'OK', value, version}, {'N', error, stored value} (nothing written) or {'Q', key}.
      */
     static final LuaScript INCREMENT = new LuaScript("increment", PRELUDE + String.join("\n",
             "local k = ARGV[4]",
@@ -505,7 +508,7 @@ final class LuaScript {
             "local val",
             "if s then",
             "  local r = redis.pcall('HINCRBY', dk .. k, 'v', ARGV[5])",
-            "  if type(r) == 'table' and r.err then publish(); return {'N', r.err} end",
+            "  if type(r) == 'table' and r.err then publish(); return {'N', r.err, redis.call('HGET', dk .. k, 'v')} end",
             "  if r < 9007199254740992 and r > -9007199254740992 then val = string.format('%d', r) end",
             "else",
             "  local maxKeys = tonumber(ARGV[3])",

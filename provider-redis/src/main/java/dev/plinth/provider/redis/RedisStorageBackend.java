@@ -13,6 +13,7 @@ import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.provider.redis.RedisStorageProvider.Mode;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
@@ -415,10 +416,21 @@ final class RedisStorageBackend implements StorageBackend {
             case "Q":
                 throw new QuotaExceededException(ns.path(), key, settings.maxKeys);
             default:
-                String err = str(r.get(1));
-                throw new NotACounterException(key, err.contains("overflow") ? "the sum overflows a long"
-                        : "the value is not the decimal text of a long");
+                throw notACounter(key, delta, str(r.get(1)), r.size() > 2 ? (byte[]) r.get(2) : EMPTY);
         }
+    }
+
+    /**
+     * The exception for a value Redis would not increment, worded by {@link Counters} as on every other
+     * provider; Redis applies the same rule, so Counters refuses the value or the sum too.
+     */
+    private static NotACounterException notACounter(String key, long delta, String redisError, byte[] value) {
+        try {
+            Counters.add(key, Counters.parse(key, value), delta);
+        } catch (NotACounterException e) {
+            return e;
+        }
+        return new NotACounterException(key, "Redis refused to add " + delta + " to it: " + redisError);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
@@ -229,6 +230,91 @@ class RedisBackendTest {
         assertThatThrownBy(() -> backend.increment(NS, "text", 1)).isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("text");
         assertThat(backend.get(NS, "text").orElseThrow().version()).isEqualTo(before);
+    }
+
+    /** Counter texts at the edges of the rule, and of what a lenient parser would take. */
+    private static final List<String> COUNTER_EDGES = List.of("0", "-0", "00", "007", "-007", "+5", "+0", " 5", "5 ",
+            "\t5", "5\n", "0x10", "1e3", "5.0", "5.", ".5", "-", "--5", "", "+", "1_000", "1,000", "NaN", "inf",
+            "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+            "99999999999999999999", "-99999999999999999999", "12345678901234567890", "123456789012345678901",
+            "09223372036854775807", "-09223372036854775808", "18446744073709551615", "\u0661\u0662", "\uFF15",
+            "5\u0000", "\u00005", "-\u0661", "1\u00A0");
+
+    private static String randomCounterText(java.util.Random r) {
+        switch (r.nextInt(4)) {
+            case 0: {
+                // A real long, sometimes bent: a sign, a leading zero, a space, a digit more.
+                String t = Long.toString(r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(2001) - 1000);
+                switch (r.nextInt(6)) {
+                    case 0: return "+" + t;
+                    case 1: return t.startsWith("-") ? "-0" + t.substring(1) : "0" + t;
+                    case 2: return t + r.nextInt(10);
+                    case 3: return r.nextBoolean() ? " " + t : t + " ";
+                    default: return t;
+                }
+            }
+            case 1: {
+                // Near the ends of the range, where overflow is decided.
+                long base = r.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
+                java.math.BigInteger v = java.math.BigInteger.valueOf(base).add(java.math.BigInteger.valueOf(r.nextInt(21) - 10));
+                return v.toString();
+            }
+            default: {
+                String alphabet = "0123456789000--+ .ex\u0661";
+                int n = r.nextInt(23);
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                return b.toString();
+            }
+        }
+    }
+
+    /**
+     * Redis's increment accepts exactly what {@link Counters#parse} accepts, with the same value, refuses
+     * the same sums as {@link Counters#add}, words its refusals as Counters does, and leaves a refused value
+     * as it was.
+     */
+    @Test
+    void incrementAcceptsAndRefusesExactlyWhatCountersDoes() {
+        java.util.Random random = new java.util.Random(14);
+        List<String> texts = new ArrayList<>(COUNTER_EDGES);
+        for (int i = 0; i < 1500; i++) {
+            texts.add(randomCounterText(random));
+        }
+        long[] deltas = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 10};
+        int accepted = 0;
+        int refused = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            byte[] stored = b(texts.get(i));
+            long delta = deltas[i % deltas.length];
+            String key = "c" + (i % 50);
+            backend.set(NS, key, stored, 0);
+            Long expected;
+            String expectedMessage = null;
+            try {
+                expected = Counters.add(key, Counters.parse(key, stored), delta);
+            } catch (NotACounterException e) {
+                expected = null;
+                expectedMessage = e.getMessage();
+            }
+            String what = "increment of '" + texts.get(i).replace("\u0000", "\\0") + "' by " + delta;
+            if (expected != null) {
+                assertThat(backend.increment(NS, key, delta)).as(what).isEqualTo(expected);
+                assertThat(backend.get(NS, key).orElseThrow().value()).as(what).isEqualTo(Counters.format(expected));
+                accepted++;
+            } else {
+                String message = expectedMessage;
+                assertThatThrownBy(() -> backend.increment(NS, key, delta)).as(what)
+                        .isInstanceOf(NotACounterException.class).hasMessage(message);
+                assertThat(backend.get(NS, key).orElseThrow().value()).as(what).isEqualTo(stored);
+                refused++;
+            }
+        }
+        // Both verdicts were exercised often.
+        assertThat(accepted).isGreaterThan(300);
+        assertThat(refused).isGreaterThan(300);
     }
 
     @Test
