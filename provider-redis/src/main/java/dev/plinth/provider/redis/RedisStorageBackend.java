@@ -1,13 +1,14 @@
 package dev.plinth.provider.redis;
 
+import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.PlinthException;
-import dev.plinth.api.storage.BackendUnavailableException;
 import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.provider.redis.RedisStorageProvider.Mode;
@@ -61,6 +62,7 @@ final class RedisStorageBackend implements StorageBackend {
      * PEXPIREAT and PX accept.
      */
     private static final long MAX_MILLIS = KeyValueStore.MAX_DURATION.toMillis();
+    private static final String PROVIDER = "redis";
     private static final int RANGE_CHUNK = 512;
     private static final int DELETE_BATCH = 500;
     private static final int SWEEP_BATCH = 256;
@@ -115,6 +117,17 @@ final class RedisStorageBackend implements StorageBackend {
      */
     static RedisStorageBackend open(RedisSettings settings, ChangeListener changes) {
         String endpoint = settings.endpoint();
+        if (settings.mode == Mode.STANDALONE) {
+            // One connection first, so that an unreachable or frozen server fails the open within
+            // connectTimeout + readTimeout: building the pooled client borrows a connection of its own to learn
+            // the protocol, swallows its failure and would make the open wait twice.
+            try (redis.clients.jedis.Connection probe = new redis.clients.jedis.Connection(settings.nodes.get(0),
+                    settings.clientConfig(true))) {
+                probe.ping();
+            } catch (RuntimeException e) {
+                throw opening(e, endpoint);
+            }
+        }
         UnifiedJedis client;
         try {
             client = RedisConnector.build(settings);
@@ -125,14 +138,14 @@ final class RedisStorageBackend implements StorageBackend {
         try {
             client.ping();
             backend = new RedisStorageBackend(settings, client, changes);
-            if (!backend.feed.start(RedisConnector.totalTimeout(settings).toMillis() * 2)) {
+            if (!backend.feed.start(RedisConnector.totalTimeout(settings).toMillis())) {
                 Throwable fatal = backend.feed.fatal();
                 if (fatal != null) {
-                    throw new StorageException("Redis storage at " + endpoint + " cannot subscribe to changes: "
-                            + fatal, fatal);
+                    throw new StorageOpenException(PROVIDER, "Redis at " + endpoint
+                            + " answered, but the change feed cannot run: " + fatal, fatal, false);
                 }
-                throw new BackendUnavailableException("Redis at " + endpoint
-                        + " did not confirm the change-feed subscription in time", null);
+                throw new StorageOpenException(PROVIDER, "Redis at " + endpoint + " answered, but did not confirm"
+                        + " the change-feed subscription within connectTimeout + readTimeout", null, true);
             }
             long every = settings.sweepInterval.toMillis();
             backend.background.scheduleWithFixedDelay(backend::sweep, every, every, TimeUnit.MILLISECONDS);
@@ -148,7 +161,8 @@ final class RedisStorageBackend implements StorageBackend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             backend.close();
-            throw new StorageException("Interrupted while opening Redis storage at " + endpoint, e);
+            throw new StorageOpenException(PROVIDER, "interrupted while subscribing to changes of Redis at "
+                    + endpoint, e, true);
         }
     }
 
@@ -205,12 +219,21 @@ final class RedisStorageBackend implements StorageBackend {
         return feed != null && feed.isAlive();
     }
 
+    /**
+     * @return what a failure to open throws: a {@link StorageOpenException} naming the server (retryable
+     *     when it was unreachable or busy) with Jedis's exception as its cause, so the problem is said once;
+     *     a database index the server refuses stays the {@link ConfigurationException} of that option
+     */
     private static PlinthException opening(RuntimeException e, String endpoint) {
-        PlinthException t = RedisErrors.translate(e, endpoint, "the connection");
-        if (t instanceof BackendUnavailableException) {
-            return new BackendUnavailableException("Cannot open Redis storage: " + t.getMessage(), e);
+        if (e instanceof StorageOpenException || e instanceof ConfigurationException) {
+            return (PlinthException) e;
         }
-        return t;
+        PlinthException t = RedisErrors.translate(e, endpoint, "the connection");
+        if (t instanceof ConfigurationException) {
+            return t;
+        }
+        boolean retryable = t instanceof StorageException && ((StorageException) t).isRetryable();
+        return new StorageOpenException(PROVIDER, t.getMessage(), t == e ? e.getCause() : e, retryable);
     }
 
     // ------------------------------------------------------------------ reads

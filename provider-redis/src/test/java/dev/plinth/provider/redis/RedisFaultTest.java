@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.BackendUnavailableException;
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.GlobPattern;
@@ -259,21 +260,72 @@ class RedisFaultTest {
         assertThat(p.waitFor()).isZero();
     }
 
+    /**
+     * An open failure is one {@link StorageOpenException}: it names the server, says once that opening
+     * failed (no "could not open: ... could not open"), holds no second open exception among its causes
+     * and never the password.
+     */
+    private static void isOneOpenFailure(Throwable e, String hostPort, boolean retryable) {
+        assertThat(e).isInstanceOf(StorageOpenException.class).hasMessageContaining(hostPort);
+        assertThat(((StorageOpenException) e).isRetryable()).as("retryable").isEqualTo(retryable);
+        assertThat(((StorageOpenException) e).provider()).isEqualTo("redis");
+        String all = chain(e);
+        assertThat(all).doesNotContain(SECRET);
+        assertThat(all.split("could not open", -1)).as(all).hasSize(2);
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            assertThat(t).isNotInstanceOf(StorageOpenException.class);
+        }
+    }
+
     @Test
-    void openingAnUnreachableServerNamesTheAddressNotThePassword() throws Exception {
+    void openingAnUnreachableServerIsARetryableOpenFailureNamingTheAddressNotThePassword() throws Exception {
         int port = RedisServers.freePort();
         Map<String, String> o = fast("redis://127.0.0.1:" + port);
         o.put("password", SECRET);
         assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
-                .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("127.0.0.1:" + port)
-                .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + port, true));
 
         Map<String, String> inUri = fast("redis://app:" + SECRET + "@127.0.0.1:" + port + "/2");
         assertThatThrownBy(() -> Backends.open(inUri, ChangeListener.NONE))
-                .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("127.0.0.1:" + port)
-                .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + port, true));
+    }
+
+    @Test
+    void aUriPointingAtSomethingElseThanRedisIsAnOpenFailureNamingIt() throws Exception {
+        try (java.net.ServerSocket notRedis = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread http = new Thread(() -> {
+                while (!notRedis.isClosed()) {
+                    try (java.net.Socket c = notRedis.accept()) {
+                        c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "not-redis");
+            http.setDaemon(true);
+            http.start();
+            Map<String, String> o = fast("redis://:" + SECRET + "@127.0.0.1:" + notRedis.getLocalPort());
+            assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + notRedis.getLocalPort(), true));
+        }
+    }
+
+    @Test
+    void openingAFrozenServerFailsWithinTheTimeouts() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            signal(server.pid(), "STOP");
+            try {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
+                        .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, true));
+                System.out.printf("open against a frozen Redis failed after %d ms (connectTimeout 500 ms, "
+                        + "readTimeout 500 ms)%n", (System.nanoTime() - start) / 1_000_000);
+            } finally {
+                signal(server.pid(), "CONT");
+            }
+        }
     }
 
     @Test
@@ -282,12 +334,12 @@ class RedisFaultTest {
             Map<String, String> wrong = fast(server.uri());
             wrong.put("password", "not-" + SECRET);
             assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
-                    .isInstanceOf(RedisAuthenticationException.class)
-                    .hasMessageContaining("127.0.0.1:" + server.port)
-                    .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                    .hasMessageContaining("WRONGPASS").hasMessageContaining("password")
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, false));
 
             assertThatThrownBy(() -> Backends.open(fast(server.uri()), ChangeListener.NONE))
-                    .isInstanceOf(RedisAuthenticationException.class);
+                    .hasMessageContaining("NOAUTH")
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, false));
 
             Map<String, String> right = fast(server.uri());
             right.put("password", SECRET);
@@ -320,9 +372,17 @@ class RedisFaultTest {
             wrong.put("username", "nobody");
             wrong.put("password", SECRET);
             assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
-                    .isInstanceOf(RedisAuthenticationException.class)
-                    .hasMessageContaining("127.0.0.1:" + server.port)
-                    .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                    .hasMessageContaining("username")
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, false));
+            // Refused after open (the user disabled meanwhile): the typed error of a call, not of an open.
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                assertThat(server.command("ACL", "SETUSER", "app", "off")).startsWith("+OK");
+                assertThat(server.command("CLIENT", "KILL", "USER", "app")).startsWith(":");
+                assertThatThrownBy(() -> backend.get(NS, "k"))
+                        .isInstanceOf(RedisAuthenticationException.class)
+                        .hasMessageContaining("127.0.0.1:" + server.port)
+                        .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+            }
         }
     }
 
