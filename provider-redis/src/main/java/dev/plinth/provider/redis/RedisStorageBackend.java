@@ -195,7 +195,7 @@ final class RedisStorageBackend implements StorageBackend {
         }
         feed = newFeed();
         try {
-            if (!feed.start(RedisConnector.totalTimeout(settings).toMillis() * 2)) {
+            if (!feed.start(RedisConnector.totalTimeout(settings).toMillis())) {
                 LOG.warn("Change feed for Redis at {} is not subscribed yet; watchers will get an OVERFLOW event"
                         + " once it is", endpoint);
             }

@@ -255,6 +255,107 @@ class RedisFaultTest {
         }
     }
 
+    /** A call against a broken server, and how long it took to fail (or return). */
+    private static long millisToFail(String what, Runnable call, boolean mustFail) {
+        long start = System.nanoTime();
+        Throwable failure = null;
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (mustFail) {
+            assertThat(failure).as(what).isInstanceOf(BackendUnavailableException.class);
+            assertThat(((BackendUnavailableException) failure).isRetryable()).isTrue();
+        } else {
+            assertThat(failure).as(what).isNull();
+        }
+        return ms;
+    }
+
+    /**
+     * Every call on a frozen (SIGSTOP) or stopped server fails, or for a watch returns, within
+     * connectTimeout + readTimeout, and the same backend serves again once the server does. A frozen
+     * server still accepts connections (the kernel does), so the reply timeout is what a call waits; the
+     * timeouts are lopsided so that waiting for two replies (a broken pooled connection replaced at once,
+     * in the caller's thread) or twice both timeouts (as watch() did) overshoots the bound.
+     */
+    @Test
+    void everyCallOnAFrozenOrStoppedServerEndsWithinTheTimeoutsAndTheBackendRecovers() throws Exception {
+        long connect = 500;
+        long read = 1500;
+        long bound = connect + read;
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            o.put("connectTimeout", connect + "ms");
+            o.put("readTimeout", read + "ms");
+            Recorder events = new Recorder();
+            try (RedisStorageBackend backend = Backends.open(o, events)) {
+                backend.set(NS, "k", b("1"), 0);
+                backend.setWatched(false); // as the runtime does right after open
+                Map<String, Long> frozen = new java.util.LinkedHashMap<>();
+                Map<String, Long> stopped = new java.util.LinkedHashMap<>();
+                for (Map<String, Long> times : List.of(frozen, stopped)) {
+                    if (times == frozen) {
+                        signal(server.pid(), "STOP");
+                    } else {
+                        server.stop();
+                    }
+                    try {
+                        times.put("get", millisToFail("get", () -> backend.get(NS, "k"), true));
+                        times.put("getAll", millisToFail("getAll", () -> backend.getAll(NS, List.of("k")), true));
+                        times.put("set", millisToFail("set", () -> backend.set(NS, "k", b("2"), 0), true));
+                        times.put("increment", millisToFail("increment", () -> backend.increment(NS, "n", 1), true));
+                        times.put("tryLock", millisToFail("tryLock", () -> backend.tryLock(NS, "l", "t", 1000), true));
+                        times.put("watch", millisToFail("watch", () -> backend.setWatched(true), false));
+                        backend.setWatched(false);
+                    } finally {
+                        if (times == frozen) {
+                            long cont = System.nanoTime();
+                            signal(server.pid(), "CONT");
+                            times.put("recovered", untilItWorks(() -> backend.get(NS, "k"), cont));
+                        }
+                    }
+                }
+                long start = System.nanoTime();
+                server.start();
+                stopped.put("recovered", untilItWorks(() -> backend.set(NS, "k", b("3"), 0), start));
+                System.out.printf("Redis, connectTimeout %d ms, readTimeout %d ms: frozen %s; stopped %s (ms;"
+                        + " recovered = from SIGCONT / restart to the first call that worked)%n", connect, read,
+                        frozen, stopped);
+                for (Map.Entry<String, Long> t : frozen.entrySet()) {
+                    assertThat(t.getValue()).as("frozen: " + t.getKey()).isLessThan(bound);
+                }
+                for (Map.Entry<String, Long> t : stopped.entrySet()) {
+                    assertThat(t.getValue()).as("stopped: " + t.getKey()).isLessThan(bound);
+                }
+                // The same backend: a watch subscribes again and reports writes.
+                backend.setWatched(true);
+                assertThat(backend.feedRunning()).isTrue();
+                events.clear();
+                long v = backend.set(NS, "after", b("x"), 0);
+                assertThat(events.await(1)).contains(new Recorder.Change(NS.path(), ChangeType.SET, "after", v));
+            }
+        }
+    }
+
+    /** Calls {@code op} until it works (within a generous 30 s) and returns the ms since {@code fromNanos}. */
+    private static long untilItWorks(Runnable op, long fromNanos) throws InterruptedException {
+        long deadline = fromNanos + 30_000_000_000L;
+        while (true) {
+            try {
+                op.run();
+                return (System.nanoTime() - fromNanos) / 1_000_000;
+            } catch (BackendUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
     private static void signal(long pid, String sig) throws Exception {
         Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
         assertThat(p.waitFor()).isZero();
