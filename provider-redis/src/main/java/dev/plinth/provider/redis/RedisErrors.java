@@ -71,6 +71,19 @@ final class RedisErrors {
         return false;
     }
 
+    /** @return whether {@code e} comes from the calling thread's interrupt (a wait for the pool cut short) */
+    static boolean isInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /**
      * @return whether {@code e} says the server had closed the connection (end of stream, reset, broken
      *     pipe): what a pooled connection from before a server restart meets on its next use. Not a timeout,

@@ -955,6 +955,13 @@ final class RedisStorageBackend implements StorageBackend {
         if (closed.get()) {
             return new StoreClosedException("Redis storage at " + endpoint);
         }
+        if (RedisErrors.isInterrupt(e)) {
+            // Only this caller was interrupted (socket I/O is not interruptible: the wait for a pooled
+            // connection is): the pool is fine, and the caller keeps its interrupt, which the pool consumed.
+            Thread.currentThread().interrupt();
+            return new StorageException("Interrupted while waiting for a connection to Redis at " + endpoint
+                    + "; " + what + " was not sent", e);
+        }
         if (RedisErrors.isConnectionProblem(e)) {
             RedisConnector.clearIdle(client);
         }

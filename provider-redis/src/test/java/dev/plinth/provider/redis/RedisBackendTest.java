@@ -317,6 +317,73 @@ class RedisBackendTest {
         assertThat(refused).isGreaterThan(300);
     }
 
+    /**
+     * Callers interrupted while they wait for one of too few pooled connections get at most an exception
+     * for their own call, saying so and keeping their interrupt; everyone else is served throughout.
+     */
+    @Test
+    void interruptedCallersFailAloneAndKeepTheirInterrupt() throws Exception {
+        try (RedisStorageBackend small = Backends.open(Map.of("keyPrefix", prefix, "poolSize", "2"), events)) {
+            int workers = 8;
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(workers);
+            List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger interruptedFailures = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> victims = new ArrayList<>();
+            List<Thread> all = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                boolean victim = w % 2 == 0;
+                int id = w;
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 300; i++) {
+                            try {
+                                if (i % 2 == 0) {
+                                    small.set(NS, "w" + id, b(Integer.toString(i)), 0);
+                                } else {
+                                    small.get(NS, "w" + id);
+                                }
+                                calls.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                boolean kept = Thread.currentThread().isInterrupted();
+                                if (victim && kept && e instanceof dev.plinth.api.storage.StorageException
+                                        && e.getMessage().contains("nterrupted")) {
+                                    interruptedFailures.incrementAndGet();
+                                } else {
+                                    unexpected.add(e);
+                                }
+                            }
+                            Thread.interrupted();
+                        }
+                    } finally {
+                        done.countDown();
+                    }
+                }, "worker-" + w);
+                all.add(t);
+                if (victim) {
+                    victims.add(t);
+                }
+            }
+            all.forEach(Thread::start);
+            while (done.getCount() > 0) {
+                victims.forEach(Thread::interrupt);
+                Thread.sleep(1);
+            }
+            for (Thread t : all) {
+                t.join();
+            }
+            assertThat(unexpected).as("failures other than an interrupted caller's own").isEmpty();
+            assertThat(interruptedFailures.get() + calls.get()).isEqualTo(workers * 300);
+            System.out.printf("interrupts: %d calls completed, %d interrupted callers failed%n", calls.get(),
+                    interruptedFailures.get());
+            // Still serving every caller.
+            for (int w = 0; w < workers; w++) {
+                long v = small.set(NS, "w" + w, b("after"), 0);
+                assertThat(small.get(NS, "w" + w).orElseThrow().version()).isEqualTo(v);
+            }
+        }
+    }
+
     @Test
     void quotaCountsLiveKeysAndAllowsOverwrite() {
         backend.close();
