@@ -498,7 +498,7 @@ class RedisFaultTest {
     }
 
     @Test
-    void outOfMemoryIsATypedErrorAndChangesNothing() throws Exception {
+    void outOfMemoryIsATypedErrorChangesNothingAndPassesOnceMemoryIsRaised() throws Exception {
         try (RedisServers.Server server = RedisServers.start("--maxmemory", "3mb", "--maxmemory-policy", "noeviction")) {
             try (RedisStorageBackend backend = Backends.open(fast(server.uri()), ChangeListener.NONE)) {
                 byte[] big = new byte[256 * 1024];
@@ -517,6 +517,19 @@ class RedisFaultTest {
                 assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(written);
                 assertThat(backend.get(NS, "k0")).isPresent();
                 assertThat(backend.delete(NS, "k0")).isTrue();
+
+                // Memory raised: the same backend writes again, without a reopen.
+                assertThat(server.command("CONFIG", "SET", "maxmemory", "64mb")).startsWith("+OK");
+                int after = 0;
+                for (int i = 0; i < 20; i++) {
+                    backend.set(NS, "again" + i, big, 0);
+                    after++;
+                }
+                assertThat(after).isEqualTo(20);
+                assertThat(backend.commit(NS, List.of(), List.of(new dev.plinth.spi.storage.Write.Put("t1", big, 0),
+                        new dev.plinth.spi.storage.Write.Put("t2", big, 0)))).hasSize(2);
+                assertThat(backend.increment(NS, "n", 1)).isEqualTo(1);
+                assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(written - 1 + 20 + 3);
             }
         }
     }
