@@ -32,8 +32,15 @@ final class ChangeFeed implements AutoCloseable {
     private final byte[] channel;
     private final ChangeListener listener;
     private final String endpoint;
+    /**
+     * Run when a working subscription breaks, and when the feed subscribes again after a gap: the server
+     * may have closed every connection, pooled ones too.
+     */
+    private final Runnable onLost;
     private final Thread thread;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    /** Released by the first attempt's outcome: subscribed, or failed. */
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile Connection connection;
     private volatile Listener pubSub;
@@ -45,8 +52,9 @@ final class ChangeFeed implements AutoCloseable {
     private final AtomicBoolean firstSubscribed = new AtomicBoolean();
 
     ChangeFeed(Supplier<HostAndPort> target, JedisClientConfig config, byte[] channel, ChangeListener listener,
-            String endpoint) {
+            String endpoint, Runnable onLost) {
         this.target = target;
+        this.onLost = onLost;
         this.config = config;
         this.channel = channel;
         this.listener = listener;
@@ -56,14 +64,17 @@ final class ChangeFeed implements AutoCloseable {
     }
 
     /**
-     * Starts the thread and waits for the first subscription so that every change committed after
-     * {@code open} returns is reported.
+     * Starts the thread and waits for the first subscription so that every change committed after the
+     * return is reported. Waits at most {@code timeoutMillis}, and no longer than the first attempt takes:
+     * when that fails (server down, frozen past the read timeout) the caller goes on at once, as a call on
+     * the pool would fail by then, and the thread keeps trying.
      *
-     * @return {@code true} when subscribed within {@code timeoutMillis}
+     * @return {@code true} when subscribed
      */
     boolean start(long timeoutMillis) throws InterruptedException {
         thread.start();
-        if (firstSubscription.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        firstAttempt.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (firstSubscribed.get()) {
             return fatal == null;
         }
         return !giveUpWaiting() && fatal == null;
@@ -86,6 +97,7 @@ final class ChangeFeed implements AutoCloseable {
             // A broken installation (a missing Jedis dependency): stop and let open() report it.
             fatal = e;
             firstSubscription.countDown();
+            firstAttempt.countDown();
             LOG.error("Change feed for Redis at {} stopped: {}", endpoint, e.toString());
         }
     }
@@ -100,13 +112,14 @@ final class ChangeFeed implements AutoCloseable {
         boolean gap = false;
         while (!closed) {
             Connection c = null;
+            Listener l = null;
             try {
                 c = new Connection(target.get(), config);
                 connection = c;
                 if (closed) {
                     break;
                 }
-                Listener l = new Listener();
+                l = new Listener();
                 pubSub = l;
                 if (gap) {
                     LOG.info("Change feed reconnected to Redis at {}", endpoint);
@@ -122,6 +135,10 @@ final class ChangeFeed implements AutoCloseable {
                 if (firstSubscription.getCount() == 0) {
                     lostSubscription = true;
                 }
+                if (l != null && l.subscribed) {
+                    onLost.run();
+                }
+                firstAttempt.countDown();
                 if (!gap) {
                     LOG.warn("Change feed lost Redis at {} ({}); reconnecting. Changes made meanwhile are not reported"
                             + " to watchers.", endpoint, e.toString());
@@ -149,15 +166,22 @@ final class ChangeFeed implements AutoCloseable {
     }
 
     private final class Listener extends BinaryJedisPubSub {
+        /** Whether this connection's subscription was confirmed. */
+        volatile boolean subscribed;
+
         @Override
         public void onSubscribe(byte[] ch, int count) {
+            subscribed = true;
             boolean first = firstSubscribed.compareAndSet(false, true);
             firstSubscription.countDown();
+            firstAttempt.countDown();
             if (first && startGaveUp.get()) {
                 lostSubscription = true;
             }
             if (lostSubscription) {
                 lostSubscription = false;
+                // Back after a gap: the server may have restarted, leaving dead connections in the pool.
+                onLost.run();
                 // Only now: a watcher that re-reads on this signal sees every change after it.
                 listener.onChangesMissed("the change feed for Redis at " + endpoint
                         + " was not subscribed for a while; changes made meanwhile were not received");

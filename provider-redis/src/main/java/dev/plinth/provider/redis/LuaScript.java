@@ -20,7 +20,8 @@ import java.security.NoSuchAlgorithmException;
  * decides liveness (a key is expired when now > expiry, matching score >= now for live) and {@code e} is the
  * reported expiry. Hashes written before {@code e} existed are read through their index score; any write
  * to such a key adds {@code e}. Time comes from the server ({@code TIME}, or Redis's clock for its own
- * expiry), never the client's clock. A commit draws all its puts' versions with one {@code INCRBY}.
+ * expiry), never the client's clock. A commit draws all its puts' versions in one step from the
+ * sequence (see {@link #DRAW}).
  *
  * <p>Change messages: the namespace path, then one line per change {@code <T><version> <key>} with
  * {@code T} one of {@code S D E C}; keys never contain a line feed (control characters are invalid).
@@ -30,11 +31,20 @@ final class LuaScript {
     static final long NO_EXPIRY_SCORE = 9007199254740991L;
     /** Members per ZMSCORE in a commit: far below Lua's limit on unpacked values (LUAI_MAXCSTACK, 8000). */
     static final int SCORE_CHUNK = 1000;
+    /**
+     * How far ahead of the server clock (in µs, so in versions) a sequence starts when it is missing: it
+     * covers the lead the lost sequence may have had over the clock ({@link #CLOCK_LEAD_MICROS} plus a
+     * batch) and a server clock that stepped back by up to the rest. No larger than any sane Sentinel {@code down-after-milliseconds}
+     * or Cluster {@code node-timeout}, so that no automatic failover completes while a sequence is still
+     * ahead of the clock by this margin (see {@link #DRAW}).
+     */
+    static final long LOSS_MARGIN_MICROS = 1_000_000L;
 
     /*
      * Cost model: Redis runs a script's whole body on every call, so every local function (a closure), every
      * key name built and every redis.call is paid per operation; the hot scripts (GET, COMMIT) therefore
-     * define few functions, build names only when used and call TIME only when an expiry is involved.
+     * define few functions, build names only when used and call TIME only when a version is drawn or an
+     * expiry is involved.
      */
 
     /**
@@ -90,8 +100,46 @@ final class LuaScript {
             "return 0"));
 
     /**
+     * How far ahead of the server clock (in µs, so in versions) a sequence that fell behind it is set: the
+     * writes of the next millisecond then draw with a plain INCRBY, and only about one write per ms also
+     * writes the sequence (a SET of it on every write cost the server about 1 µs more per lone put, a
+     * quarter of its time). Kept small: a failover that completes within this lead of the old master's last
+     * write could hand out its versions again.
+     */
+    static final long CLOCK_LEAD_MICROS = 1_000L;
+
+    /**
+     * Draws {@code n} consecutive versions ({@code first .. first + n - 1}) from the sequence {@code KEYS[2]};
+     * expects {@code n} and {@code nowus} (the server's TIME in µs) in scope and sets {@code first}. The
+     * sequence never falls behind the server clock in µs: a draw that would start at or below it starts
+     * {@link #CLOCK_LEAD_MICROS} above it instead, and a missing sequence (a new prefix, FLUSHALL, a restart
+     * without persistence, an evicted key: INCRBY then starts from zero) starts {@link #LOSS_MARGIN_MICROS}
+     * above it.
+     *
+     * <p>Why no version repeats after a loss. Redis cannot draw one version per µs for long (a put costs it
+     * more than that), so the sequence stays within {@code CLOCK_LEAD_MICROS} plus the batch being drawn of
+     * the clock (within {@code LOSS_MARGIN_MICROS} for a second after a loss): everything handed out before
+     * a loss is below the clock at the loss plus that lead. When the sequence is gone, the first version
+     * after the loss is the clock plus the loss margin, above all of it even if the server clock stepped
+     * back by up to the margin less the lead. When an older copy survived (a replica promoted after it
+     * lagged, a restart from an old snapshot), that copy is at most the same lead above the clock at the
+     * time it was copied, and the first draw after the failover, detected seconds later, is above the clock
+     * then. All clients of a server draw from the same key inside the same atomic scripts against the
+     * server's clock, so clients agree on nothing and their clocks do not matter. In µs the clock stays
+     * below 2^53 (exact in Lua's doubles) until the year 2255.
+     */
+    private static final String DRAW = String.join("\n",
+            "local first = redis.call('INCRBY', KEYS[2], n) - n + 1",
+            "if first == 1 then first = nowus + " + LOSS_MARGIN_MICROS
+                    + "; redis.call('SET', KEYS[2], string.format('%d', first + n - 1))",
+            "elseif first <= nowus then first = nowus + " + CLOCK_LEAD_MICROS
+                    + "; redis.call('SET', KEYS[2], string.format('%d', first + n - 1)) end",
+            "");
+
+    /**
      * Shared start of the write scripts and the index readers: key names, the server clock read once and
-     * only when needed ({@code clock()}), change collection and the index-based liveness they use.
+     * only when needed ({@code clock()}), the version sequence ({@code draw(n)}, see {@link #DRAW}), change
+     * collection and the index-based liveness they use.
      */
     private static final String PRELUDE = String.join("\n",
             "local base = string.sub(KEYS[1], 1, -3)",
@@ -100,15 +148,21 @@ final class LuaScript {
             "local xk = base .. '#x:' .. gen",
             "local lk = base .. '#l:' .. gen",
             "local NOEXP = " + NO_EXPIRY_SCORE,
-            "local now",
-            // TIME costs as much as a small write: only scripts that compare or set an expiry read it. A key
-            // scored NOEXP is live whatever the time, so overwriting such a key never needs the clock.
+            "local now, nowus",
+            // TIME is read once per script, and only by scripts that compare or set an expiry or draw a
+            // version. A key scored NOEXP is live whatever the time, so a read never needs the clock.
             "local function clock()",
             "  if not now then",
             "    local t = redis.call('TIME')",
             "    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
+            "    nowus = tonumber(t[1]) * 1000000 + tonumber(t[2])",
             "  end",
             "  return now",
+            "end",
+            "local function draw(n)",
+            "  clock()",
+            DRAW,
+            "  return first",
             "end",
             "local ev = {}",
             "local function publish()",
@@ -143,7 +197,7 @@ final class LuaScript {
      * ARGV[3] maxKeys, ARGV[4] precondition count, then (key, expected version) pairs, then the write
      * count, then (op P|R, key, ttl, value) quads. Returns {'C', key, actual} on a failed precondition,
      * {'Q', key} when the quota is exceeded (nothing written either way), else {'OK', deleted, first}: the
-     * puts drew versions first, first + 1, ... in write order from one INCRBY (first is 0 without puts).
+     * puts drew versions first, first + 1, ... in write order from one draw (first is 0 without puts).
      *
      * <p>A put writes v, r and e in one HSET and then only what changes: the Redis expiry (PEXPIREAT for an
      * expiry, PERSIST only when the key had one and gets none), the expiry index (only when the score
@@ -188,7 +242,7 @@ final class LuaScript {
             "  end",
             "end",
             "local base_ver = 0",
-            "if nput > 0 then base_ver = redis.call('INCRBY', KEYS[2], nput) - nput end",
+            "if nput > 0 then base_ver = draw(nput) - 1 end",
             // cur[k]: the index score of k as this batch's writes leave it (false = absent), first read
             // for all written keys with ZMSCORE in chunks (unpack has a stack limit) instead of one ZSCORE
             // per write; a later write of the same key sees what the earlier one left. Redis formats every
@@ -308,7 +362,7 @@ final class LuaScript {
      */
     static final LuaScript PUT_ALL = new LuaScript("putAll", PRELUDE + String.join("\n",
             "local n = (#ARGV - 3) / 2",
-            "local first = redis.call('INCRBY', KEYS[2], n) - n + 1",
+            "local first = draw(n)",
             // One expiry for the whole batch: the hash field text and the Redis expiry are the same for every key.
             "local ttl = tonumber(ARGV[3])",
             "local e = NOEXP",
@@ -363,9 +417,10 @@ final class LuaScript {
             "publish()",
             "return first"));
 
-    /** Reads the server clock into {@code now} unless an earlier step of the script already did. */
-    private static final String CLOCK = "if not now then local t = redis.call('TIME'); "
-            + "now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end";
+    /** Reads the server clock into {@code now} (ms) and {@code nowus} (µs). */
+    private static final String CLOCK = "local t = redis.call('TIME'); "
+            + "now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000); "
+            + "nowus = tonumber(t[1]) * 1000000 + tonumber(t[2])";
 
     /**
      * A lone put without preconditions: exactly what {@link #COMMIT} does for one {@code P} write and no
@@ -386,7 +441,7 @@ final class LuaScript {
             "local k = ARGV[4]",
             "local d = base .. ':' .. gen .. ':' .. k",
             "local NOEXP = " + NO_EXPIRY_SCORE,
-            "local now",
+            "local now, nowus",
             // The hash's 'e' field is the key's index score ('0' for NOEXP) whenever Redis returns it: every
             // script writes both together, and Redis's expiry of the hash hides it exactly when the score
             // says expired. An HGET replies with that text; a ZSCORE formats the double with %.17g, which
@@ -400,34 +455,33 @@ final class LuaScript {
             "  s = redis.call('ZSCORE', xk, k)",
             "  if s then s = tonumber(s) end",
             "end",
+            // Every put draws a version, which needs the clock (see DRAW).
+            CLOCK,
             "local maxKeys = tonumber(ARGV[3])",
             // COMMIT's rule: a put of a key that is not live (no live score, or no version in its hash)
             // adds one to the live count, which must stay within maxKeys.
             "if maxKeys > 0 then",
-            "  " + CLOCK,
             "  if not (s and (s == NOEXP or s >= now) and redis.call('HGET', d, 'r')) then",
             "    if redis.call('ZCOUNT', xk, now, '+inf') >= maxKeys then return {'Q', k} end",
             "  end",
             "end",
-            "local ver = redis.call('INCRBY', KEYS[2], 1)",
+            "local n = 1",
+            DRAW,
+            "local ver = first",
             "local vt = string.format('%d', ver)",
             "local ev = ''",
             // An expired leftover is reclaimed and reported once, then treated as absent.
-            "if s and s ~= NOEXP then",
-            "  " + CLOCK,
-            "  if s < now then",
+            "if s and s ~= NOEXP and s < now then",
             "    redis.call('UNLINK', d)",
             "    redis.call('ZREM', xk, k)",
             "    redis.call('ZREM', base .. '#l:' .. gen, k)",
             "    ev = 'E0 ' .. k .. '\\n'",
             "    s = false",
-            "  end",
             "end",
             "local ttl = tonumber(ARGV[5])",
             "local e = NOEXP",
             "local et = '0'",
             "if ttl > 0 then",
-            "  " + CLOCK,
             "  e = now + ttl",
             "  et = string.format('%d', e)",
             "end",
@@ -442,7 +496,10 @@ final class LuaScript {
     /**
      * ARGV[3] maxKeys, ARGV[4] key, ARGV[5] delta (decimal). Redis's HINCRBY does the 64-bit arithmetic
      * (Lua numbers are doubles: its reply is used only when exact, below 2^53, else the value is read back
-     * as text). Returns {'OK', value, version}, {'N', error} or {'Q', key}.
+     * as text) and checks the stored text: it accepts exactly the canonical decimal form of
+     * {@link dev.plinth.spi.storage.Counters} (Redis's string2ll: at most 20 characters, an optional '-',
+     * no leading zero, no "-0", no '+' or spaces) and refuses a sum outside a long. Returns
+     * {'OK', value, version}, {'N', error, stored value} (nothing written) or {'Q', key}.
      */
     static final LuaScript INCREMENT = new LuaScript("increment", PRELUDE + String.join("\n",
             "local k = ARGV[4]",
@@ -451,14 +508,14 @@ final class LuaScript {
             "local val",
             "if s then",
             "  local r = redis.pcall('HINCRBY', dk .. k, 'v', ARGV[5])",
-            "  if type(r) == 'table' and r.err then publish(); return {'N', r.err} end",
+            "  if type(r) == 'table' and r.err then publish(); return {'N', r.err, redis.call('HGET', dk .. k, 'v')} end",
             "  if r < 9007199254740992 and r > -9007199254740992 then val = string.format('%d', r) end",
             "else",
             "  local maxKeys = tonumber(ARGV[3])",
             "  if maxKeys > 0 and redis.call('ZCOUNT', xk, clock(), '+inf') >= maxKeys then publish(); return {'Q', k} end",
             "  val = ARGV[5]",
             "end",
-            "local ver = string.format('%d', redis.call('INCR', KEYS[2]))",
+            "local ver = string.format('%d', draw(1))",
             "if s then",
             // Rewriting 'e' costs nothing in the same HSET and upgrades a hash of the old layout.
             "  local et = '0'",

@@ -4,14 +4,19 @@ import dev.plinth.provider.redis.RedisStorageProvider.Mode;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.function.Supplier;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.PooledObjectFactory;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /**
  * Builds the Jedis 8 client for the configured mode ({@link RedisClient}, {@link RedisSentinelClient} or
@@ -41,8 +46,57 @@ final class RedisConnector {
                         .maxTotalRetriesDuration(s.readTimeout.multipliedBy(2).plus(s.connectTimeout))
                         .build();
             default:
-                return RedisClient.builder().hostAndPort(s.nodes.get(0)).clientConfig(s.clientConfig(true))
-                        .poolConfig(pool).build();
+                JedisClientConfig config = s.clientConfig(true);
+                PooledConnectionProvider provider = new PooledConnectionProvider(
+                        new NoReplacementOnFailure(new ConnectionFactory(s.nodes.get(0), config)), pool);
+                return RedisClient.builder().hostAndPort(s.nodes.get(0)).clientConfig(config)
+                        .connectionProvider(provider).build();
+        }
+    }
+
+    /**
+     * Jedis's connection factory, except that it makes no connection for commons-pool's
+     * {@code invalidateObject}, which replaces every broken connection at once, in the caller's thread:
+     * against a frozen server that replacement waits for its own read timeout, so a call that had already
+     * waited readTimeout for its reply failed only after twice that, and against an unreachable one it
+     * waits connectTimeout more. A caller that needs a connection gets one made on demand instead.
+     */
+    static final class NoReplacementOnFailure implements PooledObjectFactory<Connection> {
+        private final PooledObjectFactory<Connection> delegate;
+
+        NoReplacementOnFailure(PooledObjectFactory<Connection> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public PooledObject<Connection> makeObject() throws Exception {
+            if (StackWalker.getInstance().walk(frames -> frames.limit(16).anyMatch(f ->
+                    "invalidateObject".equals(f.getMethodName())
+                            && f.getClassName().startsWith("org.apache.commons.pool2.")))) {
+                // Caught by Jedis and kept as a suppressed exception of the call's own failure.
+                throw new IllegalStateException("no eager replacement for a broken Redis connection");
+            }
+            return delegate.makeObject();
+        }
+
+        @Override
+        public void destroyObject(PooledObject<Connection> p) throws Exception {
+            delegate.destroyObject(p);
+        }
+
+        @Override
+        public boolean validateObject(PooledObject<Connection> p) {
+            return delegate.validateObject(p);
+        }
+
+        @Override
+        public void activateObject(PooledObject<Connection> p) throws Exception {
+            delegate.activateObject(p);
+        }
+
+        @Override
+        public void passivateObject(PooledObject<Connection> p) throws Exception {
+            delegate.passivateObject(p);
         }
     }
 

@@ -71,6 +71,46 @@ final class RedisErrors {
         return false;
     }
 
+    /** @return whether {@code e} comes from the calling thread's interrupt (a wait for the pool cut short) */
+    static boolean isInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return whether {@code e} says the server had closed the connection (end of stream, reset, broken
+     *     pipe): what a pooled connection from before a server restart meets on its next use. Not a timeout,
+     *     a refused connection or a wait for the pool, none of which a second try right away would cure.
+     */
+    static boolean isClosedConnection(Throwable e) {
+        boolean closed = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.ConnectException
+                    || t instanceof java.net.UnknownHostException || t instanceof InterruptedException) {
+                return false;
+            }
+            String m = t.getMessage();
+            if (m != null && m.contains("Could not get a resource from the pool")) {
+                return false;
+            }
+            if (t instanceof JedisConnectionException && m != null && m.contains("Unexpected end of stream")
+                    || t instanceof java.net.SocketException) {
+                closed = true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return closed;
+    }
+
     /** The first error reply from the server found in the cause chain (a Jedis data exception message). */
     private static String serverReply(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

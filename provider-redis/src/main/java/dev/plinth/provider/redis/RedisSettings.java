@@ -4,9 +4,6 @@ import dev.plinth.api.ConfigurationException;
 import dev.plinth.provider.redis.RedisStorageProvider.Mode;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.ProviderConfig;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,6 +164,11 @@ final class RedisSettings {
         return password != null;
     }
 
+    /** @return the password as parsed, for tests of the uri parser; never put it in a message or log */
+    String password() {
+        return password;
+    }
+
     private static int millis(Duration d) {
         return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
     }
@@ -234,47 +236,165 @@ final class RedisSettings {
         int database;
     }
 
-    /** Parses a redis URI; errors never repeat the URI, which may hold a password. */
+    private static final String URI_FORM = "expected redis://[[user]:password@]host[:port][/database], or"
+            + " rediss:// for TLS";
+
+    /**
+     * Parses a redis URI by hand, so that each mistake gets its own message (java.net.URI reads a
+     * non-numeric port or an unencoded '@' as a registry authority without a host, and says only "no
+     * host"). Messages never repeat any part of the value: whatever the mistake, the text around it may be
+     * the password. The user info is percent-decoded strictly (a '+' stays a '+').
+     */
     private static UriParts parseUri(String raw) {
-        String key = OPTION_PREFIX + "uri";
-        URI uri;
-        try {
-            uri = new URI(raw.trim());
-        } catch (URISyntaxException e) {
-            throw new ConfigurationException(key, "Option " + key + " is not a valid URI (value not shown: it may"
-                    + " hold a password); expected redis://host:port[/db]");
+        String s = raw == null ? "" : raw.trim();
+        int sep = s.indexOf("://");
+        if (sep < 0) {
+            throw badUri("does not start with redis:// or rediss://");
         }
         UriParts parts = new UriParts();
-        String scheme = uri.getScheme();
+        String scheme = s.substring(0, sep);
         if ("rediss".equalsIgnoreCase(scheme)) {
             parts.ssl = true;
         } else if (!"redis".equalsIgnoreCase(scheme)) {
-            throw new ConfigurationException(key, "Option " + key + " must start with redis:// or rediss://");
+            // A scheme holds no secret when it looks like one; anything else is not shown.
+            throw badUri(scheme.matches("[A-Za-z][A-Za-z0-9+.-]{0,15}")
+                    ? "has the scheme '" + scheme + "'; it must be redis:// or rediss://"
+                    : "does not start with redis:// or rediss://");
         }
-        if (uri.getHost() == null) {
-            throw new ConfigurationException(key, "Option " + key + " has no host; expected redis://host:port[/db]");
+        String rest = s.substring(sep + 3);
+        // The host cannot contain '@', so the last one ends the user info; an earlier one is in it.
+        int at = rest.lastIndexOf('@');
+        String info = at < 0 ? null : rest.substring(0, at);
+        String hostPart = at < 0 ? rest : rest.substring(at + 1);
+        if (info != null) {
+            readUserInfo(info, parts);
         }
-        parts.hostAndPort = new HostAndPort(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379);
-        String info = uri.getRawUserInfo();
-        if (info != null && !info.isEmpty()) {
-            int colon = info.indexOf(':');
-            String user = colon < 0 ? null : decode(info.substring(0, colon));
-            String pass = decode(colon < 0 ? info : info.substring(colon + 1));
-            parts.username = user == null || user.isEmpty() ? null : user;
-            parts.password = pass.isEmpty() ? null : pass;
+        int q = firstOf(hostPart, "?#");
+        if (q >= 0) {
+            throw badUri("has a query or fragment ('?' or '#' after the host), which the provider does not read;"
+                    + " set options such as the password as plinth.storage.redis.* options instead");
         }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                parts.database = Integer.parseInt(path.substring(1));
-            } catch (NumberFormatException e) {
-                throw new ConfigurationException(key, "Option " + key + ": the path must be a database index");
+        int slash = hostPart.indexOf('/');
+        String authority = slash < 0 ? hostPart : hostPart.substring(0, slash);
+        String path = slash < 0 ? "" : hostPart.substring(slash);
+        String host;
+        String port = null;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            if (close < 0) {
+                throw badUri("has an IPv6 address without its closing ']'");
             }
+            host = authority.substring(1, close);
+            String after = authority.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (after.charAt(0) != ':') {
+                    throw badUri("has something other than ':port' after the IPv6 address");
+                }
+                port = after.substring(1);
+            }
+            if (host.isEmpty() || !host.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9._~-]+)?")) {
+                throw badUri("has an IPv6 address in brackets that is not one");
+            }
+        } else {
+            int colon = authority.indexOf(':');
+            if (colon >= 0 && authority.indexOf(':', colon + 1) >= 0) {
+                throw badUri("has more than one ':' after the host; an IPv6 address goes in brackets, as"
+                        + " redis://[::1]:6379");
+            }
+            host = colon < 0 ? authority : authority.substring(0, colon);
+            port = colon < 0 ? null : authority.substring(colon + 1);
+            if (host.isEmpty()) {
+                throw badUri("has no host; " + URI_FORM);
+            }
+            if (!host.matches("[A-Za-z0-9._-]+")) {
+                throw badUri("has a host with a character a host name cannot have (letters, digits, '.', '-' and"
+                        + " '_' only); a user name or password with such characters goes before an '@'");
+            }
+        }
+        int portNumber = 6379;
+        if (port != null) {
+            if (port.isEmpty()) {
+                throw badUri("has a ':' after the host but no port");
+            }
+            if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                throw badUri("has a port that is not a number from 1 to 65535" + (info == null
+                        ? " (if the text before it is user:password, the '@host' after it is missing)" : ""));
+            }
+            portNumber = Integer.parseInt(port);
+        }
+        parts.hostAndPort = new HostAndPort(host, portNumber);
+        if (path.length() > 1) {
+            String db = path.substring(1);
+            if (!db.matches("[0-9]{1,7}")) {
+                throw badUri("has a path that is not a database index (expected /0, /1, ...)");
+            }
+            parts.database = Integer.parseInt(db);
         }
         return parts;
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    /** Reads {@code user:password}, or a lone password, into {@code parts}. */
+    private static void readUserInfo(String info, UriParts parts) {
+        if (info.indexOf('@') >= 0) {
+            throw badUri("has an '@' in its user name or password that is not percent-encoded: write it as %40"
+                    + " (or set the password in plinth.storage.redis.password)");
+        }
+        int odd = firstOf(info, "/?#[] \t");
+        if (odd >= 0 || info.chars().anyMatch(Character::isISOControl)) {
+            char c = odd >= 0 ? info.charAt(odd) : '?';
+            throw badUri("has a character in its user name or password that must be percent-encoded ("
+                    + (odd >= 0 && c != ' ' && c != '\t' ? "'" + c + "' is %" + String.format("%02X", (int) c)
+                            : "a space, tab or control character") + "), or set the password in"
+                    + " plinth.storage.redis.password");
+        }
+        int colon = info.indexOf(':');
+        String user = colon < 0 ? null : percentDecode(info.substring(0, colon));
+        String pass = percentDecode(colon < 0 ? info : info.substring(colon + 1));
+        parts.username = user == null || user.isEmpty() ? null : user;
+        parts.password = pass.isEmpty() ? null : pass;
+    }
+
+    private static int firstOf(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** RFC 3986 percent-decoding as UTF-8: unlike URLDecoder, a '+' stays a '+'. */
+    private static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        byte[] in = s.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] != '%') {
+                out.write(in[i]);
+                continue;
+            }
+            int hi = i + 2 < in.length ? Character.digit(in[i + 1], 16) : -1;
+            int lo = hi >= 0 ? Character.digit(in[i + 2], 16) : -1;
+            if (lo < 0) {
+                throw badUri("has a '%' in its user name or password that is not followed by two hex digits"
+                        + " (write '%' itself as %25)");
+            }
+            out.write(hi * 16 + lo);
+            i += 2;
+        }
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return utf8.decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw badUri("has percent-escapes in its user name or password that are not UTF-8");
+        }
+    }
+
+    private static ConfigurationException badUri(String problem) {
+        String key = OPTION_PREFIX + "uri";
+        return new ConfigurationException(key, "Option " + key + " " + problem + " (the value is not shown: it may"
+                + " hold a password)");
     }
 }

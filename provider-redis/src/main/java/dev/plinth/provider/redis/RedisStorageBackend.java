@@ -1,17 +1,20 @@
 package dev.plinth.provider.redis;
 
+import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.PlinthException;
-import dev.plinth.api.storage.BackendUnavailableException;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StorageException;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.provider.redis.RedisStorageProvider.Mode;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
@@ -52,8 +55,14 @@ import redis.clients.jedis.params.SetParams;
  */
 final class RedisStorageBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
-    /** Longest TTL passed to Redis, so that now + ttl stays below the no-expiry score. */
-    private static final long MAX_TTL_MILLIS = 8_000_000_000_000_000L;
+    /**
+     * Longest TTL and lock lease: {@link KeyValueStore#MAX_DURATION}. The runtime refuses longer ones; a
+     * backend called directly refuses them too rather than cap them. Server time plus this stays far below
+     * 2^53 ms (exact as a sorted-set score and a Lua number, below the no-expiry score) and within what
+     * PEXPIREAT and PX accept.
+     */
+    private static final long MAX_MILLIS = KeyValueStore.MAX_DURATION.toMillis();
+    private static final String PROVIDER = "redis";
     private static final int RANGE_CHUNK = 512;
     private static final int DELETE_BATCH = 500;
     private static final int SWEEP_BATCH = 256;
@@ -108,6 +117,17 @@ final class RedisStorageBackend implements StorageBackend {
      */
     static RedisStorageBackend open(RedisSettings settings, ChangeListener changes) {
         String endpoint = settings.endpoint();
+        if (settings.mode == Mode.STANDALONE) {
+            // One connection first, so that an unreachable or frozen server fails the open within
+            // connectTimeout + readTimeout: building the pooled client borrows a connection of its own to learn
+            // the protocol, swallows its failure and would make the open wait twice.
+            try (redis.clients.jedis.Connection probe = new redis.clients.jedis.Connection(settings.nodes.get(0),
+                    settings.clientConfig(true))) {
+                probe.ping();
+            } catch (RuntimeException e) {
+                throw opening(e, endpoint);
+            }
+        }
         UnifiedJedis client;
         try {
             client = RedisConnector.build(settings);
@@ -118,14 +138,14 @@ final class RedisStorageBackend implements StorageBackend {
         try {
             client.ping();
             backend = new RedisStorageBackend(settings, client, changes);
-            if (!backend.feed.start(RedisConnector.totalTimeout(settings).toMillis() * 2)) {
+            if (!backend.feed.start(RedisConnector.totalTimeout(settings).toMillis())) {
                 Throwable fatal = backend.feed.fatal();
                 if (fatal != null) {
-                    throw new StorageException("Redis storage at " + endpoint + " cannot subscribe to changes: "
-                            + fatal, fatal);
+                    throw new StorageOpenException(PROVIDER, "Redis at " + endpoint
+                            + " answered, but the change feed cannot run: " + fatal, fatal, false);
                 }
-                throw new BackendUnavailableException("Redis at " + endpoint
-                        + " did not confirm the change-feed subscription in time", null);
+                throw new StorageOpenException(PROVIDER, "Redis at " + endpoint + " answered, but did not confirm"
+                        + " the change-feed subscription within connectTimeout + readTimeout", null, true);
             }
             long every = settings.sweepInterval.toMillis();
             backend.background.scheduleWithFixedDelay(backend::sweep, every, every, TimeUnit.MILLISECONDS);
@@ -141,13 +161,14 @@ final class RedisStorageBackend implements StorageBackend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             backend.close();
-            throw new StorageException("Interrupted while opening Redis storage at " + endpoint, e);
+            throw new StorageOpenException(PROVIDER, "interrupted while subscribing to changes of Redis at "
+                    + endpoint, e, true);
         }
     }
 
     private ChangeFeed newFeed() {
         return new ChangeFeed(RedisConnector.feedTarget(settings, client), settings.clientConfig(true), channel,
-                changes, endpoint);
+                changes, endpoint, () -> RedisConnector.clearIdle(client));
     }
 
     /**
@@ -174,7 +195,7 @@ final class RedisStorageBackend implements StorageBackend {
         }
         feed = newFeed();
         try {
-            if (!feed.start(RedisConnector.totalTimeout(settings).toMillis() * 2)) {
+            if (!feed.start(RedisConnector.totalTimeout(settings).toMillis())) {
                 LOG.warn("Change feed for Redis at {} is not subscribed yet; watchers will get an OVERFLOW event"
                         + " once it is", endpoint);
             }
@@ -187,17 +208,32 @@ final class RedisStorageBackend implements StorageBackend {
         LOG.debug("Watched: change feed for Redis storage at {} started", endpoint);
     }
 
+    /** @return the idle pooled connections (standalone mode; -1 in others); for tests */
+    int idleConnections() {
+        return client instanceof redis.clients.jedis.RedisClient
+                ? ((redis.clients.jedis.RedisClient) client).getPool().getNumIdle() : -1;
+    }
+
     /** @return whether the change feed's subscriber thread runs; for tests */
     synchronized boolean feedRunning() {
         return feed != null && feed.isAlive();
     }
 
+    /**
+     * @return what a failure to open throws: a {@link StorageOpenException} naming the server (retryable
+     *     when it was unreachable or busy) with Jedis's exception as its cause, so the problem is said once;
+     *     a database index the server refuses stays the {@link ConfigurationException} of that option
+     */
     private static PlinthException opening(RuntimeException e, String endpoint) {
-        PlinthException t = RedisErrors.translate(e, endpoint, "the connection");
-        if (t instanceof BackendUnavailableException) {
-            return new BackendUnavailableException("Cannot open Redis storage: " + t.getMessage(), e);
+        if (e instanceof StorageOpenException || e instanceof ConfigurationException) {
+            return (PlinthException) e;
         }
-        return t;
+        PlinthException t = RedisErrors.translate(e, endpoint, "the connection");
+        if (t instanceof ConfigurationException) {
+            return t;
+        }
+        boolean retryable = t instanceof StorageException && ((StorageException) t).isRetryable();
+        return new StorageOpenException(PROVIDER, t.getMessage(), t == e ? e.getCause() : e, retryable);
     }
 
     // ------------------------------------------------------------------ reads
@@ -215,18 +251,17 @@ final class RedisStorageBackend implements StorageBackend {
         byte[] k = bytes(key);
         if (pipelinedReads) {
             Generation g = scope.generation;
-            byte[] gen;
-            List<byte[]> h;
-            ensureOpen();
-            try (AbstractPipeline p = client.pipelined()) {
-                Response<byte[]> genReply = p.get(scope.generationKey);
-                Response<List<byte[]>> hashReply = p.hmget(g.dataKey(k), FIELD_V, FIELD_R, FIELD_E);
-                p.sync();
-                gen = genReply.get();
-                h = hashReply.get();
-            } catch (RuntimeException e) {
-                throw failure(e, "get");
-            }
+            List<Object> replies = read("get", () -> {
+                try (AbstractPipeline p = client.pipelined()) {
+                    Response<byte[]> genReply = p.get(scope.generationKey);
+                    Response<List<byte[]>> hashReply = p.hmget(g.dataKey(k), FIELD_V, FIELD_R, FIELD_E);
+                    p.sync();
+                    return Arrays.asList(genReply.get(), hashReply.get());
+                }
+            });
+            byte[] gen = (byte[]) replies.get(0);
+            @SuppressWarnings("unchecked")
+            List<byte[]> h = (List<byte[]>) replies.get(1);
             if (g.is(gen)) {
                 byte[] v = h.get(0);
                 byte[] r = h.get(1);
@@ -242,7 +277,7 @@ final class RedisStorageBackend implements StorageBackend {
                 scope.generation = new Generation(layout, ns, gen);
             }
         }
-        List<Object> r = list(call("get", () -> eval(LuaScript.GET, ns, List.of(k))));
+        List<Object> r = list(read("get", () -> eval(LuaScript.GET, ns, List.of(k))));
         return r.isEmpty() || r.get(0) == null ? Optional.empty() : Optional.of(entry(key, r, 0));
     }
 
@@ -279,22 +314,20 @@ final class RedisStorageBackend implements StorageBackend {
      */
     private List<BackendEntry> getAllInTransaction(Namespace ns, ScopeKeys scope, Collection<String> keys) {
         Generation g = scope.generation;
-        List<Object> replies;
-        ensureOpen();
-        try (AbstractPipeline p = client.pipelined()) {
-            // Raw commands: the queued ones answer QUEUED, and only EXEC's reply is read. Jedis's own
-            // Transaction would read the QUEUED replies before sending EXEC, a second round trip.
-            p.sendCommand(Protocol.Command.MULTI, NO_ARGS);
-            p.sendCommand(Protocol.Command.GET, scope.generationKey);
-            for (String k : keys) {
-                p.sendCommand(Protocol.Command.HMGET, g.dataKey(bytes(k)), FIELD_V, FIELD_R, FIELD_E);
+        List<Object> replies = list(read("getAll", () -> {
+            try (AbstractPipeline p = client.pipelined()) {
+                // Raw commands: the queued ones answer QUEUED, and only EXEC's reply is read. Jedis's own
+                // Transaction would read the QUEUED replies before sending EXEC, a second round trip.
+                p.sendCommand(Protocol.Command.MULTI, NO_ARGS);
+                p.sendCommand(Protocol.Command.GET, scope.generationKey);
+                for (String k : keys) {
+                    p.sendCommand(Protocol.Command.HMGET, g.dataKey(bytes(k)), FIELD_V, FIELD_R, FIELD_E);
+                }
+                Response<Object> exec = p.sendCommand(Protocol.Command.EXEC, NO_ARGS);
+                p.sync();
+                return exec.get();
             }
-            Response<Object> exec = p.sendCommand(Protocol.Command.EXEC, NO_ARGS);
-            p.sync();
-            replies = list(exec.get());
-        } catch (RuntimeException e) {
-            throw failure(e, "getAll");
-        }
+        }));
         if (replies.size() != keys.size() + 1) {
             throw new StorageException("Unexpected reply from Redis at " + endpoint + " to getAll: "
                     + replies.size() + " results for " + (keys.size() + 1) + " commands");
@@ -341,7 +374,7 @@ final class RedisStorageBackend implements StorageBackend {
         for (String k : keys) {
             args.add(bytes(k));
         }
-        List<Object> r = list(call("getAll", () -> evalKeys(LuaScript.GET, scope.keys, args)));
+        List<Object> r = list(read("getAll", () -> evalKeys(LuaScript.GET, scope.keys, args)));
         // The reply follows the keys: value, version, expiry for a live key, a single nil for any other.
         List<BackendEntry> out = new ArrayList<>(keys.size());
         int i = 0;
@@ -358,7 +391,7 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public boolean exists(Namespace ns, String key) {
-        return asLong(call("exists", () -> eval(LuaScript.EXISTS, ns, List.of(bytes(key))))) == 1L;
+        return asLong(read("exists", () -> eval(LuaScript.EXISTS, ns, List.of(bytes(key))))) == 1L;
     }
 
     // ------------------------------------------------------------------ writes
@@ -367,7 +400,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         ScopeKeys scope = scope(ns);
-        List<byte[]> args = Arrays.asList(channel, scope.path, maxKeysArg, bytes(key), number(clampTtl(ttlMillis)),
+        List<byte[]> args = Arrays.asList(channel, scope.path, maxKeysArg, bytes(key), number(ttl(ttlMillis)),
                 value);
         register(ns);
         Object r;
@@ -406,10 +439,21 @@ final class RedisStorageBackend implements StorageBackend {
             case "Q":
                 throw new QuotaExceededException(ns.path(), key, settings.maxKeys);
             default:
-                String err = str(r.get(1));
-                throw new NotACounterException(key, err.contains("overflow") ? "the sum overflows a long"
-                        : "the value is not the decimal text of a long");
+                throw notACounter(key, delta, str(r.get(1)), r.size() > 2 ? (byte[]) r.get(2) : EMPTY);
         }
+    }
+
+    /**
+     * The exception for a value Redis would not increment, worded by {@link Counters} as on every other
+     * provider; Redis applies the same rule, so Counters refuses the value or the sum too.
+     */
+    private static NotACounterException notACounter(String key, long delta, String redisError, byte[] value) {
+        try {
+            Counters.add(key, Counters.parse(key, value), delta);
+        } catch (NotACounterException e) {
+            return e;
+        }
+        return new NotACounterException(key, "Redis refused to add " + delta + " to it: " + redisError);
     }
 
     @Override
@@ -433,7 +477,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
         return asLong(call("expire", () -> eval(LuaScript.EXPIRE, ns,
-                List.of(bytes(key), bytes(Long.toString(clampTtl(ttlMillis))))))) == 1L;
+                List.of(bytes(key), bytes(Long.toString(ttl(ttlMillis))))))) == 1L;
     }
 
     @Override
@@ -487,7 +531,7 @@ final class RedisStorageBackend implements StorageBackend {
                 puts = true;
                 args.add(PUT);
                 args.add(bytes(p.key()));
-                args.add(number(clampTtl(p.ttlMillis())));
+                args.add(number(ttl(p.ttlMillis())));
                 args.add(p.value());
             } else {
                 args.add(REMOVE);
@@ -530,7 +574,7 @@ final class RedisStorageBackend implements StorageBackend {
             if (!(w instanceof Write.Put) || (seen != null && !seen.add(w.key()))) {
                 return false;
             }
-            long t = clampTtl(((Write.Put) w).ttlMillis());
+            long t = ttl(((Write.Put) w).ttlMillis());
             if (ttl >= 0 && t != ttl) {
                 return false;
             }
@@ -542,7 +586,7 @@ final class RedisStorageBackend implements StorageBackend {
     private CommitResult putAll(Namespace ns, List<Write> writes) {
         ScopeKeys scope = scope(ns);
         List<byte[]> args = scriptArgs(scope, 1 + writes.size() * 2);
-        args.add(number(clampTtl(((Write.Put) writes.get(0)).ttlMillis())));
+        args.add(number(ttl(((Write.Put) writes.get(0)).ttlMillis())));
         for (Write w : writes) {
             args.add(bytes(w.key()));
             args.add(((Write.Put) w).value());
@@ -567,7 +611,7 @@ final class RedisStorageBackend implements StorageBackend {
     @Override
     public long count(Namespace ns, GlobPattern pattern) {
         if (pattern.matchesEverything()) {
-            return asLong(call("count", () -> eval(LuaScript.COUNT_ALL, ns, List.of())));
+            return asLong(read("count", () -> eval(LuaScript.COUNT_ALL, ns, List.of())));
         }
         long[] n = new long[1];
         scan(ns, pattern, null, Long.MAX_VALUE, k -> n[0]++);
@@ -625,7 +669,7 @@ final class RedisStorageBackend implements StorageBackend {
         long taken = 0;
         while (true) {
             byte[] minArg = bytes(min);
-            List<Object> r = list(call("list", () -> eval(LuaScript.SCAN_RANGE, ns, List.of(minArg, maxArg, chunkArg))));
+            List<Object> r = list(read("list", () -> eval(LuaScript.SCAN_RANGE, ns, List.of(minArg, maxArg, chunkArg))));
             long now = Long.parseLong(str(r.get(0)));
             String last = null;
             int members = (r.size() - 1) / 2;
@@ -679,6 +723,7 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
+        lease(leaseMillis);
         byte[] k = layout.lockKey(ns, name);
         String r = call("tryLock", () -> client.set(k, bytes(token), SetParams.setParams().nx().px(leaseMillis)));
         if ("OK".equals(r)) {
@@ -690,6 +735,7 @@ final class RedisStorageBackend implements StorageBackend {
 
     @Override
     public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
+        lease(leaseMillis);
         boolean ok = asLong(call("renewLock", () -> evalKeys(LuaScript.RENEW_LOCK, List.of(layout.lockKey(ns, name)),
                 List.of(bytes(token), bytes(Long.toString(leaseMillis)))))) == 1L;
         if (!ok) {
@@ -876,12 +922,45 @@ final class RedisStorageBackend implements StorageBackend {
     }
 
     /**
+     * Runs a read like {@link #call}, and once more when the pooled connection it got had been closed by
+     * the server (a restart since its last use closes every connection, and the pool only learns of it on
+     * use): the idle connections are dropped first, so the second try connects afresh. Only reads retry:
+     * they change nothing, whereas a write's outcome is unknown once its connection broke. A timeout or a
+     * refused connection is not retried, so a read still fails within the configured timeouts.
+     */
+    private <T> T read(String what, Supplier<T> op) {
+        ensureOpen();
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            if (closed.get() || !RedisErrors.isClosedConnection(e)) {
+                throw failure(e, what);
+            }
+            RedisConnector.clearIdle(client);
+            LOG.debug("Redis at {} had closed a pooled connection; {} retries on a new one: {}", endpoint, what,
+                    e.toString());
+        }
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            throw failure(e, what);
+        }
+    }
+
+    /**
      * @return what a failed operation throws: StoreClosedException after close, else the typed translation
      *     (dropping idle pooled connections first when the connection broke)
      */
     private RuntimeException failure(RuntimeException e, String what) {
         if (closed.get()) {
             return new StoreClosedException("Redis storage at " + endpoint);
+        }
+        if (RedisErrors.isInterrupt(e)) {
+            // Only this caller was interrupted (socket I/O is not interruptible: the wait for a pooled
+            // connection is): the pool is fine, and the caller keeps its interrupt, which the pool consumed.
+            Thread.currentThread().interrupt();
+            return new StorageException("Interrupted while waiting for a connection to Redis at " + endpoint
+                    + "; " + what + " was not sent", e);
         }
         if (RedisErrors.isConnectionProblem(e)) {
             RedisConnector.clearIdle(client);
@@ -1030,8 +1109,21 @@ final class RedisStorageBackend implements StorageBackend {
         return n >= 0 && n < SMALL_NUMBERS.length ? SMALL_NUMBERS[(int) n] : bytes(Long.toString(n));
     }
 
-    private static long clampTtl(long ttl) {
-        return ttl <= 0 ? 0 : Math.min(ttl, MAX_TTL_MILLIS);
+    /** @return {@code ttl} as the scripts take it (0 = never); refuses what the contract does not allow */
+    private static long ttl(long ttl) {
+        if (ttl < 0 || ttl > MAX_MILLIS) {
+            throw new InvalidArgumentException("ttl", ttl + " ms is not a time to live: it must be "
+                    + "NO_EXPIRY (0) or 1 ms up to KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+        }
+        return ttl;
+    }
+
+    private static long lease(long leaseMillis) {
+        if (leaseMillis < 1 || leaseMillis > MAX_MILLIS) {
+            throw new InvalidArgumentException("lease", leaseMillis + " ms is not a lock lease: it must be "
+                    + "1 ms up to KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+        }
+        return leaseMillis;
     }
 
     @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.NotACounterException;
@@ -11,6 +12,7 @@ import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
@@ -63,6 +65,71 @@ class RedisBackendTest {
         assertThat(backend.get(NS, "missing")).isEmpty();
         assertThat(backend.exists(NS, "a")).isTrue();
         assertThat(backend.exists(NS, "missing")).isFalse();
+    }
+
+    /** The server's clock in ms, the one the scripts compute expiries from. */
+    private static long serverMillis() {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", RedisServers.sharedPort())) {
+            List<String> t = j.time();
+            return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+        }
+    }
+
+    /**
+     * The longest TTL the contract allows is stored exactly by every write path: the reported expiry, the
+     * hash's {@code e}, its Redis expiry and the index score are all server time + ttl, none capped.
+     */
+    @Test
+    void aTtlOfMaxDurationIsStoredExactlyByEveryWritePath() {
+        long ttl = KeyValueStore.MAX_DURATION.toMillis();
+        long before = serverMillis();
+        backend.set(NS, "set", b("v"), ttl);
+        backend.commit(NS, List.of(new Precondition("absent", KeyValueStore.ABSENT)),
+                List.of(new Write.Put("commit", b("v"), ttl)));
+        backend.commit(NS, List.of(), List.of(new Write.Put("setAll1", b("v"), ttl), new Write.Put("setAll2", b("v"), ttl)));
+        backend.set(NS, "expire", b("v"), 0);
+        assertThat(backend.expire(NS, "expire", ttl)).isTrue();
+        backend.set(NS, "counter", b("5"), ttl);
+        assertThat(backend.increment(NS, "counter", 1)).isEqualTo(6);
+        long after = serverMillis();
+        try (redis.clients.jedis.Jedis raw = new redis.clients.jedis.Jedis("127.0.0.1", RedisServers.sharedPort())) {
+            for (String key : List.of("set", "commit", "setAll1", "setAll2", "expire", "counter")) {
+                long at = backend.get(NS, key).orElseThrow().expiresAtMillis();
+                assertThat(at).as(key).isBetween(before + ttl, after + ttl);
+                String data = prefix + "{notes}:0:" + key;
+                assertThat(raw.hget(data, "e")).as(key).isEqualTo(Long.toString(at));
+                assertThat(raw.pexpireTime(data)).as(key).isEqualTo(at);
+                assertThat(raw.zscore(prefix + "{notes}#x:0", key)).as(key).isEqualTo((double) at);
+            }
+        }
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).hasSize(6);
+        assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(6);
+    }
+
+    /** Longer than the contract allows: refused before anything is sent, never silently capped. */
+    @Test
+    void aTtlOrLeaseBeyondMaxDurationIsRefusedNotCapped() {
+        long tooLong = KeyValueStore.MAX_DURATION.toMillis() + 1;
+        backend.set(NS, "k", b("kept"), 0);
+        for (long ttl : new long[] {tooLong, Long.MAX_VALUE / 4, Long.MAX_VALUE, -1}) {
+            assertThatThrownBy(() -> backend.set(NS, "k", b("new"), ttl)).as("%d", ttl)
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("ttl")
+                    .hasMessageContaining(Long.toString(ttl));
+            assertThatThrownBy(() -> backend.expire(NS, "k", ttl)).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of(new Write.Put("k", b("new"), ttl),
+                    new Write.Put("j", b("new"), ttl)))).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of(new Write.Remove("j"),
+                    new Write.Put("k", b("new"), ttl)))).isInstanceOf(InvalidArgumentException.class);
+        }
+        assertThatThrownBy(() -> backend.tryLock(NS, "l", "t", tooLong)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("lease");
+        assertThat(backend.tryLock(NS, "l", "t", KeyValueStore.MAX_DURATION.toMillis())).isTrue();
+        assertThatThrownBy(() -> backend.renewLock(NS, "l", "t", tooLong)).isInstanceOf(InvalidArgumentException.class);
+        assertThat(backend.unlock(NS, "l", "t")).isTrue();
+        BackendEntry e = backend.get(NS, "k").orElseThrow();
+        assertThat(e.value()).isEqualTo(b("kept"));
+        assertThat(e.expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(backend.exists(NS, "j")).isFalse();
     }
 
     @Test
@@ -163,6 +230,158 @@ class RedisBackendTest {
         assertThatThrownBy(() -> backend.increment(NS, "text", 1)).isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("text");
         assertThat(backend.get(NS, "text").orElseThrow().version()).isEqualTo(before);
+    }
+
+    /** Counter texts at the edges of the rule, and of what a lenient parser would take. */
+    private static final List<String> COUNTER_EDGES = List.of("0", "-0", "00", "007", "-007", "+5", "+0", " 5", "5 ",
+            "\t5", "5\n", "0x10", "1e3", "5.0", "5.", ".5", "-", "--5", "", "+", "1_000", "1,000", "NaN", "inf",
+            "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+            "99999999999999999999", "-99999999999999999999", "12345678901234567890", "123456789012345678901",
+            "09223372036854775807", "-09223372036854775808", "18446744073709551615", "\u0661\u0662", "\uFF15",
+            "5\u0000", "\u00005", "-\u0661", "1\u00A0");
+
+    private static String randomCounterText(java.util.Random r) {
+        switch (r.nextInt(4)) {
+            case 0: {
+                // A real long, sometimes bent: a sign, a leading zero, a space, a digit more.
+                String t = Long.toString(r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(2001) - 1000);
+                switch (r.nextInt(6)) {
+                    case 0: return "+" + t;
+                    case 1: return t.startsWith("-") ? "-0" + t.substring(1) : "0" + t;
+                    case 2: return t + r.nextInt(10);
+                    case 3: return r.nextBoolean() ? " " + t : t + " ";
+                    default: return t;
+                }
+            }
+            case 1: {
+                // Near the ends of the range, where overflow is decided.
+                long base = r.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
+                java.math.BigInteger v = java.math.BigInteger.valueOf(base).add(java.math.BigInteger.valueOf(r.nextInt(21) - 10));
+                return v.toString();
+            }
+            default: {
+                String alphabet = "0123456789000--+ .ex\u0661";
+                int n = r.nextInt(23);
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                return b.toString();
+            }
+        }
+    }
+
+    /**
+     * Redis's increment accepts exactly what {@link Counters#parse} accepts, with the same value, refuses
+     * the same sums as {@link Counters#add}, words its refusals as Counters does, and leaves a refused value
+     * as it was.
+     */
+    @Test
+    void incrementAcceptsAndRefusesExactlyWhatCountersDoes() {
+        java.util.Random random = new java.util.Random(14);
+        List<String> texts = new ArrayList<>(COUNTER_EDGES);
+        for (int i = 0; i < 1500; i++) {
+            texts.add(randomCounterText(random));
+        }
+        long[] deltas = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 10};
+        int accepted = 0;
+        int refused = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            byte[] stored = b(texts.get(i));
+            long delta = deltas[i % deltas.length];
+            String key = "c" + (i % 50);
+            backend.set(NS, key, stored, 0);
+            Long expected;
+            String expectedMessage = null;
+            try {
+                expected = Counters.add(key, Counters.parse(key, stored), delta);
+            } catch (NotACounterException e) {
+                expected = null;
+                expectedMessage = e.getMessage();
+            }
+            String what = "increment of '" + texts.get(i).replace("\u0000", "\\0") + "' by " + delta;
+            if (expected != null) {
+                assertThat(backend.increment(NS, key, delta)).as(what).isEqualTo(expected);
+                assertThat(backend.get(NS, key).orElseThrow().value()).as(what).isEqualTo(Counters.format(expected));
+                accepted++;
+            } else {
+                String message = expectedMessage;
+                assertThatThrownBy(() -> backend.increment(NS, key, delta)).as(what)
+                        .isInstanceOf(NotACounterException.class).hasMessage(message);
+                assertThat(backend.get(NS, key).orElseThrow().value()).as(what).isEqualTo(stored);
+                refused++;
+            }
+        }
+        // Both verdicts were exercised often.
+        assertThat(accepted).isGreaterThan(300);
+        assertThat(refused).isGreaterThan(300);
+    }
+
+    /**
+     * Callers interrupted while they wait for one of too few pooled connections get at most an exception
+     * for their own call, saying so and keeping their interrupt; everyone else is served throughout.
+     */
+    @Test
+    void interruptedCallersFailAloneAndKeepTheirInterrupt() throws Exception {
+        try (RedisStorageBackend small = Backends.open(Map.of("keyPrefix", prefix, "poolSize", "2"), events)) {
+            int workers = 8;
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(workers);
+            List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger interruptedFailures = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> victims = new ArrayList<>();
+            List<Thread> all = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                boolean victim = w % 2 == 0;
+                int id = w;
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 300; i++) {
+                            try {
+                                if (i % 2 == 0) {
+                                    small.set(NS, "w" + id, b(Integer.toString(i)), 0);
+                                } else {
+                                    small.get(NS, "w" + id);
+                                }
+                                calls.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                boolean kept = Thread.currentThread().isInterrupted();
+                                if (victim && kept && e instanceof dev.plinth.api.storage.StorageException
+                                        && e.getMessage().contains("nterrupted")) {
+                                    interruptedFailures.incrementAndGet();
+                                } else {
+                                    unexpected.add(e);
+                                }
+                            }
+                            Thread.interrupted();
+                        }
+                    } finally {
+                        done.countDown();
+                    }
+                }, "worker-" + w);
+                all.add(t);
+                if (victim) {
+                    victims.add(t);
+                }
+            }
+            all.forEach(Thread::start);
+            while (done.getCount() > 0) {
+                victims.forEach(Thread::interrupt);
+                Thread.sleep(1);
+            }
+            for (Thread t : all) {
+                t.join();
+            }
+            assertThat(unexpected).as("failures other than an interrupted caller's own").isEmpty();
+            assertThat(interruptedFailures.get() + calls.get()).isEqualTo(workers * 300);
+            System.out.printf("interrupts: %d calls completed, %d interrupted callers failed%n", calls.get(),
+                    interruptedFailures.get());
+            // Still serving every caller.
+            for (int w = 0; w < workers; w++) {
+                long v = small.set(NS, "w" + w, b("after"), 0);
+                assertThat(small.get(NS, "w" + w).orElseThrow().version()).isEqualTo(v);
+            }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.BackendUnavailableException;
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.GlobPattern;
@@ -104,6 +105,83 @@ class RedisFaultTest {
         assertThat(providerThreads()).isEqualTo(before);
     }
 
+    /** Fills the pool with several connections, as concurrent callers do. */
+    private static void useSeveralConnections(RedisStorageBackend backend) throws Exception {
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    backend.get(NS, "k");
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    @Test
+    void aServerRestartedBetweenTwoCallsServesReadsAtOnce() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            o.put("sweepInterval", "1h"); // nothing but the test touches the pool
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                backend.setWatched(false); // no change feed to notice the restart first
+                backend.set(NS, "k", b("1"), 0);
+                useSeveralConnections(backend);
+                assertThat(backend.idleConnections()).isGreaterThan(1);
+                server.stop();
+                server.start();
+                // Every pooled connection is from before the restart; no read may fail on one.
+                int reads = 0;
+                for (int i = 0; i < 20; i++) {
+                    assertThat(backend.get(NS, "k")).isEmpty();
+                    assertThat(backend.getAll(NS, List.of("k", "j"))).isEmpty();
+                    assertThat(backend.exists(NS, "k")).isFalse();
+                    assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
+                    assertThat(backend.list(NS, GlobPattern.compile("k*"), null, 10).keys()).isEmpty();
+                    reads += 5;
+                }
+                assertThat(reads).isEqualTo(100);
+                int writes = 0;
+                for (int i = 0; i < 20; i++) {
+                    backend.set(NS, "k" + i, b("v"), 0);
+                    writes++;
+                }
+                assertThat(writes).isEqualTo(20);
+            }
+        }
+    }
+
+    @Test
+    void aWatchedBackendDropsItsPooledConnectionsWhenTheServerGoesAway() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            o.put("sweepInterval", "1h");
+            // Opened without a runtime, the change feed runs.
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                backend.set(NS, "k", b("1"), 0);
+                useSeveralConnections(backend);
+                assertThat(backend.idleConnections()).isGreaterThan(1);
+                server.stop();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (backend.idleConnections() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(backend.idleConnections()).as("idle connections after the feed saw the server go").isZero();
+                server.start();
+                // So even the first write after the restart connects afresh.
+                int writes = 0;
+                for (int i = 0; i < 20; i++) {
+                    backend.set(NS, "k" + i, b("v"), 0);
+                    writes++;
+                }
+                assertThat(writes).isEqualTo(20);
+            }
+        }
+    }
+
     @Test
     void aWatchStartedWhileRedisIsDownGetsAGapSignalOnceSubscribed() throws Exception {
         Recorder events = new Recorder();
@@ -177,26 +255,178 @@ class RedisFaultTest {
         }
     }
 
+    /** A call against a broken server, and how long it took to fail (or return). */
+    private static long millisToFail(String what, Runnable call, boolean mustFail) {
+        long start = System.nanoTime();
+        Throwable failure = null;
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (mustFail) {
+            assertThat(failure).as(what).isInstanceOf(BackendUnavailableException.class);
+            assertThat(((BackendUnavailableException) failure).isRetryable()).isTrue();
+        } else {
+            assertThat(failure).as(what).isNull();
+        }
+        return ms;
+    }
+
+    /**
+     * Every call on a frozen (SIGSTOP) or stopped server fails, or for a watch returns, within
+     * connectTimeout + readTimeout, and the same backend serves again once the server does. A frozen
+     * server still accepts connections (the kernel does), so the reply timeout is what a call waits; the
+     * timeouts are lopsided so that waiting for two replies (a broken pooled connection replaced at once,
+     * in the caller's thread) or twice both timeouts (as watch() did) overshoots the bound.
+     */
+    @Test
+    void everyCallOnAFrozenOrStoppedServerEndsWithinTheTimeoutsAndTheBackendRecovers() throws Exception {
+        long connect = 500;
+        long read = 1500;
+        long bound = connect + read;
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            o.put("connectTimeout", connect + "ms");
+            o.put("readTimeout", read + "ms");
+            Recorder events = new Recorder();
+            try (RedisStorageBackend backend = Backends.open(o, events)) {
+                backend.set(NS, "k", b("1"), 0);
+                backend.setWatched(false); // as the runtime does right after open
+                Map<String, Long> frozen = new java.util.LinkedHashMap<>();
+                Map<String, Long> stopped = new java.util.LinkedHashMap<>();
+                for (Map<String, Long> times : List.of(frozen, stopped)) {
+                    if (times == frozen) {
+                        signal(server.pid(), "STOP");
+                    } else {
+                        server.stop();
+                    }
+                    try {
+                        times.put("get", millisToFail("get", () -> backend.get(NS, "k"), true));
+                        times.put("getAll", millisToFail("getAll", () -> backend.getAll(NS, List.of("k")), true));
+                        times.put("set", millisToFail("set", () -> backend.set(NS, "k", b("2"), 0), true));
+                        times.put("increment", millisToFail("increment", () -> backend.increment(NS, "n", 1), true));
+                        times.put("tryLock", millisToFail("tryLock", () -> backend.tryLock(NS, "l", "t", 1000), true));
+                        times.put("watch", millisToFail("watch", () -> backend.setWatched(true), false));
+                        backend.setWatched(false);
+                    } finally {
+                        if (times == frozen) {
+                            long cont = System.nanoTime();
+                            signal(server.pid(), "CONT");
+                            times.put("recovered", untilItWorks(() -> backend.get(NS, "k"), cont));
+                        }
+                    }
+                }
+                long start = System.nanoTime();
+                server.start();
+                stopped.put("recovered", untilItWorks(() -> backend.set(NS, "k", b("3"), 0), start));
+                System.out.printf("Redis, connectTimeout %d ms, readTimeout %d ms: frozen %s; stopped %s (ms;"
+                        + " recovered = from SIGCONT / restart to the first call that worked)%n", connect, read,
+                        frozen, stopped);
+                for (Map.Entry<String, Long> t : frozen.entrySet()) {
+                    assertThat(t.getValue()).as("frozen: " + t.getKey()).isLessThan(bound);
+                }
+                for (Map.Entry<String, Long> t : stopped.entrySet()) {
+                    assertThat(t.getValue()).as("stopped: " + t.getKey()).isLessThan(bound);
+                }
+                // The same backend: a watch subscribes again and reports writes.
+                backend.setWatched(true);
+                assertThat(backend.feedRunning()).isTrue();
+                events.clear();
+                long v = backend.set(NS, "after", b("x"), 0);
+                assertThat(events.await(1)).contains(new Recorder.Change(NS.path(), ChangeType.SET, "after", v));
+            }
+        }
+    }
+
+    /** Calls {@code op} until it works (within a generous 30 s) and returns the ms since {@code fromNanos}. */
+    private static long untilItWorks(Runnable op, long fromNanos) throws InterruptedException {
+        long deadline = fromNanos + 30_000_000_000L;
+        while (true) {
+            try {
+                op.run();
+                return (System.nanoTime() - fromNanos) / 1_000_000;
+            } catch (BackendUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
+
     private static void signal(long pid, String sig) throws Exception {
         Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
         assertThat(p.waitFor()).isZero();
     }
 
+    /**
+     * An open failure is one {@link StorageOpenException}: it names the server, says once that opening
+     * failed (no "could not open: ... could not open"), holds no second open exception among its causes
+     * and never the password.
+     */
+    private static void isOneOpenFailure(Throwable e, String hostPort, boolean retryable) {
+        assertThat(e).isInstanceOf(StorageOpenException.class).hasMessageContaining(hostPort);
+        assertThat(((StorageOpenException) e).isRetryable()).as("retryable").isEqualTo(retryable);
+        assertThat(((StorageOpenException) e).provider()).isEqualTo("redis");
+        String all = chain(e);
+        assertThat(all).doesNotContain(SECRET);
+        assertThat(all.split("could not open", -1)).as(all).hasSize(2);
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            assertThat(t).isNotInstanceOf(StorageOpenException.class);
+        }
+    }
+
     @Test
-    void openingAnUnreachableServerNamesTheAddressNotThePassword() throws Exception {
+    void openingAnUnreachableServerIsARetryableOpenFailureNamingTheAddressNotThePassword() throws Exception {
         int port = RedisServers.freePort();
         Map<String, String> o = fast("redis://127.0.0.1:" + port);
         o.put("password", SECRET);
         assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
-                .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("127.0.0.1:" + port)
-                .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + port, true));
 
         Map<String, String> inUri = fast("redis://app:" + SECRET + "@127.0.0.1:" + port + "/2");
         assertThatThrownBy(() -> Backends.open(inUri, ChangeListener.NONE))
-                .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("127.0.0.1:" + port)
-                .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + port, true));
+    }
+
+    @Test
+    void aUriPointingAtSomethingElseThanRedisIsAnOpenFailureNamingIt() throws Exception {
+        try (java.net.ServerSocket notRedis = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread http = new Thread(() -> {
+                while (!notRedis.isClosed()) {
+                    try (java.net.Socket c = notRedis.accept()) {
+                        c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "not-redis");
+            http.setDaemon(true);
+            http.start();
+            Map<String, String> o = fast("redis://:" + SECRET + "@127.0.0.1:" + notRedis.getLocalPort());
+            assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + notRedis.getLocalPort(), true));
+        }
+    }
+
+    @Test
+    void openingAFrozenServerFailsWithinTheTimeouts() throws Exception {
+        try (RedisServers.Server server = RedisServers.start()) {
+            Map<String, String> o = fast(server.uri());
+            signal(server.pid(), "STOP");
+            try {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
+                        .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, true));
+                System.out.printf("open against a frozen Redis failed after %d ms (connectTimeout 500 ms, "
+                        + "readTimeout 500 ms)%n", (System.nanoTime() - start) / 1_000_000);
+            } finally {
+                signal(server.pid(), "CONT");
+            }
+        }
     }
 
     @Test
@@ -205,12 +435,12 @@ class RedisFaultTest {
             Map<String, String> wrong = fast(server.uri());
             wrong.put("password", "not-" + SECRET);
             assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
-                    .isInstanceOf(RedisAuthenticationException.class)
-                    .hasMessageContaining("127.0.0.1:" + server.port)
-                    .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                    .hasMessageContaining("WRONGPASS").hasMessageContaining("password")
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, false));
 
             assertThatThrownBy(() -> Backends.open(fast(server.uri()), ChangeListener.NONE))
-                    .isInstanceOf(RedisAuthenticationException.class);
+                    .hasMessageContaining("NOAUTH")
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, false));
 
             Map<String, String> right = fast(server.uri());
             right.put("password", SECRET);
@@ -243,9 +473,17 @@ class RedisFaultTest {
             wrong.put("username", "nobody");
             wrong.put("password", SECRET);
             assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
-                    .isInstanceOf(RedisAuthenticationException.class)
-                    .hasMessageContaining("127.0.0.1:" + server.port)
-                    .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+                    .hasMessageContaining("username")
+                    .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, false));
+            // Refused after open (the user disabled meanwhile): the typed error of a call, not of an open.
+            try (RedisStorageBackend backend = Backends.open(o, ChangeListener.NONE)) {
+                assertThat(server.command("ACL", "SETUSER", "app", "off")).startsWith("+OK");
+                assertThat(server.command("CLIENT", "KILL", "USER", "app")).startsWith(":");
+                assertThatThrownBy(() -> backend.get(NS, "k"))
+                        .isInstanceOf(RedisAuthenticationException.class)
+                        .hasMessageContaining("127.0.0.1:" + server.port)
+                        .satisfies(e -> assertThat(chain(e)).doesNotContain(SECRET));
+            }
         }
     }
 
@@ -260,7 +498,7 @@ class RedisFaultTest {
     }
 
     @Test
-    void outOfMemoryIsATypedErrorAndChangesNothing() throws Exception {
+    void outOfMemoryIsATypedErrorChangesNothingAndPassesOnceMemoryIsRaised() throws Exception {
         try (RedisServers.Server server = RedisServers.start("--maxmemory", "3mb", "--maxmemory-policy", "noeviction")) {
             try (RedisStorageBackend backend = Backends.open(fast(server.uri()), ChangeListener.NONE)) {
                 byte[] big = new byte[256 * 1024];
@@ -279,6 +517,19 @@ class RedisFaultTest {
                 assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(written);
                 assertThat(backend.get(NS, "k0")).isPresent();
                 assertThat(backend.delete(NS, "k0")).isTrue();
+
+                // Memory raised: the same backend writes again, without a reopen.
+                assertThat(server.command("CONFIG", "SET", "maxmemory", "64mb")).startsWith("+OK");
+                int after = 0;
+                for (int i = 0; i < 20; i++) {
+                    backend.set(NS, "again" + i, big, 0);
+                    after++;
+                }
+                assertThat(after).isEqualTo(20);
+                assertThat(backend.commit(NS, List.of(), List.of(new dev.plinth.spi.storage.Write.Put("t1", big, 0),
+                        new dev.plinth.spi.storage.Write.Put("t2", big, 0)))).hasSize(2);
+                assertThat(backend.increment(NS, "n", 1)).isEqualTo(1);
+                assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(written - 1 + 20 + 3);
             }
         }
     }

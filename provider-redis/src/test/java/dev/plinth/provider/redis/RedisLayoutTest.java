@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.spi.storage.BackendEntry;
@@ -496,8 +497,9 @@ class RedisLayoutTest {
         assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, b))).isTrue();
         assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(new Write.Put("a", b("1"), 5),
                 new Write.Put("b", b("1"), 5)))).isTrue();
-        // A negative ttl is "never", like 0.
-        assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), -1)))).isTrue();
+        // A negative ttl is no time to live at all: refused, not taken for "never".
+        assertThatThrownBy(() -> RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), -1))))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("ttl");
         assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), 5)))).isFalse();
         assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Put("a", b("2"), 0)))).isFalse();
         assertThat(RedisStorageBackend.distinctPutsOfOneTtl(List.of(a, new Write.Remove("b")))).isFalse();

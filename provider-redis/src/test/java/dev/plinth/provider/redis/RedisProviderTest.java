@@ -3,6 +3,7 @@ package dev.plinth.provider.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeListener;
@@ -55,6 +56,61 @@ class RedisProviderTest {
         assertThat(s.endpoint()).isEqualTo("db.example:6380 db 3");
         assertThat(c.toString()).doesNotContain("hunter2-x");
         assertThat(s.hasPassword()).isTrue();
+    }
+
+    private static RedisSettings withUri(String uri) {
+        return RedisSettings.from(ProviderConfig.builder(new RedisStorageProvider()).set("uri", uri).build());
+    }
+
+    /** A secret each malformed uri below carries: no message may show it, or any piece of it. */
+    private static final String PW = "Pw9zQ";
+
+    @Test
+    void eachMalformedUriSaysWhatIsWrongAndNeverShowsThePassword() {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("redis://127.0.0.1:not" + PW, "port that is not a number");
+        cases.put("redis://user:" + PW, "port that is not a number"); // the '@host' forgotten
+        cases.put("redis://127.0.0.1:70000", "port that is not a number from 1 to 65535");
+        cases.put("redis://127.0.0.1:", "no port");
+        cases.put("redis://app:p@" + PW + "@127.0.0.1:6379", "'@' in its user name or password that is not percent-encoded");
+        cases.put("redis://app:" + PW + "%zz@127.0.0.1", "'%' in its user name or password that is not followed by two hex");
+        cases.put("redis://app:" + PW + "/x@127.0.0.1", "'/' is %2F");
+        cases.put("redis://app:" + PW + " x@127.0.0.1", "a space, tab or control character");
+        cases.put("redis://:" + PW + "@", "has no host");
+        cases.put("redis://:" + PW + "@/0", "has no host");
+        cases.put("redis://ho$t" + PW + ":6379", "host with a character a host name cannot have");
+        cases.put("redis://127.0.0.1:6379/" + PW, "path that is not a database index");
+        cases.put("redis://127.0.0.1:6379/-1", "path that is not a database index");
+        cases.put("redis://127.0.0.1:6379?password=" + PW, "query or fragment");
+        cases.put("redis://fe80::1:6379", "an IPv6 address goes in brackets");
+        cases.put("redis://[::1:6379", "without its closing ']'");
+        cases.put("http://" + PW + "@127.0.0.1:6379", "has the scheme 'http'");
+        cases.put(PW + "@127.0.0.1:6379", "does not start with redis:// or rediss://");
+        cases.put("redis:/" + PW + "@127.0.0.1", "does not start with redis:// or rediss://");
+        cases.forEach((uri, problem) -> assertThatThrownBy(() -> withUri(uri)).as(uri)
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    assertThat(e.key()).contains("plinth.storage.redis.uri");
+                    assertThat(e.getMessage()).contains("plinth.storage.redis.uri").contains(problem)
+                            .doesNotContain(PW).doesNotContain("Pw9").doesNotContain("9zQ").doesNotContain(uri);
+                    assertThat(e.getCause()).isNull();
+                }));
+    }
+
+    @Test
+    void wellFormedUrisParseWithTheirParts() {
+        RedisSettings plain = withUri("redis://cache.example");
+        assertThat(plain.endpoint()).isEqualTo("cache.example:6379");
+        assertThat(plain.hasPassword()).isFalse();
+        RedisSettings full = withUri("  rediss://app%40corp:p%40ss%2Bw%3Ard+x%25@10.1.2.3:6380/7  ");
+        assertThat(full.endpoint()).isEqualTo("10.1.2.3:6380 db 7");
+        assertThat(full.username).isEqualTo("app@corp");
+        assertThat(full.ssl).isTrue();
+        assertThat(full.password()).isEqualTo("p@ss+w:rd+x%");
+        assertThat(withUri("redis://" + PW + "@h:1").password()).as("a lone secret is the password").isEqualTo(PW);
+        assertThat(withUri("redis://:" + PW + "@h:1").username).isNull();
+        assertThat(withUri("redis://[::1]:7000/").endpoint()).isEqualTo("::1:7000");
+        assertThat(withUri("REDIS://h_1.local/0").endpoint()).isEqualTo("h_1.local:6379");
+        assertThat(withUri("redis://u:p%C3%A9@h").password()).isEqualTo("p\u00e9");
     }
 
     @Test

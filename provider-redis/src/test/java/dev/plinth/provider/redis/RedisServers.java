@@ -94,7 +94,17 @@ final class RedisServers {
             return "redis://127.0.0.1:" + port;
         }
 
-        /** @return the server's PID: our child process, or embedded-redis's child found by its port */
+            private Path scratch;
+
+        /** This server's working directory, removed on {@link #close()}. */
+        private Path scratchDir() throws IOException {
+            if (scratch == null) {
+                scratch = Files.createTempDirectory("plinth-redis-test");
+            }
+            return scratch;
+        }
+
+    /** @return the server's PID: our child process, or embedded-redis's child found by its port */
         long pid() {
             if (process != null) {
                 return process.pid();
@@ -118,6 +128,10 @@ final class RedisServers {
             } else if (exe != null) {
                 List<String> cmd = new ArrayList<>(List.of(exe, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                         "--save", "", "--appendonly", "no"));
+                if (!extraArgs.contains("--dir")) {
+                    // A replica writes the RDB it syncs even without persistence: never into the source tree.
+                    cmd.addAll(List.of("--dir", scratchDir().toString()));
+                }
                 cmd.addAll(extraArgs);
                 process = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -183,6 +197,14 @@ final class RedisServers {
         @Override
         public void close() throws IOException {
             stop();
+            if (scratch != null) {
+                try (java.util.stream.Stream<Path> files = Files.list(scratch)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(scratch);
+            }
         }
     }
 
