@@ -4,6 +4,8 @@
  * else is the runtime's own business and not exported. The storage engine is exported to the provider TCK
  * only, which drives a provider through it the way plugins meet it.
  */
+// "module": the TCK that the engine is exported to is not on the path when core itself is compiled.
+@SuppressWarnings("module")
 module dev.plinth.core {
     requires transitive dev.plinth.api;
     requires com.fasterxml.jackson.databind;

@@ -83,7 +83,10 @@ import static org.assertj.core.api.Assertions.within;
  * are generated only when the provider declares it, so no test is ever skipped. The TCK makes no timed assertions:
  * asynchronous outcomes (expiry, events) are polled for with a generous deadline.
  */
-@SuppressWarnings("try") // try-with-resources keeps subscriptions and locks scoped to the block that needs them
+// "try": try-with-resources keeps subscriptions and locks scoped to the block that needs them. "exports": the
+// fixture hands subclasses the runtime's StorageEngine, which runtime-core exports to this module only;
+// provider test suites run on the class path, where that does not matter.
+@SuppressWarnings({"try", "exports"})
 public abstract class StorageContractTck {
     /** The plugin id of the store most tests use. */
     protected static final String PLUGIN = "plugin-a";

@@ -16,6 +16,8 @@ import java.util.Map;
  * {@link ExpiryContract}, ...); the entry class declares one nested class per concern, so a provider still
  * has one entry point and a new concern reaches every provider without any change on its side.
  */
+// "exports": see StorageContractTck.
+@SuppressWarnings("exports")
 public abstract class TckConcern {
     /** The plugin id of the store most tests use. */
     protected static final String PLUGIN = StorageContractTck.PLUGIN;

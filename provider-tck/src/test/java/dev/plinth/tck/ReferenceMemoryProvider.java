@@ -37,6 +37,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,7 +109,7 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         ChangeListener changes = context.changes();
         DataSet data = DATA_SETS.computeIfAbsent(config.get(DATASET), n -> new DataSet());
         Set<Flaw> flaws = EnumSet.noneOf(Flaw.class);
-        for (String f : config.get(FLAWS).split(",")) {
+        for (String f : config.get(FLAWS).split(",", -1)) {
             if (!f.isBlank()) {
                 flaws.add(Flaw.valueOf(f.trim()));
             }
@@ -155,7 +156,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 t.setDaemon(true);
                 return t;
             });
-            sweeper.scheduleWithFixedDelay(this::sweep, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
+            // Cancelled by shutdownNow() at close; nothing to learn from the future before that.
+            var unused = sweeper.scheduleWithFixedDelay(this::sweep, sweep.toMillis(), sweep.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         private void open() {
@@ -165,10 +168,10 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         /** The keys listing sees: the namespace's own, or with PREFIX_SCOPE every namespace sharing its prefix. */
-        private TreeMap<String, Rec> view(Namespace ns) {
+        private NavigableMap<String, Rec> view(Namespace ns) {
             TreeMap<String, Rec> m = new TreeMap<>(KeyRules.UTF8_ORDER);
             for (Map.Entry<Namespace, TreeMap<String, Rec>> e : data.spaces.entrySet()) {
-                if (e.getKey().equals(ns) || flaws.contains(Flaw.PREFIX_SCOPE) && e.getKey().path().startsWith(ns.path())) {
+                if (e.getKey().equals(ns) || (flaws.contains(Flaw.PREFIX_SCOPE) && e.getKey().path().startsWith(ns.path()))) {
                     m.putAll(e.getValue());
                 }
             }
@@ -190,7 +193,7 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             return pattern.matches(key);
         }
 
-        private TreeMap<String, Rec> space(Namespace ns) {
+        private NavigableMap<String, Rec> space(Namespace ns) {
             return data.spaces.computeIfAbsent(ns, n -> new TreeMap<>(KeyRules.UTF8_ORDER));
         }
 
@@ -345,7 +348,7 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
-                TreeMap<String, Rec> m = view(ns);
+                NavigableMap<String, Rec> m = view(ns);
                 Map<String, Rec> tail = afterKey == null ? m : m.tailMap(afterKey, false);
                 List<String> keys = new ArrayList<>();
                 for (Map.Entry<String, Rec> e : tail.entrySet()) {

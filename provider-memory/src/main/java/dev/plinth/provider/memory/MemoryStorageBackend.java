@@ -94,6 +94,8 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
         }
     }
 
+    // One instance, without a stack trace: it is control flow between two retries, never reported.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     private static final ScopeFull SCOPE_FULL = new ScopeFull();
 
     /** One single-key operation, run holding the key's slot or, on quota retry, the namespace exclusively. */

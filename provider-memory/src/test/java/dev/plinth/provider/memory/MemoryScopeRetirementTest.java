@@ -29,7 +29,7 @@ class MemoryScopeRetirementTest extends BackendFixture {
     }
 
     private MemoryStorageBackend openBackend() {
-        return (MemoryStorageBackend) openWithoutSweeps();
+        return openWithoutSweeps();
     }
 
     @Test
@@ -124,7 +124,7 @@ class MemoryScopeRetirementTest extends BackendFixture {
 
     @Test
     void quotaBackendsRetireToo() {
-        MemoryStorageBackend backend = (MemoryStorageBackend) open(Map.of("maxKeys", "1", "sweepInterval", "1h"));
+        MemoryStorageBackend backend = open(Map.of("maxKeys", "1", "sweepInterval", "1h"));
         Namespace ns = Namespace.of("q");
         backend.set(ns, "a", bytes("1"), 0);
         backend.delete(ns, "a");

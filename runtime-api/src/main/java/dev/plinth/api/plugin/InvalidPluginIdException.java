@@ -1,5 +1,6 @@
 package dev.plinth.api.plugin;
 
+import org.jspecify.annotations.Nullable;
 import dev.plinth.api.PlinthException;
 
 /**
@@ -9,13 +10,13 @@ import dev.plinth.api.PlinthException;
 public class InvalidPluginIdException extends PlinthException {
     private static final long serialVersionUID = 1L;
     /** The id, kept for callers that handle this exception. */
-    private final String id;
+    private final @Nullable String id;
 
     /**
      * @param id the rejected id, may be {@code null}
      * @param problem which rule it breaks
      */
-    public InvalidPluginIdException(String id, String problem) {
+    public InvalidPluginIdException(@Nullable String id, String problem) {
         super("Invalid id " + (id == null ? "null" : "'" + id + "'") + ": " + problem
                 + " (allowed: 1-" + PluginIds.MAX_LENGTH + " characters of a-z 0-9 . - _)");
         this.id = id;
@@ -24,7 +25,7 @@ public class InvalidPluginIdException extends PlinthException {
     /**
      * @return the rejected id, may be {@code null}
      */
-    public String id() {
+    public @Nullable String id() {
         return id;
     }
 }

@@ -1,5 +1,6 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,7 +18,7 @@ public final class ChangeEvent {
 
     private final ChangeType type;
     private final String namespace;
-    private final String key;
+    private final @Nullable String key;
     private final long version;
     private final long droppedEvents;
 
@@ -29,7 +30,7 @@ public final class ChangeEvent {
      * @param droppedEvents for {@link ChangeType#OVERFLOW}, how many events were dropped, or
      *     {@link #DROPPED_UNKNOWN}; otherwise 0
      */
-    public ChangeEvent(ChangeType type, String namespace, String key, long version, long droppedEvents) {
+    public ChangeEvent(ChangeType type, String namespace, @Nullable String key, long version, long droppedEvents) {
         this.type = Objects.requireNonNull(type, "type");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.key = key;

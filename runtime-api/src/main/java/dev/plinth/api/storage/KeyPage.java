@@ -1,5 +1,6 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * @param nextCursor the key to pass to {@link KeyValueStore#keysAfter} for the next page, or
  *     {@code null} when this is the last page
  */
-public record KeyPage(List<String> keys, String nextCursor) {
+public record KeyPage(List<String> keys, @Nullable String nextCursor) {
 
     /**
      * @param keys the keys of the page

@@ -1,5 +1,6 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
 import dev.plinth.api.PlinthException;
 
 /**
@@ -23,7 +24,7 @@ public class StorageException extends PlinthException {
      * @param message what went wrong, naming the key or pattern
      * @param cause the backend's exception
      */
-    public StorageException(String message, Throwable cause) {
+    public StorageException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

@@ -28,9 +28,12 @@ public interface BackendContext {
     InstantSource clock();
 
     /**
-     * A scheduler shared by the runtime's background work (expiry sweeps, feed polls). Tasks must be short
-     * and must not block; the runtime shuts it down after {@link StorageBackend#close()} returns, so a
-     * backend cancels nothing itself but must tolerate a task running during its close.
+     * A scheduler for the background work of this one open backend and the runtime's work for it (expiry
+     * sweeps, feed polls), on one thread. Tasks should be short: a task may wait for a shared resource only
+     * within the backend's own configured timeout (SQLite's busy timeout, say), and while it waits the
+     * other background tasks of this backend wait too. The runtime shuts the scheduler down after
+     * {@link StorageBackend#close()} returns, so a backend need cancel nothing, but must tolerate a task
+     * running during its close.
      *
      * @return the scheduler; never {@code null}
      */

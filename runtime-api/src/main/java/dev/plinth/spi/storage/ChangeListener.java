@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 import dev.plinth.api.storage.ChangeType;
 
 /**
@@ -22,7 +23,7 @@ public interface ChangeListener {
      * @param key the key, or {@code null} for {@link ChangeType#CLEAR}
      * @param version the new version for {@link ChangeType#SET}, otherwise 0
      */
-    void onChange(Namespace namespace, ChangeType type, String key, long version);
+    void onChange(Namespace namespace, ChangeType type, @Nullable String key, long version);
 
     /**
      * Says that changes may have gone unreported, in any namespace: the backend's feed of changes was cut

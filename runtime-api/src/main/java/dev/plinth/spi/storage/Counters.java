@@ -34,7 +34,7 @@ public final class Counters {
         }
         int start = value[0] == '-' ? 1 : 0;
         if (n == start || value[start] < '0' || value[start] > '9'
-                || value[start] == '0' && (n > 1)) {
+                || (value[start] == '0' && n > 1)) {
             throw notACounter(key, value);
         }
         long negative = 0;

@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 /**
  * Optional part: single-key operations in one native step (one statement, one script, one map update)
  * instead of the runtime's defaults, which go through {@link StorageBackend#read} and
@@ -15,7 +16,7 @@ public interface FastPaths {
      * @return the live entry, or {@code null} when absent or expired (no {@code Optional}: this is the
      *     hottest read path)
      */
-    BackendEntry get(Namespace ns, String key);
+    @Nullable BackendEntry get(Namespace ns, String key);
 
     /**
      * @param ns the scope

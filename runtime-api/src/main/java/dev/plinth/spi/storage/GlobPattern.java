@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 import dev.plinth.api.storage.InvalidPatternException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class GlobPattern {
      *     {@value #MAX_LENGTH} characters, holds an unpaired surrogate, or is malformed; the message gives
      *     the index at fault
      */
-    public static GlobPattern compile(String pattern) {
+    public static GlobPattern compile(@Nullable String pattern) {
         if (pattern == null) {
             throw new InvalidPatternException(null, -1, "pattern is null");
         }
@@ -494,7 +495,7 @@ public final class GlobPattern {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof GlobPattern && ((GlobPattern) o).source.equals(source);
     }
 
@@ -506,8 +507,10 @@ public final class GlobPattern {
     private enum Kind { LITERAL, ANY, STAR, CLASS }
 
     private static final class Token {
-        static final Token STAR = new Token(Kind.STAR, 0, null, false);
-        static final Token ANY = new Token(Kind.ANY, 0, null, false);
+        /** The ranges of every token that is not a class: none. */
+        private static final int[][] NO_RANGES = new int[0][];
+        static final Token STAR = new Token(Kind.STAR, 0, NO_RANGES, false);
+        static final Token ANY = new Token(Kind.ANY, 0, NO_RANGES, false);
 
         final Kind kind;
         final int codePoint;
@@ -522,7 +525,7 @@ public final class GlobPattern {
         }
 
         static Token literal(int cp) {
-            return new Token(Kind.LITERAL, cp, null, false);
+            return new Token(Kind.LITERAL, cp, NO_RANGES, false);
         }
 
         static Token ofClass(int[][] ranges, boolean negated) {

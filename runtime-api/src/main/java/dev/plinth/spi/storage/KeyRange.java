@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 /**
  * The part of a scope's ordered keys (UTF-8 byte order) that can hold matches of a pattern after a cursor:
  * from the pattern's literal prefix, or just after the cursor when that is further, up to the smallest
@@ -10,12 +11,12 @@ package dev.plinth.spi.storage;
 public final class KeyRange {
     private static final KeyRange EMPTY = new KeyRange(null, false, null, true);
 
-    private final String lower;
+    private final @Nullable String lower;
     private final boolean lowerInclusive;
-    private final String upper;
+    private final @Nullable String upper;
     private final boolean empty;
 
-    private KeyRange(String lower, boolean lowerInclusive, String upper, boolean empty) {
+    private KeyRange(@Nullable String lower, boolean lowerInclusive, @Nullable String upper, boolean empty) {
         this.lower = lower;
         this.lowerInclusive = lowerInclusive;
         this.upper = upper;
@@ -27,7 +28,7 @@ public final class KeyRange {
      * @param afterKey only keys strictly after it, or {@code null} from the start
      * @return the range to scan
      */
-    public static KeyRange of(GlobPattern pattern, String afterKey) {
+    public static KeyRange of(GlobPattern pattern, @Nullable String afterKey) {
         String prefix = pattern.literalPrefix();
         String lower = prefix.isEmpty() ? null : prefix;
         boolean inclusive = true;
@@ -49,7 +50,7 @@ public final class KeyRange {
     }
 
     /** @return the lowest key of the range, or {@code null} for no lower bound */
-    public String lower() {
+    public @Nullable String lower() {
         return lower;
     }
 
@@ -59,7 +60,7 @@ public final class KeyRange {
     }
 
     /** @return the first key above the range (exclusive), or {@code null} for no upper bound */
-    public String upper() {
+    public @Nullable String upper() {
         return upper;
     }
 
@@ -78,7 +79,7 @@ public final class KeyRange {
         }
         if (lower != null) {
             int c = KeyRules.compareUtf8(key, lower);
-            if (c < 0 || c == 0 && !lowerInclusive) {
+            if (c < 0 || (c == 0 && !lowerInclusive)) {
                 return false;
             }
         }

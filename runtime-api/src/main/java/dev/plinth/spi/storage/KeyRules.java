@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 import dev.plinth.api.storage.InvalidKeyException;
 import dev.plinth.api.storage.KeyValueStore;
 import java.util.Comparator;
@@ -28,7 +29,7 @@ public final class KeyRules {
      *     {@value KeyValueStore#MAX_KEY_BYTES} UTF-8 bytes, or contains a control character or an unpaired
      *     surrogate; the message quotes the key and names the rule
      */
-    public static String validate(String key) {
+    public static String validate(@Nullable String key) {
         if (key == null) {
             throw new InvalidKeyException(null, "key is null");
         }

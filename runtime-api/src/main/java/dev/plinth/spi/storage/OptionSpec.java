@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 import dev.plinth.api.storage.KeyValueStore;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -19,13 +20,13 @@ import java.util.function.Function;
 public final class OptionSpec<T> {
     private final String name;
     private final Class<T> type;
-    private final T defaultValue;
+    private final @Nullable T defaultValue;
     private final boolean required;
     private final boolean secret;
     private final String description;
     private final Function<String, T> parser;
 
-    private OptionSpec(String name, Class<T> type, T defaultValue, boolean required, boolean secret,
+    private OptionSpec(String name, Class<T> type, @Nullable T defaultValue, boolean required, boolean secret,
             String description, Function<String, T> parser) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
@@ -42,7 +43,7 @@ public final class OptionSpec<T> {
      * @param description one line for the docs and errors
      * @return a text option
      */
-    public static OptionSpec<String> string(String name, String defaultValue, String description) {
+    public static OptionSpec<String> string(String name, @Nullable String defaultValue, String description) {
         return new OptionSpec<>(name, String.class, defaultValue, false, false, description, s -> s);
     }
 
@@ -110,7 +111,7 @@ public final class OptionSpec<T> {
      * @param description one line for the docs
      * @return a duration option (see {@link #parseDuration(String)})
      */
-    public static OptionSpec<Duration> duration(String name, Duration defaultValue, Duration min, String description) {
+    public static OptionSpec<Duration> duration(String name, @Nullable Duration defaultValue, Duration min, String description) {
         return new OptionSpec<>(name, Duration.class, defaultValue, false, false, description, s -> {
             Duration d = parseDuration(s);
             if (d.compareTo(min) < 0) {
@@ -126,7 +127,7 @@ public final class OptionSpec<T> {
      * @param description one line for the docs
      * @return a file system path option
      */
-    public static OptionSpec<Path> path(String name, Path defaultValue, String description) {
+    public static OptionSpec<Path> path(String name, @Nullable Path defaultValue, String description) {
         return new OptionSpec<>(name, Path.class, defaultValue, false, false, description, s -> {
             if (s.isBlank()) {
                 throw new IllegalArgumentException("must not be blank");
@@ -195,7 +196,7 @@ public final class OptionSpec<T> {
     }
 
     /** @return the default, may be {@code null} */
-    public T defaultValue() {
+    public @Nullable T defaultValue() {
         return defaultValue;
     }
 

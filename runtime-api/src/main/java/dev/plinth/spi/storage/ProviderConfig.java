@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class ProviderConfig {
      *     without a default)
      * @throws IllegalArgumentException when {@code option} is not one of the provider's options
      */
-    public <T> T get(OptionSpec<T> option) {
+    public <T> @Nullable T get(OptionSpec<T> option) {
         if (!values.containsKey(option.name())) {
             throw new IllegalArgumentException("Option '" + option.name() + "' is not an option of provider '"
                     + providerId + "'");

@@ -1,5 +1,6 @@
 package dev.plinth.spi.storage;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Collection;
 import java.util.List;
 
@@ -75,7 +76,7 @@ public interface StorageBackend extends AutoCloseable {
      * @param limit the most keys to return, at least 1
      * @return up to {@code limit} keys; fewer than {@code limit} means there are no more
      */
-    List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit);
+    List<String> list(Namespace ns, GlobPattern pattern, @Nullable String afterKey, int limit);
 
     /**
      * Releases connections, files and threads. Idempotent. Operations running concurrently either finish

@@ -187,7 +187,8 @@ class GlobPatternTest {
 
     private static String toRegex(String glob) {
         StringBuilder b = new StringBuilder();
-        for (char c : glob.toCharArray()) {
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
             if (c == '*') {
                 b.append(".*");
             } else if (c == '?') {

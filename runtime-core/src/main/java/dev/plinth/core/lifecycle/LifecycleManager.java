@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * call into a plugin runs on a thread of its own and is bounded ({@link BoundedCall}).
  *
  * <ul>
- *   <li>{@link #startAll()}: {@code init} every plugin in order, then {@code start} every plugin in order,
+ *   <li>{@link #startAll(StartupAbort)}: {@code init} every plugin in order, then {@code start} every plugin in order,
  *       one at a time, each bounded by the start timeout. On the first failure (a throw, or an overrun:
  *       the call is interrupted and abandoned) the plugin is marked FAILED, everything already initialised
  *       is shut down in reverse order, and one {@link PluginLifecycleException} naming the plugin and phase

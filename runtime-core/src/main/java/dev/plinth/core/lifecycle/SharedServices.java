@@ -31,7 +31,10 @@ public final class SharedServices {
         }
         Published mine = new Published(publisher, implementation);
         Published result = services.merge(type, mine, (old, neu) -> old.publisher().equals(publisher) ? neu : old);
-        if (result != mine) {
+        // Identity on purpose: only this call's own record means the merge kept it.
+        @SuppressWarnings("ReferenceEquality")
+        boolean kept = result == mine;
+        if (!kept) {
             throw new IllegalStateException("Plugin '" + publisher + "' cannot publish service " + type.getName()
                     + ": plugin '" + result.publisher() + "' already published it");
         }

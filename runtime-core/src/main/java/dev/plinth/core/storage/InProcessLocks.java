@@ -25,6 +25,7 @@ final class InProcessLocks implements NativeLocks {
     }
 
     private final ConcurrentHashMap<Name, Lease> leases = new ConcurrentHashMap<>();
+    // compute() answers with the lease it left in place: identity says whether it is the caller's own.
     private final LongSupplier nanoClock;
 
     InProcessLocks(LongSupplier nanoClock) {
@@ -32,6 +33,7 @@ final class InProcessLocks implements NativeLocks {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality")
     public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
         long now = nanoClock.getAsLong();
         Lease mine = new Lease(token, now + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
@@ -39,6 +41,7 @@ final class InProcessLocks implements NativeLocks {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality")
     public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
         long now = nanoClock.getAsLong();
         Lease renewed = new Lease(token, now + TimeUnit.MILLISECONDS.toNanos(leaseMillis));

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -117,7 +118,7 @@ final class ScopedStore implements KeyValueStore {
 
     @Override
     public Map<String, byte[]> getAll(Collection<String> keys) {
-        LinkedHashSet<String> distinct = distinctValidKeys(keys);
+        Set<String> distinct = distinctValidKeys(keys);
         if (distinct.isEmpty()) {
             return Map.of();
         }
@@ -262,7 +263,7 @@ final class ScopedStore implements KeyValueStore {
 
     @Override
     public int deleteAll(Collection<String> keys) {
-        LinkedHashSet<String> distinct = distinctValidKeys(keys);
+        Set<String> distinct = distinctValidKeys(keys);
         if (distinct.isEmpty()) {
             return 0;
         }
@@ -420,7 +421,7 @@ final class ScopedStore implements KeyValueStore {
 
     // ---------------------------------------------------------------- helpers
 
-    private static LinkedHashSet<String> distinctValidKeys(Collection<String> keys) {
+    private static Set<String> distinctValidKeys(Collection<String> keys) {
         Objects.requireNonNull(keys, "keys");
         LinkedHashSet<String> distinct = new LinkedHashSet<>(Math.max(16, keys.size() * 2));
         for (String k : keys) {

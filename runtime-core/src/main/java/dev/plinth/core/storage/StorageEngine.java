@@ -125,7 +125,8 @@ public final class StorageEngine implements AutoCloseable {
         }
         long period = assembled.period().toMillis();
         Runnable periodic = assembled.periodic();
-        scheduler.scheduleWithFixedDelay(() -> {
+        // Ends with the scheduler at close(); a failed run is logged and the next one goes ahead.
+        var unused = scheduler.scheduleWithFixedDelay(() -> {
             try {
                 periodic.run();
             } catch (RuntimeException e) {
