@@ -1,5 +1,8 @@
 package dev.plinth.provider.sqlite;
 
+import dev.plinth.provider.sqlite.internal.SqliteOptions;
+import dev.plinth.provider.sqlite.internal.SqliteSettings;
+import dev.plinth.provider.sqlite.internal.SqliteStorageBackend;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;

@@ -9,6 +9,7 @@ import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.Subscription;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.core.storage.StorageSettings;
+import dev.plinth.provider.sqlite.internal.TestBackends;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.ConfigurationException;
+import dev.plinth.provider.sqlite.internal.SqliteOptions;
+import dev.plinth.provider.sqlite.internal.TestBackends;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;
