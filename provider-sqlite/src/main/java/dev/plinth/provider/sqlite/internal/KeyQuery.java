@@ -90,7 +90,7 @@ final class KeyQuery {
             Optional<String> bound = pattern.prefixUpperBound();
             upper = bound.orElse(null);
         }
-        String glob = pattern.matchesEverything() ? null : pattern.toSqliteGlob();
+        String glob = pattern.matchesEverything() ? null : SqliteGlob.of(pattern);
         if (glob != null) {
             requireScalarValues("pattern", glob);
         }
