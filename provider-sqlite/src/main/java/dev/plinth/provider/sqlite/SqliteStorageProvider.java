@@ -1,10 +1,9 @@
 package dev.plinth.provider.sqlite;
 
+import dev.plinth.provider.sqlite.internal.BackendOpener;
 import dev.plinth.provider.sqlite.internal.SqliteOptions;
-import dev.plinth.provider.sqlite.internal.SqliteSettings;
-import dev.plinth.provider.sqlite.internal.SqliteStorageBackend;
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -68,9 +67,14 @@ public final class SqliteStorageProvider implements StorageProvider {
     }
 
     @Override
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(changes, "changes");
-        return SqliteStorageBackend.open(SqliteSettings.from(config), changes);
+        Objects.requireNonNull(context, "context");
+        return BackendOpener.open(config, context);
     }
 }

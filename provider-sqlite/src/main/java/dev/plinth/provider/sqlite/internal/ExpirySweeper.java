@@ -10,15 +10,21 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reclaims expired keys in the background (a daemon thread), in batches, each in its own write
+ * Reclaims expired keys in the background, on the runtime's scheduler, in batches, each in its own write
  * transaction, reporting {@link ChangeType#EXPIRE} for every key it deletes. Reads never depend on it:
- * they filter expired rows themselves. Also drops lapsed locks and old change-log rows, and (on the same
- * thread) polls for other processes' changes.
+ * they filter expired rows themselves. Also drops lapsed locks and old change-log rows, and polls for other
+ * processes' changes.
+ *
+ * <p>Each task is short: a poll is one {@code PRAGMA data_version} when nothing changed, a sweep one batch
+ * of {@value #BATCH} keys; a full batch queues the next one on the scheduler instead of looping, so the
+ * polls and the runtime's own tasks run in between. A batch waits for another process's write lock at most
+ * busyTimeout, like any write.
  */
 final class ExpirySweeper {
     static final int BATCH = 500;
@@ -33,57 +39,50 @@ final class ExpirySweeper {
     private final BackendState state;
     private final Duration interval;
     private final Duration pollInterval;
-    private ScheduledExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+    private volatile ScheduledFuture<?> sweeping;
+    private volatile ScheduledFuture<?> polling;
 
-    ExpirySweeper(Writer writer, OwnedLocks ownedLocks, BackendState state, Duration interval,
-            Duration pollInterval) {
+    ExpirySweeper(Writer writer, OwnedLocks ownedLocks, BackendState state, ScheduledExecutorService scheduler,
+            Duration interval, Duration pollInterval) {
         this.writer = writer;
         this.ownedLocks = ownedLocks;
         this.state = state;
+        this.scheduler = scheduler;
         this.interval = interval;
         this.pollInterval = pollInterval;
     }
 
-    void start(String threadName) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+    void start() {
         long ms = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        sweeping = scheduler.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
         long poll = Math.max(1, pollInterval.toMillis());
-        executor.scheduleWithFixedDelay(this::pollQuietly, poll, poll, TimeUnit.MILLISECONDS);
+        polling = scheduler.scheduleWithFixedDelay(this::pollQuietly, poll, poll, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the thread, letting a batch in progress finish (bounded by busyTimeout). */
-    void stop(long waitMillis) {
-        if (executor == null) {
-            return;
+    /**
+     * Cancels the scheduled tasks. One running now is not interrupted: it ends with its write transaction,
+     * which the writer's close waits for, or finds the backend closed.
+     */
+    void stop() {
+        ScheduledFuture<?> s = sweeping;
+        ScheduledFuture<?> p = polling;
+        if (s != null) {
+            s.cancel(false);
         }
-        executor.shutdown();
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        // Waits even when the closing thread is interrupted: the batch in progress then commits, rather than
-        // meeting a closed connection.
-        while (true) {
-            try {
-                if (!executor.awaitTermination(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    executor.shutdownNow();
-                }
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (p != null) {
+            p.cancel(false);
         }
     }
 
     private void sweepQuietly() {
         try {
-            sweep();
+            if (!state.isClosed() && oneBatch() == BATCH && !state.isClosed()) {
+                // More are due: the next batch goes behind whatever else waits for the scheduler.
+                scheduler.execute(this::sweepQuietly);
+            }
+        } catch (RejectedExecutionException e) {
+            // The runtime shut its scheduler down: it closed this backend, and the next open sweeps.
         } catch (StorageException e) {
             if (!state.isClosed()) {
                 // Typically another process held the write lock past busyTimeout; the next run retries.
@@ -102,11 +101,16 @@ final class ExpirySweeper {
         }
     }
 
-    /** Reclaims every key expired by now, batch by batch. */
+    /** Reclaims every key expired by now, batch by batch, in the caller's thread (tests). */
     void sweep() {
-        while (!state.isClosed() && writer.write("reclaiming expired keys", this::sweepBatch) == BATCH) {
+        while (!state.isClosed() && oneBatch() == BATCH) {
             Thread.yield();
         }
+    }
+
+    /** @return how many due entries the batch handled; {@value #BATCH} when more may be due */
+    private int oneBatch() {
+        return writer.write("reclaiming expired keys", this::sweepBatch);
     }
 
     private int sweepBatch(WriteTx tx) throws SQLException {

@@ -2,17 +2,16 @@ package dev.plinth.provider.sqlite.internal;
 
 import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.KeyRules;
+import dev.plinth.spi.storage.KeyRange;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Optional;
 
 /**
  * The SQL condition selecting live keys of one namespace that match a pattern, after an optional cursor.
- * The pattern's literal prefix becomes a range on the primary key ({@code key >= prefix AND key < upper})
- * so the cost follows the keys under the prefix; {@code GLOB} (bound, never concatenated) then filters
- * exactly. SQLite compares TEXT with BINARY collation on UTF-8, which is the contract's code point order,
- * the same order {@link GlobPattern#prefixUpperBound()} is computed in.
+ * The SPI's {@link KeyRange} (the pattern's literal prefix, or just after the cursor) becomes a range on the
+ * primary key ({@code key >= lower AND key < upper}) so the cost follows the keys under the prefix;
+ * {@code GLOB} ({@link SqliteGlob}, bound, never concatenated) then filters exactly. SQLite compares TEXT
+ * with BINARY collation on UTF-8, which is the contract's code point order, the order KeyRange uses.
  *
  * <p>The SQL text depends only on which bounds are present, so there are few distinct texts and the
  * statements are cached per connection.
@@ -28,20 +27,24 @@ final class KeyQuery {
     private static final String[] COUNT_SQL = withEach("SELECT count(*) FROM plinth_kv WHERE ", "");
     private static final String[] DELETE_SQL = withEach("DELETE FROM plinth_kv WHERE ", "");
 
+    /** Selects nothing; never run ({@link #isEmpty()}). */
+    private static final KeyQuery EMPTY = new KeyQuery(null, false, null, null, null, true);
+
     private final String lower;
     private final String upper;
     private final String equal;
     private final String glob;
+    private final boolean empty;
     private final int shape;
 
-    private KeyQuery(String lower, boolean lowerExclusive, String upper, String equal, String glob) {
+    private KeyQuery(String lower, boolean lowerExclusive, String upper, String equal, String glob, boolean empty) {
         this.lower = lower;
         this.upper = upper;
         this.equal = equal;
         this.glob = glob;
-        int shape = (equal != null ? 1 : 0) | (lower != null ? 2 : 0) | (lower != null && lowerExclusive ? 4 : 0)
+        this.empty = empty;
+        this.shape = (equal != null ? 1 : 0) | (lower != null ? 2 : 0) | (lower != null && lowerExclusive ? 4 : 0)
                 | (upper != null ? 8 : 0) | (glob != null ? 16 : 0);
-        this.shape = shape;
     }
 
     private static String[] conditions() {
@@ -75,29 +78,28 @@ final class KeyQuery {
             requireScalarValues("afterKey", afterKey);
         }
         requireScalarValues("pattern", pattern.literalPrefix());
+        KeyRange range = KeyRange.of(pattern, afterKey);
+        if (range.isEmpty()) {
+            return EMPTY;
+        }
         if (pattern.isLiteral()) {
-            return new KeyQuery(afterKey, true, null, pattern.literalPrefix(), null);
-        }
-        String prefix = pattern.literalPrefix();
-        String lower = prefix.isEmpty() ? null : prefix;
-        boolean exclusive = false;
-        if (afterKey != null && (lower == null || KeyRules.compareUtf8(afterKey, lower) >= 0)) {
-            lower = afterKey;
-            exclusive = true;
-        }
-        String upper = null;
-        if (!prefix.isEmpty()) {
-            Optional<String> bound = pattern.prefixUpperBound();
-            upper = bound.orElse(null);
+            // One key, looked up by equality (the cheapest plan), when the cursor has not passed it.
+            String key = pattern.literalPrefix();
+            return range.contains(key) ? new KeyQuery(null, false, null, key, null, false) : EMPTY;
         }
         String glob = pattern.matchesEverything() ? null : SqliteGlob.of(pattern);
         if (glob != null) {
             requireScalarValues("pattern", glob);
         }
-        if (upper != null) {
-            requireScalarValues("pattern", upper);
+        if (range.upper() != null) {
+            requireScalarValues("pattern", range.upper());
         }
-        return new KeyQuery(lower, exclusive, upper, null, glob);
+        return new KeyQuery(range.lower(), !range.lowerInclusive(), range.upper(), null, glob, false);
+    }
+
+    /** @return {@code true} when no key can match: the query need not run */
+    boolean isEmpty() {
+        return empty;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.plinth.provider.sqlite.internal;
 
+import dev.plinth.spi.storage.Expiry;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,7 +30,7 @@ final class OwnedLocks {
     }
 
     void dropLapsed(long now) {
-        owned.values().removeIf(l -> l.until() <= now);
+        owned.values().removeIf(l -> !Expiry.isLive(l.until(), now));
     }
 
     int size() {

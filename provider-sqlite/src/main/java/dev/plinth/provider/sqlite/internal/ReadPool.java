@@ -2,6 +2,7 @@ package dev.plinth.provider.sqlite.internal;
 
 import dev.plinth.api.storage.StorageException;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Read connections. With WAL, a reader sees the last committed state without waiting for the writer, so
  * reads run in parallel with each other and with writes. Each read borrows one connection for its
- * duration.
+ * duration, and filters expiry against the runtime's clock read once per read.
  */
 final class ReadPool {
     /** A read on one connection. */
@@ -22,8 +23,10 @@ final class ReadPool {
     private final int size;
     private final SqliteErrors errors;
     private final BackendState state;
+    private final InstantSource clock;
 
-    ReadPool(List<SqlConnection> connections, SqliteErrors errors, BackendState state) {
+    ReadPool(List<SqlConnection> connections, InstantSource clock, SqliteErrors errors, BackendState state) {
+        this.clock = clock;
         this.size = connections.size();
         this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
         this.errors = errors;
@@ -33,7 +36,7 @@ final class ReadPool {
     <T> T read(String action, Work<T> work) {
         SqlConnection c = borrow();
         try {
-            return work.run(c, System.currentTimeMillis());
+            return work.run(c, clock.millis());
         } catch (SQLException e) {
             c.discardStatements();
             throw errors.translate(e, action);

@@ -2,17 +2,26 @@ package dev.plinth.provider.sqlite.internal;
 
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.InvalidArgumentException;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.provider.sqlite.DamagedDatabaseException;
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeFeed;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.Counters;
+import dev.plinth.spi.storage.Expiry;
+import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativeLocks;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
@@ -22,11 +31,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,14 +45,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One writer connection (writers of this process take turns on a Java lock; each operation is one
  * {@code BEGIN IMMEDIATE} transaction, which also excludes other processes) and a pool of read
- * connections (WAL lets them read while the writer writes). Changes are reported to the
- * {@link ChangeListener} after commit, in commit order; a sweeper thread reclaims expired keys and reports
- * {@link ChangeType#EXPIRE}. On a shared file every write also appends its changes to
+ * connections (WAL lets them read while the writer writes). Changes are reported to the runtime's
+ * {@link ChangeListener} after commit, in commit order; a sweep on the runtime's scheduler reclaims expired
+ * keys and reports {@link ChangeType#EXPIRE}. Time is the runtime's clock. On a shared file every write also appends its changes to
  * {@code plinth_changes}, from which other backends on the same file report them ({@link SharedChangeLog}); with
  * {@code exclusive=true} ({@link LocalSequence}) no other backend may open the file and nothing is logged
  * per write. Thread-safe.
  */
-final class SqliteStorageBackend implements StorageBackend {
+final class SqliteStorageBackend implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeLocks,
+        NativeQuotas, ChangeFeed {
     static final Logger LOG = LoggerFactory.getLogger(SqliteStorageBackend.class);
 
     private final Path path;
@@ -63,7 +71,7 @@ final class SqliteStorageBackend implements StorageBackend {
     private final ProcessLock processLock;
 
     private SqliteStorageBackend(Path path, SqliteSettings settings, BackendState state, Writer writer,
-            ReadPool readers, ProcessLock processLock, ExpiringNamespaces expiring) {
+            ReadPool readers, ProcessLock processLock, ExpiringNamespaces expiring, BackendContext context) {
         this.expiring = expiring;
         this.path = path;
         this.processLock = processLock;
@@ -73,7 +81,7 @@ final class SqliteStorageBackend implements StorageBackend {
         this.state = state;
         this.writer = writer;
         this.readers = readers;
-        this.sweeper = new ExpirySweeper(writer, ownedLocks, state, settings.sweepInterval(),
+        this.sweeper = new ExpirySweeper(writer, ownedLocks, state, context.scheduler(), settings.sweepInterval(),
                 settings.eventPollInterval());
     }
 
@@ -83,13 +91,13 @@ final class SqliteStorageBackend implements StorageBackend {
      * ({@link OpenCheck}) before anything writes to it.
      *
      * @param settings the options
-     * @param listener where committed changes go
+     * @param context where committed changes go, the clock and the scheduler for the sweeps and polls
      * @return the open backend
      * @throws dev.plinth.api.storage.StorageOpenException naming the path when it cannot be opened, a
      *     {@link DamagedDatabaseException} when the file is empty, not a database or damaged; nothing was
      *     deleted or rewritten
      */
-    static SqliteStorageBackend open(SqliteSettings settings, ChangeListener listener) {
+    static SqliteStorageBackend open(SqliteSettings settings, BackendContext context) {
         Path path = DatabaseFile.prepare(settings.path());
         int busyTimeoutMillis = settings.busyTimeoutMillis();
         ProcessLock processLock = ProcessLock.acquire(path, settings.exclusive());
@@ -140,10 +148,11 @@ final class SqliteStorageBackend implements StorageBackend {
             // Every failure to open has the one type; this one was not foreseen, so its own text goes along.
             throw new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + path + ": " + e, e);
         }
-        Writer writer = new Writer(writeConnection, feed, listener, errors, state);
-        ReadPool readers = new ReadPool(readConnections, errors, state);
-        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers, processLock, expiring);
-        backend.sweeper.start("plinth-sqlite-sweeper");
+        Writer writer = new Writer(writeConnection, feed, context.changes(), context.clock(), errors, state);
+        ReadPool readers = new ReadPool(readConnections, context.clock(), errors, state);
+        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers, processLock,
+                expiring, context);
+        backend.sweeper.start();
         LOG.debug("Opened SQLite storage {} (wal={}, durability={}, exclusive={})", path, settings.wal(),
                 settings.durability(), settings.exclusive());
         return backend;
@@ -157,12 +166,12 @@ final class SqliteStorageBackend implements StorageBackend {
     // ---------------------------------------------------------------- reads
 
     @Override
-    public Optional<BackendEntry> get(Namespace ns, String key) {
-        return Optional.ofNullable(readers.read("reading a key", (c, now) -> KvTable.find(c, ns.path(), key, now)));
+    public BackendEntry get(Namespace ns, String key) {
+        return readers.read("reading a key", (c, now) -> KvTable.find(c, ns.path(), key, now));
     }
 
     @Override
-    public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+    public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         if (keys.isEmpty()) {
             state.ensureOpen();
             return List.of();
@@ -193,15 +202,9 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     @Override
-    public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+    public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
         KeyQuery q = KeyQuery.of(pattern, afterKey);
-        List<String> keys = readers.read("listing keys",
-                (c, now) -> PatternQueries.keys(c, q, ns.path(), now, limit + 1L));
-        if (keys.size() > limit) {
-            List<String> page = keys.subList(0, limit);
-            return new KeyPage(page, page.get(limit - 1));
-        }
-        return new KeyPage(keys, null);
+        return readers.read("listing keys", (c, now) -> PatternQueries.keys(c, q, ns.path(), now, limit));
     }
 
     @Override
@@ -252,27 +255,16 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     @Override
-    public int deleteAll(Namespace ns, Collection<String> keys) {
-        return writer.write("deleting keys", tx -> {
-            int n = 0;
-            for (String key : keys) {
-                if (remove(tx, ns, key)) {
-                    n++;
-                }
-            }
-            return n;
-        });
-    }
-
-    @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
         checkDuration("ttl", ttlMillis, true);
         return writer.write("changing an expiry",
-                tx -> {
-                    long at = expiresAt(tx.now(), ttlMillis);
-                    expiring.writing(ns.path(), at);
-                    return KvTable.updateExpiry(tx.connection(), ns.path(), key, at, tx.now());
-                });
+                tx -> updateExpiry(tx, ns, key, ttlMillis));
+    }
+
+    private boolean updateExpiry(WriteTx tx, Namespace ns, String key, long ttlMillis) throws SQLException {
+        long at = expiresAt(tx.now(), ttlMillis);
+        expiring.writing(ns.path(), at);
+        return KvTable.updateExpiry(tx.connection(), ns.path(), key, at, tx.now());
     }
 
     @Override
@@ -303,29 +295,42 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     @Override
-    public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+    public CommitResult commit(Namespace ns, Commit commit) {
+        List<Write> writes = commit.writes();
         for (Write w : writes) {
-            if (w instanceof Write.Put) {
-                checkDuration("ttl", ((Write.Put) w).ttlMillis(), true);
+            if (w instanceof Write.Put put && put.ttlMillis() != Write.KEEP_EXPIRY) {
+                checkDuration("ttl", put.ttlMillis(), true);
+            } else if (w instanceof Write.Expire expire) {
+                checkDuration("ttl", expire.ttlMillis(), true);
             }
         }
         return writer.write("committing a transaction", tx -> {
             String nsPath = ns.path();
-            for (Precondition p : preconditions) {
+            for (Precondition p : commit.preconditions()) {
                 long actual = KvTable.liveVersion(tx.connection(), nsPath, p.key(), tx.now());
                 if (actual != p.expectedVersion()) {
                     throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
                 }
             }
             if (writes.size() > 1 && distinctPuts(writes)) {
-                return exclusive && maxKeys == 0 ? putAllWithoutReading(tx, ns, writes) : putAll(tx, ns, writes);
+                return CommitResult.of(exclusive && maxKeys == 0 ? putAllWithoutReading(tx, ns, writes)
+                        : putAll(tx, ns, writes));
             }
-            Map<String, Long> versions = new HashMap<>();
+            long[] outcomes = new long[writes.size()];
             long live = -1;
-            for (Write w : writes) {
-                if (w instanceof Write.Put) {
-                    Write.Put put = (Write.Put) w;
-                    boolean isNew = KvTable.liveVersion(tx.connection(), nsPath, put.key(), tx.now()) == 0L;
+            for (int i = 0; i < outcomes.length; i++) {
+                Write w = writes.get(i);
+                if (w instanceof Write.Put put) {
+                    long expiresAt;
+                    boolean isNew;
+                    if (put.ttlMillis() == Write.KEEP_EXPIRY) {
+                        BackendEntry e = KvTable.find(tx.connection(), nsPath, put.key(), tx.now());
+                        isNew = e == null;
+                        expiresAt = isNew ? NO_EXPIRY : e.expiresAtMillis();
+                    } else {
+                        isNew = KvTable.liveVersion(tx.connection(), nsPath, put.key(), tx.now()) == 0L;
+                        expiresAt = expiresAt(tx.now(), put.ttlMillis());
+                    }
                     if (isNew && maxKeys > 0) {
                         // Count once, then track: the transaction's own writes change the count.
                         if (live < 0) {
@@ -336,20 +341,26 @@ final class SqliteStorageBackend implements StorageBackend {
                         }
                         live++;
                     }
-                    versions.put(put.key(), putKnown(tx, ns, put.key(), put.value(),
-                            expiresAt(tx.now(), put.ttlMillis()), isNew, false));
-                } else if (remove(tx, ns, w.key()) && live >= 0) {
-                    live--;
+                    outcomes[i] = putKnown(tx, ns, put.key(), put.value(), expiresAt, isNew, false);
+                } else if (w instanceof Write.Remove) {
+                    boolean removed = remove(tx, ns, w.key());
+                    if (removed && live >= 0) {
+                        live--;
+                    }
+                    outcomes[i] = removed ? 1 : 0;
+                } else {
+                    outcomes[i] = updateExpiry(tx, ns, w.key(), ((Write.Expire) w).ttlMillis()) ? 1 : 0;
                 }
             }
-            return versions;
+            return CommitResult.of(outcomes);
         });
     }
 
+    /** @return {@code true} when every write is a put of its own key with a new expiry: a batch can write them */
     private static boolean distinctPuts(List<Write> writes) {
         Set<String> keys = new HashSet<>();
         for (Write w : writes) {
-            if (!(w instanceof Write.Put) || !keys.add(w.key())) {
+            if (!(w instanceof Write.Put put) || put.ttlMillis() == Write.KEEP_EXPIRY || !keys.add(w.key())) {
                 return false;
             }
         }
@@ -360,7 +371,7 @@ final class SqliteStorageBackend implements StorageBackend {
      * Puts of distinct keys, as a batch: one read of the keys' rows, the change log and the rows each
      * written as one JDBC batch. Same outcome, quota and events as {@link #putKnown} key by key.
      */
-    private Map<String, Long> putAll(WriteTx tx, Namespace ns, List<Write> writes) throws SQLException {
+    private long[] putAll(WriteTx tx, Namespace ns, List<Write> writes) throws SQLException {
         String nsPath = ns.path();
         long now = tx.now();
         int n = writes.size();
@@ -375,7 +386,7 @@ final class SqliteStorageBackend implements StorageBackend {
         for (int i = 0; i < n; i++) {
             String key = keys[i];
             Long expiry = rows.get(key);
-            expired[i] = expiry != null && expiry != NO_EXPIRY && expiry <= now;
+            expired[i] = expiry != null && !Expiry.isLive(expiry, now);
             if (expired[i]) {
                 reclaimed++;
             }
@@ -407,17 +418,15 @@ final class SqliteStorageBackend implements StorageBackend {
         byte[][] values = new byte[n][];
         long[] versions = new long[n];
         long[] expiries = new long[n];
-        Map<String, Long> out = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             Write.Put put = (Write.Put) writes.get(i);
             values[i] = put.value();
             versions[i] = first + setIndex[i];
             expiries[i] = expiresAt(now, put.ttlMillis());
             expiring.writing(nsPath, expiries[i]);
-            out.put(keys[i], versions[i]);
         }
         KvTable.upsertAll(tx.connection(), nsPath, keys, values, versions, expiries);
-        return out;
+        return versions;
     }
 
     private long put(WriteTx tx, Namespace ns, String key, byte[] value, long ttlMillis) throws SQLException {
@@ -475,7 +484,7 @@ final class SqliteStorageBackend implements StorageBackend {
     }
 
     /** {@link #putWithoutReading} for distinct keys, as one JDBC batch. */
-    private Map<String, Long> putAllWithoutReading(WriteTx tx, Namespace ns, List<Write> writes)
+    private long[] putAllWithoutReading(WriteTx tx, Namespace ns, List<Write> writes)
             throws SQLException {
         String nsPath = ns.path();
         int n = writes.size();
@@ -495,14 +504,12 @@ final class SqliteStorageBackend implements StorageBackend {
         }
         int firstChange = tx.changeCount();
         long first = tx.changedAll(ns, types, keys);
-        Map<String, Long> out = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             versions[i] = first + i;
-            out.put(keys[i], versions[i]);
         }
         if (replace) {
             KvTable.replaceAll(tx.connection(), nsPath, keys, values, versions, expiries);
-            return out;
+            return versions;
         }
         boolean[] written = KvTable.upsertAllOverLive(tx.connection(), nsPath, keys, values, versions, expiries,
                 tx.now());
@@ -512,7 +519,7 @@ final class SqliteStorageBackend implements StorageBackend {
                 reclaimAndPut(tx, ns, keys[i], values[i], versions[i], expiries[i], firstChange + i);
             }
         }
-        return out;
+        return versions;
     }
 
     /** The rare case of a put without reading: an expired row was in the way; reclaim it, report it, put. */
@@ -570,12 +577,9 @@ final class SqliteStorageBackend implements StorageBackend {
         }
     }
 
+    /** {@link Expiry#deadline}; {@link #checkDuration} bounded the TTL, so the sum cannot overflow. */
     private static long expiresAt(long now, long ttlMillis) {
-        if (ttlMillis == NO_EXPIRY) {
-            return NO_EXPIRY;
-        }
-        // checkDuration bounds ttlMillis, so this never throws; were it to, it would fail loudly, not cap.
-        return Math.addExact(now, ttlMillis);
+        return Expiry.deadline(now, ttlMillis);
     }
 
     // ---------------------------------------------------------------- locks
@@ -629,7 +633,7 @@ final class SqliteStorageBackend implements StorageBackend {
         return writer;
     }
 
-    /** Runs one expiry sweep now (tests use it instead of waiting for the sweeper thread). */
+    /** Runs a whole expiry sweep now (tests use it instead of waiting for the scheduled one). */
     void sweepNow() {
         sweeper.sweep();
     }
@@ -639,9 +643,10 @@ final class SqliteStorageBackend implements StorageBackend {
         if (!state.markClosed()) {
             return;
         }
-        long wait = busyTimeoutMillis + 1000L;
-        sweeper.stop(wait);
-        writer.close(wait);
+        // The scheduler is the runtime's: a sweep or poll running now ends with the writer's transaction, which
+        // close waits for, or finds the backend closed.
+        sweeper.stop();
+        writer.close(busyTimeoutMillis + 1000L);
         readers.close();
         processLock.close();
         LOG.debug("Closed SQLite storage {}", path);

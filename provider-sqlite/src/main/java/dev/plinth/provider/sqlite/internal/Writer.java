@@ -3,6 +3,7 @@ package dev.plinth.provider.sqlite.internal;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.spi.storage.ChangeListener;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -86,13 +87,15 @@ final class Writer {
     private final SqliteErrors errors;
     private final BackendState state;
     private final ChangeLog feed;
+    private final InstantSource clock;
 
-    Writer(SqlConnection connection, ChangeLog feed, ChangeListener listener, SqliteErrors errors,
-            BackendState state) {
+    Writer(SqlConnection connection, ChangeLog feed, ChangeListener listener, InstantSource clock,
+            SqliteErrors errors, BackendState state) {
         this.connection = connection;
         this.feed = feed;
         this.tx = new WriteTx(connection, feed);
         this.listener = listener;
+        this.clock = clock;
         this.errors = errors;
         this.state = state;
     }
@@ -225,7 +228,7 @@ final class Writer {
         boolean committed = false;
         try {
             connection.beginImmediate();
-            tx.begin(System.currentTimeMillis());
+            tx.begin(clock.millis());
             request.run(tx);
             commitAndPublish();
             committed = true;
@@ -244,7 +247,7 @@ final class Writer {
         boolean done = false;
         boolean succeeded = false;
         try {
-            tx.begin(System.currentTimeMillis());
+            tx.begin(clock.millis());
             if (request.runOneStatement(tx)) {
                 published();
                 succeeded = true;
@@ -280,7 +283,7 @@ final class Writer {
         try {
             connection.beginImmediate();
             started = true;
-            tx.begin(System.currentTimeMillis());
+            tx.begin(clock.millis());
             for (Request<?> request : group) {
                 request.run(tx);
             }

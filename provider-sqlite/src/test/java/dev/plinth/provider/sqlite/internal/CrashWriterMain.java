@@ -1,5 +1,7 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.writes;
+
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
@@ -28,7 +30,7 @@ public final class CrashWriterMain {
             String key = args[1] + ":" + i;
             byte[] value = key.getBytes(StandardCharsets.UTF_8);
             if (i % 10 == 0) {
-                backend.commit(ns, List.of(), List.of(new Write.Put(key, value, StorageBackend.NO_EXPIRY),
+                backend.commit(ns, writes(new Write.Put(key, value, StorageBackend.NO_EXPIRY),
                         new Write.Put(key + ":tx", value, StorageBackend.NO_EXPIRY)));
                 out.println(key + ";");
                 out.println(key + ":tx;");

@@ -1,12 +1,16 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +35,13 @@ class SqliteCloseTest {
         b.close();
         GlobPattern all = GlobPattern.compile("*");
         List<Runnable> calls = List.of(
-                () -> b.get(NS, "k"), () -> b.getAll(NS, List.of("k")), () -> b.getAll(NS, List.of()),
+                () -> b.get(NS, "k"), () -> b.read(NS, List.of("k")), () -> b.read(NS, List.of()),
                 () -> b.exists(NS, "k"), () -> b.set(NS, "k", new byte[0], 0),
                 () -> b.compareAndSet(NS, "k", 0, new byte[0], 0), () -> b.increment(NS, "n", 1),
-                () -> b.delete(NS, "k"), () -> b.deleteAll(NS, List.of("k")), () -> b.expire(NS, "k", 10),
+                () -> b.delete(NS, "k"), () -> b.commit(NS, writes(new Write.Remove("k"))), () -> b.expire(NS, "k", 10),
                 () -> b.list(NS, all, null, 10), () -> b.count(NS, all), () -> b.deleteMatching(NS, all),
-                () -> b.clear(NS), () -> b.commit(NS, List.of(), List.of()), () -> b.tryLock(NS, "l", "t", 100),
+                () -> b.clear(NS), () -> b.commit(NS, new Commit(List.of(new Precondition("k", 0)), List.of())),
+                () -> b.tryLock(NS, "l", "t", 100),
                 () -> b.renewLock(NS, "l", "t", 100), () -> b.unlock(NS, "l", "t"));
         for (Runnable call : calls) {
             assertThatThrownBy(call::run).isInstanceOf(StoreClosedException.class).hasMessageContaining("c.db");

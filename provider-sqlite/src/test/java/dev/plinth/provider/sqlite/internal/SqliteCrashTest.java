@@ -1,5 +1,6 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.spi.storage.Namespace;
@@ -63,7 +64,7 @@ class SqliteCrashTest {
                 }
             }
             assertThat(missing).as("acknowledged keys lost").isEmpty();
-            long counter = Long.parseLong(new String(backend.get(ns, "counter").orElseThrow().value(),
+            long counter = Long.parseLong(new String(present(backend.get(ns, "counter")).value(),
                     StandardCharsets.US_ASCII));
             assertThat(counter).isGreaterThanOrEqualTo(maxCounter);
         }

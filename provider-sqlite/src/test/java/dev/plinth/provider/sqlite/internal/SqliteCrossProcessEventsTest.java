@@ -1,5 +1,6 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
@@ -153,7 +154,7 @@ class SqliteCrossProcessEventsTest {
             st.execute("PRAGMA user_version=1");
         }
         try (SqliteStorageBackend backend = TestBackends.open(file)) {
-            assertThat(backend.get(NS, "old").orElseThrow().version()).isEqualTo(7);
+            assertThat(present(backend.get(NS, "old")).version()).isEqualTo(7);
             assertThat(backend.set(NS, "new", new byte[0], NONE)).isEqualTo(8);
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {

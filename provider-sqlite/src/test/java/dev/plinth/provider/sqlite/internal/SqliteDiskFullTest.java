@@ -7,6 +7,8 @@ import dev.plinth.api.storage.ChangeType;
 import dev.plinth.provider.sqlite.internal.TestBackends.Event;
 import dev.plinth.provider.sqlite.internal.TestBackends.Recorder;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
@@ -207,20 +209,21 @@ class SqliteDiskFullTest {
                     String key = "all:" + serial++;
                     puts.add(new Write.Put(key, value(key), NONE));
                 }
-                Map<String, Long> versions = backend.commit(NS, List.of(), puts);
-                for (Write w : puts) {
-                    acknowledged(w.key(), ((Write.Put) w).value(), versions.get(w.key()));
+                CommitResult versions = backend.commit(NS, new Commit(List.of(), puts));
+                for (int i = 0; i < puts.size(); i++) {
+                    acknowledged(puts.get(i).key(), ((Write.Put) puts.get(i)).value(), versions.outcome(i));
                 }
                 break;
             }
             case TRANSACTION: {
                 String key = "tx:" + serial++;
                 String gone = deletable.peekFirst();
-                Map<String, Long> versions = backend.commit(NS, List.of(new Precondition("tx:never", 0)),
-                        List.of(new Write.Put(key, value(key), NONE), new Write.Remove(gone)));
+                CommitResult result = backend.commit(NS, new Commit(List.of(new Precondition("tx:never", 0)),
+                        List.of(new Write.Put(key, value(key), NONE), new Write.Remove(gone))));
+                assertThat(result.applied(1)).as("%s was live", gone).isTrue();
                 deletable.removeFirst();
                 model.remove(gone);
-                acknowledged(key, value(key), versions.get(key));
+                acknowledged(key, value(key), result.outcome(0));
                 break;
             }
             case INCREMENT: {
@@ -270,14 +273,14 @@ class SqliteDiskFullTest {
 
     private void assertHoldsTheModel(SqliteStorageBackend backend, String when) {
         for (Map.Entry<String, byte[]> e : model.entrySet()) {
-            BackendEntry entry = backend.get(NS, e.getKey()).orElse(null);
+            BackendEntry entry = backend.get(NS, e.getKey());
             assertThat(entry).as("%s: acknowledged key %s", when, e.getKey()).isNotNull();
             assertThat(entry.value()).as("%s: value of %s", when, e.getKey()).isEqualTo(e.getValue());
         }
-        List<String> keys = new ArrayList<>(backend.list(NS, GlobPattern.compile("*"), null, 100_000).keys());
+        List<String> keys = new ArrayList<>(backend.list(NS, GlobPattern.compile("*"), null, 100_000));
         keys.remove("ttl:probe");
         assertThat(keys).as("%s: exactly the acknowledged keys", when)
                 .containsExactlyInAnyOrderElementsOf(model.keySet());
-        assertThat(backend.getAll(NS, model.keySet())).as(when).hasSize(model.size());
+        assertThat(backend.read(NS, model.keySet())).as(when).hasSize(model.size());
     }
 }

@@ -1,5 +1,7 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
+import static dev.plinth.provider.sqlite.internal.TestBackends.writes;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +10,7 @@ import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.provider.sqlite.SqliteStorageProvider;
 import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
 import java.io.BufferedReader;
@@ -17,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,11 +56,11 @@ class SqliteExclusiveTest {
                         .hasMessageContaining("exclusive=true")
                         .hasMessageContaining("in this process");
             }
-            assertThat(solo.get(NS, "k")).get().extracting(e -> new String(e.value(), UTF_8)).isEqualTo("v");
+            assertThat(solo.get(NS, "k")).isNotNull().extracting(e -> new String(e.value(), UTF_8)).isEqualTo("v");
         }
         try (SqliteStorageBackend shared = TestBackends.open(file);
                 SqliteStorageBackend alsoShared = TestBackends.open(file)) {
-            assertThat(alsoShared.get(NS, "k")).isPresent();
+            assertThat(alsoShared.get(NS, "k")).isNotNull();
             assertThatThrownBy(() -> TestBackends.open(file, "exclusive", "true"))
                     .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue())
                     .hasMessageContaining("needs it alone");
@@ -66,7 +70,7 @@ class SqliteExclusiveTest {
                     .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue());
         }
         try (SqliteStorageBackend solo = TestBackends.open(file, "exclusive", "true")) {
-            assertThat(solo.get(NS, "k")).isPresent();
+            assertThat(solo.get(NS, "k")).isNotNull();
         }
     }
 
@@ -141,9 +145,10 @@ class SqliteExclusiveTest {
         long lastShared = last;
         try (SqliteStorageBackend solo = TestBackends.open(file, "exclusive", "true")) {
             assertThat(solo.set(NS, "k", new byte[] {4}, NONE)).isGreaterThan(lastShared);
-            assertThat(solo.commit(NS, java.util.List.of(), java.util.List.of(
+            CommitResult batch = solo.commit(NS, writes(
                     new dev.plinth.spi.storage.Write.Put("a", new byte[] {1}, NONE),
-                    new dev.plinth.spi.storage.Write.Put("b", new byte[] {1}, NONE))).values())
+                    new dev.plinth.spi.storage.Write.Put("b", new byte[] {1}, NONE)));
+            assertThat(List.of(batch.outcome(0), batch.outcome(1)))
                     .allSatisfy(v -> assertThat(v).isGreaterThan(lastShared));
         }
     }
@@ -178,7 +183,7 @@ class SqliteExclusiveTest {
                     new TestBackends.Event(NS.path(), ChangeType.SET, "k", first),
                     new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
                     new TestBackends.Event(NS.path(), ChangeType.SET, "k", second));
-            assertThat(solo.get(NS, "k")).get().satisfies(e -> {
+            assertThat(solo.get(NS, "k")).isNotNull().satisfies(e -> {
                 assertThat(new String(e.value(), UTF_8)).isEqualTo("new");
                 assertThat(e.version()).isEqualTo(second);
                 assertThat(e.expiresAtMillis()).isEqualTo(NONE);
@@ -200,11 +205,13 @@ class SqliteExclusiveTest {
             solo.set(NS, "d", new byte[] {1}, NONE);
             Thread.sleep(20);
             events.clear();
-            Map<String, Long> v = solo.commit(NS, java.util.List.of(), java.util.List.of(
+            CommitResult result = solo.commit(NS, writes(
                     new dev.plinth.spi.storage.Write.Put("a", new byte[] {2}, NONE),
                     new dev.plinth.spi.storage.Write.Put("b", new byte[] {2}, NONE),
                     new dev.plinth.spi.storage.Write.Put("c", new byte[] {2}, 60_000),
                     new dev.plinth.spi.storage.Write.Put("d", new byte[] {2}, NONE)));
+            Map<String, Long> v = Map.of("a", result.outcome(0), "b", result.outcome(1), "c", result.outcome(2),
+                    "d", result.outcome(3));
             assertThat(events.events()).containsExactly(
                     new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "a", 0),
                     new TestBackends.Event(NS.path(), ChangeType.SET, "a", v.get("a")),
@@ -213,12 +220,12 @@ class SqliteExclusiveTest {
                     new TestBackends.Event(NS.path(), ChangeType.SET, "c", v.get("c")),
                     new TestBackends.Event(NS.path(), ChangeType.SET, "d", v.get("d")));
             for (String k : new String[] {"a", "b", "c", "d"}) {
-                assertThat(solo.get(NS, k)).get().satisfies(e -> {
+                assertThat(solo.get(NS, k)).isNotNull().satisfies(e -> {
                     assertThat(e.value()).containsExactly(2);
                     assertThat(e.version()).isEqualTo(v.get(k));
                 });
             }
-            assertThat(solo.get(NS, "c").orElseThrow().expiresAtMillis()).isGreaterThan(System.currentTimeMillis());
+            assertThat(present(solo.get(NS, "c")).expiresAtMillis()).isGreaterThan(System.currentTimeMillis());
         }
     }
 
@@ -248,13 +255,13 @@ class SqliteExclusiveTest {
             assertThat(solo.expire(NS, "k", 1)).isTrue();
             Thread.sleep(20);
             events.clear();
-            long v = solo.commit(NS, java.util.List.of(), java.util.List.of(
+            long v = solo.commit(NS, writes(
                     new dev.plinth.spi.storage.Write.Put("k", "c".getBytes(UTF_8), NONE),
-                    new dev.plinth.spi.storage.Write.Put("other", "c".getBytes(UTF_8), NONE))).get("k");
+                    new dev.plinth.spi.storage.Write.Put("other", "c".getBytes(UTF_8), NONE))).outcome(0);
             assertThat(events.events()).startsWith(
                     new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
                     new TestBackends.Event(NS.path(), ChangeType.SET, "k", v));
-            assertThat(new String(solo.get(NS, "k").orElseThrow().value(), UTF_8)).isEqualTo("c");
+            assertThat(new String(present(solo.get(NS, "k")).value(), UTF_8)).isEqualTo("c");
         }
     }
 
@@ -269,7 +276,7 @@ class SqliteExclusiveTest {
         };
         try (SqliteStorageBackend solo = TestBackends.open(file, failing, "exclusive", "true")) {
             assertThatThrownBy(() -> solo.set(NS, "first", new byte[] {1}, NONE)).isInstanceOf(AssertionError.class);
-            long committed = solo.get(NS, "first").orElseThrow().version();
+            long committed = present(solo.get(NS, "first")).version();
             long next = solo.set(NS, "second", new byte[] {2}, NONE);
             assertThat(next).isGreaterThan(committed);
         }

@@ -1,5 +1,7 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
+import static dev.plinth.provider.sqlite.internal.TestBackends.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
@@ -61,8 +63,8 @@ class SqliteExpiryListTest {
         try (SqliteStorageBackend b = open(file, events, exclusive)) {
             b.set(NS, "kept", new byte[] {1}, 1);
             b.set(NS, "kept", new byte[] {2}, NONE);
-            b.commit(NS, List.of(), List.of(new Write.Put("batched", new byte[] {1}, 1)));
-            b.commit(NS, List.of(), List.of(new Write.Put("batched", new byte[] {2}, NONE)));
+            b.commit(NS, writes(new Write.Put("batched", new byte[] {1}, 1)));
+            b.commit(NS, writes(new Write.Put("batched", new byte[] {2}, NONE)));
             b.set(NS, "gone", new byte[] {3}, 1);
             // Entries are left behind on purpose: removing them would cost every put a read.
             assertThat(entries(file)).hasSize(3);
@@ -72,9 +74,9 @@ class SqliteExpiryListTest {
             b.sweepNow();
 
             assertThat(events.events()).containsExactly(new Event(NS.path(), ChangeType.EXPIRE, "gone", 0));
-            assertThat(b.get(NS, "kept").orElseThrow().value()).containsExactly(2);
-            assertThat(b.get(NS, "batched").orElseThrow().value()).containsExactly(2);
-            assertThat(b.get(NS, "gone")).isEmpty();
+            assertThat(present(b.get(NS, "kept")).value()).containsExactly(2);
+            assertThat(present(b.get(NS, "batched")).value()).containsExactly(2);
+            assertThat(b.get(NS, "gone")).isNull();
             assertThat(entries(file)).isEmpty();
         }
     }
@@ -87,15 +89,15 @@ class SqliteExpiryListTest {
         try (SqliteStorageBackend b = open(file, events, exclusive)) {
             b.set(NS, "plain", new byte[] {1}, NONE);
             b.set(NS, "ttl", new byte[] {1}, HOUR);
-            long ttlExpiry = b.get(NS, "ttl").orElseThrow().expiresAtMillis();
+            long ttlExpiry = present(b.get(NS, "ttl")).expiresAtMillis();
             b.set(NS, "n", "5".getBytes(), HOUR);
-            long counterExpiry = b.get(NS, "n").orElseThrow().expiresAtMillis();
+            long counterExpiry = present(b.get(NS, "n")).expiresAtMillis();
             b.increment(NS, "n", 2);
             assertThat(b.expire(NS, "plain", HOUR)).isTrue();
-            long plainExpiry = b.get(NS, "plain").orElseThrow().expiresAtMillis();
-            long cas = b.get(NS, "ttl").orElseThrow().version();
+            long plainExpiry = present(b.get(NS, "plain")).expiresAtMillis();
+            long cas = present(b.get(NS, "ttl")).version();
             b.compareAndSet(NS, "ttl", cas, new byte[] {2}, 2 * HOUR);
-            long casExpiry = b.get(NS, "ttl").orElseThrow().expiresAtMillis();
+            long casExpiry = present(b.get(NS, "ttl")).expiresAtMillis();
 
             assertThat(casExpiry).isGreaterThan(ttlExpiry);
             assertThat(entries(file)).containsExactly(
@@ -133,9 +135,9 @@ class SqliteExpiryListTest {
         Recorder events = new Recorder();
         try (SqliteStorageBackend b = open(file, events, exclusive)) {
             b.set(NS, "lone", new byte[] {1}, 1);
-            b.commit(NS, List.of(), List.of(new Write.Put("batchA", new byte[] {1}, 1),
+            b.commit(NS, writes(new Write.Put("batchA", new byte[] {1}, 1),
                     new Write.Put("plain", new byte[] {1}, NONE), new Write.Put("batchB", new byte[] {1}, 1)));
-            b.commit(NS, List.of(), List.of(new Write.Remove("nothing"), new Write.Put("tx", new byte[] {1}, 1)));
+            b.commit(NS, writes(new Write.Remove("nothing"), new Write.Put("tx", new byte[] {1}, 1)));
             b.compareAndSet(NS, "cas", 0, new byte[] {1}, 1);
             b.set(NS, "later", new byte[] {1}, NONE);
             b.expire(NS, "later", 1);
@@ -146,7 +148,7 @@ class SqliteExpiryListTest {
             b.sweepNow();
             assertThat(events.events()).extracting(Event::key).containsExactlyInAnyOrder(
                     "lone", "batchA", "batchB", "tx", "cas", "later");
-            assertThat(b.get(NS, "plain")).isPresent();
+            assertThat(b.get(NS, "plain")).isNotNull();
             assertThat(entries(file)).isEmpty();
         }
     }
@@ -197,9 +199,9 @@ class SqliteExpiryListTest {
                     new Event(NS.path(), ChangeType.EXPIRE, "expired", 0),
                     new Event(NS.path(), ChangeType.SET, "expired", v));
             b.sweepNow();
-            assertThat(b.get(NS, "expired").orElseThrow().value()).containsExactly(2);
-            assertThat(b.get(NS, "later")).isPresent();
-            assertThat(b.get(NS, "plain")).isPresent();
+            assertThat(present(b.get(NS, "expired")).value()).containsExactly(2);
+            assertThat(b.get(NS, "later")).isNotNull();
+            assertThat(b.get(NS, "plain")).isNotNull();
             assertThat(entries(file)).containsExactly("notes/later@9999999999999");
         }
     }

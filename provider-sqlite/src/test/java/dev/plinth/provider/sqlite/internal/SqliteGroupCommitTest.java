@@ -1,5 +1,6 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
@@ -8,6 +9,7 @@ import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.provider.sqlite.internal.TestBackends.Event;
 import dev.plinth.provider.sqlite.internal.TestBackends.Recorder;
+import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
@@ -46,7 +48,7 @@ class SqliteGroupCommitTest {
             List<Long> versions = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 versions.add((Long) outcomes.get("k" + i));
-                assertThat(backend.get(NS, "k" + i).orElseThrow().version()).isEqualTo(outcomes.get("k" + i));
+                assertThat(present(backend.get(NS, "k" + i)).version()).isEqualTo(outcomes.get("k" + i));
             }
             assertThat(versions).doesNotHaveDuplicates().allMatch(v -> v > 0);
             assertThat(events.events()).hasSize(5).allMatch(e -> e.type() == ChangeType.SET);
@@ -96,8 +98,8 @@ class SqliteGroupCommitTest {
             ops.put("newKey", () -> backend.set(NS, "new", new byte[] {2}, NONE));
             ops.put("overQuota", () -> backend.set(NS, "overflow", new byte[] {3}, NONE));
             ops.put("notCounter", () -> backend.increment(NS, "text", 1));
-            ops.put("conflict", () -> backend.commit(NS, List.of(new Precondition("kept", vKept + 1000)),
-                    List.of(new Write.Put("kept", new byte[] {9}, NONE))));
+            ops.put("conflict", () -> backend.commit(NS, new Commit(List.of(new Precondition("kept", vKept + 1000)),
+                    List.of(new Write.Put("kept", new byte[] {9}, NONE)))));
             ops.put("casMiss", () -> backend.compareAndSet(NS, "kept", vKept + 1000, new byte[] {8}, NONE));
             ops.put("delete", () -> backend.delete(NS, "kept"));
 
@@ -110,9 +112,9 @@ class SqliteGroupCommitTest {
             assertThat(outcomes.get("casMiss")).isEqualTo(0L);
             assertThat(outcomes.get("delete")).isEqualTo(true);
 
-            assertThat(backend.get(NS, "new")).isPresent();
+            assertThat(backend.get(NS, "new")).isNotNull();
             assertThat(backend.exists(NS, "overflow")).isFalse();
-            assertThat(backend.get(NS, "text").orElseThrow().version()).isEqualTo(vText);
+            assertThat(present(backend.get(NS, "text")).version()).isEqualTo(vText);
             assertThat(backend.exists(NS, "kept")).isFalse();
             assertThat(events.events()).containsExactly(
                     new Event("group", ChangeType.SET, "new", (Long) outcomes.get("newKey")),

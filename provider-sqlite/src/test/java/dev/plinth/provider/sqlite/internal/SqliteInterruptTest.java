@@ -1,5 +1,7 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
+import static dev.plinth.provider.sqlite.internal.TestBackends.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
@@ -119,12 +121,12 @@ class SqliteInterruptTest {
             for (String key : acknowledgedKeys) {
                 assertThat(backend.exists(NS, key)).as(key).isTrue();
             }
-            assertThat(Counters.parse("n", backend.get(NS, "n").orElseThrow().value())).isEqualTo(increments.get());
+            assertThat(Counters.parse("n", present(backend.get(NS, "n")).value())).isEqualTo(increments.get());
             // Everyone is served afterwards, background work included.
             assertThat(backend.set(NS, "after", new byte[] {1}, NONE)).isPositive();
-            assertThat(backend.commit(NS, List.of(), List.of(new Write.Put("after2", new byte[] {2}, NONE),
-                    new Write.Put("after3", new byte[] {3}, NONE)))).hasSize(2);
-            assertThat(backend.list(NS, GlobPattern.compile("after*"), null, 10).keys())
+            assertThat(backend.commit(NS, writes(new Write.Put("after2", new byte[] {2}, NONE),
+                    new Write.Put("after3", new byte[] {3}, NONE))).size()).isEqualTo(2);
+            assertThat(backend.list(NS, GlobPattern.compile("after*"), null, 10))
                     .containsExactly("after", "after2", "after3");
             backend.set(NS, "ttl", new byte[] {1}, 20);
             TestBackends.await("the sweeper reclaims a key after the interrupts",
@@ -153,7 +155,7 @@ class SqliteInterruptTest {
                 backend.list(NS, GlobPattern.compile("steady*"), null, 20);
                 break;
             default:
-                backend.commit(NS, List.of(), List.of(new Write.Put(key, new byte[] {2}, NONE),
+                backend.commit(NS, writes(new Write.Put(key, new byte[] {2}, NONE),
                         new Write.Put(key + ":b", new byte[] {3}, NONE)));
                 acknowledged.add(key);
                 acknowledged.add(key + ":b");

@@ -1,5 +1,6 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
@@ -56,7 +57,7 @@ class SqliteMultiProcessTest {
                 while (events.events().isEmpty() && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                long version = backend.get(NS, "from-child").orElseThrow().version();
+                long version = present(backend.get(NS, "from-child")).version();
                 assertThat(events.events()).containsExactly(new Event("multi", ChangeType.SET, "from-child", version));
 
                 out.write("unlock\n");

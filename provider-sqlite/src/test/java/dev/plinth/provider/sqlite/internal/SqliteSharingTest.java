@@ -1,10 +1,13 @@
 package dev.plinth.provider.sqlite.internal;
 
+import static dev.plinth.provider.sqlite.internal.TestBackends.present;
+import static dev.plinth.provider.sqlite.internal.TestBackends.writes;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.BackendUnavailableException;
+import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
@@ -46,9 +49,9 @@ class SqliteSharingTest {
             a.delete(NS, "gone");
         }
         try (SqliteStorageBackend b = TestBackends.open(file)) {
-            assertThat(b.get(NS, "k").orElseThrow().version()).isEqualTo(v);
-            assertThat(new String(b.get(NS, "k").orElseThrow().value(), UTF_8)).isEqualTo("value");
-            assertThat(b.get(NS.child("b"), "k2").orElseThrow().expiresAtMillis()).isPositive();
+            assertThat(present(b.get(NS, "k")).version()).isEqualTo(v);
+            assertThat(new String(present(b.get(NS, "k")).value(), UTF_8)).isEqualTo("value");
+            assertThat(present(b.get(NS.child("b"), "k2")).expiresAtMillis()).isPositive();
             assertThat(b.exists(NS, "gone")).isFalse();
             assertThat(b.set(NS, "gone", new byte[] {2}, NONE)).isGreaterThan(v);
         }
@@ -59,10 +62,10 @@ class SqliteSharingTest {
         Path file = dir.resolve("two.db");
         try (SqliteStorageBackend a = TestBackends.open(file); SqliteStorageBackend b = TestBackends.open(file)) {
             long va = a.set(NS, "k", "from a".getBytes(UTF_8), NONE);
-            assertThat(new String(b.get(NS, "k").orElseThrow().value(), UTF_8)).isEqualTo("from a");
+            assertThat(new String(present(b.get(NS, "k")).value(), UTF_8)).isEqualTo("from a");
             long vb = b.set(NS, "k", "from b".getBytes(UTF_8), NONE);
             assertThat(vb).isGreaterThan(va);
-            assertThat(a.get(NS, "k").orElseThrow().version()).isEqualTo(vb);
+            assertThat(present(a.get(NS, "k")).version()).isEqualTo(vb);
             assertThat(a.compareAndSet(NS, "k", va, new byte[0], NONE)).isZero();
 
             // Concurrent writers through both backends: every version distinct, counter exact.
@@ -91,7 +94,7 @@ class SqliteSharingTest {
             }
             Set<Long> distinct = new HashSet<>(versions);
             assertThat(distinct).hasSize(400);
-            assertThat(new String(a.get(NS, "counter").orElseThrow().value(), UTF_8)).isEqualTo("400");
+            assertThat(new String(present(a.get(NS, "counter")).value(), UTF_8)).isEqualTo("400");
             assertThat(b.count(NS, GlobPattern.compile("t*"))).isEqualTo(400);
         }
     }
@@ -154,10 +157,10 @@ class SqliteSharingTest {
             backend.set(NS, "victim2", new byte[] {1}, NONE);
             Map<String, Runnable> writes = new LinkedHashMap<>();
             writes.put("set", () -> backend.set(NS, "k", new byte[] {1}, NONE));
-            writes.put("setAll", () -> backend.commit(NS, List.of(), List.of(
+            writes.put("setAll", () -> backend.commit(NS, writes(
                     new Write.Put("a1", new byte[] {1}, NONE), new Write.Put("a2", new byte[] {2}, NONE))));
-            writes.put("transaction", () -> backend.commit(NS, List.of(new Precondition("never", 0)),
-                    List.of(new Write.Put("t", new byte[] {1}, NONE), new Write.Remove("victim"))));
+            writes.put("transaction", () -> backend.commit(NS, new Commit(List.of(new Precondition("never", 0)),
+                    List.of(new Write.Put("t", new byte[] {1}, NONE), new Write.Remove("victim")))));
             writes.put("increment", () -> backend.increment(NS, "n", 1));
             writes.put("delete", () -> backend.delete(NS, "victim2"));
             for (int round = 0; round < 3; round++) {
@@ -181,7 +184,7 @@ class SqliteSharingTest {
                 for (Map.Entry<String, Runnable> w : writes.entrySet()) {
                     w.getValue().run();
                 }
-                assertThat(backend.get(NS, "n").orElseThrow().value()).asString(UTF_8)
+                assertThat(present(backend.get(NS, "n")).value()).asString(UTF_8)
                         .isEqualTo(Long.toString(round + 1));
                 assertThat(backend.exists(NS, "victim")).isFalse();
                 backend.set(NS, "victim", new byte[] {1}, NONE);
