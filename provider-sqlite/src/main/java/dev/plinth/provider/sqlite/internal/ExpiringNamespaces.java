@@ -12,20 +12,14 @@ import java.util.Set;
  * reclaim to report and no need for the costlier conditional upsert. Conservative: a namespace joins when
  * this backend writes a row with an expiry, or when the file held one at open, and never leaves (a reclaimed
  * row only makes the check needlessly careful). Only meaningful where this backend is the file's only
- * writer. Touched only by writer work, under the writer lock: not thread-safe.
+ * writer, so only {@link BlindRowWriter} keeps one. Touched only by writer work, under the writer lock: not
+ * thread-safe.
  */
 final class ExpiringNamespaces {
     // The due list holds every row with an expiry, and maybe entries of rows that no longer have one: a superset.
     private static final String LOAD = "SELECT DISTINCT namespace FROM plinth_expiry";
 
     private final Set<String> namespaces = new HashSet<>();
-    /** {@code false} on a shared file, where other processes write too and nothing reads the set. */
-    private final boolean tracking;
-
-    /** @param tracking whether to keep the set: only an exclusive file's backend consults it */
-    ExpiringNamespaces(boolean tracking) {
-        this.tracking = tracking;
-    }
 
     /** Adds the namespaces whose rows in the file have an expiry; before the first write. */
     void load(SqlConnection c) throws SQLException {
@@ -38,13 +32,13 @@ final class ExpiringNamespaces {
 
     /** Records a row about to be written with {@code expiresAt} (0 = never) in namespace {@code ns}. */
     void writing(String ns, long expiresAt) {
-        if (tracking && expiresAt != 0L) {
+        if (expiresAt != 0L) {
             namespaces.add(ns);
         }
     }
 
-    /** @return {@code false} when no row of the namespace can have an expiry; always {@code true} untracked */
+    /** @return {@code false} when no row of the namespace can have an expiry */
     boolean mayHoldExpiring(String ns) {
-        return !tracking || namespaces.contains(ns);
+        return namespaces.contains(ns);
     }
 }

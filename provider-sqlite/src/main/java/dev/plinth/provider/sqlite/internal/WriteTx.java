@@ -18,14 +18,14 @@ final class WriteTx {
     private static final org.slf4j.Logger LOG = SqliteStorageBackend.LOG;
 
     private final SqlConnection connection;
-    private final ChangeLog feed;
+    private final ChangeLog changeLog;
     private final List<Change> changes = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private long now;
 
-    WriteTx(SqlConnection connection, ChangeLog feed) {
+    WriteTx(SqlConnection connection, ChangeLog changeLog) {
         this.connection = connection;
-        this.feed = feed;
+        this.changeLog = changeLog;
     }
 
     SqlConnection connection() {
@@ -44,7 +44,7 @@ final class WriteTx {
      *     version of the key when {@code type} is SET
      */
     long changed(Namespace ns, ChangeType type, String key) throws SQLException {
-        long seq = feed.append(connection, ns, type, key, now);
+        long seq = changeLog.append(connection, ns, type, key, now);
         changes.add(new Change(seq, ns, type, key));
         return seq;
     }
@@ -55,7 +55,7 @@ final class WriteTx {
      * @return the first one's sequence number; change {@code i} has that number plus {@code i}
      */
     long changedAll(Namespace ns, ChangeType[] types, String[] keys) throws SQLException {
-        long first = feed.appendAll(connection, ns, types, keys, now);
+        long first = changeLog.appendAll(connection, ns, types, keys, now);
         for (int i = 0; i < types.length; i++) {
             changes.add(new Change(first + i, ns, types[i], keys[i]));
         }
@@ -73,7 +73,7 @@ final class WriteTx {
      * ({@link ChangeLog#sharedWithOtherProcesses()} is {@code false}): a shared log already holds the SET.
      */
     void reclaimedBefore(int changeIndex, Namespace ns, String key) {
-        if (feed.sharedWithOtherProcesses()) {
+        if (changeLog.sharedWithOtherProcesses()) {
             throw new IllegalStateException("a shared change log must log the reclaim before the SET");
         }
         changes.add(changeIndex, new Change(0L, ns, ChangeType.EXPIRE, key));

@@ -1,6 +1,5 @@
 package dev.plinth.provider.sqlite.internal;
 
-import dev.plinth.api.storage.StorageException;
 import dev.plinth.spi.storage.ChangeListener;
 import java.sql.SQLException;
 import java.time.InstantSource;
@@ -36,64 +35,24 @@ final class Writer {
         T run(WriteTx tx) throws SQLException;
     }
 
-    /**
-     * One queued operation and, once done, its outcome. The leader writes {@code result} and {@code failure}
-     * under the writer lock before the volatile {@code done}, which publishes them to the waiting owner.
-     */
-    private static final class Request<T> {
-        final String action;
-        final Work<T> oneStatement;
-        final Work<T> work;
-        final Thread owner = Thread.currentThread();
-        T result;
-        Throwable failure;
-        volatile boolean done;
-
-        Request(String action, Work<T> oneStatement, Work<T> work) {
-            this.action = action;
-            this.oneStatement = oneStatement;
-            this.work = work;
-        }
-
-        void run(WriteTx tx) throws SQLException {
-            result = work.run(tx);
-        }
-
-        /** @return {@code true} when the one statement did the work */
-        boolean runOneStatement(WriteTx tx) throws SQLException {
-            result = oneStatement.run(tx);
-            return result != null;
-        }
-
-        T outcome() {
-            if (failure instanceof RuntimeException) {
-                throw (RuntimeException) failure;
-            }
-            if (failure instanceof Error) {
-                throw (Error) failure;
-            }
-            return result;
-        }
-    }
-
     private final ReentrantLock lock = new ReentrantLock();
     /** Transactions committed, for tests and diagnostics; written under the lock. */
     private volatile long commits;
-    private final ConcurrentLinkedQueue<Request<?>> queue = new ConcurrentLinkedQueue<>();
-    private final List<Request<?>> group = new ArrayList<>(MAX_GROUP);
+    private final ConcurrentLinkedQueue<WriteRequest<?>> queue = new ConcurrentLinkedQueue<>();
+    private final List<WriteRequest<?>> group = new ArrayList<>(MAX_GROUP);
     private final SqlConnection connection;
     private final WriteTx tx;
     private final ChangeListener listener;
     private final SqliteErrors errors;
     private final BackendState state;
-    private final ChangeLog feed;
+    private final ChangeLog changeLog;
     private final InstantSource clock;
 
-    Writer(SqlConnection connection, ChangeLog feed, ChangeListener listener, InstantSource clock,
+    Writer(SqlConnection connection, ChangeLog changeLog, ChangeListener listener, InstantSource clock,
             SqliteErrors errors, BackendState state) {
         this.connection = connection;
-        this.feed = feed;
-        this.tx = new WriteTx(connection, feed);
+        this.changeLog = changeLog;
+        this.tx = new WriteTx(connection, changeLog);
         this.listener = listener;
         this.clock = clock;
         this.errors = errors;
@@ -124,7 +83,7 @@ final class Writer {
      */
     <T> T write(String action, Work<T> oneStatement, Work<T> work) {
         state.ensureOpen();
-        Request<T> request = new Request<>(action, oneStatement, work);
+        WriteRequest<T> request = new WriteRequest<>(action, oneStatement, work);
         queue.add(request);
         await(request);
         return request.outcome();
@@ -136,7 +95,7 @@ final class Writer {
      * busyTimeout) rather than abandoned with an unknown outcome. An interrupt that arrives meanwhile is
      * kept for the caller: its thread is interrupted again on return.
      */
-    private void await(Request<?> request) {
+    private void await(WriteRequest<?> request) {
         boolean interrupted = false;
         try {
             while (!request.done) {
@@ -180,13 +139,13 @@ final class Writer {
     /** Releases the writer lock and wakes the owner of the oldest waiting request to lead the next group. */
     private void unlockAndHandOn() {
         lock.unlock();
-        Request<?> next = queue.peek();
+        WriteRequest<?> next = queue.peek();
         if (next != null) {
             LockSupport.unpark(next.owner);
         }
     }
 
-    private static void finished(Request<?> request) {
+    private static void finished(WriteRequest<?> request) {
         request.done = true;
         if (request.owner != Thread.currentThread()) {
             LockSupport.unpark(request.owner);
@@ -194,7 +153,7 @@ final class Writer {
     }
 
     private void failQueued(RuntimeException e) {
-        Request<?> r;
+        WriteRequest<?> r;
         while ((r = queue.poll()) != null) {
             r.failure = e;
             finished(r);
@@ -202,7 +161,7 @@ final class Writer {
     }
 
     private void runGroup() {
-        Request<?> r;
+        WriteRequest<?> r;
         while (group.size() < MAX_GROUP && (r = queue.poll()) != null) {
             group.add(r);
         }
@@ -213,7 +172,7 @@ final class Writer {
                 runTogether();
             }
         } finally {
-            for (Request<?> done : group) {
+            for (WriteRequest<?> done : group) {
                 finished(done);
             }
             group.clear();
@@ -221,7 +180,7 @@ final class Writer {
     }
 
     /** One operation: its one statement if it has one and that suffices, else its own transaction. */
-    private void runAlone(Request<?> request) {
+    private void runAlone(WriteRequest<?> request) {
         if (request.oneStatement != null && runAsOneStatement(request)) {
             return;
         }
@@ -243,7 +202,7 @@ final class Writer {
     }
 
     /** @return {@code true} when the request is done (succeeded or failed), {@code false} to run it in a transaction */
-    private boolean runAsOneStatement(Request<?> request) {
+    private boolean runAsOneStatement(WriteRequest<?> request) {
         boolean done = false;
         boolean succeeded = false;
         try {
@@ -264,7 +223,7 @@ final class Writer {
         } finally {
             if (!succeeded) {
                 request.result = null;
-                feed.abort();
+                changeLog.abort();
             }
             tx.reset();
         }
@@ -284,7 +243,7 @@ final class Writer {
             connection.beginImmediate();
             started = true;
             tx.begin(clock.millis());
-            for (Request<?> request : group) {
+            for (WriteRequest<?> request : group) {
                 request.run(tx);
             }
             commitAndPublish();
@@ -297,19 +256,19 @@ final class Writer {
                 // BEGIN failed (busy beyond busyTimeout, I/O): running each alone would wait again per operation.
                 RuntimeException failure = e instanceof SQLException
                         ? errors.translate((SQLException) e, group.get(0).action) : (RuntimeException) e;
-                for (Request<?> request : group) {
+                for (WriteRequest<?> request : group) {
                     request.failure = failure;
                 }
             }
         } catch (Error e) {
-            for (Request<?> request : group) {
+            for (WriteRequest<?> request : group) {
                 request.failure = e;
             }
         } finally {
             finish(committed);
         }
         if (!committed && started && group.get(0).failure == null) {
-            for (Request<?> request : group) {
+            for (WriteRequest<?> request : group) {
                 request.result = null;
                 runAlone(request);
             }
@@ -319,7 +278,7 @@ final class Writer {
     private void commitAndPublish() throws SQLException {
         List<Change> changes = tx.changes();
         if (!changes.isEmpty()) {
-            feed.beforeCommit(connection, changes.get(0).seq());
+            changeLog.beforeCommit(connection, changes.get(0).seq());
         }
         connection.commit();
         published();
@@ -331,9 +290,9 @@ final class Writer {
         commits++;
         // First: the numbers are taken for good now, so nothing that fails below may make abort() reuse them.
         if (!changes.isEmpty()) {
-            feed.committed(changes.get(changes.size() - 1).seq());
+            changeLog.committed(changes.get(changes.size() - 1).seq());
         }
-        feed.publishForeign(listener);
+        changeLog.publishForeign(listener);
         tx.publish(listener);
         tx.runAfterCommit();
     }
@@ -341,7 +300,7 @@ final class Writer {
     private void finish(boolean committed) {
         if (!committed) {
             connection.rollbackQuietly();
-            feed.abort();
+            changeLog.abort();
         }
         tx.reset();
     }
@@ -368,7 +327,7 @@ final class Writer {
         }
         try {
             if (!state.isClosed()) {
-                feed.poll(connection, listener);
+                changeLog.poll(connection, listener);
             }
         } catch (SQLException e) {
             connection.discardStatements();
