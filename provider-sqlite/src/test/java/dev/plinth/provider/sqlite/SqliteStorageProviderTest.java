@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.ConfigurationException;
+import dev.plinth.provider.sqlite.internal.SqliteOptions;
+import dev.plinth.provider.sqlite.internal.TestBackends;
 import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.ChangeFeed;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;
+import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativeLocks;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
+import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.StorageProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +28,8 @@ import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqliteStorageProviderTest {
     @TempDir
@@ -78,14 +89,32 @@ class SqliteStorageProviderTest {
     void aBusyTimeoutLongerThanSqliteTakesIsRefusedNamingTheOption() {
         Path file = dir.resolve("busy/plinth.db");
         ProviderConfig tooLong = TestBackends.config(Map.of("path", file.toString(), "busyTimeout", "25d"));
-        assertThatThrownBy(() -> new SqliteStorageProvider().open(tooLong, ChangeListener.NONE))
+        assertThatThrownBy(() -> new SqliteStorageProvider().open(tooLong, TestBackends.context(ChangeListener.NONE)))
                 .isInstanceOfSatisfying(ConfigurationException.class,
                         e -> assertThat(e.key()).contains("plinth.storage.sqlite.busyTimeout"))
                 .hasMessageContaining("plinth.storage.sqlite.busyTimeout").hasMessageContaining("2160000000 ms");
         assertThat(file).doesNotExist();
         ProviderConfig longest = TestBackends.config(Map.of("path", file.toString(), "busyTimeout", "24d"));
-        try (var backend = new SqliteStorageProvider().open(longest, ChangeListener.NONE)) {
-            assertThat(backend.set(Namespace.of("p"), "k", new byte[] {1}, 0)).isPositive();
+        try (StorageBackend backend = new SqliteStorageProvider().open(longest,
+                TestBackends.context(ChangeListener.NONE))) {
+            assertThat(((FastPaths) backend).set(Namespace.of("p"), "k", new byte[] {1}, 0)).isPositive();
+        }
+    }
+
+    /** Built for this SPI, and every optional part is native in both modes (SQLite shares across processes). */
+    @ParameterizedTest(name = "exclusive={0}")
+    @ValueSource(booleans = {false, true})
+    void speaksSpiTwoWithEveryPartNative(boolean exclusive) {
+        SqliteStorageProvider provider = new SqliteStorageProvider();
+        assertThat(provider.spiVersion()).isEqualTo(StorageProvider.SPI_VERSION);
+        ProviderConfig config = TestBackends.config(Map.of("path", dir.resolve("parts.db").toString(),
+                "exclusive", Boolean.toString(exclusive)));
+        try (StorageBackend backend = provider.open(config, TestBackends.context(ChangeListener.NONE))) {
+            assertThat(backend).isInstanceOf(FastPaths.class).isInstanceOf(NativeCounters.class)
+                    .isInstanceOf(NativePatterns.class).isInstanceOf(NativeLocks.class)
+                    .isInstanceOf(NativeQuotas.class).isInstanceOf(ChangeFeed.class);
+            assertThat(backend.getClass().getPackageName()).as("not in the exported package")
+                    .isEqualTo(SqliteStorageProvider.class.getPackageName() + ".internal");
         }
     }
 
@@ -105,7 +134,8 @@ class SqliteStorageProviderTest {
     void openCreatesTheFileAndItsFolders() {
         Path file = dir.resolve("a/b/c/store.db");
         ProviderConfig config = TestBackends.config(Map.of("path", file.toString(), "sweepInterval", "50ms"));
-        try (var backend = new SqliteStorageProvider().open(config, dev.plinth.spi.storage.ChangeListener.NONE)) {
+        try (StorageBackend backend = new SqliteStorageProvider().open(config,
+                TestBackends.context(ChangeListener.NONE))) {
             assertThat(backend.toString()).contains(file.toString());
         }
         assertThat(file).isRegularFile();
