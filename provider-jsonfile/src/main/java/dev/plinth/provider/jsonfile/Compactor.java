@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,13 +42,15 @@ final class Compactor {
     private final Journal journal;
     private final ReentrantLock writeLock;
     private final BooleanSupplier closed;
+    /** The runtime's clock: expired entries are left out of snapshots. */
+    private final InstantSource clock;
     /** Only the compacting thread reads or replaces it. */
     private Manifest manifest;
     /** Failed repair attempts since the last success: only the first is logged as a warning. */
     private int repairFailures;
 
     Compactor(Path directory, RecordCodec codec, KeySpace space, Journal journal, ReentrantLock writeLock,
-            Manifest manifest, BooleanSupplier closed) {
+            Manifest manifest, BooleanSupplier closed, InstantSource clock) {
         this.directory = directory;
         this.codec = codec;
         this.space = space;
@@ -55,6 +58,7 @@ final class Compactor {
         this.writeLock = writeLock;
         this.manifest = manifest;
         this.closed = closed;
+        this.clock = clock;
     }
 
     synchronized void run() {
@@ -160,7 +164,7 @@ final class Compactor {
                     written, false);
         } catch (IOException | RuntimeException e) {
             for (String name : written) {
-                JsonFileBackend.deleteQuietly(directory.resolve(name));
+                JsonFileStorageBackend.deleteQuietly(directory.resolve(name));
             }
             throw e;
         }
@@ -181,7 +185,7 @@ final class Compactor {
                 if ((seq >= 0 && seq < manifest.journalFrom())
                         || (FileNames.isSnapshot(name) && !manifest.namespaces().containsValue(name))
                         || FileNames.isTemp(name)) {
-                    JsonFileBackend.deleteQuietly(f);
+                    JsonFileStorageBackend.deleteQuietly(f);
                 }
             }
         } catch (IOException e) {
@@ -204,7 +208,7 @@ final class Compactor {
      */
     private Manifest writeGeneration(Set<Namespace> namespaces, Map<String, String> files, long generation,
             long journalFrom, long lastVersion, List<String> written, boolean syncJournal) throws IOException {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (Namespace ns : namespaces) {
             files.remove(ns.path());
             NamespaceIndex index = space.index(ns);
@@ -229,7 +233,7 @@ final class Compactor {
 
     private void undo(List<String> written, Set<Namespace> namespaces) {
         for (String name : written) {
-            JsonFileBackend.deleteQuietly(directory.resolve(name));
+            JsonFileStorageBackend.deleteQuietly(directory.resolve(name));
         }
         writeLock.lock();
         try {
@@ -245,7 +249,7 @@ final class Compactor {
         manifest = next;
         for (String name : previous.namespaces().values()) {
             if (!next.namespaces().containsValue(name)) {
-                JsonFileBackend.deleteQuietly(directory.resolve(name));
+                JsonFileStorageBackend.deleteQuietly(directory.resolve(name));
             }
         }
         deleteJournalsBefore(next.journalFrom());
@@ -256,7 +260,7 @@ final class Compactor {
             for (Path f : files) {
                 long seq = FileNames.journalSequence(f.getFileName().toString());
                 if (seq >= 0 && seq < sequence) {
-                    JsonFileBackend.deleteQuietly(f);
+                    JsonFileStorageBackend.deleteQuietly(f);
                 }
             }
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.plinth.provider.jsonfile;
 
+import dev.plinth.spi.storage.Expiry;
+
 /**
  * One stored value in memory. Immutable; the value array is never changed after it is stored.
  *
@@ -10,6 +12,6 @@ package dev.plinth.provider.jsonfile;
 record Item(byte[] value, long version, long expiresAt) {
 
     boolean liveAt(long now) {
-        return expiresAt == 0 || expiresAt > now;
+        return Expiry.isLive(expiresAt, now);
     }
 }

@@ -202,7 +202,7 @@ final class Journal implements AutoCloseable {
             nextSize = nextFile.size();
         } catch (IOException e) {
             nextFile.close();
-            JsonFileBackend.deleteQuietly(nextPath);
+            JsonFileStorageBackend.deleteQuietly(nextPath);
             throw e;
         }
         JournalFile old;
@@ -248,7 +248,7 @@ final class Journal implements AutoCloseable {
         try {
             return opener.open(p);
         } catch (IOException e) {
-            JsonFileBackend.deleteQuietly(p);
+            JsonFileStorageBackend.deleteQuietly(p);
             throw e;
         }
     }
@@ -278,7 +278,7 @@ final class Journal implements AutoCloseable {
                     syncFailure = e;
                 }
                 nextFile.close();
-                JsonFileBackend.deleteQuietly(nextPath);
+                JsonFileStorageBackend.deleteQuietly(nextPath);
                 throw e;
             }
             durableLsn = appendedLsn;

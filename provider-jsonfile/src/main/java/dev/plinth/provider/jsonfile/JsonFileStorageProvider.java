@@ -1,7 +1,7 @@
 package dev.plinth.provider.jsonfile;
 
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -71,9 +71,14 @@ public final class JsonFileStorageProvider implements StorageProvider {
     }
 
     @Override
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(changes, "changes");
-        return JsonFileBackend.open(JsonFileSettings.from(config), changes, JournalFile.Opener.DEFAULT);
+        Objects.requireNonNull(context, "context");
+        return JsonFileStorageBackend.open(JsonFileSettings.from(config), context, JournalFile.Opener.DEFAULT);
     }
 }

@@ -1,12 +1,65 @@
 package dev.plinth.provider.jsonfile;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.spi.storage.BackendContext;
+import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** Opens backends on a folder with test-friendly settings. */
 final class Backends {
+    /**
+     * Stands in for the runtime's scheduler, shared by every backend a test opens: a backend cancels its
+     * own tasks when it closes, so the thread (a daemon) outlives them harmlessly.
+     */
+    static final ScheduledExecutorService SCHEDULER = scheduler();
+
     private Backends() {
+    }
+
+    private static ScheduledExecutorService scheduler() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "test-storage-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
+    /** What the runtime would hand the backend: the listener, the system clock and the shared scheduler. */
+    static BackendContext context(ChangeListener changes) {
+        return context(changes, InstantSource.system());
+    }
+
+    static BackendContext context(ChangeListener changes, InstantSource clock) {
+        return new BackendContext() {
+            @Override
+            public ChangeListener changes() {
+                return changes;
+            }
+
+            @Override
+            public InstantSource clock() {
+                return clock;
+            }
+
+            @Override
+            public ScheduledExecutorService scheduler() {
+                return SCHEDULER;
+            }
+        };
+    }
+
+    /** @return the entry, asserting it is there */
+    static BackendEntry present(BackendEntry entry) {
+        assertThat(entry).as("a live entry").isNotNull();
+        return entry;
     }
 
     static JsonFileSettings settings(Path dir) {
@@ -14,12 +67,12 @@ final class Backends {
                 Duration.ofMillis(20));
     }
 
-    static JsonFileBackend open(Path dir, ChangeListener listener) {
-        return JsonFileBackend.open(settings(dir), listener, JournalFile.Opener.DEFAULT);
+    static JsonFileStorageBackend open(Path dir, ChangeListener listener) {
+        return open(settings(dir), listener);
     }
 
-    static JsonFileBackend open(JsonFileSettings settings, ChangeListener listener) {
-        return JsonFileBackend.open(settings, listener, JournalFile.Opener.DEFAULT);
+    static JsonFileStorageBackend open(JsonFileSettings settings, ChangeListener listener) {
+        return JsonFileStorageBackend.open(settings, context(listener), JournalFile.Opener.DEFAULT);
     }
 
     static byte[] utf8(String s) {

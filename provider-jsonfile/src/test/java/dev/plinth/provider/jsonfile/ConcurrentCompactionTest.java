@@ -1,11 +1,13 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Write;
@@ -41,7 +43,7 @@ class ConcurrentCompactionTest {
             JsonFileSettings settings = new JsonFileSettings(folder, durability, Duration.ofMillis(5), 4_000, 0,
                     s.sweepInterval());
             Map<String, String> before;
-            try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+            try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 ExecutorService pool = Executors.newFixedThreadPool(4);
                 List<Future<?>> done = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
@@ -59,13 +61,13 @@ class ConcurrentCompactionTest {
             assertThat(before).isNotEmpty();
             assertThat(Manifest.read(folder.resolve(FileNames.MANIFEST)).generation())
                     .as("background compactions that raced the writers, then the final one").isGreaterThanOrEqualTo(2);
-            try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+            try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 assertThat(dump(b)).isEqualTo(before);
             }
         }
     }
 
-    private static void writeRandomly(JsonFileBackend b, Random r, int ops) {
+    private static void writeRandomly(JsonFileStorageBackend b, Random r, int ops) {
         for (int i = 0; i < ops; i++) {
             Namespace ns = SPACES.get(r.nextInt(SPACES.size()));
             String key = "k" + r.nextInt(60);
@@ -77,7 +79,7 @@ class ConcurrentCompactionTest {
             } else if (op < 85) {
                 b.increment(ns, "counter" + r.nextInt(3), 1);
             } else if (op < 97) {
-                b.commit(ns, List.of(), List.of(new Write.Put(key, utf8("tx" + i), 0),
+                b.commit(ns, Commit.of(new Write.Put(key, utf8("tx" + i), 0),
                         new Write.Remove("k" + r.nextInt(60)), new Write.Put("k" + r.nextInt(60), utf8("tx2"), 0)));
             } else {
                 b.clear(ns);
@@ -85,11 +87,11 @@ class ConcurrentCompactionTest {
         }
     }
 
-    private static Map<String, String> dump(JsonFileBackend b) {
+    private static Map<String, String> dump(JsonFileStorageBackend b) {
         Map<String, String> out = new TreeMap<>();
         for (Namespace ns : SPACES) {
-            for (String key : b.list(ns, GlobPattern.compile("*"), null, 10_000).keys()) {
-                BackendEntry e = b.get(ns, key).orElseThrow();
+            for (String key : b.list(ns, GlobPattern.compile("*"), null, 10_000)) {
+                BackendEntry e = present(b.get(ns, key));
                 out.put(ns + " " + key, text(e.value()) + " v" + e.version());
             }
         }

@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,7 +34,7 @@ class DamagedFilesTest {
 
     @Test
     void aMissingManifestFailsTheOpenAndDeletesNothing() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             for (int i = 0; i < 300; i++) {
                 b.set(NS, "k" + i, utf8("value " + i), 0);
             }
@@ -52,14 +53,14 @@ class DamagedFilesTest {
                 .satisfies(e -> assertThat(((StorageOpenException) e).isRetryable()).isFalse());
         assertThat(folder()).as("nothing deleted or rewritten").isEqualTo(before);
         Files.write(manifest, saved);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(320);
         }
     }
 
     @Test
     void aDamagedManifestThatWouldSkipAJournalIsRefused() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.compactNow();
             b.set(NS, "b", utf8("2"), 0);
@@ -76,7 +77,7 @@ class DamagedFilesTest {
 
     @Test
     void anEmptyJournalWhereDataExistedIsRefused() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.set(NS, "b", utf8("2"), 0);
         }
@@ -89,7 +90,7 @@ class DamagedFilesTest {
                 .hasMessageContaining(journal.toString()).hasMessageContaining("empty");
         assertThat(folder()).isEqualTo(before);
         Files.write(journal, saved);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(2);
             b.compactNow();
             b.set(NS, "c", utf8("3"), 0);
@@ -105,7 +106,7 @@ class DamagedFilesTest {
 
     @Test
     void anEmptyManifestOrSnapshotIsRefused() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.compactNow();
         }
@@ -119,14 +120,14 @@ class DamagedFilesTest {
             assertThat(folder()).isEqualTo(before);
             Files.write(file, saved);
         }
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.exists(NS, "a")).isTrue();
         }
     }
 
     @Test
     void aJournalCopiedUnderAnotherSequenceIsRefused() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
         }
         // journal 2 holding journal 1's header: a rename or copy, which would replay changes twice.
@@ -140,7 +141,7 @@ class DamagedFilesTest {
 
     @Test
     void damageInsideAJournalValueIsDetected() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("alpha"), 0);
             b.set(NS, "b", utf8("bravo"), 0);
             b.set(NS, "c", utf8("charlie"), 0);
@@ -158,14 +159,14 @@ class DamagedFilesTest {
             assertThat(folder()).isEqualTo(before);
         }
         Files.writeString(journal, original);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(Backends.text(b.get(NS, "b").orElseThrow().value())).isEqualTo("bravo");
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(Backends.text(present(b.get(NS, "b")).value())).isEqualTo("bravo");
         }
     }
 
     @Test
     void damageInsideASnapshotValueIsDetected() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("alpha"), 0);
             b.set(NS, "b", utf8("bravo"), 0);
             b.compactNow();
@@ -189,14 +190,14 @@ class DamagedFilesTest {
                 .isInstanceOf(CorruptDataFileException.class)
                 .hasMessageContaining(snapshot.toString()).hasMessageContaining("count");
         Files.writeString(snapshot, original);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(2);
         }
     }
 
     @Test
     void aCompleteLastLineWhoseKeyBreaksTheKeyRulesIsDamageNotATornLine() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
         }
         Path journal = dir.resolve(FileNames.journal(1));
@@ -212,7 +213,7 @@ class DamagedFilesTest {
 
     @Test
     void aMissingSnapshotOrJournalIsRefusedNamingIt() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.compactNow();
             b.set(NS, "b", utf8("2"), 0);
@@ -239,8 +240,8 @@ class DamagedFilesTest {
             assertThat(folder()).as("after removing %s", missing).isEqualTo(before);
             Files.write(missing, saved);
         }
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(b.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("a", "b", "c", "d");
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(b.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("a", "b", "c", "d");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,9 +13,9 @@ import dev.plinth.spi.storage.Namespace;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A failing fsync (EIO), through {@link FailingJournalFile}: after it the journal's content on disk is
@@ -39,7 +40,7 @@ class DiskFailureTest {
         int refused = 0;
         long healedAt;
         long recoveredAt;
-        try (JsonFileBackend b = JsonFileBackend.open(settings, events, opener)) {
+        try (JsonFileStorageBackend b = JsonFileStorageBackend.open(settings, Backends.context(events), opener)) {
             b.set(NS, "a", utf8("1"), 0);
             diskFails.set(true);
             if (durability == Durability.SYNC) {
@@ -68,7 +69,7 @@ class DiskFailureTest {
                 assertThat(b.exists(NS, key)).isFalse();
                 refused++;
             }
-            assertThat(text(b.get(NS, "a").orElseThrow().value())).isEqualTo("1");
+            assertThat(text(present(b.get(NS, "a")).value())).isEqualTo("1");
             diskFails.set(false);
             healedAt = System.nanoTime();
             // The same open backend writes again once the disk does, without a reopen.
@@ -84,7 +85,7 @@ class DiskFailureTest {
             for (int i = 0; i < 20; i++) {
                 b.set(NS, "after" + i, utf8("v"), 0);
             }
-            long v = b.get(NS, "after19").orElseThrow().version();
+            long v = present(b.get(NS, "after19")).version();
             assertThat(Backends.eventually(() -> events.events().contains("SET notes after19 " + v))).isTrue();
             // b's change was in memory all along; once rewritten it is durable, and watchers hear of it.
             assertThat(Backends.eventually(() -> events.events().stream().anyMatch(e -> e.startsWith("SET notes b "))))
@@ -93,8 +94,8 @@ class DiskFailureTest {
         System.out.printf("%s: %d writes refused while fsync failed; first write accepted %.2f s after the"
                 + " disk healed; then 20 of 20 writes succeeded%n", durability, refused,
                 (recoveredAt - healedAt) / 1e9);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(b.list(NS, GlobPattern.compile("[abc]"), null, 10).keys()).containsExactly("a", "b", "c");
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(b.list(NS, GlobPattern.compile("[abc]"), null, 10)).containsExactly("a", "b", "c");
             assertThat(b.count(NS, GlobPattern.compile("after*"))).isEqualTo(20);
             assertThat(b.count(NS, GlobPattern.compile("refused*"))).isZero();
         }

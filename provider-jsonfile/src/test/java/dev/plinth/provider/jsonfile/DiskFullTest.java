@@ -1,11 +1,13 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
@@ -45,7 +47,7 @@ class DiskFullTest {
             List<String> acknowledged = new ArrayList<>();
             Path journal;
             RecordingListener events = new RecordingListener();
-            try (JsonFileBackend b = Backends.open(settings, events)) {
+            try (JsonFileStorageBackend b = Backends.open(settings, events)) {
                 journal = b.directory().resolve(FileNames.journal(1));
                 for (int i = 0; i < 100; i++) {
                     b.set(NS, "before" + i, utf8("value " + i), 0);
@@ -71,15 +73,15 @@ class DiskFullTest {
                 assertThat(failures).as("writes refused by the full disk").isEqualTo(FAILURES_WANTED);
                 // Other kinds of write fail the same way and change nothing (large ones: the last page of
                 // the journal may still hold a short line).
-                long version = b.get(NS, "before0").orElseThrow().version();
+                long version = present(b.get(NS, "before0")).version();
                 events.clear();
                 String big = "z".repeat(8192);
-                assertThatThrownBy(() -> b.commit(NS, List.of(new Precondition("before0", version)),
-                        List.of(new Write.Put("tx", utf8(big), 0), new Write.Remove("before0"))))
+                assertThatThrownBy(() -> b.commit(NS, new Commit(List.of(new Precondition("before0", version)),
+                        List.of(new Write.Put("tx", utf8(big), 0), new Write.Remove("before0")))))
                         .isInstanceOf(JournalWriteException.class);
                 assertThatThrownBy(() -> b.increment(NS, "n" + big, 1)).isInstanceOf(JournalWriteException.class);
                 assertThat(events.events()).as("nothing reported for failed writes").isEmpty();
-                assertThat(b.get(NS, "before0").orElseThrow().version()).isEqualTo(version);
+                assertThat(present(b.get(NS, "before0")).version()).isEqualTo(version);
                 // The half-written lines were cut off again: the journal ends with a complete line.
                 byte[] bytes = Files.readAllBytes(journal);
                 assertThat(bytes[bytes.length - 1]).isEqualTo((byte) '\n');
@@ -92,12 +94,12 @@ class DiskFullTest {
                     acknowledged.add("after" + i);
                     succeeded++;
                 }
-                assertThat(events.events()).contains("SET notes after19 " + b.get(NS, "after19").orElseThrow().version());
+                assertThat(events.events()).contains("SET notes after19 " + present(b.get(NS, "after19")).version());
                 System.out.printf("%s: %d of %d writes failed on the full disk (JournalWriteException);"
                         + " after freeing it, %d of %d writes succeeded on the same backend%n", durability,
                         failures, attempts, succeeded, WRITES_AFTER);
             }
-            try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+            try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 for (String key : acknowledged) {
                     assertThat(b.exists(NS, key)).as("acknowledged %s", key).isTrue();
                 }
@@ -114,7 +116,7 @@ class DiskFullTest {
             Path folder = fs.path().resolve("data");
             JsonFileSettings settings = settings(folder, durability, 16L * 1024 * 1024);
             List<String> acknowledged = new ArrayList<>();
-            try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+            try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 for (int i = 0; i < 2_000; i++) {
                     b.set(NS, "k" + i, utf8("value of k" + i + " " + "y".repeat(100)), 0);
                     acknowledged.add("k" + i);
@@ -134,11 +136,11 @@ class DiskFullTest {
                     acknowledged.add("after" + i);
                 }
             }
-            try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+            try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 for (String key : acknowledged) {
                     assertThat(b.exists(NS, key)).as("acknowledged %s", key).isTrue();
                 }
-                assertThat(text(b.get(NS, "k1999").orElseThrow().value())).startsWith("value of k1999 ");
+                assertThat(text(present(b.get(NS, "k1999")).value())).startsWith("value of k1999 ");
                 assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(acknowledged.size());
             }
         }

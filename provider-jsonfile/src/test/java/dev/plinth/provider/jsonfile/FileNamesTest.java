@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +61,7 @@ class FileNamesTest {
             deep = deep.child("y".repeat(60) + i);
         }
         tricky.add(deep);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             for (Namespace ns : tricky) {
                 b.set(ns, "../../escape", utf8(ns.path()), 0);
                 b.set(ns, "C:\\evil", utf8("x"), 0);
@@ -74,9 +75,9 @@ class FileNamesTest {
                             .matches("ns-[0-9a-f]+(-h[0-9a-f]{32})?\\.g1\\.json|manifest\\.json|\\.lock"
                                     + "|journal-[0-9]{12}\\.jsonl"));
         }
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             for (Namespace ns : tricky) {
-                assertThat(text(b.get(ns, "../../escape").orElseThrow().value())).isEqualTo(ns.path());
+                assertThat(text(present(b.get(ns, "../../escape")).value())).isEqualTo(ns.path());
             }
         }
     }

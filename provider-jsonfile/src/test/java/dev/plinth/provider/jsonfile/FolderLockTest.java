@@ -18,7 +18,7 @@ class FolderLockTest {
 
     @Test
     void aRefusedSecondOpenInTheSameProcessKeepsTheOwnersOsLock() throws Exception {
-        try (JsonFileBackend owner = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend owner = Backends.open(dir, ChangeListener.NONE)) {
             Path lockFile = owner.directory().resolve(FolderLock.FILE_NAME);
             assertThat(probe(lockFile)).isEqualTo("BUSY");
             for (int i = 0; i < 3; i++) {

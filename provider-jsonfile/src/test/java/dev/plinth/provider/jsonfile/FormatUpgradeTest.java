@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,18 +44,18 @@ class FormatUpgradeTest {
     void aCompactedFormat1FolderOpensWithAllItsDataAndIsRewrittenInFormat2() throws Exception {
         copy("compacted");
         Map<String, String> loaded;
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             loaded = dump(b);
-            assertThat(b.list(NOTES, GlobPattern.compile("k*"), null, 100).keys()).hasSize(18)
+            assertThat(b.list(NOTES, GlobPattern.compile("k*"), null, 100)).hasSize(18)
                     .doesNotContain("k0", "k1");
-            assertThat(text(b.get(NOTES, "count").orElseThrow().value())).isEqualTo("42");
-            assertThat(b.get(NOTES, "count").orElseThrow().version()).isEqualTo(26);
-            assertThat(b.get(NOTES, "bin").orElseThrow().value()).containsExactly(0xff, 0, 1);
-            assertThat(b.get(NOTES, "ttl").orElseThrow().expiresAtMillis()).isEqualTo(4949773962762L);
-            assertThat(text(b.get(NOTES, "tx1").orElseThrow().value())).isEqualTo("a");
-            assertThat(text(b.get(NOTES, "last").orElseThrow().value())).isEqualTo("after compaction");
+            assertThat(text(present(b.get(NOTES, "count")).value())).isEqualTo("42");
+            assertThat(present(b.get(NOTES, "count")).version()).isEqualTo(26);
+            assertThat(present(b.get(NOTES, "bin")).value()).containsExactly(0xff, 0, 1);
+            assertThat(present(b.get(NOTES, "ttl")).expiresAtMillis()).isEqualTo(4949773962762L);
+            assertThat(text(present(b.get(NOTES, "tx1")).value())).isEqualTo("a");
+            assertThat(text(present(b.get(NOTES, "last")).value())).isEqualTo("after compaction");
             assertThat(b.count(Namespace.of("other"), GlobPattern.compile("*"))).isZero();
-            assertThat(text(b.get(NOTES.child("archive"), "deep").orElseThrow().value())).isEqualTo("\"d\"");
+            assertThat(text(present(b.get(NOTES.child("archive"), "deep")).value())).isEqualTo("\"d\"");
             assertThat(b.set(NOTES, "new", utf8("x"), 0)).as("versions go on growing").isEqualTo(29);
         }
         assertThat(Files.readString(dir.resolve(FileNames.MANIFEST))).contains("\"format\" : 2").contains("\"crc\"");
@@ -64,7 +65,7 @@ class FormatUpgradeTest {
         assertThat(Files.readString(dir.resolve(FileNames.snapshot("notes", 2)))).contains("\"format\": 2")
                 .contains("\"crc\":");
         assertThat(Files.readAllLines(dir.resolve(FileNames.journal(3))).get(0)).startsWith("{\"format\":2,");
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             Map<String, String> again = dump(b);
             again.remove("notes new");
             assertThat(again).isEqualTo(loaded);
@@ -74,15 +75,15 @@ class FormatUpgradeTest {
     @Test
     void aFormat1JournalWithATornLastLineOpensAndIsRewritten() throws Exception {
         copy("journal-only");
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(b.list(NOTES, GlobPattern.compile("*"), null, 10).keys()).containsExactly("b", "c");
-            assertThat(b.get(NOTES, "c").orElseThrow().version()).isEqualTo(3);
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(b.list(NOTES, GlobPattern.compile("*"), null, 10)).containsExactly("b", "c");
+            assertThat(present(b.get(NOTES, "c")).version()).isEqualTo(3);
             assertThat(b.set(NOTES, "d", utf8("4"), 0)).isEqualTo(4);
         }
         assertThat(names()).anyMatch(n -> n.startsWith(FileNames.journal(1) + ".torn-"))
                 .contains(FileNames.MANIFEST).doesNotContain(FileNames.journal(1));
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(b.list(NOTES, GlobPattern.compile("*"), null, 10).keys()).containsExactly("b", "c", "d");
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(b.list(NOTES, GlobPattern.compile("*"), null, 10)).containsExactly("b", "c", "d");
         }
     }
 
@@ -90,11 +91,11 @@ class FormatUpgradeTest {
     void aFormat1FolderOpenedButNeverWrittenOpensEmpty() throws IOException {
         // Format 1 had no header, so its empty journal cannot tell "never written" from "emptied".
         Files.write(dir.resolve(FileNames.journal(1)), new byte[0]);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NOTES, GlobPattern.compile("*"))).isZero();
             b.set(NOTES, "a", utf8("1"), 0);
         }
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.exists(NOTES, "a")).isTrue();
         }
     }
@@ -105,11 +106,11 @@ class FormatUpgradeTest {
         }
     }
 
-    private static Map<String, String> dump(JsonFileBackend b) {
+    private static Map<String, String> dump(JsonFileStorageBackend b) {
         Map<String, String> out = new TreeMap<>();
         for (Namespace ns : List.of(NOTES, Namespace.of("other"), NOTES.child("archive"))) {
-            for (String key : b.list(ns, GlobPattern.compile("*"), null, 1000).keys()) {
-                BackendEntry e = b.get(ns, key).orElseThrow();
+            for (String key : b.list(ns, GlobPattern.compile("*"), null, 1000)) {
+                BackendEntry e = present(b.get(ns, key));
                 out.put(ns + " " + key, java.util.Arrays.toString(e.value()) + " v" + e.version() + " x"
                         + e.expiresAtMillis());
             }

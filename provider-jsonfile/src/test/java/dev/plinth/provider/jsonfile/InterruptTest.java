@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +45,7 @@ class InterruptTest {
         AtomicInteger writesA = new AtomicInteger();
         List<String> acknowledgedB = new ArrayList<>();
         AtomicInteger interruptedFailures = new AtomicInteger();
-        try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> writerFailure = new AtomicReference<>();
             Thread writerA = new Thread(() -> {
@@ -99,10 +100,10 @@ class InterruptTest {
         }
         System.out.printf("%s: plugin A %d writes, plugin B %d of %d interrupted writes acknowledged, %d failed%n",
                 durability, writesA.get(), acknowledgedB.size(), INTERRUPTED_WRITES, interruptedFailures.get());
-        try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
             for (int k = 0; k < acknowledgedA.length; k++) {
                 if (acknowledgedA[k] != null) {
-                    assertThat(text(b.get(PLUGIN_A, "k" + k).orElseThrow().value())).isEqualTo(acknowledgedA[k]);
+                    assertThat(text(present(b.get(PLUGIN_A, "k" + k)).value())).isEqualTo(acknowledgedA[k]);
                 }
             }
             for (String key : acknowledgedB) {
@@ -118,14 +119,14 @@ class InterruptTest {
         JsonFileSettings s = Backends.settings(dir);
         JsonFileSettings settings = new JsonFileSettings(dir, durability, Duration.ofMillis(5),
                 s.compactionThreshold(), 0, s.sweepInterval());
-        try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
             b.set(PLUGIN_A, "first", utf8("1"), 0);
         }
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread t = new Thread(() -> {
             Thread.currentThread().interrupt();
             try {
-                JsonFileBackend b = Backends.open(settings, ChangeListener.NONE);
+                JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE);
                 boolean stillInterrupted = Thread.currentThread().isInterrupted();
                 try {
                     // The OS lock must really be held: a second opener is refused.
@@ -145,9 +146,9 @@ class InterruptTest {
         t.start();
         t.join();
         assertThat(outcome.get()).isEqualTo("ok");
-        try (JsonFileBackend b = Backends.open(settings, ChangeListener.NONE)) {
-            assertThat(b.list(PLUGIN_A, GlobPattern.compile("*"), null, 10).keys()).containsExactly("first", "second");
-            assertThat(text(b.get(PLUGIN_A, "second").orElseThrow().value())).isEqualTo("2");
+        try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
+            assertThat(b.list(PLUGIN_A, GlobPattern.compile("*"), null, 10)).containsExactly("first", "second");
+            assertThat(text(present(b.get(PLUGIN_A, "second")).value())).isEqualTo("2");
         }
     }
 }

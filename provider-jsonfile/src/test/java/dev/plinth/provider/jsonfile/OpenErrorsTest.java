@@ -32,7 +32,7 @@ class OpenErrorsTest {
 
     @Test
     void aFolderInUseIsAStorageOpenErrorNamingTheFolderAndRetryable() {
-        try (JsonFileBackend first = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend first = Backends.open(dir, ChangeListener.NONE)) {
             assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                     .isInstanceOf(FolderInUseException.class).isInstanceOf(StorageOpenException.class)
                     .hasMessageContaining(dir.toAbsolutePath().normalize().toString())
@@ -57,7 +57,7 @@ class OpenErrorsTest {
 
     @Test
     void aDamagedFileIsAStorageOpenErrorThroughTheProviderWrappedOnce() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.compactNow();
         }
@@ -65,7 +65,7 @@ class OpenErrorsTest {
         Files.writeString(manifest, "{ not json");
         JsonFileStorageProvider p = new JsonFileStorageProvider();
         ProviderConfig config = ProviderConfig.builder(p).set("directory", dir.toString()).build();
-        assertThatThrownBy(() -> p.open(config, ChangeListener.NONE))
+        assertThatThrownBy(() -> p.open(config, Backends.context(ChangeListener.NONE)))
                 .isInstanceOf(CorruptDataFileException.class).isInstanceOf(StorageOpenException.class)
                 .hasMessageContaining(manifest.toString())
                 .satisfies(e -> assertThat(((StorageOpenException) e).isRetryable()).isFalse())
@@ -76,7 +76,7 @@ class OpenErrorsTest {
     void aReadOnlyFileSystemIsAStorageOpenErrorNamingTheFile() throws Exception {
         try (SmallFilesystem fs = SmallFilesystem.mount(1024 * 1024)) {
             Path folder = fs.path().resolve("data");
-            try (JsonFileBackend b = Backends.open(folder, ChangeListener.NONE)) {
+            try (JsonFileStorageBackend b = Backends.open(folder, ChangeListener.NONE)) {
                 b.set(NS, "a", utf8("1"), 0);
             }
             remount(fs.path(), "ro");
@@ -89,7 +89,7 @@ class OpenErrorsTest {
             } finally {
                 remount(fs.path(), "rw");
             }
-            try (JsonFileBackend b = Backends.open(folder, ChangeListener.NONE)) {
+            try (JsonFileStorageBackend b = Backends.open(folder, ChangeListener.NONE)) {
                 assertThat(b.exists(NS, "a")).isTrue();
             }
         }

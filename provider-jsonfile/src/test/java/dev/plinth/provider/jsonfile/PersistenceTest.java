@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
@@ -35,7 +37,7 @@ class PersistenceTest {
     void reopenKeepsValuesVersionsExpiryAndTheVersionSequence() {
         long maxVersion;
         byte[] binary = {(byte) 0xff, 0, 1, (byte) 0xc3};
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "text", utf8("{\"title\":\"héllo\\n\"}"), 0);
             b.set(NS, "bin", binary.clone(), 0);
             b.set(NS, "ttl", utf8("x"), 3_600_000);
@@ -43,16 +45,16 @@ class PersistenceTest {
             b.increment(NS, "count", 1);
             b.set(OTHER, "gone", utf8("x"), 0);
             b.clear(OTHER);
-            b.commit(NS, List.of(), List.of(new Write.Put("tx1", utf8("a"), 0), new Write.Put("tx2", utf8("b"), 0)));
+            b.commit(NS, Commit.of(new Write.Put("tx1", utf8("a"), 0), new Write.Put("tx2", utf8("b"), 0)));
             maxVersion = b.set(NS, "top", utf8("x"), 0);
             b.delete(NS, "top");
         }
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(text(b.get(NS, "text").orElseThrow().value())).isEqualTo("{\"title\":\"héllo\\n\"}");
-            assertThat(b.get(NS, "bin").orElseThrow().value()).containsExactly(binary);
-            assertThat(b.get(NS, "ttl").orElseThrow().expiresAtMillis()).isGreaterThan(System.currentTimeMillis());
-            assertThat(text(b.get(NS, "count").orElseThrow().value())).isEqualTo("42");
-            assertThat(b.list(NS, GlobPattern.compile("tx*"), null, 10).keys()).containsExactly("tx1", "tx2");
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(text(present(b.get(NS, "text")).value())).isEqualTo("{\"title\":\"héllo\\n\"}");
+            assertThat(present(b.get(NS, "bin")).value()).containsExactly(binary);
+            assertThat(present(b.get(NS, "ttl")).expiresAtMillis()).isGreaterThan(System.currentTimeMillis());
+            assertThat(text(present(b.get(NS, "count")).value())).isEqualTo("42");
+            assertThat(b.list(NS, GlobPattern.compile("tx*"), null, 10)).containsExactly("tx1", "tx2");
             assertThat(b.exists(NS, "top")).isFalse();
             assertThat(b.count(OTHER, GlobPattern.compile("*"))).isZero();
             assertThat(b.set(NS, "new", utf8("x"), 0)).isGreaterThan(maxVersion);
@@ -61,7 +63,7 @@ class PersistenceTest {
 
     @Test
     void journalIsHumanReadableJsonLines() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "greeting", utf8("\"hello\""), 0);
             b.set(NS, "raw", new byte[] {(byte) 0xfe, 1}, 0);
             b.delete(NS, "greeting");
@@ -79,7 +81,7 @@ class PersistenceTest {
     @Test
     void compactionWritesSnapshotsDropsOldJournalsAndKeepsTheVersionSequence() throws IOException {
         long deletedVersion;
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             for (int i = 0; i < 50; i++) {
                 b.set(NS, "k" + i, utf8("v" + i), 0);
             }
@@ -96,17 +98,17 @@ class PersistenceTest {
         assertThat(snapshot).startsWith("{\n  \"format\": 2,\n  \"namespace\": \"notes\",\n  \"entries\": [\n    "
                 + Backends.withCrc("{\"key\":\"k0\",\"value\":\"v0\",\"version\":1") + ",\n").endsWith("  ],\n  \"count\": 50\n}\n");
         assertThat(snapshot.lines().count()).isEqualTo(50 + 7);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("k*"))).isEqualTo(49);
-            assertThat(text(b.get(NS, "after").orElseThrow().value())).isEqualTo("compaction");
-            assertThat(text(b.get(OTHER, "x").orElseThrow().value())).isEqualTo("y");
+            assertThat(text(present(b.get(NS, "after")).value())).isEqualTo("compaction");
+            assertThat(text(present(b.get(OTHER, "x")).value())).isEqualTo("y");
             assertThat(b.set(OTHER, "top", utf8("again"), 0)).isGreaterThan(deletedVersion);
             b.clear(OTHER);
             b.compactNow();
         }
         assertThat(listNames()).noneMatch(n -> n.startsWith(FileNames.namespaceStem("other")));
         assertThat(listNames()).contains(FileNames.snapshot("notes", 2)).doesNotContain(FileNames.snapshot("notes", 1));
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(OTHER, GlobPattern.compile("*"))).isZero();
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(50);
         }
@@ -114,7 +116,7 @@ class PersistenceTest {
 
     @Test
     void aFailedCompactionKeepsTheJournalsAndIsRetried() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.set(OTHER, "x", utf8("y"), 0);
             // A folder where the snapshot's temp file must go makes writing the snapshot fail.
@@ -133,8 +135,8 @@ class PersistenceTest {
         assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).namespaces()).containsOnlyKeys("notes", "other");
         assertThat(listNames()).filteredOn(n -> FileNames.journalSequence(n) >= 0)
                 .containsExactly(FileNames.journal(3));
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(b.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("a", "b", "c");
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(b.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("a", "b", "c");
             assertThat(b.exists(OTHER, "x")).isTrue();
         }
     }
@@ -144,7 +146,7 @@ class PersistenceTest {
         JsonFileSettings s = Backends.settings(dir);
         JsonFileSettings small = new JsonFileSettings(dir, Durability.BATCHED, s.flushInterval(), 2_000, 0,
                 s.sweepInterval());
-        try (JsonFileBackend b = Backends.open(small, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(small, ChangeListener.NONE)) {
             for (int i = 0; i < 500; i++) {
                 b.set(NS, "key" + (i % 40), utf8("value number " + i), 0);
             }
@@ -155,24 +157,24 @@ class PersistenceTest {
         }
         assertThat(dir.resolve(FileNames.MANIFEST)).exists();
         assertThat(listNames().stream().filter(n -> FileNames.journalSequence(n) >= 0).count()).isLessThan(10);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(40);
-            assertThat(text(b.get(NS, "key19").orElseThrow().value())).isEqualTo("value number 499");
+            assertThat(text(present(b.get(NS, "key19")).value())).isEqualTo("value number 499");
         }
     }
 
     @Test
     void tornLastLineIsSetAsideAndIgnored() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.set(NS, "b", utf8("2"), 0);
         }
         Path journal = dir.resolve(FileNames.journal(1));
         String torn = "{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"c\",\"val";
         Files.writeString(journal, torn, StandardOpenOption.APPEND);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(text(b.get(NS, "a").orElseThrow().value())).isEqualTo("1");
-            assertThat(text(b.get(NS, "b").orElseThrow().value())).isEqualTo("2");
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(text(present(b.get(NS, "a")).value())).isEqualTo("1");
+            assertThat(text(present(b.get(NS, "b")).value())).isEqualTo("2");
             assertThat(b.exists(NS, "c")).isFalse();
             b.set(NS, "d", utf8("4"), 0);
         }
@@ -181,21 +183,21 @@ class PersistenceTest {
         assertThat(Files.readString(dir.resolve(aside.get(0)))).isEqualTo(torn);
         assertThat(Files.readAllLines(journal)).hasSize(4).element(0).asString().startsWith("{\"format\":2,");
         assertThat(Files.readAllLines(journal).subList(1, 4)).allMatch(l -> l.startsWith("{\"op\":\"set\""));
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(3);
         }
     }
 
     @Test
     void completeLastLineWithoutNewlineIsKept() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
         }
         Path journal = dir.resolve(FileNames.journal(1));
         Files.writeString(journal, Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"b\",\"value\":\"2\",\"version\":7"),
                 StandardOpenOption.APPEND);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            assertThat(b.get(NS, "b").orElseThrow().version()).isEqualTo(7);
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            assertThat(present(b.get(NS, "b")).version()).isEqualTo(7);
             assertThat(b.set(NS, "c", utf8("3"), 0)).isEqualTo(8);
         }
         assertThat(Files.readAllLines(journal)).hasSize(4);
@@ -203,7 +205,7 @@ class PersistenceTest {
 
     @Test
     void invalidJsonInTheMiddleFailsWithFileAndLineAndChangesNothing() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.set(NS, "b", utf8("2"), 0);
             b.set(NS, "c", utf8("3"), 0);
@@ -231,14 +233,14 @@ class PersistenceTest {
                 .isInstanceOf(CorruptDataFileException.class).hasMessageContaining("line 4")
                 .hasMessageContaining("frobnicate");
         Files.write(journal, List.of(lines.get(0), lines.get(1), lines.get(2)));
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(2);
         }
     }
 
     @Test
     void invalidSnapshotFailsWithFileAndLine() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.set(NS, "b", utf8("2"), 0);
             b.compactNow();
@@ -264,7 +266,7 @@ class PersistenceTest {
 
     @Test
     void manifestCannotPointOutsideTheFolder() throws IOException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
             b.compactNow();
         }
@@ -285,7 +287,7 @@ class PersistenceTest {
 
     @Test
     void secondOwnerIsRefusedUntilTheFirstCloses() {
-        JsonFileBackend first = Backends.open(dir, ChangeListener.NONE);
+        JsonFileStorageBackend first = Backends.open(dir, ChangeListener.NONE);
         try {
             first.set(NS, "a", utf8("1"), 0);
             assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
@@ -294,11 +296,11 @@ class PersistenceTest {
                     .hasMessageContaining("pid=" + ProcessHandle.current().pid())
                     .satisfies(e -> assertThat(((FolderInUseException) e).folder())
                             .isEqualTo(dir.toAbsolutePath().normalize()));
-            assertThat(text(first.get(NS, "a").orElseThrow().value())).isEqualTo("1");
+            assertThat(text(present(first.get(NS, "a")).value())).isEqualTo("1");
         } finally {
             first.close();
         }
-        try (JsonFileBackend second = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend second = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(second.exists(NS, "a")).isTrue();
         }
     }
@@ -308,27 +310,27 @@ class PersistenceTest {
         JsonFileSettings s = Backends.settings(dir);
         JsonFileSettings batched = new JsonFileSettings(dir, Durability.BATCHED, Duration.ofMillis(5),
                 s.compactionThreshold(), 0, s.sweepInterval());
-        try (JsonFileBackend b = Backends.open(batched, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(batched, ChangeListener.NONE)) {
             for (int i = 0; i < 100; i++) {
                 b.set(NS, "k" + i, utf8("v"), 0);
             }
         }
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(100);
         }
     }
 
     @Test
     void expiredKeysAreNotLoadedBack() throws InterruptedException {
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "short", utf8("x"), 1);
             b.set(NS, "long", utf8("x"), 3_600_000);
         }
         Thread.sleep(5);
-        try (JsonFileBackend b = Backends.open(dir, ChangeListener.NONE)) {
-            List<String> keys = b.list(NS, GlobPattern.compile("*"), null, 10).keys();
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            List<String> keys = b.list(NS, GlobPattern.compile("*"), null, 10);
             assertThat(keys).containsExactly("long");
-            BackendEntry e = b.get(NS, "long").orElseThrow();
+            BackendEntry e = present(b.get(NS, "long"));
             assertThat(e.expiresAtMillis()).isNotEqualTo(StorageBackend.NO_EXPIRY);
         }
     }

@@ -21,7 +21,8 @@ public final class WriterMain {
         Durability durability = args.length > 2 ? Durability.valueOf(args[2]) : Durability.SYNC;
         JsonFileSettings settings = new JsonFileSettings(dir, durability, Duration.ofMillis(50), 4_096, 0,
                 Duration.ofMillis(50));
-        JsonFileBackend backend = JsonFileBackend.open(settings, ChangeListener.NONE, JournalFile.Opener.DEFAULT);
+        JsonFileStorageBackend backend = JsonFileStorageBackend.open(settings, Backends.context(ChangeListener.NONE),
+                JournalFile.Opener.DEFAULT);
         Namespace ns = Namespace.of("crash");
         for (int i = 0; ; i++) {
             String key = prefix + "-" + i;

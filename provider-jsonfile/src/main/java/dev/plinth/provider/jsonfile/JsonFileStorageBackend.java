@@ -1,34 +1,41 @@
 package dev.plinth.provider.jsonfile;
 
 import dev.plinth.api.storage.ChangeType;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
-import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.Counters;
+import dev.plinth.spi.storage.Expiry;
+import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.KeyRange;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,9 +51,15 @@ import org.slf4j.LoggerFactory;
  * reports nothing (a failed fsync is the one exception, see {@link JournalWriteException}). A write costs
  * one journal line whatever the amount of data; rewriting data happens in the background
  * {@link Compactor}, which also rewrites everything after a failed fsync ({@link #repair}).
+ *
+ * <p>It reports its own changes ({@link ChangeFeed}) and enforces {@code maxKeys} itself
+ * ({@link NativeQuotas}); locks are the runtime's, since one process owns the folder. Expiry is measured
+ * on the runtime's clock, and the expiry sweep runs on the runtime's scheduler; compaction, the batched
+ * fsync and the repair, which wait on the disk, run on a thread of the store's own.
  */
-final class JsonFileBackend implements StorageBackend {
-    private static final Logger LOG = LoggerFactory.getLogger(JsonFileBackend.class);
+final class JsonFileStorageBackend implements StorageBackend, FastPaths, NativeCounters, NativePatterns,
+        NativeQuotas, ChangeFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonFileStorageBackend.class);
     private static final long AWAIT_BACKGROUND_SECONDS = 60;
     /** The pause between attempts to rewrite the data after a failed fsync. */
     private static final long REPAIR_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -57,7 +70,7 @@ final class JsonFileBackend implements StorageBackend {
     private final KeySpace space;
     private final Journal journal;
     private final FolderLock folderLock;
-    private final LockTable locks = new LockTable();
+    private final InstantSource clock;
     private final WriteLock writeLock = new WriteLock();
     /** The journal line being built; reused under the write lock. */
     private final RecordBuffer line = new RecordBuffer();
@@ -68,6 +81,8 @@ final class JsonFileBackend implements StorageBackend {
     private final GroupSync groupSync;
     private final String name;
     private volatile boolean closed;
+    /** The expiry sweep on the runtime's scheduler; set by {@link #start}. */
+    private ScheduledFuture<?> sweeping;
     /** Guarded by the write lock. */
     private boolean compactionQueued;
     /** Guarded by the write lock: the LSN the current write must wait for, 0 when it wrote nothing. */
@@ -77,21 +92,22 @@ final class JsonFileBackend implements StorageBackend {
     /** When the last repair attempt started (monotonic clock). */
     private volatile long lastRepairNanos = System.nanoTime() - REPAIR_RETRY_NANOS;
 
-    private JsonFileBackend(JsonFileSettings settings, Path directory, ChangeListener listener, RecordCodec codec,
-            Recovery.Result recovered, Journal journal, FolderLock folderLock) {
+    private JsonFileStorageBackend(JsonFileSettings settings, Path directory, BackendContext context,
+            RecordCodec codec, Recovery.Result recovered, Journal journal, FolderLock folderLock) {
         this.settings = settings;
         this.directory = directory;
         this.codec = codec;
         this.space = recovered.space();
         this.journal = journal;
         this.folderLock = folderLock;
+        this.clock = context.clock();
         this.name = "JSON-file store " + directory;
-        this.events = new EventQueue(listener);
+        this.events = new EventQueue(context.changes());
         this.groupSync = settings.durability() == Durability.SYNC
                 ? new GroupSync(journal, events, this::scheduleRepair, "plinth-jsonfile-sync-" + directory.getFileName())
                 : null;
         this.compactor = new Compactor(directory, codec, space, journal, writeLock, recovered.manifest(),
-                () -> closed);
+                () -> closed, clock);
         this.background = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "plinth-jsonfile-" + directory.getFileName());
             t.setDaemon(true);
@@ -102,10 +118,11 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     /**
-     * Takes ownership of the folder, recovers its data and starts the background sweeper, flusher and
-     * compactor.
+     * Takes ownership of the folder, recovers its data and starts the expiry sweep (on the runtime's
+     * scheduler), the flusher and the compactor.
      */
-    static JsonFileBackend open(JsonFileSettings settings, ChangeListener listener, JournalFile.Opener journalFiles) {
+    static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
+            JournalFile.Opener journalFiles) {
         Path dir = settings.directory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -118,11 +135,12 @@ final class JsonFileBackend implements StorageBackend {
         FolderLock lock = FolderLock.acquire(dir);
         try {
             RecordCodec codec = new RecordCodec();
-            Recovery.Result recovered = new Recovery(dir, codec, System.currentTimeMillis()).run();
+            Recovery.Result recovered = new Recovery(dir, codec, context.clock().millis()).run();
             // The data set is known complete from here on: files may be written and deleted.
             Journal journal = recovered.rewrite() ? newJournal(dir, recovered, journalFiles, codec)
                     : continueJournal(dir, recovered, journalFiles, codec);
-            JsonFileBackend backend = new JsonFileBackend(settings, dir, listener, codec, recovered, journal, lock);
+            JsonFileStorageBackend backend = new JsonFileStorageBackend(settings, dir, context, codec, recovered,
+                    journal, lock);
             if (recovered.rewrite()) {
                 try {
                     backend.compactor.rewriteAll();
@@ -138,7 +156,7 @@ final class JsonFileBackend implements StorageBackend {
                 }
             }
             backend.compactor.deleteObsolete();
-            backend.start();
+            backend.start(context);
             LOG.debug("Opened {} ({} namespaces, journal {})", dir, recovered.space().indexes.size(),
                     journal.path().getFileName());
             return backend;
@@ -186,12 +204,12 @@ final class JsonFileBackend implements StorageBackend {
         return journal;
     }
 
-    private void start() {
+    private void start(BackendContext context) {
         if (groupSync != null) {
             groupSync.start();
         }
         long sweep = settings.sweepInterval().toMillis();
-        background.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        sweeping = context.scheduler().scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         if (settings.durability() == Durability.BATCHED) {
             long flush = settings.flushInterval().toMillis();
             background.scheduleWithFixedDelay(this::flush, flush, flush, TimeUnit.MILLISECONDS);
@@ -217,16 +235,16 @@ final class JsonFileBackend implements StorageBackend {
     // ---------------------------------------------------------------- reads
 
     @Override
-    public Optional<BackendEntry> get(Namespace ns, String key) {
+    public BackendEntry get(Namespace ns, String key) {
         checkOpen();
-        Item item = liveItem(ns, key, System.currentTimeMillis());
-        return item == null ? Optional.empty() : Optional.of(entry(key, item));
+        Item item = liveItem(ns, key, clock.millis());
+        return item == null ? null : entry(key, item);
     }
 
     @Override
-    public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+    public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         checkOpen();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         List<BackendEntry> out = new ArrayList<>(keys.size());
         long stamp = space.visibility.readLock();
         try {
@@ -249,88 +267,61 @@ final class JsonFileBackend implements StorageBackend {
     @Override
     public boolean exists(Namespace ns, String key) {
         checkOpen();
-        return liveItem(ns, key, System.currentTimeMillis()) != null;
+        return liveItem(ns, key, clock.millis()) != null;
     }
 
     @Override
-    public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+    public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
         checkOpen();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         List<String> keys = new ArrayList<>(Math.min(limit, 256));
-        boolean more = false;
         long stamp = space.visibility.readLock();
         try {
             NamespaceIndex index = space.index(ns);
             if (index != null) {
-                for (Map.Entry<String, Item> e : range(index, pattern, afterKey).entrySet()) {
-                    if (!e.getValue().liveAt(now) || !pattern.matches(e.getKey())) {
-                        continue;
+                for (Map.Entry<String, Item> e : range(index, KeyRange.of(pattern, afterKey)).entrySet()) {
+                    if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
+                        keys.add(e.getKey());
+                        if (keys.size() == limit) {
+                            break;
+                        }
                     }
-                    if (keys.size() == limit) {
-                        more = true;
-                        break;
-                    }
-                    keys.add(e.getKey());
                 }
             }
         } finally {
             space.visibility.unlockRead(stamp);
         }
-        return new KeyPage(keys, more ? keys.get(keys.size() - 1) : null);
+        return keys;
     }
 
     @Override
     public long count(Namespace ns, GlobPattern pattern) {
         checkOpen();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long stamp = space.visibility.readLock();
         try {
             NamespaceIndex index = space.index(ns);
-            if (index == null) {
-                return 0;
-            }
-            if (pattern.isLiteral()) {
-                Item item = index.items.get(pattern.literalPrefix());
-                return item != null && item.liveAt(now) ? 1 : 0;
-            }
-            long n = 0;
-            for (Map.Entry<String, Item> e : range(index, pattern, null).entrySet()) {
-                if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
-                    n++;
-                }
-            }
-            return n;
+            return index == null ? 0 : matching(index, pattern, now).size();
         } finally {
             space.visibility.unlockRead(stamp);
         }
     }
 
-    /** The part of the index that can hold keys matching {@code pattern}: its literal prefix's range. */
-    private static NavigableMap<String, Item> range(NamespaceIndex index, GlobPattern pattern, String afterKey) {
+    /** The part of the index that can hold matches: the shared {@link KeyRange} of the pattern and cursor. */
+    private static NavigableMap<String, Item> range(NamespaceIndex index, KeyRange range) {
         NavigableMap<String, Item> m = index.items;
-        String prefix = pattern.literalPrefix();
-        String upper = prefix.isEmpty() ? null : pattern.prefixUpperBound().orElse(null);
-        if (afterKey != null && m.comparator().compare(afterKey, prefix) >= 0) {
-            if (upper != null && m.comparator().compare(afterKey, upper) >= 0) {
-                return Collections.emptyNavigableMap(); // the cursor is past every match
-            }
-            m = m.tailMap(afterKey, false);
-        } else if (!prefix.isEmpty()) {
-            m = m.tailMap(prefix, true);
+        if (range.isEmpty()) {
+            return Collections.emptyNavigableMap();
         }
-        return upper == null ? m : m.headMap(upper, false);
+        if (range.lower() != null) {
+            m = m.tailMap(range.lower(), range.lowerInclusive());
+        }
+        return range.upper() == null ? m : m.headMap(range.upper(), false);
     }
 
     private static List<String> matching(NamespaceIndex index, GlobPattern pattern, long now) {
         List<String> keys = new ArrayList<>();
-        if (pattern.isLiteral()) {
-            Item item = index.items.get(pattern.literalPrefix());
-            if (item != null && item.liveAt(now)) {
-                keys.add(pattern.literalPrefix());
-            }
-            return keys;
-        }
-        for (Map.Entry<String, Item> e : range(index, pattern, null).entrySet()) {
+        for (Map.Entry<String, Item> e : range(index, KeyRange.of(pattern, null)).entrySet()) {
             if (e.getValue().liveAt(now) && pattern.matches(e.getKey())) {
                 keys.add(e.getKey());
             }
@@ -391,12 +382,12 @@ final class JsonFileBackend implements StorageBackend {
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         return write(() -> {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             if (liveUnderWriteLock(ns, key, now) == null) {
                 checkQuota(ns, key, 1, now);
             }
             long version = space.lastVersion + 1;
-            commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, expiresAt(now, ttlMillis)))));
+            commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, Expiry.deadline(now, ttlMillis)))));
             return version;
         });
     }
@@ -404,7 +395,7 @@ final class JsonFileBackend implements StorageBackend {
     @Override
     public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
         return write(() -> {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             Item current = liveUnderWriteLock(ns, key, now);
             long actual = current == null ? KeyValueStore.ABSENT : current.version();
             if (actual != expectedVersion) {
@@ -414,7 +405,7 @@ final class JsonFileBackend implements StorageBackend {
                 checkQuota(ns, key, 1, now);
             }
             long version = space.lastVersion + 1;
-            commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, expiresAt(now, ttlMillis)))));
+            commitChanges(ns, List.of(new Change.Put(key, new Item(value, version, Expiry.deadline(now, ttlMillis)))));
             return version;
         });
     }
@@ -422,7 +413,7 @@ final class JsonFileBackend implements StorageBackend {
     @Override
     public long increment(Namespace ns, String key, long delta) {
         return write(() -> {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             Item current = liveUnderWriteLock(ns, key, now);
             long sum;
             if (current == null) {
@@ -441,7 +432,7 @@ final class JsonFileBackend implements StorageBackend {
     @Override
     public boolean delete(Namespace ns, String key) {
         return write(() -> {
-            if (liveUnderWriteLock(ns, key, System.currentTimeMillis()) == null) {
+            if (liveUnderWriteLock(ns, key, clock.millis()) == null) {
                 return false;
             }
             commitChanges(ns, List.of(new Change.Remove(key)));
@@ -450,32 +441,15 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     @Override
-    public int deleteAll(Namespace ns, Collection<String> keys) {
-        return write(() -> {
-            long now = System.currentTimeMillis();
-            List<Change> removes = new ArrayList<>();
-            for (String key : new LinkedHashSet<>(keys)) {
-                if (liveUnderWriteLock(ns, key, now) != null) {
-                    removes.add(new Change.Remove(key));
-                }
-            }
-            if (!removes.isEmpty()) {
-                commitChanges(ns, removes);
-            }
-            return removes.size();
-        });
-    }
-
-    @Override
     public boolean expire(Namespace ns, String key, long ttlMillis) {
         return write(() -> {
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             Item current = liveUnderWriteLock(ns, key, now);
             if (current == null) {
                 return false;
             }
-            Item changed = new Item(current.value(), current.version(), expiresAt(now, ttlMillis));
-            commitChanges(ns, List.of(new Change.Put(key, changed)), false);
+            Item changed = new Item(current.value(), current.version(), Expiry.deadline(now, ttlMillis));
+            commitChanges(ns, List.of(new Change.Put(key, changed, false)));
             return true;
         });
     }
@@ -487,7 +461,7 @@ final class JsonFileBackend implements StorageBackend {
             if (index == null) {
                 return 0;
             }
-            List<String> keys = matching(index, pattern, System.currentTimeMillis());
+            List<String> keys = matching(index, pattern, clock.millis());
             if (keys.isEmpty()) {
                 return 0;
             }
@@ -509,48 +483,60 @@ final class JsonFileBackend implements StorageBackend {
     }
 
     @Override
-    public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+    public CommitResult commit(Namespace ns, Commit commit) {
         return write(() -> {
-            long now = System.currentTimeMillis();
-            for (Precondition p : preconditions) {
+            long now = clock.millis();
+            for (Precondition p : commit.preconditions()) {
                 Item current = liveUnderWriteLock(ns, p.key(), now);
                 long actual = current == null ? KeyValueStore.ABSENT : current.version();
                 if (actual != p.expectedVersion()) {
                     throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
                 }
             }
-            if (writes.isEmpty()) {
-                return Map.of();
-            }
-            // Simulate the writes in order: which keys end up live, and what each put's version is.
-            Map<String, Boolean> liveAfter = new LinkedHashMap<>();
+            List<Write> writes = commit.writes();
+            long[] outcomes = new long[writes.size()];
+            // Simulate the writes in order: each key's live item after the writes so far (null: absent).
+            Map<String, Item> after = new LinkedHashMap<>();
             List<Change> changes = new ArrayList<>(writes.size());
-            Map<String, Long> versions = new HashMap<>();
             long version = space.lastVersion;
-            for (Write w : writes) {
-                boolean liveBefore = liveAfter.computeIfAbsent(w.key(),
-                        k -> liveUnderWriteLock(ns, k, now) != null);
+            for (int i = 0; i < outcomes.length; i++) {
+                Write w = writes.get(i);
+                String key = w.key();
+                Item before = after.containsKey(key) ? after.get(key) : liveUnderWriteLock(ns, key, now);
                 if (w instanceof Write.Put put) {
-                    version++;
-                    changes.add(new Change.Put(put.key(), new Item(put.value(), version, expiresAt(now, put.ttlMillis()))));
-                    versions.put(put.key(), version);
-                    liveAfter.put(put.key(), true);
-                } else if (liveBefore) {
-                    changes.add(new Change.Remove(w.key()));
-                    liveAfter.put(w.key(), false);
+                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY ? Expiry.deadline(now, put.ttlMillis())
+                            : before == null ? StorageBackend.NO_EXPIRY : before.expiresAt();
+                    Item item = new Item(put.value(), ++version, expiresAt);
+                    changes.add(new Change.Put(key, item));
+                    after.put(key, item);
+                    outcomes[i] = version;
+                } else if (before == null) {
+                    after.put(key, null);
+                } else if (w instanceof Write.Remove) {
+                    changes.add(new Change.Remove(key));
+                    after.put(key, null);
+                    outcomes[i] = 1;
+                } else {
+                    // An expiry change keeps value and version: journaled as a set, reported as nothing.
+                    Item item = new Item(before.value(), before.version(),
+                            Expiry.deadline(now, ((Write.Expire) w).ttlMillis()));
+                    changes.add(new Change.Put(key, item, false));
+                    after.put(key, item);
+                    outcomes[i] = 1;
                 }
             }
             if (settings.maxKeys() > 0) {
                 long added = 0;
                 String firstNew = null;
-                for (Map.Entry<String, Boolean> e : liveAfter.entrySet()) {
+                for (Map.Entry<String, Item> e : after.entrySet()) {
                     boolean wasLive = liveUnderWriteLock(ns, e.getKey(), now) != null;
-                    if (e.getValue() && !wasLive) {
+                    boolean isLive = e.getValue() != null;
+                    if (isLive && !wasLive) {
                         added++;
                         if (firstNew == null) {
                             firstNew = e.getKey();
                         }
-                    } else if (!e.getValue() && wasLive) {
+                    } else if (!isLive && wasLive) {
                         added--;
                     }
                 }
@@ -561,17 +547,13 @@ final class JsonFileBackend implements StorageBackend {
             if (!changes.isEmpty()) {
                 commitChanges(ns, changes);
             }
-            return versions;
+            return CommitResult.of(outcomes);
         });
     }
 
     private Item liveUnderWriteLock(Namespace ns, String key, long now) {
         Item item = lookup(ns, key);
         return item != null && item.liveAt(now) ? item : null;
-    }
-
-    private static long expiresAt(long now, long ttlMillis) {
-        return ttlMillis == StorageBackend.NO_EXPIRY ? StorageBackend.NO_EXPIRY : now + ttlMillis;
     }
 
     /** Refuses {@code added} new live keys beyond maxKeys; counts exactly only when close to the limit. */
@@ -595,17 +577,13 @@ final class JsonFileBackend implements StorageBackend {
         }
     }
 
-    private void commitChanges(Namespace ns, List<Change> changes) {
-        commitChanges(ns, changes, true);
-    }
-
     /**
      * Journal first, then memory, then events: the order that makes a failed append invisible. The caller
      * holds the write lock and has checked everything that can refuse the write. In sync mode the changes
      * are reported, and the caller returns, only once the line is fsynced ({@link GroupSync}); other
      * readers may see them slightly earlier, while the fsync is in flight.
      */
-    private void commitChanges(Namespace ns, List<Change> changes, boolean report) {
+    private void commitChanges(Namespace ns, List<Change> changes) {
         IOException syncFailure = journal.syncFailure();
         if (syncFailure != null) {
             // After a failed fsync the journal's content on disk is unknown: refuse writes until the data is
@@ -627,15 +605,15 @@ final class JsonFileBackend implements StorageBackend {
         }
         space.apply(ns, changes);
         pendingLsn = lsn;
-        if (report) {
-            for (Change c : changes) {
-                if (c instanceof Change.Put p) {
+        for (Change c : changes) {
+            if (c instanceof Change.Put p) {
+                if (p.reported()) {
                     events.add(lsn, ns, ChangeType.SET, p.key(), p.item().version());
-                } else if (c instanceof Change.Remove r) {
-                    events.add(lsn, ns, ChangeType.DELETE, r.key(), 0);
-                } else {
-                    events.add(lsn, ns, ChangeType.CLEAR, null, 0);
                 }
+            } else if (c instanceof Change.Remove r) {
+                events.add(lsn, ns, ChangeType.DELETE, r.key(), 0);
+            } else {
+                events.add(lsn, ns, ChangeType.CLEAR, null, 0);
             }
         }
         if (groupSync == null) {
@@ -647,43 +625,20 @@ final class JsonFileBackend implements StorageBackend {
         }
     }
 
-    // ---------------------------------------------------------------- locks
-
-    @Override
-    public boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
-        checkOpen();
-        return locks.tryLock(ns, name, token, leaseMillis);
-    }
-
-    @Override
-    public boolean renewLock(Namespace ns, String name, String token, long leaseMillis) {
-        checkOpen();
-        return locks.renew(ns, name, token, leaseMillis);
-    }
-
-    @Override
-    public boolean unlock(Namespace ns, String name, String token) {
-        checkOpen();
-        return locks.unlock(ns, name, token);
-    }
-
-    @Override
-    public int lockEntries() {
-        return locks.size();
-    }
-
     // ---------------------------------------------------------------- background
 
-    /** Reclaims expired keys (reporting EXPIRE) and lapsed locks. Expiry needs no journal line: an expired key is dropped again on load. */
+    /**
+     * Reclaims expired keys, reporting EXPIRE; runs on the runtime's scheduler. Expiry needs no journal
+     * line: an expired key is dropped again on load.
+     */
     private void sweep() {
         try {
-            locks.reclaimLapsed();
             writeLock.lock();
             try {
                 if (closed) {
                     return;
                 }
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 List<KeySpace.Expiry> due = new ArrayList<>();
                 KeySpace.Expiry e;
                 while ((e = space.expiries.peek()) != null && e.expiresAt() <= now) {
@@ -823,6 +778,9 @@ final class JsonFileBackend implements StorageBackend {
         } finally {
             writeLock.unlock();
         }
+        if (sweeping != null) {
+            sweeping.cancel(false); // the scheduler is the runtime's; a pass already running sees closed
+        }
         if (groupSync != null) {
             groupSync.close();
         }
@@ -839,7 +797,6 @@ final class JsonFileBackend implements StorageBackend {
         } catch (IOException e) {
             LOG.warn("Could not close the journal {} cleanly: {}", journal.path(), e.toString());
         } finally {
-            locks.clear();
             folderLock.close();
             writeLock.unlock();
         }

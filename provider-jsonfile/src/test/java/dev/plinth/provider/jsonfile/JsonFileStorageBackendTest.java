@@ -1,17 +1,19 @@
 package dev.plinth.provider.jsonfile;
 
+import static dev.plinth.provider.jsonfile.Backends.present;
 import static dev.plinth.provider.jsonfile.Backends.text;
 import static dev.plinth.provider.jsonfile.Backends.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
@@ -21,20 +23,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class JsonFileBackendTest {
+class JsonFileStorageBackendTest {
     private static final Namespace NS = Namespace.of("notes");
     private static final Namespace OTHER = Namespace.of("other");
 
     @TempDir
     Path dir;
     private final RecordingListener events = new RecordingListener();
-    private JsonFileBackend backend;
+    private JsonFileStorageBackend backend;
 
     @BeforeEach
     void open() {
@@ -52,12 +53,12 @@ class JsonFileBackendTest {
         long v2 = backend.set(OTHER, "a", utf8("two"), StorageBackend.NO_EXPIRY);
         assertThat(v1).isPositive();
         assertThat(v2).isGreaterThan(v1);
-        BackendEntry e = backend.get(NS, "a").orElseThrow();
+        BackendEntry e = present(backend.get(NS, "a"));
         assertThat(text(e.value())).isEqualTo("one");
         assertThat(e.version()).isEqualTo(v1);
-        assertThat(text(backend.get(OTHER, "a").orElseThrow().value())).isEqualTo("two");
+        assertThat(text(present(backend.get(OTHER, "a")).value())).isEqualTo("two");
         assertThat(backend.delete(NS, "a")).isTrue();
-        assertThat(backend.get(NS, "a")).isEmpty();
+        assertThat(backend.get(NS, "a")).isNull();
         assertThat(backend.delete(NS, "a")).isFalse();
         long v3 = backend.set(NS, "a", utf8("again"), StorageBackend.NO_EXPIRY);
         assertThat(v3).isGreaterThan(v2);
@@ -68,10 +69,10 @@ class JsonFileBackendTest {
         backend.set(NS, "t", utf8("x"), 1);
         backend.set(NS, "keep", utf8("y"), StorageBackend.NO_EXPIRY);
         Thread.sleep(5);
-        assertThat(backend.get(NS, "t")).isEmpty();
+        assertThat(backend.get(NS, "t")).isNull();
         assertThat(backend.exists(NS, "t")).isFalse();
-        assertThat(backend.getAll(NS, List.of("t", "keep"))).extracting(BackendEntry::key).containsExactly("keep");
-        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("keep");
+        assertThat(backend.read(NS, List.of("t", "keep"))).extracting(BackendEntry::key).containsExactly("keep");
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("keep");
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(1);
         assertThat(backend.compareAndSet(NS, "t", KeyValueStore.ABSENT, utf8("new"), StorageBackend.NO_EXPIRY))
                 .isPositive();
@@ -83,11 +84,11 @@ class JsonFileBackendTest {
     void expireKeepsVersionAndPersistRemovesExpiry() {
         long v = backend.set(NS, "a", utf8("x"), StorageBackend.NO_EXPIRY);
         assertThat(backend.expire(NS, "a", 60_000)).isTrue();
-        BackendEntry e = backend.get(NS, "a").orElseThrow();
+        BackendEntry e = present(backend.get(NS, "a"));
         assertThat(e.version()).isEqualTo(v);
         assertThat(e.expiresAtMillis()).isGreaterThan(System.currentTimeMillis());
         assertThat(backend.expire(NS, "a", StorageBackend.NO_EXPIRY)).isTrue();
-        assertThat(backend.get(NS, "a").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(present(backend.get(NS, "a")).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
         assertThat(backend.expire(NS, "missing", 1000)).isFalse();
     }
 
@@ -99,23 +100,23 @@ class JsonFileBackendTest {
         assertThat(backend.compareAndSet(NS, "a", KeyValueStore.ABSENT, utf8("y"), 0)).isEqualTo(KeyValueStore.ABSENT);
         long v2 = backend.compareAndSet(NS, "a", v1, utf8("y"), 0);
         assertThat(v2).isGreaterThan(v1);
-        assertThat(text(backend.get(NS, "a").orElseThrow().value())).isEqualTo("y");
+        assertThat(text(present(backend.get(NS, "a")).value())).isEqualTo("y");
     }
 
     @Test
     void incrementKeepsExpiryAndRejectsNonCounters() {
         assertThat(backend.increment(NS, "c", 5)).isEqualTo(5);
         assertThat(backend.increment(NS, "c", -7)).isEqualTo(-2);
-        assertThat(text(backend.get(NS, "c").orElseThrow().value())).isEqualTo("-2");
+        assertThat(text(present(backend.get(NS, "c")).value())).isEqualTo("-2");
         backend.expire(NS, "c", 60_000);
-        long expiry = backend.get(NS, "c").orElseThrow().expiresAtMillis();
+        long expiry = present(backend.get(NS, "c")).expiresAtMillis();
         backend.increment(NS, "c", 1);
-        assertThat(backend.get(NS, "c").orElseThrow().expiresAtMillis()).isEqualTo(expiry);
+        assertThat(present(backend.get(NS, "c")).expiresAtMillis()).isEqualTo(expiry);
         backend.set(NS, "s", utf8("\"text\""), 0);
         assertThatThrownBy(() -> backend.increment(NS, "s", 1)).isInstanceOf(NotACounterException.class);
         backend.set(NS, "max", utf8(Long.toString(Long.MAX_VALUE)), 0);
         assertThatThrownBy(() -> backend.increment(NS, "max", 1)).isInstanceOf(NotACounterException.class);
-        assertThat(text(backend.get(NS, "max").orElseThrow().value())).isEqualTo(Long.toString(Long.MAX_VALUE));
+        assertThat(text(present(backend.get(NS, "max")).value())).isEqualTo(Long.toString(Long.MAX_VALUE));
     }
 
     @Test
@@ -125,32 +126,27 @@ class JsonFileBackendTest {
             backend.set(NS, "c", utf8(bad), 0);
             assertThatThrownBy(() -> backend.increment(NS, "c", 1)).as("'%s'", bad)
                     .isInstanceOf(NotACounterException.class).hasMessageContaining("'c'");
-            assertThat(text(backend.get(NS, "c").orElseThrow().value())).isEqualTo(bad);
+            assertThat(text(present(backend.get(NS, "c")).value())).isEqualTo(bad);
         }
         backend.set(NS, "c", utf8(Long.toString(Long.MIN_VALUE)), 0);
         assertThat(backend.increment(NS, "c", 0)).isEqualTo(Long.MIN_VALUE);
         assertThatThrownBy(() -> backend.increment(NS, "c", -1)).isInstanceOf(NotACounterException.class);
         assertThat(backend.increment(NS, "c", Long.MAX_VALUE)).isEqualTo(-1);
-        assertThat(text(backend.get(NS, "c").orElseThrow().value())).isEqualTo("-1");
+        assertThat(text(present(backend.get(NS, "c")).value())).isEqualTo("-1");
     }
 
     @Test
-    void theLongestTtlAndLeaseNeitherOverflowNorLapse() {
+    void theLongestTtlNeitherOverflowsNorLapses() {
         long max = KeyValueStore.MAX_DURATION.toMillis();
         long before = System.currentTimeMillis();
         backend.set(NS, "forever", utf8("x"), max);
-        long expiresAt = backend.get(NS, "forever").orElseThrow().expiresAtMillis();
+        long expiresAt = present(backend.get(NS, "forever")).expiresAtMillis();
         assertThat(expiresAt).isBetween(before + max, System.currentTimeMillis() + max);
         assertThat(backend.expire(NS, "forever", max)).isTrue();
-        assertThat(backend.get(NS, "forever").orElseThrow().expiresAtMillis()).isGreaterThanOrEqualTo(expiresAt);
-        assertThat(backend.tryLock(NS, "job", "t1", max)).isTrue();
-        assertThat(backend.tryLock(NS, "job", "t2", 60_000)).isFalse();
-        assertThat(backend.renewLock(NS, "job", "t1", max)).isTrue();
-        assertThat(backend.tryLock(NS, "job", "t2", max)).isFalse();
-        assertThat(backend.unlock(NS, "job", "t1")).isTrue();
+        assertThat(present(backend.get(NS, "forever")).expiresAtMillis()).isGreaterThanOrEqualTo(expiresAt);
         backend.close();
         backend = Backends.open(dir, events);
-        assertThat(backend.get(NS, "forever").orElseThrow().expiresAtMillis()).isGreaterThanOrEqualTo(expiresAt);
+        assertThat(present(backend.get(NS, "forever")).expiresAtMillis()).isGreaterThanOrEqualTo(expiresAt);
     }
 
     @Test
@@ -161,32 +157,38 @@ class JsonFileBackendTest {
         GlobPattern users = GlobPattern.compile("user:*");
         List<String> all = new ArrayList<>();
         String cursor = null;
+        List<Integer> sizes = new ArrayList<>();
         do {
-            KeyPage page = backend.list(NS, users, cursor, 2);
-            all.addAll(page.keys());
-            cursor = page.nextCursor();
+            List<String> page = backend.list(NS, users, cursor, 2);
+            all.addAll(page);
+            sizes.add(page.size());
+            cursor = page.size() < 2 ? null : page.get(page.size() - 1);
         } while (cursor != null);
         assertThat(all).containsExactly("user:a", "user:b", "user:c", "user:\uFFFD", "user:\uD83D\uDE00");
-        KeyPage last = backend.list(NS, users, "user:c", 2);
-        assertThat(last.keys()).containsExactly("user:\uFFFD", "user:\uD83D\uDE00");
-        assertThat(last.nextCursor()).isNull();
+        assertThat(sizes).containsExactly(2, 2, 1);
+        assertThat(backend.list(NS, users, "user:c", 2)).containsExactly("user:\uFFFD", "user:\uD83D\uDE00");
+        assertThat(backend.list(NS, users, "user:\uD83D\uDE00", 2)).isEmpty();
         assertThat(backend.count(NS, GlobPattern.compile("user:[ab]"))).isEqualTo(2);
         assertThat(backend.count(NS, GlobPattern.compile("post:1"))).isEqualTo(1);
-        assertThat(backend.list(OTHER, users, null, 10).keys()).isEmpty();
-        assertThat(backend.list(NS, users, "zzz", 10).keys()).isEmpty();
-        assertThat(backend.list(NS, users, "a", 1).keys()).containsExactly("user:a");
-        assertThat(backend.list(NS, GlobPattern.compile("*:1"), "post:1", 5).keys()).isEmpty();
+        assertThat(backend.list(OTHER, users, null, 10)).isEmpty();
+        assertThat(backend.list(NS, users, "zzz", 10)).isEmpty();
+        assertThat(backend.list(NS, users, "a", 1)).containsExactly("user:a");
+        assertThat(backend.list(NS, GlobPattern.compile("*:1"), "post:1", 5)).isEmpty();
     }
 
     @Test
-    void deleteMatchingAndDeleteAllReportDeletes() {
+    void deleteMatchingAndACommitOfRemovesReportDeletes() {
         backend.set(NS, "a1", utf8("v"), 0);
         backend.set(NS, "a2", utf8("v"), 0);
         backend.set(NS, "b1", utf8("v"), 0);
         events.clear();
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("a*"))).isEqualTo(2);
         assertThat(events.events()).containsExactly("DELETE notes a1 0", "DELETE notes a2 0");
-        assertThat(backend.deleteAll(NS, List.of("b1", "zz", "b1"))).isEqualTo(1);
+        events.clear();
+        CommitResult removed = backend.commit(NS, Commit.of(new Write.Remove("b1"), new Write.Remove("zz"),
+                new Write.Remove("b1")));
+        assertThat(List.of(removed.outcome(0), removed.outcome(1), removed.outcome(2))).containsExactly(1L, 0L, 0L);
+        assertThat(events.events()).containsExactly("DELETE notes b1 0");
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
     }
 
@@ -207,19 +209,22 @@ class JsonFileBackendTest {
     @Test
     void transactionsAreAllOrNothing() {
         long v = backend.set(NS, "a", utf8("1"), 0);
-        assertThatThrownBy(() -> backend.commit(NS, List.of(new Precondition("a", v), new Precondition("b", 99)),
-                List.of(new Write.Put("c", utf8("x"), 0))))
+        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("a", v),
+                new Precondition("b", 99)), List.of(new Write.Put("c", utf8("x"), 0)))))
                 .isInstanceOf(VersionConflictException.class)
                 .satisfies(e -> assertThat(((VersionConflictException) e).key()).isEqualTo("b"));
         assertThat(backend.exists(NS, "c")).isFalse();
         events.clear();
-        Map<String, Long> versions = backend.commit(NS, List.of(new Precondition("a", v),
+        CommitResult result = backend.commit(NS, new Commit(List.of(new Precondition("a", v),
                 new Precondition("b", KeyValueStore.ABSENT)),
                 List.of(new Write.Put("b", utf8("x"), 0), new Write.Remove("a"), new Write.Put("b", utf8("y"), 0),
-                        new Write.Remove("nothing")));
-        assertThat(versions).containsOnlyKeys("b");
-        assertThat(versions.get("b")).isEqualTo(backend.get(NS, "b").orElseThrow().version());
-        assertThat(text(backend.get(NS, "b").orElseThrow().value())).isEqualTo("y");
+                        new Write.Remove("nothing"))));
+        assertThat(result.size()).isEqualTo(4);
+        assertThat(result.outcome(0)).isGreaterThan(v);
+        assertThat(result.outcome(1)).isEqualTo(1);
+        assertThat(result.outcome(2)).isEqualTo(present(backend.get(NS, "b")).version()).isGreaterThan(result.outcome(0));
+        assertThat(result.outcome(3)).isZero();
+        assertThat(text(present(backend.get(NS, "b")).value())).isEqualTo("y");
         assertThat(backend.exists(NS, "a")).isFalse();
         assertThat(events.events()).hasSize(3).element(1).isEqualTo("DELETE notes a 0");
     }
@@ -234,38 +239,16 @@ class JsonFileBackendTest {
         backend.set(NS, "b", utf8("v"), 1);
         backend.set(NS, "a", utf8("w"), 0);
         backend.set(OTHER, "x", utf8("v"), 0);
-        assertThatThrownBy(() -> backend.commit(NS, List.of(),
-                List.of(new Write.Put("c", utf8("v"), 0), new Write.Put("d", utf8("v"), 0))))
+        assertThatThrownBy(() -> backend.commit(NS, Commit.of(new Write.Put("c", utf8("v"), 0),
+                new Write.Put("d", utf8("v"), 0))))
                 .isInstanceOf(QuotaExceededException.class).hasMessageContaining("'c'");
         assertThat(backend.exists(NS, "c")).isFalse();
         awaitAbsentAfterExpiry("b");
         backend.set(NS, "c", utf8("v"), 0); // b expired: it no longer counts
         assertThatThrownBy(() -> backend.set(NS, "d", utf8("v"), 0)).isInstanceOf(QuotaExceededException.class);
         assertThatThrownBy(() -> backend.increment(NS, "d", 1)).isInstanceOf(QuotaExceededException.class);
-        backend.commit(NS, List.of(), List.of(new Write.Remove("a"), new Write.Put("d", utf8("v"), 0)));
+        backend.commit(NS, Commit.of(new Write.Remove("a"), new Write.Put("d", utf8("v"), 0)));
         assertThat(backend.exists(NS, "d")).isTrue();
-    }
-
-    @Test
-    void locksHaveOwnersLeasesAndDoNotLeak() throws InterruptedException {
-        assertThat(backend.tryLock(NS, "job", "t1", 60_000)).isTrue();
-        assertThat(backend.tryLock(NS, "job", "t2", 60_000)).isFalse();
-        assertThat(backend.exists(NS, "job")).isFalse();
-        assertThat(backend.renewLock(NS, "job", "t2", 60_000)).isFalse();
-        assertThat(backend.renewLock(NS, "job", "t1", 60_000)).isTrue();
-        assertThat(backend.unlock(NS, "job", "t2")).isFalse();
-        assertThat(backend.unlock(NS, "job", "t1")).isTrue();
-        assertThat(backend.lockEntries()).isZero();
-        assertThat(backend.tryLock(NS, "lease", "t1", 1)).isTrue();
-        Thread.sleep(5);
-        assertThat(backend.tryLock(NS, "lease", "t2", 60_000)).isTrue();
-        assertThat(backend.unlock(NS, "lease", "t2")).isTrue();
-        assertThat(backend.tryLock(NS, "lapsing", "t3", 1)).isTrue();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (backend.lockEntries() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(backend.lockEntries()).isZero();
     }
 
     @Test
@@ -285,8 +268,12 @@ class JsonFileBackendTest {
         assertThatThrownBy(() -> backend.set(NS, "a", utf8("v"), 0)).isInstanceOf(StoreClosedException.class);
         assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("*"), null, 1))
                 .isInstanceOf(StoreClosedException.class);
-        assertThatThrownBy(() -> backend.tryLock(NS, "l", "t", 10)).isInstanceOf(StoreClosedException.class);
-        assertThatThrownBy(() -> backend.commit(NS, List.of(), List.of())).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.read(NS, List.of("a"))).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.increment(NS, "a", 1)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.count(NS, GlobPattern.compile("*"))).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.clear(NS)).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> backend.commit(NS, Commit.of(new Write.Remove("a"))))
+                .isInstanceOf(StoreClosedException.class);
     }
 
     private void awaitAbsentAfterExpiry(String key) {
