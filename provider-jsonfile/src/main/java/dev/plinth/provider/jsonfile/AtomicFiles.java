@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whole-file replacement that a crash cannot leave half-done: temp file, fsync, atomic rename, fsync folder.
  * Written through {@code java.io}, which an interrupt cannot break (a FileChannel would be closed by it).
  */
 final class AtomicFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
 
     /** Writes a file's content. */
     @FunctionalInterface
@@ -45,6 +48,15 @@ final class AtomicFiles {
             throw e;
         }
         syncDirectory(directory);
+    }
+
+    /** Deletes a file the store no longer needs; one left behind is deleted at a later open. */
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("Could not delete {}: {}", file, e.toString());
+        }
     }
 
     private static void deleteAfterFailure(Path temp, Exception failure) {

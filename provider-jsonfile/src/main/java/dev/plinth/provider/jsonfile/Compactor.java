@@ -164,7 +164,7 @@ final class Compactor {
                     written, false);
         } catch (IOException | RuntimeException e) {
             for (String name : written) {
-                JsonFileStorageBackend.deleteQuietly(directory.resolve(name));
+                AtomicFiles.deleteQuietly(directory.resolve(name));
             }
             throw e;
         }
@@ -185,7 +185,7 @@ final class Compactor {
                 if ((seq >= 0 && seq < manifest.journalFrom())
                         || (FileNames.isSnapshot(name) && !manifest.namespaces().containsValue(name))
                         || FileNames.isTemp(name)) {
-                    JsonFileStorageBackend.deleteQuietly(f);
+                    AtomicFiles.deleteQuietly(f);
                 }
             }
         } catch (IOException e) {
@@ -233,7 +233,7 @@ final class Compactor {
 
     private void undo(List<String> written, Set<Namespace> namespaces) {
         for (String name : written) {
-            JsonFileStorageBackend.deleteQuietly(directory.resolve(name));
+            AtomicFiles.deleteQuietly(directory.resolve(name));
         }
         writeLock.lock();
         try {
@@ -249,7 +249,7 @@ final class Compactor {
         manifest = next;
         for (String name : previous.namespaces().values()) {
             if (!next.namespaces().containsValue(name)) {
-                JsonFileStorageBackend.deleteQuietly(directory.resolve(name));
+                AtomicFiles.deleteQuietly(directory.resolve(name));
             }
         }
         deleteJournalsBefore(next.journalFrom());
@@ -260,7 +260,7 @@ final class Compactor {
             for (Path f : files) {
                 long seq = FileNames.journalSequence(f.getFileName().toString());
                 if (seq >= 0 && seq < sequence) {
-                    JsonFileStorageBackend.deleteQuietly(f);
+                    AtomicFiles.deleteQuietly(f);
                 }
             }
         } catch (IOException e) {

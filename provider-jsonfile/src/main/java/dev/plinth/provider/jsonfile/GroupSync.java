@@ -3,21 +3,21 @@ package dev.plinth.provider.jsonfile;
 import java.io.IOException;
 
 /**
- * Sync-mode durability with group commit: writers append under the write lock, release it, then wait here
- * until their LSN is fsynced. One thread fsyncs for everyone who appended before the fsync began, so
+ * {@code durability=sync}, with group commit: writers append under the write lock, release it, then wait
+ * here until their LSN is fsynced. One thread fsyncs for everyone who appended before the fsync began, so
  * concurrent writers share one fsync instead of queuing for one each; it then reports the covered changes
  * and wakes their writers. Waiting ignores interrupts (the write is already in the journal and in
  * memory); the interrupt status is kept for the caller.
  *
- * <p>When an fsync fails, every waiting writer is told so, the backend is asked to repair
- * ({@code onFailure}), and the thread rests until {@link #recovered} reports that everything appended is
- * durable again.
+ * <p>When an fsync fails, every waiting writer is told so, the store's maintenance is asked to repair,
+ * and the thread rests until {@link #rewritten} reports that everything appended is durable again.
  */
-final class GroupSync {
+final class GroupSync implements WriteDurability {
     private final Journal journal;
     private final EventQueue events;
-    private final Runnable onFailure;
     private final Thread thread;
+    /** Set by {@link #start}, before the thread runs. */
+    private Maintenance maintenance;
     private final Object monitor = new Object();
     /** Guarded by monitor. */
     private long requested;
@@ -28,17 +28,28 @@ final class GroupSync {
     /** Guarded by monitor. */
     private boolean stopping;
 
-    GroupSync(Journal journal, EventQueue events, Runnable onFailure, String threadName) {
+    GroupSync(Journal journal, EventQueue events, String threadName) {
         this.journal = journal;
         this.events = events;
-        this.onFailure = onFailure;
         this.acknowledged = journal.durableLsn();
         this.thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
     }
 
-    void start() {
+    @Override
+    public void start(Maintenance maintenance) {
+        this.maintenance = maintenance;
         thread.start();
+    }
+
+    @Override
+    public void appended(long lsn) {
+        // Reported by the sync thread, once fsynced.
+    }
+
+    @Override
+    public long reportableLsn() {
+        return journal.durableLsn();
     }
 
     /**
@@ -46,7 +57,8 @@ final class GroupSync {
      *
      * @throws JournalWriteException when fsync failed: durability of the write is unknown
      */
-    void awaitDurable(long lsn) {
+    @Override
+    public void awaitDurable(long lsn) {
         boolean interrupted = false;
         synchronized (monitor) {
             if (lsn > requested) {
@@ -100,15 +112,16 @@ final class GroupSync {
                 failure = e;
                 monitor.notifyAll();
             }
-            onFailure.run();
+            maintenance.requestRepair();
         }
     }
 
     /**
-     * Everything up to {@code lsn} is durable again (the backend rewrote its data after a failed fsync):
+     * Everything up to {@code lsn} is durable again (the store rewrote its data after a failed fsync):
      * resumes serving writers. The changes up to it were reported by the caller.
      */
-    void recovered(long lsn) {
+    @Override
+    public void rewritten(long lsn) {
         synchronized (monitor) {
             failure = null;
             acknowledged = Math.max(acknowledged, lsn);
@@ -119,7 +132,8 @@ final class GroupSync {
     /**
      * Serves every write already appended, then stops. Called once no write can start any more.
      */
-    void close() {
+    @Override
+    public void close() {
         synchronized (monitor) {
             stopping = true;
             monitor.notifyAll();

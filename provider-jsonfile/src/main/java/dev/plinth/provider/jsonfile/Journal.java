@@ -202,7 +202,7 @@ final class Journal implements AutoCloseable {
             nextSize = nextFile.size();
         } catch (IOException e) {
             nextFile.close();
-            JsonFileStorageBackend.deleteQuietly(nextPath);
+            AtomicFiles.deleteQuietly(nextPath);
             throw e;
         }
         JournalFile old;
@@ -248,7 +248,7 @@ final class Journal implements AutoCloseable {
         try {
             return opener.open(p);
         } catch (IOException e) {
-            JsonFileStorageBackend.deleteQuietly(p);
+            AtomicFiles.deleteQuietly(p);
             throw e;
         }
     }
@@ -278,7 +278,7 @@ final class Journal implements AutoCloseable {
                     syncFailure = e;
                 }
                 nextFile.close();
-                JsonFileStorageBackend.deleteQuietly(nextPath);
+                AtomicFiles.deleteQuietly(nextPath);
                 throw e;
             }
             durableLsn = appendedLsn;

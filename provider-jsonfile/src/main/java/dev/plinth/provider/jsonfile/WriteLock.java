@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,12 +32,28 @@ final class WriteLock extends ReentrantLock {
         return maintenanceWaiting.get() == 0;
     }
 
-    /** Takes the lock for a maintenance task (compaction, sweep, close): writers stop barging meanwhile. */
+    /** Takes the lock for a maintenance task (compaction, repair, close): writers stop barging meanwhile. */
     @Override
     public void lock() {
         maintenanceWaiting.incrementAndGet();
         try {
             super.lock();
+        } finally {
+            maintenanceWaiting.decrementAndGet();
+        }
+    }
+
+    /**
+     * Takes the lock in turn for a maintenance task that may skip a round (the expiry sweep, on the
+     * runtime's scheduler, which must not block): like {@link #lock()}, but gives up after {@code timeout}.
+     *
+     * @return whether the lock is now held
+     * @throws InterruptedException when interrupted while waiting
+     */
+    boolean tryLockForMaintenance(long timeout, TimeUnit unit) throws InterruptedException {
+        maintenanceWaiting.incrementAndGet();
+        try {
+            return tryLock(timeout, unit);
         } finally {
             maintenanceWaiting.decrementAndGet();
         }
