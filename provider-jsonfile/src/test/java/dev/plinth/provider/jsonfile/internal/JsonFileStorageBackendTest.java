@@ -230,6 +230,50 @@ class JsonFileStorageBackendTest {
     }
 
     @Test
+    void aCommitsExpireKeepsValueAndVersionAndAPutMayKeepTheExpiry() {
+        long v = backend.set(NS, "a", utf8("1"), 60_000);
+        long expiresAt = present(backend.get(NS, "a")).expiresAtMillis();
+        events.clear();
+        CommitResult kept = backend.commit(NS, Commit.of(new Write.Put("a", utf8("2"), Write.KEEP_EXPIRY),
+                new Write.Put("fresh", utf8("f"), Write.KEEP_EXPIRY)));
+        assertThat(present(backend.get(NS, "a")).expiresAtMillis()).isEqualTo(expiresAt);
+        assertThat(present(backend.get(NS, "fresh")).expiresAtMillis()).as("absent before: no expiry")
+                .isEqualTo(StorageBackend.NO_EXPIRY);
+        CommitResult touched = backend.commit(NS, Commit.of(new Write.Expire("a", StorageBackend.NO_EXPIRY),
+                new Write.Expire("missing", 1_000), new Write.Put("b", utf8("x"), 0), new Write.Expire("b", 60_000)));
+        assertThat(List.of(touched.outcome(0), touched.outcome(1))).containsExactly(1L, 0L);
+        assertThat(touched.outcome(3)).isEqualTo(1);
+        BackendEntry a = present(backend.get(NS, "a"));
+        assertThat(text(a.value())).isEqualTo("2");
+        assertThat(a.version()).isEqualTo(kept.outcome(0)).isGreaterThan(v);
+        assertThat(a.expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        BackendEntry b = present(backend.get(NS, "b"));
+        assertThat(b.version()).isEqualTo(touched.outcome(2));
+        assertThat(b.expiresAtMillis()).isGreaterThan(System.currentTimeMillis());
+        // An expiry change is no SET: the runtime reports none for expire() either.
+        assertThat(events.events()).containsExactly("SET notes a " + kept.outcome(0),
+                "SET notes fresh " + kept.outcome(1), "SET notes b " + touched.outcome(2));
+        backend.close();
+        backend = Backends.open(dir, events);
+        assertThat(present(backend.get(NS, "a")).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(present(backend.get(NS, "b")).expiresAtMillis()).isEqualTo(b.expiresAtMillis());
+        assertThat(present(backend.get(NS, "b")).version()).isEqualTo(b.version());
+    }
+
+    @Test
+    void aCommitOfPreconditionsOnlyChecksAndWritesNothing() {
+        long v = backend.set(NS, "a", utf8("1"), 0);
+        events.clear();
+        CommitResult none = backend.commit(NS, new Commit(List.of(new Precondition("a", v),
+                new Precondition("b", KeyValueStore.ABSENT)), List.of()));
+        assertThat(none.size()).isZero();
+        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("a", v + 1)), List.of())))
+                .isInstanceOf(VersionConflictException.class);
+        assertThat(events.events()).isEmpty();
+        assertThat(backend.set(NS, "c", utf8("x"), 0)).as("no version was spent").isEqualTo(v + 1);
+    }
+
+    @Test
     void quotaCountsLiveKeysAndAllowsOverwrite() {
         backend.close();
         JsonFileSettings s = Backends.settings(dir);
