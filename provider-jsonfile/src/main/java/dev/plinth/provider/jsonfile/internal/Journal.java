@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *
  * <p>A failed fsync makes the file untrustworthy: Linux may drop the dirty pages it could not write and
  * let a later fsync succeed, so a retry proves nothing. The failure is kept ({@link #syncFailure}), every
- * later fsync fails at once, and the backend's repair continues in a new file
+ * later fsync fails at once, and the store's repair ({@link Maintenance}) continues in a new file
  * ({@link #restartAfterFailure}) and rewrites everything in memory as snapshots before it calls
  * {@link #markRewritten}.
  *

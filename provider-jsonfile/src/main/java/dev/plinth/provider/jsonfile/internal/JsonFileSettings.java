@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param flushInterval the batched fsync period
  * @param compactionThreshold journal bytes that trigger compaction
  * @param maxKeys live keys per namespace, 0 = unlimited
- * @param sweepInterval how often expired keys and lapsed locks are reclaimed
+ * @param sweepInterval how often expired keys are reclaimed (the runtime purges lapsed locks as often)
  */
 record JsonFileSettings(Path directory, Durability durability, Duration flushInterval, long compactionThreshold,
         long maxKeys, Duration sweepInterval) {
