@@ -3,6 +3,7 @@ package dev.plinth.provider.jsonfile.internal;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.StorageBackend;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -156,7 +157,7 @@ final class KeySpace {
             if (c instanceof Change.Put p) {
                 index.put(p.key(), p.item());
                 lastVersion = Math.max(lastVersion, p.item().version());
-                if (p.item().expiresAt() != 0) {
+                if (p.item().expiresAt() != StorageBackend.NO_EXPIRY) {
                     deadlines.add(new Deadline(p.item().expiresAt(), ns, p.key(), p.item().version()));
                 }
             } else if (c instanceof Change.Remove r) {

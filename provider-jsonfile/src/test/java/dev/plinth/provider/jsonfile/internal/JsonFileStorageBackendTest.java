@@ -222,7 +222,8 @@ class JsonFileStorageBackendTest {
         assertThat(result.size()).isEqualTo(4);
         assertThat(result.outcome(0)).isGreaterThan(v);
         assertThat(result.outcome(1)).isEqualTo(1);
-        assertThat(result.outcome(2)).isEqualTo(present(backend.get(NS, "b")).version()).isGreaterThan(result.outcome(0));
+        assertThat(result.outcome(2)).isEqualTo(present(backend.get(NS, "b")).version())
+                .isGreaterThan(result.outcome(0));
         assertThat(result.outcome(3)).isZero();
         assertThat(text(present(backend.get(NS, "b")).value())).isEqualTo("y");
         assertThat(backend.exists(NS, "a")).isFalse();
