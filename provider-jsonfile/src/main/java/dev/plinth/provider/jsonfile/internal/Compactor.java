@@ -1,0 +1,270 @@
+package dev.plinth.provider.jsonfile.internal;
+
+import dev.plinth.spi.storage.Namespace;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shrinks the journal in the background without stopping writers for longer than a file switch.
+ *
+ * <p>Under the write lock it only switches the journal to a new file and takes the set of namespaces
+ * changed since the last compaction. Then, without the lock, it rewrites just those namespaces as
+ * snapshot files of a new generation while writes go on. Such a snapshot is "fuzzy" (it may already hold
+ * some writes made after the switch), which is correct because every journal record is absolute (a put
+ * carries the whole entry; a delete or clear needs no prior state): replaying the new journal over it ends
+ * in the same state. Finally the manifest is replaced atomically and the files it no longer names are
+ * deleted. If anything fails the old manifest stays in force, the journals are kept, and the namespaces
+ * are marked changed again for the next attempt.
+ *
+ * <p>{@link #repair} is the same work for every namespace after a failed fsync, when the journal can no
+ * longer be trusted: writes are refused meanwhile, so its snapshots are exact, and once its manifest is
+ * in place nothing needs the old journals any more.
+ */
+final class Compactor {
+    private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+
+    private final Path directory;
+    private final RecordCodec codec;
+    private final KeySpace space;
+    private final Journal journal;
+    private final ReentrantLock writeLock;
+    private final BooleanSupplier closed;
+    /** The runtime's clock: expired entries are left out of snapshots. */
+    private final InstantSource clock;
+    /** Only the compacting thread reads or replaces it. */
+    private Manifest manifest;
+    /** Failed repair attempts since the last success: only the first is logged as a warning. */
+    private int repairFailures;
+
+    Compactor(Path directory, RecordCodec codec, KeySpace space, Journal journal, ReentrantLock writeLock,
+            Manifest manifest, BooleanSupplier closed, InstantSource clock) {
+        this.directory = directory;
+        this.codec = codec;
+        this.space = space;
+        this.journal = journal;
+        this.writeLock = writeLock;
+        this.manifest = manifest;
+        this.closed = closed;
+        this.clock = clock;
+    }
+
+    synchronized void run() {
+        Set<Namespace> changed;
+        long lastVersion;
+        long journalFrom;
+        writeLock.lock();
+        try {
+            if (closed.getAsBoolean() || journal.syncFailure() != null) {
+                return; // after a failed fsync, repair() rewrites everything instead
+            }
+            journal.rotate();
+            changed = space.dirty;
+            space.dirty = new HashSet<>();
+            lastVersion = space.lastVersion;
+            journalFrom = journal.sequence();
+        } catch (IOException e) {
+            LOG.warn("Compaction of {} could not start a new journal; the current one keeps growing", directory, e);
+            return;
+        } finally {
+            writeLock.unlock();
+        }
+        long generation = manifest.generation() + 1;
+        List<String> written = new ArrayList<>();
+        Manifest next;
+        try {
+            next = writeGeneration(changed, new TreeMap<>(manifest.namespaces()), generation, journalFrom,
+                    lastVersion, written, true);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Compaction of {} failed; every journal is kept and compaction will be retried", directory, e);
+            undo(written, changed);
+            return;
+        }
+        finish(next);
+        LOG.debug("Compacted {}: generation {}, {} namespaces rewritten", directory, generation, changed.size());
+    }
+
+    /**
+     * After a failed fsync: continues in a new journal, writes every namespace in memory as a snapshot of a
+     * new generation and a manifest that needs none of the older files. Writes are refused until it
+     * succeeds ({@link Journal#syncFailure}), so memory holds still meanwhile.
+     *
+     * @param onRewritten run under the write lock once everything in memory is durable again
+     * @return whether the store is sound again
+     */
+    synchronized boolean repair(Runnable onRewritten) {
+        Set<Namespace> all;
+        long lastVersion;
+        long journalFrom;
+        writeLock.lock();
+        try {
+            if (journal.syncFailure() == null) {
+                return true;
+            }
+            journal.restartAfterFailure();
+            all = new HashSet<>(space.indexes.keySet());
+            space.dirty = new HashSet<>();
+            lastVersion = space.lastVersion;
+            journalFrom = journal.sequence();
+        } catch (IOException e) {
+            repairFailed("Could not start a new journal in {} after a failed fsync; writes stay refused, retrying",
+                    e);
+            return false;
+        } finally {
+            writeLock.unlock();
+        }
+        List<String> written = new ArrayList<>();
+        Manifest next;
+        try {
+            next = writeGeneration(all, new TreeMap<>(), manifest.generation() + 1, journalFrom, lastVersion,
+                    written, false);
+        } catch (IOException | RuntimeException e) {
+            repairFailed("Could not rewrite the data of {} after a failed fsync; writes stay refused, retrying", e);
+            undo(written, all);
+            return false;
+        }
+        writeLock.lock();
+        try {
+            journal.markRewritten();
+            onRewritten.run();
+        } finally {
+            writeLock.unlock();
+        }
+        finish(next);
+        repairFailures = 0;
+        LOG.warn("Rewrote all data of {} to new files after a failed fsync (generation {}); writes are accepted"
+                + " again", directory, next.generation());
+        return true;
+    }
+
+    /**
+     * At open, before any other thread runs, for a folder that is new, of the previous format or without
+     * its manifest: writes every namespace in memory as a snapshot and a manifest in the current format,
+     * needing only the journal just created. Nothing else is changed; on failure, what it wrote is removed.
+     */
+    void rewriteAll() throws IOException {
+        Set<Namespace> all = new HashSet<>(space.indexes.keySet());
+        boolean anyData = all.stream().anyMatch(ns -> !space.index(ns).items.isEmpty());
+        long generation = anyData ? manifest.generation() + 1 : manifest.generation();
+        List<String> written = new ArrayList<>();
+        try {
+            manifest = writeGeneration(all, new TreeMap<>(), generation, journal.sequence(), space.lastVersion,
+                    written, false);
+        } catch (IOException | RuntimeException e) {
+            for (String name : written) {
+                AtomicFiles.deleteQuietly(directory.resolve(name));
+            }
+            throw e;
+        }
+        space.dirty.clear();
+        LOG.info("Wrote the data of {} in format {}: {} namespaces, journal {}", directory, Manifest.FORMAT,
+                manifest.namespaces().size(), journal.path().getFileName());
+    }
+
+    /**
+     * At open, once the data set is known complete: deletes what the manifest in force no longer needs
+     * (journals before {@code journalFrom}, snapshots it does not list, temp files of interrupted writes).
+     */
+    void deleteObsolete() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long seq = FileNames.journalSequence(name);
+                if ((seq >= 0 && seq < manifest.journalFrom())
+                        || (FileNames.isSnapshot(name) && !manifest.namespaces().containsValue(name))
+                        || FileNames.isTemp(name)) {
+                    AtomicFiles.deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not list {} to delete obsolete files: {}", directory, e.toString());
+        }
+    }
+
+    private void repairFailed(String message, Exception e) {
+        // Retried every second while the disk fails: one warning, then debug.
+        if (repairFailures++ == 0) {
+            LOG.warn(message, directory, e);
+        } else {
+            LOG.debug(message + " (attempt {}): {}", directory, repairFailures, e.toString());
+        }
+    }
+
+    /**
+     * Writes snapshots of {@code namespaces} over {@code files} (namespace to snapshot file), then the
+     * manifest; returns it. Names written are added to {@code written}, for {@link #undo}.
+     */
+    private Manifest writeGeneration(Set<Namespace> namespaces, Map<String, String> files, long generation,
+            long journalFrom, long lastVersion, List<String> written, boolean syncJournal) throws IOException {
+        long now = clock.millis();
+        for (Namespace ns : namespaces) {
+            files.remove(ns.path());
+            NamespaceIndex index = space.index(ns);
+            if (index == null || index.items.isEmpty()) {
+                continue;
+            }
+            String name = FileNames.snapshot(ns.path(), generation);
+            AtomicFiles.write(directory, name,
+                    out -> SnapshotFile.write(out, codec, ns.path(), index.items.entrySet(), now));
+            written.add(name);
+            files.put(ns.path(), name);
+        }
+        if (syncJournal) {
+            // A fuzzy snapshot may hold batched writes not yet fsynced in the journal: sync them first, so
+            // the files never get ahead of the journal they are replayed with.
+            journal.force();
+        }
+        Manifest next = new Manifest(generation, journalFrom, lastVersion, files);
+        next.write(directory);
+        return next;
+    }
+
+    private void undo(List<String> written, Set<Namespace> namespaces) {
+        for (String name : written) {
+            AtomicFiles.deleteQuietly(directory.resolve(name));
+        }
+        writeLock.lock();
+        try {
+            space.dirty.addAll(namespaces);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Puts {@code next} in force and deletes the files that only the previous manifest needed. */
+    private void finish(Manifest next) {
+        Manifest previous = manifest;
+        manifest = next;
+        for (String name : previous.namespaces().values()) {
+            if (!next.namespaces().containsValue(name)) {
+                AtomicFiles.deleteQuietly(directory.resolve(name));
+            }
+        }
+        deleteJournalsBefore(next.journalFrom());
+    }
+
+    private void deleteJournalsBefore(long sequence) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "journal-*.jsonl")) {
+            for (Path f : files) {
+                long seq = FileNames.journalSequence(f.getFileName().toString());
+                if (seq >= 0 && seq < sequence) {
+                    AtomicFiles.deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not list {} to delete old journals: {}", directory, e.toString());
+        }
+    }
+}
