@@ -8,12 +8,8 @@ import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.Subscription;
 import dev.plinth.core.storage.StorageEngine;
-<<<<<<< HEAD
-import dev.plinth.core.config.StorageSettings;
-=======
 import dev.plinth.core.config.StorageSettings;
 import dev.plinth.provider.sqlite.internal.TestBackends;
->>>>>>> spi2-sqlite
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
