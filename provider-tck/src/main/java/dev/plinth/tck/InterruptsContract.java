@@ -86,10 +86,14 @@ public abstract class InterruptsContract extends TckConcern {
             }
         } finally {
             Thread.interrupted();
-            Await.until("the uninterrupted writer to make progress", () -> writes.get() > 50);
+            // Progress after the interrupts, not before: a writer stalled (not failed) by them fails here.
+            long afterInterrupts = writes.get();
+            Await.until("the uninterrupted writer to go on writing after the interrupts",
+                    () -> writes.get() > afterInterrupts + 50 || writerFailure.get() != null);
             stop.set(true);
             writer.join(TimeUnit.MINUTES.toMillis(2));
         }
+        assertThat(writer.isAlive()).as("the writer stopped when asked").isFalse();
         assertThat(writerFailure.get()).as("the writer of another plugin, never interrupted").isNull();
         for (Executable call : calls.values()) {
             call.execute();

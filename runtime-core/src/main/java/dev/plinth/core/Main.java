@@ -84,7 +84,7 @@ public final class Main {
                 return listProviders(config, out);
             }
             PlinthRuntime runtime = PlinthRuntime.builder().config(config).build();
-            // before start(): a SIGTERM during startup then waits for start() and shuts down what it started
+            // before start(): a SIGTERM during startup then aborts it and shuts down what had started
             runtime.registerShutdownHook();
             runtime.start();
             runtime.awaitTermination();

@@ -99,6 +99,8 @@ public final class PlinthRuntime implements AutoCloseable {
     private volatile String providerId;
     private LifecycleManager lifecycle;
     private StartupAbort startupAbort;
+    /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
+    private volatile Duration rollbackBound = RuntimeSettings.DEFAULT_SHUTDOWN_TIMEOUT;
     private Thread shutdownHook;
 
     private PlinthRuntime(Builder b) {
@@ -118,11 +120,12 @@ public final class PlinthRuntime implements AutoCloseable {
      * Starts the runtime (see the class description). May be called once.
      *
      * @return this
-     * @throws ConfigurationException when configuration or provider selection is wrong, or storage fails
-     *     to open; nothing is left open
-     * @throws PluginLifecycleException when the plugin graph is invalid (phase RESOLVE) or a plugin's
+     * @throws ConfigurationException when configuration or provider selection is wrong; nothing was opened
+     * @throws dev.plinth.api.storage.StorageOpenException when the storage provider cannot open its backend
+     *     (naming the file, host or option); no plugin was called
+     * @throws PluginLifecycleException when the plugin graph is invalid (phase RESOLVE), a plugin's
      *     {@code init}/{@code start} throws or overruns {@code plinth.runtime.startTimeout} (phase INIT or
-     *     START); everything else was shut down and storage closed
+     *     START), or {@link #close()} stopped the startup; everything else was shut down and storage closed
      * @throws IllegalStateException when already started or closed
      */
     public PlinthRuntime start() {
@@ -138,16 +141,19 @@ public final class PlinthRuntime implements AutoCloseable {
         try {
             doStart(abort);
             synchronized (lock) {
-                if (abort.requested()) {
-                    throw abortAfterStart(abort);
+                if (!abort.requested()) {
+                    status = Status.RUNNING;
+                    return this;
                 }
-                status = Status.RUNNING;
-                return this;
             }
+            // close() came after the last plugin started: undo it all, outside the lock, which a second
+            // close() would otherwise wait on for the whole rollback.
+            throw abortAfterStart(abort);
         } catch (RuntimeException | Error e) {
-            abort.clearOwnInterrupt();
             synchronized (lock) {
                 status = Status.CLOSED;
+                // Under the lock and after CLOSED, so no request() can interrupt this thread any more.
+                abort.clearOwnInterrupt();
                 removeShutdownHook();
                 terminated.countDown();
             }
@@ -160,7 +166,23 @@ public final class PlinthRuntime implements AutoCloseable {
         ProviderCandidate chosen = plan.provider();
         EffectiveConfig eff = plan.config();
         List<String> ids = plan.pluginIds();
-        StorageEngine opened = StorageEngine.open(chosen.provider(), plan.providerConfig(), plan.settings().storage());
+        this.rollbackBound = plan.settings().shutdownTimeout();
+        StorageEngine opened;
+        try {
+            opened = StorageEngine.open(chosen.provider(), plan.providerConfig(), plan.settings().storage());
+        } catch (RuntimeException e) {
+            if (abort.requested()) {
+                // The abort's interrupt may have been what failed the open: say what really happened.
+                throw new PluginLifecycleException(null, Phase.INIT, "Startup stopped: the runtime was closed while"
+                        + " storage provider '" + chosen.id() + "' was opening; no plugin was called", e);
+            }
+            throw e;
+        }
+        if (abort.requested()) {
+            opened.close();
+            throw new PluginLifecycleException(null, Phase.INIT, "Startup stopped: the runtime was closed while"
+                    + " storage provider '" + chosen.id() + "' was opening; no plugin was called", null);
+        }
         this.engine = opened;
         this.providerId = chosen.id();
         this.disabled = plan.disabled();
@@ -291,9 +313,19 @@ public final class PlinthRuntime implements AutoCloseable {
         awaitStartupRollback();
     }
 
+    /**
+     * Waits for the aborted startup to finish its rollback, at most twice the shutdown bound: the plugin in
+     * {@code init}/{@code start} gets one to return, and the shutdowns that follow are each bounded too.
+     * Past that the runtime stops waiting rather than hold up a JVM that is exiting; what still runs is on
+     * daemon threads.
+     */
     private void awaitStartupRollback() {
+        Duration bound = rollbackBound.multipliedBy(2);
         try {
-            terminated.await();
+            if (!terminated.await(bound.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warn("Plinth startup did not stop within {} of close(); no longer waiting for it (a plugin or"
+                        + " the storage open ignores its interrupt)", bound);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -321,7 +353,8 @@ public final class PlinthRuntime implements AutoCloseable {
      * Registers a JVM shutdown hook (thread {@code plinth-shutdown-hook}) that closes this runtime and
      * logs, rather than throws, shutdown failures. Idempotent; {@link #close()} and a failed
      * {@link #start()} remove the hook. May be called before {@link #start()}: a signal during startup
-     * then waits for {@code start()} to finish and closes what it started.
+     * then aborts the startup (see {@link #close()}) and waits, at most twice
+     * {@code plinth.runtime.shutdownTimeout}, for what had started to shut down.
      *
      * @return this
      */

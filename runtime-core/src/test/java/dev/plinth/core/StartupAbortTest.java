@@ -130,4 +130,61 @@ class StartupAbortTest {
         });
         assertThat(interruptedAfter.get()).as("the interrupt close() sent is the runtime's own, not the host's").isFalse();
     }
+
+    @Test
+    void closeDuringTheStorageOpenStopsTheStartupBeforeAnyPluginAndSaysSo() {
+        provider.blockOpen = new CountDownLatch(1);
+        PlinthRuntime rt = runtime("10s", plugin("a"));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread starter = new Thread(() -> {
+            try {
+                rt.start();
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        assertTimeoutPreemptively(BOUND, () -> {
+            starter.start();
+            while (provider.opens.get() == 0) {
+                Thread.sleep(5);
+            }
+            rt.close();
+            starter.join();
+        });
+        assertThat(thrown.get()).isInstanceOfSatisfying(PluginLifecycleException.class, e -> assertThat(e)
+                .hasMessage("Startup stopped: the runtime was closed while storage provider 'fake' was opening;"
+                        + " no plugin was called"));
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void closeWaitsForAStuckStartupOnlyTwiceTheShutdownBound() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        provider.blockOpen = release;
+        provider.openIgnoresInterrupts = true;
+        PlinthRuntime rt = runtime("200ms", plugin("a"));
+        Thread starter = new Thread(() -> {
+            try {
+                rt.start();
+            } catch (RuntimeException expected) {
+                // stopped by close()
+            }
+        });
+        try {
+            assertTimeoutPreemptively(BOUND, () -> {
+                starter.start();
+                while (provider.opens.get() == 0) {
+                    Thread.sleep(5);
+                }
+                rt.close();
+            });
+            assertThat(starter.isAlive()).as("close() returned while the open still ignores its interrupt").isTrue();
+        } finally {
+            release.countDown();
+            starter.join(BOUND.toMillis());
+        }
+        assertThat(starter.isAlive()).isFalse();
+        assertThat(log).isEmpty();
+        assertThat(rt.awaitTermination(Duration.ZERO)).isTrue();
+    }
 }

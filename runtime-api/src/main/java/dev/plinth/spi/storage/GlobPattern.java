@@ -104,15 +104,10 @@ public final class GlobPattern {
      * backend from translating it (sqlite-jdbc would send it as {@code ?}, a wildcard).
      */
     private static void rejectUnpairedSurrogates(String pattern) {
-        int n = pattern.length();
-        for (int i = 0; i < n; i++) {
-            char c = pattern.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(pattern.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new InvalidPatternException(pattern, i, String.format(
-                        "unpaired surrogate U+%04X; keys and patterns are Unicode text", (int) c));
-            }
+        int at = UnicodeText.unpairedSurrogate(pattern);
+        if (at >= 0) {
+            throw new InvalidPatternException(pattern, at, String.format(
+                    "unpaired surrogate U+%04X; keys and patterns are Unicode text", (int) pattern.charAt(at)));
         }
     }
 

@@ -43,4 +43,25 @@ class ValueCodecTest {
                 .hasMessageContaining("U+DC00 at index 2");
         assertThatThrownBy(() -> ValueCodec.utf8("k", "\uD800")).isInstanceOf(SerializationException.class);
     }
+
+    /** A record whose text is not Unicode: Jackson writes the lone surrogate as an escape. */
+    record Named(String name) {
+    }
+
+    @Test
+    void anObjectHoldingALoneSurrogateIsRefusedLikeText() {
+        assertThatThrownBy(() -> codec.encode("k", new Named("x\uD800y"))).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("unpaired surrogate U+D800");
+        assertThatThrownBy(() -> codec.encode("k", java.util.Map.of("key\uDC00", 1)))
+                .isInstanceOf(SerializationException.class);
+        assertThat(new String(codec.encode("k", new Named("x\uD83D\uDE00y")), StandardCharsets.UTF_8))
+                .contains("\\uD83D\\uDE00");
+    }
+
+    @Test
+    void jsonNullReadAsATreeIsRefusedToo() {
+        byte[] json = "null".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decode("k", json, com.fasterxml.jackson.databind.JsonNode.class))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("JSON null");
+    }
 }

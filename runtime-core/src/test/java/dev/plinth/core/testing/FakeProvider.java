@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
@@ -43,6 +44,9 @@ public class FakeProvider implements StorageProvider {
     public final List<String> backendCalls = Collections.synchronizedList(new ArrayList<>());
     public volatile ProviderConfig openedWith;
     public volatile RuntimeException failOpen;
+    /** When set, open() waits for it first: interruptibly (failing as an unreachable backend would) or not. */
+    public volatile CountDownLatch blockOpen;
+    public volatile boolean openIgnoresInterrupts;
     public volatile RuntimeException failClose;
     /** How the backend answers getAll (namespace, keys asked); absent keys only when unset. */
     public volatile BiFunction<Namespace, Collection<String>, List<BackendEntry>> getAllAnswer;
@@ -76,6 +80,21 @@ public class FakeProvider implements StorageProvider {
         return List.of(PATH, MAX_SIZE, PASSWORD);
     }
 
+    private void awaitOpen(CountDownLatch block) {
+        while (true) {
+            try {
+                block.await();
+                return;
+            } catch (InterruptedException e) {
+                if (!openIgnoresInterrupts) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.plinth.api.storage.BackendUnavailableException("fake backend: interrupted while"
+                            + " connecting", e);
+                }
+            }
+        }
+    }
+
     @Override
     public int spiVersion() {
         return SPI_VERSION;
@@ -85,6 +104,10 @@ public class FakeProvider implements StorageProvider {
     @SuppressWarnings("unchecked")
     public StorageBackend open(ProviderConfig config, BackendContext context) {
         opens.incrementAndGet();
+        CountDownLatch block = blockOpen;
+        if (block != null) {
+            awaitOpen(block);
+        }
         if (failOpen != null) {
             throw failOpen;
         }
