@@ -5,6 +5,7 @@ import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.SerializationException;
 import dev.plinth.api.storage.Subscription;
+import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.Transaction;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.tck.StorageContractTck.Note;
@@ -156,12 +157,12 @@ public abstract class TransactionsContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("Transaction#commit: a transaction commits at most once; a second commit throws IllegalStateException")
+    @DisplayName("Transaction#commit: a transaction commits at most once; a second commit throws StoreClosedException")
     void commitOnce() {
         Transaction tx = store().transaction().setString("k", "1");
         tx.commit();
         store().setString("k", "changed");
-        assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(tx::commit).isInstanceOf(StoreClosedException.class).hasMessageContaining("already committed");
         assertThat(store().getString("k")).hasValue("changed");
     }
 

@@ -73,7 +73,8 @@ public interface Transaction {
      * @throws VersionConflictException when a precondition fails; it names the key, and nothing was
      *     applied
      * @throws QuotaExceededException when new keys would exceed {@code maxKeys}; nothing was applied
-     * @throws IllegalStateException when this transaction was already committed
+     * @throws StoreClosedException when this transaction was already committed (a transaction commits once),
+     *     or the runtime was closed
      */
     Map<String, Long> commit();
 }

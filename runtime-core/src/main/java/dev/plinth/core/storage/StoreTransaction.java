@@ -2,6 +2,7 @@ package dev.plinth.core.storage;
 
 import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.Transaction;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Precondition;
@@ -82,8 +83,8 @@ final class StoreTransaction implements Transaction {
 
     private void checkOpen() {
         if (committed) {
-            throw new IllegalStateException("Transaction in '" + store.namespace() + "' was already committed; "
-                    + "start a new one with store.transaction()");
+            throw new StoreClosedException("Transaction in '" + store.namespace() + "' (it was already committed;"
+                    + " start a new one with store.transaction())");
         }
     }
 }
