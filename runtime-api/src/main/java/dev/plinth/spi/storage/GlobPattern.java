@@ -22,8 +22,9 @@ import java.util.Optional;
  * Malformed patterns (unclosed bracket, trailing backslash, reversed range, empty pattern, an unpaired
  * surrogate anywhere) are rejected by {@link #compile} with {@link InvalidPatternException}.
  *
- * <p>Providers use {@link #matches}, {@link #literalPrefix()} for index range scans, and the translations
- * {@link #toSqliteGlob()} and {@link #toRedisMatch()}. Immutable and thread-safe.
+ * <p>Providers use {@link #matches}, {@link #literalPrefix()} (with {@link KeyRange}) for index range scans,
+ * and {@link #elements()} to translate a pattern into their backend's own dialect, which is the provider's
+ * business. Immutable and thread-safe.
  */
 public final class GlobPattern {
     /** The longest pattern accepted, in characters. */
@@ -331,128 +332,6 @@ public final class GlobPattern {
             t++;
         }
         return t == tokens.length;
-    }
-
-    /**
-     * Translates to SQLite's {@code GLOB} operator, which has no escape character: literal {@code *},
-     * {@code ?} and {@code [} become one-character classes ({@code [*]}, {@code [?]}, {@code [[]}); inside
-     * classes, {@code ]} is placed first and {@code ^} is never first unless negating. The result matches
-     * exactly the keys {@link #matches} accepts (SQLite compares code points, case-sensitively).
-     *
-     * @return the GLOB pattern, to be bound as a statement parameter (never concatenated into SQL)
-     */
-    public String toSqliteGlob() {
-        StringBuilder b = new StringBuilder(source.length() + 8);
-        for (Token t : tokens) {
-            switch (t.kind) {
-                case STAR:
-                    b.append('*');
-                    break;
-                case ANY:
-                    b.append('?');
-                    break;
-                case LITERAL:
-                    appendSqliteLiteral(b, t.codePoint);
-                    break;
-                default:
-                    appendSqliteClass(b, t);
-            }
-        }
-        return b.toString();
-    }
-
-    private static void appendSqliteLiteral(StringBuilder b, int cp) {
-        if (cp == '*' || cp == '?' || cp == '[') {
-            b.append('[').appendCodePoint(cp).append(']');
-        } else {
-            b.appendCodePoint(cp);
-        }
-    }
-
-    private static void appendSqliteClass(StringBuilder b, Token t) {
-        // SQLite: "[^...]" negates, a ']' first is literal, '-' between two chars is a range, a '-' last is
-        // literal. Emit ']' first, '-' and '^' last so neither is misread.
-        b.append('[');
-        if (t.negated) {
-            b.append('^');
-        }
-        boolean hasBracket = false;
-        boolean hasDash = false;
-        boolean hasCaret = false;
-        StringBuilder mid = new StringBuilder();
-        for (int[] r : t.ranges) {
-            int lo = r[0];
-            int hi = r[1];
-            if (lo == hi) {
-                if (lo == ']') {
-                    hasBracket = true;
-                } else if (lo == '-') {
-                    hasDash = true;
-                } else if (lo == '^') {
-                    hasCaret = true;
-                } else {
-                    mid.appendCodePoint(lo);
-                }
-            } else {
-                // A range whose ends are special characters is split so the ends stay unambiguous.
-                if (lo <= ']' && ']' <= hi) {
-                    hasBracket = true;
-                }
-                if (lo <= '-' && '-' <= hi) {
-                    hasDash = true;
-                }
-                if (lo <= '^' && '^' <= hi) {
-                    hasCaret = true;
-                }
-                appendRangeAvoiding(mid, lo, hi);
-            }
-        }
-        if (hasBracket) {
-            b.append(']');
-        }
-        b.append(mid);
-        // A '^' right after '[' would negate: put it after at least one other member. When it is the only
-        // member of a plain class, the class is just the literal '^', which needs no brackets in GLOB.
-        boolean caretWouldLead = hasCaret && !t.negated && !hasBracket && mid.length() == 0;
-        if (caretWouldLead && !hasDash) {
-            b.setLength(b.length() - 1);
-            b.append('^');
-            return;
-        }
-        if (caretWouldLead) {
-            b.append("-^");
-        } else {
-            if (hasCaret) {
-                b.append('^');
-            }
-            if (hasDash) {
-                b.append('-');
-            }
-        }
-        b.append(']');
-    }
-
-    /** Appends lo-hi as SQLite ranges, leaving out ']', '-' and '^' (emitted separately). */
-    private static void appendRangeAvoiding(StringBuilder b, int lo, int hi) {
-        int start = lo;
-        for (int special : new int[] {'-', ']', '^'}) {
-            if (special >= start && special <= hi) {
-                if (special - 1 >= start) {
-                    appendRange(b, start, special - 1);
-                }
-                start = special + 1;
-            }
-        }
-        if (start <= hi) {
-            appendRange(b, start, hi);
-        }
-    }
-
-    private static void appendRange(StringBuilder b, int lo, int hi) {
-        b.appendCodePoint(lo);
-        if (hi != lo) {
-            b.append('-').appendCodePoint(hi);
-        }
     }
 
     /**

@@ -139,22 +139,6 @@ class GlobPatternTest {
     }
 
     @Test
-    void sqliteTranslationEscapesGlobCharactersAsClasses() {
-        assertThat(GlobPattern.compile("a\\*b*").toSqliteGlob()).isEqualTo("a[*]b*");
-        assertThat(GlobPattern.compile("\\?\\[").toSqliteGlob()).isEqualTo("[?][[]");
-        assertThat(GlobPattern.compile("[!a-c]").toSqliteGlob()).isEqualTo("[^a-c]");
-        assertThat(GlobPattern.compile("[]a]").toSqliteGlob()).isEqualTo("[]a]");
-        assertThat(GlobPattern.compile("[a\\-z]").toSqliteGlob()).isEqualTo("[az-]");
-        assertThat(GlobPattern.compile("[\\^x]").toSqliteGlob()).isEqualTo("[x^]");
-        assertThat(GlobPattern.compile("%_").toSqliteGlob()).isEqualTo("%_");
-        // '^' must never lead a plain class, or SQLite reads it as negation.
-        assertThat(GlobPattern.compile("[\\^]").toSqliteGlob()).isEqualTo("^");
-        assertThat(GlobPattern.compile("[\\^\\-]").toSqliteGlob()).isEqualTo("[-^]");
-        assertThat(GlobPattern.compile("[!\\^]").toSqliteGlob()).isEqualTo("[^^]");
-        assertThat(GlobPattern.compile("[]\\^]").toSqliteGlob()).isEqualTo("[]^]");
-    }
-
-    @Test
     void redisMatchIsTheEscapedPrefixPlusStar() {
         assertThat(GlobPattern.compile("user:*").toRedisMatch()).isEqualTo("user:*");
         assertThat(GlobPattern.compile("a\\*b?").toRedisMatch()).isEqualTo("a\\*b*");
