@@ -132,7 +132,7 @@ public abstract class CapabilitiesContract extends TckConcern {
     @DisplayName("StorageContractTck#freshOptions: each test starts from an empty data set")
     void freshDataSetIsEmpty() {
         assertThat(store().keys("*")).isEmpty();
-        assertThat(store().scope("items").keys("*")).isEmpty();
+        assertThat(store().namespace("items").keys("*")).isEmpty();
         assertThat(store("plugin-b").count("*")).isZero();
     }
 
@@ -146,7 +146,7 @@ public abstract class CapabilitiesContract extends TckConcern {
         first.setString("short", "x", SHORT_TTL);
         first.setString("deleted", "x");
         first.delete("deleted");
-        first.scope("items").setObject("note", new Note("n", 1, List.of("a")));
+        first.namespace("items").setObject("note", new Note("n", 1, List.of("a")));
         first.increment("counter", 7);
         engine().close();
 
@@ -157,13 +157,13 @@ public abstract class CapabilitiesContract extends TckConcern {
                 .hasValueSatisfying(at -> assertThat(at.toEpochMilli()).isCloseTo(expiresAt.toEpochMilli(), within(1_000L)));
         Await.until("'short' to expire after the restart", () -> second.getEntry("short").isEmpty());
         assertThat(second.exists("deleted")).isFalse();
-        assertThat(second.scope("items").getObject("note", Note.class)).hasValue(new Note("n", 1, List.of("a")));
+        assertThat(second.namespace("items").getObject("note", Note.class)).hasValue(new Note("n", 1, List.of("a")));
         assertThat(second.getString("counter")).hasValue("7");
         assertThat(second.keys("*")).containsExactly("counter", "k", "t");
         assertThat(second.setString("k", "newer")).as("versions keep growing after a restart").isGreaterThan(version);
     }
 
-    /** Capability.DURABLE: a cleared scope stays cleared after reopening */
+    /** Capability.DURABLE: a cleared namespace stays cleared after reopening */
     private void durableClear() {
         seed(store(), "a", "b");
         store().clear();
@@ -246,7 +246,7 @@ public abstract class CapabilitiesContract extends TckConcern {
             events.await("DELETE of k", e -> e.type() == ChangeType.DELETE);
             one.clear();
             events.await("CLEAR", e -> e.type() == ChangeType.CLEAR);
-            one.scope("items").setString("bucket-key", "x");
+            one.namespace("items").setString("bucket-key", "x");
             store("plugin-b").setString("other-plugin", "x");
             one.setString("marker", "x");
             events.awaitSet("marker");

@@ -29,7 +29,7 @@ public abstract class ClearContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#clear: afterwards the scope holds no key; other scopes lost nothing")
+    @DisplayName("KeyValueStore#clear: afterwards the namespace holds no key; other namespaces lost nothing")
     void clearEmpties() {
         seed(store(), "a", "b", "c");
         seed(store("plugin-b"), "a");
@@ -57,7 +57,7 @@ public abstract class ClearContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#clear: every subscription of the scope gets one CLEAR event with no key, whatever its pattern, and no DELETE per key")
+    @DisplayName("KeyValueStore#clear: every subscription of the namespace gets one CLEAR event with no key, whatever its pattern, and no DELETE per key")
     void clearEvent() {
         seed(store(), "a", "b", "c");
         EventRecorder all = new EventRecorder();
@@ -81,10 +81,10 @@ public abstract class ClearContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#clear: the CLEAR event reaches only the cleared scope's watchers, not a parent's or a bucket's")
+    @DisplayName("KeyValueStore#clear: the CLEAR event reaches only the cleared namespace's watchers, not a parent's or a nested namespace's")
     void clearEventOnlyForThatScope() {
         KeyValueStore parent = store();
-        KeyValueStore bucket = parent.scope("items");
+        KeyValueStore bucket = parent.namespace("items");
         seed(parent, "p");
         seed(bucket, "b");
         EventRecorder onParent = new EventRecorder();

@@ -40,7 +40,7 @@ public abstract class ErrorsContract extends TckConcern {
     @DisplayName("KeyValueStore#Errors: after the runtime closes, every method throws StoreClosedException")
     Stream<DynamicTest> closedStoreThrows() {
         KeyValueStore s = store();
-        KeyValueStore bucket = s.scope("items");
+        KeyValueStore bucket = s.namespace("items");
         s.setString("k", "x");
         engine().close();
         Map<String, Executable> calls = new LinkedHashMap<>();

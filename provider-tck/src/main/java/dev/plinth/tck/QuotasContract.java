@@ -116,14 +116,14 @@ public abstract class QuotasContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("CommonOptions#MAX_KEYS: the limit applies per scope: another plugin and a bucket have their own")
+    @DisplayName("CommonOptions#MAX_KEYS: the limit applies per namespace: another plugin and a nested namespace have their own")
     void perScope() {
         StorageEngine e = openEngine(Map.of(CommonOptions.MAX_KEYS.name(), "1"));
         e.store(PLUGIN).setString("a", "x");
         e.store("plugin-b").setString("a", "x");
-        e.store(PLUGIN).scope("items").setString("a", "x");
+        e.store(PLUGIN).namespace("items").setString("a", "x");
         assertThatThrownBy(() -> e.store(PLUGIN).setString("b", "x")).isInstanceOf(QuotaExceededException.class);
-        assertThatThrownBy(() -> e.store(PLUGIN).scope("items").setString("b", "x"))
+        assertThatThrownBy(() -> e.store(PLUGIN).namespace("items").setString("b", "x"))
                 .isInstanceOfSatisfying(QuotaExceededException.class,
                         ex -> assertThat(ex.namespace()).isEqualTo(PLUGIN + "/items"));
     }

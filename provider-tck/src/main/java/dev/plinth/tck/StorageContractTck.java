@@ -1,6 +1,5 @@
 package dev.plinth.tck;
 
-import dev.plinth.api.plugin.InvalidPluginIdException;
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.Entry;
@@ -231,7 +230,7 @@ public abstract class StorageContractTck {
         return testedProvider().options().stream().anyMatch(o -> o.name().equals(name));
     }
 
-    /** @return a store of {@value #PLUGIN} on a new engine limited to {@code maxKeys} keys per scope */
+    /** @return a store of {@value #PLUGIN} on a new engine limited to {@code maxKeys} keys per namespace */
     final KeyValueStore storeWithMaxKeys(int maxKeys) {
         return openEngine(Map.of(CommonOptions.MAX_KEYS.name(), Integer.toString(maxKeys))).store(PLUGIN);
     }
@@ -256,7 +255,7 @@ public abstract class StorageContractTck {
         Await.until("key '" + key + "' to expire", () -> s.getEntry(key).isEmpty());
     }
 
-    /** Writes a marker key and waits for its event, so every earlier event of the scope has been delivered. */
+    /** Writes a marker key and waits for its event, so every earlier event of the namespace has been delivered. */
     static void flush(KeyValueStore s, EventRecorder r, String marker) {
         s.setString(marker, "marker");
         r.awaitSet(marker);
@@ -319,18 +318,18 @@ public abstract class StorageContractTck {
         }
     }
 
-    /** Runs {@link ScopingAndIsolationContract} against this provider. */
+    /** Runs {@link NamespaceIsolationContract} against this provider. */
     @Nested
-    class ScopingAndIsolation extends ScopingAndIsolationContract {
-        ScopingAndIsolation() {
+    class NamespaceIsolation extends NamespaceIsolationContract {
+        NamespaceIsolation() {
             super(StorageContractTck.this);
         }
     }
 
-    /** Runs {@link BucketsContract} against this provider. */
+    /** Runs {@link NestedNamespacesContract} against this provider. */
     @Nested
-    class Buckets extends BucketsContract {
-        Buckets() {
+    class NestedNamespaces extends NestedNamespacesContract {
+        NestedNamespaces() {
             super(StorageContractTck.this);
         }
     }

@@ -113,7 +113,7 @@ public abstract class UnicodeTextContract extends TckConcern {
         Random random = new Random(1402);
         List<String> keys = randomKeys(random, 40);
         for (int i = 0; i < 12; i++) {
-            KeyValueStore bucket = store().scope("d" + i);
+            KeyValueStore bucket = store().namespace("d" + i);
             keys.forEach(k -> bucket.setString(k, "v"));
             String pattern = randomPattern(random, keys);
             GlobPattern glob = GlobPattern.compile(pattern);

@@ -173,14 +173,14 @@ public abstract class WatchContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#watch: only keys of this scope matching the pattern are reported")
+    @DisplayName("KeyValueStore#watch: only keys of this namespace matching the pattern are reported")
     void onlyMatchingKeys() {
         EventRecorder events = new EventRecorder();
         try (Subscription sub = store().watch("user:*", events)) {
             store().setString("order:1", "x");
             store().setString("user", "x");
             store().setString("xuser:1", "x");
-            store().scope("user").setString("user:1", "x");
+            store().namespace("user").setString("user:1", "x");
             store("plugin-b").setString("user:1", "x");
             store().setString("user:1", "x");
             store().delete("order:1");

@@ -68,15 +68,15 @@ class TckSelfTest {
         return Stream.of(
                 Arguments.of(ReferenceMemoryProvider.Flaw.EXPIRED_LISTED, StorageContractTck.Expiry.class, "expiredInvisibleToListing"),
                 Arguments.of(ReferenceMemoryProvider.Flaw.QUOTA_COUNTS_EXPIRED, StorageContractTck.Quotas.class, "expiredKeysDoNotCount"),
-                Arguments.of(ReferenceMemoryProvider.Flaw.PREFIX_SCOPE, StorageContractTck.ScopingAndIsolation.class, "listingIsScoped"),
-                Arguments.of(ReferenceMemoryProvider.Flaw.PREFIX_SCOPE, StorageContractTck.Buckets.class, "isolated"),
-                Arguments.of(ReferenceMemoryProvider.Flaw.CLEAR_BY_PREFIX, StorageContractTck.ScopingAndIsolation.class, "clearIsScoped"),
-                Arguments.of(ReferenceMemoryProvider.Flaw.CLEAR_BY_PREFIX, StorageContractTck.Buckets.class, "clearAcrossLevels"),
+                Arguments.of(ReferenceMemoryProvider.Flaw.PREFIX_SCOPE, StorageContractTck.NamespaceIsolation.class, "listingIsScoped"),
+                Arguments.of(ReferenceMemoryProvider.Flaw.PREFIX_SCOPE, StorageContractTck.NestedNamespaces.class, "isolated"),
+                Arguments.of(ReferenceMemoryProvider.Flaw.CLEAR_BY_PREFIX, StorageContractTck.NamespaceIsolation.class, "clearIsScoped"),
+                Arguments.of(ReferenceMemoryProvider.Flaw.CLEAR_BY_PREFIX, StorageContractTck.NestedNamespaces.class, "clearAcrossLevels"),
                 Arguments.of(ReferenceMemoryProvider.Flaw.VERSION_PER_KEY, StorageContractTck.VersionsAndCas.class, "deleteAndRecreate"),
                 Arguments.of(ReferenceMemoryProvider.Flaw.LOCK_LEAK, StorageContractTck.Locks.class, "registryShrinks"),
                 Arguments.of(ReferenceMemoryProvider.Flaw.EVENT_ON_FAILED_CAS, StorageContractTck.Watch.class, "failedWritesNotifyNobody"),
                 Arguments.of(ReferenceMemoryProvider.Flaw.SQL_LIKE_PATTERNS, StorageContractTck.PatternsAndListing.class, "backendMetacharactersLiteral"),
-                Arguments.of(ReferenceMemoryProvider.Flaw.SQL_LIKE_PATTERNS, StorageContractTck.ScopingAndIsolation.class, "randomisedIsolation"));
+                Arguments.of(ReferenceMemoryProvider.Flaw.SQL_LIKE_PATTERNS, StorageContractTck.NamespaceIsolation.class, "randomisedIsolation"));
     }
 
     @ParameterizedTest(name = "{0} fails {1}.{2}")

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code memory} backend: per namespace a {@link KeyIndex} (one slot per key, reachable through a hash
  * map for point reads and a {@link ConcurrentSkipListMap} in UTF-8 key order for listing) in a
- * {@link Scope}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
+ * {@link NamespaceState}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
  * the keys with a deadline, and a sweeper thread ({@code plinth-memory-sweeper}).
  *
  * <h2>Concurrency design</h2>
@@ -110,13 +110,13 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
          * @param b the operation's second number argument
          * @return the operation's result; {@code 1} / {@code 0} for a boolean
          */
-        long apply(Scope scope, KeyIndex.Slot slot, Item raw, boolean exclusive, Object arg, long a, long b);
+        long apply(NamespaceState scope, KeyIndex.Slot slot, Item raw, boolean exclusive, Object arg, long a, long b);
     }
 
     private final long maxKeys;
     private final boolean quota;
     private final ChangeListener changes;
-    private final ConcurrentHashMap<Namespace, Scope> scopes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Namespace, NamespaceState> scopes = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final ExpiryIndex expiries = new ExpiryIndex();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -139,7 +139,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     @Override
     public BackendEntry get(Namespace ns, String key) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
+        NamespaceState scope = scopes.get(ns);
         if (scope == null) {
             return null;
         }
@@ -150,7 +150,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     @Override
     public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
+        NamespaceState scope = scopes.get(ns);
         if (scope == null || keys.isEmpty()) {
             return List.of();
         }
@@ -176,7 +176,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     @Override
     public boolean exists(Namespace ns, String key) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
+        NamespaceState scope = scopes.get(ns);
         if (scope == null) {
             return false;
         }
@@ -187,7 +187,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     @Override
     public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
+        NamespaceState scope = scopes.get(ns);
         if (scope == null) {
             return List.of();
         }
@@ -205,7 +205,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     @Override
     public long count(Namespace ns, GlobPattern pattern) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
+        NamespaceState scope = scopes.get(ns);
         if (scope == null) {
             return 0L;
         }
@@ -302,7 +302,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
             raw == null ? 0L : expireHeld(scope, slot, raw, ttlMillis, now());
 
     /** Gives a held slot's item a new expiry, or reclaims it when it already expired: 1 when it was live. */
-    private long expireHeld(Scope scope, KeyIndex.Slot slot, Item raw, long ttlMillis, long now) {
+    private long expireHeld(NamespaceState scope, KeyIndex.Slot slot, Item raw, long ttlMillis, long now) {
         if (!raw.liveAt(now)) {
             unlink(scope, slot, ChangeType.EXPIRE);
             return 0L;
@@ -327,7 +327,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         long now = ttlMillis == NO_EXPIRY ? 0L : now();
-        Scope scope = scopes.get(ns);
+        NamespaceState scope = scopes.get(ns);
         // A hint only, read without the key: the version is checked again under the slot.
         boolean overwrite = scope != null && scope.items.get(key) != null;
         Item prepared = new Item(value, overwrite ? versions.incrementAndGet() : 0L, deadline(now, ttlMillis));
@@ -361,7 +361,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      */
     private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, Object value, long a, long b) {
         ensureOpen();
-        Scope scope = enterShared(ns, creates);
+        NamespaceState scope = enterShared(ns, creates);
         if (scope == null) {
             return 0L; // nothing is stored in the namespace: nothing to delete or expire
         }
@@ -410,7 +410,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * Runs {@code op} on a held slot; a slot left empty (a refused create, or a removal) leaves the index,
      * also when {@code op} throws.
      */
-    private static long applyHeld(Scope scope, KeyIndex index, KeyIndex.Slot slot, KeyOp op, boolean exclusive,
+    private static long applyHeld(NamespaceState scope, KeyIndex index, KeyIndex.Slot slot, KeyOp op, boolean exclusive,
             Object value, long a, long b) {
         try {
             return op.apply(scope, slot, slot.item, exclusive, value, a, b);
@@ -428,7 +428,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * @param quotaChecked the caller already made sure the namespace has room (a transaction)
      * @return the new version
      */
-    private long install(Scope scope, KeyIndex.Slot slot, Item raw, byte[] value, long expiresAt, long now,
+    private long install(NamespaceState scope, KeyIndex.Slot slot, Item raw, byte[] value, long expiresAt, long now,
             boolean exclusive, boolean quotaChecked) {
         return install(scope, slot, raw, null, value, expiresAt, now, exclusive, quotaChecked);
     }
@@ -438,7 +438,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * than {@code raw}'s. Only an overwrite can use it: for a key being created, the versions it had before
      * it was removed are unknown, and only a version drawn now is sure to be larger than all of them.
      */
-    private long install(Scope scope, KeyIndex.Slot slot, Item raw, Item prepared, byte[] value, long expiresAt,
+    private long install(NamespaceState scope, KeyIndex.Slot slot, Item raw, Item prepared, byte[] value, long expiresAt,
             long now, boolean exclusive, boolean quotaChecked) {
         String key = slot.key;
         if (raw == null && quota) {
@@ -459,7 +459,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
         return next.version();
     }
 
-    private void reserve(Scope scope, String key, boolean exclusive) {
+    private void reserve(NamespaceState scope, String key, boolean exclusive) {
         while (true) {
             long n = scope.size.get();
             if (n >= maxKeys) {
@@ -478,7 +478,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * Removes the item of {@code slot}, which holds one, and reports it. Caller holds the slot (or the
      * namespace exclusively).
      */
-    private void unlink(Scope scope, KeyIndex.Slot slot, ChangeType type) {
+    private void unlink(NamespaceState scope, KeyIndex.Slot slot, ChangeType type) {
         expiries.track(scope, slot, null);
         slot.item = null; // committed: reads see the key absent from here on
         if (quota) {
@@ -496,7 +496,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     @Override
     public long deleteMatching(Namespace ns, GlobPattern pattern) {
         ensureOpen();
-        Scope scope = scopes.get(ns);
+        NamespaceState scope = scopes.get(ns);
         if (scope == null) {
             return 0L;
         }
@@ -519,7 +519,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     public void clear(Namespace ns) {
         ensureOpen();
         KeyIndex old;
-        Scope scope = enterExclusive(ns);
+        NamespaceState scope = enterExclusive(ns);
         try {
             old = scope.items;
             scope.items = new KeyIndex();
@@ -542,7 +542,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     public CommitResult commit(Namespace ns, Commit commit) {
         ensureOpen();
         List<Write> writes = commit.writes();
-        Scope scope = enterExclusive(ns);
+        NamespaceState scope = enterExclusive(ns);
         try {
             long now = now();
             for (Precondition p : commit.preconditions()) {
@@ -587,7 +587,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * Refuses the transaction when the namespace would end with more than {@code maxKeys} live keys and
      * it creates keys. Caller holds the namespace exclusively. Names the first new key that went over.
      */
-    private void checkQuota(Scope scope, List<Write> writes, long now) {
+    private void checkQuota(NamespaceState scope, List<Write> writes, long now) {
         long delta = liveDelta(scope, writes, now);
         if (delta <= 0 || scope.size.get() + delta <= maxKeys) {
             return;
@@ -602,7 +602,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     }
 
     /** @return how many more live keys the namespace has after {@code writes} than before */
-    private static long liveDelta(Scope scope, List<Write> writes, long now) {
+    private static long liveDelta(NamespaceState scope, List<Write> writes, long now) {
         Map<String, Boolean> liveAfter = new HashMap<>();
         long delta = 0;
         for (Write w : writes) {
@@ -618,7 +618,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     }
 
     /** @return the first key whose creation leaves more live keys than {@code room} allows */
-    private static String firstKeyOver(Scope scope, List<Write> writes, long now, long room) {
+    private static String firstKeyOver(NamespaceState scope, List<Write> writes, long now, long room) {
         Map<String, Boolean> liveAfter = new HashMap<>();
         long delta = 0;
         String firstNew = null;
@@ -646,7 +646,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * Removes the due items of one namespace. Caller holds it exclusively, so no single-key writer runs
      * and the tickets' slots can be checked and changed directly.
      */
-    private void reclaimDue(Scope scope, long now) {
+    private void reclaimDue(NamespaceState scope, long now) {
         for (ExpiryIndex.Ticket t : expiries.due(now)) {
             if (t.scope == scope) {
                 settle(scope, t, now);
@@ -658,7 +658,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * Settles a due ticket: reclaims its item if expired, re-files a ticket whose item's deadline moved
      * later, drops a stale one. Caller holds the ticket's slot (or the namespace exclusively).
      */
-    private void settle(Scope scope, ExpiryIndex.Ticket t, long now) {
+    private void settle(NamespaceState scope, ExpiryIndex.Ticket t, long now) {
         KeyIndex.Slot slot = t.slot;
         // The slot may have been removed, or detached by clear(), since the ticket was read.
         if (slot.dead || slot.ticket != t || scope.items.slot(slot.key) != slot) {
@@ -674,7 +674,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     }
 
     /**
-     * One sweeper pass: reclaims every due item, then retires idle scopes. A ticket is settled only
+     * One sweeper pass: reclaims every due item, then retires idle namespaces. A ticket is settled only
      * holding a stripe (shared) and its slot, so a writer holding the namespace exclusively
      * ({@link #reclaimDue}) still finds a ticket for every due item that is in the index.
      */
@@ -684,7 +684,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
             if (closed.get()) {
                 return;
             }
-            Scope scope = t.scope;
+            NamespaceState scope = t.scope;
             StampedLock stripe = scope.sharedStripe();
             long stamp = stripe.readLock();
             try {
@@ -695,7 +695,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
                 stripe.unlockRead(stamp);
             }
         }
-        for (Scope scope : scopes.values()) {
+        for (NamespaceState scope : scopes.values()) {
             if (scope.idle()) {
                 retire(scope);
             }
@@ -705,9 +705,9 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     /**
      * Drops an idle scope from the map so that a namespace used once does not hold memory forever.
      * Under the exclusive lock, so no writer is inside it; writers that took it from the map before find
-     * it {@link Scope#retired} once they hold a lock, and start again with a new one.
+     * it {@link NamespaceState#retired} once they hold a lock, and start again with a new one.
      */
-    private void retire(Scope scope) {
+    private void retire(NamespaceState scope) {
         scope.lockExclusive();
         try {
             if (scope.idle() && !scope.retired) {
@@ -719,7 +719,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
         }
     }
 
-    /** @return how many namespaces hold a scope (an item or a lock, or used since the last sweep) */
+    /** @return how many namespaces hold a namespace (an item or a lock, or used since the last sweep) */
     int scopeCount() {
         return scopes.size();
     }
@@ -760,20 +760,20 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
         }
     }
 
-    private Scope scope(Namespace ns) {
-        Scope scope = scopes.get(ns);
-        return scope != null ? scope : scopes.computeIfAbsent(ns, Scope::new);
+    private NamespaceState scope(Namespace ns) {
+        NamespaceState scope = scopes.get(ns);
+        return scope != null ? scope : scopes.computeIfAbsent(ns, NamespaceState::new);
     }
 
     /**
-     * @param creates whether to create the scope when the namespace has none
+     * @param creates whether to create the namespace when the namespace has none
      * @return the namespace's scope with the calling thread's stripe read-locked (release with
      *     {@code sharedStripe().tryUnlockRead()}), never a retired one; {@code null} when it has none and
      *     {@code creates} is false
      */
-    private Scope enterShared(Namespace ns, boolean creates) {
+    private NamespaceState enterShared(Namespace ns, boolean creates) {
         while (true) {
-            Scope scope = creates ? scope(ns) : scopes.get(ns);
+            NamespaceState scope = creates ? scope(ns) : scopes.get(ns);
             if (scope == null) {
                 return null;
             }
@@ -787,9 +787,9 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
     }
 
     /** @return the namespace's scope, created if needed, locked exclusively; never a retired one */
-    private Scope enterExclusive(Namespace ns) {
+    private NamespaceState enterExclusive(Namespace ns) {
         while (true) {
-            Scope scope = scope(ns);
+            NamespaceState scope = scope(ns);
             scope.lockExclusive();
             if (!scope.retired) {
                 return scope;

@@ -77,7 +77,7 @@ class MemoryThroughEngineTest {
         assertThat(store.keys("*")).containsExactly("a");
         store.setAll(Map.of("b", new byte[] {1}, "c", new byte[] {2}));
         assertThat(store.keys("*")).containsExactly("a", "b", "c");
-        assertThat(store.scope("archive").keys("*")).isEmpty();
+        assertThat(store.namespace("archive").keys("*")).isEmpty();
     }
 
     @Test

@@ -124,7 +124,7 @@ class RedisEngineTest {
 
     @Test
     void transactionsAndTtlThroughTheStore() {
-        KeyValueStore s = first.store("app").scope("bucket");
+        KeyValueStore s = first.store("app").namespace("bucket");
         long v = s.setString("a", "1");
         s.transaction().requireVersion("a", v).setString("b", "2").delete("a").commit();
         assertThat(s.getString("b")).hasValue("2");
@@ -135,7 +135,7 @@ class RedisEngineTest {
         assertThat(s.persist("t")).isTrue();
         assertThat(s.ttl("t")).isEmpty();
         assertThat(s.increment("n", 41)).isEqualTo(41);
-        assertThat(second.store("app").scope("bucket").increment("n", 1)).isEqualTo(42);
+        assertThat(second.store("app").namespace("bucket").increment("n", 1)).isEqualTo(42);
         assertThat(first.store("app").keys("*")).isEmpty();
     }
 }

@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 import dev.plinth.api.PlinthException;
 
 /**
- * A plugin id or bucket name breaks the grammar of {@link PluginIds}. The message quotes the id and names
+ * A plugin id or nested namespace name breaks the grammar of {@link PluginIds}. The message quotes the id and names
  * the rule broken.
  */
 public class InvalidPluginIdException extends PlinthException {

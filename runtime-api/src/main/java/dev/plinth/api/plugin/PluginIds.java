@@ -2,7 +2,7 @@ package dev.plinth.api.plugin;
 
 import org.jspecify.annotations.Nullable;
 /**
- * The grammar of plugin ids and storage bucket names: 1 to 64 characters, each a lower-case ASCII letter,
+ * The grammar of plugin ids and storage nested namespace names: 1 to 64 characters, each a lower-case ASCII letter,
  * a digit, {@code .}, {@code -} or {@code _}. Because {@code /}, {@code :} and braces never occur in an
  * id, an id can be used as a namespace segment without escaping.
  */

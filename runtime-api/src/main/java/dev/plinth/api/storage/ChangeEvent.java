@@ -24,7 +24,7 @@ public final class ChangeEvent {
 
     /**
      * @param type what happened
-     * @param namespace the scope it happened in
+     * @param namespace the namespace it happened in
      * @param key the key, or {@code null} for {@link ChangeType#CLEAR} and {@link ChangeType#OVERFLOW}
      * @param version the new version for {@link ChangeType#SET}, otherwise 0
      * @param droppedEvents for {@link ChangeType#OVERFLOW}, how many events were dropped, or
@@ -43,7 +43,7 @@ public final class ChangeEvent {
         return type;
     }
 
-    /** @return the scope the change happened in */
+    /** @return the namespace the change happened in */
     public String namespace() {
         return namespace;
     }

@@ -9,7 +9,7 @@ package dev.plinth.spi.storage;
  * implement it.
  *
  * <p>Without it the runtime reports a backend's changes from its commit results (serialising the writes of
- * each scope so events come in commit order) and reports {@code EXPIRE} when a key written with a TTL in
+ * each namespace so events come in commit order) and reports {@code EXPIRE} when a key written with a TTL in
  * this process reaches its deadline.
  */
 public interface ChangeFeed {

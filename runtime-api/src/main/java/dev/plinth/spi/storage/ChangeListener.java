@@ -18,7 +18,7 @@ public interface ChangeListener {
     ChangeListener NONE = (namespace, type, key, version) -> { };
 
     /**
-     * @param namespace the scope changed
+     * @param namespace the namespace changed
      * @param type what happened ({@link ChangeType#OVERFLOW} is never reported by a backend)
      * @param key the key, or {@code null} for {@link ChangeType#CLEAR}
      * @param version the new version for {@link ChangeType#SET}, otherwise 0

@@ -10,7 +10,7 @@ public final class CommonOptions {
     private CommonOptions() {
     }
 
-    /** Most live keys per scope (namespace); 0 means unlimited. New keys beyond it are refused. */
+    /** Most live keys per namespace (namespace); 0 means unlimited. New keys beyond it are refused. */
     public static final OptionSpec<Long> MAX_KEYS = OptionSpec.longValue("maxKeys", 0L, 0L, Long.MAX_VALUE,
             "most live keys per scope; a new key beyond it is refused with QuotaExceededException (0 = unlimited)");
 

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 public interface FastPaths {
 
     /**
-     * @param ns the scope
+     * @param ns the namespace
      * @param key the key
      * @return the live entry, or {@code null} when absent or expired (no {@code Optional}: this is the
      *     hottest read path)
@@ -19,7 +19,7 @@ public interface FastPaths {
     @Nullable BackendEntry get(Namespace ns, String key);
 
     /**
-     * @param ns the scope
+     * @param ns the namespace
      * @param key the key
      * @return {@code true} when the key is live
      */
@@ -28,13 +28,13 @@ public interface FastPaths {
     /**
      * Stores a value, replacing value, version and expiry: a commit of one {@link Write.Put}.
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param key the key
      * @param value the value (already copied; the backend may keep it)
      * @param ttlMillis time to live, or {@link StorageBackend#NO_EXPIRY}
      * @return the new version
      * @throws dev.plinth.api.storage.QuotaExceededException with {@link NativeQuotas}, when the key is new
-     *     and the scope is full
+     *     and the namespace is full
      */
     long set(Namespace ns, String key, byte[] value, long ttlMillis);
 
@@ -42,7 +42,7 @@ public interface FastPaths {
      * Stores a value when the key's live version equals {@code expectedVersion}
      * ({@link dev.plinth.api.storage.KeyValueStore#ABSENT}: absent or expired), atomically.
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param key the key
      * @param expectedVersion the version expected
      * @param value the value
@@ -50,12 +50,12 @@ public interface FastPaths {
      * @return the new version, or {@link dev.plinth.api.storage.KeyValueStore#ABSENT} when the version did
      *     not match and nothing changed
      * @throws dev.plinth.api.storage.QuotaExceededException with {@link NativeQuotas}, when the key is new
-     *     and the scope is full
+     *     and the namespace is full
      */
     long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis);
 
     /**
-     * @param ns the scope
+     * @param ns the namespace
      * @param key the key
      * @return {@code true} when a live key was deleted
      */
@@ -64,7 +64,7 @@ public interface FastPaths {
     /**
      * Sets or removes a live key's expiry, keeping value and version: a commit of one {@link Write.Expire}.
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param key the key
      * @param ttlMillis the new time to live, or {@link StorageBackend#NO_EXPIRY} to never expire
      * @return {@code true} when the key was live

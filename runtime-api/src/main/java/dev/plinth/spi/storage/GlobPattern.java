@@ -336,7 +336,7 @@ public final class GlobPattern {
 
     /**
      * A Redis {@code SCAN MATCH} pattern that selects a superset of the matching keys when placed after a
-     * scope's key prefix: the literal prefix with Redis's glob characters ({@code * ? [ ] \ ^ -}) escaped,
+     * namespace's key prefix: the literal prefix with Redis's glob characters ({@code * ? [ ] \ ^ -}) escaped,
      * followed by {@code *} unless the pattern is literal. Redis matches bytes, not characters, so callers
      * filter the scanned keys with {@link #matches} for the exact result.
      *

@@ -2,7 +2,7 @@ package dev.plinth.spi.storage;
 
 import org.jspecify.annotations.Nullable;
 /**
- * The part of a scope's ordered keys (UTF-8 byte order) that can hold matches of a pattern after a cursor:
+ * The part of a namespace's ordered keys (UTF-8 byte order) that can hold matches of a pattern after a cursor:
  * from the pattern's literal prefix, or just after the cursor when that is further, up to the smallest
  * string above every key with the prefix. A backend with an ordered index scans only this range, so listing
  * {@code user:*} costs in proportion to the keys under {@code user:}, then filters with

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The scope a backend operation applies to: a plugin id, then one segment per nested bucket. Each segment
+ * The scope a backend operation applies to: a plugin id, then one segment per nested nested namespace. Each segment
  * follows the {@link PluginIds} grammar, so it never contains {@code /}, {@code :}, braces, glob
  * characters or whitespace; {@link #path()} ({@code notes/archive}) is therefore an unambiguous encoding
  * that a backend may store in a column, use as a map key, or embed in a Redis key. Backends must keep a
@@ -49,7 +49,7 @@ public final class Namespace implements Comparable<Namespace> {
     }
 
     /**
-     * @param bucket the nested bucket's name
+     * @param nested namespace the nested nested namespace's name
      * @return the nested namespace
      * @throws dev.plinth.api.plugin.InvalidPluginIdException when the name breaks the grammar
      */

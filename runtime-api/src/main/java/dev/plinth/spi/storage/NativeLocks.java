@@ -12,7 +12,7 @@ public interface NativeLocks {
     /**
      * Takes a lock when it is free (or its lease has lapsed).
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param name the lock name
      * @param token the caller's unique owner token
      * @param leaseMillis how long the lock is held unless renewed, at most
@@ -24,7 +24,7 @@ public interface NativeLocks {
     /**
      * Extends a lock's lease, only if {@code token} still owns it.
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param name the lock name
      * @param token the owner token
      * @param leaseMillis the new lease from now
@@ -35,7 +35,7 @@ public interface NativeLocks {
     /**
      * Releases a lock, only if {@code token} still owns it.
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param name the lock name
      * @param token the owner token
      * @return {@code true} when released

@@ -43,7 +43,7 @@ public interface StorageBackend extends AutoCloseable {
     /**
      * Reads the live entries among {@code keys}, atomically (one snapshot).
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param keys distinct, valid keys; not empty
      * @return the live entries among them, each once, in any order (the order asked is cheapest for the
      *     runtime)
@@ -55,14 +55,14 @@ public interface StorageBackend extends AutoCloseable {
      * Every {@link Write.Put} gets a new version. A backend without {@link NativeQuotas} ignores the
      * {@code maxKeys} option: the runtime enforces it.
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param commit preconditions and writes; see {@link Commit}
      * @return what changed, for the runtime to answer the caller and, without a {@link ChangeFeed}, to
      *     report events
      * @throws dev.plinth.api.storage.VersionConflictException naming the first failing precondition; nothing
      *     changed
      * @throws dev.plinth.api.storage.QuotaExceededException (with {@link NativeQuotas}) when new keys would
-     *     exceed the scope's {@link CommonOptions#MAX_KEYS}; nothing changed
+     *     exceed the namespace's {@link CommonOptions#MAX_KEYS}; nothing changed
      */
     CommitResult commit(Namespace ns, Commit commit);
 
@@ -70,7 +70,7 @@ public interface StorageBackend extends AutoCloseable {
      * Lists live keys matching {@code pattern} in UTF-8 byte order ({@link KeyRules#UTF8_ORDER}). A pattern
      * with a literal prefix should cost in proportion to the keys under that prefix ({@link KeyRange}).
      *
-     * @param ns the scope
+     * @param ns the namespace
      * @param pattern the compiled pattern
      * @param afterKey only keys strictly greater than this are listed; {@code null} starts at the first
      * @param limit the most keys to return, at least 1

@@ -13,7 +13,7 @@ import java.util.PriorityQueue;
  * the runtime report {@code EXPIRE} for them and reclaim their space. {@link ManagedBackendOps} records
  * every write that sets or clears an expiry and, every sweep interval, takes the entries that are due.
  * A due entry still has to be checked against the backend (a later write may have moved it), which the
- * caller does under the scope's lock.
+ * caller does under the namespace's lock.
  *
  * <p>Keys written with a TTL by an earlier process are not known here: the backend filters them out as
  * expired, but no {@code EXPIRE} is reported for them. Thread-safe (one monitor; the work under it is a map

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operations of a backend without a {@link dev.plinth.spi.storage.ChangeFeed}, where the runtime does
- * what such a backend leaves out: it commits each scope's writes one at a time (a {@link ScopeLocks}
+ * what such a backend leaves out: it commits each namespace's writes one at a time (a {@link ScopeLocks}
  * stripe held around the write), reports their events from the commit results in that order, enforces
  * {@code maxKeys} when the backend has no {@link dev.plinth.spi.storage.NativeQuotas}, and reports
  * {@code EXPIRE} for keys this process wrote with a TTL, reclaiming them, once they are due
@@ -138,7 +138,7 @@ final class ManagedBackendOps implements BackendOps {
         try {
             checkRoomFor(ns, key);
             long sum = nativeCounters != null ? nativeCounters.increment(ns, key, delta) : defaults.increment(ns, key, delta);
-            // Under the scope's lock nobody wrote since: this read sees the increment's version.
+            // Under the namespace's lock nobody wrote since: this read sees the increment's version.
             BackendEntry written = fast.get(ns, key);
             if (written != null) {
                 events.onChange(ns, ChangeType.SET, key, written.version());

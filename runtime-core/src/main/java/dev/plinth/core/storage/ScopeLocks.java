@@ -4,8 +4,8 @@ import dev.plinth.spi.storage.Namespace;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Striped locks, one stripe per hash bucket of namespaces: {@link ManagedBackendOps} holds a scope's stripe
- * around each write so that a backend without a change feed commits a scope's writes one at a time, in the
+ * Striped locks, one stripe per hash bucket of namespaces: {@link ManagedBackendOps} holds a namespace's stripe
+ * around each write so that a backend without a change feed commits a namespace's writes one at a time, in the
  * order their events are reported, and a quota check cannot race another write. Scopes that share a stripe
  * only wait for each other. Thread-safe.
  */

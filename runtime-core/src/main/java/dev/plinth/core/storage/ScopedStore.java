@@ -1,5 +1,6 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.plugin.InvalidPluginIdException;
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.Entry;
 import dev.plinth.api.storage.KeyPage;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
 
 /**
  * The {@link KeyValueStore} a plugin holds: validates input, encodes values, copies arrays, and passes
- * its namespace to the backend as a separate argument, so no key or pattern can reach another scope.
+ * its namespace to the backend as a separate argument, so no key or pattern can reach another namespace.
  * Stateless apart from its namespace; thread-safe.
  */
 final class ScopedStore implements KeyValueStore {
@@ -67,8 +68,16 @@ final class ScopedStore implements KeyValueStore {
     }
 
     @Override
-    public KeyValueStore scope(String bucket) {
-        return new ScopedStore(engine, ns.child(bucket));
+    public KeyValueStore namespace(String name) {
+        Objects.requireNonNull(name, "name");
+        Namespace child;
+        try {
+            child = ns.child(name);
+        } catch (InvalidPluginIdException e) {
+            // A storage call's bad argument is a StorageException, like every other one of this API.
+            throw new InvalidArgumentException("name", e.getMessage(), e);
+        }
+        return new ScopedStore(engine, child);
     }
 
     // ---------------------------------------------------------------- reads

@@ -177,7 +177,7 @@ public final class StorageEngine implements AutoCloseable {
         return rawBackend;
     }
 
-    /** @return the number of watch subscriptions currently active across all scopes */
+    /** @return the number of watch subscriptions currently active across all namespaces */
     public int activeSubscriptions() {
         return watchHub.activeSubscriptions();
     }

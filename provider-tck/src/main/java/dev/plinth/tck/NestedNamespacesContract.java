@@ -1,6 +1,6 @@
 package dev.plinth.tck;
 
-import dev.plinth.api.plugin.InvalidPluginIdException;
+import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -11,24 +11,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The storage contract, concern "Buckets": run for each provider by {@link StorageContractTck}, whose
- * nested {@code Buckets} class extends this one; the fixture (the provider, its engines and stores) is that
+ * The storage contract, concern "Nested namespaces": run for each provider by {@link StorageContractTck}, whose
+ * nested {@code Nested namespaces} class extends this one; the fixture (the provider, its engines and stores) is that
  * entry class's.
  */
 @SuppressWarnings("try") // try-with-resources keeps subscriptions and locks scoped to the block that needs them
-public abstract class BucketsContract extends TckConcern {
+public abstract class NestedNamespacesContract extends TckConcern {
 
     /** @param tck the entry class running this concern */
-    protected BucketsContract(StorageContractTck tck) {
+    protected NestedNamespacesContract(StorageContractTck tck) {
         super(tck);
     }
 
     @Test
-    @DisplayName("KeyValueStore#scope: a bucket is isolated from its parent and from a sibling bucket")
+    @DisplayName("KeyValueStore#namespace: a nested namespace is isolated from its parent and from a sibling nested namespace")
     void isolated() {
         KeyValueStore parent = store();
-        KeyValueStore items = parent.scope("items");
-        KeyValueStore other = parent.scope("other");
+        KeyValueStore items = parent.namespace("items");
+        KeyValueStore other = parent.namespace("other");
         parent.setString("k", "parent");
         items.setString("k", "items");
         other.setString("k", "other");
@@ -45,44 +45,44 @@ public abstract class BucketsContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#scope: calling scope twice with the same name sees the same data")
+    @DisplayName("KeyValueStore#namespace: calling scope twice with the same name sees the same data")
     void sameNameSameData() {
-        store().scope("items").setString("k", "v");
-        assertThat(store().scope("items").getString("k")).hasValue("v");
-        assertThat(engine().store(PLUGIN).scope("items").keys("*")).containsExactly("k");
-        assertThat(store().scope("items").namespace()).isEqualTo(PLUGIN + "/items");
+        store().namespace("items").setString("k", "v");
+        assertThat(store().namespace("items").getString("k")).hasValue("v");
+        assertThat(engine().store(PLUGIN).namespace("items").keys("*")).containsExactly("k");
+        assertThat(store().namespace("items").namespace()).isEqualTo(PLUGIN + "/items");
     }
 
     @Test
-    @DisplayName("KeyValueStore#scope: a bucket named like another plugin is not that plugin's store")
+    @DisplayName("KeyValueStore#namespace: a nested namespace named like another plugin is not that plugin's store")
     void bucketIsNotPlugin() {
-        store().scope("items").setString("k", "bucket");
+        store().namespace("items").setString("k", "bucket");
         store("items").setString("k", "plugin");
-        assertThat(store().scope("items").getString("k")).hasValue("bucket");
+        assertThat(store().namespace("items").getString("k")).hasValue("bucket");
         assertThat(store("items").getString("k")).hasValue("plugin");
     }
 
     @Test
-    @DisplayName("KeyValueStore#scope: nested buckets are separate namespaces at every depth")
+    @DisplayName("KeyValueStore#namespace: nested nested namespaces are separate namespaces at every depth")
     void nestedBuckets() {
-        KeyValueStore deep = store().scope("items").scope("deep");
+        KeyValueStore deep = store().namespace("items").namespace("deep");
         deep.setString("k", "deep");
         assertThat(deep.namespace()).isEqualTo(PLUGIN + "/items/deep");
-        assertThat(store().scope("items").exists("k")).isFalse();
-        assertThat(store().scope("deep").exists("k")).isFalse();
-        store().scope("items").clear();
+        assertThat(store().namespace("items").exists("k")).isFalse();
+        assertThat(store().namespace("deep").exists("k")).isFalse();
+        store().namespace("items").clear();
         assertThat(deep.getString("k")).hasValue("deep");
     }
 
     @Test
-    @DisplayName("KeyValueStore#clear: clearing the parent leaves buckets, clearing a bucket leaves the parent")
+    @DisplayName("KeyValueStore#clear: clearing the parent leaves nested namespaces, clearing a nested namespace leaves the parent")
     void clearAcrossLevels() {
         store().setString("p", "x");
-        store().scope("items").setString("b", "x");
+        store().namespace("items").setString("b", "x");
         store().clear();
-        assertThat(store().scope("items").keys("*")).containsExactly("b");
+        assertThat(store().namespace("items").keys("*")).containsExactly("b");
         store().setString("p", "x");
-        store().scope("items").clear();
+        store().namespace("items").clear();
         assertThat(store().keys("*")).containsExactly("p");
         assertThat(store().deleteMatching("*")).isEqualTo(1);
     }
@@ -90,8 +90,9 @@ public abstract class BucketsContract extends TckConcern {
     @ParameterizedTest(name = "bucket \"{0}\"")
     @ValueSource(strings = {"Items", "a/b", "", "a:b", "a b", "caf\u00E9", "*",
             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
-    @DisplayName("KeyValueStore#scope: a name outside 1-64 chars of a-z 0-9 . - _ throws InvalidPluginIdException")
+    @DisplayName("KeyValueStore#namespace: a name outside 1-64 chars of a-z 0-9 . - _ throws InvalidArgumentException naming it")
     void invalidBucketNames(String bucket) {
-        assertThatThrownBy(() -> store().scope(bucket)).isInstanceOf(InvalidPluginIdException.class);
+        assertThatThrownBy(() -> store().namespace(bucket)).isInstanceOfSatisfying(InvalidArgumentException.class,
+                e -> assertThat(e.argument()).isEqualTo("name"));
     }
 }

@@ -25,9 +25,9 @@ import java.util.function.Function;
  * <p>A scope with no items is {@link #retired} by the sweeper, under the exclusive lock, and
  * leaves the backend's map, so namespaces that were used once do not hold memory forever. A writer checks
  * the flag once it holds a stripe or the exclusive lock, and on a retired scope starts again from the map
- * (a new scope): nothing is ever written into a scope that has left the map.
+ * (a new scope): nothing is ever written into a namespace that has left the map.
  */
-final class Scope {
+final class NamespaceState {
     static final int STRIPES = 32;
 
     final Namespace namespace;
@@ -40,10 +40,10 @@ final class Scope {
     private final StampedLock gate = new StampedLock();
     /** The gate's write stamp while the exclusive lock is held; touched only by its holder. */
     private long exclusiveStamp;
-    /** Set once, under the exclusive lock, when the scope left the backend's map. */
+    /** Set once, under the exclusive lock, when the namespace left the backend's map. */
     volatile boolean retired;
 
-    Scope(Namespace namespace) {
+    NamespaceState(Namespace namespace) {
         this.namespace = namespace;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new StampedLock();
@@ -80,7 +80,7 @@ final class Scope {
         }
     }
 
-    /** @return {@code true} when the scope holds no item (expired ones included) */
+    /** @return {@code true} when the namespace holds no item (expired ones included) */
     boolean idle() {
         return items.isEmpty();
     }

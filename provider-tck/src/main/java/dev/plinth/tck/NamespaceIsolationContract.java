@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * entry class's.
  */
 @SuppressWarnings("try") // try-with-resources keeps subscriptions and locks scoped to the block that needs them
-public abstract class ScopingAndIsolationContract extends TckConcern {
+public abstract class NamespaceIsolationContract extends TckConcern {
 
     /** @param tck the entry class running this concern */
-    protected ScopingAndIsolationContract(StorageContractTck tck) {
+    protected NamespaceIsolationContract(StorageContractTck tck) {
         super(tck);
     }
 
@@ -50,20 +50,20 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
         for (String n : neighbours) {
             all.add(store(n));
         }
-        all.add(a().scope("b"));
+        all.add(a().namespace("b"));
         return all;
     }
 
     @Test
-    @DisplayName("KeyValueStore#namespace: the plugin id, then /bucket per nested scope")
+    @DisplayName("KeyValueStore#namespace: the plugin id, then /nested namespace per nested namespace")
     void namespaces() {
         assertThat(a().namespace()).isEqualTo("a");
-        assertThat(a().scope("b").namespace()).isEqualTo("a/b");
-        assertThat(a().scope("b").scope("c").namespace()).isEqualTo("a/b/c");
+        assertThat(a().namespace("b").namespace()).isEqualTo("a/b");
+        assertThat(a().namespace("b").namespace("c").namespace()).isEqualTo("a/b/c");
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: the same key in neighbouring scopes holds separate values")
+    @DisplayName("KeyValueStore#Scope: the same key in neighbouring namespaces holds separate values")
     void separateValues() {
         a().setString("k", "in a");
         for (KeyValueStore o : others()) {
@@ -79,7 +79,7 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("Namespace: no key can forge another scope's key, whatever separator a backend might concatenate with")
+    @DisplayName("Namespace: no key can forge another namespace's key, whatever separator a backend might concatenate with")
     void keysCannotForgeNamespaces() {
         Map<KeyValueStore, Set<String>> expected = new LinkedHashMap<>();
         KeyValueStore a = a();
@@ -130,7 +130,7 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: delete, deleteAll, deleteMatching, increment, expire in one scope leave neighbours alone")
+    @DisplayName("KeyValueStore#Scope: delete, deleteAll, deleteMatching, increment, expire in one namespace leave neighbours alone")
     void writesAreScoped() {
         for (KeyValueStore o : others()) {
             seed(o, "k", "k2");
@@ -151,7 +151,7 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: clear empties only this scope, not neighbours, parent or buckets")
+    @DisplayName("KeyValueStore#Scope: clear empties only this namespace, not neighbours, parent or nested namespaces")
     void clearIsScoped() {
         seed(a(), "k");
         for (KeyValueStore o : others()) {
@@ -165,7 +165,7 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: a transaction reads preconditions and writes only in its own scope")
+    @DisplayName("KeyValueStore#Scope: a transaction reads preconditions and writes only in its own namespace")
     void transactionsAreScoped() {
         a().setString("k", "a");
         KeyValueStore ab = store("a-b");
@@ -178,7 +178,7 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: a watcher sees no change from neighbouring scopes")
+    @DisplayName("KeyValueStore#Scope: a watcher sees no change from neighbouring namespaces")
     void watchIsScoped() {
         EventRecorder events = new EventRecorder();
         try (Subscription sub = a().watch("*", events)) {
@@ -195,7 +195,7 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#lock: a lock in one scope does not hold the same name in neighbouring scopes")
+    @DisplayName("KeyValueStore#lock: a lock in one namespace does not hold the same name in neighbouring namespaces")
     void locksAreScoped() {
         try (LockHandle held = a().lock("L", Duration.ZERO)) {
             for (KeyValueStore o : others()) {
@@ -208,11 +208,11 @@ public abstract class ScopingAndIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: random keys and patterns thrown at neighbouring scopes never leak between them (seeded)")
+    @DisplayName("KeyValueStore#Scope: random keys and patterns thrown at neighbouring namespaces never leak between them (seeded)")
     void randomisedIsolation() {
         long seed = 20261122L;
         Random random = new Random(seed);
-        List<KeyValueStore> scopes = List.of(store("p"), store("p-q"), store("p").scope("q"), store("pq"));
+        List<KeyValueStore> scopes = List.of(store("p"), store("p-q"), store("p").namespace("q"), store("pq"));
         List<TreeMap<String, String>> models = new ArrayList<>();
         for (int i = 0; i < scopes.size(); i++) {
             models.add(new TreeMap<>(KeyRules.UTF8_ORDER));
