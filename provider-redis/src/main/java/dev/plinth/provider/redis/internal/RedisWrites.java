@@ -107,7 +107,7 @@ final class RedisWrites {
                 return false;
             }
             long t = Codec.putTtl(put.ttlMillis());
-            if (t == Write.KEEP_EXPIRY || ttl >= 0 && t != ttl) {
+            if (t == Write.KEEP_EXPIRY || (ttl >= 0 && t != ttl)) {
                 return false;
             }
             ttl = t;
