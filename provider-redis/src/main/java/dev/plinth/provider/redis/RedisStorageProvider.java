@@ -1,7 +1,8 @@
 package dev.plinth.provider.redis;
 
+import dev.plinth.provider.redis.internal.RedisStorageBackend;
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -10,6 +11,7 @@ import dev.plinth.spi.storage.StorageProvider;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,6 +23,10 @@ import java.util.Set;
  * verify; acknowledged writes are lost on a server without persistence. See {@code docs/providers/redis.md}.
  *
  * <p>Constructing the provider and reading its metadata is free: nothing connects until {@link #open}.
+ * Instances are stateless and thread-safe; the runtime finds this class through {@link java.util.ServiceLoader}
+ * and users select it with {@code plinth.storage.provider=redis}. The options below are read from
+ * {@code plinth.storage.redis.<name>}; {@code docs/providers/redis.md} describes each, the data layout on the
+ * server and how failures surface.
  */
 public final class RedisStorageProvider implements StorageProvider {
 
@@ -92,29 +98,60 @@ public final class RedisStorageProvider implements StorageProvider {
     public RedisStorageProvider() {
     }
 
+    /** @return {@code redis} */
     @Override
     public String id() {
         return "redis";
     }
 
+    /** @return one line for diagnostics; never {@code null} */
     @Override
     public String description() {
         return "Redis (standalone, Sentinel, Cluster) via Jedis: shared by processes, cross-process events and locks";
     }
 
+    /** @return {@link StorageProvider#SPI_VERSION} as this provider was compiled against it */
+    @Override
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    /**
+     * @return sharing, events and locks across processes, in every configuration; never durability (see
+     *     the class comment). Unmodifiable, never {@code null}
+     */
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;
     }
 
+    /** @return the options above plus {@code maxKeys} and {@code sweepInterval}; unmodifiable, never {@code null} */
     @Override
     public List<OptionSpec<?>> options() {
         return OPTIONS;
     }
 
+    /**
+     * Connects to Redis, checks that it answers with the configured credentials and database, subscribes to
+     * the key prefix's change channel (on a thread of its own, {@code plinth-redis-changes}) and starts the
+     * expiry sweeper on {@code context.scheduler()}. Expiry is measured on the server's clock, not
+     * {@code context.clock()}. Every failure ends within {@code connectTimeout + readTimeout}.
+     *
+     * @param config validated option values of this provider; not {@code null}
+     * @param context where changes are reported and the scheduler to use; not {@code null}
+     * @return the open backend, which implements every optional part of the SPI
+     * @throws NullPointerException when {@code config} or {@code context} is {@code null}
+     * @throws dev.plinth.api.storage.StorageOpenException when Redis cannot be reached, refuses the
+     *     credentials or cannot confirm the subscription: the message names the server, never the password;
+     *     retryable when the server was unreachable or busy
+     * @throws dev.plinth.api.ConfigurationException when an option is unusable (a malformed {@code uri}, a
+     *     missing {@code sentinelMaster} or {@code clusterNodes}, a database the server does not have),
+     *     naming the option
+     */
     @Override
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
-        RedisSettings settings = RedisSettings.from(config);
-        return RedisStorageBackend.open(settings, changes);
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(context, "context");
+        return RedisStorageBackend.open(config, context);
     }
 }
