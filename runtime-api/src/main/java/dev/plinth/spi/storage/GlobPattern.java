@@ -334,35 +334,6 @@ public final class GlobPattern {
         return t == tokens.length;
     }
 
-    /**
-     * A Redis {@code SCAN MATCH} pattern that selects a superset of the matching keys when placed after a
-     * namespace's key prefix: the literal prefix with Redis's glob characters ({@code * ? [ ] \ ^ -}) escaped,
-     * followed by {@code *} unless the pattern is literal. Redis matches bytes, not characters, so callers
-     * filter the scanned keys with {@link #matches} for the exact result.
-     *
-     * @return the escaped literal prefix, plus {@code *} when the pattern has wildcards
-     */
-    public String toRedisMatch() {
-        String escaped = escapeRedis(literalPrefix);
-        return literal ? escaped : escaped + "*";
-    }
-
-    /**
-     * @param s literal text
-     * @return {@code s} with every character Redis's glob treats specially preceded by a backslash
-     */
-    public static String escapeRedis(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 4);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-') {
-                b.append('\\');
-            }
-            b.append(c);
-        }
-        return b.toString();
-    }
-
     @Override
     public String toString() {
         return source;
