@@ -91,6 +91,12 @@ final class Recovery {
             // since the folder was created, and the manifest is not needed (a crash during the first
             // compaction, or a folder of the previous format that was never compacted).
             manifest = Manifest.empty();
+        } else if (allJournals.isEmpty()) {
+            // Only snapshots: without the manifest nothing tells which generation of each is in force or
+            // which journal followed it, so the data set cannot be rebuilt and guessing could go back in time.
+            throw new CorruptDataFileException(manifestFile, -1, "the file is missing, and the data set needs it:"
+                    + " it names the snapshots in force and the journal replayed over them (the folder holds "
+                    + snapshots.size() + " snapshot file(s) and no journal)", null);
         } else {
             throw new CorruptDataFileException(manifestFile, -1, "the file is missing, and the data set needs it:"
                     + " it names the snapshots holding everything before journal " + allJournals.firstKey()
