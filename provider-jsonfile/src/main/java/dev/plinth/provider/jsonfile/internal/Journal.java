@@ -270,33 +270,30 @@ final class Journal implements AutoCloseable {
 
     /**
      * Closes this file (fsynced) and continues in the next sequence number's file. The next file is made
-     * here, under the write lock, on purpose: while it exists no line is being appended to this one, so a
-     * torn line after a crash can only ever be in the newest journal.
+     * here, under the write lock, on purpose: while it exists no line is being appended to this one. And
+     * this one is fsynced before the next exists, so once a journal holding a change follows it, its tail is
+     * on disk whole: a torn line after a crash or power loss can only ever be in the newest journal, not
+     * counting newer ones that hold only their header (which {@link Recovery} looks past).
      */
     void rotate() throws IOException {
         repairIfNeeded();
+        // Before startFile: were the order reversed, a power loss between the two would leave this file's
+        // unsynced tail (up to flushInterval of batched writes) torn behind a newer journal.
+        force();
         long next = sequence + 1;
         Path nextPath = directory.resolve(FileNames.journal(next));
         JournalFile nextFile = startFile(nextPath, next);
         long nextSize;
+        try {
+            nextSize = nextFile.size();
+        } catch (IOException e) {
+            nextFile.close();
+            AtomicFiles.deleteQuietly(nextPath);
+            throw e;
+        }
         JournalFile old;
         synchronized (syncLock) {
-            try {
-                nextSize = nextFile.size();
-                if (syncFailure != null) {
-                    throw new IOException("an earlier fsync of the journal failed (" + syncFailure + ")",
-                            syncFailure);
-                }
-                file.sync();
-            } catch (IOException e) {
-                if (syncFailure == null) {
-                    syncFailure = e;
-                }
-                nextFile.close();
-                AtomicFiles.deleteQuietly(nextPath);
-                throw e;
-            }
-            durableLsn = appendedLsn;
+            // Nothing was appended since force(): the write lock is held, so every byte of old is durable.
             old = file;
             file = nextFile;
             path = nextPath;

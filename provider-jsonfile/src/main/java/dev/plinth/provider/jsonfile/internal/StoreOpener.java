@@ -118,7 +118,7 @@ public final class StoreOpener {
         }
     }
 
-    /** Goes on appending to the newest journal, after cutting off a torn last line already set aside. */
+    /** Goes on appending to the newest journal after its complete lines (a torn one is already cut off). */
     private static Journal continueJournal(Path dir, Recovery.Result recovered, JournalFile.Opener journalFiles,
             RecordCodec codec) {
         Journal journal;
