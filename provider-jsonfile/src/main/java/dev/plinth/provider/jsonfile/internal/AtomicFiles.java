@@ -5,7 +5,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,8 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whole-file replacement that a crash cannot leave half-done: temp file, fsync, atomic rename, fsync folder.
- * Written through {@code java.io}, which an interrupt cannot break (a FileChannel would be closed by it).
+ * Whole-file replacement in the store's folder that a crash cannot leave half-done: temp file, fsync,
+ * atomic rename, fsync folder. Written through {@code java.io}, which an interrupt cannot break (a
+ * FileChannel would be closed by it).
+ *
+ * <p>A write ends in one of three ways, and the callers must tell the last two apart: durable (returns);
+ * not written ({@link IOException}: the file as it was is still in place); or renamed into place with the
+ * folder fsync failed ({@link NotDurableException}): the new file is what every reader now finds, but a
+ * power loss may bring the old one back.
  */
 final class AtomicFiles {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
@@ -26,10 +31,39 @@ final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
+    /**
+     * The file was renamed into place, but the folder fsync after the rename failed: the new file is in
+     * force now, and after a power loss either it or the file it replaced may be found. Not "not written":
+     * deleting what the new file refers to would break the folder as it is now.
+     */
+    static final class NotDurableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotDurableException(Path file, IOException cause) {
+            super(file + " is in place, but the fsync of its folder failed (" + cause
+                    + "), so the rename may not survive a power loss", cause);
+        }
     }
 
-    static void write(Path directory, String name, Body body) throws IOException {
+    private final Path directory;
+    private final FolderSync folderSync;
+
+    AtomicFiles(Path directory, FolderSync folderSync) {
+        this.directory = directory;
+        this.folderSync = folderSync;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /**
+     * Replaces (or creates) {@code name} in the folder.
+     *
+     * @throws NotDurableException the new file is in place but the rename may not be durable
+     * @throws IOException nothing changed: the file as it was is still in place
+     */
+    void write(String name, Body body) throws IOException {
         Path target = directory.resolve(name);
         Path temp = directory.resolve(name + FileNames.TEMP_SUFFIX);
         try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
@@ -47,7 +81,11 @@ final class AtomicFiles {
             deleteAfterFailure(temp, e);
             throw e;
         }
-        syncDirectory(directory);
+        try {
+            folderSync.afterRename(directory, name);
+        } catch (IOException e) {
+            throw new NotDurableException(target, e);
+        }
     }
 
     /** Deletes a file the store no longer needs; one left behind is deleted at a later open. */

@@ -29,14 +29,21 @@ import org.slf4j.LoggerFactory;
  * deleted. If anything fails the old manifest stays in force, the journals are kept, and the namespaces
  * are marked changed again for the next attempt.
  *
+ * <p>One failure is not "nothing happened": the manifest renamed into place whose folder fsync failed
+ * ({@link AtomicFiles.NotDurableException}). It is what the folder holds now, so it is adopted and its
+ * snapshots are kept; the manifest it replaced may come back with a power loss, so that one's files are
+ * kept too, until a manifest is known durable ({@link #resync}, retried by {@link Maintenance}, or the next
+ * compaction's). Only then are the files that just the replaced manifests needed deleted.
+ *
  * <p>{@link #repair} is the same work for every namespace after a failed fsync, when the journal can no
  * longer be trusted: writes are refused meanwhile, so its snapshots are exact, and once its manifest is
- * in place nothing needs the old journals any more.
+ * durably in place nothing needs the old journals any more.
  */
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
 
     private final Path directory;
+    private final AtomicFiles files;
     private final RecordCodec codec;
     private final KeySpace space;
     private final Journal journal;
@@ -44,14 +51,22 @@ final class Compactor {
     private final BooleanSupplier closed;
     /** The runtime's clock: expired entries are left out of snapshots. */
     private final InstantSource clock;
-    /** Only the compacting thread reads or replaces it. */
+    /** The manifest in place on disk. Only the compacting thread reads or replaces it. */
     private Manifest manifest;
+    /**
+     * Manifests replaced since the last one known durable (that one included): a power loss may bring any
+     * of them back, so the files they name are kept. Empty when {@link #manifest} is durable.
+     */
+    private final List<Manifest> replaced = new ArrayList<>();
+    /** Whether {@link #manifest} may not survive a power loss yet; read by {@link Maintenance}. */
+    private volatile boolean unsynced;
     /** Failed repair attempts since the last success: only the first is logged as a warning. */
     private int repairFailures;
 
-    Compactor(Path directory, RecordCodec codec, KeySpace space, Journal journal, ReentrantLock writeLock,
+    Compactor(AtomicFiles files, RecordCodec codec, KeySpace space, Journal journal, ReentrantLock writeLock,
             Manifest manifest, BooleanSupplier closed, InstantSource clock) {
-        this.directory = directory;
+        this.directory = files.directory();
+        this.files = files;
         this.codec = codec;
         this.space = space;
         this.journal = journal;
@@ -85,14 +100,18 @@ final class Compactor {
         List<String> written = new ArrayList<>();
         Manifest next;
         try {
-            next = writeGeneration(changed, new TreeMap<>(manifest.namespaces()), generation, journalFrom,
+            next = writeSnapshots(changed, new TreeMap<>(manifest.namespaces()), generation, journalFrom,
                     lastVersion, written, true);
+            install(next);
+        } catch (AtomicFiles.NotDurableException e) {
+            LOG.warn("Compaction of {}: {}; it is kept in force with the files of the manifest before it, and"
+                    + " its write is retried", directory, e.getMessage(), e);
+            return;
         } catch (IOException | RuntimeException e) {
             LOG.warn("Compaction of {} failed; every journal is kept and compaction will be retried", directory, e);
             undo(written, changed);
             return;
         }
-        finish(next);
         LOG.debug("Compacted {}: generation {}, {} namespaces rewritten", directory, generation, changed.size());
     }
 
@@ -128,8 +147,20 @@ final class Compactor {
         List<String> written = new ArrayList<>();
         Manifest next;
         try {
-            next = writeGeneration(all, new TreeMap<>(), manifest.generation() + 1, journalFrom, lastVersion,
-                    written, false);
+            if (unsynced && manifest.journalFrom() == journalFrom) {
+                // An earlier attempt wrote all of memory and only its manifest's folder fsync failed; writes
+                // have been refused since, so writing that manifest again is the whole repair.
+                next = manifest;
+            } else {
+                next = writeSnapshots(all, new TreeMap<>(), manifest.generation() + 1, journalFrom, lastVersion,
+                        written, false);
+            }
+            install(next);
+        } catch (AtomicFiles.NotDurableException e) {
+            // Not durable, so not yet a repair: writes stay refused, and the files stay for the next attempt.
+            repairFailed("After a failed fsync, the data of {} is rewritten, but the manifest naming it may not"
+                    + " survive a power loss; writes stay refused, retrying", e);
+            return false;
         } catch (IOException | RuntimeException e) {
             repairFailed("Could not rewrite the data of {} after a failed fsync; writes stay refused, retrying", e);
             undo(written, all);
@@ -142,7 +173,6 @@ final class Compactor {
         } finally {
             writeLock.unlock();
         }
-        finish(next);
         repairFailures = 0;
         LOG.warn("Rewrote all data of {} to new files after a failed fsync (generation {}); writes are accepted"
                 + " again", directory, next.generation());
@@ -150,9 +180,43 @@ final class Compactor {
     }
 
     /**
+     * Whether the manifest in place may not survive a power loss yet (its folder fsync failed), so that
+     * {@link #resync} is due.
+     */
+    boolean unsynced() {
+        return unsynced;
+    }
+
+    /**
+     * Makes the manifest in place durable after its folder fsync failed, then deletes what only the
+     * manifests it replaced needed. It writes the manifest again rather than retrying the fsync alone: a
+     * failed fsync may have dropped the folder's unwritten change, and a later fsync that succeeds would
+     * not bring it back, whereas a new rename is a new change that the fsync then covers.
+     *
+     * @return whether the manifest in place is durable
+     */
+    synchronized boolean resync() {
+        if (!unsynced) {
+            return true;
+        }
+        try {
+            install(manifest);
+        } catch (IOException | RuntimeException e) {
+            repairFailed("Could not make the manifest of {} durable after a failed fsync of the folder; the files"
+                    + " of the manifests before it are kept, retrying", e);
+            return false;
+        }
+        repairFailures = 0;
+        LOG.info("The manifest of {} is durable again (generation {})", directory, manifest.generation());
+        return true;
+    }
+
+    /**
      * At open, before any other thread runs, for a folder that is new, of the previous format or without
      * its manifest: writes every namespace in memory as a snapshot and a manifest in the current format,
-     * needing only the journal just created. Nothing else is changed; on failure, what it wrote is removed.
+     * needing only the journal just created. Nothing else is changed; on failure, what it wrote is removed,
+     * unless the manifest is in place with its folder fsync failed: then the open goes on with it, keeping
+     * every file, and {@link #resync} is due.
      */
     void rewriteAll() throws IOException {
         Set<Namespace> all = new HashSet<>(space.indexes.keySet());
@@ -160,8 +224,16 @@ final class Compactor {
         long generation = anyData ? manifest.generation() + 1 : manifest.generation();
         List<String> written = new ArrayList<>();
         try {
-            manifest = writeGeneration(all, new TreeMap<>(), generation, journal.sequence(), space.lastVersion,
-                    written, false);
+            Manifest next = writeSnapshots(all, new TreeMap<>(), generation, journal.sequence(),
+                    space.lastVersion, written, false);
+            try {
+                next.write(files);
+                manifest = next;
+            } catch (AtomicFiles.NotDurableException e) {
+                adopt(next);
+                LOG.warn("Writing the data of {} in format {}: {}; the files as found are kept until its write,"
+                        + " retried in the background, succeeds", directory, Manifest.FORMAT, e.getMessage(), e);
+            }
         } catch (IOException | RuntimeException e) {
             for (String name : written) {
                 AtomicFiles.deleteQuietly(directory.resolve(name));
@@ -176,10 +248,14 @@ final class Compactor {
     /**
      * At open, once the data set is known complete: deletes what the manifest in force no longer needs
      * (journals before {@code journalFrom}, snapshots it does not list, temp files of interrupted writes).
+     * Nothing while that manifest may not be durable: a power loss may bring back the one it replaced.
      */
     void deleteObsolete() {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path f : files) {
+        if (unsynced) {
+            return;
+        }
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
+            for (Path f : listing) {
                 String name = f.getFileName().toString();
                 long seq = FileNames.journalSequence(name);
                 if ((seq >= 0 && seq < manifest.journalFrom())
@@ -203,32 +279,76 @@ final class Compactor {
     }
 
     /**
-     * Writes snapshots of {@code namespaces} over {@code files} (namespace to snapshot file), then the
-     * manifest; returns it. Names written are added to {@code written}, for {@link #undo}.
+     * Writes snapshots of {@code namespaces} over {@code snapshots} (namespace to snapshot file) and
+     * returns the manifest naming them, not yet written. Names written are added to {@code written}, for
+     * {@link #undo}: a snapshot renamed into place whose folder fsync failed too, since no manifest names
+     * it yet.
      */
-    private Manifest writeGeneration(Set<Namespace> namespaces, Map<String, String> files, long generation,
+    private Manifest writeSnapshots(Set<Namespace> namespaces, Map<String, String> snapshots, long generation,
             long journalFrom, long lastVersion, List<String> written, boolean syncJournal) throws IOException {
         long now = clock.millis();
         for (Namespace ns : namespaces) {
-            files.remove(ns.path());
+            snapshots.remove(ns.path());
             NamespaceIndex index = space.index(ns);
             if (index == null || index.items.isEmpty()) {
                 continue;
             }
             String name = FileNames.snapshot(ns.path(), generation);
-            AtomicFiles.write(directory, name,
-                    out -> SnapshotFile.write(out, codec, ns.path(), index.items.entrySet(), now));
+            try {
+                files.write(name, out -> SnapshotFile.write(out, codec, ns.path(), index.items.entrySet(), now));
+            } catch (AtomicFiles.NotDurableException e) {
+                written.add(name);
+                throw new IOException(e.getMessage(), e);
+            }
             written.add(name);
-            files.put(ns.path(), name);
+            snapshots.put(ns.path(), name);
         }
         if (syncJournal) {
             // A fuzzy snapshot may hold batched writes not yet fsynced in the journal: sync them first, so
             // the files never get ahead of the journal they are replayed with.
             journal.force();
         }
-        Manifest next = new Manifest(generation, journalFrom, lastVersion, files);
-        next.write(directory);
-        return next;
+        return new Manifest(generation, journalFrom, lastVersion, snapshots);
+    }
+
+    /**
+     * Writes {@code next} into place and, once it is durable, deletes the files that only the manifests it
+     * replaced needed.
+     *
+     * @throws AtomicFiles.NotDurableException it is in place, so in force now, but may not survive a power
+     *     loss: it is adopted, and every file it or a replaced manifest names is kept
+     * @throws IOException it was not written: the manifest in place is unchanged
+     */
+    private void install(Manifest next) throws IOException {
+        try {
+            next.write(files);
+        } catch (AtomicFiles.NotDurableException e) {
+            adopt(next);
+            throw e;
+        }
+        if (next != manifest) {
+            replaced.add(manifest);
+            manifest = next;
+        }
+        unsynced = false;
+        for (Manifest old : replaced) {
+            for (String name : old.namespaces().values()) {
+                if (!next.namespaces().containsValue(name)) {
+                    AtomicFiles.deleteQuietly(directory.resolve(name));
+                }
+            }
+        }
+        replaced.clear();
+        deleteJournalsBefore(next.journalFrom());
+    }
+
+    /** Puts {@code next}, in place but maybe not durable, in force, keeping what it replaced. */
+    private void adopt(Manifest next) {
+        if (next != manifest) {
+            replaced.add(manifest);
+            manifest = next;
+        }
+        unsynced = true;
     }
 
     private void undo(List<String> written, Set<Namespace> namespaces) {
@@ -243,21 +363,9 @@ final class Compactor {
         }
     }
 
-    /** Puts {@code next} in force and deletes the files that only the previous manifest needed. */
-    private void finish(Manifest next) {
-        Manifest previous = manifest;
-        manifest = next;
-        for (String name : previous.namespaces().values()) {
-            if (!next.namespaces().containsValue(name)) {
-                AtomicFiles.deleteQuietly(directory.resolve(name));
-            }
-        }
-        deleteJournalsBefore(next.journalFrom());
-    }
-
     private void deleteJournalsBefore(long sequence) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "journal-*.jsonl")) {
-            for (Path f : files) {
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory, "journal-*.jsonl")) {
+            for (Path f : listing) {
                 long seq = FileNames.journalSequence(f.getFileName().toString());
                 if (seq >= 0 && seq < sequence) {
                     AtomicFiles.deleteQuietly(f);

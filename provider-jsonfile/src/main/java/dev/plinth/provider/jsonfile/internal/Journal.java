@@ -26,6 +26,7 @@ import java.nio.file.Path;
  */
 final class Journal implements AutoCloseable {
     private final Path directory;
+    private final AtomicFiles files;
     private final JournalFile.Opener opener;
     private final RecordCodec codec;
     /** Held while an fsync runs and while the file is switched. */
@@ -46,8 +47,9 @@ final class Journal implements AutoCloseable {
     /** Whether the file in use was started after {@link #syncFailure}, so is sound. Under the write lock. */
     private boolean restarted;
 
-    private Journal(Path directory, JournalFile.Opener opener, RecordCodec codec) {
-        this.directory = directory;
+    private Journal(AtomicFiles files, JournalFile.Opener opener, RecordCodec codec) {
+        this.directory = files.directory();
+        this.files = files;
         this.opener = opener;
         this.codec = codec;
     }
@@ -56,10 +58,10 @@ final class Journal implements AutoCloseable {
      * Opens journal {@code sequence} for appending after its first {@code validLength} bytes, cutting off
      * anything beyond (a torn line already set aside by recovery).
      */
-    static Journal open(Path directory, long sequence, long validLength, JournalFile.Opener opener,
+    static Journal open(AtomicFiles files, long sequence, long validLength, JournalFile.Opener opener,
             RecordCodec codec) throws IOException {
-        Journal j = new Journal(directory, opener, codec);
-        Path p = directory.resolve(FileNames.journal(sequence));
+        Journal j = new Journal(files, opener, codec);
+        Path p = j.directory.resolve(FileNames.journal(sequence));
         JournalFile f = j.openFile(p, validLength);
         j.file = f;
         j.path = p;
@@ -67,11 +69,14 @@ final class Journal implements AutoCloseable {
         return j;
     }
 
-    /** Creates journal {@code sequence}, which must not exist yet, and opens it for appending. */
-    static Journal create(Path directory, long sequence, JournalFile.Opener opener, RecordCodec codec)
+    /**
+     * Creates journal {@code sequence}, which must not exist yet (or hold only its header), and opens it for
+     * appending.
+     */
+    static Journal create(AtomicFiles files, long sequence, JournalFile.Opener opener, RecordCodec codec)
             throws IOException {
-        Journal j = new Journal(directory, opener, codec);
-        Path p = directory.resolve(FileNames.journal(sequence));
+        Journal j = new Journal(files, opener, codec);
+        Path p = j.directory.resolve(FileNames.journal(sequence));
         JournalFile f = j.startFile(p, sequence);
         j.file = f;
         j.path = p;
@@ -254,12 +259,21 @@ final class Journal implements AutoCloseable {
      * fsync of the folder), so a journal never exists without its header: an empty one is damage.
      */
     private JournalFile startFile(Path p, long seq) throws IOException {
-        if (Files.exists(p)) {
-            throw new IOException(p + " already exists");
-        }
         RecordBuffer header = new RecordBuffer();
         codec.writeJournalHeader(header, seq);
-        AtomicFiles.write(directory, p.getFileName().toString(), out -> out.write(header.array(), 0, header.size()));
+        // One holding just this header is left by an earlier attempt whose folder fsync failed and whose
+        // delete failed too; it holds no change, so it is replaced: refusing it would fail every later
+        // compaction and repair, and leave it behind the journal still appended to.
+        if (Files.exists(p) && !holdsOnly(p, header)) {
+            throw new IOException(p + " already exists");
+        }
+        try {
+            files.write(p.getFileName().toString(), out -> out.write(header.array(), 0, header.size()));
+        } catch (AtomicFiles.NotDurableException e) {
+            // Its name may not survive a power loss, and every line acknowledged in it would go with it.
+            AtomicFiles.deleteQuietly(p);
+            throw e;
+        }
         try {
             return opener.open(p);
         } catch (IOException e) {
@@ -268,35 +282,40 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    private static boolean holdsOnly(Path p, RecordBuffer header) throws IOException {
+        if (Files.size(p) != header.size()) {
+            return false;
+        }
+        byte[] bytes = Manifest.readAll(p);
+        return java.util.Arrays.equals(bytes, 0, bytes.length, header.array(), 0, header.size());
+    }
+
     /**
      * Closes this file (fsynced) and continues in the next sequence number's file. The next file is made
-     * here, under the write lock, on purpose: while it exists no line is being appended to this one, so a
-     * torn line after a crash can only ever be in the newest journal.
+     * here, under the write lock, on purpose: while it exists no line is being appended to this one. And
+     * this one is fsynced before the next exists, so once a journal holding a change follows it, its tail is
+     * on disk whole: a torn line after a crash or power loss can only ever be in the newest journal, not
+     * counting newer ones that hold only their header (which {@link Recovery} looks past).
      */
     void rotate() throws IOException {
         repairIfNeeded();
+        // Before startFile: were the order reversed, a power loss between the two would leave this file's
+        // unsynced tail (up to flushInterval of batched writes) torn behind a newer journal.
+        force();
         long next = sequence + 1;
         Path nextPath = directory.resolve(FileNames.journal(next));
         JournalFile nextFile = startFile(nextPath, next);
         long nextSize;
+        try {
+            nextSize = nextFile.size();
+        } catch (IOException e) {
+            nextFile.close();
+            AtomicFiles.deleteQuietly(nextPath);
+            throw e;
+        }
         JournalFile old;
         synchronized (syncLock) {
-            try {
-                nextSize = nextFile.size();
-                if (syncFailure != null) {
-                    throw new IOException("an earlier fsync of the journal failed (" + syncFailure + ")",
-                            syncFailure);
-                }
-                file.sync();
-            } catch (IOException e) {
-                if (syncFailure == null) {
-                    syncFailure = e;
-                }
-                nextFile.close();
-                AtomicFiles.deleteQuietly(nextPath);
-                throw e;
-            }
-            durableLsn = appendedLsn;
+            // Nothing was appended since force(): the write lock is held, so every byte of old is durable.
             old = file;
             file = nextFile;
             path = nextPath;

@@ -77,6 +77,15 @@ final class JsonFileStorageBackend implements StorageBackend, FastPaths, NativeC
         return StoreOpener.open(settings, context, journalFiles);
     }
 
+    /**
+     * @param journalFiles opens journal files: {@link JournalFile.Opener#DEFAULT} but in tests
+     * @param folderSync fsyncs the folder after a rename: {@link FolderSync#DEFAULT} but in tests
+     */
+    static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
+            JournalFile.Opener journalFiles, FolderSync folderSync) {
+        return StoreOpener.open(settings, context, journalFiles, folderSync);
+    }
+
     // ---------------------------------------------------------------- reads
 
     @Override

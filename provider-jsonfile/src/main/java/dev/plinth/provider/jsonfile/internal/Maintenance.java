@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The store's own background thread, for the work that waits on the disk and so must not run on the
  * runtime's shared scheduler: compaction once the journal passes {@code compactionThreshold}, the batched
- * fsync ({@link BatchedFlush}) and, after a failed fsync, the repair that rewrites all data to new files
- * (retried every second until the disk fsyncs again). One thread runs them one at a time. Thread-safe.
+ * fsync ({@link BatchedFlush}) and the repairs, retried every second until the disk fsyncs again: after a
+ * failed fsync of the journal, rewriting all data to new files; after a failed fsync of the folder behind
+ * a manifest already in place, writing that manifest again ({@link Compactor#resync}). One thread runs
+ * them one at a time. Thread-safe.
  */
 final class Maintenance {
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
@@ -85,6 +87,9 @@ final class Maintenance {
     private void compact() {
         try {
             compactor.run();
+            if (compactor.unsynced()) {
+                requestRepair();
+            }
         } finally {
             writeLock.lock();
             try {
@@ -95,7 +100,10 @@ final class Maintenance {
         }
     }
 
-    /** Asks for a repair after a failed fsync, on this thread: at most one at a time and one per second. */
+    /**
+     * Asks for a repair after a failed fsync of the journal or of the folder, on this thread: at most one
+     * at a time and one per second.
+     */
     void requestRepair() {
         if (lifecycle.isClosed() || !repairPending.compareAndSet(false, true)) {
             return;
@@ -112,14 +120,14 @@ final class Maintenance {
         lastRepairNanos = System.nanoTime();
         boolean sound;
         try {
-            sound = !lifecycle.isClosed() && compactor.repair(this::afterRewrite);
+            sound = !lifecycle.isClosed() && compactor.repair(this::afterRewrite) && compactor.resync();
         } catch (RuntimeException e) {
             LOG.warn("Repair of {} after a failed fsync failed; retrying", directory, e);
             sound = false;
         } finally {
             repairPending.set(false);
         }
-        if (!sound && journal.syncFailure() != null) {
+        if (!sound && (journal.syncFailure() != null || compactor.unsynced())) {
             requestRepair();
         }
     }
@@ -133,7 +141,8 @@ final class Maintenance {
 
     /**
      * Stops the thread, waiting for a compaction in flight, then makes one last repair attempt if the
-     * journal is still untrustworthy. Called once the store is closed to writers.
+     * journal is still untrustworthy or the manifest may not be durable. Called once the store is closed to
+     * writers.
      */
     void close() {
         thread.shutdown();
@@ -142,6 +151,10 @@ final class Maintenance {
             LOG.error("Closing {} after a failed fsync whose data could not be rewritten: changes since the last"
                     + " good fsync may be lost, and the journal {} may be found damaged on the next open",
                     directory, journal.path());
+        } else if (!compactor.resync()) {
+            LOG.warn("Closing {} with a manifest whose folder fsync failed: the files of the manifest it replaced"
+                    + " are kept, as a power loss may bring that one back; the next open deletes what is not"
+                    + " needed", directory);
         }
     }
 

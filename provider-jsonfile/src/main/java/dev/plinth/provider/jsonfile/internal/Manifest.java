@@ -144,8 +144,12 @@ record Manifest(int format, long generation, long journalFrom, long lastVersion,
         }
     }
 
-    /** Writes this manifest in the current format, whatever it was read in. */
-    void write(Path directory) throws IOException {
+    /**
+     * Writes this manifest in the current format, whatever it was read in.
+     *
+     * @throws AtomicFiles.NotDurableException it is in place, but its rename may not be durable
+     */
+    void write(AtomicFiles files) throws IOException {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("generation", generation);
@@ -166,6 +170,6 @@ record Manifest(int format, long generation, long journalFrom, long lastVersion,
         int crc = Checksums.crc(pretty, 0, end);
         out.write((",\n  \"crc\" : \"" + Checksums.hex(crc) + "\"\n}\n").getBytes(StandardCharsets.US_ASCII));
         byte[] bytes = out.toByteArray();
-        AtomicFiles.write(directory, FileNames.MANIFEST, o -> o.write(bytes));
+        files.write(FileNames.MANIFEST, o -> o.write(bytes));
     }
 }

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds memory from a folder: the manifest's snapshots, then every journal from the manifest's
  * {@code journalFrom} on, in order. Reads only, until the whole data set has loaded; then the one write
- * it may make is saving a torn last journal line aside (a crash mid-append) before it is ignored. Any
- * other unreadable, empty or missing file fails the open with the file and line, leaving every file as
- * it was.
+ * it may make is saving a torn journal line aside (a crash mid-append) and cutting it off the journal.
+ * Any other unreadable, empty or missing file fails the open with the file and line, leaving every file
+ * as it was.
  *
  * <p>Formats: a folder whose manifest is of format 2 has only format 2 files (journals that start with a
  * header line, checksummed records). A folder of the previous version (manifest of format 1, or none) may
@@ -47,8 +47,12 @@ final class Recovery {
             boolean needsNewline, boolean rewrite) {
     }
 
-    /** A torn last line found by the replay, saved aside once everything else has loaded. */
-    private record Torn(Path journal, long line, byte[] bytes) {
+    /**
+     * A torn line found by the replay, saved aside and cut off once everything else has loaded.
+     *
+     * @param validLength the bytes of the journal before it
+     */
+    private record Torn(Path journal, long line, long validLength, byte[] bytes) {
     }
 
     private final Path directory;
@@ -91,6 +95,12 @@ final class Recovery {
             // since the folder was created, and the manifest is not needed (a crash during the first
             // compaction, or a folder of the previous format that was never compacted).
             manifest = Manifest.empty();
+        } else if (allJournals.isEmpty()) {
+            // Only snapshots: without the manifest nothing tells which generation of each is in force or
+            // which journal followed it, so the data set cannot be rebuilt and guessing could go back in time.
+            throw new CorruptDataFileException(manifestFile, -1, "the file is missing, and the data set needs it:"
+                    + " it names the snapshots in force and the journal replayed over them (the folder holds "
+                    + snapshots.size() + " snapshot file(s) and no journal)", null);
         } else {
             throw new CorruptDataFileException(manifestFile, -1, "the file is missing, and the data set needs it:"
                     + " it names the snapshots holding everything before journal " + allJournals.firstKey()
@@ -109,19 +119,20 @@ final class Recovery {
         }
         space.dirty.clear(); // from here on, dirty = touched by a journal that compaction will delete
         long lastSeq = journals.isEmpty() ? manifest.journalFrom() : journals.lastKey();
+        long mayEndTornFrom = mayEndTornFrom(journals);
         long validLength = 0;
         boolean needsNewline = false;
         boolean format2 = hasManifest && manifest.format() == Manifest.FORMAT;
         boolean allFormat2 = true;
         for (Map.Entry<Long, Path> j : journals.entrySet()) {
-            Replay r = replay(j.getValue(), j.getKey(), space, j.getKey() == lastSeq, format2);
+            Replay r = replay(j.getValue(), j.getKey(), space, j.getKey() >= mayEndTornFrom, format2);
             validLength = r.validLength;
             needsNewline = r.needsNewline;
             format2 = r.format2;
             allFormat2 &= r.format2;
         }
         if (torn != null) {
-            setAside(torn.journal(), torn.line(), torn.bytes());
+            setAside(torn);
         }
         boolean rewrite = !hasManifest || manifest.format() != Manifest.FORMAT || !allFormat2 || journals.isEmpty();
         return new Result(space, manifest, lastSeq, validLength, needsNewline, rewrite);
@@ -159,6 +170,48 @@ final class Recovery {
         }
     }
 
+    /**
+     * The first journal whose last line may be torn: the newest, and every older one followed only by
+     * journals that hold nothing but their header.
+     *
+     * <p>Why a torn line there loses nothing acknowledged: no change was appended after it in any journal,
+     * so it is the last append before the crash, and its bytes did not all reach the disk, so no fsync
+     * covering it succeeded. In sync mode a write is acknowledged only after that fsync; in batched mode it
+     * is one of the last flushInterval's writes, which a power loss may take by contract. Such header-only
+     * journals are left when the crash came right after the next journal was created (or while an open
+     * that rewrites the folder was writing), when the folder fsync for a new journal failed and the store
+     * went on appending to the older one, or after a failed fsync, when the repair continues in a new journal
+     * and abandons the old one unsynced. Once a later journal holds a change, the older one was fsynced
+     * before it existed ({@link Journal#rotate}) or is not replayed any more (a repair's manifest starts
+     * after it), so a line without checksum there is damage.
+     */
+    private long mayEndTornFrom(SortedMap<Long, Path> journals) {
+        if (journals.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        List<Long> sequences = new ArrayList<>(journals.keySet());
+        int first = sequences.size() - 1;
+        while (first > 0 && holdsOnlyHeader(journals.get(sequences.get(first)), sequences.get(first))) {
+            first--;
+        }
+        return sequences.get(first);
+    }
+
+    /** @return whether the journal is exactly the header line this provider writes when it creates one */
+    private boolean holdsOnlyHeader(Path journal, long sequence) {
+        RecordBuffer header = new RecordBuffer();
+        try {
+            codec.writeJournalHeader(header, sequence);
+            if (Files.size(journal) != header.size()) {
+                return false;
+            }
+            byte[] bytes = Manifest.readAll(journal);
+            return Arrays.equals(bytes, 0, bytes.length, header.array(), 0, header.size());
+        } catch (IOException e) {
+            throw OpenFailure.io("cannot read " + journal, e);
+        }
+    }
+
     private List<Change> live(List<Change.Put> puts) {
         List<Change> out = new ArrayList<>(puts.size());
         for (Change.Put p : puts) {
@@ -182,7 +235,7 @@ final class Recovery {
      *
      * @param mustBeFormat2 the folder's manifest, or an earlier journal, is of format 2
      */
-    private Replay replay(Path file, long sequence, KeySpace space, boolean last, boolean mustBeFormat2) {
+    private Replay replay(Path file, long sequence, KeySpace space, boolean mayEndTorn, boolean mustBeFormat2) {
         long line = 0;
         long offset = 0;
         boolean format2 = false;
@@ -207,11 +260,11 @@ final class Recovery {
                     continue;
                 }
                 RecordCodec.JournalRecord record = format2
-                        ? readChecksummed(file, line, bytes, length, last && !terminated)
-                        : readFormat1(file, line, bytes, length, last && !terminated);
+                        ? readChecksummed(file, line, bytes, length, mayEndTorn && !terminated)
+                        : readFormat1(file, line, bytes, length, mayEndTorn && !terminated);
                 if (record == null) {
                     // A crash mid-append leaves a partial last line; that write was never acknowledged.
-                    torn = new Torn(file, line, Arrays.copyOf(bytes, in.length()));
+                    torn = new Torn(file, line, offset, Arrays.copyOf(bytes, in.length()));
                     return new Replay(offset, false, format2);
                 }
                 space.applyUnlocked(record.ns(), record.changes());
@@ -264,7 +317,8 @@ final class Recovery {
 
     /**
      * A format 2 line. A line that does not end with a checksum is torn when it is the unterminated last
-     * line of the newest journal ({@code mayBeTorn}: a prefix of a record never ends with its last field);
+     * line of a journal that may end torn ({@code mayBeTorn}, see {@link #mayEndTornFrom}: a prefix of a
+     * record never ends with its last field);
      * anywhere else, and whenever the checksum is there but does not match or the record is invalid, it
      * is damage.
      *
@@ -331,18 +385,30 @@ final class Recovery {
         return true;
     }
 
-    private void setAside(Path journal, long line, byte[] torn) {
+    /**
+     * Saves the torn line next to its journal, then cuts it off. Cut here, not only when the journal is
+     * continued: the journal it ends may not be the one appended to next (a newer one holding only its
+     * header is), and once that one holds a change, a torn line left behind it would be damage.
+     */
+    private void setAside(Torn t) {
+        Path journal = t.journal();
         Path aside = journal.resolveSibling(journal.getFileName() + ".torn-" + now);
         try {
             try (java.io.FileOutputStream out = new java.io.FileOutputStream(aside.toFile())) {
-                out.write(torn);
+                out.write(t.bytes());
                 out.getFD().sync();
             }
             AtomicFiles.syncDirectory(directory);
         } catch (IOException e) {
             throw OpenFailure.io("cannot save the torn last line of " + journal + " to " + aside, e);
         }
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(journal.toFile(), "rw")) {
+            file.setLength(t.validLength());
+            file.getFD().sync();
+        } catch (IOException e) {
+            throw OpenFailure.io("cannot cut the torn last line off " + journal + " (saved to " + aside + ")", e);
+        }
         LOG.warn("Ignoring a torn last line in {} (line {}, {} bytes: an append interrupted by a crash, never"
-                + " acknowledged); its bytes were saved to {}", journal, line, torn.length, aside);
+                + " acknowledged); its bytes were saved to {}", journal, t.line(), t.bytes().length, aside);
     }
 }

@@ -46,6 +46,16 @@ public final class StoreOpener {
      */
     static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
             JournalFile.Opener journalFiles) {
+        return open(settings, context, journalFiles, FolderSync.DEFAULT);
+    }
+
+    /**
+     * @param journalFiles opens journal files: the real file system but in tests that make fsync fail
+     * @param folderSync fsyncs the folder after a rename: the real one but in tests that make it fail
+     * @return the open store
+     */
+    static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
+            JournalFile.Opener journalFiles, FolderSync folderSync) {
         Path dir = settings.directory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -58,13 +68,14 @@ public final class StoreOpener {
         FolderLock lock = FolderLock.acquire(dir);
         try {
             RecordCodec codec = new RecordCodec();
+            AtomicFiles files = new AtomicFiles(dir, folderSync);
             Recovery.Result recovered = new Recovery(dir, codec, context.clock().millis()).run();
             // The data set is known complete from here on: files may be written and deleted.
-            Journal journal = recovered.rewrite() ? newJournal(dir, recovered, journalFiles, codec)
-                    : continueJournal(dir, recovered, journalFiles, codec);
+            Journal journal = recovered.rewrite() ? newJournal(files, recovered, journalFiles, codec)
+                    : continueJournal(files, recovered, journalFiles, codec);
             Lifecycle lifecycle = new Lifecycle("JSON-file store " + dir);
             WriteLock writeLock = new WriteLock();
-            Compactor compactor = new Compactor(dir, codec, recovered.space(), journal, writeLock,
+            Compactor compactor = new Compactor(files, codec, recovered.space(), journal, writeLock,
                     recovered.manifest(), lifecycle::isClosed, context.clock());
             if (recovered.rewrite()) {
                 rewrite(dir, compactor, journal);
@@ -99,6 +110,9 @@ public final class StoreOpener {
         ScheduledFuture<?> sweeping = context.scheduler().scheduleWithFixedDelay(sweeper, sweep, sweep,
                 TimeUnit.MILLISECONDS);
         durability.start(maintenance);
+        if (compactor.unsynced()) {
+            maintenance.requestRepair(); // the open's rewrite left its manifest with a failed folder fsync
+        }
         return new JsonFileStorageBackend(dir, lifecycle, space, mutations, context.clock(), writeLock, journal,
                 durability, maintenance, sweeping, lock);
     }
@@ -107,23 +121,25 @@ public final class StoreOpener {
      * A new folder, one of the previous format or one that lost its manifest: its data goes to a new
      * journal, snapshots and manifest in the current format ({@link Compactor#rewriteAll}), the journal first.
      */
-    private static Journal newJournal(Path dir, Recovery.Result recovered, JournalFile.Opener journalFiles,
-            RecordCodec codec) {
+    private static Journal newJournal(AtomicFiles files, Recovery.Result recovered,
+            JournalFile.Opener journalFiles, RecordCodec codec) {
+        Path dir = files.directory();
         long last = recovered.journalSequence();
         long seq = Files.exists(dir.resolve(FileNames.journal(last))) ? last + 1 : last;
         try {
-            return Journal.create(dir, seq, journalFiles, codec);
+            return Journal.create(files, seq, journalFiles, codec);
         } catch (IOException e) {
             throw OpenFailure.io("cannot create the journal " + dir.resolve(FileNames.journal(seq)), e);
         }
     }
 
-    /** Goes on appending to the newest journal, after cutting off a torn last line already set aside. */
-    private static Journal continueJournal(Path dir, Recovery.Result recovered, JournalFile.Opener journalFiles,
-            RecordCodec codec) {
+    /** Goes on appending to the newest journal after its complete lines (a torn one is already cut off). */
+    private static Journal continueJournal(AtomicFiles files, Recovery.Result recovered,
+            JournalFile.Opener journalFiles, RecordCodec codec) {
+        Path dir = files.directory();
         Journal journal;
         try {
-            journal = Journal.open(dir, recovered.journalSequence(), recovered.journalValidLength(), journalFiles,
+            journal = Journal.open(files, recovered.journalSequence(), recovered.journalValidLength(), journalFiles,
                     codec);
         } catch (IOException e) {
             throw OpenFailure.io("cannot open the journal " + dir.resolve(FileNames.journal(

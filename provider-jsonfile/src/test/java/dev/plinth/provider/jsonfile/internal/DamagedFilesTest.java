@@ -60,6 +60,33 @@ class DamagedFilesTest {
     }
 
     @Test
+    void snapshotsWithoutTheManifestOrAnyJournalFailTheOpenNamingTheManifestAndDeleteNothing() throws IOException {
+        try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            b.set(NS, "a", utf8("1"), 0);
+            b.compactNow();
+        }
+        Path manifest = dir.resolve(FileNames.MANIFEST);
+        Files.delete(manifest);
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (FileNames.journalSequence(p.getFileName().toString()) >= 0) {
+                    Files.delete(p);
+                }
+            }
+        }
+        assertThat(dir.resolve(FileNames.snapshot("notes", 1))).exists();
+        Map<String, String> before = folder();
+        // The provider's typed error, naming the file to restore: not a NoSuchElementException from an
+        // empty list of journals, which the runtime would report as an unexpected failure.
+        assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
+                .isInstanceOf(CorruptDataFileException.class).isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining(manifest.toString()).hasMessageContaining("missing")
+                .satisfies(e -> assertThat(((CorruptDataFileException) e).file()).isEqualTo(manifest))
+                .satisfies(e -> assertThat(((StorageOpenException) e).isRetryable()).isFalse());
+        assertThat(folder()).as("nothing deleted or rewritten").isEqualTo(before);
+    }
+
+    @Test
     void aDamagedManifestThatWouldSkipAJournalIsRefused() throws IOException {
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             b.set(NS, "a", utf8("1"), 0);
