@@ -3,6 +3,8 @@
  */
 module dev.plinth.examples {
     requires dev.plinth.core;
+    // The example plugins' public classes implement the API's Plugin: whoever reads them needs it too.
+    requires transitive dev.plinth.api;
 
     exports dev.plinth.examples;
     exports dev.plinth.examples.auth;

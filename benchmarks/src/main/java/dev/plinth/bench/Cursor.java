@@ -23,7 +23,7 @@ public class Cursor {
 
     /** @return the next index in {@code [0, size)}; {@code size} must be a power of two */
     public int next(int size) {
-        return (next++) & (size - 1);
+        return next++ & (size - 1);
     }
 
     /** @return the next index in {@code [0, size)} for any positive {@code size} */

@@ -90,7 +90,7 @@ final class Results {
     }
 
     private static String shortName(String fqn) {
-        String[] parts = fqn.split("\\.");
+        String[] parts = fqn.split("\\.", -1);
         return parts.length < 2 ? fqn : parts[parts.length - 2] + "." + parts[parts.length - 1];
     }
 }

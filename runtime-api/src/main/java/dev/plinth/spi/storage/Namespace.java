@@ -49,12 +49,12 @@ public final class Namespace implements Comparable<Namespace> {
     }
 
     /**
-     * @param nested namespace the nested nested namespace's name
+     * @param name the nested namespace's name
      * @return the nested namespace
      * @throws dev.plinth.api.plugin.InvalidPluginIdException when the name breaks the grammar
      */
-    public Namespace child(String bucket) {
-        return new Namespace(path + '/' + PluginIds.validate(bucket), depth + 1);
+    public Namespace child(String name) {
+        return new Namespace(path + '/' + PluginIds.validate(name), depth + 1);
     }
 
     /** @return the segments joined with {@code /}, for example {@code notes/archive} */

@@ -319,6 +319,7 @@ final class Compactor {
      *     loss: it is adopted, and every file it or a replaced manifest names is kept
      * @throws IOException it was not written: the manifest in place is unchanged
      */
+    @SuppressWarnings("ReferenceEquality") // as in adopt(): the same object means nothing was replaced
     private void install(Manifest next) throws IOException {
         try {
             next.write(files);
@@ -343,6 +344,7 @@ final class Compactor {
     }
 
     /** Puts {@code next}, in place but maybe not durable, in force, keeping what it replaced. */
+    @SuppressWarnings("ReferenceEquality") // the same object means nothing was replaced; equal content is not enough
     private void adopt(Manifest next) {
         if (next != manifest) {
             replaced.add(manifest);

@@ -125,6 +125,7 @@ final class Journal implements AutoCloseable {
      * @param length their length
      * @return the LSN just past them: {@link #force} up to it makes them durable
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // under the write lock: one writer; volatile for the sync thread
     long append(byte[] bytes, int offset, int length) throws IOException {
         repairIfNeeded();
         JournalFile f = file;

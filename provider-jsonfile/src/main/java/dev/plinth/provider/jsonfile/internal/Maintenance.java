@@ -61,7 +61,8 @@ final class Maintenance {
     /** Runs {@code task} every {@code period} until {@link #close}. */
     void every(Duration period, Runnable task) {
         long millis = period.toMillis();
-        thread.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        // Ends with the thread at close(); each task logs its own failures.
+        var unused = thread.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Under the write lock, after an append: starts a compaction once the journal passes the threshold. */
@@ -110,7 +111,7 @@ final class Maintenance {
         }
         long wait = Math.max(0, REPAIR_RETRY_NANOS - (System.nanoTime() - lastRepairNanos));
         try {
-            thread.schedule(this::repair, wait, TimeUnit.NANOSECONDS);
+            var unused = thread.schedule(this::repair, wait, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             repairPending.set(false); // closing
         }

@@ -102,7 +102,7 @@ final class RedisErrors {
             if (m != null && m.contains("Could not get a resource from the pool")) {
                 return false;
             }
-            if (t instanceof JedisConnectionException && m != null && m.contains("Unexpected end of stream")
+            if ((t instanceof JedisConnectionException && m != null && m.contains("Unexpected end of stream"))
                     || t instanceof java.net.SocketException) {
                 closed = true;
             }

@@ -209,7 +209,8 @@ final class RedisSettings {
                     "Option " + OPTION_PREFIX + option + " is required for this mode: comma-separated host:port");
         }
         List<HostAndPort> out = new ArrayList<>();
-        for (String part : raw.split(",")) {
+        // -1: a trailing comma leaves an empty part, refused below like any other that is not host:port.
+        for (String part : raw.split(",", -1)) {
             String p = part.trim();
             int colon = p.lastIndexOf(':');
             if (p.isEmpty() || colon <= 0 || colon == p.length() - 1) {

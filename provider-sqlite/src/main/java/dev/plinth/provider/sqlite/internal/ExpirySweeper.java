@@ -102,6 +102,7 @@ final class ExpirySweeper {
     }
 
     /** Reclaims every key expired by now, batch by batch, in the caller's thread (tests). */
+    @SuppressWarnings("ThreadPriorityCheck") // lets writers in between batches; correctness never depends on it
     void sweep() {
         while (!state.isClosed() && oneBatch() == BATCH) {
             Thread.yield();

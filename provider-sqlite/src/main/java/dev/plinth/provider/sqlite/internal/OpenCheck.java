@@ -102,7 +102,7 @@ final class OpenCheck {
     private static List<String> lines(List<String> rows) {
         List<String> out = new ArrayList<>();
         for (String row : rows) {
-            for (String line : (row == null ? "" : row).split("\n")) {
+            for (String line : (row == null ? "" : row).split("\n", -1)) {
                 String t = line.trim();
                 if (!t.isEmpty() && !t.startsWith("*** in database ")) {
                     out.add(t);

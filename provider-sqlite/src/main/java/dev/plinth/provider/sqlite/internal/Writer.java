@@ -95,6 +95,7 @@ final class Writer {
      * busyTimeout) rather than abandoned with an unknown outcome. An interrupt that arrives meanwhile is
      * kept for the caller: its thread is interrupted again on return.
      */
+    @SuppressWarnings("ThreadPriorityCheck") // the followers' yield is measured, see below; never needed for correctness
     private void await(WriteRequest<?> request) {
         boolean interrupted = false;
         try {
@@ -285,6 +286,7 @@ final class Writer {
     }
 
     /** After the commit: reports the changes (foreign ones first) in commit order and runs after-commit actions. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the writer holding the write lock updates it; readers only read
     private void published() {
         List<Change> changes = tx.changes();
         commits++;
