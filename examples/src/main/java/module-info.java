@@ -13,7 +13,8 @@ module dev.plinth.examples {
     exports dev.plinth.examples.visits;
 
     // Notes are records stored as JSON: Jackson reflects on them.
-    opens dev.plinth.examples.notes to com.fasterxml.jackson.databind;
+    opens dev.plinth.examples.notes to
+            com.fasterxml.jackson.databind;
 
     provides dev.plinth.api.plugin.Plugin with
             dev.plinth.examples.notes.NotesPlugin,

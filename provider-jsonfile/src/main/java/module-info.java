@@ -10,5 +10,6 @@ module dev.plinth.provider.jsonfile {
     // The provider class, its options and its exceptions; the store itself (.internal) stays private.
     exports dev.plinth.provider.jsonfile;
 
-    provides dev.plinth.spi.storage.StorageProvider with dev.plinth.provider.jsonfile.JsonFileStorageProvider;
+    provides dev.plinth.spi.storage.StorageProvider with
+            dev.plinth.provider.jsonfile.JsonFileStorageProvider;
 }

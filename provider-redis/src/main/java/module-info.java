@@ -12,5 +12,6 @@ module dev.plinth.provider.redis {
 
     exports dev.plinth.provider.redis;
 
-    provides dev.plinth.spi.storage.StorageProvider with dev.plinth.provider.redis.RedisStorageProvider;
+    provides dev.plinth.spi.storage.StorageProvider with
+            dev.plinth.provider.redis.RedisStorageProvider;
 }

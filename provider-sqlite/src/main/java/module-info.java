@@ -11,5 +11,6 @@ module dev.plinth.provider.sqlite {
     // The provider class and DamagedDatabaseException only; dev.plinth.provider.sqlite.internal stays closed.
     exports dev.plinth.provider.sqlite;
 
-    provides dev.plinth.spi.storage.StorageProvider with dev.plinth.provider.sqlite.SqliteStorageProvider;
+    provides dev.plinth.spi.storage.StorageProvider with
+            dev.plinth.provider.sqlite.SqliteStorageProvider;
 }

@@ -13,7 +13,8 @@ module dev.plinth.core {
 
     exports dev.plinth.core;
     exports dev.plinth.core.config;
-    exports dev.plinth.core.storage to dev.plinth.tck;
+    exports dev.plinth.core.storage to
+            dev.plinth.tck;
 
     uses dev.plinth.api.plugin.Plugin;
     uses dev.plinth.spi.storage.StorageProvider;

@@ -13,6 +13,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class Cursor {
     /** The thread's index among the benchmark's threads. */
     public int thread;
+
     private int next;
 
     @Setup

@@ -1,5 +1,9 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
@@ -28,10 +32,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 /**
  * The storage contract, concern "Capabilities": run for each provider by {@link StorageContractTck}, whose
  * nested {@code Capabilities} class extends this one; the fixture (the provider, its engines and stores) is that
@@ -54,13 +54,41 @@ public abstract class CapabilitiesContract extends TckConcern {
     @DisplayName("Capability tests of every declared capability")
     Stream<DynamicTest> declaredCapabilities() {
         List<DynamicTest> tests = new ArrayList<>();
-        declared(tests, Capability.DURABLE, "Capability.DURABLE: data written survives closing the engine and opening another on the same options", this::durable);
-        declared(tests, Capability.DURABLE, "Capability.DURABLE: a cleared scope stays cleared after reopening", this::durableClear);
-        declared(tests, Capability.SHARED_ACROSS_PROCESSES, "Capability.SHARED_ACROSS_PROCESSES: two engines open at once on the same options see each other's writes", this::shared);
-        declared(tests, Capability.SHARED_ACROSS_PROCESSES, "Capability.SHARED_ACROSS_PROCESSES: maxKeys counts the keys written through every engine", this::sharedQuota);
-        declared(tests, Capability.SHARED_ACROSS_PROCESSES, "Capability.SHARED_ACROSS_PROCESSES: increments from two engines at once add up exactly", this::sharedCounters);
-        declared(tests, Capability.CROSS_PROCESS_LOCKS, "Capability.CROSS_PROCESS_LOCKS: a lock held through one engine excludes the other until released", this::crossProcessLocks);
-        declared(tests, Capability.CROSS_PROCESS_EVENTS, "Capability.CROSS_PROCESS_EVENTS: a watcher on one engine sees the other engine's writes", this::crossProcessEvents);
+        declared(
+                tests,
+                Capability.DURABLE,
+                "Capability.DURABLE: data written survives closing the engine and opening another on the same options",
+                this::durable);
+        declared(
+                tests,
+                Capability.DURABLE,
+                "Capability.DURABLE: a cleared scope stays cleared after reopening",
+                this::durableClear);
+        declared(
+                tests,
+                Capability.SHARED_ACROSS_PROCESSES,
+                "Capability.SHARED_ACROSS_PROCESSES: two engines open at once on the same options see each other's writes",
+                this::shared);
+        declared(
+                tests,
+                Capability.SHARED_ACROSS_PROCESSES,
+                "Capability.SHARED_ACROSS_PROCESSES: maxKeys counts the keys written through every engine",
+                this::sharedQuota);
+        declared(
+                tests,
+                Capability.SHARED_ACROSS_PROCESSES,
+                "Capability.SHARED_ACROSS_PROCESSES: increments from two engines at once add up exactly",
+                this::sharedCounters);
+        declared(
+                tests,
+                Capability.CROSS_PROCESS_LOCKS,
+                "Capability.CROSS_PROCESS_LOCKS: a lock held through one engine excludes the other until released",
+                this::crossProcessLocks);
+        declared(
+                tests,
+                Capability.CROSS_PROCESS_EVENTS,
+                "Capability.CROSS_PROCESS_EVENTS: a watcher on one engine sees the other engine's writes",
+                this::crossProcessEvents);
         return tests.stream();
     }
 
@@ -79,8 +107,8 @@ public abstract class CapabilitiesContract extends TckConcern {
     @Test
     @DisplayName("Capability: the cross-process capabilities imply SHARED_ACROSS_PROCESSES")
     void capabilitiesAreConsistent() {
-        for (Set<Capability> declared : List.of(testedProvider().capabilities(),
-                testedProvider().capabilities(testedConfig()))) {
+        for (Set<Capability> declared :
+                List.of(testedProvider().capabilities(), testedProvider().capabilities(testedConfig()))) {
             if (declared.contains(Capability.CROSS_PROCESS_EVENTS)
                     || declared.contains(Capability.CROSS_PROCESS_LOCKS)) {
                 assertThat(declared).contains(Capability.SHARED_ACROSS_PROCESSES);
@@ -97,8 +125,8 @@ public abstract class CapabilitiesContract extends TckConcern {
     @Test
     @DisplayName("CommonOptions: the provider declares maxKeys and sweepInterval with their common meaning")
     void commonOptionsDeclared() {
-        Map<String, OptionSpec<?>> byName = testedProvider().options().stream()
-                .collect(Collectors.toMap(OptionSpec::name, o -> o));
+        Map<String, OptionSpec<?>> byName =
+                testedProvider().options().stream().collect(Collectors.toMap(OptionSpec::name, o -> o));
         assertThat(byName).containsKeys(CommonOptions.MAX_KEYS.name(), CommonOptions.SWEEP_INTERVAL.name());
         assertThat(byName.get(CommonOptions.MAX_KEYS.name()).type()).isEqualTo(Long.class);
         assertThat(byName.get(CommonOptions.SWEEP_INTERVAL.name()).type()).isEqualTo(Duration.class);
@@ -153,14 +181,20 @@ public abstract class CapabilitiesContract extends TckConcern {
         KeyValueStore second = openEngine(Map.of()).store(PLUGIN);
         assertThat(second.getString("k")).hasValue("kept");
         assertThat(second.getEntry("k").orElseThrow().version()).isEqualTo(version);
-        assertThat(second.getEntry("t").orElseThrow().expiresAt()).as("expiry is stored as an instant, not a duration")
-                .hasValueSatisfying(at -> assertThat(at.toEpochMilli()).isCloseTo(expiresAt.toEpochMilli(), within(1_000L)));
-        Await.until("'short' to expire after the restart", () -> second.getEntry("short").isEmpty());
+        assertThat(second.getEntry("t").orElseThrow().expiresAt())
+                .as("expiry is stored as an instant, not a duration")
+                .hasValueSatisfying(
+                        at -> assertThat(at.toEpochMilli()).isCloseTo(expiresAt.toEpochMilli(), within(1_000L)));
+        Await.until(
+                "'short' to expire after the restart",
+                () -> second.getEntry("short").isEmpty());
         assertThat(second.exists("deleted")).isFalse();
         assertThat(second.namespace("items").getObject("note", Note.class)).hasValue(new Note("n", 1, List.of("a")));
         assertThat(second.getString("counter")).hasValue("7");
         assertThat(second.keys("*")).containsExactly("counter", "k", "t");
-        assertThat(second.setString("k", "newer")).as("versions keep growing after a restart").isGreaterThan(version);
+        assertThat(second.setString("k", "newer"))
+                .as("versions keep growing after a restart")
+                .isGreaterThan(version);
     }
 
     /** Capability.DURABLE: a cleared namespace stays cleared after reopening */
@@ -181,14 +215,22 @@ public abstract class CapabilitiesContract extends TckConcern {
         long v = two.setString("from-two", "2");
         assertThat(one.getString("from-two")).hasValue("2");
         assertThat(one.compareAndSet("from-two", v, bytes("3"))).isPresent();
-        assertThat(two.compareAndSet("from-two", v, bytes("4"))).as("a stale version from the other engine").isEmpty();
+        assertThat(two.compareAndSet("from-two", v, bytes("4")))
+                .as("a stale version from the other engine")
+                .isEmpty();
         assertThat(two.getString("from-two")).hasValue("3");
         two.delete("from-one");
         assertThat(one.exists("from-one")).isFalse();
         assertThat(one.keys("*")).containsExactly("from-two");
         long v3 = one.getEntry("from-two").orElseThrow().version();
-        two.transaction().requireVersion("from-two", v3).setString("from-two", "5").commit();
-        assertThatThrownBy(() -> one.transaction().requireVersion("from-two", v3).setString("from-two", "6").commit())
+        two.transaction()
+                .requireVersion("from-two", v3)
+                .setString("from-two", "5")
+                .commit();
+        assertThatThrownBy(() -> one.transaction()
+                        .requireVersion("from-two", v3)
+                        .setString("from-two", "6")
+                        .commit())
                 .isInstanceOf(VersionConflictException.class);
         one.clear();
         assertThat(two.keys("*")).isEmpty();
@@ -197,7 +239,8 @@ public abstract class CapabilitiesContract extends TckConcern {
     /** Capability.SHARED_ACROSS_PROCESSES: maxKeys counts the keys written through every engine */
     private void sharedQuota() {
         KeyValueStore one = storeWithMaxKeys(2);
-        KeyValueStore two = openEngine(Map.of(CommonOptions.MAX_KEYS.name(), "2")).store(PLUGIN);
+        KeyValueStore two =
+                openEngine(Map.of(CommonOptions.MAX_KEYS.name(), "2")).store(PLUGIN);
         one.setString("a", "x");
         two.setString("b", "x");
         assertThatThrownBy(() -> one.setString("c", "x")).isInstanceOf(QuotaExceededException.class);
@@ -241,7 +284,9 @@ public abstract class CapabilitiesContract extends TckConcern {
         try (Subscription sub = two.watch("*", events)) {
             long v = one.setString("k", "x");
             events.awaitSet("k");
-            assertThat(events.eventsFor("k")).first().satisfies(e -> assertThat(e.version()).hasValue(v));
+            assertThat(events.eventsFor("k"))
+                    .first()
+                    .satisfies(e -> assertThat(e.version()).hasValue(v));
             one.delete("k");
             events.await("DELETE of k", e -> e.type() == ChangeType.DELETE);
             one.clear();
@@ -250,7 +295,8 @@ public abstract class CapabilitiesContract extends TckConcern {
             store("plugin-b").setString("other-plugin", "x");
             one.setString("marker", "x");
             events.awaitSet("marker");
-            assertThat(events.events()).extracting(e -> e.key().orElse(null))
+            assertThat(events.events())
+                    .extracting(e -> e.key().orElse(null))
                     .doesNotContain("bucket-key", "other-plugin");
         }
     }

@@ -1,5 +1,7 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.Subscription;
@@ -12,8 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The storage contract, concern "Clear": run for each provider by {@link StorageContractTck}, whose
@@ -57,13 +57,15 @@ public abstract class ClearContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#clear: every subscription of the namespace gets one CLEAR event with no key, whatever its pattern, and no DELETE per key")
+    @DisplayName(
+            "KeyValueStore#clear: every subscription of the namespace gets one CLEAR event with no key, whatever its pattern, and no DELETE per key")
     void clearEvent() {
         seed(store(), "a", "b", "c");
         EventRecorder all = new EventRecorder();
         EventRecorder narrow = new EventRecorder();
         EventRecorder neighbour = new EventRecorder();
-        try (Subscription s1 = store().watch("*", all); Subscription s2 = store().watch("nothing-matches*", narrow);
+        try (Subscription s1 = store().watch("*", all);
+                Subscription s2 = store().watch("nothing-matches*", narrow);
                 Subscription s3 = store("plugin-b").watch("*", neighbour)) {
             store().clear();
             all.await("CLEAR", e -> e.type() == ChangeType.CLEAR);
@@ -75,13 +77,16 @@ public abstract class ClearContract extends TckConcern {
                 assertThat(e.namespace()).isEqualTo(PLUGIN);
             });
             assertThat(all.events(ChangeType.DELETE)).isEmpty();
-            assertThat(narrow.events()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo(ChangeType.CLEAR));
+            assertThat(narrow.events())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.type()).isEqualTo(ChangeType.CLEAR));
             assertThat(neighbour.events(ChangeType.CLEAR)).isEmpty();
         }
     }
 
     @Test
-    @DisplayName("KeyValueStore#clear: the CLEAR event reaches only the cleared namespace's watchers, not a parent's or a nested namespace's")
+    @DisplayName(
+            "KeyValueStore#clear: the CLEAR event reaches only the cleared namespace's watchers, not a parent's or a nested namespace's")
     void clearEventOnlyForThatScope() {
         KeyValueStore parent = store();
         KeyValueStore bucket = parent.namespace("items");
@@ -89,7 +94,8 @@ public abstract class ClearContract extends TckConcern {
         seed(bucket, "b");
         EventRecorder onParent = new EventRecorder();
         EventRecorder onBucket = new EventRecorder();
-        try (Subscription s1 = parent.watch("*", onParent); Subscription s2 = bucket.watch("*", onBucket)) {
+        try (Subscription s1 = parent.watch("*", onParent);
+                Subscription s2 = bucket.watch("*", onBucket)) {
             parent.clear();
             onParent.await("CLEAR of the parent", e -> e.type() == ChangeType.CLEAR);
             flush(bucket, onBucket, "marker");
@@ -99,13 +105,15 @@ public abstract class ClearContract extends TckConcern {
             onBucket.await("CLEAR of the bucket", e -> e.type() == ChangeType.CLEAR);
             flush(parent, onParent, "marker");
             assertThat(onParent.events(ChangeType.CLEAR)).hasSize(1);
-            assertThat(onBucket.events(ChangeType.CLEAR)).singleElement()
+            assertThat(onBucket.events(ChangeType.CLEAR))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.namespace()).isEqualTo(PLUGIN + "/items"));
         }
     }
 
     @Test
-    @DisplayName("KeyValueStore#Threading: clear is atomic against concurrent atomic batches: each pair survives whole or not at all")
+    @DisplayName(
+            "KeyValueStore#Threading: clear is atomic against concurrent atomic batches: each pair survives whole or not at all")
     void clearAgainstWriters() {
         KeyValueStore s = store();
         AtomicBoolean stop = new AtomicBoolean();

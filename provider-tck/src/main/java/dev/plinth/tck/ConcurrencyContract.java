@@ -1,9 +1,9 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.plinth.api.storage.Entry;
-import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
-import dev.plinth.api.storage.Transaction;
 import dev.plinth.api.storage.VersionConflictException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The storage contract, concern "Concurrency": run for each provider by {@link StorageContractTck}, whose
@@ -49,7 +47,8 @@ public abstract class ConcurrencyContract extends TckConcern {
                 while (true) {
                     Entry e = store().getEntry("n").orElseThrow();
                     long next = Long.parseLong(e.valueAsString()) + 1;
-                    if (store().compareAndSet("n", e.version(), bytes(Long.toString(next))).isPresent()) {
+                    if (store().compareAndSet("n", e.version(), bytes(Long.toString(next)))
+                            .isPresent()) {
                         break;
                     }
                     conflicts.incrementAndGet();
@@ -97,7 +96,11 @@ public abstract class ConcurrencyContract extends TckConcern {
         AtomicInteger conflicted = new AtomicInteger();
         Concurrently.run(4, t -> {
             try {
-                store().transaction().requireVersion("guard", v).setString("guard", "t" + t).setString("w" + t, "x").commit();
+                store().transaction()
+                        .requireVersion("guard", v)
+                        .setString("guard", "t" + t)
+                        .setString("w" + t, "x")
+                        .commit();
                 committed.incrementAndGet();
             } catch (VersionConflictException e) {
                 conflicted.incrementAndGet();

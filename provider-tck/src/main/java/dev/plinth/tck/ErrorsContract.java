@@ -1,11 +1,14 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.Subscription;
-import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.tck.StorageContractTck.Note;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +21,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "Errors": run for each provider by {@link StorageContractTck}, whose
@@ -69,19 +68,21 @@ public abstract class ErrorsContract extends TckConcern {
         calls.put("deleteMatching", () -> s.deleteMatching("*"));
         calls.put("clear", s::clear);
         calls.put("transaction", () -> s.transaction().setString("k", "y").commit());
-        calls.put("watch", () -> s.watch("*", e -> { }));
+        calls.put("watch", () -> s.watch("*", e -> {}));
         calls.put("lock", () -> s.lock("L", Duration.ZERO));
         calls.put("tryLock", () -> s.tryLock("L"));
         calls.put("bucket get", () -> bucket.get("k"));
         calls.put("bucket set", () -> bucket.setString("k", "y"));
-        return calls.entrySet().stream().map(c -> DynamicTest.dynamicTest(c.getKey(),
-                () -> assertThatThrownBy(c.getValue()::execute).isInstanceOf(StoreClosedException.class)));
+        return calls.entrySet().stream()
+                .map(c -> DynamicTest.dynamicTest(
+                        c.getKey(),
+                        () -> assertThatThrownBy(c.getValue()::execute).isInstanceOf(StoreClosedException.class)));
     }
 
     @Test
     @DisplayName("StorageEngine#close: idempotent; subscriptions end and held locks close without throwing")
     void closeEndsEverything() {
-        Subscription sub = store().watch("*", e -> { });
+        Subscription sub = store().watch("*", e -> {});
         LockHandle lock = store().lock("L", Duration.ZERO);
         engine().close();
         engine().close();
@@ -97,8 +98,12 @@ public abstract class ErrorsContract extends TckConcern {
         KeyValueStore s = storeWithMaxKeys(1);
         s.setString("a", "x");
         List<StorageException> errors = new ArrayList<>();
-        List<Executable> calls = List.of(() -> s.get(""), () -> s.keys("["), () -> s.setString("b", "x"),
-                () -> s.transaction().requireAbsent("a").commit(), () -> s.increment("a", 1));
+        List<Executable> calls = List.of(
+                () -> s.get(""),
+                () -> s.keys("["),
+                () -> s.setString("b", "x"),
+                () -> s.transaction().requireAbsent("a").commit(),
+                () -> s.increment("a", 1));
         for (Executable call : calls) {
             try {
                 call.execute();

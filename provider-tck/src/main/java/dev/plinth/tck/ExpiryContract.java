@@ -1,5 +1,9 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.Entry;
@@ -18,10 +22,6 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 /**
  * The storage contract, concern "Expiry": run for each provider by {@link StorageContractTck}, whose
  * nested {@code Expiry} class extends this one; the fixture (the provider, its engines and stores) is that
@@ -36,8 +36,11 @@ public abstract class ExpiryContract extends TckConcern {
     }
 
     static Stream<Named<Duration>> invalidTtls() {
-        return Stream.of(Named.of("zero", Duration.ZERO), Named.of("negative", Duration.ofMillis(-5)),
-                Named.of("sub-millisecond", Duration.ofNanos(999_999)), Named.of("one nanosecond", Duration.ofNanos(1)),
+        return Stream.of(
+                Named.of("zero", Duration.ZERO),
+                Named.of("negative", Duration.ofMillis(-5)),
+                Named.of("sub-millisecond", Duration.ofNanos(999_999)),
+                Named.of("one nanosecond", Duration.ofNanos(1)),
                 Named.of("one ms over MAX_DURATION", KeyValueStore.MAX_DURATION.plusMillis(1)),
                 Named.of("Long.MAX_VALUE/4 ms", Duration.ofMillis(Long.MAX_VALUE / 4)),
                 Named.of("Long.MAX_VALUE seconds", Duration.ofSeconds(Long.MAX_VALUE)));
@@ -45,7 +48,8 @@ public abstract class ExpiryContract extends TckConcern {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidTtls")
-    @DisplayName("KeyValueStore#Expiry: a zero, negative, sub-millisecond or over-MAX_DURATION TTL throws InvalidArgumentException naming 'ttl' on every method; nothing changes")
+    @DisplayName(
+            "KeyValueStore#Expiry: a zero, negative, sub-millisecond or over-MAX_DURATION TTL throws InvalidArgumentException naming 'ttl' on every method; nothing changes")
     void invalidTtlRejected(Duration ttl) {
         store().setString("k", "old");
         long v = store().getEntry("k").orElseThrow().version();
@@ -61,8 +65,10 @@ public abstract class ExpiryContract extends TckConcern {
                 () -> store().expire("k", ttl),
                 () -> store().transaction().set("n", bytes("new"), ttl).commit());
         for (Executable call : calls) {
-            assertThatThrownBy(call::execute).isInstanceOf(InvalidArgumentException.class)
-                    .satisfies(t -> assertThat(((InvalidArgumentException) t).argument()).isEqualTo("ttl"));
+            assertThatThrownBy(call::execute)
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .satisfies(t -> assertThat(((InvalidArgumentException) t).argument())
+                            .isEqualTo("ttl"));
         }
         Entry e = store().getEntry("k").orElseThrow();
         assertThat(e.valueAsString()).isEqualTo("old");
@@ -83,10 +89,14 @@ public abstract class ExpiryContract extends TckConcern {
         Instant afterExpire = Instant.now();
         // The bracket [before, after] absorbs any delay; a TTL rounded to whole seconds lands 500 ms outside.
         Duration tolerance = Duration.ofMillis(50);
-        assertThat(store().getEntry("k").orElseThrow().expiresAt()).hasValueSatisfying(at -> assertThat(at)
-                .isAfterOrEqualTo(before.plus(ttl).minus(tolerance)).isBeforeOrEqualTo(after.plus(ttl).plus(tolerance)));
-        assertThat(store().getEntry("e").orElseThrow().expiresAt()).hasValueSatisfying(at -> assertThat(at)
-                .isAfterOrEqualTo(after.plus(ttl).minus(tolerance)).isBeforeOrEqualTo(afterExpire.plus(ttl).plus(tolerance)));
+        assertThat(store().getEntry("k").orElseThrow().expiresAt())
+                .hasValueSatisfying(at -> assertThat(at)
+                        .isAfterOrEqualTo(before.plus(ttl).minus(tolerance))
+                        .isBeforeOrEqualTo(after.plus(ttl).plus(tolerance)));
+        assertThat(store().getEntry("e").orElseThrow().expiresAt())
+                .hasValueSatisfying(at -> assertThat(at)
+                        .isAfterOrEqualTo(after.plus(ttl).minus(tolerance))
+                        .isBeforeOrEqualTo(afterExpire.plus(ttl).plus(tolerance)));
         assertThat(store().ttl("k")).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(ttl));
     }
 
@@ -103,10 +113,16 @@ public abstract class ExpiryContract extends TckConcern {
         Instant after = Instant.now();
         Duration tolerance = Duration.ofSeconds(1);
         for (String k : List.of("s", "b", "t", "e")) {
-            assertThat(store().getEntry(k).orElseThrow().expiresAt()).as(k).hasValueSatisfying(at -> assertThat(at)
-                    .isAfterOrEqualTo(before.plus(max).minus(tolerance)).isBeforeOrEqualTo(after.plus(max).plus(tolerance)));
-            assertThat(store().ttl(k)).as(k).hasValueSatisfying(d -> assertThat(d)
-                    .isGreaterThan(max.minus(Duration.ofMinutes(1))).isLessThanOrEqualTo(max));
+            assertThat(store().getEntry(k).orElseThrow().expiresAt())
+                    .as(k)
+                    .hasValueSatisfying(at -> assertThat(at)
+                            .isAfterOrEqualTo(before.plus(max).minus(tolerance))
+                            .isBeforeOrEqualTo(after.plus(max).plus(tolerance)));
+            assertThat(store().ttl(k))
+                    .as(k)
+                    .hasValueSatisfying(d -> assertThat(d)
+                            .isGreaterThan(max.minus(Duration.ofMinutes(1)))
+                            .isLessThanOrEqualTo(max));
         }
     }
 
@@ -122,8 +138,11 @@ public abstract class ExpiryContract extends TckConcern {
     void ttlReports() {
         store().setString("t", "x", LONG_TTL);
         store().setString("forever", "x");
-        assertThat(store().ttl("t")).hasValueSatisfying(d -> assertThat(d).isPositive().isLessThanOrEqualTo(LONG_TTL)
-                .isGreaterThan(LONG_TTL.minusMinutes(1)));
+        assertThat(store().ttl("t"))
+                .hasValueSatisfying(d -> assertThat(d)
+                        .isPositive()
+                        .isLessThanOrEqualTo(LONG_TTL)
+                        .isGreaterThan(LONG_TTL.minusMinutes(1)));
         assertThat(store().ttl("forever")).isEmpty();
         assertThat(store().ttl("absent")).isEmpty();
     }
@@ -136,7 +155,8 @@ public abstract class ExpiryContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Expiry: an expired key is invisible to get, getString, getObject, getEntry, exists, ttl and getAll")
+    @DisplayName(
+            "KeyValueStore#Expiry: an expired key is invisible to get, getString, getObject, getEntry, exists, ttl and getAll")
     void expiredInvisibleToReads() {
         store().setString("live", "x");
         expireNow(store(), "gone", "1");
@@ -162,7 +182,8 @@ public abstract class ExpiryContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Expiry: an expired key counts as absent for delete, deleteAll, deleteMatching, expire and persist")
+    @DisplayName(
+            "KeyValueStore#Expiry: an expired key counts as absent for delete, deleteAll, deleteMatching, expire and persist")
     void expiredAbsentForWrites() {
         expireNow(store(), "g1", "x");
         assertThat(store().delete("g1")).isFalse();
@@ -177,22 +198,29 @@ public abstract class ExpiryContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Expiry: preconditions treat an expired key as absent: CAS ABSENT, setIfAbsent, requireAbsent, increment from 0")
+    @DisplayName(
+            "KeyValueStore#Expiry: preconditions treat an expired key as absent: CAS ABSENT, setIfAbsent, requireAbsent, increment from 0")
     void expiredAbsentForPreconditions() {
         expireNow(store(), "c1", "old");
-        assertThat(store().compareAndSet("c1", KeyValueStore.ABSENT, bytes("new"))).isPresent();
+        assertThat(store().compareAndSet("c1", KeyValueStore.ABSENT, bytes("new")))
+                .isPresent();
         assertThat(store().getString("c1")).hasValue("new");
         expireNow(store(), "c2", "old");
         assertThat(store().setIfAbsent("c2", bytes("new"))).isTrue();
         expireNow(store(), "c3", "old");
-        assertThat(store().transaction().requireAbsent("c3").setString("c3", "new").commit()).containsKey("c3");
+        assertThat(store().transaction()
+                        .requireAbsent("c3")
+                        .setString("c3", "new")
+                        .commit())
+                .containsKey("c3");
         expireNow(store(), "c4", "41");
         assertThat(store().increment("c4", 1)).isEqualTo(1);
         assertThat(store().getEntry("c4").orElseThrow().expiresAt()).isEmpty();
     }
 
     @Test
-    @DisplayName("KeyValueStore#Expiry: a write without a TTL removes an earlier expiry (set, setString, setObject, setAll, transaction)")
+    @DisplayName(
+            "KeyValueStore#Expiry: a write without a TTL removes an earlier expiry (set, setString, setObject, setAll, transaction)")
     void writeWithoutTtlRemovesExpiry() {
         for (String k : List.of("a", "b", "c", "d", "e")) {
             store().setString(k, "x", LONG_TTL);
@@ -244,14 +272,19 @@ public abstract class ExpiryContract extends TckConcern {
         assertThat(store().expire("window", SHORT_TTL)).isTrue();
         store().increment("window", 1);
         // One read per poll: the key may expire between two reads.
-        Await.until("the counter to expire", () -> store().getEntry("window").map(e -> e.expiresAt().isEmpty()).orElse(true));
+        Await.until(
+                "the counter to expire",
+                () -> store().getEntry("window")
+                        .map(e -> e.expiresAt().isEmpty())
+                        .orElse(true));
         // If the increment came after expiry, it re-created the key without a TTL: both are allowed
         // outcomes; a kept expiry must lead to absence.
         store().getEntry("window").ifPresent(e -> assertThat(e.valueAsString()).isEqualTo("1"));
     }
 
     @Test
-    @DisplayName("KeyValueStore#expire: sets an expiry on a present key, keeping value and version; false for an absent key")
+    @DisplayName(
+            "KeyValueStore#expire: sets an expiry on a present key, keeping value and version; false for an absent key")
     void expireSetsExpiry() {
         long v = store().setString("k", "x");
         assertThat(store().expire("k", LONG_TTL)).isTrue();
@@ -273,7 +306,8 @@ public abstract class ExpiryContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#persist: removes an expiry keeping value and version; true for a present key, false for absent")
+    @DisplayName(
+            "KeyValueStore#persist: removes an expiry keeping value and version; true for a present key, false for absent")
     void persistRemovesExpiry() {
         long v = store().setString("k", "x", LONG_TTL);
         assertThat(store().persist("k")).isTrue();
@@ -294,7 +328,8 @@ public abstract class ExpiryContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Expiry: background reclaiming never removes a key whose expiry was removed or that was re-created, and reports no EXPIRE for it")
+    @DisplayName(
+            "KeyValueStore#Expiry: background reclaiming never removes a key whose expiry was removed or that was re-created, and reports no EXPIRE for it")
     void reclaimSparesRewrittenKeys() {
         KeyValueStore s = openEngine(fastSweep()).store(PLUGIN);
         EventRecorder events = new EventRecorder();
@@ -310,9 +345,14 @@ public abstract class ExpiryContract extends TckConcern {
             // Reclaiming is in the background: once a key set after all the others has been reclaimed and
             // reported, the sweeper has passed every earlier expiry.
             s.setString("sentinel", "x", SHORT_TTL);
-            events.await("EXPIRE of the sentinel", e -> e.type() == ChangeType.EXPIRE && e.key().filter("sentinel"::equals).isPresent());
-            events.await("EXPIRE of the key given a short expiry with expire()",
-                    e -> e.type() == ChangeType.EXPIRE && e.key().filter("shortened"::equals).isPresent());
+            events.await(
+                    "EXPIRE of the sentinel",
+                    e -> e.type() == ChangeType.EXPIRE
+                            && e.key().filter("sentinel"::equals).isPresent());
+            events.await(
+                    "EXPIRE of the key given a short expiry with expire()",
+                    e -> e.type() == ChangeType.EXPIRE
+                            && e.key().filter("shortened"::equals).isPresent());
             assertThat(s.getString("rewritten")).hasValue("2");
             assertThat(s.getString("recreated")).hasValue("2");
             assertThat(s.exists("shortened")).isFalse();

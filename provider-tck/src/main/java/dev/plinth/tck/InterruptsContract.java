@@ -1,6 +1,7 @@
 package dev.plinth.tck;
 
-import dev.plinth.api.storage.Entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.StorageException;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The storage contract, concern "Interrupts": run for each provider by {@link StorageContractTck}, whose
  * nested {@code Interrupts} class extends this one; the fixture (the provider, its engines and stores) is that
@@ -33,7 +32,8 @@ public abstract class InterruptsContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Threading: an interrupted caller gets at most an exception for its own call and keeps its interrupt status; every other caller is served")
+    @DisplayName(
+            "KeyValueStore#Threading: an interrupted caller gets at most an exception for its own call and keeps its interrupt status; every other caller is served")
     void anInterruptedCallerBreaksNothingForOthers() throws Throwable {
         KeyValueStore a = store("plugin-a");
         KeyValueStore b = store("plugin-b");
@@ -42,18 +42,20 @@ public abstract class InterruptsContract extends TckConcern {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> writerFailure = new AtomicReference<>();
         AtomicLong writes = new AtomicLong();
-        Thread writer = new Thread(() -> {
-            try {
-                for (long i = 1; !stop.get(); i++) {
-                    int slot = (int) (i % slots);
-                    a.setString("w:" + slot, Long.toString(i));
-                    acknowledged[slot] = i;
-                    writes.incrementAndGet();
-                }
-            } catch (Throwable t) {
-                writerFailure.set(t);
-            }
-        }, "tck-uninterrupted-writer");
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        for (long i = 1; !stop.get(); i++) {
+                            int slot = (int) (i % slots);
+                            a.setString("w:" + slot, Long.toString(i));
+                            acknowledged[slot] = i;
+                            writes.incrementAndGet();
+                        }
+                    } catch (Throwable t) {
+                        writerFailure.set(t);
+                    }
+                },
+                "tck-uninterrupted-writer");
         writer.start();
         Map<String, Executable> calls = new LinkedHashMap<>();
         calls.put("setString", () -> b.setString("k", "v"));
@@ -67,10 +69,12 @@ public abstract class InterruptsContract extends TckConcern {
         calls.put("expire", () -> b.expire("k", LONG_TTL));
         calls.put("keys", () -> b.keys("*"));
         calls.put("count", () -> b.count("*"));
-        calls.put("transaction", () -> b.transaction().setString("tx", "v").delete("x").commit());
+        calls.put(
+                "transaction",
+                () -> b.transaction().setString("tx", "v").delete("x").commit());
         calls.put("tryLock", () -> b.tryLock("L").ifPresent(LockHandle::close));
         calls.put("lock", () -> b.lock("L", Duration.ofMillis(20)).close());
-        calls.put("watch", () -> b.watch("*", e -> { }).close());
+        calls.put("watch", () -> b.watch("*", e -> {}).close());
         Map<String, Integer> failures = new TreeMap<>();
         try {
             for (int round = 0; round < 20; round++) {
@@ -81,27 +85,33 @@ public abstract class InterruptsContract extends TckConcern {
                     } catch (StorageException e) {
                         failures.merge(call.getKey() + ": " + e.getClass().getSimpleName(), 1, Integer::sum);
                     }
-                    assertThat(Thread.interrupted()).as("the interrupt status after %s", call.getKey()).isTrue();
+                    assertThat(Thread.interrupted())
+                            .as("the interrupt status after %s", call.getKey())
+                            .isTrue();
                 }
             }
         } finally {
             Thread.interrupted();
             // Progress after the interrupts, not before: a writer stalled (not failed) by them fails here.
             long afterInterrupts = writes.get();
-            Await.until("the uninterrupted writer to go on writing after the interrupts",
+            Await.until(
+                    "the uninterrupted writer to go on writing after the interrupts",
                     () -> writes.get() > afterInterrupts + 50 || writerFailure.get() != null);
             stop.set(true);
             writer.join(TimeUnit.MINUTES.toMillis(2));
         }
         assertThat(writer.isAlive()).as("the writer stopped when asked").isFalse();
-        assertThat(writerFailure.get()).as("the writer of another plugin, never interrupted").isNull();
+        assertThat(writerFailure.get())
+                .as("the writer of another plugin, never interrupted")
+                .isNull();
         for (Executable call : calls.values()) {
             call.execute();
         }
         assertThat(b.getString("tx")).hasValue("v");
         for (int slot = 0; slot < slots; slot++) {
             if (acknowledged[slot] != 0) {
-                assertThat(a.getString("w:" + slot)).as("acknowledged write of slot %d", slot)
+                assertThat(a.getString("w:" + slot))
+                        .as("acknowledged write of slot %d", slot)
                         .hasValue(Long.toString(acknowledged[slot]));
             }
         }

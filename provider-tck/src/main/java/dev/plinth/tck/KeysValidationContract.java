@@ -1,5 +1,8 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.InvalidKeyException;
 import dev.plinth.api.storage.KeyValueStore;
@@ -20,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "KeysValidation": run for each provider by {@link StorageContractTck}, whose
@@ -64,29 +64,45 @@ public abstract class KeysValidationContract extends TckConcern {
         EventRecorder events = new EventRecorder();
         try (Subscription sub = store().watch("*", events)) {
             List<Executable> calls = List.of(
-                    () -> store().get(key), () -> store().getString(key), () -> store().getObject(key, Note.class),
-                    () -> store().getObject(key, new TypeRef<List<Note>>() { }), () -> store().getEntry(key),
-                    () -> store().exists(key), () -> store().getAll(List.of("kept", key)),
-                    () -> store().set(key, bytes("x")), () -> store().set(key, bytes("x"), LONG_TTL),
-                    () -> store().setString(key, "x"), () -> store().setString(key, "x", LONG_TTL),
-                    () -> store().setObject(key, List.of(1)), () -> store().setObject(key, List.of(1), LONG_TTL),
-                    () -> store().setIfAbsent(key, bytes("x")), () -> store().setIfAbsent(key, bytes("x"), LONG_TTL),
+                    () -> store().get(key),
+                    () -> store().getString(key),
+                    () -> store().getObject(key, Note.class),
+                    () -> store().getObject(key, new TypeRef<List<Note>>() {}),
+                    () -> store().getEntry(key),
+                    () -> store().exists(key),
+                    () -> store().getAll(List.of("kept", key)),
+                    () -> store().set(key, bytes("x")),
+                    () -> store().set(key, bytes("x"), LONG_TTL),
+                    () -> store().setString(key, "x"),
+                    () -> store().setString(key, "x", LONG_TTL),
+                    () -> store().setObject(key, List.of(1)),
+                    () -> store().setObject(key, List.of(1), LONG_TTL),
+                    () -> store().setIfAbsent(key, bytes("x")),
+                    () -> store().setIfAbsent(key, bytes("x"), LONG_TTL),
                     () -> store().compareAndSet(key, KeyValueStore.ABSENT, bytes("x")),
                     () -> store().compareAndSet(key, KeyValueStore.ABSENT, bytes("x"), LONG_TTL),
-                    () -> store().increment(key, 1), () -> store().delete(key),
-                    () -> store().setAll(batchWith(key)), () -> store().setAll(batchWith(key), LONG_TTL),
-                    () -> store().deleteAll(List.of("kept", key)), () -> store().ttl(key),
-                    () -> store().expire(key, LONG_TTL), () -> store().persist(key),
+                    () -> store().increment(key, 1),
+                    () -> store().delete(key),
+                    () -> store().setAll(batchWith(key)),
+                    () -> store().setAll(batchWith(key), LONG_TTL),
+                    () -> store().deleteAll(List.of("kept", key)),
+                    () -> store().ttl(key),
+                    () -> store().expire(key, LONG_TTL),
+                    () -> store().persist(key),
                     () -> store().transaction().set(key, bytes("x")),
                     () -> store().transaction().setString(key, "x"),
                     () -> store().transaction().setObject(key, List.of(1)),
                     () -> store().transaction().delete(key),
                     () -> store().transaction().requireVersion(key, 1),
                     () -> store().transaction().requireAbsent(key),
-                    () -> store().lock(key, Duration.ZERO), () -> store().tryLock(key));
+                    () -> store().lock(key, Duration.ZERO),
+                    () -> store().tryLock(key));
             for (int i = 0; i < calls.size(); i++) {
-                assertThatThrownBy(calls.get(i)::execute).as("call #%d", i)
-                        .isInstanceOfSatisfying(InvalidKeyException.class, e -> assertThat(e.key()).isEqualTo(key));
+                assertThatThrownBy(calls.get(i)::execute)
+                        .as("call #%d", i)
+                        .isInstanceOfSatisfying(
+                                InvalidKeyException.class,
+                                e -> assertThat(e.key()).isEqualTo(key));
             }
             flush(store(), events, "marker");
             assertThat(events.after(version)).extracting(ChangeEvent::key).containsExactly(Optional.of("marker"));
@@ -117,8 +133,8 @@ public abstract class KeysValidationContract extends TckConcern {
     @Test
     @DisplayName("KeyValueStore#Keys: 1 to 512 UTF-8 bytes are accepted, multi-byte characters included")
     void longestKeys() {
-        List<String> keys = List.of("k", "k".repeat(512), "\uD83D\uDE00".repeat(128), "\u20AC".repeat(170) + "ab",
-                "\u00E9".repeat(256));
+        List<String> keys = List.of(
+                "k", "k".repeat(512), "\uD83D\uDE00".repeat(128), "\u20AC".repeat(170) + "ab", "\u00E9".repeat(256));
         for (String k : keys) {
             assertThat(k.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(512);
             store().setString(k, "v");
@@ -132,8 +148,19 @@ public abstract class KeysValidationContract extends TckConcern {
     @Test
     @DisplayName("KeyValueStore#Keys: spaces, separators, quotes and non-control Unicode are ordinary key characters")
     void ordinaryCharacters() {
-        List<String> keys = List.of(" ", "a b", "'quoted'", "\"dq\"", "semi;colon", "--", "/*c*/", "\u00A0nbsp",
-                "\u200B", "tab-free\u2028", "\uFEFF", "\uFFFF");
+        List<String> keys = List.of(
+                " ",
+                "a b",
+                "'quoted'",
+                "\"dq\"",
+                "semi;colon",
+                "--",
+                "/*c*/",
+                "\u00A0nbsp",
+                "\u200B",
+                "tab-free\u2028",
+                "\uFEFF",
+                "\uFFFF");
         for (String k : keys) {
             store().setString(k, k);
         }

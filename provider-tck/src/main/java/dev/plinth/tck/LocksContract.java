@@ -1,5 +1,8 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
@@ -16,9 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "Locks": run for each provider by {@link StorageContractTck}, whose
@@ -48,7 +48,8 @@ public abstract class LocksContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#tryLock: empty while held, by another thread or the same one (not reentrant); present once released")
+    @DisplayName(
+            "KeyValueStore#tryLock: empty while held, by another thread or the same one (not reentrant); present once released")
     void tryLockWhenHeld() throws Exception {
         try (LockHandle h = store().lock("L", Duration.ZERO)) {
             assertThat(store().tryLock("L")).isEmpty();
@@ -65,11 +66,13 @@ public abstract class LocksContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#lock: LockTimeoutException naming the lock when held for the whole wait, also for a zero wait")
+    @DisplayName(
+            "KeyValueStore#lock: LockTimeoutException naming the lock when held for the whole wait, also for a zero wait")
     void lockTimeout() {
         try (LockHandle h = store().lock("L", Duration.ZERO)) {
             assertThatThrownBy(() -> store().lock("L", Duration.ofMillis(100)))
-                    .isInstanceOfSatisfying(LockTimeoutException.class, e -> assertThat(e.key()).isEqualTo("L"));
+                    .isInstanceOfSatisfying(
+                            LockTimeoutException.class, e -> assertThat(e.key()).isEqualTo("L"));
             assertThatThrownBy(() -> store().lock("L", Duration.ZERO)).isInstanceOf(LockTimeoutException.class);
             assertThatThrownBy(() -> store().lock("L", Duration.ofMillis(50), Duration.ofSeconds(5)))
                     .isInstanceOf(LockTimeoutException.class);
@@ -138,7 +141,8 @@ public abstract class LocksContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#lock: a lease under 100 ms or over MAX_DURATION, or a wait that is negative or over MAX_DURATION, throws InvalidArgumentException naming it")
+    @DisplayName(
+            "KeyValueStore#lock: a lease under 100 ms or over MAX_DURATION, or a wait that is negative or over MAX_DURATION, throws InvalidArgumentException naming it")
     void leaseAndWaitValidated() {
         Duration tooLong = KeyValueStore.MAX_DURATION.plusMillis(1);
         Map<String, Executable> calls = new LinkedHashMap<>();
@@ -149,9 +153,11 @@ public abstract class LocksContract extends TckConcern {
         calls.put("wait", () -> store().lock("L", Duration.ofMillis(-1)));
         calls.put("wait ", () -> store().lock("L", tooLong));
         calls.put(" wait", () -> store().lock("L", Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(1)));
-        calls.forEach((argument, call) -> assertThatThrownBy(call::execute).as(argument)
+        calls.forEach((argument, call) -> assertThatThrownBy(call::execute)
+                .as(argument)
                 .isInstanceOf(InvalidArgumentException.class)
-                .satisfies(t -> assertThat(((InvalidArgumentException) t).argument()).isEqualTo(argument.trim())));
+                .satisfies(t ->
+                        assertThat(((InvalidArgumentException) t).argument()).isEqualTo(argument.trim())));
         try (LockHandle h = store().lock("L", KeyValueStore.MAX_DURATION, KeyValueStore.MAX_DURATION)) {
             assertThat(h.isHeld()).isTrue();
         }
@@ -161,7 +167,8 @@ public abstract class LocksContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#lock: the runtime renews a short explicit lease, so a held lock stays exclusive past it")
+    @DisplayName(
+            "KeyValueStore#lock: the runtime renews a short explicit lease, so a held lock stays exclusive past it")
     void leaseRenewed() {
         // Renewal runs well inside the lease; holding for more than two leases proves it happened.
         try (LockHandle h = store().lock("L", Duration.ZERO, Duration.ofSeconds(2))) {

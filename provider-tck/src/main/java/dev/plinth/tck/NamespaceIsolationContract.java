@@ -1,7 +1,9 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.ChangeEvent;
-import dev.plinth.api.storage.Entry;
 import dev.plinth.api.storage.InvalidPatternException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
@@ -21,9 +23,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "ScopingAndIsolation": run for each provider by {@link StorageContractTck}, whose
@@ -79,7 +78,8 @@ public abstract class NamespaceIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("Namespace: no key can forge another namespace's key, whatever separator a backend might concatenate with")
+    @DisplayName(
+            "Namespace: no key can forge another namespace's key, whatever separator a backend might concatenate with")
     void keysCannotForgeNamespaces() {
         Map<KeyValueStore, Set<String>> expected = new LinkedHashMap<>();
         KeyValueStore a = a();
@@ -130,7 +130,8 @@ public abstract class NamespaceIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: delete, deleteAll, deleteMatching, increment, expire in one namespace leave neighbours alone")
+    @DisplayName(
+            "KeyValueStore#Scope: delete, deleteAll, deleteMatching, increment, expire in one namespace leave neighbours alone")
     void writesAreScoped() {
         for (KeyValueStore o : others()) {
             seed(o, "k", "k2");
@@ -169,7 +170,11 @@ public abstract class NamespaceIsolationContract extends TckConcern {
     void transactionsAreScoped() {
         a().setString("k", "a");
         KeyValueStore ab = store("a-b");
-        Map<String, Long> versions = ab.transaction().requireAbsent("k").setString("k", "ab").setString("t", "ab").commit();
+        Map<String, Long> versions = ab.transaction()
+                .requireAbsent("k")
+                .setString("k", "ab")
+                .setString("t", "ab")
+                .commit();
         assertThat(versions).containsOnlyKeys("k", "t");
         assertThat(a().getString("k")).hasValue("a");
         assertThat(a().exists("t")).isFalse();
@@ -189,8 +194,10 @@ public abstract class NamespaceIsolationContract extends TckConcern {
                 o.clear();
             }
             flush(a(), events, "marker");
-            assertThat(events.events()).allSatisfy(e -> assertThat(e.namespace()).isEqualTo("a"))
-                    .extracting(ChangeEvent::key).containsExactly(Optional.of("marker"));
+            assertThat(events.events())
+                    .allSatisfy(e -> assertThat(e.namespace()).isEqualTo("a"))
+                    .extracting(ChangeEvent::key)
+                    .containsExactly(Optional.of("marker"));
         }
     }
 
@@ -208,11 +215,13 @@ public abstract class NamespaceIsolationContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Scope: random keys and patterns thrown at neighbouring namespaces never leak between them (seeded)")
+    @DisplayName(
+            "KeyValueStore#Scope: random keys and patterns thrown at neighbouring namespaces never leak between them (seeded)")
     void randomisedIsolation() {
         long seed = 20261122L;
         Random random = new Random(seed);
-        List<KeyValueStore> scopes = List.of(store("p"), store("p-q"), store("p").namespace("q"), store("pq"));
+        List<KeyValueStore> scopes =
+                List.of(store("p"), store("p-q"), store("p").namespace("q"), store("pq"));
         List<TreeMap<String, String>> models = new ArrayList<>();
         for (int i = 0; i < scopes.size(); i++) {
             models.add(new TreeMap<>(KeyRules.UTF8_ORDER));
@@ -232,7 +241,10 @@ public abstract class NamespaceIsolationContract extends TckConcern {
                 List<String> withMissing = new ArrayList<>(asked);
                 withMissing.add(randomKey(random));
                 Map<String, byte[]> got = store.getAll(withMissing);
-                List<String> expected = withMissing.stream().filter(model::containsKey).distinct().toList();
+                List<String> expected = withMissing.stream()
+                        .filter(model::containsKey)
+                        .distinct()
+                        .toList();
                 assertThat(got.keySet()).as("seed %d getAll", seed).containsExactlyElementsOf(expected);
                 for (String k : expected) {
                     assertThat(text(got.get(k))).isEqualTo(model.get(k));
@@ -252,34 +264,69 @@ public abstract class NamespaceIsolationContract extends TckConcern {
                 try {
                     glob = GlobPattern.compile(pattern);
                 } catch (InvalidPatternException e) {
-                    assertThatThrownBy(() -> store.keys(pattern)).as("seed %d pattern %s", seed, pattern)
+                    assertThatThrownBy(() -> store.keys(pattern))
+                            .as("seed %d pattern %s", seed, pattern)
                             .isInstanceOf(InvalidPatternException.class);
                     continue;
                 }
-                List<String> expected = model.keySet().stream().filter(glob::matches).toList();
+                List<String> expected =
+                        model.keySet().stream().filter(glob::matches).toList();
                 if (kind == 9) {
-                    assertThat(store.deleteMatching(pattern)).as("seed %d deleteMatching %s", seed, pattern)
+                    assertThat(store.deleteMatching(pattern))
+                            .as("seed %d deleteMatching %s", seed, pattern)
                             .isEqualTo(expected.size());
                     expected.forEach(model::remove);
                 } else {
-                    assertThat(store.keys(pattern)).as("seed %d keys %s in %s", seed, pattern, store.namespace())
+                    assertThat(store.keys(pattern))
+                            .as("seed %d keys %s in %s", seed, pattern, store.namespace())
                             .containsExactlyElementsOf(expected);
-                    assertThat(store.count(pattern)).as("seed %d count %s", seed, pattern).isEqualTo(expected.size());
+                    assertThat(store.count(pattern))
+                            .as("seed %d count %s", seed, pattern)
+                            .isEqualTo(expected.size());
                 }
             }
         }
         for (int s = 0; s < scopes.size(); s++) {
             KeyValueStore store = scopes.get(s);
-            assertThat(store.keys("*")).as("seed %d scope %s", seed, store.namespace())
+            assertThat(store.keys("*"))
+                    .as("seed %d scope %s", seed, store.namespace())
                     .containsExactlyElementsOf(models.get(s).keySet());
             for (Map.Entry<String, String> e : models.get(s).entrySet()) {
-                assertThat(store.getString(e.getKey())).as("seed %d %s", seed, e.getKey()).hasValue(e.getValue());
+                assertThat(store.getString(e.getKey()))
+                        .as("seed %d %s", seed, e.getKey())
+                        .hasValue(e.getValue());
             }
         }
     }
 
-    private static final String[] KEY_PARTS = {"a", "b", "q", "p", ":", "/", "*", "?", "[", "]", "\\", "%", "_",
-            ".", "-", " ", "{", "}", "\u00E9", "\u20AC", "\uFFFD", "\uE000", "\uD83D\uDE00", "p:q", "p/q", "p-q:"};
+    private static final String[] KEY_PARTS = {
+        "a",
+        "b",
+        "q",
+        "p",
+        ":",
+        "/",
+        "*",
+        "?",
+        "[",
+        "]",
+        "\\",
+        "%",
+        "_",
+        ".",
+        "-",
+        " ",
+        "{",
+        "}",
+        "\u00E9",
+        "\u20AC",
+        "\uFFFD",
+        "\uE000",
+        "\uD83D\uDE00",
+        "p:q",
+        "p/q",
+        "p-q:"
+    };
 
     private String randomKey(Random random) {
         StringBuilder b = new StringBuilder();
@@ -298,8 +345,30 @@ public abstract class NamespaceIsolationContract extends TckConcern {
     }
 
     private String randomPattern(Random random) {
-        String[] pieces = {"*", "?", "a", "p", "q", ":", "/", "\\*", "\\?", "\\[", "\\\\", "[ab]", "[!a]", "[a-q]",
-                "%", "_", ".", "\u00E9", "\uD83D\uDE00", "[", "\\", "-"};
+        String[] pieces = {
+            "*",
+            "?",
+            "a",
+            "p",
+            "q",
+            ":",
+            "/",
+            "\\*",
+            "\\?",
+            "\\[",
+            "\\\\",
+            "[ab]",
+            "[!a]",
+            "[a-q]",
+            "%",
+            "_",
+            ".",
+            "\u00E9",
+            "\uD83D\uDE00",
+            "[",
+            "\\",
+            "-"
+        };
         StringBuilder b = new StringBuilder();
         int n = 1 + random.nextInt(5);
         for (int i = 0; i < n; i++) {

@@ -1,14 +1,14 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "Nested namespaces": run for each provider by {@link StorageContractTck}, whose
@@ -24,7 +24,8 @@ public abstract class NestedNamespacesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#namespace: a nested namespace is isolated from its parent and from a sibling nested namespace")
+    @DisplayName(
+            "KeyValueStore#namespace: a nested namespace is isolated from its parent and from a sibling nested namespace")
     void isolated() {
         KeyValueStore parent = store();
         KeyValueStore items = parent.namespace("items");
@@ -75,7 +76,8 @@ public abstract class NestedNamespacesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#clear: clearing the parent leaves nested namespaces, clearing a nested namespace leaves the parent")
+    @DisplayName(
+            "KeyValueStore#clear: clearing the parent leaves nested namespaces, clearing a nested namespace leaves the parent")
     void clearAcrossLevels() {
         store().setString("p", "x");
         store().namespace("items").setString("b", "x");
@@ -88,11 +90,23 @@ public abstract class NestedNamespacesContract extends TckConcern {
     }
 
     @ParameterizedTest(name = "bucket \"{0}\"")
-    @ValueSource(strings = {"Items", "a/b", "", "a:b", "a b", "caf\u00E9", "*",
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
-    @DisplayName("KeyValueStore#namespace: a name outside 1-64 chars of a-z 0-9 . - _ throws InvalidArgumentException naming it")
+    @ValueSource(
+            strings = {
+                "Items",
+                "a/b",
+                "",
+                "a:b",
+                "a b",
+                "caf\u00E9",
+                "*",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            })
+    @DisplayName(
+            "KeyValueStore#namespace: a name outside 1-64 chars of a-z 0-9 . - _ throws InvalidArgumentException naming it")
     void invalidBucketNames(String bucket) {
-        assertThatThrownBy(() -> store().namespace(bucket)).isInstanceOfSatisfying(InvalidArgumentException.class,
-                e -> assertThat(e.argument()).isEqualTo("name"));
+        assertThatThrownBy(() -> store().namespace(bucket))
+                .isInstanceOfSatisfying(
+                        InvalidArgumentException.class,
+                        e -> assertThat(e.argument()).isEqualTo("name"));
     }
 }

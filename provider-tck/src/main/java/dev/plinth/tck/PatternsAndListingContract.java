@@ -1,10 +1,12 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.InvalidPatternException;
 import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
-import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,6 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "PatternsAndListing": run for each provider by {@link StorageContractTck}, whose
@@ -54,7 +53,8 @@ public abstract class PatternsAndListingContract extends TckConcern {
     @Test
     @DisplayName("KeyValueStore#Patterns: anchored at both ends: a pattern without wildcards matches exactly one key")
     void anchored() {
-        assertThat(matching("user:1", "user:1", "user:10", "xuser:1", "user:1x")).containsExactly("user:1");
+        assertThat(matching("user:1", "user:1", "user:10", "xuser:1", "user:1x"))
+                .containsExactly("user:1");
         assertThat(store().keys("user")).isEmpty();
         assertThat(store().keys("*:1")).containsExactly("user:1", "xuser:1");
         assertThat(store().keys("user:1*")).containsExactly("user:1", "user:10", "user:1x");
@@ -112,25 +112,46 @@ public abstract class PatternsAndListingContract extends TckConcern {
         assertThat(store().keys("x[\uD83D\uDE00a]")).containsExactly("xa", "x\uD83D\uDE00");
         assertThat(store().keys("x[\u00E0-\u00FF]")).containsExactly("x\u00E9");
         assertThat(store().keys("x[\uD83D\uDE00-\uD83D\uDE4F]")).containsExactly("x\uD83D\uDE00", "x\uD83D\uDE01");
-        assertThat(store().keys("x[!a-z]")).containsExactly("xZ", "x\u00E9", "x\u20AC", "x\uD83D\uDE00", "x\uD83D\uDE01");
+        assertThat(store().keys("x[!a-z]"))
+                .containsExactly("xZ", "x\u00E9", "x\u20AC", "x\uD83D\uDE00", "x\uD83D\uDE01");
         assertThat(store().keys("x[A-Z]")).containsExactly("xZ");
         assertThat(store().count("x?")).isEqualTo(7);
         assertThat(store().keys("*\uD83D\uDE01")).containsExactly("x\uD83D\uDE01");
     }
 
     @Test
-    @DisplayName("KeyValueStore#Patterns: a literal prefix selects exactly its keys, next to U+FFFF, supplementary characters and U+10FFFF")
+    @DisplayName(
+            "KeyValueStore#Patterns: a literal prefix selects exactly its keys, next to U+FFFF, supplementary characters and U+10FFFF")
     void literalPrefixBounds() {
-        seed(store(), "p", "p\uFFFF", "p\uFFFFx", "p\uE000", "p\uD83D\uDE00", "p\uDBFF\uDFFF", "p\uDBFF\uDFFFz", "pz", "q", "o");
+        seed(
+                store(),
+                "p",
+                "p\uFFFF",
+                "p\uFFFFx",
+                "p\uE000",
+                "p\uD83D\uDE00",
+                "p\uDBFF\uDFFF",
+                "p\uDBFF\uDFFFz",
+                "pz",
+                "q",
+                "o");
         assertThat(store().keys("p\uFFFF*")).containsExactly("p\uFFFF", "p\uFFFFx");
         assertThat(store().keys("p\uE000*")).containsExactly("p\uE000");
         assertThat(store().keys("p\uD83D\uDE00*")).containsExactly("p\uD83D\uDE00");
         assertThat(store().keys("p\uDBFF\uDFFF*")).containsExactly("p\uDBFF\uDFFF", "p\uDBFF\uDFFFz");
-        assertThat(store().keys("p*")).containsExactly("p", "pz", "p\uE000", "p\uFFFF", "p\uFFFFx", "p\uD83D\uDE00",
-                "p\uDBFF\uDFFF", "p\uDBFF\uDFFFz");
+        assertThat(store().keys("p*"))
+                .containsExactly(
+                        "p",
+                        "pz",
+                        "p\uE000",
+                        "p\uFFFF",
+                        "p\uFFFFx",
+                        "p\uD83D\uDE00",
+                        "p\uDBFF\uDFFF",
+                        "p\uDBFF\uDFFFz");
         assertThat(store().count("p?*")).isEqualTo(7);
-        assertThat(store().keysAfter("p*", "p\uFFFFx", 10).keys()).containsExactly("p\uD83D\uDE00", "p\uDBFF\uDFFF",
-                "p\uDBFF\uDFFFz");
+        assertThat(store().keysAfter("p*", "p\uFFFFx", 10).keys())
+                .containsExactly("p\uD83D\uDE00", "p\uDBFF\uDFFF", "p\uDBFF\uDFFFz");
     }
 
     @Test
@@ -163,7 +184,8 @@ public abstract class PatternsAndListingContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Keys: keys made of glob and separator characters are stored and listed by an escaped pattern")
+    @DisplayName(
+            "KeyValueStore#Keys: keys made of glob and separator characters are stored and listed by an escaped pattern")
     void globCharactersInKeys() {
         String key = "a*b?[c]\\d:e/f {g} %h_ \uD83D\uDE00";
         store().setString(key, "x");
@@ -180,13 +202,18 @@ public abstract class PatternsAndListingContract extends TckConcern {
 
     @ParameterizedTest(name = "pattern \"{0}\"")
     @MethodSource("malformedPatterns")
-    @DisplayName("KeyValueStore#Patterns: a malformed pattern throws InvalidPatternException from every method before anything runs")
+    @DisplayName(
+            "KeyValueStore#Patterns: a malformed pattern throws InvalidPatternException from every method before anything runs")
     void malformedPatternRejected(String pattern) {
         seed(store(), "abc", "k[", "[abc");
         int subscriptions = engine().activeSubscriptions();
-        List<Executable> calls = List.of(() -> store().keys(pattern), () -> store().keys(pattern, 10),
-                () -> store().keysAfter(pattern, "a", 10), () -> store().count(pattern),
-                () -> store().deleteMatching(pattern), () -> store().watch(pattern, e -> { }));
+        List<Executable> calls = List.of(
+                () -> store().keys(pattern),
+                () -> store().keys(pattern, 10),
+                () -> store().keysAfter(pattern, "a", 10),
+                () -> store().count(pattern),
+                () -> store().deleteMatching(pattern),
+                () -> store().watch(pattern, e -> {}));
         for (Executable call : calls) {
             assertThatThrownBy(call::execute).isInstanceOf(InvalidPatternException.class);
         }
@@ -197,8 +224,18 @@ public abstract class PatternsAndListingContract extends TckConcern {
     @Test
     @DisplayName("KeyValueStore#Patterns: keys are listed in UTF-8 byte order (code point order), not UTF-16 order")
     void utf8Order() {
-        List<String> expected = List.of("Z", "a", "ab", "b", "\u00E9", "\u4E2D", "\uE000", "\uFFFD",
-                "\uD83D\uDE00", "\uD83D\uDE00a", "\uDBFF\uDFFF");
+        List<String> expected = List.of(
+                "Z",
+                "a",
+                "ab",
+                "b",
+                "\u00E9",
+                "\u4E2D",
+                "\uE000",
+                "\uFFFD",
+                "\uD83D\uDE00",
+                "\uD83D\uDE00a",
+                "\uDBFF\uDFFF");
         List<String> shuffled = new ArrayList<>(expected);
         java.util.Collections.shuffle(shuffled, new Random(7));
         seed(store(), shuffled.toArray(String[]::new));
@@ -212,7 +249,8 @@ public abstract class PatternsAndListingContract extends TckConcern {
             paged.addAll(page.keys());
         }
         assertThat(paged).containsExactlyElementsOf(expected);
-        assertThat(store().keysAfter("*", "\uFFFD", 10).keys()).containsExactly("\uD83D\uDE00", "\uD83D\uDE00a", "\uDBFF\uDFFF");
+        assertThat(store().keysAfter("*", "\uFFFD", 10).keys())
+                .containsExactly("\uD83D\uDE00", "\uD83D\uDE00a", "\uDBFF\uDFFF");
         assertThat(store().keysAfter("*", "\uD83D\uDE00", 10).keys()).containsExactly("\uD83D\uDE00a", "\uDBFF\uDFFF");
     }
 
@@ -237,12 +275,16 @@ public abstract class PatternsAndListingContract extends TckConcern {
     @ValueSource(ints = {1, 7, 25, 1000})
     @DisplayName("KeyValueStore#keys(limit)/keysAfter: paging to the end lists every matching key once, in order")
     void pagingComplete(int limit) {
-        List<String> keys = IntStream.range(0, 25).mapToObj(i -> String.format("item:%02d", i)).toList();
+        List<String> keys = IntStream.range(0, 25)
+                .mapToObj(i -> String.format("item:%02d", i))
+                .toList();
         seed(store(), keys.toArray(String[]::new));
         seed(store(), "a", "item", "itemz", "j");
         List<String> paged = pageThrough(store(), "item:*", limit);
         assertThat(paged).containsExactlyElementsOf(keys);
-        assertThat(pageThrough(store(), "*", limit)).containsExactlyElementsOf(store().keys("*")).hasSize(29);
+        assertThat(pageThrough(store(), "*", limit))
+                .containsExactlyElementsOf(store().keys("*"))
+                .hasSize(29);
     }
 
     @Test
@@ -282,9 +324,12 @@ public abstract class PatternsAndListingContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#keysAfter: no key present throughout is skipped or repeated while keys are written and deleted between pages")
+    @DisplayName(
+            "KeyValueStore#keysAfter: no key present throughout is skipped or repeated while keys are written and deleted between pages")
     void pagingUnderChange() {
-        List<String> stable = IntStream.range(0, 40).mapToObj(i -> String.format("k%03d", i * 10)).toList();
+        List<String> stable = IntStream.range(0, 40)
+                .mapToObj(i -> String.format("k%03d", i * 10))
+                .toList();
         seed(store(), stable.toArray(String[]::new));
         seed(store(), "k005", "k155", "k305");
         List<String> seen = new ArrayList<>();

@@ -1,8 +1,10 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
-import dev.plinth.api.storage.Transaction;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.CommonOptions;
 import java.util.LinkedHashMap;
@@ -10,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "Quotas": run for each provider by {@link StorageContractTck}, whose
@@ -28,7 +27,8 @@ public abstract class QuotasContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("QuotaExceededException: a new key beyond maxKeys is refused naming scope, key and limit; nothing is written")
+    @DisplayName(
+            "QuotaExceededException: a new key beyond maxKeys is refused naming scope, key and limit; nothing is written")
     void newKeyRefused() {
         KeyValueStore s = storeWithMaxKeys(3);
         seed(s, "a", "b", "c");
@@ -103,12 +103,19 @@ public abstract class QuotasContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("Transaction#commit: a transaction whose new keys exceed maxKeys throws QuotaExceededException; nothing is applied")
+    @DisplayName(
+            "Transaction#commit: a transaction whose new keys exceed maxKeys throws QuotaExceededException; nothing is applied")
     void transactionOverQuota() {
         KeyValueStore s = storeWithMaxKeys(3);
         seed(s, "a", "b");
-        assertThatThrownBy(() -> s.transaction().setString("a", "changed").delete("b").setString("c", "new")
-                .setString("d", "new").setString("e", "new").commit()).isInstanceOf(QuotaExceededException.class);
+        assertThatThrownBy(() -> s.transaction()
+                        .setString("a", "changed")
+                        .delete("b")
+                        .setString("c", "new")
+                        .setString("d", "new")
+                        .setString("e", "new")
+                        .commit())
+                .isInstanceOf(QuotaExceededException.class);
         assertThat(s.keys("*")).containsExactly("a", "b");
         assertThat(s.getString("a")).hasValue("v:a");
         s.transaction().delete("a").setString("c", "new").setString("d", "new").commit();
@@ -116,7 +123,8 @@ public abstract class QuotasContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("CommonOptions#MAX_KEYS: the limit applies per namespace: another plugin and a nested namespace have their own")
+    @DisplayName(
+            "CommonOptions#MAX_KEYS: the limit applies per namespace: another plugin and a nested namespace have their own")
     void perScope() {
         StorageEngine e = openEngine(Map.of(CommonOptions.MAX_KEYS.name(), "1"));
         e.store(PLUGIN).setString("a", "x");
@@ -124,7 +132,8 @@ public abstract class QuotasContract extends TckConcern {
         e.store(PLUGIN).namespace("items").setString("a", "x");
         assertThatThrownBy(() -> e.store(PLUGIN).setString("b", "x")).isInstanceOf(QuotaExceededException.class);
         assertThatThrownBy(() -> e.store(PLUGIN).namespace("items").setString("b", "x"))
-                .isInstanceOfSatisfying(QuotaExceededException.class,
+                .isInstanceOfSatisfying(
+                        QuotaExceededException.class,
                         ex -> assertThat(ex.namespace()).isEqualTo(PLUGIN + "/items"));
     }
 

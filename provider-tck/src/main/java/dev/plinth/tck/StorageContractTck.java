@@ -1,74 +1,19 @@
 package dev.plinth.tck;
 
-import dev.plinth.api.storage.ChangeEvent;
-import dev.plinth.api.storage.ChangeType;
-import dev.plinth.api.storage.Entry;
-import dev.plinth.api.storage.InvalidArgumentException;
-import dev.plinth.api.storage.InvalidKeyException;
-import dev.plinth.api.storage.InvalidPatternException;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
-import dev.plinth.api.storage.LockHandle;
-import dev.plinth.api.storage.LockTimeoutException;
-import dev.plinth.api.storage.NotACounterException;
-import dev.plinth.api.storage.QuotaExceededException;
-import dev.plinth.api.storage.SerializationException;
-import dev.plinth.api.storage.StorageException;
-import dev.plinth.api.storage.StoreClosedException;
-import dev.plinth.api.storage.Subscription;
-import dev.plinth.api.storage.Transaction;
-import dev.plinth.api.storage.TypeRef;
-import dev.plinth.api.storage.ValueTooLargeException;
-import dev.plinth.api.storage.VersionConflictException;
-import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.core.config.StorageSettings;
+import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.CommonOptions;
-import dev.plinth.spi.storage.Counters;
-import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.KeyRules;
-import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Random;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * The storage contract of {@link KeyValueStore} as JUnit 5 tests, run against a provider through
@@ -222,7 +167,8 @@ public abstract class StorageContractTck {
 
     /** @return the option override that makes background expiry quick, when the provider has the option */
     protected final Map<String, String> fastSweep() {
-        return declaresOption(CommonOptions.SWEEP_INTERVAL.name()) ? Map.of(CommonOptions.SWEEP_INTERVAL.name(), "50ms")
+        return declaresOption(CommonOptions.SWEEP_INTERVAL.name())
+                ? Map.of(CommonOptions.SWEEP_INTERVAL.name(), "50ms")
                 : Map.of();
     }
 
@@ -232,7 +178,8 @@ public abstract class StorageContractTck {
 
     /** @return a store of {@value #PLUGIN} on a new engine limited to {@code maxKeys} keys per namespace */
     final KeyValueStore storeWithMaxKeys(int maxKeys) {
-        return openEngine(Map.of(CommonOptions.MAX_KEYS.name(), Integer.toString(maxKeys))).store(PLUGIN);
+        return openEngine(Map.of(CommonOptions.MAX_KEYS.name(), Integer.toString(maxKeys)))
+                .store(PLUGIN);
     }
 
     static byte[] bytes(String s) {
@@ -262,8 +209,7 @@ public abstract class StorageContractTck {
     }
 
     /** A record, stored as JSON. */
-    public record Note(String title, int stars, List<String> tags) {
-    }
+    public record Note(String title, int stars, List<String> tags) {}
 
     /** A record Jackson cannot write: its accessor throws. */
     public record Unwritable(String name) {

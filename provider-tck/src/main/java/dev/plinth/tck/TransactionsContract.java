@@ -1,11 +1,14 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.SerializationException;
-import dev.plinth.api.storage.Subscription;
 import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.api.storage.Subscription;
 import dev.plinth.api.storage.Transaction;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.tck.StorageContractTck.Note;
@@ -15,9 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "Transactions": run for each provider by {@link StorageContractTck}, whose
@@ -45,7 +45,9 @@ public abstract class TransactionsContract extends TckConcern {
                 .commit();
         assertThat(versions).containsOnlyKeys("a", "b", "c");
         for (String k : List.of("a", "b", "c")) {
-            assertThat(versions.get(k)).isPositive().isEqualTo(store().getEntry(k).orElseThrow().version());
+            assertThat(versions.get(k))
+                    .isPositive()
+                    .isEqualTo(store().getEntry(k).orElseThrow().version());
         }
         assertThat(store().getString("a")).hasValue("1");
         assertThat(store().getString("b")).hasValue("2");
@@ -69,19 +71,25 @@ public abstract class TransactionsContract extends TckConcern {
     @DisplayName("Transaction: operations apply in order; a later write of the same key wins")
     void laterWriteWins() {
         Map<String, Long> versions = store().transaction()
-                .setString("k", "1").setString("k", "2")
-                .setString("d", "x").delete("d")
-                .delete("r").setString("r", "back")
+                .setString("k", "1")
+                .setString("k", "2")
+                .setString("d", "x")
+                .delete("d")
+                .delete("r")
+                .setString("r", "back")
                 .commit();
         assertThat(store().getString("k")).hasValue("2");
         assertThat(store().exists("d")).isFalse();
         assertThat(store().getString("r")).hasValue("back");
-        assertThat(versions.get("k")).isEqualTo(store().getEntry("k").orElseThrow().version());
-        assertThat(versions.get("r")).isEqualTo(store().getEntry("r").orElseThrow().version());
+        assertThat(versions.get("k"))
+                .isEqualTo(store().getEntry("k").orElseThrow().version());
+        assertThat(versions.get("r"))
+                .isEqualTo(store().getEntry("r").orElseThrow().version());
     }
 
     @Test
-    @DisplayName("Transaction#commit: a failed requireVersion throws VersionConflictException naming the key; nothing is applied")
+    @DisplayName(
+            "Transaction#commit: a failed requireVersion throws VersionConflictException naming the key; nothing is applied")
     void failedPreconditionAppliesNothing() {
         long v1 = store().setString("guard", "1");
         long v2 = store().setString("guard", "2");
@@ -89,11 +97,11 @@ public abstract class TransactionsContract extends TckConcern {
         EventRecorder events = new EventRecorder();
         try (Subscription sub = store().watch("*", events)) {
             assertThatThrownBy(() -> store().transaction()
-                    .setString("a", "new")
-                    .delete("del")
-                    .requireVersion("guard", v1)
-                    .setString("guard", "3")
-                    .commit())
+                            .setString("a", "new")
+                            .delete("del")
+                            .requireVersion("guard", v1)
+                            .setString("guard", "3")
+                            .commit())
                     .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                         assertThat(e.key()).isEqualTo("guard");
                         assertThat(e.expectedVersion()).isEqualTo(v1);
@@ -113,7 +121,11 @@ public abstract class TransactionsContract extends TckConcern {
     @DisplayName("Transaction#requireVersion: passes at the current version")
     void requireVersionPasses() {
         long v = store().setString("guard", "1");
-        store().transaction().requireVersion("guard", v).setString("guard", "2").setString("other", "x").commit();
+        store().transaction()
+                .requireVersion("guard", v)
+                .setString("guard", "2")
+                .setString("other", "x")
+                .commit();
         assertThat(store().getString("guard")).hasValue("2");
         assertThat(store().exists("other")).isTrue();
     }
@@ -121,7 +133,10 @@ public abstract class TransactionsContract extends TckConcern {
     @Test
     @DisplayName("Transaction#requireVersion: a version expected on an absent key fails with actual ABSENT")
     void requireVersionOnAbsent() {
-        assertThatThrownBy(() -> store().transaction().requireVersion("none", 5).setString("x", "1").commit())
+        assertThatThrownBy(() -> store().transaction()
+                        .requireVersion("none", 5)
+                        .setString("x", "1")
+                        .commit())
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("none");
                     assertThat(e.actualVersion()).isEqualTo(KeyValueStore.ABSENT);
@@ -134,13 +149,19 @@ public abstract class TransactionsContract extends TckConcern {
     void requireAbsent() {
         store().transaction().requireAbsent("k").setString("k", "1").commit();
         long v = store().getEntry("k").orElseThrow().version();
-        assertThatThrownBy(() -> store().transaction().requireAbsent("k").setString("k", "2").commit())
+        assertThatThrownBy(() -> store().transaction()
+                        .requireAbsent("k")
+                        .setString("k", "2")
+                        .commit())
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("k");
                     assertThat(e.expectedVersion()).isEqualTo(KeyValueStore.ABSENT);
                     assertThat(e.actualVersion()).isEqualTo(v);
                 });
-        assertThatThrownBy(() -> store().transaction().requireVersion("k", KeyValueStore.ABSENT).setString("o", "x").commit())
+        assertThatThrownBy(() -> store().transaction()
+                        .requireVersion("k", KeyValueStore.ABSENT)
+                        .setString("o", "x")
+                        .commit())
                 .isInstanceOf(VersionConflictException.class);
         assertThat(store().getString("k")).hasValue("1");
         assertThat(store().exists("o")).isFalse();
@@ -151,9 +172,14 @@ public abstract class TransactionsContract extends TckConcern {
     void firstFailingPreconditionNamed() {
         long v = store().setString("ok", "1");
         store().setString("second", "1");
-        assertThatThrownBy(() -> store().transaction().requireVersion("ok", v).requireAbsent("second")
-                .requireVersion("third", 99).setString("w", "x").commit())
-                .isInstanceOfSatisfying(VersionConflictException.class, e -> assertThat(e.key()).isEqualTo("second"));
+        assertThatThrownBy(() -> store().transaction()
+                        .requireVersion("ok", v)
+                        .requireAbsent("second")
+                        .requireVersion("third", 99)
+                        .setString("w", "x")
+                        .commit())
+                .isInstanceOfSatisfying(
+                        VersionConflictException.class, e -> assertThat(e.key()).isEqualTo("second"));
     }
 
     @Test
@@ -162,7 +188,9 @@ public abstract class TransactionsContract extends TckConcern {
         Transaction tx = store().transaction().setString("k", "1");
         tx.commit();
         store().setString("k", "changed");
-        assertThatThrownBy(tx::commit).isInstanceOf(StoreClosedException.class).hasMessageContaining("already committed");
+        assertThatThrownBy(tx::commit)
+                .isInstanceOf(StoreClosedException.class)
+                .hasMessageContaining("already committed");
         assertThat(store().getString("k")).hasValue("changed");
     }
 
@@ -178,7 +206,10 @@ public abstract class TransactionsContract extends TckConcern {
     void transactionValues() {
         byte[] value = bytes("orig");
         store().setString("p", "x", LONG_TTL);
-        Transaction tx = store().transaction().set("k", value).set("t", bytes("x"), LONG_TTL).setString("p", "y");
+        Transaction tx = store().transaction()
+                .set("k", value)
+                .set("t", bytes("x"), LONG_TTL)
+                .setString("p", "y");
         value[0] = 'X';
         tx.commit();
         assertThat(store().getString("k")).hasValue("orig");
@@ -187,7 +218,8 @@ public abstract class TransactionsContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("Transaction#setObject: an object that cannot be written as JSON throws SerializationException when added")
+    @DisplayName(
+            "Transaction#setObject: an object that cannot be written as JSON throws SerializationException when added")
     void transactionUnwritable() {
         assertThatThrownBy(() -> store().transaction().setObject("k", new Unwritable("x")))
                 .isInstanceOf(SerializationException.class);
@@ -195,19 +227,30 @@ public abstract class TransactionsContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("Transaction#commit: watchers get a SET per written key with the returned version and a DELETE per deleted key")
+    @DisplayName(
+            "Transaction#commit: watchers get a SET per written key with the returned version and a DELETE per deleted key")
     void transactionEvents() {
         long setup = store().setString("d", "x");
         EventRecorder events = new EventRecorder();
         try (Subscription sub = store().watch("*", events)) {
-            Map<String, Long> versions = store().transaction().setString("a", "1").setString("b", "2").delete("d").commit();
+            Map<String, Long> versions = store().transaction()
+                    .setString("a", "1")
+                    .setString("b", "2")
+                    .delete("d")
+                    .commit();
             events.await("DELETE d", e -> e.type() == ChangeType.DELETE);
             events.awaitSet("a");
             events.awaitSet("b");
-            assertThat(events.eventsFor("a")).singleElement().satisfies(e -> assertThat(e.version()).hasValue(versions.get("a")));
-            assertThat(events.eventsFor("b")).singleElement().satisfies(e -> assertThat(e.version()).hasValue(versions.get("b")));
+            assertThat(events.eventsFor("a"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.version()).hasValue(versions.get("a")));
+            assertThat(events.eventsFor("b"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.version()).hasValue(versions.get("b")));
             flush(store(), events, "marker");
-            assertThat(events.after(setup)).filteredOn(e -> e.key().filter("d"::equals).isPresent()).singleElement()
+            assertThat(events.after(setup))
+                    .filteredOn(e -> e.key().filter("d"::equals).isPresent())
+                    .singleElement()
                     .satisfies(e -> assertThat(e.type()).isEqualTo(ChangeType.DELETE));
         }
     }

@@ -1,5 +1,8 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.InvalidKeyException;
 import dev.plinth.api.storage.InvalidPatternException;
 import dev.plinth.api.storage.KeyValueStore;
@@ -16,9 +19,6 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * The storage contract, concern "UnicodeText": run for each provider by {@link StorageContractTck}, whose
  * nested {@code UnicodeText} class extends this one; the fixture (the provider, its engines and stores) is that
@@ -33,8 +33,10 @@ public abstract class UnicodeTextContract extends TckConcern {
     }
 
     /** Code points that exercise every translation: glob metacharacters, backend metacharacters, non-BMP. */
-    private final int[] alphabet = {'a', 'b', 'z', 'A', '0', ':', '/', '*', '?', '[', ']', '\\', '-', '!', '^', '%',
-        '_', '.', '\'', '"', ' ', 0xE9, 0x20AC, 0xFFFD, 0xE000, 0xFF21, 0x10000, 0x1F600, 0x10FFFF};
+    private final int[] alphabet = {
+        'a', 'b', 'z', 'A', '0', ':', '/', '*', '?', '[', ']', '\\', '-', '!', '^', '%', '_', '.', '\'', '"', ' ', 0xE9,
+        0x20AC, 0xFFFD, 0xE000, 0xFF21, 0x10000, 0x1F600, 0x10FFFF
+    };
 
     private String randomText(Random random, int maxLength) {
         StringBuilder b = new StringBuilder();
@@ -92,7 +94,8 @@ public abstract class UnicodeTextContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Patterns: keys and count agree with GlobPattern#matches on random Unicode keys and patterns")
+    @DisplayName(
+            "KeyValueStore#Patterns: keys and count agree with GlobPattern#matches on random Unicode keys and patterns")
     void listingAgreesWithTheGrammarOnRandomUnicode() {
         Random random = new Random(20261202);
         List<String> keys = randomKeys(random, 80);
@@ -108,7 +111,8 @@ public abstract class UnicodeTextContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#deleteMatching: deletes exactly the keys GlobPattern#matches accepts, on random Unicode keys and patterns")
+    @DisplayName(
+            "KeyValueStore#deleteMatching: deletes exactly the keys GlobPattern#matches accepts, on random Unicode keys and patterns")
     void deleteMatchingAgreesWithTheGrammarOnRandomUnicode() {
         Random random = new Random(1402);
         List<String> keys = randomKeys(random, 40);
@@ -118,29 +122,40 @@ public abstract class UnicodeTextContract extends TckConcern {
             String pattern = randomPattern(random, keys);
             GlobPattern glob = GlobPattern.compile(pattern);
             List<String> kept = keys.stream().filter(k -> !glob.matches(k)).collect(Collectors.toList());
-            assertThat(bucket.deleteMatching(pattern)).as("deleteMatching(%s)", pattern)
+            assertThat(bucket.deleteMatching(pattern))
+                    .as("deleteMatching(%s)", pattern)
                     .isEqualTo(keys.size() - kept.size());
-            assertThat(bucket.keys("*")).as("left after deleteMatching(%s)", pattern).containsExactlyElementsOf(kept);
+            assertThat(bucket.keys("*"))
+                    .as("left after deleteMatching(%s)", pattern)
+                    .containsExactlyElementsOf(kept);
         }
     }
 
     @ParameterizedTest(name = "pattern {index}")
     @ValueSource(strings = {"\uD800*", "*\uDC00", "?\uDC00*", "[\uD800]", "a\uDBFF", "\\\uDC00", "*\uDE00\uD83D"})
-    @DisplayName("KeyValueStore#Patterns: a pattern with an unpaired surrogate throws InvalidPatternException on every method; nothing is read or changed")
+    @DisplayName(
+            "KeyValueStore#Patterns: a pattern with an unpaired surrogate throws InvalidPatternException on every method; nothing is read or changed")
     void unpairedSurrogatePatternsAreRefused(String pattern) {
         seed(store(), "alpha", "beta", "user:1", "zz", "\uD83D\uDE00");
-        List<Executable> calls = List.of(() -> store().keys(pattern), () -> store().keys(pattern, 10),
-                () -> store().keysAfter(pattern, "a", 10), () -> store().count(pattern),
-                () -> store().deleteMatching(pattern), () -> store().watch(pattern, e -> { }));
+        List<Executable> calls = List.of(
+                () -> store().keys(pattern),
+                () -> store().keys(pattern, 10),
+                () -> store().keysAfter(pattern, "a", 10),
+                () -> store().count(pattern),
+                () -> store().deleteMatching(pattern),
+                () -> store().watch(pattern, e -> {}));
         for (Executable call : calls) {
-            assertThatThrownBy(call::execute).isInstanceOfSatisfying(InvalidPatternException.class,
-                    e -> assertThat(e.getMessage()).contains("unpaired surrogate"));
+            assertThatThrownBy(call::execute)
+                    .isInstanceOfSatisfying(
+                            InvalidPatternException.class,
+                            e -> assertThat(e.getMessage()).contains("unpaired surrogate"));
         }
         assertThat(store().keys("*")).containsExactlyInAnyOrder("alpha", "beta", "user:1", "zz", "\uD83D\uDE00");
     }
 
     @Test
-    @DisplayName("KeyValueStore#keysAfter: a cursor that breaks the key rules throws InvalidKeyException; nothing is read")
+    @DisplayName(
+            "KeyValueStore#keysAfter: a cursor that breaks the key rules throws InvalidKeyException; nothing is read")
     void aCursorNoKeyCouldBeIsRefused() {
         seed(store(), "a", "b");
         for (String cursor : List.of("\uD800", "a\uDC00", "", "bad\u0000")) {

@@ -1,5 +1,8 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.Entry;
 import dev.plinth.api.storage.InvalidKeyException;
 import dev.plinth.api.storage.KeyValueStore;
@@ -20,9 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "Values": run for each provider by {@link StorageContractTck}, whose
@@ -86,7 +86,7 @@ public abstract class ValuesContract extends TckConcern {
     void listOfRecordsRoundTrip() {
         List<Note> notes = List.of(new Note("a", 1, List.of()), new Note("b", 2, List.of("x", "y")));
         store().setObject("notes", notes);
-        assertThat(store().getObject("notes", new TypeRef<List<Note>>() { })).hasValue(notes);
+        assertThat(store().getObject("notes", new TypeRef<List<Note>>() {})).hasValue(notes);
     }
 
     @Test
@@ -105,26 +105,31 @@ public abstract class ValuesContract extends TckConcern {
         store().setObject("one", notes.get(0));
         store().setObject("many", notes);
         assertThat(store().getEntry("one").orElseThrow().valueAs(Note.class)).isEqualTo(notes.get(0));
-        assertThat(store().getEntry("many").orElseThrow().valueAs(new TypeRef<List<Note>>() { })).isEqualTo(notes);
-        assertThat(store().getEntry("one").orElseThrow().valueAsString()).isEqualTo(store().getString("one").orElseThrow());
+        assertThat(store().getEntry("many").orElseThrow().valueAs(new TypeRef<List<Note>>() {}))
+                .isEqualTo(notes);
+        assertThat(store().getEntry("one").orElseThrow().valueAsString())
+                .isEqualTo(store().getString("one").orElseThrow());
     }
 
     @Test
-    @DisplayName("KeyValueStore#getObject: a value that is not JSON of the type throws SerializationException; the data stays")
+    @DisplayName(
+            "KeyValueStore#getObject: a value that is not JSON of the type throws SerializationException; the data stays")
     void getObjectOfNonJson() {
         store().setString("raw", "not json {");
         assertThatThrownBy(() -> store().getObject("raw", Note.class)).isInstanceOf(SerializationException.class);
-        assertThatThrownBy(() -> store().getObject("raw", new TypeRef<List<Note>>() { }))
+        assertThatThrownBy(() -> store().getObject("raw", new TypeRef<List<Note>>() {}))
                 .isInstanceOf(SerializationException.class);
         assertThat(store().getString("raw")).hasValue("not json {");
     }
 
     @Test
-    @DisplayName("KeyValueStore#setObject: an object that cannot be written as JSON throws SerializationException; nothing is stored")
+    @DisplayName(
+            "KeyValueStore#setObject: an object that cannot be written as JSON throws SerializationException; nothing is stored")
     void setObjectUnwritable() {
         store().setString("kept", "old");
         long version = store().getEntry("kept").orElseThrow().version();
-        assertThatThrownBy(() -> store().setObject("kept", new Unwritable("x"))).isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> store().setObject("kept", new Unwritable("x")))
+                .isInstanceOf(SerializationException.class);
         assertThatThrownBy(() -> store().setObject("fresh", new Unwritable("x"), LONG_TTL))
                 .isInstanceOf(SerializationException.class);
         assertThat(store().getString("kept")).hasValue("old");
@@ -133,7 +138,8 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Values: copied in: changing the array after set, setIfAbsent, compareAndSet or setAll does not change the store")
+    @DisplayName(
+            "KeyValueStore#Values: copied in: changing the array after set, setIfAbsent, compareAndSet or setAll does not change the store")
     void copiedIn() {
         byte[] a = bytes("aaa");
         store().set("set", a);
@@ -160,7 +166,8 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Values: copied out: changing an array returned by get, getAll or getEntry does not change the store")
+    @DisplayName(
+            "KeyValueStore#Values: copied out: changing an array returned by get, getAll or getEntry does not change the store")
     void copiedOut() {
         store().setString("k", "value");
         store().get("k").orElseThrow()[0] = 'X';
@@ -175,13 +182,14 @@ public abstract class ValuesContract extends TckConcern {
     @DisplayName("KeyValueStore#Values: copied out: changing an object returned by getObject does not change the store")
     void objectsCopiedOut() {
         store().setObject("list", List.of("a", "b"));
-        List<String> read = store().getObject("list", new TypeRef<List<String>>() { }).orElseThrow();
+        List<String> read =
+                store().getObject("list", new TypeRef<List<String>>() {}).orElseThrow();
         try {
             read.set(0, "changed");
         } catch (UnsupportedOperationException immutable) {
             // An unmodifiable result is a copy by construction.
         }
-        assertThat(store().getObject("list", new TypeRef<List<String>>() { })).hasValue(List.of("a", "b"));
+        assertThat(store().getObject("list", new TypeRef<List<String>>() {})).hasValue(List.of("a", "b"));
     }
 
     @Test
@@ -199,12 +207,13 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Errors: absent is an empty result: get, getString, getObject, getEntry, ttl, getAll, keys")
+    @DisplayName(
+            "KeyValueStore#Errors: absent is an empty result: get, getString, getObject, getEntry, ttl, getAll, keys")
     void absentIsEmpty() {
         assertThat(store().get("missing")).isEmpty();
         assertThat(store().getString("missing")).isEmpty();
         assertThat(store().getObject("missing", Note.class)).isEmpty();
-        assertThat(store().getObject("missing", new TypeRef<List<Note>>() { })).isEmpty();
+        assertThat(store().getObject("missing", new TypeRef<List<Note>>() {})).isEmpty();
         assertThat(store().getEntry("missing")).isEmpty();
         assertThat(store().exists("missing")).isFalse();
         assertThat(store().ttl("missing")).isEmpty();
@@ -286,7 +295,8 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#setAll: atomic: a batch with an invalid key throws InvalidKeyException and stores none of it")
+    @DisplayName(
+            "KeyValueStore#setAll: atomic: a batch with an invalid key throws InvalidKeyException and stores none of it")
     void setAllAtomicOnInvalidKey() {
         store().setString("a", "old");
         Map<String, byte[]> batch = new LinkedHashMap<>();
@@ -307,7 +317,8 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#deleteAll: counts the live keys deleted; duplicates count once; absent keys not counted")
+    @DisplayName(
+            "KeyValueStore#deleteAll: counts the live keys deleted; duplicates count once; absent keys not counted")
     void deleteAllCount() {
         seed(store(), "a", "b", "c");
         assertThat(store().deleteAll(List.of("a", "b", "missing", "a"))).isEqualTo(2);
@@ -346,7 +357,8 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#increment: the value is decimal text that getString reads, and text counters are incremented")
+    @DisplayName(
+            "KeyValueStore#increment: the value is decimal text that getString reads, and text counters are incremented")
     void incrementDecimalText() {
         store().increment("n", 42);
         assertThat(store().getString("n")).hasValue("42");
@@ -358,20 +370,40 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @ParameterizedTest(name = "stored value \"{0}\"")
-    @ValueSource(strings = {"abc", "1.5", "12abc", "{\"n\":1}", "007", "-0", "+5", " 5", "5 ", "0x10", "1e3", "",
-        "-", "\u0661", "9223372036854775808", "-9223372036854775809"})
-    @DisplayName("KeyValueStore#increment: a value that is not the canonical decimal text of a long throws NotACounterException naming the key; nothing changes")
+    @ValueSource(
+            strings = {
+                "abc",
+                "1.5",
+                "12abc",
+                "{\"n\":1}",
+                "007",
+                "-0",
+                "+5",
+                " 5",
+                "5 ",
+                "0x10",
+                "1e3",
+                "",
+                "-",
+                "\u0661",
+                "9223372036854775808",
+                "-9223372036854775809"
+            })
+    @DisplayName(
+            "KeyValueStore#increment: a value that is not the canonical decimal text of a long throws NotACounterException naming the key; nothing changes")
     void incrementNotACounter(String stored) {
         store().setString("text", stored);
         long version = store().getEntry("text").orElseThrow().version();
         assertThatThrownBy(() -> store().increment("text", 1))
-                .isInstanceOfSatisfying(NotACounterException.class, e -> assertThat(e.key()).isEqualTo("text"));
+                .isInstanceOfSatisfying(
+                        NotACounterException.class, e -> assertThat(e.key()).isEqualTo("text"));
         assertThat(store().getString("text")).hasValue(stored);
         assertThat(store().getEntry("text").orElseThrow().version()).isEqualTo(version);
     }
 
     @Test
-    @DisplayName("KeyValueStore#increment: accepts exactly the values Counters.parse accepts (random strings of digits, signs and look-alikes)")
+    @DisplayName(
+            "KeyValueStore#increment: accepts exactly the values Counters.parse accepts (random strings of digits, signs and look-alikes)")
     void incrementAgreesWithTheOneCounterRule() {
         Random random = new Random(14);
         String alphabet = "0123456789-+ .ex\u0661";
@@ -391,11 +423,14 @@ public abstract class ValuesContract extends TckConcern {
                 expected = null;
             }
             if (expected == null) {
-                assertThatThrownBy(() -> store().increment(key, 1)).as("increment of \"%s\"", stored)
+                assertThatThrownBy(() -> store().increment(key, 1))
+                        .as("increment of \"%s\"", stored)
                         .isInstanceOf(NotACounterException.class);
                 assertThat(store().getString(key)).hasValue(stored);
             } else {
-                assertThat(store().increment(key, 1)).as("increment of \"%s\"", stored).isEqualTo(expected);
+                assertThat(store().increment(key, 1))
+                        .as("increment of \"%s\"", stored)
+                        .isEqualTo(expected);
                 assertThat(store().getString(key)).hasValue(Long.toString(expected));
             }
         }
@@ -413,13 +448,15 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#getObject: a stored JSON null is not an absent key: getObject and Entry#valueAs throw SerializationException naming it")
+    @DisplayName(
+            "KeyValueStore#getObject: a stored JSON null is not an absent key: getObject and Entry#valueAs throw SerializationException naming it")
     void jsonNullIsNotAbsent() {
         store().setString("nothing", "null");
         assertThat(store().exists("nothing")).isTrue();
-        assertThatThrownBy(() -> store().getObject("nothing", Note.class)).isInstanceOfSatisfying(
-                SerializationException.class, e -> assertThat(e.key()).isEqualTo("nothing"));
-        assertThatThrownBy(() -> store().getObject("nothing", new TypeRef<List<String>>() { }))
+        assertThatThrownBy(() -> store().getObject("nothing", Note.class))
+                .isInstanceOfSatisfying(
+                        SerializationException.class, e -> assertThat(e.key()).isEqualTo("nothing"));
+        assertThatThrownBy(() -> store().getObject("nothing", new TypeRef<List<String>>() {}))
                 .isInstanceOf(SerializationException.class);
         assertThatThrownBy(() -> store().getEntry("nothing").orElseThrow().valueAs(Note.class))
                 .isInstanceOf(SerializationException.class);
@@ -428,17 +465,22 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#setString: text with an unpaired surrogate throws SerializationException naming the key; nothing is stored")
+    @DisplayName(
+            "KeyValueStore#setString: text with an unpaired surrogate throws SerializationException naming the key; nothing is stored")
     void unpairedSurrogateInTextIsRefused() {
         store().setString("k", "old");
         long version = store().getEntry("k").orElseThrow().version();
         for (String bad : List.of("\uD800", "a\uDC00b", "\uDBFF\uDBFF\uDFFF", "end\uD83D")) {
-            List<Executable> calls = List.of(() -> store().setString("k", bad),
-                    () -> store().setString("k", bad, LONG_TTL), () -> store().setString("n", bad),
+            List<Executable> calls = List.of(
+                    () -> store().setString("k", bad),
+                    () -> store().setString("k", bad, LONG_TTL),
+                    () -> store().setString("n", bad),
                     () -> store().transaction().setString("n", bad).commit());
             for (Executable call : calls) {
-                assertThatThrownBy(call::execute).isInstanceOfSatisfying(SerializationException.class,
-                        e -> assertThat(e.getMessage()).contains("unpaired surrogate"));
+                assertThatThrownBy(call::execute)
+                        .isInstanceOfSatisfying(
+                                SerializationException.class,
+                                e -> assertThat(e.getMessage()).contains("unpaired surrogate"));
             }
         }
         assertThat(store().getEntry("k").orElseThrow().version()).isEqualTo(version);
@@ -450,24 +492,27 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Values: a value over maxValueBytes throws ValueTooLargeException naming the key; the old value is intact")
+    @DisplayName(
+            "KeyValueStore#Values: a value over maxValueBytes throws ValueTooLargeException naming the key; the old value is intact")
     void valueTooLarge() {
-        KeyValueStore s = openEngine(Map.of(), StorageSettings.defaults().withMaxValueBytes(1024)).store(PLUGIN);
+        KeyValueStore s = openEngine(Map.of(), StorageSettings.defaults().withMaxValueBytes(1024))
+                .store(PLUGIN);
         s.setString("k", "old");
         long version = s.getEntry("k").orElseThrow().version();
         assertThat(s.set("exact", new byte[1024])).isPositive();
-        assertThatThrownBy(() -> s.set("k", new byte[1025]))
-                .isInstanceOfSatisfying(ValueTooLargeException.class, e -> {
-                    assertThat(e.key()).isEqualTo("k");
-                    assertThat(e.size()).isEqualTo(1025);
-                    assertThat(e.limit()).isEqualTo(1024);
-                });
+        assertThatThrownBy(() -> s.set("k", new byte[1025])).isInstanceOfSatisfying(ValueTooLargeException.class, e -> {
+            assertThat(e.key()).isEqualTo("k");
+            assertThat(e.size()).isEqualTo(1025);
+            assertThat(e.limit()).isEqualTo(1024);
+        });
         assertThatThrownBy(() -> s.set("k", new byte[1025], LONG_TTL)).isInstanceOf(ValueTooLargeException.class);
         // 342 three-byte characters: 1,026 UTF-8 bytes in only 342 chars.
         assertThatThrownBy(() -> s.setString("k", "\u20AC".repeat(342))).isInstanceOf(ValueTooLargeException.class);
-        assertThatThrownBy(() -> s.setObject("k", List.of("x".repeat(1100)))).isInstanceOf(ValueTooLargeException.class);
+        assertThatThrownBy(() -> s.setObject("k", List.of("x".repeat(1100))))
+                .isInstanceOf(ValueTooLargeException.class);
         assertThatThrownBy(() -> s.setIfAbsent("new", new byte[1025])).isInstanceOf(ValueTooLargeException.class);
-        assertThatThrownBy(() -> s.compareAndSet("k", version, new byte[1025])).isInstanceOf(ValueTooLargeException.class);
+        assertThatThrownBy(() -> s.compareAndSet("k", version, new byte[1025]))
+                .isInstanceOf(ValueTooLargeException.class);
         Map<String, byte[]> batch = new LinkedHashMap<>();
         batch.put("small", new byte[1]);
         batch.put("k", new byte[1025]);

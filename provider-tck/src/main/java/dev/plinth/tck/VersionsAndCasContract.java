@@ -1,5 +1,7 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.plinth.api.storage.Entry;
 import dev.plinth.api.storage.KeyValueStore;
 import java.time.Instant;
@@ -9,8 +11,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The storage contract, concern "VersionsAndCas": run for each provider by {@link StorageContractTck}, whose
@@ -63,7 +63,9 @@ public abstract class VersionsAndCasContract extends TckConcern {
         long v5 = store().setString("k", "5");
         store().clear();
         long v6 = store().setString("k", "6");
-        assertThat(List.of(v1, v2, v3, v4, v5, v6)).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+        assertThat(List.of(v1, v2, v3, v4, v5, v6))
+                .isSortedAccordingTo(Long::compare)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -87,7 +89,8 @@ public abstract class VersionsAndCasContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#Versions: a write that does not happen (failed CAS, setIfAbsent on a present key) keeps the version")
+    @DisplayName(
+            "KeyValueStore#Versions: a write that does not happen (failed CAS, setIfAbsent on a present key) keeps the version")
     void failedWritesKeepVersion() {
         long v = store().setString("k", "x");
         assertThat(store().compareAndSet("k", v + 1000, bytes("y"))).isEmpty();
@@ -158,7 +161,9 @@ public abstract class VersionsAndCasContract extends TckConcern {
         assertThat(e.valueAsString()).isEqualTo("x");
         assertThat(e.version()).isEqualTo(v);
         // Generous slack for clock granularity: this checks the TTL's meaning, not speed.
-        assertThat(e.expiresAt()).hasValueSatisfying(at -> assertThat(at)
-                .isAfter(before.plus(LONG_TTL).minusSeconds(5)).isBefore(after.plus(LONG_TTL).plusSeconds(5)));
+        assertThat(e.expiresAt())
+                .hasValueSatisfying(at -> assertThat(at)
+                        .isAfter(before.plus(LONG_TTL).minusSeconds(5))
+                        .isBefore(after.plus(LONG_TTL).plusSeconds(5)));
     }
 }

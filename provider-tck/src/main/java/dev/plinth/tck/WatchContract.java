@@ -1,5 +1,8 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyValueStore;
@@ -14,15 +17,11 @@ import dev.plinth.spi.storage.CommonOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The storage contract, concern "Watch": run for each provider by {@link StorageContractTck}, whose
@@ -70,7 +69,8 @@ public abstract class WatchContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#watch: every write kind is a SET: set, setString, setObject, setIfAbsent, CAS, increment, setAll, transaction")
+    @DisplayName(
+            "KeyValueStore#watch: every write kind is a SET: set, setString, setObject, setIfAbsent, CAS, increment, setAll, transaction")
     void everyWriteIsSet() {
         EventRecorder events = new EventRecorder();
         try (Subscription sub = store().watch("*", events)) {
@@ -85,7 +85,9 @@ public abstract class WatchContract extends TckConcern {
             for (String k : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")) {
                 events.awaitSet(k);
             }
-            assertThat(events.events()).hasSize(9).allSatisfy(e -> assertThat(e.type()).isEqualTo(ChangeType.SET));
+            assertThat(events.events())
+                    .hasSize(9)
+                    .allSatisfy(e -> assertThat(e.type()).isEqualTo(ChangeType.SET));
         }
     }
 
@@ -100,9 +102,11 @@ public abstract class WatchContract extends TckConcern {
             store().deleteMatching("m:*");
             events.awaitCount(5);
             flush(store(), events, "marker");
-            assertThat(events.events(ChangeType.DELETE)).extracting(e -> e.key().orElseThrow())
+            assertThat(events.events(ChangeType.DELETE))
+                    .extracting(e -> e.key().orElseThrow())
                     .containsExactlyInAnyOrder("a", "b", "c", "m:1", "m:2");
-            assertThat(events.events(ChangeType.DELETE)).allSatisfy(e -> assertThat(e.version()).isEmpty());
+            assertThat(events.events(ChangeType.DELETE))
+                    .allSatisfy(e -> assertThat(e.version()).isEmpty());
         }
     }
 
@@ -113,7 +117,10 @@ public abstract class WatchContract extends TckConcern {
         EventRecorder events = new EventRecorder();
         try (Subscription sub = s.watch("*", events)) {
             s.setString("k", "x", SHORT_TTL);
-            events.await("EXPIRE of k", e -> e.type() == ChangeType.EXPIRE && e.key().filter("k"::equals).isPresent());
+            events.await(
+                    "EXPIRE of k",
+                    e -> e.type() == ChangeType.EXPIRE
+                            && e.key().filter("k"::equals).isPresent());
             assertThat(events.events(ChangeType.DELETE)).isEmpty();
         }
         assertThat(s.exists("k")).isFalse();
@@ -129,7 +136,9 @@ public abstract class WatchContract extends TckConcern {
                 written.add(store().setString("counter", Integer.toString(i)));
             }
             events.awaitCount(1000);
-            assertThat(events.events()).extracting(e -> e.version().orElseThrow()).containsExactlyElementsOf(written);
+            assertThat(events.events())
+                    .extracting(e -> e.version().orElseThrow())
+                    .containsExactlyElementsOf(written);
             assertThat(sub.droppedEvents()).isZero();
         }
     }
@@ -165,10 +174,15 @@ public abstract class WatchContract extends TckConcern {
             });
             events.awaitCount(1000);
             for (int t = 0; t < 4; t++) {
-                assertThat(events.eventsFor("t" + t)).extracting(e -> e.version().orElseThrow())
-                        .hasSize(250).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+                assertThat(events.eventsFor("t" + t))
+                        .extracting(e -> e.version().orElseThrow())
+                        .hasSize(250)
+                        .isSortedAccordingTo(Long::compare)
+                        .doesNotHaveDuplicates();
             }
-            assertThat(events.maxConcurrentCalls()).as("listener never called concurrently with itself").isEqualTo(1);
+            assertThat(events.maxConcurrentCalls())
+                    .as("listener never called concurrently with itself")
+                    .isEqualTo(1);
         }
     }
 
@@ -191,7 +205,8 @@ public abstract class WatchContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("Subscription#close: stops delivery, isActive turns false, activeSubscriptions returns to its earlier value")
+    @DisplayName(
+            "Subscription#close: stops delivery, isActive turns false, activeSubscriptions returns to its earlier value")
     void closeStopsDelivery() {
         int before = engine().activeSubscriptions();
         EventRecorder closed = new EventRecorder();
@@ -221,7 +236,8 @@ public abstract class WatchContract extends TckConcern {
             seen.accept(e);
             throw new IllegalStateException("listener failure (expected by the TCK)");
         };
-        try (Subscription s1 = store().watch("*", thrower); Subscription s2 = store().watch("*", bystander)) {
+        try (Subscription s1 = store().watch("*", thrower);
+                Subscription s2 = store().watch("*", bystander)) {
             store().setString("a", "1");
             store().setString("b", "2");
             store().setString("c", "3");
@@ -233,7 +249,8 @@ public abstract class WatchContract extends TckConcern {
     }
 
     @Test
-    @DisplayName("KeyValueStore#watch: a full buffer drops and counts events, the writer never waits, and OVERFLOW follows")
+    @DisplayName(
+            "KeyValueStore#watch: a full buffer drops and counts events, the writer never waits, and OVERFLOW follows")
     void overflow() throws InterruptedException {
         StorageEngine small = openEngine(Map.of(), StorageSettings.defaults().withWatchBufferSize(4));
         KeyValueStore s = small.store(PLUGIN);
@@ -250,7 +267,9 @@ public abstract class WatchContract extends TckConcern {
             }
         })) {
             s.setString("first", "x");
-            assertThat(entered.await(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("first event delivered").isTrue();
+            assertThat(entered.await(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                    .as("first event delivered")
+                    .isTrue();
             // The listener is now blocked: if a writer waited for it, these writes would never finish.
             Thread writer = new Thread(() -> {
                 for (int i = 0; i < 100; i++) {
@@ -273,11 +292,13 @@ public abstract class WatchContract extends TckConcern {
             // Overload is visible, never silent: each of the 101 writes is delivered or counted as dropped.
             // (A provider whose own writes come back through an asynchronous feed may still be delivering
             // some after the first OVERFLOW, so this is awaited rather than checked at once.)
-            Await.until("every write delivered or counted as dropped",
+            Await.until(
+                    "every write delivered or counted as dropped",
                     () -> events.events(ChangeType.SET).size() + sub.droppedEvents() == 101,
                     () -> events.events(ChangeType.SET).size() + " delivered, " + sub.droppedEvents() + " dropped");
-            assertThat(events.events(ChangeType.OVERFLOW)).allSatisfy(e -> assertThat(e.droppedEvents())
-                    .isPositive().isLessThanOrEqualTo(sub.droppedEvents()));
+            assertThat(events.events(ChangeType.OVERFLOW))
+                    .allSatisfy(
+                            e -> assertThat(e.droppedEvents()).isPositive().isLessThanOrEqualTo(sub.droppedEvents()));
         } finally {
             release.countDown();
         }
@@ -286,8 +307,10 @@ public abstract class WatchContract extends TckConcern {
     @Test
     @DisplayName("KeyValueStore#Errors: a write that fails or changes nothing notifies no watcher")
     void failedWritesNotifyNobody() {
-        KeyValueStore s = openEngine(Map.of(CommonOptions.MAX_KEYS.name(), "2"),
-                StorageSettings.defaults().withMaxValueBytes(64)).store(PLUGIN);
+        KeyValueStore s = openEngine(
+                        Map.of(CommonOptions.MAX_KEYS.name(), "2"),
+                        StorageSettings.defaults().withMaxValueBytes(64))
+                .store(PLUGIN);
         long v = s.setString("k", "x");
         long setup = s.setString("counter-text", "abc");
         EventRecorder events = new EventRecorder();
@@ -298,13 +321,18 @@ public abstract class WatchContract extends TckConcern {
             assertThatThrownBy(() -> s.set("k", new byte[65])).isInstanceOf(ValueTooLargeException.class);
             assertThatThrownBy(() -> s.setString("new", "x")).isInstanceOf(QuotaExceededException.class);
             assertThatThrownBy(() -> s.increment("counter-text", 1)).isInstanceOf(NotACounterException.class);
-            assertThatThrownBy(() -> s.transaction().setString("k", "z").requireAbsent("k").commit())
+            assertThatThrownBy(() -> s.transaction()
+                            .setString("k", "z")
+                            .requireAbsent("k")
+                            .commit())
                     .isInstanceOf(VersionConflictException.class);
             assertThat(s.deleteMatching("nothing*")).isZero();
             assertThat(s.expire("absent", LONG_TTL)).isFalse();
             long marker = s.setString("k", "marker");
             events.await("SET of the marker", e -> e.version().orElse(0) == marker);
-            assertThat(events.after(setup)).singleElement().satisfies(e -> assertThat(e.version()).hasValue(marker));
+            assertThat(events.after(setup))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.version()).hasValue(marker));
         }
     }
 
@@ -313,7 +341,8 @@ public abstract class WatchContract extends TckConcern {
     void twoSubscriptions() {
         EventRecorder one = new EventRecorder();
         EventRecorder two = new EventRecorder();
-        try (Subscription s1 = store().watch("k*", one); Subscription s2 = store().watch("k*", two)) {
+        try (Subscription s1 = store().watch("k*", one);
+                Subscription s2 = store().watch("k*", two)) {
             store().setString("k1", "x");
             store().setString("k2", "x");
             one.awaitSet("k2");
@@ -338,8 +367,10 @@ public abstract class WatchContract extends TckConcern {
         try (Subscription sub = store().watch("*", again)) {
             long v = store().setString("b", "y");
             again.awaitSet("b");
-            assertThat(again.events()).filteredOn(e -> e.key().equals(java.util.Optional.of("b")))
-                    .singleElement().satisfies(e -> assertThat(e.version()).hasValue(v));
+            assertThat(again.events())
+                    .filteredOn(e -> e.key().equals(java.util.Optional.of("b")))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.version()).hasValue(v));
         }
         assertThat(first.events()).extracting(e -> e.key().orElse("")).containsExactly("a");
     }

@@ -70,8 +70,7 @@ public final class MinimalProvider implements StorageProvider {
     }
 
     /** A stored value: bytes, a version and an expiry deadline ({@code NO_EXPIRY} for none). */
-    private record Item(byte[] value, long version, long expiresAt) {
-    }
+    private record Item(byte[] value, long version, long expiresAt) {}
 
     private static final class Backend implements StorageBackend {
         private final InstantSource clock;
@@ -115,7 +114,8 @@ public final class MinimalProvider implements StorageProvider {
                 Write write = writes.get(i);
                 Item old = live(ns, write.key(), now);
                 if (write instanceof Write.Put put) {
-                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY ? Expiry.deadline(now, put.ttlMillis())
+                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY
+                            ? Expiry.deadline(now, put.ttlMillis())
                             : old == null ? NO_EXPIRY : old.expiresAt();
                     outcomes[i] = ++lastVersion;
                     scope.put(put.key(), new Item(put.value(), lastVersion, expiresAt));
@@ -142,8 +142,8 @@ public final class MinimalProvider implements StorageProvider {
                 return keys;
             }
             long now = clock.millis();
-            Map<String, Item> candidates = range.lower() == null ? scope : scope.tailMap(range.lower(),
-                    range.lowerInclusive());
+            Map<String, Item> candidates =
+                    range.lower() == null ? scope : scope.tailMap(range.lower(), range.lowerInclusive());
             for (Map.Entry<String, Item> e : candidates.entrySet()) {
                 if (range.upper() != null && KeyRules.compareUtf8(e.getKey(), range.upper()) >= 0) {
                     break;

@@ -6,21 +6,21 @@ import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
+import dev.plinth.spi.storage.CommonOptions;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.FastPaths;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.KeyRules;
+import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.NativeCounters;
 import dev.plinth.spi.storage.NativeLocks;
 import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
-import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
-import dev.plinth.spi.storage.Counters;
-import dev.plinth.spi.storage.CommonOptions;
-import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.KeyRules;
-import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -53,8 +53,8 @@ import java.util.concurrent.TimeUnit;
  * inside one JVM. Not a product: it exists to prove the TCK runs and is satisfiable.
  */
 public final class ReferenceMemoryProvider implements StorageProvider {
-    static final OptionSpec<String> DATASET = OptionSpec.string("dataset", null, "name of the shared data set")
-            .asRequired();
+    static final OptionSpec<String> DATASET =
+            OptionSpec.string("dataset", null, "name of the shared data set").asRequired();
     /** Deliberate bugs, comma-separated {@link Flaw} names, so a test can prove the TCK catches them. */
     static final OptionSpec<String> FLAWS = OptionSpec.string("flaws", "", "deliberate bugs to inject");
 
@@ -77,6 +77,7 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         /** '_' and '%' in patterns act like SQL LIKE wildcards. */
         SQL_LIKE_PATTERNS
     }
+
     private static final Map<String, DataSet> DATA_SETS = new ConcurrentHashMap<>();
 
     @Override
@@ -114,8 +115,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 flaws.add(Flaw.valueOf(f.trim()));
             }
         }
-        return new Backend(data, config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), changes,
-                flaws);
+        return new Backend(
+                data, config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), changes, flaws);
     }
 
     /** Everything shared by the engines open on one data set. */
@@ -133,11 +134,16 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
     }
 
-    private record LockRec(String token, long expiresAt, Backend owner) {
-    }
+    private record LockRec(String token, long expiresAt, Backend owner) {}
 
-    private static final class Backend implements StorageBackend, FastPaths, NativeCounters, NativePatterns,
-            NativeLocks, NativeQuotas, ChangeFeed {
+    private static final class Backend
+            implements StorageBackend,
+                    FastPaths,
+                    NativeCounters,
+                    NativePatterns,
+                    NativeLocks,
+                    NativeQuotas,
+                    ChangeFeed {
         private final DataSet data;
         private final long maxKeys;
         private final ChangeListener listener;
@@ -157,8 +163,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 return t;
             });
             // Cancelled by shutdownNow() at close; nothing to learn from the future before that.
-            var unused = sweeper.scheduleWithFixedDelay(this::sweep, sweep.toMillis(), sweep.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            var unused = sweeper.scheduleWithFixedDelay(
+                    this::sweep, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         private void open() {
@@ -171,7 +177,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         private NavigableMap<String, Rec> view(Namespace ns) {
             TreeMap<String, Rec> m = new TreeMap<>(KeyRules.UTF8_ORDER);
             for (Map.Entry<Namespace, TreeMap<String, Rec>> e : data.spaces.entrySet()) {
-                if (e.getKey().equals(ns) || (flaws.contains(Flaw.PREFIX_SCOPE) && e.getKey().path().startsWith(ns.path()))) {
+                if (e.getKey().equals(ns)
+                        || (flaws.contains(Flaw.PREFIX_SCOPE)
+                                && e.getKey().path().startsWith(ns.path()))) {
                     m.putAll(e.getValue());
                 }
             }
@@ -186,7 +194,10 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             if (flaws.contains(Flaw.SQL_LIKE_PATTERNS)) {
                 StringBuilder regex = new StringBuilder();
                 for (char c : pattern.source().toCharArray()) {
-                    regex.append(c == '*' || c == '%' ? ".*" : c == '?' || c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+                    regex.append(
+                            c == '*' || c == '%'
+                                    ? ".*"
+                                    : c == '?' || c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
                 }
                 return key.matches(regex.toString());
             }
@@ -211,7 +222,11 @@ public final class ReferenceMemoryProvider implements StorageProvider {
 
         private long liveCount(Namespace ns, long now) {
             TreeMap<String, Rec> m = data.spaces.get(ns);
-            return m == null ? 0 : m.values().stream().filter(r -> flaws.contains(Flaw.QUOTA_COUNTS_EXPIRED) || r.live(now)).count();
+            return m == null
+                    ? 0
+                    : m.values().stream()
+                            .filter(r -> flaws.contains(Flaw.QUOTA_COUNTS_EXPIRED) || r.live(now))
+                            .count();
         }
 
         private void checkQuota(Namespace ns, String key, long now) {
@@ -369,7 +384,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 open();
                 long now = System.currentTimeMillis();
                 return view(ns).entrySet().stream()
-                        .filter(e -> visible(e.getValue(), now) && matches(pattern, e.getKey())).count();
+                        .filter(e -> visible(e.getValue(), now) && matches(pattern, e.getKey()))
+                        .count();
             }
         }
 
@@ -383,7 +399,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                     return 0;
                 }
                 List<String> doomed = m.entrySet().stream()
-                        .filter(e -> e.getValue().live(now) && pattern.matches(e.getKey())).map(Map.Entry::getKey).toList();
+                        .filter(e -> e.getValue().live(now) && pattern.matches(e.getKey()))
+                        .map(Map.Entry::getKey)
+                        .toList();
                 doomed.forEach(k -> remove(ns, k, now));
                 return doomed.size();
             }
@@ -438,7 +456,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                     Write w = writes.get(i);
                     if (w instanceof Write.Put put) {
                         Rec old = live(ns, put.key(), now);
-                        long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY ? expiry(put.ttlMillis(), now)
+                        long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY
+                                ? expiry(put.ttlMillis(), now)
                                 : old == null ? NO_EXPIRY : old.expiresAt;
                         outcomes[i] = put(ns, put.key(), put.value(), expiresAt);
                     } else if (w instanceof Write.Remove) {
@@ -505,7 +524,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         @Override
         public int lockEntries() {
             synchronized (data.lock) {
-                return (int) data.locks.values().stream().filter(l -> l.owner == this).count();
+                return (int) data.locks.values().stream()
+                        .filter(l -> l.owner == this)
+                        .count();
             }
         }
 
@@ -516,7 +537,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 }
                 long now = System.currentTimeMillis();
                 for (Map.Entry<Namespace, TreeMap<String, Rec>> space : data.spaces.entrySet()) {
-                    Iterator<Map.Entry<String, Rec>> it = space.getValue().entrySet().iterator();
+                    Iterator<Map.Entry<String, Rec>> it =
+                            space.getValue().entrySet().iterator();
                     while (it.hasNext()) {
                         Map.Entry<String, Rec> e = it.next();
                         if (!e.getValue().live(now)) {

@@ -18,7 +18,8 @@ class WritingAProviderGuideTest {
     @Test
     void everyCodeBlockOfTheGuideIsAnExcerptOfMinimalProvider() throws IOException {
         String guide = Files.readString(ROOT.resolve("docs/writing-a-provider.md"));
-        String source = Files.readString(ROOT.resolve("provider-tck/src/test/java/dev/plinth/tck/MinimalProvider.java"));
+        String source =
+                Files.readString(ROOT.resolve("provider-tck/src/test/java/dev/plinth/tck/MinimalProvider.java"));
         Matcher blocks = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(guide);
         List<String> excerpts = new ArrayList<>();
         while (blocks.find()) {
@@ -27,10 +28,13 @@ class WritingAProviderGuideTest {
         assertThat(excerpts).hasSizeGreaterThan(5);
         // The last block is the reader's own test class, not an excerpt.
         for (String excerpt : excerpts.subList(0, excerpts.size() - 1)) {
-            assertThat(source).as("MinimalProvider.java contains the guide's block").contains(excerpt);
+            assertThat(source)
+                    .as("MinimalProvider.java contains the guide's block")
+                    .contains(excerpt);
         }
         assertThat(Files.readAllLines(ROOT.resolve("provider-tck/src/test/java/dev/plinth/tck/MinimalProvider.java")))
-                .as("the guide says how long MinimalProvider is").hasSize(lineCount(guide));
+                .as("the guide says how long MinimalProvider is")
+                .hasSize(lineCount(guide));
     }
 
     private static int lineCount(String guide) {

@@ -1,7 +1,7 @@
 package dev.plinth.api;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration value is missing, unknown or invalid, or the configured storage provider cannot be

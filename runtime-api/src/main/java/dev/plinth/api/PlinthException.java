@@ -1,6 +1,7 @@
 package dev.plinth.api;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception Plinth throws on purpose. It is unchecked: callers catch the specific
  * subclass they can act on ({@link dev.plinth.api.storage.StorageException} and its subclasses,

@@ -15,7 +15,6 @@ import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.config.RuntimeSettings;
 import dev.plinth.core.config.SectionPluginConfig;
 import dev.plinth.core.discovery.ProviderCandidate;
-import dev.plinth.core.discovery.ProviderDiscovery;
 import dev.plinth.core.discovery.ProviderSelector;
 import dev.plinth.core.lifecycle.DependencyGraph;
 import dev.plinth.core.lifecycle.LifecycleManager;
@@ -26,7 +25,6 @@ import dev.plinth.core.lifecycle.RuntimePluginContext;
 import dev.plinth.core.lifecycle.SharedServices;
 import dev.plinth.core.lifecycle.StartupAbort;
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +80,12 @@ import org.slf4j.LoggerFactory;
 public final class PlinthRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);
 
-    private enum Status { NEW, STARTING, RUNNING, CLOSED }
+    private enum Status {
+        NEW,
+        STARTING,
+        RUNNING,
+        CLOSED
+    }
 
     private final Object lock = new Object();
     private final PlinthConfig config;
@@ -101,6 +104,7 @@ public final class PlinthRuntime implements AutoCloseable {
     private StartupAbort startupAbort;
     /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
     private volatile Duration rollbackBound = RuntimeSettings.DEFAULT_SHUTDOWN_TIMEOUT;
+
     private Thread shutdownHook;
 
     private PlinthRuntime(Builder b) {
@@ -169,19 +173,28 @@ public final class PlinthRuntime implements AutoCloseable {
         this.rollbackBound = plan.settings().shutdownTimeout();
         StorageEngine opened;
         try {
-            opened = StorageEngine.open(chosen.provider(), plan.providerConfig(), plan.settings().storage());
+            opened = StorageEngine.open(
+                    chosen.provider(), plan.providerConfig(), plan.settings().storage());
         } catch (RuntimeException e) {
             if (abort.requested()) {
                 // The abort's interrupt may have been what failed the open: say what really happened.
-                throw new PluginLifecycleException(null, Phase.INIT, "Startup stopped: the runtime was closed while"
-                        + " storage provider '" + chosen.id() + "' was opening; no plugin was called", e);
+                throw new PluginLifecycleException(
+                        null,
+                        Phase.INIT,
+                        "Startup stopped: the runtime was closed while" + " storage provider '" + chosen.id()
+                                + "' was opening; no plugin was called",
+                        e);
             }
             throw e;
         }
         if (abort.requested()) {
             opened.close();
-            throw new PluginLifecycleException(null, Phase.INIT, "Startup stopped: the runtime was closed while"
-                    + " storage provider '" + chosen.id() + "' was opening; no plugin was called", null);
+            throw new PluginLifecycleException(
+                    null,
+                    Phase.INIT,
+                    "Startup stopped: the runtime was closed while" + " storage provider '" + chosen.id()
+                            + "' was opening; no plugin was called",
+                    null);
         }
         this.engine = opened;
         this.providerId = chosen.id();
@@ -190,13 +203,19 @@ public final class PlinthRuntime implements AutoCloseable {
             SharedServices services = new SharedServices();
             Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
             for (PluginDescriptor d : plan.order()) {
-                RuntimePluginContext ctx = new RuntimePluginContext(d, new SectionPluginConfig(d.id(),
-                        eff.pluginSection(d.id(), ids)), opened::store, new PluginServices(services, d.id()));
+                RuntimePluginContext ctx = new RuntimePluginContext(
+                        d,
+                        new SectionPluginConfig(d.id(), eff.pluginSection(d.id(), ids)),
+                        opened::store,
+                        new PluginServices(services, d.id()));
                 managed.put(d.id(), new ManagedPlugin(plan.instance(d.id()), d, new PluginStateHolder(d.id()), ctx));
             }
             this.active = Collections.unmodifiableMap(managed);
-            this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
-                    plan.settings().startTimeout(), plan.settings().shutdownTimeout());
+            this.lifecycle = new LifecycleManager(
+                    new ArrayList<>(managed.values()),
+                    services,
+                    plan.settings().startTimeout(),
+                    plan.settings().shutdownTimeout());
             lifecycle.startAll(abort);
         } catch (RuntimeException | Error e) {
             abort.clearOwnInterrupt();
@@ -209,8 +228,11 @@ public final class PlinthRuntime implements AutoCloseable {
     /** close() came after the last plugin started but before start() returned: undo it all. */
     private PluginLifecycleException abortAfterStart(StartupAbort abort) {
         abort.clearOwnInterrupt();
-        PluginLifecycleException aborted = new PluginLifecycleException(null, Phase.START,
-                "Startup stopped: the runtime was closed as startup finished; every plugin was shut down", null);
+        PluginLifecycleException aborted = new PluginLifecycleException(
+                null,
+                Phase.START,
+                "Startup stopped: the runtime was closed as startup finished; every plugin was shut down",
+                null);
         lifecycle.shutdownAll().forEach(aborted::addSuppressed);
         closeStorage().ifPresent(aborted::addSuppressed);
         return aborted;
@@ -243,8 +265,8 @@ public final class PlinthRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("Plugin '" + pluginId + "' is disabled ("
                         + ConfigKeys.pluginOption(pluginId, ConfigKeys.PLUGIN_ENABLED) + "=false)");
             }
-            throw new IllegalArgumentException("No plugin '" + pluginId + "' in this runtime; plugins: "
-                    + active.keySet());
+            throw new IllegalArgumentException(
+                    "No plugin '" + pluginId + "' in this runtime; plugins: " + active.keySet());
         }
         return mp.state().get();
     }
@@ -323,8 +345,10 @@ public final class PlinthRuntime implements AutoCloseable {
         Duration bound = rollbackBound.multipliedBy(2);
         try {
             if (!terminated.await(bound.toNanos(), TimeUnit.NANOSECONDS)) {
-                LOG.warn("Plinth startup did not stop within {} of close(); no longer waiting for it (a plugin or"
-                        + " the storage open ignores its interrupt)", bound);
+                LOG.warn(
+                        "Plinth startup did not stop within {} of close(); no longer waiting for it (a plugin or"
+                                + " the storage open ignores its interrupt)",
+                        bound);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -338,13 +362,16 @@ public final class PlinthRuntime implements AutoCloseable {
             LOG.info("Plinth stopped");
             return;
         }
-        String who = failures.stream().map(f -> f instanceof PluginLifecycleException
-                ? "plugin '" + ((PluginLifecycleException) f).pluginId() + "'" : "storage")
+        String who = failures.stream()
+                .map(f -> f instanceof PluginLifecycleException
+                        ? "plugin '" + ((PluginLifecycleException) f).pluginId() + "'"
+                        : "storage")
                 .collect(Collectors.joining(", "));
         String single = failures.size() == 1 && failures.get(0) instanceof PluginLifecycleException
-                ? ((PluginLifecycleException) failures.get(0)).pluginId() : null;
-        PluginLifecycleException summary = new PluginLifecycleException(single, Phase.SHUTDOWN,
-                "Shutdown finished with " + failures.size() + " failure(s): " + who, null);
+                ? ((PluginLifecycleException) failures.get(0)).pluginId()
+                : null;
+        PluginLifecycleException summary = new PluginLifecycleException(
+                single, Phase.SHUTDOWN, "Shutdown finished with " + failures.size() + " failure(s): " + who, null);
         failures.forEach(summary::addSuppressed);
         throw summary;
     }
@@ -361,13 +388,15 @@ public final class PlinthRuntime implements AutoCloseable {
     public PlinthRuntime registerShutdownHook() {
         synchronized (lock) {
             if (shutdownHook == null && status != Status.CLOSED) {
-                Thread hook = new Thread(() -> {
-                    try {
-                        close();
-                    } catch (RuntimeException e) {
-                        LOG.error("Plinth shutdown finished with errors", e);
-                    }
-                }, "plinth-shutdown-hook");
+                Thread hook = new Thread(
+                        () -> {
+                            try {
+                                close();
+                            } catch (RuntimeException e) {
+                                LOG.error("Plinth shutdown finished with errors", e);
+                            }
+                        },
+                        "plinth-shutdown-hook");
                 Runtime.getRuntime().addShutdownHook(hook);
                 shutdownHook = hook;
             }
@@ -418,8 +447,7 @@ public final class PlinthRuntime implements AutoCloseable {
         private StorageProvider storageProvider;
         private boolean discoverPlugins = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param config the configuration; default {@link PlinthConfig#standard(java.nio.file.Path)

@@ -28,9 +28,13 @@ public class CorruptDataFileException extends StorageOpenException {
      * @throws NullPointerException when {@code file} is {@code null}
      */
     public CorruptDataFileException(Path file, long line, String problem, Throwable cause) {
-        super(JsonFileStorageProvider.ID, "cannot read " + Objects.requireNonNull(file, "file")
-                + (line > 0 ? " line " + line : "") + ": " + problem
-                + "; nothing was changed or deleted: restore or repair the file, then open again", cause, false);
+        super(
+                JsonFileStorageProvider.ID,
+                "cannot read " + Objects.requireNonNull(file, "file")
+                        + (line > 0 ? " line " + line : "") + ": " + problem
+                        + "; nothing was changed or deleted: restore or repair the file, then open again",
+                cause,
+                false);
         this.file = file;
         this.line = line;
     }

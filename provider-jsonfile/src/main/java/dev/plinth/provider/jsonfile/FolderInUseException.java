@@ -24,9 +24,13 @@ public class FolderInUseException extends StorageOpenException {
      * @throws NullPointerException when {@code folder} is {@code null}
      */
     public FolderInUseException(Path folder, String owner) {
-        super(JsonFileStorageProvider.ID, "folder " + Objects.requireNonNull(folder, "folder")
-                + " is already in use by another Plinth runtime (" + (owner == null ? "owner unknown" : owner)
-                + "); stop it or configure another directory", null, true);
+        super(
+                JsonFileStorageProvider.ID,
+                "folder " + Objects.requireNonNull(folder, "folder")
+                        + " is already in use by another Plinth runtime (" + (owner == null ? "owner unknown" : owner)
+                        + "); stop it or configure another directory",
+                null,
+                true);
         this.folder = folder;
         this.owner = owner;
     }

@@ -47,30 +47,44 @@ public final class JsonFileStorageProvider implements StorageProvider {
     }
 
     /** The folder holding the data; created when missing. Default {@code data/jsonfile}. */
-    public static final OptionSpec<Path> DIRECTORY = OptionSpec.path("directory", Path.of("data", "jsonfile"),
+    public static final OptionSpec<Path> DIRECTORY = OptionSpec.path(
+            "directory",
+            Path.of("data", "jsonfile"),
             "folder holding the journal and snapshots; created when missing; one runtime owns it at a time");
 
     /** When writes reach the disk. Default {@link Durability#SYNC}. */
-    public static final OptionSpec<Durability> DURABILITY = OptionSpec.enumValue("durability", Durability.class,
-            Durability.SYNC, "sync: fsync before a write returns; batched: fsync at most every flushInterval"
+    public static final OptionSpec<Durability> DURABILITY = OptionSpec.enumValue(
+            "durability",
+            Durability.class,
+            Durability.SYNC,
+            "sync: fsync before a write returns; batched: fsync at most every flushInterval"
                     + " (a power loss may lose the writes of the last flushInterval)");
 
     /** With {@link Durability#BATCHED}, the longest time a write waits for its fsync. Default 200 ms. */
-    public static final OptionSpec<Duration> FLUSH_INTERVAL = OptionSpec.duration("flushInterval",
-            Duration.ofMillis(200), Duration.ofMillis(1),
+    public static final OptionSpec<Duration> FLUSH_INTERVAL = OptionSpec.duration(
+            "flushInterval",
+            Duration.ofMillis(200),
+            Duration.ofMillis(1),
             "with durability=batched, how often the journal is fsynced: the window of writes a power loss may lose");
 
     /** Journal size in bytes that starts a background compaction. Default 16 MiB. */
-    public static final OptionSpec<Long> COMPACTION_THRESHOLD = OptionSpec.longValue("compactionThreshold",
-            16L * 1024 * 1024, 1L, Long.MAX_VALUE,
+    public static final OptionSpec<Long> COMPACTION_THRESHOLD = OptionSpec.longValue(
+            "compactionThreshold",
+            16L * 1024 * 1024,
+            1L,
+            Long.MAX_VALUE,
             "journal size in bytes after which changed namespaces are rewritten as snapshots in the background");
 
-    private static final List<OptionSpec<?>> OPTIONS = List.of(DIRECTORY, DURABILITY, FLUSH_INTERVAL,
-            COMPACTION_THRESHOLD, CommonOptions.MAX_KEYS, CommonOptions.SWEEP_INTERVAL);
+    private static final List<OptionSpec<?>> OPTIONS = List.of(
+            DIRECTORY,
+            DURABILITY,
+            FLUSH_INTERVAL,
+            COMPACTION_THRESHOLD,
+            CommonOptions.MAX_KEYS,
+            CommonOptions.SWEEP_INTERVAL);
 
     /** Creates the provider; does no work (see the class documentation). */
-    public JsonFileStorageProvider() {
-    }
+    public JsonFileStorageProvider() {}
 
     /** @return {@value #ID} */
     @Override

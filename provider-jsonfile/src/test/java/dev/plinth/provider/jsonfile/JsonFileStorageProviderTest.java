@@ -41,13 +41,22 @@ class JsonFileStorageProviderTest {
 
     @Test
     void isDiscoveredWithItsIdCapabilitiesAndOptions() {
-        StorageProvider p = ServiceLoader.load(StorageProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(s -> s.id().equals("jsonfile")).findFirst().orElseThrow();
+        StorageProvider p = ServiceLoader.load(StorageProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(s -> s.id().equals("jsonfile"))
+                .findFirst()
+                .orElseThrow();
         assertThat(p).isInstanceOf(JsonFileStorageProvider.class);
         assertThat(p.capabilities()).containsExactly(Capability.DURABLE);
-        assertThat(p.options()).extracting(OptionSpec::name).containsExactly("directory", "durability",
-                "flushInterval", "compactionThreshold", CommonOptions.MAX_KEYS.name(),
-                CommonOptions.SWEEP_INTERVAL.name());
+        assertThat(p.options())
+                .extracting(OptionSpec::name)
+                .containsExactly(
+                        "directory",
+                        "durability",
+                        "flushInterval",
+                        "compactionThreshold",
+                        CommonOptions.MAX_KEYS.name(),
+                        CommonOptions.SWEEP_INTERVAL.name());
         assertThat(p.description()).isNotBlank();
         assertThat(p.spiVersion()).isEqualTo(StorageProvider.SPI_VERSION);
     }
@@ -55,15 +64,19 @@ class JsonFileStorageProviderTest {
     @Test
     void itsBackendDoesEverythingNativelyButLocksWhichTheRuntimeKeeps() {
         JsonFileStorageProvider p = new JsonFileStorageProvider();
-        ProviderConfig config = ProviderConfig.builder(p).set("directory", dir.toString()).build();
+        ProviderConfig config =
+                ProviderConfig.builder(p).set("directory", dir.toString()).build();
         try (StorageBackend b = p.open(config, BackendContext.standalone(scheduler))) {
-            assertThat(b).isInstanceOf(FastPaths.class).isInstanceOf(NativeCounters.class)
-                    .isInstanceOf(NativePatterns.class).isInstanceOf(NativeQuotas.class)
+            assertThat(b)
+                    .isInstanceOf(FastPaths.class)
+                    .isInstanceOf(NativeCounters.class)
+                    .isInstanceOf(NativePatterns.class)
+                    .isInstanceOf(NativeQuotas.class)
                     .isInstanceOf(ChangeFeed.class);
             // Single-process: the runtime's in-process leases are all a folder owned by one runtime needs.
             assertThat(b).isNotInstanceOf(NativeLocks.class);
-            assertThat(p.capabilities()).doesNotContain(Capability.CROSS_PROCESS_LOCKS,
-                    Capability.SHARED_ACROSS_PROCESSES);
+            assertThat(p.capabilities())
+                    .doesNotContain(Capability.CROSS_PROCESS_LOCKS, Capability.SHARED_ACROSS_PROCESSES);
         }
     }
 
@@ -71,9 +84,13 @@ class JsonFileStorageProviderTest {
     void openCreatesTheConfiguredFolder() {
         JsonFileStorageProvider p = new JsonFileStorageProvider();
         Path target = dir.resolve("a/b/c");
-        ProviderConfig config = ProviderConfig.builder(p).set("directory", target.toString())
-                .set("durability", "batched").set("flushInterval", "10ms").set("compactionThreshold", "4096")
-                .set("sweepInterval", "50ms").build();
+        ProviderConfig config = ProviderConfig.builder(p)
+                .set("directory", target.toString())
+                .set("durability", "batched")
+                .set("flushInterval", "10ms")
+                .set("compactionThreshold", "4096")
+                .set("sweepInterval", "50ms")
+                .build();
         try (StorageBackend b = p.open(config, BackendContext.standalone(scheduler))) {
             ((FastPaths) b).set(Namespace.of("demo"), "k", "v".getBytes(StandardCharsets.UTF_8), 0);
         }

@@ -8,18 +8,18 @@ import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.Expiry;
 import dev.plinth.spi.storage.FastPaths;
+import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRange;
+import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.NativeCounters;
 import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
-import dev.plinth.spi.storage.ChangeListener;
-import dev.plinth.spi.storage.Counters;
-import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
@@ -34,12 +34,12 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Predicate;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +80,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Values are kept as given (the runtime already copied them) and copied on the way out, as the SPI asks.
  */
-final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeQuotas,
-        ChangeFeed {
+final class MemoryStorageBackend
+        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeQuotas, ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryStorageBackend.class);
     private static final String NAME = "Memory storage backend";
 
@@ -129,8 +129,8 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
         this.changes = context.changes();
         this.clock = context.clock();
         long interval = Math.max(1L, sweepInterval.toMillis());
-        this.sweeping = context.scheduler().scheduleWithFixedDelay(this::sweepSafely, interval, interval,
-                TimeUnit.MILLISECONDS);
+        this.sweeping = context.scheduler()
+                .scheduleWithFixedDelay(this::sweepSafely, interval, interval, TimeUnit.MILLISECONDS);
         LOG.debug("Opened memory storage (maxKeys={}, sweepInterval={}ms)", maxKeys, interval);
     }
 
@@ -226,10 +226,12 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      *
      * @return {@code false} when the visitor stopped the walk early
      */
-    private static boolean forEachLiveMatch(KeyIndex items, GlobPattern pattern, String afterKey, long now,
-            Predicate<String> visitor) {
-        for (Map.Entry<String, KeyIndex.Slot> e : range(items, pattern, afterKey).entrySet()) {
-            if (Item.liveVersion(e.getValue().item, now) != 0L && pattern.matches(e.getKey())
+    private static boolean forEachLiveMatch(
+            KeyIndex items, GlobPattern pattern, String afterKey, long now, Predicate<String> visitor) {
+        for (Map.Entry<String, KeyIndex.Slot> e :
+                range(items, pattern, afterKey).entrySet()) {
+            if (Item.liveVersion(e.getValue().item, now) != 0L
+                    && pattern.matches(e.getKey())
                     && !visitor.test(e.getKey())) {
                 return false;
             }
@@ -241,8 +243,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * The part of {@code items} that can hold matches of {@code pattern} after {@code afterKey}: the
      * literal prefix's sub-range, so listing a prefix costs in proportion to the keys under it.
      */
-    private static NavigableMap<String, KeyIndex.Slot> range(KeyIndex index, GlobPattern pattern,
-            String afterKey) {
+    private static NavigableMap<String, KeyIndex.Slot> range(KeyIndex index, GlobPattern pattern, String afterKey) {
         ConcurrentSkipListMap<String, KeyIndex.Slot> items = index.ordered();
         KeyRange range = KeyRange.of(pattern, afterKey);
         if (range.isEmpty()) {
@@ -284,8 +285,7 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
         boolean live = raw != null && raw.liveAt(now);
         long current = live ? Counters.parse(slot.key, raw.value()) : 0L;
         long next = Counters.add(slot.key, current, delta);
-        install(scope, slot, raw, Counters.format(next), live ? raw.expiresAt() : NO_EXPIRY, now,
-                exclusive, false);
+        install(scope, slot, raw, Counters.format(next), live ? raw.expiresAt() : NO_EXPIRY, now, exclusive, false);
         return next;
     };
 
@@ -410,8 +410,15 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * Runs {@code op} on a held slot; a slot left empty (a refused create, or a removal) leaves the index,
      * also when {@code op} throws.
      */
-    private static long applyHeld(NamespaceState scope, KeyIndex index, KeyIndex.Slot slot, KeyOp op, boolean exclusive,
-            Object value, long a, long b) {
+    private static long applyHeld(
+            NamespaceState scope,
+            KeyIndex index,
+            KeyIndex.Slot slot,
+            KeyOp op,
+            boolean exclusive,
+            Object value,
+            long a,
+            long b) {
         try {
             return op.apply(scope, slot, slot.item, exclusive, value, a, b);
         } finally {
@@ -428,8 +435,15 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * @param quotaChecked the caller already made sure the namespace has room (a transaction)
      * @return the new version
      */
-    private long install(NamespaceState scope, KeyIndex.Slot slot, Item raw, byte[] value, long expiresAt, long now,
-            boolean exclusive, boolean quotaChecked) {
+    private long install(
+            NamespaceState scope,
+            KeyIndex.Slot slot,
+            Item raw,
+            byte[] value,
+            long expiresAt,
+            long now,
+            boolean exclusive,
+            boolean quotaChecked) {
         return install(scope, slot, raw, null, value, expiresAt, now, exclusive, quotaChecked);
     }
 
@@ -438,8 +452,16 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
      * than {@code raw}'s. Only an overwrite can use it: for a key being created, the versions it had before
      * it was removed are unknown, and only a version drawn now is sure to be larger than all of them.
      */
-    private long install(NamespaceState scope, KeyIndex.Slot slot, Item raw, Item prepared, byte[] value, long expiresAt,
-            long now, boolean exclusive, boolean quotaChecked) {
+    private long install(
+            NamespaceState scope,
+            KeyIndex.Slot slot,
+            Item raw,
+            Item prepared,
+            byte[] value,
+            long expiresAt,
+            long now,
+            boolean exclusive,
+            boolean quotaChecked) {
         String key = slot.key;
         if (raw == null && quota) {
             if (quotaChecked) {
@@ -448,7 +470,8 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
                 reserve(scope, key, exclusive);
             }
         }
-        Item next = prepared != null && raw != null && prepared.version() > raw.version() ? prepared
+        Item next = prepared != null && raw != null && prepared.version() > raw.version()
+                ? prepared
                 : new Item(value, versions.incrementAndGet(), expiresAt);
         slot.item = next;
         expiries.track(scope, slot, next);
@@ -565,7 +588,8 @@ final class MemoryStorageBackend implements StorageBackend, FastPaths, NativeCou
                     if (slot == null) {
                         slot = scope.items.slotForWrite(key);
                     }
-                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY ? deadline(now, put.ttlMillis())
+                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY
+                            ? deadline(now, put.ttlMillis())
                             : live ? raw.expiresAt() : NO_EXPIRY;
                     outcomes[i] = install(scope, slot, raw, put.value(), expiresAt, now, true, true);
                 } else if (w instanceof Write.Remove) {

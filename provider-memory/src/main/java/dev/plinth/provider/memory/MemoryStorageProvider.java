@@ -1,7 +1,7 @@
 package dev.plinth.provider.memory;
 
-import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.BackendContext;
+import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -27,8 +27,7 @@ public final class MemoryStorageProvider implements StorageProvider {
     public static final String ID = "memory";
 
     /** Creates the provider; does no work (see the class documentation). */
-    public MemoryStorageProvider() {
-    }
+    public MemoryStorageProvider() {}
 
     @Override
     public String id() {
@@ -66,7 +65,7 @@ public final class MemoryStorageProvider implements StorageProvider {
     public StorageBackend open(ProviderConfig config, BackendContext context) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(context, "context");
-        return new MemoryStorageBackend(config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL),
-                context);
+        return new MemoryStorageBackend(
+                config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), context);
     }
 }

@@ -5,17 +5,17 @@ import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Commit;
-import dev.plinth.spi.storage.Write;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 
@@ -24,8 +24,7 @@ abstract class BackendFixture {
     static final Namespace NS = Namespace.of("notes");
 
     /** One reported change. */
-    record Event(Namespace namespace, ChangeType type, String key, long version) {
-    }
+    record Event(Namespace namespace, ChangeType type, String key, long version) {}
 
     /** Records every change, thread-safely. */
     static final class Recorder implements ChangeListener {

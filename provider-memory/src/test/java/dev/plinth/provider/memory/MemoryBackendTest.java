@@ -46,7 +46,8 @@ class MemoryBackendTest extends BackendFixture {
         assertThat(backend.exists(a, "k")).isFalse();
         assertThat(backend.exists(ab, "k")).isTrue();
         assertThat(backend.count(child, GlobPattern.compile("*"))).isEqualTo(2);
-        assertThat(recorder.events()).filteredOn(e -> e.type() == ChangeType.CLEAR)
+        assertThat(recorder.events())
+                .filteredOn(e -> e.type() == ChangeType.CLEAR)
                 .containsExactly(new Event(a, ChangeType.CLEAR, null, 0));
 
         assertThat(backend.deleteMatching(child, GlobPattern.compile("*"))).isEqualTo(2);
@@ -93,8 +94,8 @@ class MemoryBackendTest extends BackendFixture {
         assertThat(text(present(backend.get(NS, "k")).value())).isEqualTo("second");
         assertThat(backend.compareAndSet(NS, "missing", 5, bytes("x"), 0)).isEqualTo(KeyValueStore.ABSENT);
         assertThat(backend.exists(NS, "missing")).isFalse();
-        assertThat(recorder.events()).containsExactly(
-                new Event(NS, ChangeType.SET, "k", v1), new Event(NS, ChangeType.SET, "k", v2));
+        assertThat(recorder.events())
+                .containsExactly(new Event(NS, ChangeType.SET, "k", v1), new Event(NS, ChangeType.SET, "k", v2));
     }
 
     @Test
@@ -140,14 +141,16 @@ class MemoryBackendTest extends BackendFixture {
             recorder.clear();
             assertThatThrownBy(() -> backend.increment(NS, "bad", 1))
                     .isInstanceOf(NotACounterException.class)
-                    .satisfies(ex -> assertThat(((NotACounterException) ex).key()).isEqualTo("bad"));
+                    .satisfies(
+                            ex -> assertThat(((NotACounterException) ex).key()).isEqualTo("bad"));
             assertThat(text(present(backend.get(NS, "bad")).value())).isEqualTo(bad);
             assertThat(recorder.events()).isEmpty();
         }
         backend.set(NS, "big", bytes(Long.toString(Long.MAX_VALUE)), 0);
         long v = present(backend.get(NS, "big")).version();
         assertThatThrownBy(() -> backend.increment(NS, "big", 1))
-                .isInstanceOf(NotACounterException.class).hasMessageContaining("big");
+                .isInstanceOf(NotACounterException.class)
+                .hasMessageContaining("big");
         assertThat(present(backend.get(NS, "big")).version()).isEqualTo(v);
         backend.set(NS, "small", bytes(Long.toString(Long.MIN_VALUE)), 0);
         assertThatThrownBy(() -> backend.increment(NS, "small", -1)).isInstanceOf(NotACounterException.class);
@@ -161,11 +164,12 @@ class MemoryBackendTest extends BackendFixture {
         assertThat(backend.increment(NS, "n", 1)).isEqualTo(1);
         long v2 = present(backend.get(NS, "n")).version();
         backend.clear(NS);
-        assertThat(recorder.events()).containsExactly(
-                new Event(NS, ChangeType.SET, "a", v1),
-                new Event(NS, ChangeType.DELETE, "a", 0),
-                new Event(NS, ChangeType.SET, "n", v2),
-                new Event(NS, ChangeType.CLEAR, null, 0));
+        assertThat(recorder.events())
+                .containsExactly(
+                        new Event(NS, ChangeType.SET, "a", v1),
+                        new Event(NS, ChangeType.DELETE, "a", 0),
+                        new Event(NS, ChangeType.SET, "n", v2),
+                        new Event(NS, ChangeType.CLEAR, null, 0));
     }
 
     @Test
@@ -174,11 +178,14 @@ class MemoryBackendTest extends BackendFixture {
         backend.set(NS, "b", bytes("2"), 0);
         backend.set(NS, "c", bytes("3"), 0);
         assertThat(backend.delete(NS, "zz")).isFalse();
-        CommitResult removed = backend.commit(NS, writes(new Write.Remove("a"), new Write.Remove("b"),
-                new Write.Remove("zz")));
-        assertThat(List.of(removed.applied(0), removed.applied(1), removed.applied(2))).containsExactly(true, true, false);
+        CommitResult removed =
+                backend.commit(NS, writes(new Write.Remove("a"), new Write.Remove("b"), new Write.Remove("zz")));
+        assertThat(List.of(removed.applied(0), removed.applied(1), removed.applied(2)))
+                .containsExactly(true, true, false);
         assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("c");
-        assertThat(recorder.events()).filteredOn(e -> e.type() == ChangeType.DELETE).extracting(Event::key)
+        assertThat(recorder.events())
+                .filteredOn(e -> e.type() == ChangeType.DELETE)
+                .extracting(Event::key)
                 .containsExactly("a", "b");
     }
 
@@ -186,7 +193,8 @@ class MemoryBackendTest extends BackendFixture {
     void getAllReturnsLiveEntriesOnly() {
         backend.set(NS, "a", bytes("1"), 0);
         backend.set(NS, "b", bytes("2"), 0);
-        assertThat(backend.read(NS, List.of("a", "b", "c"))).extracting(BackendEntry::key)
+        assertThat(backend.read(NS, List.of("a", "b", "c")))
+                .extracting(BackendEntry::key)
                 .containsExactlyInAnyOrder("a", "b");
         assertThat(backend.read(NS, List.of())).isEmpty();
     }
@@ -196,10 +204,16 @@ class MemoryBackendTest extends BackendFixture {
         long va = backend.set(NS, "a", bytes("1"), 0);
         backend.set(NS, "gone", bytes("x"), 0);
         recorder.clear();
-        CommitResult result = backend.commit(NS, new Commit(
-                List.of(new Precondition("a", va), new Precondition("new", KeyValueStore.ABSENT)),
-                List.of(new Write.Put("a", bytes("2"), 0), new Write.Put("new", bytes("n"), 0),
-                        new Write.Remove("gone"), new Write.Put("a", bytes("3"), 60_000), new Write.Remove("absent"))));
+        CommitResult result = backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("a", va), new Precondition("new", KeyValueStore.ABSENT)),
+                        List.of(
+                                new Write.Put("a", bytes("2"), 0),
+                                new Write.Put("new", bytes("n"), 0),
+                                new Write.Remove("gone"),
+                                new Write.Put("a", bytes("3"), 60_000),
+                                new Write.Remove("absent"))));
         assertThat(result.size()).isEqualTo(5);
         assertThat(result.applied(2)).as("gone was live").isTrue();
         assertThat(result.applied(4)).as("absent was not").isFalse();
@@ -207,11 +221,13 @@ class MemoryBackendTest extends BackendFixture {
         assertThat(present(backend.get(NS, "a")).version()).isEqualTo(result.outcome(3));
         assertThat(result.outcome(3)).isGreaterThan(result.outcome(1)).isGreaterThan(result.outcome(0));
         assertThat(backend.exists(NS, "gone")).isFalse();
-        assertThat(recorder.events()).extracting(Event::type, Event::key).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "new"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "gone"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
+        assertThat(recorder.events())
+                .extracting(Event::type, Event::key)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "new"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "gone"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
     }
 
     @Test
@@ -219,9 +235,14 @@ class MemoryBackendTest extends BackendFixture {
         long va = backend.set(NS, "a", bytes("1"), 0);
         long vb = backend.set(NS, "b", bytes("1"), 0);
         recorder.clear();
-        assertThatThrownBy(() -> backend.commit(NS, new Commit(
-                List.of(new Precondition("a", va), new Precondition("b", vb + 99), new Precondition("a", 1234)),
-                List.of(new Write.Put("a", bytes("2"), 0), new Write.Remove("b")))))
+        assertThatThrownBy(() -> backend.commit(
+                        NS,
+                        new Commit(
+                                List.of(
+                                        new Precondition("a", va),
+                                        new Precondition("b", vb + 99),
+                                        new Precondition("a", 1234)),
+                                List.of(new Write.Put("a", bytes("2"), 0), new Write.Remove("b")))))
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("b");
                     assertThat(e.expectedVersion()).isEqualTo(vb + 99);
@@ -231,7 +252,8 @@ class MemoryBackendTest extends BackendFixture {
         assertThat(backend.exists(NS, "b")).isTrue();
         assertThat(recorder.events()).isEmpty();
         assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("absent", 7)), List.of())))
-                .isInstanceOfSatisfying(VersionConflictException.class,
+                .isInstanceOfSatisfying(
+                        VersionConflictException.class,
                         e -> assertThat(e.actualVersion()).isEqualTo(KeyValueStore.ABSENT));
     }
 
@@ -274,9 +296,14 @@ class MemoryBackendTest extends BackendFixture {
         limited.commit(NS, writes(new Write.Put("d", bytes("1"), 0), new Write.Remove("a")));
         assertThat(limited.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("b", "c", "d");
         recorder.clear();
-        assertThatThrownBy(() -> limited.commit(NS, writes(new Write.Put("b", bytes("2"), 0),
-                new Write.Put("e", bytes("1"), 0), new Write.Put("f", bytes("1"), 0))))
-                .isInstanceOfSatisfying(QuotaExceededException.class, e -> assertThat(e.key()).isEqualTo("e"));
+        assertThatThrownBy(() -> limited.commit(
+                        NS,
+                        writes(
+                                new Write.Put("b", bytes("2"), 0),
+                                new Write.Put("e", bytes("1"), 0),
+                                new Write.Put("f", bytes("1"), 0))))
+                .isInstanceOfSatisfying(
+                        QuotaExceededException.class, e -> assertThat(e.key()).isEqualTo("e"));
         assertThat(text(present(limited.get(NS, "b")).value())).isEqualTo("1");
         assertThat(limited.exists(NS, "e")).isFalse();
         assertThat(recorder.events()).isEmpty();

@@ -21,7 +21,9 @@ class MemoryCloseTest extends BackendFixture {
         int before = pool.getQueue().size();
         MemoryStorageBackend backend = open(Map.of("sweepInterval", "10ms"));
         backend.set(NS, "k", bytes("x"), 0);
-        assertThat(pool.getQueue()).as("the sweep is scheduled on the runtime's scheduler").hasSize(before + 1);
+        assertThat(pool.getQueue())
+                .as("the sweep is scheduled on the runtime's scheduler")
+                .hasSize(before + 1);
 
         backend.close();
         backend.close();

@@ -7,7 +7,6 @@ import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,29 +95,36 @@ class MemoryConcurrencyTest extends BackendFixture {
         AtomicInteger thread = new AtomicInteger();
         AtomicInteger over = new AtomicInteger();
         runAll(THREADS, () -> {
-            int me = thread.getAndIncrement();
-            for (int i = 0; i < 2_000; i++) {
-                String key = "k" + ((i * 7 + me * 13) % 80);
-                try {
-                    switch (i % 4) {
-                        case 0 -> backend.set(NS, key, bytes("x"), 0);
-                        case 1 -> backend.delete(NS, key);
-                        case 2 -> backend.commit(NS, new Commit(List.of(), List.of(new Write.Put(key, bytes("y"), 0),
-                                new Write.Put(key + "b", bytes("y"), 0))));
-                        default -> backend.increment(NS, key + "c", 1);
+                    int me = thread.getAndIncrement();
+                    for (int i = 0; i < 2_000; i++) {
+                        String key = "k" + ((i * 7 + me * 13) % 80);
+                        try {
+                            switch (i % 4) {
+                                case 0 -> backend.set(NS, key, bytes("x"), 0);
+                                case 1 -> backend.delete(NS, key);
+                                case 2 ->
+                                    backend.commit(
+                                            NS,
+                                            new Commit(
+                                                    List.of(),
+                                                    List.of(
+                                                            new Write.Put(key, bytes("y"), 0),
+                                                            new Write.Put(key + "b", bytes("y"), 0))));
+                                default -> backend.increment(NS, key + "c", 1);
+                            }
+                        } catch (QuotaExceededException e) {
+                            over.incrementAndGet();
+                        } catch (dev.plinth.api.storage.NotACounterException e) {
+                            // a key also written with "x"; irrelevant here
+                        }
+                        long live = backend.count(NS, GlobPattern.compile("*"));
+                        if (live > 50) {
+                            return live;
+                        }
                     }
-                } catch (QuotaExceededException e) {
-                    over.incrementAndGet();
-                } catch (dev.plinth.api.storage.NotACounterException e) {
-                    // a key also written with "x"; irrelevant here
-                }
-                long live = backend.count(NS, GlobPattern.compile("*"));
-                if (live > 50) {
-                    return live;
-                }
-            }
-            return 0L;
-        }).forEach(worst -> assertThat(worst).isZero());
+                    return 0L;
+                })
+                .forEach(worst -> assertThat(worst).isZero());
         assertThat(over.get()).isPositive();
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isLessThanOrEqualTo(50);
     }
@@ -157,7 +163,8 @@ class MemoryConcurrencyTest extends BackendFixture {
             List<Long> odd = new ArrayList<>();
             while (!done.get()) {
                 long n = backend.count(NS, GlobPattern.compile("*"));
-                int listed = backend.list(NS, GlobPattern.compile("k*"), null, 1000).size();
+                int listed =
+                        backend.list(NS, GlobPattern.compile("k*"), null, 1000).size();
                 if ((n != 0 && n != 50) || (listed != 0 && listed != 50)) {
                     odd.add(n);
                 }
@@ -198,7 +205,9 @@ class MemoryConcurrencyTest extends BackendFixture {
                 lastVersion = e.version();
                 present = true;
             } else {
-                assertThat(present).as("DELETE is reported only for a present key").isTrue();
+                assertThat(present)
+                        .as("DELETE is reported only for a present key")
+                        .isTrue();
                 present = false;
             }
         }

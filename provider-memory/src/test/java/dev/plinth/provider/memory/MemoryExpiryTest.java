@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.QuotaExceededException;
-import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
@@ -34,7 +34,9 @@ class MemoryExpiryTest extends BackendFixture {
         assertThat(backend.compareAndSet(NS, "k", v, bytes("x"), 0)).isEqualTo(KeyValueStore.ABSENT);
         assertThat(backend.expire(NS, "k", 60_000)).isFalse();
         assertThat(backend.delete(NS, "k")).isFalse();
-        assertThat(recorder.events()).filteredOn(e -> e.type() == ChangeType.DELETE).isEmpty();
+        assertThat(recorder.events())
+                .filteredOn(e -> e.type() == ChangeType.DELETE)
+                .isEmpty();
 
         backend.set(NS, "k", bytes("9"), 20);
         sleepPast(20);
@@ -44,8 +46,11 @@ class MemoryExpiryTest extends BackendFixture {
         backend.set(NS, "k", bytes("9"), 20);
         sleepPast(20);
         // The quota of 2 is full by count, but the expired key does not count.
-        backend.commit(NS, new Commit(List.of(new Precondition("k", KeyValueStore.ABSENT)),
-                List.of(new Write.Put("fresh", bytes("f"), 0))));
+        backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("k", KeyValueStore.ABSENT)),
+                        List.of(new Write.Put("fresh", bytes("f"), 0))));
         assertThat(backend.exists(NS, "fresh")).isTrue();
         // Now "live" and "fresh" fill the quota for real.
         assertThatThrownBy(() -> backend.compareAndSet(NS, "k", KeyValueStore.ABSENT, bytes("y"), 0))
@@ -59,10 +64,11 @@ class MemoryExpiryTest extends BackendFixture {
         sleepPast(20);
         long v2 = backend.compareAndSet(NS, "k", KeyValueStore.ABSENT, bytes("new"), 0);
         assertThat(v2).isGreaterThan(v1);
-        assertThat(recorder.events()).containsExactly(
-                new Event(NS, ChangeType.SET, "k", v1),
-                new Event(NS, ChangeType.EXPIRE, "k", 0),
-                new Event(NS, ChangeType.SET, "k", v2));
+        assertThat(recorder.events())
+                .containsExactly(
+                        new Event(NS, ChangeType.SET, "k", v1),
+                        new Event(NS, ChangeType.EXPIRE, "k", 0),
+                        new Event(NS, ChangeType.SET, "k", v2));
     }
 
     @Test
@@ -75,7 +81,9 @@ class MemoryExpiryTest extends BackendFixture {
         backend.set(NS, "n1", bytes("x"), 0);
         backend.set(NS, "n2", bytes("x"), 0);
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(3);
-        assertThat(recorder.events()).filteredOn(e -> e.type() == ChangeType.EXPIRE).extracting(Event::key)
+        assertThat(recorder.events())
+                .filteredOn(e -> e.type() == ChangeType.EXPIRE)
+                .extracting(Event::key)
                 .containsExactlyInAnyOrder("e1", "e2");
     }
 
@@ -85,16 +93,22 @@ class MemoryExpiryTest extends BackendFixture {
         long v = backend.set(NS, "short", bytes("x"), 30);
         backend.set(NS, "long", bytes("x"), 600_000);
         backend.set(NS.child("b"), "short", bytes("x"), 30);
-        assertThat(recorder.await(e -> e.type() == ChangeType.EXPIRE && e.namespace().equals(NS))).isTrue();
-        assertThat(recorder.await(e -> e.type() == ChangeType.EXPIRE && !e.namespace().equals(NS))).isTrue();
+        assertThat(recorder.await(
+                        e -> e.type() == ChangeType.EXPIRE && e.namespace().equals(NS)))
+                .isTrue();
+        assertThat(recorder.await(
+                        e -> e.type() == ChangeType.EXPIRE && !e.namespace().equals(NS)))
+                .isTrue();
         // Later passes and reads must not report the same expiry again.
         sleepPast(50);
         assertThat(backend.get(NS, "short")).isNull();
         assertThat(backend.delete(NS, "short")).isFalse();
-        assertThat(recorder.events()).filteredOn(e -> e.namespace().equals(NS)).containsExactly(
-                new Event(NS, ChangeType.SET, "short", v),
-                new Event(NS, ChangeType.SET, "long", v + 1),
-                new Event(NS, ChangeType.EXPIRE, "short", 0));
+        assertThat(recorder.events())
+                .filteredOn(e -> e.namespace().equals(NS))
+                .containsExactly(
+                        new Event(NS, ChangeType.SET, "short", v),
+                        new Event(NS, ChangeType.SET, "long", v + 1),
+                        new Event(NS, ChangeType.EXPIRE, "short", 0));
         assertThat(backend.exists(NS, "long")).isTrue();
     }
 
@@ -107,7 +121,9 @@ class MemoryExpiryTest extends BackendFixture {
         backend.expire(NS, "persisted", StorageBackend.NO_EXPIRY);
         backend.set(NS, "marker", bytes("x"), 40);
         assertThat(recorder.await(e -> e.type() == ChangeType.EXPIRE)).isTrue();
-        assertThat(recorder.events()).filteredOn(e -> e.type() == ChangeType.EXPIRE).extracting(Event::key)
+        assertThat(recorder.events())
+                .filteredOn(e -> e.type() == ChangeType.EXPIRE)
+                .extracting(Event::key)
                 .containsExactly("marker");
         assertThat(backend.exists(NS, "rewritten")).isTrue();
         assertThat(backend.exists(NS, "persisted")).isTrue();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.StorageBackend;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,14 +29,26 @@ class MemoryListingTest extends BackendFixture {
 
     /** Reference order: compare the UTF-8 encodings as unsigned bytes. */
     private static List<String> utf8Sorted(List<String> keys) {
-        return keys.stream().sorted((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                b.getBytes(StandardCharsets.UTF_8))).collect(Collectors.toList());
+        return keys.stream()
+                .sorted((a, b) ->
+                        Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)))
+                .collect(Collectors.toList());
     }
 
     @Test
     void listsInUtf8ByteOrderIncludingSupplementaryCharacters() {
-        List<String> all = List.of("z", "a", "\uFFFD", "\uE000", "\uD83D\uDE00", "\u00E9", "A", "a\uD83D\uDE00",
-                "a\uFFFF", "\uDBFF\uDFFF", "\u4E2D");
+        List<String> all = List.of(
+                "z",
+                "a",
+                "\uFFFD",
+                "\uE000",
+                "\uD83D\uDE00",
+                "\u00E9",
+                "A",
+                "a\uD83D\uDE00",
+                "a\uFFFF",
+                "\uDBFF\uDFFF",
+                "\u4E2D");
         put(all.toArray(new String[0]));
         assertThat(keys("*")).containsExactlyElementsOf(utf8Sorted(all));
         assertThat(keys("*")).containsSubsequence("\uFFFD", "\uD83D\uDE00", "\uDBFF\uDFFF");
@@ -100,10 +111,23 @@ class MemoryListingTest extends BackendFixture {
         expected.add("user:\uD83D\uDE00");
         assertThat(keys("user:*")).containsExactlyElementsOf(utf8Sorted(expected));
         assertThat(backend.count(NS, GlobPattern.compile("user:*"))).isEqualTo(501);
-        assertThat(keys("user:4?")).containsExactly("user:40", "user:41", "user:42", "user:43", "user:44",
-                "user:45", "user:46", "user:47", "user:48", "user:49");
-        assertThat(keys("user:49*")).containsExactly("user:49", "user:490", "user:491", "user:492", "user:493",
-                "user:494", "user:495", "user:496", "user:497", "user:498", "user:499");
+        assertThat(keys("user:4?"))
+                .containsExactly(
+                        "user:40", "user:41", "user:42", "user:43", "user:44", "user:45", "user:46", "user:47",
+                        "user:48", "user:49");
+        assertThat(keys("user:49*"))
+                .containsExactly(
+                        "user:49",
+                        "user:490",
+                        "user:491",
+                        "user:492",
+                        "user:493",
+                        "user:494",
+                        "user:495",
+                        "user:496",
+                        "user:497",
+                        "user:498",
+                        "user:499");
         assertThat(keys("user:7")).containsExactly("user:7");
         assertThat(keys("user:\uD83D\uDE00*")).containsExactly("user:\uD83D\uDE00");
         assertThat(keys("user*")).hasSize(506);
@@ -133,7 +157,10 @@ class MemoryListingTest extends BackendFixture {
         recorder.clear();
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("tmp:*"))).isEqualTo(2);
         assertThat(keys("*")).containsExactly("keep:1", "tmp");
-        assertThat(recorder.events()).extracting(Event::type).containsOnly(ChangeType.DELETE).hasSize(2);
+        assertThat(recorder.events())
+                .extracting(Event::type)
+                .containsOnly(ChangeType.DELETE)
+                .hasSize(2);
         assertThat(backend.count(NS, GlobPattern.compile("tmp:*"))).isZero();
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +118,8 @@ class MemoryScopeRetirementTest extends BackendFixture {
         assertThat(lost).isEmpty();
         backend.sweep();
         assertThat(backend.scopeCount()).isZero();
-        assertThat(backend.count(Namespace.of("ns-0"), GlobPattern.compile("*"))).isZero();
+        assertThat(backend.count(Namespace.of("ns-0"), GlobPattern.compile("*")))
+                .isZero();
     }
 
     @Test

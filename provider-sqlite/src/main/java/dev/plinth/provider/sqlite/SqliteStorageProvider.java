@@ -28,19 +28,27 @@ import java.util.Set;
  */
 public final class SqliteStorageProvider implements StorageProvider {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
-            Capability.DURABLE, Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS,
+            Capability.DURABLE,
+            Capability.SHARED_ACROSS_PROCESSES,
+            Capability.CROSS_PROCESS_LOCKS,
             Capability.CROSS_PROCESS_EVENTS));
     /** {@code exclusive=true}: nobody else opens the file, so nothing is shared across processes. */
     private static final Set<Capability> EXCLUSIVE_CAPABILITIES = Set.of(Capability.DURABLE);
+
     private static final List<OptionSpec<?>> OPTIONS = List.of(
-            SqliteOptions.PATH, SqliteOptions.WAL, SqliteOptions.DURABILITY, SqliteOptions.BUSY_TIMEOUT,
-            SqliteOptions.READ_POOL_SIZE, SqliteOptions.EVENT_POLL_INTERVAL, SqliteOptions.EXCLUSIVE,
-            SqliteOptions.CHECK_AT_OPEN, CommonOptions.MAX_KEYS,
+            SqliteOptions.PATH,
+            SqliteOptions.WAL,
+            SqliteOptions.DURABILITY,
+            SqliteOptions.BUSY_TIMEOUT,
+            SqliteOptions.READ_POOL_SIZE,
+            SqliteOptions.EVENT_POLL_INTERVAL,
+            SqliteOptions.EXCLUSIVE,
+            SqliteOptions.CHECK_AT_OPEN,
+            CommonOptions.MAX_KEYS,
             CommonOptions.SWEEP_INTERVAL);
 
     /** Creates the provider; does no work (the {@link java.util.ServiceLoader} calls it). */
-    public SqliteStorageProvider() {
-    }
+    public SqliteStorageProvider() {}
 
     /** @return {@code "sqlite"}, the value of {@code plinth.storage.provider} that selects this provider */
     @Override

@@ -37,22 +37,39 @@ class SqliteStorageProviderTest {
 
     @Test
     void isFoundByServiceLoaderWithItsIdAndCapabilities() {
-        StorageProvider p = ServiceLoader.load(StorageProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(s -> s.id().equals("sqlite")).findFirst().orElseThrow();
+        StorageProvider p = ServiceLoader.load(StorageProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(s -> s.id().equals("sqlite"))
+                .findFirst()
+                .orElseThrow();
         assertThat(p).isInstanceOf(SqliteStorageProvider.class);
-        assertThat(p.capabilities()).containsExactlyInAnyOrder(Capability.DURABLE,
-                Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_LOCKS, Capability.CROSS_PROCESS_EVENTS);
+        assertThat(p.capabilities())
+                .containsExactlyInAnyOrder(
+                        Capability.DURABLE,
+                        Capability.SHARED_ACROSS_PROCESSES,
+                        Capability.CROSS_PROCESS_LOCKS,
+                        Capability.CROSS_PROCESS_EVENTS);
         assertThat(p.description()).isNotBlank();
     }
 
     @Test
     void declaresTypedOptionsWithDefaults() {
-        Map<String, OptionSpec<?>> options = new SqliteStorageProvider().options().stream()
-                .collect(Collectors.toMap(OptionSpec::name, o -> o));
-        assertThat(options).containsOnlyKeys("path", "wal", "durability", "busyTimeout", "readPoolSize",
-                "eventPollInterval", "exclusive", "checkAtOpen",
-                CommonOptions.MAX_KEYS.name(), CommonOptions.SWEEP_INTERVAL.name());
-        ProviderConfig defaults = ProviderConfig.builder(new SqliteStorageProvider()).build();
+        Map<String, OptionSpec<?>> options =
+                new SqliteStorageProvider().options().stream().collect(Collectors.toMap(OptionSpec::name, o -> o));
+        assertThat(options)
+                .containsOnlyKeys(
+                        "path",
+                        "wal",
+                        "durability",
+                        "busyTimeout",
+                        "readPoolSize",
+                        "eventPollInterval",
+                        "exclusive",
+                        "checkAtOpen",
+                        CommonOptions.MAX_KEYS.name(),
+                        CommonOptions.SWEEP_INTERVAL.name());
+        ProviderConfig defaults =
+                ProviderConfig.builder(new SqliteStorageProvider()).build();
         assertThat(defaults.get(SqliteOptions.PATH)).isEqualTo(Path.of("data", "plinth.db"));
         assertThat(defaults.get(SqliteOptions.WAL)).isTrue();
         assertThat(defaults.get(SqliteOptions.DURABILITY)).isEqualTo(SqliteOptions.Durability.NORMAL);
@@ -62,8 +79,8 @@ class SqliteStorageProviderTest {
         assertThat(TestBackends.config(Map.of("checkAtOpen", "full")).get(SqliteOptions.CHECK_AT_OPEN))
                 .isEqualTo(SqliteOptions.CheckAtOpen.FULL);
 
-        ProviderConfig set = TestBackends.config(Map.of("durability", "FULL", "busyTimeout", "250ms",
-                "readPoolSize", "2", "wal", "false"));
+        ProviderConfig set = TestBackends.config(
+                Map.of("durability", "FULL", "busyTimeout", "250ms", "readPoolSize", "2", "wal", "false"));
         assertThat(set.get(SqliteOptions.DURABILITY)).isEqualTo(SqliteOptions.Durability.FULL);
         assertThat(set.get(SqliteOptions.BUSY_TIMEOUT)).isEqualTo(Duration.ofMillis(250));
         assertThat(set.get(SqliteOptions.READ_POOL_SIZE)).isEqualTo(2);
@@ -73,7 +90,9 @@ class SqliteStorageProviderTest {
     @Test
     void rejectsInvalidOptionValuesNamingTheOption() {
         assertThatThrownBy(() -> TestBackends.config(Map.of("durability", "paranoid")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("normal").hasMessageContaining("full");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("normal")
+                .hasMessageContaining("full");
         assertThatThrownBy(() -> TestBackends.config(Map.of("busyTimeout", "5")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TestBackends.config(Map.of("readPoolSize", "0")))
@@ -81,7 +100,8 @@ class SqliteStorageProviderTest {
         assertThatThrownBy(() -> TestBackends.config(Map.of("wal", "yes")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TestBackends.config(Map.of("journal", "wal")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journal");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("journal");
     }
 
     /** SQLite's busy timeout is an int of milliseconds: a longer one is refused, not silently shortened. */
@@ -90,14 +110,17 @@ class SqliteStorageProviderTest {
         Path file = dir.resolve("busy/plinth.db");
         ProviderConfig tooLong = TestBackends.config(Map.of("path", file.toString(), "busyTimeout", "25d"));
         assertThatThrownBy(() -> new SqliteStorageProvider().open(tooLong, TestBackends.context(ChangeListener.NONE)))
-                .isInstanceOfSatisfying(ConfigurationException.class,
+                .isInstanceOfSatisfying(
+                        ConfigurationException.class,
                         e -> assertThat(e.key()).contains("plinth.storage.sqlite.busyTimeout"))
-                .hasMessageContaining("plinth.storage.sqlite.busyTimeout").hasMessageContaining("2160000000 ms");
+                .hasMessageContaining("plinth.storage.sqlite.busyTimeout")
+                .hasMessageContaining("2160000000 ms");
         assertThat(file).doesNotExist();
         ProviderConfig longest = TestBackends.config(Map.of("path", file.toString(), "busyTimeout", "24d"));
-        try (StorageBackend backend = new SqliteStorageProvider().open(longest,
-                TestBackends.context(ChangeListener.NONE))) {
-            assertThat(((FastPaths) backend).set(Namespace.of("p"), "k", new byte[] {1}, 0)).isPositive();
+        try (StorageBackend backend =
+                new SqliteStorageProvider().open(longest, TestBackends.context(ChangeListener.NONE))) {
+            assertThat(((FastPaths) backend).set(Namespace.of("p"), "k", new byte[] {1}, 0))
+                    .isPositive();
         }
     }
 
@@ -107,13 +130,18 @@ class SqliteStorageProviderTest {
     void speaksSpiTwoWithEveryPartNative(boolean exclusive) {
         SqliteStorageProvider provider = new SqliteStorageProvider();
         assertThat(provider.spiVersion()).isEqualTo(StorageProvider.SPI_VERSION);
-        ProviderConfig config = TestBackends.config(Map.of("path", dir.resolve("parts.db").toString(),
-                "exclusive", Boolean.toString(exclusive)));
+        ProviderConfig config = TestBackends.config(
+                Map.of("path", dir.resolve("parts.db").toString(), "exclusive", Boolean.toString(exclusive)));
         try (StorageBackend backend = provider.open(config, TestBackends.context(ChangeListener.NONE))) {
-            assertThat(backend).isInstanceOf(FastPaths.class).isInstanceOf(NativeCounters.class)
-                    .isInstanceOf(NativePatterns.class).isInstanceOf(NativeLocks.class)
-                    .isInstanceOf(NativeQuotas.class).isInstanceOf(ChangeFeed.class);
-            assertThat(backend.getClass().getPackageName()).as("not in the exported package")
+            assertThat(backend)
+                    .isInstanceOf(FastPaths.class)
+                    .isInstanceOf(NativeCounters.class)
+                    .isInstanceOf(NativePatterns.class)
+                    .isInstanceOf(NativeLocks.class)
+                    .isInstanceOf(NativeQuotas.class)
+                    .isInstanceOf(ChangeFeed.class);
+            assertThat(backend.getClass().getPackageName())
+                    .as("not in the exported package")
                     .isEqualTo(SqliteStorageProvider.class.getPackageName() + ".internal");
         }
     }
@@ -134,8 +162,8 @@ class SqliteStorageProviderTest {
     void openCreatesTheFileAndItsFolders() {
         Path file = dir.resolve("a/b/c/store.db");
         ProviderConfig config = TestBackends.config(Map.of("path", file.toString(), "sweepInterval", "50ms"));
-        try (StorageBackend backend = new SqliteStorageProvider().open(config,
-                TestBackends.context(ChangeListener.NONE))) {
+        try (StorageBackend backend =
+                new SqliteStorageProvider().open(config, TestBackends.context(ChangeListener.NONE))) {
             assertThat(backend.toString()).contains(file.toString());
         }
         assertThat(file).isRegularFile();

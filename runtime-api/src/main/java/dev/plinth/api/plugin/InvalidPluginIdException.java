@@ -1,7 +1,7 @@
 package dev.plinth.api.plugin;
 
-import org.jspecify.annotations.Nullable;
 import dev.plinth.api.PlinthException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plugin id or nested namespace name breaks the grammar of {@link PluginIds}. The message quotes the id and names
@@ -17,8 +17,8 @@ public class InvalidPluginIdException extends PlinthException {
      * @param problem which rule it breaks
      */
     public InvalidPluginIdException(@Nullable String id, String problem) {
-        super("Invalid id " + (id == null ? "null" : "'" + id + "'") + ": " + problem
-                + " (allowed: 1-" + PluginIds.MAX_LENGTH + " characters of a-z 0-9 . - _)");
+        super("Invalid id " + (id == null ? "null" : "'" + id + "'") + ": " + problem + " (allowed: 1-"
+                + PluginIds.MAX_LENGTH + " characters of a-z 0-9 . - _)");
         this.id = id;
     }
 

@@ -1,6 +1,7 @@
 package dev.plinth.api.plugin;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * The grammar of plugin ids and storage nested namespace names: 1 to 64 characters, each a lower-case ASCII letter,
  * a digit, {@code .}, {@code -} or {@code _}. Because {@code /}, {@code :} and braces never occur in an
@@ -10,8 +11,7 @@ public final class PluginIds {
     /** The longest id accepted. */
     public static final int MAX_LENGTH = 64;
 
-    private PluginIds() {
-    }
+    private PluginIds() {}
 
     /**
      * @param id a candidate id, may be {@code null}

@@ -1,7 +1,7 @@
 package dev.plinth.api.plugin;
 
-import org.jspecify.annotations.Nullable;
 import dev.plinth.api.PlinthException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Startup failed: a plugin's {@code init} or {@code start} threw or overran the start timeout, or the

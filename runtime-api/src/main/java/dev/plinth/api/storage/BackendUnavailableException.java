@@ -1,6 +1,7 @@
 package dev.plinth.api.storage;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * The backend could not be reached or did not answer in time (Redis down, database locked past the busy
  * timeout, disk unavailable). Retryable: the same store works again once the backend returns, without

@@ -1,9 +1,9 @@
 package dev.plinth.api.storage;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One change observed by a {@link KeyValueStore#watch watch} subscription. Immutable. Carries no value:
@@ -82,8 +82,11 @@ public final class ChangeEvent {
             return false;
         }
         ChangeEvent e = (ChangeEvent) o;
-        return type == e.type && version == e.version && droppedEvents == e.droppedEvents
-                && namespace.equals(e.namespace) && Objects.equals(key, e.key);
+        return type == e.type
+                && version == e.version
+                && droppedEvents == e.droppedEvents
+                && namespace.equals(e.namespace)
+                && Objects.equals(key, e.key);
     }
 
     @Override

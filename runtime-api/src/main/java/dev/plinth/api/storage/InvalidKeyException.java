@@ -1,6 +1,7 @@
 package dev.plinth.api.storage;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * A key breaks the key rules: it must be 1 to {@value KeyValueStore#MAX_KEY_BYTES} UTF-8 bytes long, and
  * contain no control character (U+0000-U+001F, U+007F-U+009F) and no unpaired surrogate. The message

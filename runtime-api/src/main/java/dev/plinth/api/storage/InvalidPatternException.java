@@ -1,6 +1,7 @@
 package dev.plinth.api.storage;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * A key pattern breaks the glob grammar (an unclosed {@code [}, a trailing {@code \}, a reversed range).
  * Thrown before anything runs. The message quotes the pattern and gives the character index at fault.
@@ -18,8 +19,8 @@ public class InvalidPatternException extends StorageException {
      * @param problem what is wrong
      */
     public InvalidPatternException(@Nullable String pattern, int index, String problem) {
-        super("Invalid key pattern " + StorageMessages.quote(pattern)
-                + (index >= 0 ? " at index " + index : "") + ": " + problem);
+        super("Invalid key pattern " + StorageMessages.quote(pattern) + (index >= 0 ? " at index " + index : "") + ": "
+                + problem);
         this.pattern = pattern;
         this.index = index;
     }

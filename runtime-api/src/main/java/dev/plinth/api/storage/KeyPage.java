@@ -1,9 +1,9 @@
 package dev.plinth.api.storage;
 
-import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of a key listing.

@@ -20,8 +20,8 @@ public class QuotaExceededException extends StorageException {
      * @param maxKeys the configured limit
      */
     public QuotaExceededException(String namespace, String key, long maxKeys) {
-        super("Scope '" + namespace + "' is full: it holds its limit of " + maxKeys
-                + " keys (maxKeys), so new key " + StorageMessages.quote(key) + " was not written");
+        super("Scope '" + namespace + "' is full: it holds its limit of " + maxKeys + " keys (maxKeys), so new key "
+                + StorageMessages.quote(key) + " was not written");
         this.namespace = namespace;
         this.key = key;
         this.maxKeys = maxKeys;

@@ -1,6 +1,7 @@
 package dev.plinth.api.storage;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * A value could not be converted to or from JSON for the requested type. On a write nothing was written;
  * on a read the stored bytes are untouched.

@@ -1,7 +1,7 @@
 package dev.plinth.api.storage;
 
-import org.jspecify.annotations.Nullable;
 import dev.plinth.api.PlinthException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every storage failure. A backend failure is always an exception of this family, never an

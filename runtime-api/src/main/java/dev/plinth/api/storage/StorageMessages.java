@@ -1,12 +1,12 @@
 package dev.plinth.api.storage;
 
 import org.jspecify.annotations.Nullable;
+
 /** Formats user input for exception messages: quoted, escaped and shortened so a message stays readable. */
 final class StorageMessages {
     private static final int MAX_SHOWN = 80;
 
-    private StorageMessages() {
-    }
+    private StorageMessages() {}
 
     static String quote(@Nullable String s) {
         if (s == null) {

@@ -1,7 +1,7 @@
 package dev.plinth.api.storage;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A storage provider could not open its backend: a damaged or missing data file, a folder that cannot be
@@ -36,7 +36,8 @@ public class StorageOpenException extends StorageException {
      * @param retryable whether opening again later may succeed
      */
     public StorageOpenException(String provider, String problem, @Nullable Throwable cause, boolean retryable) {
-        super("Storage provider '" + Objects.requireNonNull(provider, "provider") + "' could not open: " + problem,
+        super(
+                "Storage provider '" + Objects.requireNonNull(provider, "provider") + "' could not open: " + problem,
                 cause);
         this.provider = provider;
         this.retryable = retryable;

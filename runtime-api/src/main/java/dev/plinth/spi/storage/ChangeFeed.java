@@ -30,6 +30,5 @@ public interface ChangeFeed {
      *
      * @param watched whether any watch is open in this process
      */
-    default void setWatched(boolean watched) {
-    }
+    default void setWatched(boolean watched) {}
 }

@@ -1,7 +1,7 @@
 package dev.plinth.spi.storage;
 
-import org.jspecify.annotations.Nullable;
 import dev.plinth.api.storage.ChangeType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a backend reports committed changes. The runtime implements it and fans events out to
@@ -15,7 +15,7 @@ import dev.plinth.api.storage.ChangeType;
 public interface ChangeListener {
 
     /** A listener that ignores everything, for backends opened outside a runtime. */
-    ChangeListener NONE = (namespace, type, key, version) -> { };
+    ChangeListener NONE = (namespace, type, key, version) -> {};
 
     /**
      * @param namespace the namespace changed
@@ -38,6 +38,5 @@ public interface ChangeListener {
      *
      * @param cause what happened, for the log (never a secret); not {@code null}
      */
-    default void onChangesMissed(String cause) {
-    }
+    default void onChangesMissed(String cause) {}
 }

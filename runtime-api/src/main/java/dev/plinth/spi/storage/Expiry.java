@@ -6,8 +6,7 @@ package dev.plinth.spi.storage;
  * still ahead; at the deadline itself it is expired. Stateless and thread-safe.
  */
 public final class Expiry {
-    private Expiry() {
-    }
+    private Expiry() {}
 
     /**
      * @param nowMillis the clock, epoch milliseconds

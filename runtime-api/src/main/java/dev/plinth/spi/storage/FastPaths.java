@@ -1,6 +1,7 @@
 package dev.plinth.spi.storage;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * Optional part: single-key operations in one native step (one statement, one script, one map update)
  * instead of the runtime's defaults, which go through {@link StorageBackend#read} and
@@ -16,7 +17,8 @@ public interface FastPaths {
      * @return the live entry, or {@code null} when absent or expired (no {@code Optional}: this is the
      *     hottest read path)
      */
-    @Nullable BackendEntry get(Namespace ns, String key);
+    @Nullable
+    BackendEntry get(Namespace ns, String key);
 
     /**
      * @param ns the namespace

@@ -1,11 +1,11 @@
 package dev.plinth.spi.storage;
 
-import org.jspecify.annotations.Nullable;
 import dev.plinth.api.storage.InvalidPatternException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled key pattern in Plinth's one glob grammar, shared by every provider so that a pattern means
@@ -107,8 +107,11 @@ public final class GlobPattern {
     private static void rejectUnpairedSurrogates(String pattern) {
         int at = UnicodeText.unpairedSurrogate(pattern);
         if (at >= 0) {
-            throw new InvalidPatternException(pattern, at, String.format(
-                    "unpaired surrogate U+%04X; keys and patterns are Unicode text", (int) pattern.charAt(at)));
+            throw new InvalidPatternException(
+                    pattern,
+                    at,
+                    String.format(
+                            "unpaired surrogate U+%04X; keys and patterns are Unicode text", (int) pattern.charAt(at)));
         }
     }
 
@@ -157,8 +160,11 @@ public final class GlobPattern {
                 i += Character.charCount(hcp);
                 hi = hcp;
                 if (hi < lo) {
-                    throw new InvalidPatternException(p, loIndex, "range " + new String(Character.toChars(lo)) + "-"
-                            + new String(Character.toChars(hi)) + " is reversed");
+                    throw new InvalidPatternException(
+                            p,
+                            loIndex,
+                            "range " + new String(Character.toChars(lo)) + "-" + new String(Character.toChars(hi))
+                                    + " is reversed");
                 }
             }
             ranges.add(new int[] {lo, hi});
@@ -204,16 +210,14 @@ public final class GlobPattern {
     }
 
     /** One element of a parsed pattern. */
-    public sealed interface Element permits Literal, AnyOne, AnyRun, OneOf {
-    }
+    public sealed interface Element permits Literal, AnyOne, AnyRun, OneOf {}
 
     /**
      * A character that must appear as is.
      *
      * @param codePoint the character
      */
-    public record Literal(int codePoint) implements Element {
-    }
+    public record Literal(int codePoint) implements Element {}
 
     /** {@code ?}: exactly one character. */
     public enum AnyOne implements Element {
@@ -233,8 +237,7 @@ public final class GlobPattern {
      * @param ranges the ranges, as written; a single character is a range of one
      * @param negated {@code true} for {@code [!...]} or {@code [^...]}
      */
-    public record OneOf(List<Range> ranges, boolean negated) implements Element {
-    }
+    public record OneOf(List<Range> ranges, boolean negated) implements Element {}
 
     /**
      * An inclusive code point range of a {@link OneOf}.
@@ -242,8 +245,7 @@ public final class GlobPattern {
      * @param from the first code point
      * @param to the last code point, at least {@code from}
      */
-    public record Range(int from, int to) {
-    }
+    public record Range(int from, int to) {}
 
     /**
      * @return the characters every matching key starts with (up to the first wildcard); may be empty
@@ -349,11 +351,17 @@ public final class GlobPattern {
         return source.hashCode();
     }
 
-    private enum Kind { LITERAL, ANY, STAR, CLASS }
+    private enum Kind {
+        LITERAL,
+        ANY,
+        STAR,
+        CLASS
+    }
 
     private static final class Token {
         /** The ranges of every token that is not a class: none. */
         private static final int[][] NO_RANGES = new int[0][];
+
         static final Token STAR = new Token(Kind.STAR, 0, NO_RANGES, false);
         static final Token ANY = new Token(Kind.ANY, 0, NO_RANGES, false);
 

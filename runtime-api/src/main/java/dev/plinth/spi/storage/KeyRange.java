@@ -1,6 +1,7 @@
 package dev.plinth.spi.storage;
 
 import org.jspecify.annotations.Nullable;
+
 /**
  * The part of a namespace's ordered keys (UTF-8 byte order) that can hold matches of a pattern after a cursor:
  * from the pattern's literal prefix, or just after the cursor when that is further, up to the smallest

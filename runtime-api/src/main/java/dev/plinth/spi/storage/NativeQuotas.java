@@ -8,5 +8,4 @@ package dev.plinth.spi.storage;
  * declares {@link Capability#SHARED_ACROSS_PROCESSES} must, since only the shared backend sees every
  * process's keys. Without it the runtime counts and checks under a per-scope lock of its own.
  */
-public interface NativeQuotas {
-}
+public interface NativeQuotas {}

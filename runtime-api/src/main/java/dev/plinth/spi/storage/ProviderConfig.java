@@ -1,10 +1,10 @@
 package dev.plinth.spi.storage;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validated option values for one provider, defaults filled in. Immutable and thread-safe. Built by
@@ -28,8 +28,8 @@ public final class ProviderConfig {
      */
     public <T> @Nullable T get(OptionSpec<T> option) {
         if (!values.containsKey(option.name())) {
-            throw new IllegalArgumentException("Option '" + option.name() + "' is not an option of provider '"
-                    + providerId + "'");
+            throw new IllegalArgumentException(
+                    "Option '" + option.name() + "' is not an option of provider '" + providerId + "'");
         }
         return option.type().cast(values.get(option.name()));
     }
@@ -97,8 +97,8 @@ public final class ProviderConfig {
          */
         public <T> Builder set(OptionSpec<T> option, T value) {
             if (!specs.containsKey(option.name())) {
-                throw new IllegalArgumentException("Unknown option '" + option.name() + "' for provider '"
-                        + provider.id() + "'");
+                throw new IllegalArgumentException(
+                        "Unknown option '" + option.name() + "' for provider '" + provider.id() + "'");
             }
             values.put(option.name(), value);
             return this;

@@ -1,8 +1,8 @@
 package dev.plinth.spi.storage;
 
-import org.jspecify.annotations.Nullable;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The namespace-aware engine behind every {@link dev.plinth.api.storage.KeyValueStore}: the required core

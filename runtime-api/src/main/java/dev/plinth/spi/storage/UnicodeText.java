@@ -6,8 +6,7 @@ package dev.plinth.spi.storage;
  * all pass it before anything is stored or sent. Stateless and thread-safe.
  */
 public final class UnicodeText {
-    private UnicodeText() {
-    }
+    private UnicodeText() {}
 
     /**
      * @param s the text

@@ -22,8 +22,7 @@ public final class ProviderDiscovery {
     /** Guards against a loader that keeps failing on the same entry. */
     private static final int MAX_PROBLEMS = 100;
 
-    private ProviderDiscovery() {
-    }
+    private ProviderDiscovery() {}
 
     /**
      * @param candidates providers that loaded, sorted by id then location

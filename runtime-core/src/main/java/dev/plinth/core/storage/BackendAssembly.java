@@ -40,14 +40,17 @@ final class BackendAssembly {
     static final Duration DEFAULT_SWEEP = Duration.ofSeconds(1);
 
     /** What was assembled: the operations, and the periodic work they need (run every {@link #period}). */
-    record Assembled(BackendOps ops, Runnable periodic, Duration period) {
-    }
+    record Assembled(BackendOps ops, Runnable periodic, Duration period) {}
 
-    private BackendAssembly() {
-    }
+    private BackendAssembly() {}
 
-    static Assembled assemble(StorageProvider provider, ProviderConfig config, StorageBackend backend,
-            ChangeListener events, InstantSource clock, LongSupplier nanoClock) {
+    static Assembled assemble(
+            StorageProvider provider,
+            ProviderConfig config,
+            StorageBackend backend,
+            ChangeListener events,
+            InstantSource clock,
+            LongSupplier nanoClock) {
         Set<Capability> capabilities = provider.capabilities(config);
         List<String> missing = new ArrayList<>();
         boolean hasFeed = backend instanceof ChangeFeed;
@@ -55,7 +58,8 @@ final class BackendAssembly {
             missing.add("NativeLocks (it declares CROSS_PROCESS_LOCKS)");
         }
         if ((capabilities.contains(Capability.SHARED_ACROSS_PROCESSES)
-                || capabilities.contains(Capability.CROSS_PROCESS_EVENTS)) && !hasFeed) {
+                        || capabilities.contains(Capability.CROSS_PROCESS_EVENTS))
+                && !hasFeed) {
             missing.add("ChangeFeed (it declares sharing or events across processes)");
         }
         if (hasFeed) {
@@ -65,23 +69,29 @@ final class BackendAssembly {
             requirePart(backend, NativeQuotas.class, missing);
         }
         if (!missing.isEmpty()) {
-            throw new StorageOpenException(provider.id(), "its backend " + backend.getClass().getName()
-                    + " does not implement " + String.join(", ", missing) + " (a bug in the provider; see the"
-                    + " javadoc of dev.plinth.spi.storage.StorageBackend)", null, false);
+            throw new StorageOpenException(
+                    provider.id(),
+                    "its backend " + backend.getClass().getName()
+                            + " does not implement " + String.join(", ", missing) + " (a bug in the provider; see the"
+                            + " javadoc of dev.plinth.spi.storage.StorageBackend)",
+                    null,
+                    false);
         }
         InProcessLocks inProcess = backend instanceof NativeLocks ? null : new InProcessLocks(nanoClock);
         NativeLocks locks = inProcess != null ? inProcess : (NativeLocks) backend;
         Duration period = option(provider, config, CommonOptions.SWEEP_INTERVAL, DEFAULT_SWEEP);
         if (hasFeed) {
-            Runnable purge = inProcess == null ? () -> { } : inProcess::purgeLapsed;
+            Runnable purge = inProcess == null ? () -> {} : inProcess::purgeLapsed;
             return new Assembled(new NativeBackendOps(backend, locks), purge, period);
         }
         long maxKeys = backend instanceof NativeQuotas ? 0 : option(provider, config, CommonOptions.MAX_KEYS, 0L);
         ManagedBackendOps managed = new ManagedBackendOps(backend, locks, events, clock, maxKeys);
-        Runnable periodic = inProcess == null ? managed::sweepExpired : () -> {
-            managed.sweepExpired();
-            inProcess.purgeLapsed();
-        };
+        Runnable periodic = inProcess == null
+                ? managed::sweepExpired
+                : () -> {
+                    managed.sweepExpired();
+                    inProcess.purgeLapsed();
+                };
         return new Assembled(managed, periodic, period);
     }
 

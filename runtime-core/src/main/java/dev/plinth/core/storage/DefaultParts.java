@@ -47,13 +47,14 @@ final class DefaultParts implements FastPaths, NativeCounters, NativePatterns {
 
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
-        return backend.commit(ns, Commit.of(new Write.Put(key, value, ttlMillis))).outcome(0);
+        return backend.commit(ns, Commit.of(new Write.Put(key, value, ttlMillis)))
+                .outcome(0);
     }
 
     @Override
     public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
-        Commit guarded = new Commit(List.of(new Precondition(key, expectedVersion)),
-                List.of(new Write.Put(key, value, ttlMillis)));
+        Commit guarded = new Commit(
+                List.of(new Precondition(key, expectedVersion)), List.of(new Write.Put(key, value, ttlMillis)));
         try {
             return backend.commit(ns, guarded).outcome(0);
         } catch (VersionConflictException e) {
@@ -76,8 +77,9 @@ final class DefaultParts implements FastPaths, NativeCounters, NativePatterns {
         while (true) {
             BackendEntry current = get(ns, key);
             long sum = Counters.add(key, current == null ? 0 : Counters.parse(key, current.value()), delta);
-            Commit guarded = new Commit(List.of(new Precondition(key, current == null ? KeyValueStore.ABSENT
-                    : current.version())), List.of(new Write.Put(key, Counters.format(sum), Write.KEEP_EXPIRY)));
+            Commit guarded = new Commit(
+                    List.of(new Precondition(key, current == null ? KeyValueStore.ABSENT : current.version())),
+                    List.of(new Write.Put(key, Counters.format(sum), Write.KEEP_EXPIRY)));
             try {
                 backend.commit(ns, guarded);
                 return sum;
@@ -103,7 +105,7 @@ final class DefaultParts implements FastPaths, NativeCounters, NativePatterns {
 
     @Override
     public long deleteMatching(Namespace ns, GlobPattern pattern) {
-        return removeMatching(ns, pattern, (key, removed) -> { });
+        return removeMatching(ns, pattern, (key, removed) -> {});
     }
 
     @Override

@@ -7,5 +7,4 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** The {@link BackendContext} an engine opens its backend with. Immutable. */
 record EngineContext(ChangeListener changes, InstantSource clock, ScheduledExecutorService scheduler)
-        implements BackendContext {
-}
+        implements BackendContext {}

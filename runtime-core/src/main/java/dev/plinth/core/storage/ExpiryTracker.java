@@ -21,8 +21,7 @@ import java.util.PriorityQueue;
  */
 final class ExpiryTracker {
     /** One key's deadline, as recorded; stale once the map holds another deadline for the key. */
-    record Due(Namespace ns, String key, long atMillis) {
-    }
+    record Due(Namespace ns, String key, long atMillis) {}
 
     private final Map<Namespace, Map<String, Long>> deadlines = new HashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>((a, b) -> Long.compare(a.atMillis, b.atMillis));

@@ -15,8 +15,7 @@ import java.util.function.LongSupplier;
  * Thread-safe.
  */
 final class InProcessLocks implements NativeLocks {
-    private record Name(Namespace ns, String name) {
-    }
+    private record Name(Namespace ns, String name) {}
 
     private record Lease(String token, long deadlineNanos) {
         boolean lapsedAt(long nowNanos) {
@@ -46,8 +45,10 @@ final class InProcessLocks implements NativeLocks {
         long now = nanoClock.getAsLong();
         Lease renewed = new Lease(token, now + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
         // A lapsed lease is lost even if nobody took it yet: the answer a shared backend gives too.
-        return leases.computeIfPresent(new Name(ns, name), (k, cur) -> cur.lapsedAt(now) ? null
-                : cur.token.equals(token) ? renewed : cur) == renewed;
+        return leases.computeIfPresent(
+                        new Name(ns, name),
+                        (k, cur) -> cur.lapsedAt(now) ? null : cur.token.equals(token) ? renewed : cur)
+                == renewed;
     }
 
     @Override

@@ -55,11 +55,12 @@ final class ManagedBackendOps implements BackendOps {
     private final InstantSource clock;
     /** 0 when there is no limit, or when the backend enforces it itself. */
     private final long maxKeys;
+
     private final ScopeLocks scopeLocks = new ScopeLocks();
     private final ExpiryTracker expiries = new ExpiryTracker();
 
-    ManagedBackendOps(StorageBackend backend, NativeLocks locks, ChangeListener events, InstantSource clock,
-            long maxKeys) {
+    ManagedBackendOps(
+            StorageBackend backend, NativeLocks locks, ChangeListener events, InstantSource clock, long maxKeys) {
         this.backend = backend;
         this.defaults = new DefaultParts(backend);
         this.fast = backend instanceof FastPaths f ? f : defaults;
@@ -137,7 +138,9 @@ final class ManagedBackendOps implements BackendOps {
         ReentrantLock lock = lock(ns);
         try {
             checkRoomFor(ns, key);
-            long sum = nativeCounters != null ? nativeCounters.increment(ns, key, delta) : defaults.increment(ns, key, delta);
+            long sum = nativeCounters != null
+                    ? nativeCounters.increment(ns, key, delta)
+                    : defaults.increment(ns, key, delta);
             // Under the namespace's lock nobody wrote since: this read sees the increment's version.
             BackendEntry written = fast.get(ns, key);
             if (written != null) {
@@ -278,8 +281,10 @@ final class ManagedBackendOps implements BackendOps {
                 backend.commit(due.ns(), Commit.of(new Write.Remove(due.key())));
                 events.onChange(due.ns(), ChangeType.EXPIRE, due.key(), 0);
             } catch (StorageException e) {
-                LOG.warn("Reclaiming expired key of scope {} failed; it stays invisible and is retried: {}",
-                        due.ns(), e.getMessage());
+                LOG.warn(
+                        "Reclaiming expired key of scope {} failed; it stays invisible and is retried: {}",
+                        due.ns(),
+                        e.getMessage());
                 expiries.track(due.ns(), due.key(), due.atMillis() + 1);
             } finally {
                 lock.unlock();
@@ -317,7 +322,8 @@ final class ManagedBackendOps implements BackendOps {
         if (preconditions.isEmpty()) {
             return;
         }
-        Map<String, Long> live = liveVersions(ns, preconditions.stream().map(Precondition::key).toList());
+        Map<String, Long> live =
+                liveVersions(ns, preconditions.stream().map(Precondition::key).toList());
         for (Precondition p : preconditions) {
             long actual = live.getOrDefault(p.key(), KeyValueStore.ABSENT);
             if (actual != p.expectedVersion()) {

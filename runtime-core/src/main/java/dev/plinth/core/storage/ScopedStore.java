@@ -3,8 +3,8 @@ package dev.plinth.core.storage;
 import dev.plinth.api.plugin.InvalidPluginIdException;
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.Entry;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.InvalidArgumentException;
+import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.Subscription;
@@ -29,8 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -447,8 +447,8 @@ final class ScopedStore implements KeyValueStore {
 
     private static void checkVersion(long version) {
         if (version < 0) {
-            throw new InvalidArgumentException("expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was "
-                    + version);
+            throw new InvalidArgumentException(
+                    "expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was " + version);
         }
     }
 

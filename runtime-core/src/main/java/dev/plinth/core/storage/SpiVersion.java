@@ -10,8 +10,7 @@ import dev.plinth.spi.storage.StorageProvider;
  * with an {@code AbstractMethodError} in the middle of a write.
  */
 public final class SpiVersion {
-    private SpiVersion() {
-    }
+    private SpiVersion() {}
 
     /**
      * @param provider a provider

@@ -1,20 +1,20 @@
 package dev.plinth.core.storage;
 
-import dev.plinth.core.config.StorageSettings;
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.StorageProvider;
 import java.time.InstantSource;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +47,14 @@ public final class StorageEngine implements AutoCloseable {
     private final ValueCodec codec = new ValueCodec();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StorageEngine(StorageProvider provider, StorageBackend rawBackend, BackendOps backend, WatchHub watchHub,
-            StorageSettings settings, InstantSource clock, ScheduledExecutorService scheduler) {
+    private StorageEngine(
+            StorageProvider provider,
+            StorageBackend rawBackend,
+            BackendOps backend,
+            WatchHub watchHub,
+            StorageSettings settings,
+            InstantSource clock,
+            ScheduledExecutorService scheduler) {
         this.provider = provider;
         this.rawBackend = rawBackend;
         this.backend = backend;
@@ -88,8 +94,8 @@ public final class StorageEngine implements AutoCloseable {
      * @throws StorageOpenException as {@link #open(StorageProvider, ProviderConfig, StorageSettings)}
      * @throws dev.plinth.api.ConfigurationException as {@link #open(StorageProvider, ProviderConfig, StorageSettings)}
      */
-    public static StorageEngine open(StorageProvider provider, ProviderConfig config, StorageSettings settings,
-            InstantSource clock) {
+    public static StorageEngine open(
+            StorageProvider provider, ProviderConfig config, StorageSettings settings, InstantSource clock) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(settings, "settings");
@@ -112,8 +118,8 @@ public final class StorageEngine implements AutoCloseable {
         }
         if (backend == null) {
             abandon(hub, scheduler);
-            throw new StorageOpenException(provider.id(), "open() returned no backend (a bug in the provider)", null,
-                    false);
+            throw new StorageOpenException(
+                    provider.id(), "open() returned no backend (a bug in the provider)", null, false);
         }
         BackendAssembly.Assembled assembled;
         try {
@@ -126,16 +132,26 @@ public final class StorageEngine implements AutoCloseable {
         long period = assembled.period().toMillis();
         Runnable periodic = assembled.periodic();
         // Ends with the scheduler at close(); a failed run is logged and the next one goes ahead.
-        var unused = scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                periodic.run();
-            } catch (RuntimeException e) {
-                LOG.warn("Storage background work of provider '{}' failed; it runs again in {} ms", provider.id(),
-                        period, e);
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        var unused = scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        periodic.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "Storage background work of provider '{}' failed; it runs again in {} ms",
+                                provider.id(),
+                                period,
+                                e);
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
         hub.attach(assembled.ops());
-        LOG.debug("Opened storage provider '{}' with {} ({})", provider.id(), config,
+        LOG.debug(
+                "Opened storage provider '{}' with {} ({})",
+                provider.id(),
+                config,
                 assembled.ops().getClass().getSimpleName());
         return new StorageEngine(provider, backend, assembled.ops(), hub, settings, clock, scheduler);
     }

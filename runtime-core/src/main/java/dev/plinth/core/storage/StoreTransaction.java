@@ -43,8 +43,8 @@ final class StoreTransaction implements Transaction {
     @Override
     public Transaction setObject(String key, Object value) {
         KeyRules.validate(key);
-        return add(new Write.Put(key, store.checks().owned(key, store.codec().encode(key, value)),
-                StorageBackend.NO_EXPIRY));
+        return add(new Write.Put(
+                key, store.checks().owned(key, store.codec().encode(key, value)), StorageBackend.NO_EXPIRY));
     }
 
     @Override
@@ -55,8 +55,8 @@ final class StoreTransaction implements Transaction {
     @Override
     public Transaction requireVersion(String key, long version) {
         if (version < 0) {
-            throw new InvalidArgumentException("expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was "
-                    + version);
+            throw new InvalidArgumentException(
+                    "expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was " + version);
         }
         checkOpen();
         preconditions.add(new Precondition(KeyRules.validate(key), version));

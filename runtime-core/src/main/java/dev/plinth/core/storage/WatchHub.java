@@ -28,6 +28,7 @@ final class WatchHub implements ChangeListener {
     private final int bufferSize;
     /** Guards {@link #watches} and the backend's watched state: watch and close are rare, never hot. */
     private final Object watchedLock = new Object();
+
     private BackendOps backend;
     private int watches;
 
@@ -71,8 +72,10 @@ final class WatchHub implements ChangeListener {
             }
         }
         if (told > 0) {
-            LOG.warn("Storage changes may have gone unreported ({}); {} watch(es) get an OVERFLOW event to re-read",
-                    cause, told);
+            LOG.warn(
+                    "Storage changes may have gone unreported ({}); {} watch(es) get an OVERFLOW event to re-read",
+                    cause,
+                    told);
         }
     }
 
@@ -99,7 +102,9 @@ final class WatchHub implements ChangeListener {
     WatchSubscription subscribe(Namespace namespace, GlobPattern pattern, Consumer<ChangeEvent> listener) {
         WatchSubscription sub = new WatchSubscription(namespace, pattern, listener, bufferSize, delivery, this);
         synchronized (watchedLock) {
-            byNamespace.computeIfAbsent(namespace, ns -> new CopyOnWriteArrayList<>()).add(sub);
+            byNamespace
+                    .computeIfAbsent(namespace, ns -> new CopyOnWriteArrayList<>())
+                    .add(sub);
             if (++watches == 1 && backend != null) {
                 try {
                     backend.setWatched(true);

@@ -1,10 +1,10 @@
 package dev.plinth.core.storage;
 
-import dev.plinth.core.config.StorageSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.api.storage.StorageOpenException;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeFeed;
@@ -29,11 +29,30 @@ class BackendAssemblyTest {
     /** A provider whose backend is a proxy implementing exactly {@code parts}. */
     private static StorageProvider provider(Set<Capability> capabilities, AtomicBoolean closed, Class<?>... parts) {
         return new StorageProvider() {
-            @Override public String id() { return "parts"; }
-            @Override public String description() { return "backend made of chosen parts"; }
-            @Override public int spiVersion() { return SPI_VERSION; }
-            @Override public Set<Capability> capabilities() { return capabilities; }
-            @Override public List<OptionSpec<?>> options() { return List.of(); }
+            @Override
+            public String id() {
+                return "parts";
+            }
+
+            @Override
+            public String description() {
+                return "backend made of chosen parts";
+            }
+
+            @Override
+            public int spiVersion() {
+                return SPI_VERSION;
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return capabilities;
+            }
+
+            @Override
+            public List<OptionSpec<?>> options() {
+                return List.of();
+            }
 
             @Override
             public StorageBackend open(ProviderConfig config, BackendContext context) {
@@ -60,8 +79,11 @@ class BackendAssemblyTest {
         StorageProvider p = provider(Set.of(), closed, ChangeFeed.class, FastPaths.class);
         assertThatThrownBy(() -> open(p)).isInstanceOfSatisfying(StorageOpenException.class, e -> {
             assertThat(e.provider()).isEqualTo("parts");
-            assertThat(e).hasMessageContaining("NativeCounters").hasMessageContaining("NativePatterns")
-                    .hasMessageContaining("NativeQuotas").hasMessageNotContaining("FastPaths (");
+            assertThat(e)
+                    .hasMessageContaining("NativeCounters")
+                    .hasMessageContaining("NativePatterns")
+                    .hasMessageContaining("NativeQuotas")
+                    .hasMessageNotContaining("FastPaths (");
         });
         assertThat(closed).isTrue();
     }
@@ -69,15 +91,24 @@ class BackendAssemblyTest {
     @Test
     void sharingAcrossProcessesNeedsAChangeFeedAndCrossProcessLocksNeedNativeLocks() {
         assertThatThrownBy(() -> open(provider(Set.of(Capability.SHARED_ACROSS_PROCESSES), new AtomicBoolean())))
-                .isInstanceOf(StorageOpenException.class).hasMessageContaining("ChangeFeed");
+                .isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining("ChangeFeed");
         assertThatThrownBy(() -> open(provider(Set.of(Capability.CROSS_PROCESS_LOCKS), new AtomicBoolean())))
-                .isInstanceOf(StorageOpenException.class).hasMessageContaining("NativeLocks");
+                .isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining("NativeLocks");
     }
 
     @Test
     void aFullBackendIsCalledStraightThroughAndARequiredCoreOneIsManaged() {
-        try (StorageEngine full = open(provider(Set.of(), new AtomicBoolean(), ChangeFeed.class, FastPaths.class,
-                NativeCounters.class, NativePatterns.class, NativeQuotas.class, NativeLocks.class))) {
+        try (StorageEngine full = open(provider(
+                Set.of(),
+                new AtomicBoolean(),
+                ChangeFeed.class,
+                FastPaths.class,
+                NativeCounters.class,
+                NativePatterns.class,
+                NativeQuotas.class,
+                NativeLocks.class))) {
             assertThat(full.liveBackend()).isInstanceOf(NativeBackendOps.class);
             assertThat(full.liveBackend().locks()).isSameAs(full.backend());
         }

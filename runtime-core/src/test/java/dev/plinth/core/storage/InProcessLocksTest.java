@@ -41,7 +41,9 @@ class InProcessLocksTest {
         assertThat(locks.tryLock(NS, "b", "t1", 10)).isTrue();
         assertThat(locks.tryLock(NS, "c", "t1", 10)).isTrue();
         advanceMillis(9);
-        assertThat(locks.tryLock(NS, "a", "t2", 10)).as("still held a millisecond before the lease ends").isFalse();
+        assertThat(locks.tryLock(NS, "a", "t2", 10))
+                .as("still held a millisecond before the lease ends")
+                .isFalse();
         advanceMillis(1);
         assertThat(locks.renewLock(NS, "a", "t1", 30_000)).isFalse();
         assertThat(locks.tryLock(NS, "b", "t2", 30_000)).isTrue();

@@ -1,15 +1,15 @@
 package dev.plinth.core.testing;
 
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.ChangeFeed;
 import dev.plinth.spi.storage.FastPaths;
+import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.NativeCounters;
 import dev.plinth.spi.storage.NativeLocks;
 import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
-import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
@@ -39,6 +39,7 @@ public class FakeProvider implements StorageProvider {
     private final String id;
     /** Counts constructor calls of every instance. */
     public static final AtomicInteger CONSTRUCTED = new AtomicInteger();
+
     public final AtomicInteger opens = new AtomicInteger();
     public final AtomicInteger closes = new AtomicInteger();
     public final List<String> backendCalls = Collections.synchronizedList(new ArrayList<>());
@@ -46,6 +47,7 @@ public class FakeProvider implements StorageProvider {
     public volatile RuntimeException failOpen;
     /** When set, open() waits for it first: interruptibly (failing as an unreachable backend would) or not. */
     public volatile CountDownLatch blockOpen;
+
     public volatile boolean openIgnoresInterrupts;
     public volatile RuntimeException failClose;
     /** How the backend answers getAll (namespace, keys asked); absent keys only when unset. */
@@ -88,8 +90,8 @@ public class FakeProvider implements StorageProvider {
             } catch (InterruptedException e) {
                 if (!openIgnoresInterrupts) {
                     Thread.currentThread().interrupt();
-                    throw new dev.plinth.api.storage.BackendUnavailableException("fake backend: interrupted while"
-                            + " connecting", e);
+                    throw new dev.plinth.api.storage.BackendUnavailableException(
+                            "fake backend: interrupted while" + " connecting", e);
                 }
             }
         }
@@ -113,9 +115,18 @@ public class FakeProvider implements StorageProvider {
         }
         openedWith = config;
         // Every part, so the runtime calls straight through and each call is recorded as the store made it.
-        return (StorageBackend) Proxy.newProxyInstance(StorageBackend.class.getClassLoader(),
-                new Class<?>[] {StorageBackend.class, FastPaths.class, NativeCounters.class, NativePatterns.class,
-                    NativeQuotas.class, NativeLocks.class, ChangeFeed.class}, (proxy, method, args) -> {
+        return (StorageBackend) Proxy.newProxyInstance(
+                StorageBackend.class.getClassLoader(),
+                new Class<?>[] {
+                    StorageBackend.class,
+                    FastPaths.class,
+                    NativeCounters.class,
+                    NativePatterns.class,
+                    NativeQuotas.class,
+                    NativeLocks.class,
+                    ChangeFeed.class
+                },
+                (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "close":
                             closes.incrementAndGet();
@@ -129,7 +140,9 @@ public class FakeProvider implements StorageProvider {
                         case "read":
                             backendCalls.add("read " + args[0] + " " + args[1]);
                             BiFunction<Namespace, Collection<String>, List<BackendEntry>> answer = getAllAnswer;
-                            return answer == null ? List.of() : answer.apply((Namespace) args[0], (Collection<String>) args[1]);
+                            return answer == null
+                                    ? List.of()
+                                    : answer.apply((Namespace) args[0], (Collection<String>) args[1]);
                         case "setWatched":
                             // A default method of the SPI, which a proxy does not inherit: a no-op, as there.
                             return null;

@@ -1,7 +1,7 @@
 package dev.plinth.core.testing;
 
-import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.BackendContext;
+import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
@@ -17,8 +17,7 @@ public final class TestProviders {
     /** Opens per provider id, across class loaders (this class is always loaded by the test loader). */
     public static final Map<String, AtomicInteger> OPENS = new ConcurrentHashMap<>();
 
-    private TestProviders() {
-    }
+    private TestProviders() {}
 
     public static int opens(String id) {
         return OPENS.getOrDefault(id, new AtomicInteger()).get();
@@ -40,8 +39,7 @@ public final class TestProviders {
         }
     }
 
-    public static class AlphaTwin extends Alpha {
-    }
+    public static class AlphaTwin extends Alpha {}
 
     public static class Beta extends FakeProvider {
         public Beta() {

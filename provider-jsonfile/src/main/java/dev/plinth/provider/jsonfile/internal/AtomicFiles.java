@@ -40,8 +40,10 @@ final class AtomicFiles {
         private static final long serialVersionUID = 1L;
 
         NotDurableException(Path file, IOException cause) {
-            super(file + " is in place, but the fsync of its folder failed (" + cause
-                    + "), so the rename may not survive a power loss", cause);
+            super(
+                    file + " is in place, but the fsync of its folder failed (" + cause
+                            + "), so the rename may not survive a power loss",
+                    cause);
         }
     }
 

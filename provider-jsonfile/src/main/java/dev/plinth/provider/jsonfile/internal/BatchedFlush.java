@@ -65,8 +65,10 @@ final class BatchedFlush implements WriteDurability {
         try {
             journal.force();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not fsync the journal {}: writes are refused until its data is rewritten to new"
-                    + " files", journal.path(), e);
+            LOG.warn(
+                    "Could not fsync the journal {}: writes are refused until its data is rewritten to new" + " files",
+                    journal.path(),
+                    e);
             maintenance.requestRepair();
         }
     }

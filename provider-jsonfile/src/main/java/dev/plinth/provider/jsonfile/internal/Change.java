@@ -18,10 +18,8 @@ sealed interface Change permits Change.Put, Change.Remove, Change.Clear {
     }
 
     /** Removes {@code key}. */
-    record Remove(String key) implements Change {
-    }
+    record Remove(String key) implements Change {}
 
     /** Removes every key of the namespace. */
-    record Clear() implements Change {
-    }
+    record Clear() implements Change {}
 }

@@ -15,10 +15,10 @@ final class Checksums {
     private static final byte[] FIELD = ",\"crc\":\"".getBytes(StandardCharsets.US_ASCII);
     /** {@code ,"crc":"} + 8 hex digits + {@code "}}. */
     static final int SUFFIX_LENGTH = FIELD.length + 8 + 2;
+
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     static int crc(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
@@ -68,8 +68,10 @@ final class Checksums {
         }
         int actual = crc(bytes, 0, at);
         if (stored != actual) {
-            throw new IllegalArgumentException(String.format("checksum mismatch: the record says crc %08x but its"
-                    + " bytes give %08x, so it was changed or damaged after it was written", stored, actual));
+            throw new IllegalArgumentException(String.format(
+                    "checksum mismatch: the record says crc %08x but its"
+                            + " bytes give %08x, so it was changed or damaged after it was written",
+                    stored, actual));
         }
     }
 

@@ -63,8 +63,15 @@ final class Compactor {
     /** Failed repair attempts since the last success: only the first is logged as a warning. */
     private int repairFailures;
 
-    Compactor(AtomicFiles files, RecordCodec codec, KeySpace space, Journal journal, ReentrantLock writeLock,
-            Manifest manifest, BooleanSupplier closed, InstantSource clock) {
+    Compactor(
+            AtomicFiles files,
+            RecordCodec codec,
+            KeySpace space,
+            Journal journal,
+            ReentrantLock writeLock,
+            Manifest manifest,
+            BooleanSupplier closed,
+            InstantSource clock) {
         this.directory = files.directory();
         this.files = files;
         this.codec = codec;
@@ -100,12 +107,16 @@ final class Compactor {
         List<String> written = new ArrayList<>();
         Manifest next;
         try {
-            next = writeSnapshots(changed, new TreeMap<>(manifest.namespaces()), generation, journalFrom,
-                    lastVersion, written, true);
+            next = writeSnapshots(
+                    changed, new TreeMap<>(manifest.namespaces()), generation, journalFrom, lastVersion, written, true);
             install(next);
         } catch (AtomicFiles.NotDurableException e) {
-            LOG.warn("Compaction of {}: {}; it is kept in force with the files of the manifest before it, and"
-                    + " its write is retried", directory, e.getMessage(), e);
+            LOG.warn(
+                    "Compaction of {}: {}; it is kept in force with the files of the manifest before it, and"
+                            + " its write is retried",
+                    directory,
+                    e.getMessage(),
+                    e);
             return;
         } catch (IOException | RuntimeException e) {
             LOG.warn("Compaction of {} failed; every journal is kept and compaction will be retried", directory, e);
@@ -138,8 +149,7 @@ final class Compactor {
             lastVersion = space.lastVersion;
             journalFrom = journal.sequence();
         } catch (IOException e) {
-            repairFailed("Could not start a new journal in {} after a failed fsync; writes stay refused, retrying",
-                    e);
+            repairFailed("Could not start a new journal in {} after a failed fsync; writes stay refused, retrying", e);
             return false;
         } finally {
             writeLock.unlock();
@@ -152,14 +162,16 @@ final class Compactor {
                 // have been refused since, so writing that manifest again is the whole repair.
                 next = manifest;
             } else {
-                next = writeSnapshots(all, new TreeMap<>(), manifest.generation() + 1, journalFrom, lastVersion,
-                        written, false);
+                next = writeSnapshots(
+                        all, new TreeMap<>(), manifest.generation() + 1, journalFrom, lastVersion, written, false);
             }
             install(next);
         } catch (AtomicFiles.NotDurableException e) {
             // Not durable, so not yet a repair: writes stay refused, and the files stay for the next attempt.
-            repairFailed("After a failed fsync, the data of {} is rewritten, but the manifest naming it may not"
-                    + " survive a power loss; writes stay refused, retrying", e);
+            repairFailed(
+                    "After a failed fsync, the data of {} is rewritten, but the manifest naming it may not"
+                            + " survive a power loss; writes stay refused, retrying",
+                    e);
             return false;
         } catch (IOException | RuntimeException e) {
             repairFailed("Could not rewrite the data of {} after a failed fsync; writes stay refused, retrying", e);
@@ -174,8 +186,11 @@ final class Compactor {
             writeLock.unlock();
         }
         repairFailures = 0;
-        LOG.warn("Rewrote all data of {} to new files after a failed fsync (generation {}); writes are accepted"
-                + " again", directory, next.generation());
+        LOG.warn(
+                "Rewrote all data of {} to new files after a failed fsync (generation {}); writes are accepted"
+                        + " again",
+                directory,
+                next.generation());
         return true;
     }
 
@@ -202,8 +217,10 @@ final class Compactor {
         try {
             install(manifest);
         } catch (IOException | RuntimeException e) {
-            repairFailed("Could not make the manifest of {} durable after a failed fsync of the folder; the files"
-                    + " of the manifests before it are kept, retrying", e);
+            repairFailed(
+                    "Could not make the manifest of {} durable after a failed fsync of the folder; the files"
+                            + " of the manifests before it are kept, retrying",
+                    e);
             return false;
         }
         repairFailures = 0;
@@ -224,15 +241,20 @@ final class Compactor {
         long generation = anyData ? manifest.generation() + 1 : manifest.generation();
         List<String> written = new ArrayList<>();
         try {
-            Manifest next = writeSnapshots(all, new TreeMap<>(), generation, journal.sequence(),
-                    space.lastVersion, written, false);
+            Manifest next = writeSnapshots(
+                    all, new TreeMap<>(), generation, journal.sequence(), space.lastVersion, written, false);
             try {
                 next.write(files);
                 manifest = next;
             } catch (AtomicFiles.NotDurableException e) {
                 adopt(next);
-                LOG.warn("Writing the data of {} in format {}: {}; the files as found are kept until its write,"
-                        + " retried in the background, succeeds", directory, Manifest.FORMAT, e.getMessage(), e);
+                LOG.warn(
+                        "Writing the data of {} in format {}: {}; the files as found are kept until its write,"
+                                + " retried in the background, succeeds",
+                        directory,
+                        Manifest.FORMAT,
+                        e.getMessage(),
+                        e);
             }
         } catch (IOException | RuntimeException e) {
             for (String name : written) {
@@ -241,8 +263,12 @@ final class Compactor {
             throw e;
         }
         space.dirty.clear();
-        LOG.info("Wrote the data of {} in format {}: {} namespaces, journal {}", directory, Manifest.FORMAT,
-                manifest.namespaces().size(), journal.path().getFileName());
+        LOG.info(
+                "Wrote the data of {} in format {}: {} namespaces, journal {}",
+                directory,
+                Manifest.FORMAT,
+                manifest.namespaces().size(),
+                journal.path().getFileName());
     }
 
     /**
@@ -284,8 +310,15 @@ final class Compactor {
      * {@link #undo}: a snapshot renamed into place whose folder fsync failed too, since no manifest names
      * it yet.
      */
-    private Manifest writeSnapshots(Set<Namespace> namespaces, Map<String, String> snapshots, long generation,
-            long journalFrom, long lastVersion, List<String> written, boolean syncJournal) throws IOException {
+    private Manifest writeSnapshots(
+            Set<Namespace> namespaces,
+            Map<String, String> snapshots,
+            long generation,
+            long journalFrom,
+            long lastVersion,
+            List<String> written,
+            boolean syncJournal)
+            throws IOException {
         long now = clock.millis();
         for (Namespace ns : namespaces) {
             snapshots.remove(ns.path());

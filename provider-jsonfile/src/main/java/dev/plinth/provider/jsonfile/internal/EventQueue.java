@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
 final class EventQueue {
     private static final Logger LOG = LoggerFactory.getLogger(EventQueue.class);
 
-    private record Pending(long lsn, Namespace ns, ChangeType type, String key, long version) {
-    }
+    private record Pending(long lsn, Namespace ns, ChangeType type, String key, long version) {}
 
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final ChangeListener listener;

@@ -28,8 +28,15 @@ final class ExpirySweeper implements Runnable {
     private final Lifecycle lifecycle;
     private final InstantSource clock;
 
-    ExpirySweeper(Path directory, KeySpace space, Journal journal, EventQueue events, WriteDurability durability,
-            WriteLock writeLock, Lifecycle lifecycle, InstantSource clock) {
+    ExpirySweeper(
+            Path directory,
+            KeySpace space,
+            Journal journal,
+            EventQueue events,
+            WriteDurability durability,
+            WriteLock writeLock,
+            Lifecycle lifecycle,
+            InstantSource clock) {
         this.directory = directory;
         this.space = space;
         this.journal = journal;

@@ -17,11 +17,11 @@ final class FileNames {
     static final String TEMP_SUFFIX = ".tmp";
     private static final int MAX_HEX = 120;
     private static final HexFormat HEX = HexFormat.of();
-    private static final Pattern SNAPSHOT = Pattern.compile("ns-[0-9a-f]{1,120}(-h[0-9a-f]{32})?\\.g[0-9]{1,19}\\.json");
+    private static final Pattern SNAPSHOT =
+            Pattern.compile("ns-[0-9a-f]{1,120}(-h[0-9a-f]{32})?\\.g[0-9]{1,19}\\.json");
     private static final Pattern JOURNAL = Pattern.compile("journal-([0-9]{12,19})\\.jsonl");
 
-    private FileNames() {
-    }
+    private FileNames() {}
 
     /**
      * @param namespacePath any string (a namespace path in practice)

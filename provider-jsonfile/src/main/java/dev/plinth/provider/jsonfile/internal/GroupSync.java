@@ -19,6 +19,7 @@ final class GroupSync implements WriteDurability {
     private final Thread thread;
     /** Set by {@link #start}, before the thread runs. */
     private Maintenance maintenance;
+
     private final Object monitor = new Object();
     /** Guarded by monitor. */
     private long requested;

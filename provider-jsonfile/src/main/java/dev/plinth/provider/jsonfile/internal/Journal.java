@@ -33,6 +33,7 @@ final class Journal implements AutoCloseable {
     private final Object syncLock = new Object();
     /** Guarded by syncLock for replacement; read by the writer under the write lock. */
     private volatile JournalFile file;
+
     private volatile Path path;
     private volatile long sequence;
     private long size;
@@ -58,8 +59,9 @@ final class Journal implements AutoCloseable {
      * Opens journal {@code sequence} for appending after its first {@code validLength} bytes, cutting off
      * anything beyond (a torn line already set aside by recovery).
      */
-    static Journal open(AtomicFiles files, long sequence, long validLength, JournalFile.Opener opener,
-            RecordCodec codec) throws IOException {
+    static Journal open(
+            AtomicFiles files, long sequence, long validLength, JournalFile.Opener opener, RecordCodec codec)
+            throws IOException {
         Journal j = new Journal(files, opener, codec);
         Path p = j.directory.resolve(FileNames.journal(sequence));
         JournalFile f = j.openFile(p, validLength);
@@ -188,16 +190,22 @@ final class Journal implements AutoCloseable {
 
     /** The write's own fsync failed: it is in memory, its durability unknown. */
     JournalWriteException notDurable(Throwable cause) {
-        return new JournalWriteException("The write reached " + path + " but its fsync failed (" + cause
-                + "): the change is visible but may not be on disk; the store now rewrites its data to new"
-                + " files and accepts writes again once that succeeds", path, cause);
+        return new JournalWriteException(
+                "The write reached " + path + " but its fsync failed (" + cause
+                        + "): the change is visible but may not be on disk; the store now rewrites its data to new"
+                        + " files and accepts writes again once that succeeds",
+                path,
+                cause);
     }
 
     /** An earlier fsync failed and the rewrite has not succeeded yet: nothing was changed. */
     JournalWriteException refused(Throwable cause) {
-        return new JournalWriteException("Cannot write to " + path + ": an fsync of the journal failed (" + cause
-                + "), so what it holds on disk is unknown; writes are refused until the store has rewritten"
-                + " its data to new files (retried in the background); nothing was changed", path, cause);
+        return new JournalWriteException(
+                "Cannot write to " + path + ": an fsync of the journal failed (" + cause
+                        + "), so what it holds on disk is unknown; writes are refused until the store has rewritten"
+                        + " its data to new files (retried in the background); nothing was changed",
+                path,
+                cause);
     }
 
     /** @return the fsync failure that makes the journal untrustworthy, or {@code null} */

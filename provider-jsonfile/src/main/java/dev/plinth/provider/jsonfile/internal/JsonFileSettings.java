@@ -1,7 +1,7 @@
 package dev.plinth.provider.jsonfile.internal;
 
-import dev.plinth.provider.jsonfile.JsonFileStorageProvider.Durability;
 import dev.plinth.provider.jsonfile.JsonFileStorageProvider;
+import dev.plinth.provider.jsonfile.JsonFileStorageProvider.Durability;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.ProviderConfig;
 import java.nio.file.Path;
@@ -18,8 +18,13 @@ import java.util.Objects;
  * @param maxKeys live keys per namespace, 0 = unlimited
  * @param sweepInterval how often expired keys are reclaimed (the runtime purges lapsed locks as often)
  */
-record JsonFileSettings(Path directory, Durability durability, Duration flushInterval, long compactionThreshold,
-        long maxKeys, Duration sweepInterval) {
+record JsonFileSettings(
+        Path directory,
+        Durability durability,
+        Duration flushInterval,
+        long compactionThreshold,
+        long maxKeys,
+        Duration sweepInterval) {
 
     JsonFileSettings {
         Objects.requireNonNull(directory, "directory");
@@ -29,9 +34,12 @@ record JsonFileSettings(Path directory, Durability durability, Duration flushInt
     }
 
     static JsonFileSettings from(ProviderConfig config) {
-        return new JsonFileSettings(config.get(JsonFileStorageProvider.DIRECTORY),
-                config.get(JsonFileStorageProvider.DURABILITY), config.get(JsonFileStorageProvider.FLUSH_INTERVAL),
-                config.get(JsonFileStorageProvider.COMPACTION_THRESHOLD), config.get(CommonOptions.MAX_KEYS),
+        return new JsonFileSettings(
+                config.get(JsonFileStorageProvider.DIRECTORY),
+                config.get(JsonFileStorageProvider.DURABILITY),
+                config.get(JsonFileStorageProvider.FLUSH_INTERVAL),
+                config.get(JsonFileStorageProvider.COMPACTION_THRESHOLD),
+                config.get(CommonOptions.MAX_KEYS),
                 config.get(CommonOptions.SWEEP_INTERVAL));
     }
 }

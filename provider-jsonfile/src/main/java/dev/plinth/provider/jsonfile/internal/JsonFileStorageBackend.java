@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Maintenance}). Expiry is measured on the runtime's clock. Opened by {@link StoreOpener}.
  * Thread-safe.
  */
-final class JsonFileStorageBackend implements StorageBackend, FastPaths, NativeCounters, NativePatterns,
-        NativeQuotas, ChangeFeed {
+final class JsonFileStorageBackend
+        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeQuotas, ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(JsonFileStorageBackend.class);
 
     private final Path directory;
@@ -51,9 +51,18 @@ final class JsonFileStorageBackend implements StorageBackend, FastPaths, NativeC
     private final ScheduledFuture<?> sweeping;
     private final FolderLock folderLock;
 
-    JsonFileStorageBackend(Path directory, Lifecycle lifecycle, KeySpace space, Mutations mutations,
-            InstantSource clock, WriteLock writeLock, Journal journal, WriteDurability durability,
-            Maintenance maintenance, ScheduledFuture<?> sweeping, FolderLock folderLock) {
+    JsonFileStorageBackend(
+            Path directory,
+            Lifecycle lifecycle,
+            KeySpace space,
+            Mutations mutations,
+            InstantSource clock,
+            WriteLock writeLock,
+            Journal journal,
+            WriteDurability durability,
+            Maintenance maintenance,
+            ScheduledFuture<?> sweeping,
+            FolderLock folderLock) {
         this.directory = directory;
         this.lifecycle = lifecycle;
         this.space = space;
@@ -72,8 +81,8 @@ final class JsonFileStorageBackend implements StorageBackend, FastPaths, NativeC
      *
      * @param journalFiles opens journal files: {@link JournalFile.Opener#DEFAULT} but in tests
      */
-    static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
-            JournalFile.Opener journalFiles) {
+    static JsonFileStorageBackend open(
+            JsonFileSettings settings, BackendContext context, JournalFile.Opener journalFiles) {
         return StoreOpener.open(settings, context, journalFiles);
     }
 
@@ -81,8 +90,8 @@ final class JsonFileStorageBackend implements StorageBackend, FastPaths, NativeC
      * @param journalFiles opens journal files: {@link JournalFile.Opener#DEFAULT} but in tests
      * @param folderSync fsyncs the folder after a rename: {@link FolderSync#DEFAULT} but in tests
      */
-    static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
-            JournalFile.Opener journalFiles, FolderSync folderSync) {
+    static JsonFileStorageBackend open(
+            JsonFileSettings settings, BackendContext context, JournalFile.Opener journalFiles, FolderSync folderSync) {
         return StoreOpener.open(settings, context, journalFiles, folderSync);
     }
 

@@ -25,13 +25,13 @@ import java.util.concurrent.locks.StampedLock;
  */
 final class KeySpace {
     /** A key that had an expiry when written; stale once the key changes (checked by version). */
-    record Deadline(long expiresAt, Namespace ns, String key, long version) {
-    }
+    record Deadline(long expiresAt, Namespace ns, String key, long version) {}
 
     final ConcurrentHashMap<Namespace, NamespaceIndex> indexes = new ConcurrentHashMap<>();
     final StampedLock visibility = new StampedLock();
     /** Guarded by the backend's write lock. */
-    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::expiresAt));
+    private final PriorityQueue<Deadline> deadlines =
+            new PriorityQueue<>(Comparator.comparingLong(Deadline::expiresAt));
     /** Guarded by the backend's write lock. */
     Set<Namespace> dirty = new HashSet<>();
     /** Guarded by the backend's write lock. */
@@ -158,7 +158,8 @@ final class KeySpace {
                 index.put(p.key(), p.item());
                 lastVersion = Math.max(lastVersion, p.item().version());
                 if (p.item().expiresAt() != StorageBackend.NO_EXPIRY) {
-                    deadlines.add(new Deadline(p.item().expiresAt(), ns, p.key(), p.item().version()));
+                    deadlines.add(new Deadline(
+                            p.item().expiresAt(), ns, p.key(), p.item().version()));
                 }
             } else if (c instanceof Change.Remove r) {
                 index.remove(r.key());
@@ -194,8 +195,7 @@ final class KeySpace {
             for (Deadline x : due) {
                 NamespaceIndex index = index(x.ns());
                 Item item = index == null ? null : index.items.get(x.key());
-                if (item != null && item.version() == x.version() && !item.liveAt(now)
-                        && index.remove(x.key(), item)) {
+                if (item != null && item.version() == x.version() && !item.liveAt(now) && index.remove(x.key(), item)) {
                     reclaimed.add(x);
                     dirty.add(x.ns());
                 }

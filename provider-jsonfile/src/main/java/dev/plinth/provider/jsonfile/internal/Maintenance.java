@@ -39,8 +39,15 @@ final class Maintenance {
     /** When the last repair attempt started (monotonic clock). */
     private volatile long lastRepairNanos = System.nanoTime() - REPAIR_RETRY_NANOS;
 
-    Maintenance(Path directory, Compactor compactor, Journal journal, WriteLock writeLock, Lifecycle lifecycle,
-            EventQueue events, WriteDurability durability, long compactionThreshold) {
+    Maintenance(
+            Path directory,
+            Compactor compactor,
+            Journal journal,
+            WriteLock writeLock,
+            Lifecycle lifecycle,
+            EventQueue events,
+            WriteDurability durability,
+            long compactionThreshold) {
         this.directory = directory;
         this.compactor = compactor;
         this.journal = journal;
@@ -149,13 +156,17 @@ final class Maintenance {
         thread.shutdown();
         awaitThread();
         if (journal.syncFailure() != null && !compactor.repair(this::afterRewrite)) {
-            LOG.error("Closing {} after a failed fsync whose data could not be rewritten: changes since the last"
-                    + " good fsync may be lost, and the journal {} may be found damaged on the next open",
-                    directory, journal.path());
+            LOG.error(
+                    "Closing {} after a failed fsync whose data could not be rewritten: changes since the last"
+                            + " good fsync may be lost, and the journal {} may be found damaged on the next open",
+                    directory,
+                    journal.path());
         } else if (!compactor.resync()) {
-            LOG.warn("Closing {} with a manifest whose folder fsync failed: the files of the manifest it replaced"
-                    + " are kept, as a power loss may bring that one back; the next open deletes what is not"
-                    + " needed", directory);
+            LOG.warn(
+                    "Closing {} with a manifest whose folder fsync failed: the files of the manifest it replaced"
+                            + " are kept, as a power loss may bring that one back; the next open deletes what is not"
+                            + " needed",
+                    directory);
         }
     }
 
@@ -171,7 +182,9 @@ final class Maintenance {
                 long left = deadline - System.nanoTime();
                 try {
                     if (!thread.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-                        LOG.warn("Background work on {} did not finish within {} s; closing anyway", directory,
+                        LOG.warn(
+                                "Background work on {} did not finish within {} s; closing anyway",
+                                directory,
                                 AWAIT_SECONDS);
                     }
                     return;

@@ -48,13 +48,16 @@ record Manifest(int format, long generation, long journalFrom, long lastVersion,
         try {
             bytes = readAll(file);
             if (bytes.length == 0) {
-                throw new CorruptDataFileException(file, -1, "the file is empty (0 bytes): it was truncated or replaced",
-                        null);
+                throw new CorruptDataFileException(
+                        file, -1, "the file is empty (0 bytes): it was truncated or replaced", null);
             }
             root = MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new CorruptDataFileException(file, e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
-                    "invalid JSON: " + e.getOriginalMessage(), e);
+            throw new CorruptDataFileException(
+                    file,
+                    e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
+                    "invalid JSON: " + e.getOriginalMessage(),
+                    e);
         } catch (IOException e) {
             throw OpenFailure.io("cannot read " + file, e);
         }
@@ -66,8 +69,8 @@ record Manifest(int format, long generation, long journalFrom, long lastVersion,
             if (format == FORMAT) {
                 verifyChecksum(bytes);
             } else if (format != 1) {
-                throw new IllegalArgumentException("unsupported format " + format + " (this version reads 1 and "
-                        + FORMAT + ")");
+                throw new IllegalArgumentException(
+                        "unsupported format " + format + " (this version reads 1 and " + FORMAT + ")");
             }
             long generation = RecordCodec.number(root, "generation", true);
             long journalFrom = RecordCodec.number(root, "journalFrom", true);
@@ -85,7 +88,8 @@ record Manifest(int format, long generation, long journalFrom, long lastVersion,
                 try {
                     path = Namespace.parse(e.getKey()).path();
                 } catch (RuntimeException bad) {
-                    throw new IllegalArgumentException("'" + e.getKey() + "' is not a namespace: " + bad.getMessage(), bad);
+                    throw new IllegalArgumentException(
+                            "'" + e.getKey() + "' is not a namespace: " + bad.getMessage(), bad);
                 }
                 String name = e.getValue().isTextual() ? e.getValue().textValue() : "";
                 // Only names this provider makes: a hand-edited "../x" must never be read or later deleted.
@@ -119,8 +123,8 @@ record Manifest(int format, long generation, long journalFrom, long lastVersion,
         }
         String expected = Checksums.hex(Checksums.crc(bytes, 0, comma));
         if (crc == null || !crc.isTextual() || !crc.textValue().equals(expected)) {
-            throw new IllegalArgumentException("checksum mismatch: the manifest says crc " + crc + " but its bytes give "
-                    + expected + ", so it was changed or damaged after it was written");
+            throw new IllegalArgumentException("checksum mismatch: the manifest says crc " + crc
+                    + " but its bytes give " + expected + ", so it was changed or damaged after it was written");
         }
     }
 

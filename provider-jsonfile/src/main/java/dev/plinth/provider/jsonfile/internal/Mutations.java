@@ -106,8 +106,8 @@ final class Mutations {
 
     /** An expiry change keeps value and version: journaled as a set, reported as nothing. */
     private static Change.Put expiryChange(String key, Item current, long now, long ttlMillis) {
-        return new Change.Put(key, new Item(current.value(), current.version(), Expiry.deadline(now, ttlMillis)),
-                false);
+        return new Change.Put(
+                key, new Item(current.value(), current.version(), Expiry.deadline(now, ttlMillis)), false);
     }
 
     /** All matching keys in one journal line, so the deletion is atomic too. */
@@ -155,7 +155,8 @@ final class Mutations {
                 Item before = after.containsKey(key) ? after.get(key) : space.current(ns, key, now);
                 Change change;
                 if (w instanceof Write.Put put) {
-                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY ? Expiry.deadline(now, put.ttlMillis())
+                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY
+                            ? Expiry.deadline(now, put.ttlMillis())
                             : before == null ? StorageBackend.NO_EXPIRY : before.expiresAt();
                     change = new Change.Put(key, new Item(put.value(), ++version, expiresAt));
                     outcomes[i] = version;

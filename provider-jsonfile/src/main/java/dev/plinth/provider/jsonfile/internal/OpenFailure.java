@@ -9,8 +9,7 @@ import java.io.IOException;
  * folder and the file system's reason, once.
  */
 final class OpenFailure {
-    private OpenFailure() {
-    }
+    private OpenFailure() {}
 
     /**
      * An environmental failure (disk full, read-only file system, I/O error): retryable, because opening
@@ -34,8 +33,8 @@ final class OpenFailure {
      * @return the exception to throw
      */
     static StorageOpenException badFolder(String what, IOException cause) {
-        return new StorageOpenException(JsonFileStorageProvider.ID,
-                cause == null ? what : what + ": " + reason(cause), cause, false);
+        return new StorageOpenException(
+                JsonFileStorageProvider.ID, cause == null ? what : what + ": " + reason(cause), cause, false);
     }
 
     /** The file system's reason without repeating the path it usually starts with. */

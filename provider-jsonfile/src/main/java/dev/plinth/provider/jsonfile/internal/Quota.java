@@ -14,12 +14,10 @@ interface Quota {
     /** {@code maxKeys = 0}: every write is admitted. */
     Quota UNLIMITED = new Quota() {
         @Override
-        public void admitNew(Namespace ns, String key, long now) {
-        }
+        public void admitNew(Namespace ns, String key, long now) {}
 
         @Override
-        public void admit(Namespace ns, Map<String, Item> after, long now) {
-        }
+        public void admit(Namespace ns, Map<String, Item> after, long now) {}
     };
 
     /**

@@ -126,7 +126,8 @@ final class RecordCodec {
         for (byte b : bytes) {
             if (b < 0) {
                 try {
-                    CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    CharBuffer chars = StandardCharsets.UTF_8
+                            .newDecoder()
                             .onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT)
                             .decode(ByteBuffer.wrap(bytes));
@@ -152,8 +153,8 @@ final class RecordCodec {
     static void checkHeader(JsonNode node, long sequence) {
         long format = number(node, "format", true);
         if (format != FORMAT) {
-            throw new IllegalArgumentException("unsupported journal format " + format + " (this version reads "
-                    + FORMAT + " and the header-less format 1)");
+            throw new IllegalArgumentException("unsupported journal format " + format + " (this version reads " + FORMAT
+                    + " and the header-less format 1)");
         }
         long journal = number(node, "journal", true);
         if (journal != sequence) {
@@ -163,8 +164,7 @@ final class RecordCodec {
     }
 
     /** A decoded journal line. */
-    record JournalRecord(Namespace ns, List<Change> changes) {
-    }
+    record JournalRecord(Namespace ns, List<Change> changes) {}
 
     /**
      * @param node one parsed journal line

@@ -43,17 +43,20 @@ final class Recovery {
      * @param rewrite the folder is new, of the previous format or without its manifest: before use, its data
      *     must be written out in the current format (new journal, snapshots, manifest)
      */
-    record Result(KeySpace space, Manifest manifest, long journalSequence, long journalValidLength,
-            boolean needsNewline, boolean rewrite) {
-    }
+    record Result(
+            KeySpace space,
+            Manifest manifest,
+            long journalSequence,
+            long journalValidLength,
+            boolean needsNewline,
+            boolean rewrite) {}
 
     /**
      * A torn line found by the replay, saved aside and cut off once everything else has loaded.
      *
      * @param validLength the bytes of the journal before it
      */
-    private record Torn(Path journal, long line, long validLength, byte[] bytes) {
-    }
+    private record Torn(Path journal, long line, long validLength, byte[] bytes) {}
 
     private final Path directory;
     private final RecordCodec codec;
@@ -98,14 +101,22 @@ final class Recovery {
         } else if (allJournals.isEmpty()) {
             // Only snapshots: without the manifest nothing tells which generation of each is in force or
             // which journal followed it, so the data set cannot be rebuilt and guessing could go back in time.
-            throw new CorruptDataFileException(manifestFile, -1, "the file is missing, and the data set needs it:"
-                    + " it names the snapshots in force and the journal replayed over them (the folder holds "
-                    + snapshots.size() + " snapshot file(s) and no journal)", null);
+            throw new CorruptDataFileException(
+                    manifestFile,
+                    -1,
+                    "the file is missing, and the data set needs it:"
+                            + " it names the snapshots in force and the journal replayed over them (the folder holds "
+                            + snapshots.size() + " snapshot file(s) and no journal)",
+                    null);
         } else {
-            throw new CorruptDataFileException(manifestFile, -1, "the file is missing, and the data set needs it:"
-                    + " it names the snapshots holding everything before journal " + allJournals.firstKey()
-                    + " (the folder holds " + allJournals.size() + " journal(s) from " + allJournals.firstKey()
-                    + " and " + snapshots.size() + " snapshot file(s))", null);
+            throw new CorruptDataFileException(
+                    manifestFile,
+                    -1,
+                    "the file is missing, and the data set needs it:"
+                            + " it names the snapshots holding everything before journal " + allJournals.firstKey()
+                            + " (the folder holds " + allJournals.size() + " journal(s) from " + allJournals.firstKey()
+                            + " and " + snapshots.size() + " snapshot file(s))",
+                    null);
         }
         SortedMap<Long, Path> journals = allJournals.tailMap(manifest.journalFrom());
         checkComplete(manifest, hasManifest, journals);
@@ -113,8 +124,8 @@ final class Recovery {
         space.lastVersion = manifest.lastVersion();
         for (Map.Entry<String, String> e : manifest.namespaces().entrySet()) {
             Namespace ns = Namespace.parse(e.getKey());
-            List<Change.Put> puts = SnapshotFile.read(directory.resolve(e.getValue()), codec, e.getKey(),
-                    manifest.format());
+            List<Change.Put> puts =
+                    SnapshotFile.read(directory.resolve(e.getValue()), codec, e.getKey(), manifest.format());
             space.applyUnlocked(ns, live(puts));
         }
         space.dirty.clear(); // from here on, dirty = touched by a journal that compaction will delete
@@ -146,15 +157,22 @@ final class Recovery {
         for (Map.Entry<String, String> e : manifest.namespaces().entrySet()) {
             Path snapshot = directory.resolve(e.getValue());
             if (!Files.exists(snapshot)) {
-                throw new CorruptDataFileException(snapshot, -1, "the file is missing; "
-                        + FileNames.MANIFEST + " lists it as the snapshot of namespace '" + e.getKey() + "'", null);
+                throw new CorruptDataFileException(
+                        snapshot,
+                        -1,
+                        "the file is missing; " + FileNames.MANIFEST + " lists it as the snapshot of namespace '"
+                                + e.getKey() + "'",
+                        null);
             }
         }
         if (journals.isEmpty()) {
             if (hasManifest) {
                 Path first = directory.resolve(FileNames.journal(manifest.journalFrom()));
-                throw new CorruptDataFileException(first, -1, "the file is missing; " + FileNames.MANIFEST
-                        + " replays the journals from it on", null);
+                throw new CorruptDataFileException(
+                        first,
+                        -1,
+                        "the file is missing; " + FileNames.MANIFEST + " replays the journals from it on",
+                        null);
             }
             return;
         }
@@ -162,9 +180,13 @@ final class Recovery {
         for (long seq : journals.keySet()) {
             if (seq != expected) {
                 Path missing = directory.resolve(FileNames.journal(expected));
-                throw new CorruptDataFileException(missing, -1, "the file is missing, but the data set needs it:"
-                        + " journals are replayed from " + manifest.journalFrom() + " without a gap, and "
-                        + FileNames.journal(seq) + " exists", null);
+                throw new CorruptDataFileException(
+                        missing,
+                        -1,
+                        "the file is missing, but the data set needs it:"
+                                + " journals are replayed from " + manifest.journalFrom() + " without a gap, and "
+                                + FileNames.journal(seq) + " exists",
+                        null);
             }
             expected++;
         }
@@ -227,8 +249,7 @@ final class Recovery {
      * @param needsNewline its last line is complete but lacks its newline
      * @param format2 it is of format 2
      */
-    private record Replay(long validLength, boolean needsNewline, boolean format2) {
-    }
+    private record Replay(long validLength, boolean needsNewline, boolean format2) {}
 
     /**
      * Replays one journal.
@@ -277,15 +298,19 @@ final class Recovery {
             throw OpenFailure.io("cannot read " + file, e);
         }
         if (line == 0 && mustBeFormat2) {
-            throw new CorruptDataFileException(file, -1, "the file is empty (0 bytes), but every journal starts with"
-                    + " a header line written before any change: it was truncated or replaced", null);
+            throw new CorruptDataFileException(
+                    file,
+                    -1,
+                    "the file is empty (0 bytes), but every journal starts with"
+                            + " a header line written before any change: it was truncated or replaced",
+                    null);
         }
         return new Replay(offset, false, format2);
     }
 
     /** @return whether line 1 is a format 2 header; a format 1 journal has none */
-    private static boolean readHeader(Path file, long sequence, byte[] bytes, int length, boolean terminated,
-            boolean mustBeFormat2) {
+    private static boolean readHeader(
+            Path file, long sequence, byte[] bytes, int length, boolean terminated, boolean mustBeFormat2) {
         boolean checksummed = Checksums.hasSuffix(bytes, length);
         JsonNode node = null;
         if (checksummed) {
@@ -297,8 +322,12 @@ final class Recovery {
         }
         if (node == null || !RecordCodec.isHeader(node)) {
             if (mustBeFormat2) {
-                throw new CorruptDataFileException(file, 1, "the header line is missing or damaged (every journal of"
-                        + " format 2 starts with {\"format\":2,\"journal\":" + sequence + ",\"crc\":...})", null);
+                throw new CorruptDataFileException(
+                        file,
+                        1,
+                        "the header line is missing or damaged (every journal of"
+                                + " format 2 starts with {\"format\":2,\"journal\":" + sequence + ",\"crc\":...})",
+                        null);
             }
             return false;
         }
@@ -324,14 +353,17 @@ final class Recovery {
      *
      * @return the record, or {@code null} for a torn line
      */
-    private RecordCodec.JournalRecord readChecksummed(Path file, long line, byte[] bytes, int length,
-            boolean mayBeTorn) {
+    private RecordCodec.JournalRecord readChecksummed(
+            Path file, long line, byte[] bytes, int length, boolean mayBeTorn) {
         if (!Checksums.hasSuffix(bytes, length)) {
             if (mayBeTorn) {
                 return null;
             }
-            throw new CorruptDataFileException(file, line, "the line has no checksum (\"crc\" must be its last"
-                    + " field): it was cut or edited", null);
+            throw new CorruptDataFileException(
+                    file,
+                    line,
+                    "the line has no checksum (\"crc\" must be its last" + " field): it was cut or edited",
+                    null);
         }
         try {
             Checksums.verify(bytes, length);
@@ -408,7 +440,12 @@ final class Recovery {
         } catch (IOException e) {
             throw OpenFailure.io("cannot cut the torn last line off " + journal + " (saved to " + aside + ")", e);
         }
-        LOG.warn("Ignoring a torn last line in {} (line {}, {} bytes: an append interrupted by a crash, never"
-                + " acknowledged); its bytes were saved to {}", journal, t.line(), t.bytes().length, aside);
+        LOG.warn(
+                "Ignoring a torn last line in {} (line {}, {} bytes: an append interrupted by a crash, never"
+                        + " acknowledged); its bytes were saved to {}",
+                journal,
+                t.line(),
+                t.bytes().length,
+                aside);
     }
 }

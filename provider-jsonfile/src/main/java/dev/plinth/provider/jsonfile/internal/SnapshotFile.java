@@ -40,20 +40,26 @@ final class SnapshotFile {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ENTRY_INDENT = "    ";
 
-    private SnapshotFile() {
-    }
+    private SnapshotFile() {}
 
-    static void write(OutputStream out, RecordCodec codec, String namespacePath, Iterable<Map.Entry<String, Item>> items,
-            long now) throws IOException {
+    static void write(
+            OutputStream out,
+            RecordCodec codec,
+            String namespacePath,
+            Iterable<Map.Entry<String, Item>> items,
+            long now)
+            throws IOException {
         out.write(("{\n  \"format\": " + RecordCodec.FORMAT + ",\n  \"namespace\": "
-                + MAPPER.writeValueAsString(namespacePath) + ",\n  \"entries\": [").getBytes(StandardCharsets.UTF_8));
+                        + MAPPER.writeValueAsString(namespacePath) + ",\n  \"entries\": [")
+                .getBytes(StandardCharsets.UTF_8));
         RecordBuffer entry = new RecordBuffer();
         long count = 0;
         for (Map.Entry<String, Item> e : items) {
             if (!e.getValue().liveAt(now)) {
                 continue;
             }
-            out.write(count == 0 ? "\n".getBytes(StandardCharsets.US_ASCII) : ",\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    count == 0 ? "\n".getBytes(StandardCharsets.US_ASCII) : ",\n".getBytes(StandardCharsets.US_ASCII));
             out.write(ENTRY_INDENT.getBytes(StandardCharsets.US_ASCII));
             entry.clear();
             codec.writeEntry(entry, e.getKey(), e.getValue());
@@ -116,8 +122,12 @@ final class SnapshotFile {
             throw OpenFailure.io("cannot read " + file, e);
         }
         if (line == 0) {
-            throw new CorruptDataFileException(file, -1, "the file is empty (0 bytes), but a snapshot holds at"
-                    + " least its header: it was truncated or replaced", null);
+            throw new CorruptDataFileException(
+                    file,
+                    -1,
+                    "the file is empty (0 bytes), but a snapshot holds at"
+                            + " least its header: it was truncated or replaced",
+                    null);
         }
         checkFrame(file, frame.toString(), frameLines, expectedNamespace, puts.size());
         return puts;
@@ -125,8 +135,12 @@ final class SnapshotFile {
 
     private static Change.Put readEntry(Path file, long line, RecordCodec codec, byte[] bytes, int end) {
         if (!startsWith(bytes, end, ENTRY_INDENT + "{")) {
-            throw new CorruptDataFileException(file, line, "expected an entry (a JSON object indented by four"
-                    + " spaces) or the line \"  ]\" ending the entries", null);
+            throw new CorruptDataFileException(
+                    file,
+                    line,
+                    "expected an entry (a JSON object indented by four"
+                            + " spaces) or the line \"  ]\" ending the entries",
+                    null);
         }
         int indent = ENTRY_INDENT.length();
         byte[] record = java.util.Arrays.copyOfRange(bytes, indent, end);
@@ -145,8 +159,8 @@ final class SnapshotFile {
         }
     }
 
-    private static void checkFrame(Path file, String frame, List<Long> frameLines, String expectedNamespace,
-            long entries) {
+    private static void checkFrame(
+            Path file, String frame, List<Long> frameLines, String expectedNamespace, long entries) {
         JsonNode root;
         try {
             root = MAPPER.readTree(frame);
@@ -161,7 +175,8 @@ final class SnapshotFile {
             }
             long format = RecordCodec.number(root, "format", true);
             if (format != RecordCodec.FORMAT) {
-                throw new IllegalArgumentException("\"format\" must be " + RecordCodec.FORMAT + ", as the manifest says");
+                throw new IllegalArgumentException(
+                        "\"format\" must be " + RecordCodec.FORMAT + ", as the manifest says");
             }
             String namespace = RecordCodec.text(root, "namespace");
             if (!expectedNamespace.equals(namespace)) {
@@ -177,7 +192,7 @@ final class SnapshotFile {
                 throw new IllegalArgumentException("\"count\" says " + count + " entries but the file holds " + entries
                         + ": entry lines were lost or added");
             }
-            for (var it = root.fieldNames(); it.hasNext();) {
+            for (var it = root.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
                 if (!List.of("format", "namespace", "entries", "count").contains(field)) {
                     throw new IllegalArgumentException("unknown field \"" + field + "\"");
@@ -244,8 +259,11 @@ final class SnapshotFile {
                 throw new CorruptDataFileException(file, p.currentLocation().getLineNr(), e.getMessage(), e);
             }
         } catch (JsonProcessingException e) {
-            throw new CorruptDataFileException(file, e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
-                    "invalid JSON: " + e.getOriginalMessage(), e);
+            throw new CorruptDataFileException(
+                    file,
+                    e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
+                    "invalid JSON: " + e.getOriginalMessage(),
+                    e);
         } catch (IOException e) {
             throw OpenFailure.io("cannot read " + file, e);
         }

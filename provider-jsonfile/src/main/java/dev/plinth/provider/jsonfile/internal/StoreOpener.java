@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreOpener {
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
 
-    private StoreOpener() {
-    }
+    private StoreOpener() {}
 
     /**
      * Opens the store the provider's options describe.
@@ -44,8 +43,8 @@ public final class StoreOpener {
      *     {@link dev.plinth.provider.jsonfile.CorruptDataFileException},
      *     {@link dev.plinth.provider.jsonfile.FolderInUseException})
      */
-    static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
-            JournalFile.Opener journalFiles) {
+    static JsonFileStorageBackend open(
+            JsonFileSettings settings, BackendContext context, JournalFile.Opener journalFiles) {
         return open(settings, context, journalFiles, FolderSync.DEFAULT);
     }
 
@@ -54,8 +53,8 @@ public final class StoreOpener {
      * @param folderSync fsyncs the folder after a rename: the real one but in tests that make it fail
      * @return the open store
      */
-    static JsonFileStorageBackend open(JsonFileSettings settings, BackendContext context,
-            JournalFile.Opener journalFiles, FolderSync folderSync) {
+    static JsonFileStorageBackend open(
+            JsonFileSettings settings, BackendContext context, JournalFile.Opener journalFiles, FolderSync folderSync) {
         Path dir = settings.directory().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -71,19 +70,30 @@ public final class StoreOpener {
             AtomicFiles files = new AtomicFiles(dir, folderSync);
             Recovery.Result recovered = new Recovery(dir, codec, context.clock().millis()).run();
             // The data set is known complete from here on: files may be written and deleted.
-            Journal journal = recovered.rewrite() ? newJournal(files, recovered, journalFiles, codec)
+            Journal journal = recovered.rewrite()
+                    ? newJournal(files, recovered, journalFiles, codec)
                     : continueJournal(files, recovered, journalFiles, codec);
             Lifecycle lifecycle = new Lifecycle("JSON-file store " + dir);
             WriteLock writeLock = new WriteLock();
-            Compactor compactor = new Compactor(files, codec, recovered.space(), journal, writeLock,
-                    recovered.manifest(), lifecycle::isClosed, context.clock());
+            Compactor compactor = new Compactor(
+                    files,
+                    codec,
+                    recovered.space(),
+                    journal,
+                    writeLock,
+                    recovered.manifest(),
+                    lifecycle::isClosed,
+                    context.clock());
             if (recovered.rewrite()) {
                 rewrite(dir, compactor, journal);
             }
             compactor.deleteObsolete();
-            JsonFileStorageBackend backend = assemble(settings, context, dir, codec, recovered.space(), journal,
-                    compactor, writeLock, lifecycle, lock);
-            LOG.debug("Opened {} ({} namespaces, journal {})", dir, recovered.space().indexes.size(),
+            JsonFileStorageBackend backend = assemble(
+                    settings, context, dir, codec, recovered.space(), journal, compactor, writeLock, lifecycle, lock);
+            LOG.debug(
+                    "Opened {} ({} namespaces, journal {})",
+                    dir,
+                    recovered.space().indexes.size(),
                     journal.path().getFileName());
             return backend;
         } catch (RuntimeException e) {
@@ -92,37 +102,55 @@ public final class StoreOpener {
         }
     }
 
-    private static JsonFileStorageBackend assemble(JsonFileSettings settings, BackendContext context, Path dir,
-            RecordCodec codec, KeySpace space, Journal journal, Compactor compactor, WriteLock writeLock,
-            Lifecycle lifecycle, FolderLock lock) {
+    private static JsonFileStorageBackend assemble(
+            JsonFileSettings settings,
+            BackendContext context,
+            Path dir,
+            RecordCodec codec,
+            KeySpace space,
+            Journal journal,
+            Compactor compactor,
+            WriteLock writeLock,
+            Lifecycle lifecycle,
+            FolderLock lock) {
         EventQueue events = new EventQueue(context.changes());
         WriteDurability durability = switch (settings.durability()) {
             case SYNC -> new GroupSync(journal, events, "plinth-jsonfile-sync-" + dir.getFileName());
             case BATCHED -> new BatchedFlush(journal, events, settings.flushInterval());
         };
-        Maintenance maintenance = new Maintenance(dir, compactor, journal, writeLock, lifecycle, events, durability,
-                settings.compactionThreshold());
+        Maintenance maintenance = new Maintenance(
+                dir, compactor, journal, writeLock, lifecycle, events, durability, settings.compactionThreshold());
         Writer writer = new Writer(space, journal, codec, events, durability, maintenance, writeLock, lifecycle);
         Mutations mutations = new Mutations(space, writer, Quota.of(settings.maxKeys(), space), context.clock());
-        ExpirySweeper sweeper = new ExpirySweeper(dir, space, journal, events, durability, writeLock, lifecycle,
-                context.clock());
+        ExpirySweeper sweeper =
+                new ExpirySweeper(dir, space, journal, events, durability, writeLock, lifecycle, context.clock());
         long sweep = settings.sweepInterval().toMillis();
-        ScheduledFuture<?> sweeping = context.scheduler().scheduleWithFixedDelay(sweeper, sweep, sweep,
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> sweeping =
+                context.scheduler().scheduleWithFixedDelay(sweeper, sweep, sweep, TimeUnit.MILLISECONDS);
         durability.start(maintenance);
         if (compactor.unsynced()) {
             maintenance.requestRepair(); // the open's rewrite left its manifest with a failed folder fsync
         }
-        return new JsonFileStorageBackend(dir, lifecycle, space, mutations, context.clock(), writeLock, journal,
-                durability, maintenance, sweeping, lock);
+        return new JsonFileStorageBackend(
+                dir,
+                lifecycle,
+                space,
+                mutations,
+                context.clock(),
+                writeLock,
+                journal,
+                durability,
+                maintenance,
+                sweeping,
+                lock);
     }
 
     /**
      * A new folder, one of the previous format or one that lost its manifest: its data goes to a new
      * journal, snapshots and manifest in the current format ({@link Compactor#rewriteAll}), the journal first.
      */
-    private static Journal newJournal(AtomicFiles files, Recovery.Result recovered,
-            JournalFile.Opener journalFiles, RecordCodec codec) {
+    private static Journal newJournal(
+            AtomicFiles files, Recovery.Result recovered, JournalFile.Opener journalFiles, RecordCodec codec) {
         Path dir = files.directory();
         long last = recovered.journalSequence();
         long seq = Files.exists(dir.resolve(FileNames.journal(last))) ? last + 1 : last;
@@ -134,16 +162,18 @@ public final class StoreOpener {
     }
 
     /** Goes on appending to the newest journal after its complete lines (a torn one is already cut off). */
-    private static Journal continueJournal(AtomicFiles files, Recovery.Result recovered,
-            JournalFile.Opener journalFiles, RecordCodec codec) {
+    private static Journal continueJournal(
+            AtomicFiles files, Recovery.Result recovered, JournalFile.Opener journalFiles, RecordCodec codec) {
         Path dir = files.directory();
         Journal journal;
         try {
-            journal = Journal.open(files, recovered.journalSequence(), recovered.journalValidLength(), journalFiles,
-                    codec);
+            journal = Journal.open(
+                    files, recovered.journalSequence(), recovered.journalValidLength(), journalFiles, codec);
         } catch (IOException e) {
-            throw OpenFailure.io("cannot open the journal " + dir.resolve(FileNames.journal(
-                    recovered.journalSequence())) + " for writing", e);
+            throw OpenFailure.io(
+                    "cannot open the journal " + dir.resolve(FileNames.journal(recovered.journalSequence()))
+                            + " for writing",
+                    e);
         }
         try {
             if (recovered.needsNewline()) {
@@ -164,8 +194,10 @@ public final class StoreOpener {
         } catch (IOException e) {
             closeQuietly(journal);
             AtomicFiles.deleteQuietly(journal.path());
-            throw OpenFailure.io("cannot write the data of " + dir + " in format " + Manifest.FORMAT
-                    + " (the files as found are kept)", e);
+            throw OpenFailure.io(
+                    "cannot write the data of " + dir + " in format " + Manifest.FORMAT
+                            + " (the files as found are kept)",
+                    e);
         } catch (RuntimeException e) {
             closeQuietly(journal);
             AtomicFiles.deleteQuietly(journal.path());

@@ -19,8 +19,7 @@ final class Uninterruptibly {
         T run() throws IOException;
     }
 
-    private Uninterruptibly() {
-    }
+    private Uninterruptibly() {}
 
     static <T> T call(Action<T> action) throws IOException {
         boolean interrupted = Thread.interrupted();

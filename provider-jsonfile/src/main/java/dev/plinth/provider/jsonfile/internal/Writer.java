@@ -29,8 +29,15 @@ final class Writer {
     /** Guarded by the write lock: the LSN the current write must wait for, 0 when it wrote nothing. */
     private long pendingLsn;
 
-    Writer(KeySpace space, Journal journal, RecordCodec codec, EventQueue events, WriteDurability durability,
-            Maintenance maintenance, WriteLock writeLock, Lifecycle lifecycle) {
+    Writer(
+            KeySpace space,
+            Journal journal,
+            RecordCodec codec,
+            EventQueue events,
+            WriteDurability durability,
+            Maintenance maintenance,
+            WriteLock writeLock,
+            Lifecycle lifecycle) {
         this.space = space;
         this.journal = journal;
         this.codec = codec;

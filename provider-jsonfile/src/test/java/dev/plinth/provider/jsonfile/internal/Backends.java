@@ -20,8 +20,7 @@ final class Backends {
      */
     static final ScheduledExecutorService SCHEDULER = scheduler();
 
-    private Backends() {
-    }
+    private Backends() {}
 
     private static ScheduledExecutorService scheduler() {
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
@@ -64,8 +63,8 @@ final class Backends {
     }
 
     static JsonFileSettings settings(Path dir) {
-        return new JsonFileSettings(dir, Durability.SYNC, Duration.ofMillis(20), 16L * 1024 * 1024, 0,
-                Duration.ofMillis(20));
+        return new JsonFileSettings(
+                dir, Durability.SYNC, Duration.ofMillis(20), 16L * 1024 * 1024, 0, Duration.ofMillis(20));
     }
 
     static JsonFileStorageBackend open(Path dir, ChangeListener listener) {

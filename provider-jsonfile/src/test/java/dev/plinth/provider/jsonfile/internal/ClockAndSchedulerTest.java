@@ -30,6 +30,7 @@ class ClockAndSchedulerTest {
 
     @TempDir
     Path dir;
+
     private final AtomicLong millis = new AtomicLong(START);
     private final InstantSource clock = () -> Instant.ofEpochMilli(millis.get());
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
@@ -61,8 +62,8 @@ class ClockAndSchedulerTest {
 
     private JsonFileStorageBackend open(InstantSource time) {
         JsonFileSettings s = Backends.settings(dir);
-        JsonFileSettings fastSweep = new JsonFileSettings(dir, s.durability(), s.flushInterval(),
-                s.compactionThreshold(), 0, Duration.ofMillis(10));
+        JsonFileSettings fastSweep = new JsonFileSettings(
+                dir, s.durability(), s.flushInterval(), s.compactionThreshold(), 0, Duration.ofMillis(10));
         return JsonFileStorageBackend.open(fastSweep, context(events, time, scheduler), JournalFile.Opener.DEFAULT);
     }
 
@@ -74,14 +75,17 @@ class ClockAndSchedulerTest {
             assertThat(b.expire(NS, "t", 2_000)).isTrue();
             assertThat(present(b.get(NS, "t")).expiresAtMillis()).isEqualTo(START + 2_000);
             millis.addAndGet(1_999);
-            assertThat(b.exists(NS, "t")).as("a millisecond before its deadline").isTrue();
+            assertThat(b.exists(NS, "t"))
+                    .as("a millisecond before its deadline")
+                    .isTrue();
             assertThat(events.events()).noneMatch(e -> e.startsWith("EXPIRE"));
             millis.incrementAndGet();
             assertThat(b.exists(NS, "t")).as("at its deadline").isFalse();
             assertThat(b.get(NS, "t")).isNull();
             assertThat(b.list(NS, GlobPattern.compile("*"), null, 10)).isEmpty();
             assertThat(b.count(NS, GlobPattern.compile("*"))).isZero();
-            assertThat(Backends.eventually(() -> events.events().contains("EXPIRE notes t 0"))).isTrue();
+            assertThat(Backends.eventually(() -> events.events().contains("EXPIRE notes t 0")))
+                    .isTrue();
         }
     }
 

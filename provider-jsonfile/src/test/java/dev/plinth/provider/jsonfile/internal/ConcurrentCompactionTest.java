@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in must be exactly what a reopen loads, proving the fuzzy snapshots plus journal replay lose nothing.
  */
 class ConcurrentCompactionTest {
-    private static final List<Namespace> SPACES = List.of(Namespace.of("a"), Namespace.of("b"),
-            Namespace.of("a").child("nested"));
+    private static final List<Namespace> SPACES =
+            List.of(Namespace.of("a"), Namespace.of("b"), Namespace.of("a").child("nested"));
 
     @TempDir
     Path dir;
@@ -41,8 +41,8 @@ class ConcurrentCompactionTest {
         JsonFileSettings s = Backends.settings(dir);
         for (Durability durability : Durability.values()) {
             Path folder = dir.resolve(durability.name());
-            JsonFileSettings settings = new JsonFileSettings(folder, durability, Duration.ofMillis(5), 4_000, 0,
-                    s.sweepInterval());
+            JsonFileSettings settings =
+                    new JsonFileSettings(folder, durability, Duration.ofMillis(5), 4_000, 0, s.sweepInterval());
             Map<String, String> before;
             try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -61,7 +61,8 @@ class ConcurrentCompactionTest {
             }
             assertThat(before).isNotEmpty();
             assertThat(Manifest.read(folder.resolve(FileNames.MANIFEST)).generation())
-                    .as("background compactions that raced the writers, then the final one").isGreaterThanOrEqualTo(2);
+                    .as("background compactions that raced the writers, then the final one")
+                    .isGreaterThanOrEqualTo(2);
             try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 assertThat(dump(b)).isEqualTo(before);
             }
@@ -80,8 +81,12 @@ class ConcurrentCompactionTest {
             } else if (op < 85) {
                 b.increment(ns, "counter" + r.nextInt(3), 1);
             } else if (op < 97) {
-                b.commit(ns, Commit.of(new Write.Put(key, utf8("tx" + i), 0),
-                        new Write.Remove("k" + r.nextInt(60)), new Write.Put("k" + r.nextInt(60), utf8("tx2"), 0)));
+                b.commit(
+                        ns,
+                        Commit.of(
+                                new Write.Put(key, utf8("tx" + i), 0),
+                                new Write.Remove("k" + r.nextInt(60)),
+                                new Write.Put("k" + r.nextInt(60), utf8("tx2"), 0)));
             } else {
                 b.clear(ns);
             }

@@ -42,14 +42,21 @@ class CrashRecoveryTest {
         List<String> acknowledged = new ArrayList<>();
         Path manifest = dir.resolve(FileNames.MANIFEST);
         for (int round = 0; round < ROUNDS || (round < MAX_ROUNDS && !Files.exists(manifest)); round++) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    WriterMain.class.getName(), dir.toString(), "r" + round,
-                    (round % 2 == 0 ? Durability.SYNC : Durability.BATCHED).name())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process child = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            WriterMain.class.getName(),
+                            dir.toString(),
+                            "r" + round,
+                            (round % 2 == 0 ? Durability.SYNC : Durability.BATCHED).name())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             int killAfter = 50 + ThreadLocalRandom.current().nextInt(400);
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 int seen = 0;
                 while (seen < killAfter && (line = out.readLine()) != null) {

@@ -49,9 +49,12 @@ class DamagedFilesTest {
         Files.delete(manifest);
         Map<String, String> before = folder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
-                .isInstanceOf(CorruptDataFileException.class).isInstanceOf(StorageOpenException.class)
-                .hasMessageContaining(manifest.toString()).hasMessageContaining("missing")
-                .satisfies(e -> assertThat(((StorageOpenException) e).isRetryable()).isFalse());
+                .isInstanceOf(CorruptDataFileException.class)
+                .isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining(manifest.toString())
+                .hasMessageContaining("missing")
+                .satisfies(e ->
+                        assertThat(((StorageOpenException) e).isRetryable()).isFalse());
         assertThat(folder()).as("nothing deleted or rewritten").isEqualTo(before);
         Files.write(manifest, saved);
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -79,10 +82,14 @@ class DamagedFilesTest {
         // The provider's typed error, naming the file to restore: not a NoSuchElementException from an
         // empty list of journals, which the runtime would report as an unexpected failure.
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
-                .isInstanceOf(CorruptDataFileException.class).isInstanceOf(StorageOpenException.class)
-                .hasMessageContaining(manifest.toString()).hasMessageContaining("missing")
-                .satisfies(e -> assertThat(((CorruptDataFileException) e).file()).isEqualTo(manifest))
-                .satisfies(e -> assertThat(((StorageOpenException) e).isRetryable()).isFalse());
+                .isInstanceOf(CorruptDataFileException.class)
+                .isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining(manifest.toString())
+                .hasMessageContaining("missing")
+                .satisfies(
+                        e -> assertThat(((CorruptDataFileException) e).file()).isEqualTo(manifest))
+                .satisfies(e ->
+                        assertThat(((StorageOpenException) e).isRetryable()).isFalse());
         assertThat(folder()).as("nothing deleted or rewritten").isEqualTo(before);
     }
 
@@ -99,7 +106,8 @@ class DamagedFilesTest {
         Files.writeString(manifest, text.replace("\"journalFrom\" : 2", "\"journalFrom\" : 3"));
         Map<String, String> before = folder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
-                .isInstanceOf(CorruptDataFileException.class).hasMessageContaining(manifest.toString());
+                .isInstanceOf(CorruptDataFileException.class)
+                .hasMessageContaining(manifest.toString());
         assertThat(folder()).isEqualTo(before);
     }
 
@@ -115,7 +123,8 @@ class DamagedFilesTest {
         Map<String, String> before = folder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(journal.toString()).hasMessageContaining("empty");
+                .hasMessageContaining(journal.toString())
+                .hasMessageContaining("empty");
         assertThat(folder()).isEqualTo(before);
         Files.write(journal, saved);
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -128,7 +137,8 @@ class DamagedFilesTest {
         before = folder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(current.toString()).hasMessageContaining("empty");
+                .hasMessageContaining(current.toString())
+                .hasMessageContaining("empty");
         assertThat(folder()).isEqualTo(before);
     }
 
@@ -144,7 +154,8 @@ class DamagedFilesTest {
             Map<String, String> before = folder();
             assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                     .isInstanceOf(CorruptDataFileException.class)
-                    .hasMessageContaining(file.toString()).hasMessageContaining("empty");
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContaining("empty");
             assertThat(folder()).isEqualTo(before);
             Files.write(file, saved);
         }
@@ -163,7 +174,8 @@ class DamagedFilesTest {
         Path second = dir.resolve(FileNames.journal(2));
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(second.toString()).hasMessageContaining("line 1")
+                .hasMessageContaining(second.toString())
+                .hasMessageContaining("line 1")
                 .hasMessageContaining("journal 1, not 2");
     }
 
@@ -182,7 +194,8 @@ class DamagedFilesTest {
             Map<String, String> before = folder();
             assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                     .isInstanceOf(CorruptDataFileException.class)
-                    .hasMessageContaining(journal.toString()).hasMessageContaining("line " + line)
+                    .hasMessageContaining(journal.toString())
+                    .hasMessageContaining("line " + line)
                     .hasMessageContaining("checksum");
             assertThat(folder()).isEqualTo(before);
         }
@@ -206,7 +219,8 @@ class DamagedFilesTest {
         Map<String, String> before = folder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(snapshot.toString()).hasMessageContaining("line " + lineOf(damaged, "brave"))
+                .hasMessageContaining(snapshot.toString())
+                .hasMessageContaining("line " + lineOf(damaged, "brave"))
                 .hasMessageContaining("checksum");
         assertThat(folder()).isEqualTo(before);
         // A whole entry line removed is found too: the snapshot records how many entries it holds.
@@ -216,7 +230,8 @@ class DamagedFilesTest {
         Files.write(snapshot, lines);
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(snapshot.toString()).hasMessageContaining("count");
+                .hasMessageContaining(snapshot.toString())
+                .hasMessageContaining("count");
         Files.writeString(snapshot, original);
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(2);
@@ -230,12 +245,14 @@ class DamagedFilesTest {
         }
         Path journal = dir.resolve(FileNames.journal(1));
         // Checksummed as this provider writes lines: only the key is wrong.
-        String line = Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"b\\u0000\",\"value\":\"2\",\"version\":9");
+        String line =
+                Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"b\\u0000\",\"value\":\"2\",\"version\":9");
         Files.writeString(journal, line, StandardOpenOption.APPEND);
         Map<String, String> before = folder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(journal.toString()).hasMessageContaining("U+0000");
+                .hasMessageContaining(journal.toString())
+                .hasMessageContaining("U+0000");
         assertThat(folder()).isEqualTo(before);
     }
 
@@ -257,14 +274,17 @@ class DamagedFilesTest {
             Files.delete(blocker);
         }
         assertThat(dir.resolve(FileNames.journal(4))).exists();
-        for (Path missing : List.of(dir.resolve(FileNames.snapshot("notes", 1)), dir.resolve(FileNames.journal(2)),
+        for (Path missing : List.of(
+                dir.resolve(FileNames.snapshot("notes", 1)),
+                dir.resolve(FileNames.journal(2)),
                 dir.resolve(FileNames.journal(3)))) {
             byte[] saved = Files.readAllBytes(missing);
             Files.delete(missing);
             Map<String, String> before = folder();
             assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                     .isInstanceOf(CorruptDataFileException.class)
-                    .hasMessageContaining(missing.toString()).hasMessageContaining("missing");
+                    .hasMessageContaining(missing.toString())
+                    .hasMessageContaining("missing");
             assertThat(folder()).as("after removing %s", missing).isEqualTo(before);
             Files.write(missing, saved);
         }

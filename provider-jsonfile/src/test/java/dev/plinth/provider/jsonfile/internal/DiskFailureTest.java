@@ -36,8 +36,8 @@ class DiskFailureTest {
         AtomicBoolean diskFails = new AtomicBoolean();
         JournalFile.Opener opener = path -> new FailingJournalFile(JournalFile.Opener.DEFAULT.open(path), diskFails);
         JsonFileSettings s = Backends.settings(dir);
-        JsonFileSettings settings = new JsonFileSettings(dir, durability, Duration.ofMillis(5),
-                s.compactionThreshold(), 0, s.sweepInterval());
+        JsonFileSettings settings = new JsonFileSettings(
+                dir, durability, Duration.ofMillis(5), s.compactionThreshold(), 0, s.sweepInterval());
         RecordingListener events = new RecordingListener();
         int refused = 0;
         long healedAt;
@@ -47,27 +47,34 @@ class DiskFailureTest {
             diskFails.set(true);
             if (durability == Durability.SYNC) {
                 // The line reached the file but its durability is unknown: the writer is told it failed.
-                assertThatThrownBy(() -> b.set(NS, "b", utf8("2"), 0)).isInstanceOf(JournalWriteException.class)
-                        .hasMessageContaining("Input/output error").hasMessageContaining("fsync")
-                        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
+                assertThatThrownBy(() -> b.set(NS, "b", utf8("2"), 0))
+                        .isInstanceOf(JournalWriteException.class)
+                        .hasMessageContaining("Input/output error")
+                        .hasMessageContaining("fsync")
+                        .satisfies(e ->
+                                assertThat(((StorageException) e).isRetryable()).isTrue());
             } else {
                 b.set(NS, "b", utf8("2"), 0);
                 assertThat(Backends.eventually(() -> {
-                    try {
-                        b.set(NS, "probe", utf8("x"), 0);
-                        return false;
-                    } catch (JournalWriteException e) {
-                        return true;
-                    }
-                })).as("the flusher's failed fsync stops writes").isTrue();
+                            try {
+                                b.set(NS, "probe", utf8("x"), 0);
+                                return false;
+                            } catch (JournalWriteException e) {
+                                return true;
+                            }
+                        }))
+                        .as("the flusher's failed fsync stops writes")
+                        .isTrue();
             }
             // While the disk still fails (the repair's probe fsync fails too), writes are refused: typed,
             // retryable, and they change nothing. Spread over more than one repair attempt.
             for (int i = 0; i < 5; i++) {
                 Thread.sleep(300);
                 String key = "refused" + i;
-                assertThatThrownBy(() -> b.set(NS, key, utf8("x"), 0)).isInstanceOf(JournalWriteException.class)
-                        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
+                assertThatThrownBy(() -> b.set(NS, key, utf8("x"), 0))
+                        .isInstanceOf(JournalWriteException.class)
+                        .satisfies(e ->
+                                assertThat(((StorageException) e).isRetryable()).isTrue());
                 assertThat(b.exists(NS, key)).isFalse();
                 refused++;
             }
@@ -76,26 +83,30 @@ class DiskFailureTest {
             healedAt = System.nanoTime();
             // The same open backend writes again once the disk does, without a reopen.
             assertThat(Backends.eventually(() -> {
-                try {
-                    b.set(NS, "c", utf8("3"), 0);
-                    return true;
-                } catch (JournalWriteException retryable) {
-                    return false;
-                }
-            })).as("a write succeeds again after the fsync failure").isTrue();
+                        try {
+                            b.set(NS, "c", utf8("3"), 0);
+                            return true;
+                        } catch (JournalWriteException retryable) {
+                            return false;
+                        }
+                    }))
+                    .as("a write succeeds again after the fsync failure")
+                    .isTrue();
             recoveredAt = System.nanoTime();
             for (int i = 0; i < 20; i++) {
                 b.set(NS, "after" + i, utf8("v"), 0);
             }
             long v = present(b.get(NS, "after19")).version();
-            assertThat(Backends.eventually(() -> events.events().contains("SET notes after19 " + v))).isTrue();
+            assertThat(Backends.eventually(() -> events.events().contains("SET notes after19 " + v)))
+                    .isTrue();
             // b's change was in memory all along; once rewritten it is durable, and watchers hear of it.
             assertThat(Backends.eventually(() -> events.events().stream().anyMatch(e -> e.startsWith("SET notes b "))))
                     .isTrue();
         }
-        System.out.printf("%s: %d writes refused while fsync failed; first write accepted %.2f s after the"
-                + " disk healed; then 20 of 20 writes succeeded%n", durability, refused,
-                (recoveredAt - healedAt) / 1e9);
+        System.out.printf(
+                "%s: %d writes refused while fsync failed; first write accepted %.2f s after the"
+                        + " disk healed; then 20 of 20 writes succeeded%n",
+                durability, refused, (recoveredAt - healedAt) / 1e9);
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.list(NS, GlobPattern.compile("[abc]"), null, 10)).containsExactly("a", "b", "c");
             assertThat(b.count(NS, GlobPattern.compile("after*"))).isEqualTo(20);

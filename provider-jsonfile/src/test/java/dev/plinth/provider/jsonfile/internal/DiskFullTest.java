@@ -35,8 +35,8 @@ class DiskFullTest {
     private static final int WRITES_AFTER = 20;
 
     private static JsonFileSettings settings(Path folder, Durability durability, long compactionThreshold) {
-        return new JsonFileSettings(folder, durability, Duration.ofMillis(5), compactionThreshold, 0,
-                Duration.ofMillis(20));
+        return new JsonFileSettings(
+                folder, durability, Duration.ofMillis(5), compactionThreshold, 0, Duration.ofMillis(20));
     }
 
     @ParameterizedTest
@@ -69,7 +69,9 @@ class DiskFullTest {
                         failures++;
                         assertThat(e.isRetryable()).isTrue();
                         assertThat(e.getMessage()).contains(journal.toString()).contains("No space left on device");
-                        assertThat(b.exists(NS, key)).as("a failed write changes nothing").isFalse();
+                        assertThat(b.exists(NS, key))
+                                .as("a failed write changes nothing")
+                                .isFalse();
                     }
                 }
                 assertThat(failures).as("writes refused by the full disk").isEqualTo(FAILURES_WANTED);
@@ -78,11 +80,16 @@ class DiskFullTest {
                 long version = present(b.get(NS, "before0")).version();
                 events.clear();
                 String big = "z".repeat(8192);
-                assertThatThrownBy(() -> b.commit(NS, new Commit(List.of(new Precondition("before0", version)),
-                        List.of(new Write.Put("tx", utf8(big), 0), new Write.Remove("before0")))))
+                assertThatThrownBy(() -> b.commit(
+                                NS,
+                                new Commit(
+                                        List.of(new Precondition("before0", version)),
+                                        List.of(new Write.Put("tx", utf8(big), 0), new Write.Remove("before0")))))
                         .isInstanceOf(JournalWriteException.class);
                 assertThatThrownBy(() -> b.increment(NS, "n" + big, 1)).isInstanceOf(JournalWriteException.class);
-                assertThat(events.events()).as("nothing reported for failed writes").isEmpty();
+                assertThat(events.events())
+                        .as("nothing reported for failed writes")
+                        .isEmpty();
                 assertThat(present(b.get(NS, "before0")).version()).isEqualTo(version);
                 // The half-written lines were cut off again: the journal ends with a complete line.
                 byte[] bytes = Files.readAllBytes(journal);
@@ -96,10 +103,13 @@ class DiskFullTest {
                     acknowledged.add("after" + i);
                     succeeded++;
                 }
-                assertThat(events.events()).contains("SET notes after19 " + present(b.get(NS, "after19")).version());
-                System.out.printf("%s: %d of %d writes failed on the full disk (JournalWriteException);"
-                        + " after freeing it, %d of %d writes succeeded on the same backend%n", durability,
-                        failures, attempts, succeeded, WRITES_AFTER);
+                assertThat(events.events())
+                        .contains("SET notes after19 "
+                                + present(b.get(NS, "after19")).version());
+                System.out.printf(
+                        "%s: %d of %d writes failed on the full disk (JournalWriteException);"
+                                + " after freeing it, %d of %d writes succeeded on the same backend%n",
+                        durability, failures, attempts, succeeded, WRITES_AFTER);
             }
             try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
                 for (String key : acknowledged) {
@@ -112,8 +122,7 @@ class DiskFullTest {
 
     @ParameterizedTest
     @EnumSource(Durability.class)
-    void compactionOnAFullDiskLosesNothingAndSucceedsOnceTheFileSystemGrows(Durability durability)
-            throws Exception {
+    void compactionOnAFullDiskLosesNothingAndSucceedsOnceTheFileSystemGrows(Durability durability) throws Exception {
         try (SmallFilesystem fs = SmallFilesystem.mount(SIZE)) {
             Path folder = fs.path().resolve("data");
             JsonFileSettings settings = settings(folder, durability, 16L * 1024 * 1024);
@@ -132,7 +141,9 @@ class DiskFullTest {
                 }
                 fs.resize(4 * SIZE);
                 b.compactNow();
-                assertThat(Manifest.read(b.directory().resolve(FileNames.MANIFEST)).namespaces()).containsKey("notes");
+                assertThat(Manifest.read(b.directory().resolve(FileNames.MANIFEST))
+                                .namespaces())
+                        .containsKey("notes");
                 for (int i = 0; i < WRITES_AFTER; i++) {
                     b.set(NS, "after" + i, utf8("v"), 0);
                     acknowledged.add("after" + i);

@@ -26,8 +26,26 @@ class FileNamesTest {
     Path root;
 
     @ParameterizedTest
-    @ValueSource(strings = {"..", ".", "../../etc/passwd", "a/../../b", "a\\..\\b", "C:\\Windows", "nul\u0000x",
-        "CON", "nul", "aux", "com1", "LPT1", "/abs", "", " ", "ns-..", "x.g1.json"})
+    @ValueSource(
+            strings = {
+                "..",
+                ".",
+                "../../etc/passwd",
+                "a/../../b",
+                "a\\..\\b",
+                "C:\\Windows",
+                "nul\u0000x",
+                "CON",
+                "nul",
+                "aux",
+                "com1",
+                "LPT1",
+                "/abs",
+                "",
+                " ",
+                "ns-..",
+                "x.g1.json"
+            })
     void namespaceStemsAreHexBehindAFixedPrefix(String path) {
         String stem = FileNames.namespaceStem(path);
         assertThat(stem).matches("ns-[0-9a-f]*");
@@ -53,9 +71,14 @@ class FileNamesTest {
     @Test
     void trickyNamespacesNeverWriteOutsideTheFolder() throws IOException {
         Path dir = root.resolve("data");
-        List<Namespace> tricky = new ArrayList<>(List.of(Namespace.of(".."), Namespace.of("..").child(".."),
-                Namespace.of(".").child(".."), Namespace.of("con"), Namespace.of("nul").child("aux"),
-                Namespace.of("com1"), Namespace.of("-")));
+        List<Namespace> tricky = new ArrayList<>(List.of(
+                Namespace.of(".."),
+                Namespace.of("..").child(".."),
+                Namespace.of(".").child(".."),
+                Namespace.of("con"),
+                Namespace.of("nul").child("aux"),
+                Namespace.of("com1"),
+                Namespace.of("-")));
         Namespace deep = Namespace.of("x".repeat(64));
         for (int i = 0; i < 12; i++) {
             deep = deep.child("y".repeat(60) + i);

@@ -42,8 +42,8 @@ class FolderFsyncFailureTest {
     private final FailingFolderSync folder = new FailingFolderSync();
 
     private JsonFileStorageBackend open(JournalFile.Opener journalFiles) {
-        return JsonFileStorageBackend.open(Backends.settings(dir), Backends.context(ChangeListener.NONE),
-                journalFiles, folder);
+        return JsonFileStorageBackend.open(
+                Backends.settings(dir), Backends.context(ChangeListener.NONE), journalFiles, folder);
     }
 
     private JsonFileStorageBackend open() {
@@ -67,15 +67,18 @@ class FolderFsyncFailureTest {
             folder.failAfter(FileNames.MANIFEST::equals);
             b.compactNow();
             assertThat(folder.failures()).as("the fault was injected").isPositive();
-            assertThat(Manifest.read(manifest).generation()).as("the new manifest is in place").isEqualTo(2);
+            assertThat(Manifest.read(manifest).generation())
+                    .as("the new manifest is in place")
+                    .isEqualTo(2);
             assertEveryFileTheManifestNamesExists();
             // A power loss may bring the manifest before it back: that one must find its files too.
             assertThat(openAsAfterPowerLoss(previous)).hasSize(101);
             b.set(NS, "after", utf8("z"), 0);
             folder.heal();
             assertThat(Backends.eventually(() -> !Files.exists(dir.resolve(FileNames.snapshot("notes", 1)))
-                    && !Files.exists(dir.resolve(FileNames.journal(2)))))
-                    .as("once the manifest is durable, the files only the one before it needed are deleted").isTrue();
+                            && !Files.exists(dir.resolve(FileNames.journal(2)))))
+                    .as("once the manifest is durable, the files only the one before it needed are deleted")
+                    .isTrue();
             assertEveryFileTheManifestNamesExists();
         }
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -98,10 +101,13 @@ class FolderFsyncFailureTest {
             assertThat(dump(b)).isEqualTo(expected);
             assertThat(Files.readString(dir.resolve(FileNames.MANIFEST))).contains("\"format\" : 2");
             assertEveryFileTheManifestNamesExists();
-            assertThat(dir.resolve(FileNames.journal(2))).as("the format 1 journal is kept for now").exists();
+            assertThat(dir.resolve(FileNames.journal(2)))
+                    .as("the format 1 journal is kept for now")
+                    .exists();
             folder.heal();
             assertThat(Backends.eventually(() -> !Files.exists(dir.resolve(FileNames.journal(2)))))
-                    .as("once the manifest is durable, the format 1 files are deleted").isTrue();
+                    .as("once the manifest is durable, the format 1 files are deleted")
+                    .isTrue();
             assertEveryFileTheManifestNamesExists();
         }
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -116,12 +122,15 @@ class FolderFsyncFailureTest {
             folder.failAfter(name -> FileNames.journalSequence(name) >= 0);
             b.compactNow();
             assertThat(folder.failures()).as("the fault was injected").isPositive();
-            assertThat(dir.resolve(FileNames.journal(2))).as("no header-only journal left behind").doesNotExist();
+            assertThat(dir.resolve(FileNames.journal(2)))
+                    .as("no header-only journal left behind")
+                    .doesNotExist();
             b.set(NS, "b", utf8("2"), 0);
             folder.heal();
             b.compactNow();
             assertThat(dir.resolve(FileNames.MANIFEST)).exists();
-            assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).journalFrom()).isEqualTo(2);
+            assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).journalFrom())
+                    .isEqualTo(2);
             assertThat(dir.resolve(FileNames.journal(1))).doesNotExist();
             b.set(NS, "c", utf8("3"), 0);
         }
@@ -135,10 +144,14 @@ class FolderFsyncFailureTest {
     void aHeaderOnlyJournalLeftBehindIsReusedByTheNextSwitch() throws Exception {
         try (JsonFileStorageBackend b = open()) {
             b.set(NS, "a", utf8("1"), 0);
-            Files.writeString(dir.resolve(FileNames.journal(2)), Backends.withCrc("{\"format\":2,\"journal\":2") + "\n");
+            Files.writeString(
+                    dir.resolve(FileNames.journal(2)), Backends.withCrc("{\"format\":2,\"journal\":2") + "\n");
             b.compactNow();
-            assertThat(dir.resolve(FileNames.MANIFEST)).as("the compaction succeeded").exists();
-            assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).journalFrom()).isEqualTo(2);
+            assertThat(dir.resolve(FileNames.MANIFEST))
+                    .as("the compaction succeeded")
+                    .exists();
+            assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).journalFrom())
+                    .isEqualTo(2);
             b.set(NS, "b", utf8("2"), 0);
         }
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -149,25 +162,29 @@ class FolderFsyncFailureTest {
     @Test
     void afterAFailedFsyncTheRepairGetsPastANewJournalWhoseFolderFsyncFailed() throws Exception {
         AtomicBoolean journalFsyncFails = new AtomicBoolean();
-        try (JsonFileStorageBackend b = open(path -> new FailingJournalFile(JournalFile.Opener.DEFAULT.open(path),
-                journalFsyncFails))) {
+        try (JsonFileStorageBackend b =
+                open(path -> new FailingJournalFile(JournalFile.Opener.DEFAULT.open(path), journalFsyncFails))) {
             b.set(NS, "a", utf8("1"), 0);
             journalFsyncFails.set(true);
             folder.failAfter(name -> FileNames.journalSequence(name) >= 0);
             assertThatThrownBy(() -> b.set(NS, "b", utf8("2"), 0)).isInstanceOf(JournalWriteException.class);
             journalFsyncFails.set(false);
             // The repair's new journal cannot be made durable yet: writes stay refused.
-            assertThat(Backends.eventually(() -> folder.failures() > 0)).as("the fault was injected").isTrue();
+            assertThat(Backends.eventually(() -> folder.failures() > 0))
+                    .as("the fault was injected")
+                    .isTrue();
             assertThatThrownBy(() -> b.set(NS, "refused", utf8("x"), 0)).isInstanceOf(JournalWriteException.class);
             folder.heal();
             assertThat(Backends.eventually(() -> {
-                try {
-                    b.set(NS, "c", utf8("3"), 0);
-                    return true;
-                } catch (JournalWriteException retryable) {
-                    return false;
-                }
-            })).as("a write succeeds again once the folder fsyncs").isTrue();
+                        try {
+                            b.set(NS, "c", utf8("3"), 0);
+                            return true;
+                        } catch (JournalWriteException retryable) {
+                            return false;
+                        }
+                    }))
+                    .as("a write succeeds again once the folder fsyncs")
+                    .isTrue();
         }
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("a", "b", "c");
@@ -177,8 +194,8 @@ class FolderFsyncFailureTest {
     @Test
     void aRepairWhoseManifestFolderFsyncFailsKeepsItsFilesAndRefusesWritesUntilItIsDurable() throws Exception {
         AtomicBoolean journalFsyncFails = new AtomicBoolean();
-        try (JsonFileStorageBackend b = open(path -> new FailingJournalFile(JournalFile.Opener.DEFAULT.open(path),
-                journalFsyncFails))) {
+        try (JsonFileStorageBackend b =
+                open(path -> new FailingJournalFile(JournalFile.Opener.DEFAULT.open(path), journalFsyncFails))) {
             b.set(NS, "a", utf8("1"), 0);
             b.compactNow();
             b.set(NS, "b", utf8("2"), 0);
@@ -186,19 +203,23 @@ class FolderFsyncFailureTest {
             folder.failAfter(FileNames.MANIFEST::equals);
             assertThatThrownBy(() -> b.set(NS, "c", utf8("3"), 0)).isInstanceOf(JournalWriteException.class);
             journalFsyncFails.set(false);
-            assertThat(Backends.eventually(() -> folder.failures() > 0)).as("the fault was injected").isTrue();
+            assertThat(Backends.eventually(() -> folder.failures() > 0))
+                    .as("the fault was injected")
+                    .isTrue();
             assertEveryFileTheManifestNamesExists();
             // Everything is in files again, but the manifest naming them may not survive a power loss.
             assertThatThrownBy(() -> b.set(NS, "refused", utf8("x"), 0)).isInstanceOf(JournalWriteException.class);
             folder.heal();
             assertThat(Backends.eventually(() -> {
-                try {
-                    b.set(NS, "d", utf8("4"), 0);
-                    return true;
-                } catch (JournalWriteException retryable) {
-                    return false;
-                }
-            })).as("a write succeeds again once the folder fsyncs").isTrue();
+                        try {
+                            b.set(NS, "d", utf8("4"), 0);
+                            return true;
+                        } catch (JournalWriteException retryable) {
+                            return false;
+                        }
+                    }))
+                    .as("a write succeeds again once the folder fsyncs")
+                    .isTrue();
             assertEveryFileTheManifestNamesExists();
         }
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -210,9 +231,12 @@ class FolderFsyncFailureTest {
     private void assertEveryFileTheManifestNamesExists() {
         Manifest m = Manifest.read(dir.resolve(FileNames.MANIFEST));
         for (String snapshot : m.namespaces().values()) {
-            assertThat(dir.resolve(snapshot)).as("snapshot named by the manifest").exists();
+            assertThat(dir.resolve(snapshot))
+                    .as("snapshot named by the manifest")
+                    .exists();
         }
-        assertThat(dir.resolve(FileNames.journal(m.journalFrom()))).as("first journal named by the manifest")
+        assertThat(dir.resolve(FileNames.journal(m.journalFrom())))
+                .as("first journal named by the manifest")
                 .exists();
     }
 
@@ -241,7 +265,8 @@ class FolderFsyncFailureTest {
     }
 
     private static void copyFormat1(Path to) throws IOException, URISyntaxException {
-        Path from = Path.of(FolderFsyncFailureTest.class.getResource("/format1/compacted").toURI());
+        Path from = Path.of(
+                FolderFsyncFailureTest.class.getResource("/format1/compacted").toURI());
         try (Stream<Path> files = Files.list(from)) {
             for (Path f : files.toList()) {
                 Files.copy(f, to.resolve(f.getFileName()));
@@ -254,8 +279,9 @@ class FolderFsyncFailureTest {
         for (Namespace ns : List.of(NS, OTHER, NS.child("archive"))) {
             for (String key : b.list(ns, GlobPattern.compile("*"), null, 1000)) {
                 BackendEntry e = present(b.get(ns, key));
-                out.put(ns + " " + key, java.util.Arrays.toString(e.value()) + " v" + e.version() + " x"
-                        + e.expiresAtMillis());
+                out.put(
+                        ns + " " + key,
+                        java.util.Arrays.toString(e.value()) + " v" + e.version() + " x" + e.expiresAtMillis());
             }
         }
         return out;

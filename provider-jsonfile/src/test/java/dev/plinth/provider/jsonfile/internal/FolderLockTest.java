@@ -28,15 +28,24 @@ class FolderLockTest {
                         .hasMessageContaining("pid=" + ProcessHandle.current().pid());
             }
             // POSIX drops every lock a process holds on a file when it closes any descriptor of that file.
-            assertThat(probe(lockFile)).as("another process can still not take the folder").isEqualTo("BUSY");
+            assertThat(probe(lockFile))
+                    .as("another process can still not take the folder")
+                    .isEqualTo("BUSY");
         }
-        assertThat(probe(dir.toAbsolutePath().normalize().resolve(FolderLock.FILE_NAME))).isEqualTo("GOT");
+        assertThat(probe(dir.toAbsolutePath().normalize().resolve(FolderLock.FILE_NAME)))
+                .isEqualTo("GOT");
     }
 
     private static String probe(Path lockFile) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LockProbeMain.class.getName(), lockFile.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LockProbeMain.class.getName(),
+                        lockFile.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     }

@@ -46,7 +46,8 @@ class FormatUpgradeTest {
         Map<String, String> loaded;
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             loaded = dump(b);
-            assertThat(b.list(NOTES, GlobPattern.compile("k*"), null, 100)).hasSize(18)
+            assertThat(b.list(NOTES, GlobPattern.compile("k*"), null, 100))
+                    .hasSize(18)
                     .doesNotContain("k0", "k1");
             assertThat(text(present(b.get(NOTES, "count")).value())).isEqualTo("42");
             assertThat(present(b.get(NOTES, "count")).version()).isEqualTo(26);
@@ -55,14 +56,21 @@ class FormatUpgradeTest {
             assertThat(text(present(b.get(NOTES, "tx1")).value())).isEqualTo("a");
             assertThat(text(present(b.get(NOTES, "last")).value())).isEqualTo("after compaction");
             assertThat(b.count(Namespace.of("other"), GlobPattern.compile("*"))).isZero();
-            assertThat(text(present(b.get(NOTES.child("archive"), "deep")).value())).isEqualTo("\"d\"");
-            assertThat(b.set(NOTES, "new", utf8("x"), 0)).as("versions go on growing").isEqualTo(29);
+            assertThat(text(present(b.get(NOTES.child("archive"), "deep")).value()))
+                    .isEqualTo("\"d\"");
+            assertThat(b.set(NOTES, "new", utf8("x"), 0))
+                    .as("versions go on growing")
+                    .isEqualTo(29);
         }
-        assertThat(Files.readString(dir.resolve(FileNames.MANIFEST))).contains("\"format\" : 2").contains("\"crc\"");
-        assertThat(names()).noneMatch(n -> n.endsWith(".g1.json"))
+        assertThat(Files.readString(dir.resolve(FileNames.MANIFEST)))
+                .contains("\"format\" : 2")
+                .contains("\"crc\"");
+        assertThat(names())
+                .noneMatch(n -> n.endsWith(".g1.json"))
                 .doesNotContain(FileNames.journal(2))
                 .contains(FileNames.journal(3), FileNames.snapshot("notes", 2), FileNames.snapshot("notes/archive", 2));
-        assertThat(Files.readString(dir.resolve(FileNames.snapshot("notes", 2)))).contains("\"format\": 2")
+        assertThat(Files.readString(dir.resolve(FileNames.snapshot("notes", 2))))
+                .contains("\"format\": 2")
                 .contains("\"crc\":");
         assertThat(Files.readAllLines(dir.resolve(FileNames.journal(3))).get(0)).startsWith("{\"format\":2,");
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -80,8 +88,10 @@ class FormatUpgradeTest {
             assertThat(present(b.get(NOTES, "c")).version()).isEqualTo(3);
             assertThat(b.set(NOTES, "d", utf8("4"), 0)).isEqualTo(4);
         }
-        assertThat(names()).anyMatch(n -> n.startsWith(FileNames.journal(1) + ".torn-"))
-                .contains(FileNames.MANIFEST).doesNotContain(FileNames.journal(1));
+        assertThat(names())
+                .anyMatch(n -> n.startsWith(FileNames.journal(1) + ".torn-"))
+                .contains(FileNames.MANIFEST)
+                .doesNotContain(FileNames.journal(1));
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.list(NOTES, GlobPattern.compile("*"), null, 10)).containsExactly("b", "c", "d");
         }
@@ -111,8 +121,9 @@ class FormatUpgradeTest {
         for (Namespace ns : List.of(NOTES, Namespace.of("other"), NOTES.child("archive"))) {
             for (String key : b.list(ns, GlobPattern.compile("*"), null, 1000)) {
                 BackendEntry e = present(b.get(ns, key));
-                out.put(ns + " " + key, java.util.Arrays.toString(e.value()) + " v" + e.version() + " x"
-                        + e.expiresAtMillis());
+                out.put(
+                        ns + " " + key,
+                        java.util.Arrays.toString(e.value()) + " v" + e.version() + " x" + e.expiresAtMillis());
             }
         }
         return out;

@@ -40,8 +40,8 @@ class InterruptTest {
     void interruptedWritersNeverStopAnotherPluginsWrites(Durability durability) throws Exception {
         JsonFileSettings s = Backends.settings(dir);
         // A small threshold so background compactions (rotation, snapshots, manifest) run meanwhile.
-        JsonFileSettings settings = new JsonFileSettings(dir, durability, Duration.ofMillis(2), 64 * 1024, 0,
-                s.sweepInterval());
+        JsonFileSettings settings =
+                new JsonFileSettings(dir, durability, Duration.ofMillis(2), 64 * 1024, 0, s.sweepInterval());
         // Last acknowledged value per key; a bounded key space keeps a fast batched writer's record small.
         String[] acknowledgedA = new String[2_000];
         AtomicInteger writesA = new AtomicInteger();
@@ -74,8 +74,8 @@ class InterruptTest {
                         interruptedFailures.incrementAndGet();
                     }
                     if (!Thread.interrupted()) {
-                        wrongInterruptedOutcome.compareAndSet(null,
-                                new AssertionError("write " + i + " cleared its caller's interrupt status"));
+                        wrongInterruptedOutcome.compareAndSet(
+                                null, new AssertionError("write " + i + " cleared its caller's interrupt status"));
                     }
                     if (i % 50 == 0) {
                         Thread.currentThread().interrupt();
@@ -100,7 +100,8 @@ class InterruptTest {
             // A write made after the interrupts, by a thread that is not interrupted, works too.
             b.set(PLUGIN_B, "after", utf8("x"), 0);
         }
-        System.out.printf("%s: plugin A %d writes, plugin B %d of %d interrupted writes acknowledged, %d failed%n",
+        System.out.printf(
+                "%s: plugin A %d writes, plugin B %d of %d interrupted writes acknowledged, %d failed%n",
                 durability, writesA.get(), acknowledgedB.size(), INTERRUPTED_WRITES, interruptedFailures.get());
         try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
             for (int k = 0; k < acknowledgedA.length; k++) {
@@ -109,7 +110,9 @@ class InterruptTest {
                 }
             }
             for (String key : acknowledgedB) {
-                assertThat(b.exists(PLUGIN_B, key)).as("acknowledged interrupted %s", key).isTrue();
+                assertThat(b.exists(PLUGIN_B, key))
+                        .as("acknowledged interrupted %s", key)
+                        .isTrue();
             }
             assertThat(b.exists(PLUGIN_B, "after")).isTrue();
         }
@@ -119,8 +122,8 @@ class InterruptTest {
     @EnumSource(Durability.class)
     void anInterruptedThreadOpensAndClosesAndTheFolderStaysLocked(Durability durability) throws Exception {
         JsonFileSettings s = Backends.settings(dir);
-        JsonFileSettings settings = new JsonFileSettings(dir, durability, Duration.ofMillis(5),
-                s.compactionThreshold(), 0, s.sweepInterval());
+        JsonFileSettings settings = new JsonFileSettings(
+                dir, durability, Duration.ofMillis(5), s.compactionThreshold(), 0, s.sweepInterval());
         try (JsonFileStorageBackend b = Backends.open(settings, ChangeListener.NONE)) {
             b.set(PLUGIN_A, "first", utf8("1"), 0);
         }
@@ -139,8 +142,10 @@ class InterruptTest {
                     Thread.currentThread().interrupt();
                     b.close();
                 }
-                outcome.set(stillInterrupted && Thread.currentThread().isInterrupted() ? "ok"
-                        : "the interrupt status was cleared");
+                outcome.set(
+                        stillInterrupted && Thread.currentThread().isInterrupted()
+                                ? "ok"
+                                : "the interrupt status was cleared");
             } catch (Throwable e) {
                 outcome.set(e);
             }

@@ -34,6 +34,7 @@ class JsonFileStorageBackendTest {
 
     @TempDir
     Path dir;
+
     private final RecordingListener events = new RecordingListener();
     private JsonFileStorageBackend backend;
 
@@ -71,7 +72,9 @@ class JsonFileStorageBackendTest {
         Thread.sleep(5);
         assertThat(backend.get(NS, "t")).isNull();
         assertThat(backend.exists(NS, "t")).isFalse();
-        assertThat(backend.read(NS, List.of("t", "keep"))).extracting(BackendEntry::key).containsExactly("keep");
+        assertThat(backend.read(NS, List.of("t", "keep")))
+                .extracting(BackendEntry::key)
+                .containsExactly("keep");
         assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("keep");
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(1);
         assertThat(backend.compareAndSet(NS, "t", KeyValueStore.ABSENT, utf8("new"), StorageBackend.NO_EXPIRY))
@@ -97,7 +100,8 @@ class JsonFileStorageBackendTest {
         assertThat(backend.compareAndSet(NS, "a", 5, utf8("x"), 0)).isEqualTo(KeyValueStore.ABSENT);
         long v1 = backend.compareAndSet(NS, "a", KeyValueStore.ABSENT, utf8("x"), 0);
         assertThat(v1).isPositive();
-        assertThat(backend.compareAndSet(NS, "a", KeyValueStore.ABSENT, utf8("y"), 0)).isEqualTo(KeyValueStore.ABSENT);
+        assertThat(backend.compareAndSet(NS, "a", KeyValueStore.ABSENT, utf8("y"), 0))
+                .isEqualTo(KeyValueStore.ABSENT);
         long v2 = backend.compareAndSet(NS, "a", v1, utf8("y"), 0);
         assertThat(v2).isGreaterThan(v1);
         assertThat(text(present(backend.get(NS, "a")).value())).isEqualTo("y");
@@ -121,11 +125,23 @@ class JsonFileStorageBackendTest {
 
     @Test
     void countersAreTheCanonicalTextOfALongOnly() {
-        for (String bad : List.of("007", "-0", "+5", " 5", "5 ", "", "-", "1e3", "\u0665",
-                "9223372036854775808", "-9223372036854775809")) {
+        for (String bad : List.of(
+                "007",
+                "-0",
+                "+5",
+                " 5",
+                "5 ",
+                "",
+                "-",
+                "1e3",
+                "\u0665",
+                "9223372036854775808",
+                "-9223372036854775809")) {
             backend.set(NS, "c", utf8(bad), 0);
-            assertThatThrownBy(() -> backend.increment(NS, "c", 1)).as("'%s'", bad)
-                    .isInstanceOf(NotACounterException.class).hasMessageContaining("'c'");
+            assertThatThrownBy(() -> backend.increment(NS, "c", 1))
+                    .as("'%s'", bad)
+                    .isInstanceOf(NotACounterException.class)
+                    .hasMessageContaining("'c'");
             assertThat(text(present(backend.get(NS, "c")).value())).isEqualTo(bad);
         }
         backend.set(NS, "c", utf8(Long.toString(Long.MIN_VALUE)), 0);
@@ -185,9 +201,10 @@ class JsonFileStorageBackendTest {
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("a*"))).isEqualTo(2);
         assertThat(events.events()).containsExactly("DELETE notes a1 0", "DELETE notes a2 0");
         events.clear();
-        CommitResult removed = backend.commit(NS, Commit.of(new Write.Remove("b1"), new Write.Remove("zz"),
-                new Write.Remove("b1")));
-        assertThat(List.of(removed.outcome(0), removed.outcome(1), removed.outcome(2))).containsExactly(1L, 0L, 0L);
+        CommitResult removed =
+                backend.commit(NS, Commit.of(new Write.Remove("b1"), new Write.Remove("zz"), new Write.Remove("b1")));
+        assertThat(List.of(removed.outcome(0), removed.outcome(1), removed.outcome(2)))
+                .containsExactly(1L, 0L, 0L);
         assertThat(events.events()).containsExactly("DELETE notes b1 0");
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
     }
@@ -209,20 +226,29 @@ class JsonFileStorageBackendTest {
     @Test
     void transactionsAreAllOrNothing() {
         long v = backend.set(NS, "a", utf8("1"), 0);
-        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("a", v),
-                new Precondition("b", 99)), List.of(new Write.Put("c", utf8("x"), 0)))))
+        assertThatThrownBy(() -> backend.commit(
+                        NS,
+                        new Commit(
+                                List.of(new Precondition("a", v), new Precondition("b", 99)),
+                                List.of(new Write.Put("c", utf8("x"), 0)))))
                 .isInstanceOf(VersionConflictException.class)
                 .satisfies(e -> assertThat(((VersionConflictException) e).key()).isEqualTo("b"));
         assertThat(backend.exists(NS, "c")).isFalse();
         events.clear();
-        CommitResult result = backend.commit(NS, new Commit(List.of(new Precondition("a", v),
-                new Precondition("b", KeyValueStore.ABSENT)),
-                List.of(new Write.Put("b", utf8("x"), 0), new Write.Remove("a"), new Write.Put("b", utf8("y"), 0),
-                        new Write.Remove("nothing"))));
+        CommitResult result = backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("a", v), new Precondition("b", KeyValueStore.ABSENT)),
+                        List.of(
+                                new Write.Put("b", utf8("x"), 0),
+                                new Write.Remove("a"),
+                                new Write.Put("b", utf8("y"), 0),
+                                new Write.Remove("nothing"))));
         assertThat(result.size()).isEqualTo(4);
         assertThat(result.outcome(0)).isGreaterThan(v);
         assertThat(result.outcome(1)).isEqualTo(1);
-        assertThat(result.outcome(2)).isEqualTo(present(backend.get(NS, "b")).version())
+        assertThat(result.outcome(2))
+                .isEqualTo(present(backend.get(NS, "b")).version())
                 .isGreaterThan(result.outcome(0));
         assertThat(result.outcome(3)).isZero();
         assertThat(text(present(backend.get(NS, "b")).value())).isEqualTo("y");
@@ -235,13 +261,22 @@ class JsonFileStorageBackendTest {
         long v = backend.set(NS, "a", utf8("1"), 60_000);
         long expiresAt = present(backend.get(NS, "a")).expiresAtMillis();
         events.clear();
-        CommitResult kept = backend.commit(NS, Commit.of(new Write.Put("a", utf8("2"), Write.KEEP_EXPIRY),
-                new Write.Put("fresh", utf8("f"), Write.KEEP_EXPIRY)));
+        CommitResult kept = backend.commit(
+                NS,
+                Commit.of(
+                        new Write.Put("a", utf8("2"), Write.KEEP_EXPIRY),
+                        new Write.Put("fresh", utf8("f"), Write.KEEP_EXPIRY)));
         assertThat(present(backend.get(NS, "a")).expiresAtMillis()).isEqualTo(expiresAt);
-        assertThat(present(backend.get(NS, "fresh")).expiresAtMillis()).as("absent before: no expiry")
+        assertThat(present(backend.get(NS, "fresh")).expiresAtMillis())
+                .as("absent before: no expiry")
                 .isEqualTo(StorageBackend.NO_EXPIRY);
-        CommitResult touched = backend.commit(NS, Commit.of(new Write.Expire("a", StorageBackend.NO_EXPIRY),
-                new Write.Expire("missing", 1_000), new Write.Put("b", utf8("x"), 0), new Write.Expire("b", 60_000)));
+        CommitResult touched = backend.commit(
+                NS,
+                Commit.of(
+                        new Write.Expire("a", StorageBackend.NO_EXPIRY),
+                        new Write.Expire("missing", 1_000),
+                        new Write.Put("b", utf8("x"), 0),
+                        new Write.Expire("b", 60_000)));
         assertThat(List.of(touched.outcome(0), touched.outcome(1))).containsExactly(1L, 0L);
         assertThat(touched.outcome(3)).isEqualTo(1);
         BackendEntry a = present(backend.get(NS, "a"));
@@ -252,8 +287,11 @@ class JsonFileStorageBackendTest {
         assertThat(b.version()).isEqualTo(touched.outcome(2));
         assertThat(b.expiresAtMillis()).isGreaterThan(System.currentTimeMillis());
         // An expiry change is no SET: the runtime reports none for expire() either.
-        assertThat(events.events()).containsExactly("SET notes a " + kept.outcome(0),
-                "SET notes fresh " + kept.outcome(1), "SET notes b " + touched.outcome(2));
+        assertThat(events.events())
+                .containsExactly(
+                        "SET notes a " + kept.outcome(0),
+                        "SET notes fresh " + kept.outcome(1),
+                        "SET notes b " + touched.outcome(2));
         backend.close();
         backend = Backends.open(dir, events);
         assertThat(present(backend.get(NS, "a")).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
@@ -265,28 +303,34 @@ class JsonFileStorageBackendTest {
     void aCommitOfPreconditionsOnlyChecksAndWritesNothing() {
         long v = backend.set(NS, "a", utf8("1"), 0);
         events.clear();
-        CommitResult none = backend.commit(NS, new Commit(List.of(new Precondition("a", v),
-                new Precondition("b", KeyValueStore.ABSENT)), List.of()));
+        CommitResult none = backend.commit(
+                NS,
+                new Commit(List.of(new Precondition("a", v), new Precondition("b", KeyValueStore.ABSENT)), List.of()));
         assertThat(none.size()).isZero();
         assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("a", v + 1)), List.of())))
                 .isInstanceOf(VersionConflictException.class);
         assertThat(events.events()).isEmpty();
-        assertThat(backend.set(NS, "c", utf8("x"), 0)).as("no version was spent").isEqualTo(v + 1);
+        assertThat(backend.set(NS, "c", utf8("x"), 0))
+                .as("no version was spent")
+                .isEqualTo(v + 1);
     }
 
     @Test
     void quotaCountsLiveKeysAndAllowsOverwrite() {
         backend.close();
         JsonFileSettings s = Backends.settings(dir);
-        backend = Backends.open(new JsonFileSettings(dir, s.durability(), s.flushInterval(), s.compactionThreshold(),
-                2, s.sweepInterval()), events);
+        backend = Backends.open(
+                new JsonFileSettings(
+                        dir, s.durability(), s.flushInterval(), s.compactionThreshold(), 2, s.sweepInterval()),
+                events);
         backend.set(NS, "a", utf8("v"), 0);
         backend.set(NS, "b", utf8("v"), 1);
         backend.set(NS, "a", utf8("w"), 0);
         backend.set(OTHER, "x", utf8("v"), 0);
-        assertThatThrownBy(() -> backend.commit(NS, Commit.of(new Write.Put("c", utf8("v"), 0),
-                new Write.Put("d", utf8("v"), 0))))
-                .isInstanceOf(QuotaExceededException.class).hasMessageContaining("'c'");
+        assertThatThrownBy(() -> backend.commit(
+                        NS, Commit.of(new Write.Put("c", utf8("v"), 0), new Write.Put("d", utf8("v"), 0))))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("'c'");
         assertThat(backend.exists(NS, "c")).isFalse();
         awaitAbsentAfterExpiry("b");
         backend.set(NS, "c", utf8("v"), 0); // b expired: it no longer counts
@@ -308,7 +352,8 @@ class JsonFileStorageBackendTest {
     void everyMethodThrowsAfterCloseAndCloseIsIdempotent() {
         backend.close();
         backend.close();
-        assertThatThrownBy(() -> backend.get(NS, "a")).isInstanceOf(StoreClosedException.class)
+        assertThatThrownBy(() -> backend.get(NS, "a"))
+                .isInstanceOf(StoreClosedException.class)
                 .hasMessageContaining(dir.toString());
         assertThatThrownBy(() -> backend.set(NS, "a", utf8("v"), 0)).isInstanceOf(StoreClosedException.class);
         assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("*"), null, 1))

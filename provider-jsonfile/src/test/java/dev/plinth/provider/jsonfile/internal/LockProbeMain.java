@@ -9,8 +9,7 @@ import java.nio.channels.FileLock;
  * are per process.
  */
 public final class LockProbeMain {
-    private LockProbeMain() {
-    }
+    private LockProbeMain() {}
 
     public static void main(String[] args) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(args[0], "rw")) {

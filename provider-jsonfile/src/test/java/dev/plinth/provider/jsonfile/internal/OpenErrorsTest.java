@@ -29,18 +29,26 @@ class OpenErrorsTest {
 
     private static void wrappedOnce(Throwable e) {
         String m = e.getMessage();
-        assertThat(m.indexOf("could not open")).as(m).isEqualTo(m.lastIndexOf("could not open")).isNotNegative();
-        assertThat(e.getCause() instanceof StorageOpenException).as("cause wrapped again: %s", e.getCause()).isFalse();
+        assertThat(m.indexOf("could not open"))
+                .as(m)
+                .isEqualTo(m.lastIndexOf("could not open"))
+                .isNotNegative();
+        assertThat(e.getCause() instanceof StorageOpenException)
+                .as("cause wrapped again: %s", e.getCause())
+                .isFalse();
     }
 
     @Test
     void aFolderInUseIsAStorageOpenErrorNamingTheFolderAndRetryable() {
         try (JsonFileStorageBackend first = Backends.open(dir, ChangeListener.NONE)) {
             assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
-                    .isInstanceOf(FolderInUseException.class).isInstanceOf(StorageOpenException.class)
+                    .isInstanceOf(FolderInUseException.class)
+                    .isInstanceOf(StorageOpenException.class)
                     .hasMessageContaining(dir.toAbsolutePath().normalize().toString())
-                    .satisfies(e -> assertThat(((StorageOpenException) e).isRetryable()).isTrue())
-                    .satisfies(e -> assertThat(((StorageOpenException) e).provider()).isEqualTo("jsonfile"))
+                    .satisfies(e ->
+                            assertThat(((StorageOpenException) e).isRetryable()).isTrue())
+                    .satisfies(e ->
+                            assertThat(((StorageOpenException) e).provider()).isEqualTo("jsonfile"))
                     .satisfies(OpenErrorsTest::wrappedOnce);
         }
     }
@@ -51,10 +59,12 @@ class OpenErrorsTest {
         Files.writeString(file, "x");
         Path inside = file.resolve("data");
         assertThatThrownBy(() -> Backends.open(inside, ChangeListener.NONE))
-                .isInstanceOf(StorageOpenException.class).hasMessageContaining(inside.toString())
+                .isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining(inside.toString())
                 .satisfies(OpenErrorsTest::wrappedOnce);
         assertThatThrownBy(() -> Backends.open(file, ChangeListener.NONE))
-                .isInstanceOf(StorageOpenException.class).hasMessageContaining(file.toString())
+                .isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining(file.toString())
                 .satisfies(OpenErrorsTest::wrappedOnce);
     }
 
@@ -67,11 +77,14 @@ class OpenErrorsTest {
         Path manifest = dir.resolve(FileNames.MANIFEST);
         Files.writeString(manifest, "{ not json");
         JsonFileStorageProvider p = new JsonFileStorageProvider();
-        ProviderConfig config = ProviderConfig.builder(p).set("directory", dir.toString()).build();
+        ProviderConfig config =
+                ProviderConfig.builder(p).set("directory", dir.toString()).build();
         assertThatThrownBy(() -> p.open(config, Backends.context(ChangeListener.NONE)))
-                .isInstanceOf(CorruptDataFileException.class).isInstanceOf(StorageOpenException.class)
+                .isInstanceOf(CorruptDataFileException.class)
+                .isInstanceOf(StorageOpenException.class)
                 .hasMessageContaining(manifest.toString())
-                .satisfies(e -> assertThat(((StorageOpenException) e).isRetryable()).isFalse())
+                .satisfies(e ->
+                        assertThat(((StorageOpenException) e).isRetryable()).isFalse())
                 .satisfies(OpenErrorsTest::wrappedOnce);
     }
 
@@ -100,7 +113,8 @@ class OpenErrorsTest {
 
     private static void remount(Path mountPoint, String mode) throws Exception {
         Process p = new ProcessBuilder("mount", "-o", "remount," + mode, mountPoint.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as("mount -o remount,%s: %s", mode, out).isZero();

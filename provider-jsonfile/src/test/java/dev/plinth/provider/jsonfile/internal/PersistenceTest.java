@@ -73,12 +73,15 @@ class PersistenceTest {
             b.clear(NS);
         }
         List<String> lines = Files.readAllLines(dir.resolve(FileNames.journal(1)));
-        assertThat(lines).containsExactly(
-                Backends.withCrc("{\"format\":2,\"journal\":1"),
-                Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"greeting\",\"value\":\"\\\"hello\\\"\",\"version\":1"),
-                Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"raw\",\"valueBase64\":\"/gE=\",\"version\":2"),
-                Backends.withCrc("{\"op\":\"delete\",\"ns\":\"notes\",\"key\":\"greeting\""),
-                Backends.withCrc("{\"op\":\"clear\",\"ns\":\"notes\""));
+        assertThat(lines)
+                .containsExactly(
+                        Backends.withCrc("{\"format\":2,\"journal\":1"),
+                        Backends.withCrc(
+                                "{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"greeting\",\"value\":\"\\\"hello\\\"\",\"version\":1"),
+                        Backends.withCrc(
+                                "{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"raw\",\"valueBase64\":\"/gE=\",\"version\":2"),
+                        Backends.withCrc("{\"op\":\"delete\",\"ns\":\"notes\",\"key\":\"greeting\""),
+                        Backends.withCrc("{\"op\":\"clear\",\"ns\":\"notes\""));
     }
 
     @Test
@@ -98,8 +101,10 @@ class PersistenceTest {
         assertThat(Files.exists(dir.resolve(FileNames.journal(1)))).isFalse();
         assertThat(Files.exists(dir.resolve(FileNames.MANIFEST))).isTrue();
         String snapshot = Files.readString(dir.resolve(FileNames.snapshot("notes", 1)));
-        assertThat(snapshot).startsWith("{\n  \"format\": 2,\n  \"namespace\": \"notes\",\n  \"entries\": [\n    "
-                + Backends.withCrc("{\"key\":\"k0\",\"value\":\"v0\",\"version\":1") + ",\n").endsWith("  ],\n  \"count\": 50\n}\n");
+        assertThat(snapshot)
+                .startsWith("{\n  \"format\": 2,\n  \"namespace\": \"notes\",\n  \"entries\": [\n    "
+                        + Backends.withCrc("{\"key\":\"k0\",\"value\":\"v0\",\"version\":1") + ",\n")
+                .endsWith("  ],\n  \"count\": 50\n}\n");
         assertThat(snapshot.lines().count()).isEqualTo(50 + 7);
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("k*"))).isEqualTo(49);
@@ -127,7 +132,9 @@ class PersistenceTest {
             Files.createDirectory(blocker);
             Files.writeString(blocker.resolve("keep"), "x");
             b.compactNow();
-            assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).generation()).as("still the first").isZero();
+            assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).generation())
+                    .as("still the first")
+                    .isZero();
             assertThat(dir.resolve(FileNames.journal(1))).exists();
             b.set(NS, "b", utf8("2"), 0);
             Files.delete(blocker.resolve("keep"));
@@ -136,7 +143,8 @@ class PersistenceTest {
             b.set(NS, "c", utf8("3"), 0);
         }
         assertThat(Manifest.read(dir.resolve(FileNames.MANIFEST)).namespaces()).containsOnlyKeys("notes", "other");
-        assertThat(listNames()).filteredOn(n -> FileNames.journalSequence(n) >= 0)
+        assertThat(listNames())
+                .filteredOn(n -> FileNames.journalSequence(n) >= 0)
                 .containsExactly(FileNames.journal(3));
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("a", "b", "c");
@@ -147,8 +155,8 @@ class PersistenceTest {
     @Test
     void compactionStartsInTheBackgroundPastTheThreshold() throws Exception {
         JsonFileSettings s = Backends.settings(dir);
-        JsonFileSettings small = new JsonFileSettings(dir, Durability.BATCHED, s.flushInterval(), 2_000, 0,
-                s.sweepInterval());
+        JsonFileSettings small =
+                new JsonFileSettings(dir, Durability.BATCHED, s.flushInterval(), 2_000, 0, s.sweepInterval());
         try (JsonFileStorageBackend b = Backends.open(small, ChangeListener.NONE)) {
             for (int i = 0; i < 500; i++) {
                 b.set(NS, "key" + (i % 40), utf8("value number " + i), 0);
@@ -159,7 +167,10 @@ class PersistenceTest {
             }
         }
         assertThat(dir.resolve(FileNames.MANIFEST)).exists();
-        assertThat(listNames().stream().filter(n -> FileNames.journalSequence(n) >= 0).count()).isLessThan(10);
+        assertThat(listNames().stream()
+                        .filter(n -> FileNames.journalSequence(n) >= 0)
+                        .count())
+                .isLessThan(10);
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(b.count(NS, GlobPattern.compile("*"))).isEqualTo(40);
             assertThat(text(present(b.get(NS, "key19")).value())).isEqualTo("value number 499");
@@ -181,7 +192,9 @@ class PersistenceTest {
             assertThat(b.exists(NS, "c")).isFalse();
             b.set(NS, "d", utf8("4"), 0);
         }
-        List<String> aside = listNames().stream().filter(n -> n.startsWith(FileNames.journal(1) + ".torn-")).toList();
+        List<String> aside = listNames().stream()
+                .filter(n -> n.startsWith(FileNames.journal(1) + ".torn-"))
+                .toList();
         assertThat(aside).hasSize(1);
         assertThat(Files.readString(dir.resolve(aside.get(0)))).isEqualTo(torn);
         assertThat(Files.readAllLines(journal)).hasSize(4).element(0).asString().startsWith("{\"format\":2,");
@@ -197,7 +210,9 @@ class PersistenceTest {
             b.set(NS, "a", utf8("1"), 0);
         }
         Path journal = dir.resolve(FileNames.journal(1));
-        Files.writeString(journal, Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"b\",\"value\":\"2\",\"version\":7"),
+        Files.writeString(
+                journal,
+                Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"b\",\"value\":\"2\",\"version\":7"),
                 StandardOpenOption.APPEND);
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
             assertThat(present(b.get(NS, "b")).version()).isEqualTo(7);
@@ -221,19 +236,28 @@ class PersistenceTest {
                 .isInstanceOf(CorruptDataFileException.class)
                 .hasMessageContaining(journal.toString())
                 .hasMessageContaining("line 3")
-                .satisfies(e -> assertThat(((CorruptDataFileException) e).line()).isEqualTo(3));
+                .satisfies(
+                        e -> assertThat(((CorruptDataFileException) e).line()).isEqualTo(3));
         assertThat(snapshotOfFolder()).isEqualTo(before);
         // Checksummed but invalid JSON, and a valid checksum over an invalid record: damage all the same.
-        Files.write(journal, List.of(lines.get(0), lines.get(1), Backends.withCrc("{\"op\":\"set\",,\"x\":1"),
-                lines.get(3)));
+        Files.write(
+                journal,
+                List.of(lines.get(0), lines.get(1), Backends.withCrc("{\"op\":\"set\",,\"x\":1"), lines.get(3)));
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
-                .isInstanceOf(CorruptDataFileException.class).hasMessageContaining("line 3")
+                .isInstanceOf(CorruptDataFileException.class)
+                .hasMessageContaining("line 3")
                 .hasMessageContaining("invalid JSON");
         // A damaged last line that does end with a newline was written whole: it is an edit, not a tear.
-        Files.write(journal, List.of(lines.get(0), lines.get(1), lines.get(2),
-                Backends.withCrc("{\"op\":\"frobnicate\",\"ns\":\"notes\"")));
+        Files.write(
+                journal,
+                List.of(
+                        lines.get(0),
+                        lines.get(1),
+                        lines.get(2),
+                        Backends.withCrc("{\"op\":\"frobnicate\",\"ns\":\"notes\"")));
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
-                .isInstanceOf(CorruptDataFileException.class).hasMessageContaining("line 4")
+                .isInstanceOf(CorruptDataFileException.class)
+                .hasMessageContaining("line 4")
                 .hasMessageContaining("frobnicate");
         Files.write(journal, List.of(lines.get(0), lines.get(1), lines.get(2)));
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
@@ -255,7 +279,8 @@ class PersistenceTest {
         Map<String, String> before = snapshotOfFolder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(snapshot.toString()).hasMessageContaining("line 6")
+                .hasMessageContaining(snapshot.toString())
+                .hasMessageContaining("line 6")
                 .hasMessageContaining("version");
         assertThat(snapshotOfFolder()).isEqualTo(before);
         lines.set(5, "    " + Backends.withCrc("{\"key\":\"b\",\"value\":\"2\",,\"version\":2"));
@@ -263,7 +288,8 @@ class PersistenceTest {
         before = snapshotOfFolder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(snapshot.toString()).hasMessageContaining("invalid JSON");
+                .hasMessageContaining(snapshot.toString())
+                .hasMessageContaining("invalid JSON");
         assertThat(snapshotOfFolder()).isEqualTo(before);
     }
 
@@ -275,17 +301,21 @@ class PersistenceTest {
         }
         Path manifest = dir.resolve(FileNames.MANIFEST);
         // Checksummed again, as an operator editing it would: the names are checked for themselves.
-        String text = Backends.rechecksumManifest(Files.readString(manifest)
-                .replace(FileNames.snapshot("notes", 1), "../../etc/passwd"));
+        String text = Backends.rechecksumManifest(
+                Files.readString(manifest).replace(FileNames.snapshot("notes", 1), "../../etc/passwd"));
         Files.writeString(manifest, text);
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(manifest.toString()).hasMessageContaining("../../etc/passwd");
-        Files.writeString(manifest, Backends.rechecksumManifest(text.replace("../../etc/passwd",
-                FileNames.snapshot("notes", 1)).replace("\"notes\"", "\"Bad Namespace\"")));
+                .hasMessageContaining(manifest.toString())
+                .hasMessageContaining("../../etc/passwd");
+        Files.writeString(
+                manifest,
+                Backends.rechecksumManifest(text.replace("../../etc/passwd", FileNames.snapshot("notes", 1))
+                        .replace("\"notes\"", "\"Bad Namespace\"")));
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(manifest.toString()).hasMessageContaining("Bad Namespace");
+                .hasMessageContaining(manifest.toString())
+                .hasMessageContaining("Bad Namespace");
     }
 
     @Test
@@ -311,8 +341,8 @@ class PersistenceTest {
     @Test
     void batchedWritesSurviveACleanClose() {
         JsonFileSettings s = Backends.settings(dir);
-        JsonFileSettings batched = new JsonFileSettings(dir, Durability.BATCHED, Duration.ofMillis(5),
-                s.compactionThreshold(), 0, s.sweepInterval());
+        JsonFileSettings batched = new JsonFileSettings(
+                dir, Durability.BATCHED, Duration.ofMillis(5), s.compactionThreshold(), 0, s.sweepInterval());
         try (JsonFileStorageBackend b = Backends.open(batched, ChangeListener.NONE)) {
             for (int i = 0; i < 100; i++) {
                 b.set(NS, "k" + i, utf8("v"), 0);

@@ -58,7 +58,9 @@ class PowerLossTest {
             assertThat(b.exists(NS, "c")).isFalse();
             b.set(NS, "d", utf8("4"), 0);
         }
-        List<String> aside = names().stream().filter(n -> n.startsWith(FileNames.journal(1) + ".torn-")).toList();
+        List<String> aside = names().stream()
+                .filter(n -> n.startsWith(FileNames.journal(1) + ".torn-"))
+                .toList();
         assertThat(aside).hasSize(1);
         assertThat(Files.readString(dir.resolve(aside.get(0)))).isEqualTo(TORN);
         // Cut off, not only skipped: the newest journal now holds a record, so a torn line left in journal 1
@@ -77,13 +79,15 @@ class PowerLossTest {
         Path journal1 = dir.resolve(FileNames.journal(1));
         Files.writeString(journal1, TORN, StandardOpenOption.APPEND);
         writeHeaderOnlyJournal(2);
-        Files.writeString(dir.resolve(FileNames.journal(2)), Backends.withCrc(
-                "{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"e\",\"value\":\"5\",\"version\":9") + "\n",
+        Files.writeString(
+                dir.resolve(FileNames.journal(2)),
+                Backends.withCrc("{\"op\":\"set\",\"ns\":\"notes\",\"key\":\"e\",\"value\":\"5\",\"version\":9") + "\n",
                 StandardOpenOption.APPEND);
         Map<String, String> before = folder();
         assertThatThrownBy(() -> Backends.open(dir, ChangeListener.NONE))
                 .isInstanceOf(CorruptDataFileException.class)
-                .hasMessageContaining(journal1 + " line 3").hasMessageContaining("no checksum");
+                .hasMessageContaining(journal1 + " line 3")
+                .hasMessageContaining("no checksum");
         assertThat(folder()).isEqualTo(before);
     }
 
@@ -98,53 +102,58 @@ class PowerLossTest {
         List<Boolean> nextExistedAtSync = new CopyOnWriteArrayList<>();
         JournalFile.Opener opener = path -> {
             JournalFile real = JournalFile.Opener.DEFAULT.open(path);
-            return !path.equals(journal1) ? real : new JournalFile() {
-                @Override
-                public void write(byte[] bytes, int offset, int length, long position) throws IOException {
-                    real.write(bytes, offset, length, position);
-                }
+            return !path.equals(journal1)
+                    ? real
+                    : new JournalFile() {
+                        @Override
+                        public void write(byte[] bytes, int offset, int length, long position) throws IOException {
+                            real.write(bytes, offset, length, position);
+                        }
 
-                @Override
-                public long size() throws IOException {
-                    return real.size();
-                }
+                        @Override
+                        public long size() throws IOException {
+                            return real.size();
+                        }
 
-                @Override
-                public void truncate(long size) throws IOException {
-                    real.truncate(size);
-                }
+                        @Override
+                        public void truncate(long size) throws IOException {
+                            real.truncate(size);
+                        }
 
-                @Override
-                public void sync() throws IOException {
-                    nextExistedAtSync.add(Files.exists(journal2));
-                    real.sync();
-                }
+                        @Override
+                        public void sync() throws IOException {
+                            nextExistedAtSync.add(Files.exists(journal2));
+                            real.sync();
+                        }
 
-                @Override
-                public void close() throws IOException {
-                    real.close();
-                }
-            };
+                        @Override
+                        public void close() throws IOException {
+                            real.close();
+                        }
+                    };
         };
         JsonFileSettings s = Backends.settings(dir);
         // Batched, with no periodic fsync in the test's time: the switch's own fsync is the one that counts.
-        JsonFileSettings batched = new JsonFileSettings(dir, Durability.BATCHED, Duration.ofHours(1),
-                s.compactionThreshold(), 0, s.sweepInterval());
-        try (JsonFileStorageBackend b = JsonFileStorageBackend.open(batched, Backends.context(ChangeListener.NONE),
-                opener)) {
+        JsonFileSettings batched = new JsonFileSettings(
+                dir, Durability.BATCHED, Duration.ofHours(1), s.compactionThreshold(), 0, s.sweepInterval());
+        try (JsonFileStorageBackend b =
+                JsonFileStorageBackend.open(batched, Backends.context(ChangeListener.NONE), opener)) {
             nextExistedAtSync.clear();
             for (int i = 0; i < 10; i++) {
                 b.set(NS, "k" + i, utf8("v" + i), 0);
             }
             b.compactNow();
         }
-        assertThat(nextExistedAtSync).as("fsyncs of journal 1 (journal 2 existed?)").isNotEmpty()
+        assertThat(nextExistedAtSync)
+                .as("fsyncs of journal 1 (journal 2 existed?)")
+                .isNotEmpty()
                 .containsOnly(false);
     }
 
     /** A journal as the provider creates it, before any change is appended: its header line alone. */
     private void writeHeaderOnlyJournal(long sequence) throws IOException {
-        Files.writeString(dir.resolve(FileNames.journal(sequence)),
+        Files.writeString(
+                dir.resolve(FileNames.journal(sequence)),
                 Backends.withCrc("{\"format\":2,\"journal\":" + sequence) + "\n");
     }
 

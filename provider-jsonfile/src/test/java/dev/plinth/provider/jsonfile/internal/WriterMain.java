@@ -13,17 +13,16 @@ import java.time.Duration;
  * {@code ACK <key>} once each write has returned.
  */
 public final class WriterMain {
-    private WriterMain() {
-    }
+    private WriterMain() {}
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         String prefix = args[1];
         Durability durability = args.length > 2 ? Durability.valueOf(args[2]) : Durability.SYNC;
-        JsonFileSettings settings = new JsonFileSettings(dir, durability, Duration.ofMillis(50), 4_096, 0,
-                Duration.ofMillis(50));
-        JsonFileStorageBackend backend = JsonFileStorageBackend.open(settings, Backends.context(ChangeListener.NONE),
-                JournalFile.Opener.DEFAULT);
+        JsonFileSettings settings =
+                new JsonFileSettings(dir, durability, Duration.ofMillis(50), 4_096, 0, Duration.ofMillis(50));
+        JsonFileStorageBackend backend = JsonFileStorageBackend.open(
+                settings, Backends.context(ChangeListener.NONE), JournalFile.Opener.DEFAULT);
         Namespace ns = Namespace.of("crash");
         for (int i = 0; ; i++) {
             String key = prefix + "-" + i;

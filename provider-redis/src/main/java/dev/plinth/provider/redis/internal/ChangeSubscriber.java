@@ -40,10 +40,12 @@ final class ChangeSubscriber implements AutoCloseable {
      * may have closed every connection, pooled ones too.
      */
     private final Runnable onLost;
+
     private final Thread thread;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     /** Released by the first attempt's outcome: subscribed, or failed. */
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
+
     private volatile boolean closed;
     private volatile Connection connection;
     private volatile Listener pubSub;
@@ -52,10 +54,16 @@ final class ChangeSubscriber implements AutoCloseable {
     private volatile boolean lostSubscription;
     /** {@link #start} gave up waiting; settled against the first subscription by compare-and-set. */
     private final AtomicBoolean startGaveUp = new AtomicBoolean();
+
     private final AtomicBoolean firstSubscribed = new AtomicBoolean();
 
-    ChangeSubscriber(Supplier<HostAndPort> target, JedisClientConfig config, byte[] channel, ChangeListener listener,
-            String endpoint, Runnable onLost) {
+    ChangeSubscriber(
+            Supplier<HostAndPort> target,
+            JedisClientConfig config,
+            byte[] channel,
+            ChangeListener listener,
+            String endpoint,
+            Runnable onLost) {
         this.target = target;
         this.onLost = onLost;
         this.config = config;
@@ -143,8 +151,11 @@ final class ChangeSubscriber implements AutoCloseable {
                 }
                 firstAttempt.countDown();
                 if (!gap) {
-                    LOG.warn("Change feed lost Redis at {} ({}); reconnecting. Changes made meanwhile are not reported"
-                            + " to watchers.", endpoint, e.toString());
+                    LOG.warn(
+                            "Change feed lost Redis at {} ({}); reconnecting. Changes made meanwhile are not reported"
+                                    + " to watchers.",
+                            endpoint,
+                            e.toString());
                     gap = true;
                 } else {
                     LOG.debug("Change feed still cannot reach Redis at {}: {}", endpoint, e.toString());
@@ -196,7 +207,9 @@ final class ChangeSubscriber implements AutoCloseable {
             try {
                 dispatch(message);
             } catch (RuntimeException e) {
-                LOG.warn("Ignoring a malformed change message on {}: {}", new String(ch, StandardCharsets.UTF_8),
+                LOG.warn(
+                        "Ignoring a malformed change message on {}: {}",
+                        new String(ch, StandardCharsets.UTF_8),
                         e.toString());
             }
         }
@@ -227,11 +240,16 @@ final class ChangeSubscriber implements AutoCloseable {
 
     private static ChangeType type(char c) {
         switch (c) {
-            case 'S': return ChangeType.SET;
-            case 'D': return ChangeType.DELETE;
-            case 'E': return ChangeType.EXPIRE;
-            case 'C': return ChangeType.CLEAR;
-            default: throw new IllegalArgumentException("unknown change type '" + c + "'");
+            case 'S':
+                return ChangeType.SET;
+            case 'D':
+                return ChangeType.DELETE;
+            case 'E':
+                return ChangeType.EXPIRE;
+            case 'C':
+                return ChangeType.CLEAR;
+            default:
+                throw new IllegalArgumentException("unknown change type '" + c + "'");
         }
     }
 

@@ -20,6 +20,7 @@ final class Codec {
      * PEXPIREAT and PX accept.
      */
     static final long MAX_MILLIS = KeyValueStore.MAX_DURATION.toMillis();
+
     static final byte[] EMPTY = new byte[0];
     private static final byte[][] SMALL_NUMBERS = new byte[256][];
 
@@ -29,8 +30,7 @@ final class Codec {
         }
     }
 
-    private Codec() {
-    }
+    private Codec() {}
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -82,8 +82,10 @@ final class Codec {
     /** @return {@code ttl} as the scripts take it (0 = never); refuses what the contract does not allow */
     static long ttl(long ttl) {
         if (ttl < 0 || ttl > MAX_MILLIS) {
-            throw new InvalidArgumentException("ttl", ttl + " ms is not a time to live: it must be "
-                    + "NO_EXPIRY (0) or 1 ms up to KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+            throw new InvalidArgumentException(
+                    "ttl",
+                    ttl + " ms is not a time to live: it must be "
+                            + "NO_EXPIRY (0) or 1 ms up to KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
         }
         return ttl;
     }
@@ -95,8 +97,10 @@ final class Codec {
 
     static long lease(long leaseMillis) {
         if (leaseMillis < 1 || leaseMillis > MAX_MILLIS) {
-            throw new InvalidArgumentException("lease", leaseMillis + " ms is not a lock lease: it must be "
-                    + "1 ms up to KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+            throw new InvalidArgumentException(
+                    "lease",
+                    leaseMillis + " ms is not a lock lease: it must be " + "1 ms up to KeyValueStore.MAX_DURATION ("
+                            + MAX_MILLIS + " ms)");
         }
         return leaseMillis;
     }

@@ -86,7 +86,10 @@ final class RedisCalls {
                 throw failure(e, what);
             }
             RedisConnector.clearIdle(client);
-            LOG.debug("Redis at {} had closed a pooled connection; {} retries on a new one: {}", endpoint, what,
+            LOG.debug(
+                    "Redis at {} had closed a pooled connection; {} retries on a new one: {}",
+                    endpoint,
+                    what,
                     e.toString());
         }
         try {
@@ -108,8 +111,10 @@ final class RedisCalls {
             // Only this caller was interrupted (socket I/O is not interruptible: the wait for a pooled
             // connection is): the pool is fine, and the caller keeps its interrupt, which the pool consumed.
             Thread.currentThread().interrupt();
-            return new StorageException("Interrupted while waiting for a connection to Redis at " + endpoint
-                    + "; " + what + " was not sent", e);
+            return new StorageException(
+                    "Interrupted while waiting for a connection to Redis at " + endpoint + "; " + what
+                            + " was not sent",
+                    e);
         }
         if (RedisErrors.isConnectionProblem(e)) {
             RedisConnector.clearIdle(client);

@@ -23,8 +23,7 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
  * {@link RedisClusterClient}) and knows how to drop its idle pooled connections after an outage.
  */
 final class RedisConnector {
-    private RedisConnector() {
-    }
+    private RedisConnector() {}
 
     static UnifiedJedis build(RedisSettings s) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -37,20 +36,30 @@ final class RedisConnector {
         pool.setJmxEnabled(false);
         switch (s.mode) {
             case SENTINEL:
-                return RedisSentinelClient.builder().masterName(s.sentinelMaster).sentinels(s.nodeSet())
-                        .clientConfig(s.clientConfig(true)).sentinelClientConfig(s.sentinelConfig())
-                        .poolConfig(pool).build();
+                return RedisSentinelClient.builder()
+                        .masterName(s.sentinelMaster)
+                        .sentinels(s.nodeSet())
+                        .clientConfig(s.clientConfig(true))
+                        .sentinelClientConfig(s.sentinelConfig())
+                        .poolConfig(pool)
+                        .build();
             case CLUSTER:
-                return RedisClusterClient.builder().nodes(s.nodeSet()).clientConfig(s.clientConfig(false))
-                        .poolConfig(pool).maxAttempts(3)
+                return RedisClusterClient.builder()
+                        .nodes(s.nodeSet())
+                        .clientConfig(s.clientConfig(false))
+                        .poolConfig(pool)
+                        .maxAttempts(3)
                         .maxTotalRetriesDuration(s.readTimeout.multipliedBy(2).plus(s.connectTimeout))
                         .build();
             default:
                 JedisClientConfig config = s.clientConfig(true);
                 PooledConnectionProvider provider = new PooledConnectionProvider(
                         new NoReplacementOnFailure(new ConnectionFactory(s.nodes.get(0), config)), pool);
-                return RedisClient.builder().hostAndPort(s.nodes.get(0)).clientConfig(config)
-                        .connectionProvider(provider).build();
+                return RedisClient.builder()
+                        .hostAndPort(s.nodes.get(0))
+                        .clientConfig(config)
+                        .connectionProvider(provider)
+                        .build();
         }
     }
 
@@ -70,9 +79,10 @@ final class RedisConnector {
 
         @Override
         public PooledObject<Connection> makeObject() throws Exception {
-            if (StackWalker.getInstance().walk(frames -> frames.limit(16).anyMatch(f ->
-                    "invalidateObject".equals(f.getMethodName())
-                            && f.getClassName().startsWith("org.apache.commons.pool2.")))) {
+            if (StackWalker.getInstance()
+                    .walk(frames -> frames.limit(16)
+                            .anyMatch(f -> "invalidateObject".equals(f.getMethodName())
+                                    && f.getClassName().startsWith("org.apache.commons.pool2.")))) {
                 // Caught by Jedis and kept as a suppressed exception of the call's own failure.
                 throw new IllegalStateException("no eager replacement for a broken Redis connection");
             }
@@ -109,7 +119,9 @@ final class RedisConnector {
             if (client instanceof RedisClient) {
                 ((RedisClient) client).getPool().clear();
             } else if (client instanceof RedisSentinelClient) {
-                ((RedisSentinelClient) client).getPrimaryNodesConnectionMap().values()
+                ((RedisSentinelClient) client)
+                        .getPrimaryNodesConnectionMap()
+                        .values()
                         .forEach(GenericObjectPool::clear);
             } else if (client instanceof RedisClusterClient) {
                 ((RedisClusterClient) client).getClusterNodes().values().forEach(GenericObjectPool::clear);

@@ -12,8 +12,7 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /** Turns Jedis failures into Plinth's typed exceptions, naming the server and never the password. */
 final class RedisErrors {
-    private RedisErrors() {
-    }
+    private RedisErrors() {}
 
     /**
      * @param e the failure
@@ -27,31 +26,44 @@ final class RedisErrors {
         }
         String reply = serverReply(e);
         if (reply != null) {
-            if (reply.startsWith("WRONGPASS") || reply.startsWith("NOAUTH") || reply.startsWith("NOPERM")
-                    || reply.startsWith("ERR AUTH") || reply.startsWith("ERR invalid password")
+            if (reply.startsWith("WRONGPASS")
+                    || reply.startsWith("NOAUTH")
+                    || reply.startsWith("NOPERM")
+                    || reply.startsWith("ERR AUTH")
+                    || reply.startsWith("ERR invalid password")
                     || reply.contains("invalid username-password")) {
-                return new RedisAuthenticationException("Redis at " + endpoint + " refused " + what + ": "
-                        + firstWord(reply) + " (check plinth.storage.redis.username and password)", e);
+                return new RedisAuthenticationException(
+                        "Redis at " + endpoint + " refused " + what + ": " + firstWord(reply)
+                                + " (check plinth.storage.redis.username and password)",
+                        e);
             }
             if (reply.contains("DB index is out of range") || reply.contains("invalid DB index")) {
-                return new ConfigurationException("plinth.storage.redis.database", "Redis at " + endpoint
-                        + " has no such database (plinth.storage.redis.database): " + reply, e);
+                return new ConfigurationException(
+                        "plinth.storage.redis.database",
+                        "Redis at " + endpoint + " has no such database (plinth.storage.redis.database): " + reply,
+                        e);
             }
             // Redis 7 refuses a writing script up front ("OOM ..."); Redis 6 fails its first write inside the
             // script ("ERR Error running script ... -OOM command not allowed ...").
             if (reply.startsWith("OOM") || reply.contains("OOM command not allowed")) {
-                return new RedisOutOfMemoryException("Redis at " + endpoint + " is out of memory (maxmemory reached"
-                        + " with noeviction); " + what + " was not applied: " + reply, e);
+                return new RedisOutOfMemoryException(
+                        "Redis at " + endpoint + " is out of memory (maxmemory reached" + " with noeviction); " + what
+                                + " was not applied: " + reply,
+                        e);
             }
-            if (reply.startsWith("LOADING") || reply.startsWith("BUSY") || reply.startsWith("MASTERDOWN")
-                    || reply.startsWith("CLUSTERDOWN") || reply.startsWith("TRYAGAIN") || reply.startsWith("READONLY")) {
-                return new BackendUnavailableException("Redis at " + endpoint + " cannot serve " + what + " now: "
-                        + reply, e);
+            if (reply.startsWith("LOADING")
+                    || reply.startsWith("BUSY")
+                    || reply.startsWith("MASTERDOWN")
+                    || reply.startsWith("CLUSTERDOWN")
+                    || reply.startsWith("TRYAGAIN")
+                    || reply.startsWith("READONLY")) {
+                return new BackendUnavailableException(
+                        "Redis at " + endpoint + " cannot serve " + what + " now: " + reply, e);
             }
         }
         if (isConnectionProblem(e)) {
-            return new BackendUnavailableException("Redis at " + endpoint + " is unavailable (" + what + "): "
-                    + describe(e), e);
+            return new BackendUnavailableException(
+                    "Redis at " + endpoint + " is unavailable (" + what + "): " + describe(e), e);
         }
         if (e instanceof JedisException) {
             return new StorageException("Redis at " + endpoint + " failed " + what + ": " + describe(e), e);
@@ -61,7 +73,8 @@ final class RedisErrors {
 
     static boolean isConnectionProblem(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof JedisConnectionException || t instanceof JedisClusterOperationException
+            if (t instanceof JedisConnectionException
+                    || t instanceof JedisClusterOperationException
                     || t instanceof java.io.IOException) {
                 return true;
             }
@@ -94,8 +107,10 @@ final class RedisErrors {
     static boolean isClosedConnection(Throwable e) {
         boolean closed = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.ConnectException
-                    || t instanceof java.net.UnknownHostException || t instanceof InterruptedException) {
+            if (t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.ConnectException
+                    || t instanceof java.net.UnknownHostException
+                    || t instanceof InterruptedException) {
                 return false;
             }
             String m = t.getMessage();

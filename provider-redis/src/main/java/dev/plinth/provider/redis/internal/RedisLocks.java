@@ -29,8 +29,10 @@ final class RedisLocks {
     boolean tryLock(Namespace ns, String name, String token, long leaseMillis) {
         Codec.lease(leaseMillis);
         byte[] k = layout.lockKey(ns, name);
-        String r = calls.call("tryLock", () -> calls.client().set(k, bytes(token),
-                SetParams.setParams().nx().px(leaseMillis)));
+        String r = calls.call(
+                "tryLock",
+                () -> calls.client()
+                        .set(k, bytes(token), SetParams.setParams().nx().px(leaseMillis)));
         if ("OK".equals(r)) {
             held.put(lockId(ns, name), token);
             return true;

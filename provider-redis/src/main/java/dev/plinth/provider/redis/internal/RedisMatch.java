@@ -11,8 +11,7 @@ import dev.plinth.spi.storage.GlobPattern;
  * scan a server use this. Stateless and thread-safe.
  */
 final class RedisMatch {
-    private RedisMatch() {
-    }
+    private RedisMatch() {}
 
     /**
      * @param pattern a compiled pattern

@@ -38,9 +38,20 @@ final class RedisSettings {
     final long maxKeys;
     final Duration sweepInterval;
 
-    private RedisSettings(Mode mode, List<HostAndPort> nodes, String sentinelMaster, String username, String password,
-            int database, boolean ssl, Duration connectTimeout, Duration readTimeout, int poolSize, String keyPrefix,
-            long maxKeys, Duration sweepInterval) {
+    private RedisSettings(
+            Mode mode,
+            List<HostAndPort> nodes,
+            String sentinelMaster,
+            String username,
+            String password,
+            int database,
+            boolean ssl,
+            Duration connectTimeout,
+            Duration readTimeout,
+            int poolSize,
+            String keyPrefix,
+            long maxKeys,
+            Duration sweepInterval) {
         this.mode = mode;
         this.nodes = List.copyOf(nodes);
         this.sentinelMaster = sentinelMaster;
@@ -68,7 +79,8 @@ final class RedisSettings {
             case SENTINEL:
                 master = blankToNull(config.get(RedisStorageProvider.SENTINEL_MASTER));
                 if (master == null) {
-                    throw new ConfigurationException(OPTION_PREFIX + "sentinelMaster",
+                    throw new ConfigurationException(
+                            OPTION_PREFIX + "sentinelMaster",
                             "Option " + OPTION_PREFIX + "sentinelMaster is required with mode=sentinel");
                 }
                 nodes.addAll(parseNodes("sentinels", config.get(RedisStorageProvider.SENTINELS)));
@@ -76,7 +88,8 @@ final class RedisSettings {
             case CLUSTER:
                 nodes.addAll(parseNodes("clusterNodes", config.get(RedisStorageProvider.CLUSTER_NODES)));
                 if (database > 0) {
-                    throw new ConfigurationException(OPTION_PREFIX + "database",
+                    throw new ConfigurationException(
+                            OPTION_PREFIX + "database",
                             "Redis Cluster has only database 0; remove " + OPTION_PREFIX + "database");
                 }
                 break;
@@ -99,10 +112,20 @@ final class RedisSettings {
                     }
                 }
         }
-        return new RedisSettings(mode, nodes, master, username, password, Math.max(database, 0), ssl,
-                config.get(RedisStorageProvider.CONNECT_TIMEOUT), config.get(RedisStorageProvider.READ_TIMEOUT),
-                config.get(RedisStorageProvider.POOL_SIZE), validatePrefix(config.get(RedisStorageProvider.KEY_PREFIX)),
-                config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL));
+        return new RedisSettings(
+                mode,
+                nodes,
+                master,
+                username,
+                password,
+                Math.max(database, 0),
+                ssl,
+                config.get(RedisStorageProvider.CONNECT_TIMEOUT),
+                config.get(RedisStorageProvider.READ_TIMEOUT),
+                config.get(RedisStorageProvider.POOL_SIZE),
+                validatePrefix(config.get(RedisStorageProvider.KEY_PREFIX)),
+                config.get(CommonOptions.MAX_KEYS),
+                config.get(CommonOptions.SWEEP_INTERVAL));
     }
 
     /** @return where this backend connects, for messages: {@code host:port} list, never a password */
@@ -150,8 +173,10 @@ final class RedisSettings {
 
     /** Sentinels are contacted without the data credentials' database. */
     JedisClientConfig sentinelConfig() {
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().serverDefaultProtocol()
-                .connectionTimeoutMillis(millis(connectTimeout)).socketTimeoutMillis(millis(readTimeout));
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .serverDefaultProtocol()
+                .connectionTimeoutMillis(millis(connectTimeout))
+                .socketTimeoutMillis(millis(readTimeout));
         if (ssl) {
             b.sslOptions(SslOptions.defaults());
         }
@@ -191,21 +216,24 @@ final class RedisSettings {
         for (int i = 0; i < p.length(); i++) {
             char c = p.charAt(i);
             if (c == '{' || c == '}' || c == '#' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new ConfigurationException(OPTION_PREFIX + "keyPrefix", "Option " + OPTION_PREFIX
-                        + "keyPrefix must not contain braces, '#', whitespace or control characters (it precedes the"
-                        + " {namespace} hash tag), was '" + p + "'");
+                throw new ConfigurationException(
+                        OPTION_PREFIX + "keyPrefix",
+                        "Option " + OPTION_PREFIX
+                                + "keyPrefix must not contain braces, '#', whitespace or control characters (it precedes the"
+                                + " {namespace} hash tag), was '" + p + "'");
             }
         }
         if (p.length() > 200) {
-            throw new ConfigurationException(OPTION_PREFIX + "keyPrefix",
-                    "Option " + OPTION_PREFIX + "keyPrefix is longer than 200 characters");
+            throw new ConfigurationException(
+                    OPTION_PREFIX + "keyPrefix", "Option " + OPTION_PREFIX + "keyPrefix is longer than 200 characters");
         }
         return p;
     }
 
     private static List<HostAndPort> parseNodes(String option, String raw) {
         if (raw == null || raw.isBlank()) {
-            throw new ConfigurationException(OPTION_PREFIX + option,
+            throw new ConfigurationException(
+                    OPTION_PREFIX + option,
                     "Option " + OPTION_PREFIX + option + " is required for this mode: comma-separated host:port");
         }
         List<HostAndPort> out = new ArrayList<>();
@@ -214,8 +242,8 @@ final class RedisSettings {
             String p = part.trim();
             int colon = p.lastIndexOf(':');
             if (p.isEmpty() || colon <= 0 || colon == p.length() - 1) {
-                throw new ConfigurationException(OPTION_PREFIX + option,
-                        "Option " + OPTION_PREFIX + option + ": '" + p + "' is not host:port");
+                throw new ConfigurationException(
+                        OPTION_PREFIX + option, "Option " + OPTION_PREFIX + option + ": '" + p + "' is not host:port");
             }
             try {
                 int port = Integer.parseInt(p.substring(colon + 1));
@@ -224,8 +252,10 @@ final class RedisSettings {
                 }
                 out.add(new HostAndPort(p.substring(0, colon), port));
             } catch (NumberFormatException e) {
-                throw new ConfigurationException(OPTION_PREFIX + option,
-                        "Option " + OPTION_PREFIX + option + ": '" + p + "' has an invalid port", e);
+                throw new ConfigurationException(
+                        OPTION_PREFIX + option,
+                        "Option " + OPTION_PREFIX + option + ": '" + p + "' has an invalid port",
+                        e);
             }
         }
         return out;
@@ -239,8 +269,8 @@ final class RedisSettings {
         int database;
     }
 
-    private static final String URI_FORM = "expected redis://[[user]:password@]host[:port][/database], or"
-            + " rediss:// for TLS";
+    private static final String URI_FORM =
+            "expected redis://[[user]:password@]host[:port][/database], or" + " rediss:// for TLS";
 
     /**
      * Parses a redis URI by hand, so that each mistake gets its own message (java.net.URI reads a
@@ -260,9 +290,10 @@ final class RedisSettings {
             parts.ssl = true;
         } else if (!"redis".equalsIgnoreCase(scheme)) {
             // A scheme holds no secret when it looks like one; anything else is not shown.
-            throw badUri(scheme.matches("[A-Za-z][A-Za-z0-9+.-]{0,15}")
-                    ? "has the scheme '" + scheme + "'; it must be redis:// or rediss://"
-                    : "does not start with redis:// or rediss://");
+            throw badUri(
+                    scheme.matches("[A-Za-z][A-Za-z0-9+.-]{0,15}")
+                            ? "has the scheme '" + scheme + "'; it must be redis:// or rediss://"
+                            : "does not start with redis:// or rediss://");
         }
         String rest = s.substring(sep + 3);
         // The host cannot contain '@', so the last one ends the user info; an earlier one is in it.
@@ -320,8 +351,10 @@ final class RedisSettings {
                 throw badUri("has a ':' after the host but no port");
             }
             if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-                throw badUri("has a port that is not a number from 1 to 65535" + (info == null
-                        ? " (if the text before it is user:password, the '@host' after it is missing)" : ""));
+                throw badUri("has a port that is not a number from 1 to 65535"
+                        + (info == null
+                                ? " (if the text before it is user:password, the '@host' after it is missing)"
+                                : ""));
             }
             portNumber = Integer.parseInt(port);
         }
@@ -346,8 +379,10 @@ final class RedisSettings {
         if (odd >= 0 || info.chars().anyMatch(Character::isISOControl)) {
             char c = odd >= 0 ? info.charAt(odd) : '?';
             throw badUri("has a character in its user name or password that must be percent-encoded ("
-                    + (odd >= 0 && c != ' ' && c != '\t' ? "'" + c + "' is %" + String.format("%02X", (int) c)
-                            : "a space, tab or control character") + "), or set the password in"
+                    + (odd >= 0 && c != ' ' && c != '\t'
+                            ? "'" + c + "' is %" + String.format("%02X", (int) c)
+                            : "a space, tab or control character")
+                    + "), or set the password in"
                     + " plinth.storage.redis.password");
         }
         int colon = info.indexOf(':');
@@ -397,7 +432,7 @@ final class RedisSettings {
 
     private static ConfigurationException badUri(String problem) {
         String key = OPTION_PREFIX + "uri";
-        return new ConfigurationException(key, "Option " + key + " " + problem + " (the value is not shown: it may"
-                + " hold a password)");
+        return new ConfigurationException(
+                key, "Option " + key + " " + problem + " (the value is not shown: it may" + " hold a password)");
     }
 }

@@ -47,8 +47,8 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p>Thread-safe.
  */
-public final class RedisStorageBackend implements StorageBackend, FastPaths, NativeCounters, NativePatterns,
-        NativeLocks, NativeQuotas, ChangeFeed {
+public final class RedisStorageBackend
+        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeLocks, NativeQuotas, ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
     private static final String PROVIDER = "redis";
 
@@ -104,8 +104,8 @@ public final class RedisStorageBackend implements StorageBackend, FastPaths, Nat
             // One connection first, so that an unreachable or frozen server fails the open within
             // connectTimeout + readTimeout: building the pooled client borrows a connection of its own to learn
             // the protocol, swallows its failure and would make the open wait twice.
-            try (redis.clients.jedis.Connection probe = new redis.clients.jedis.Connection(settings.nodes.get(0),
-                    settings.clientConfig(true))) {
+            try (redis.clients.jedis.Connection probe =
+                    new redis.clients.jedis.Connection(settings.nodes.get(0), settings.clientConfig(true))) {
                 probe.ping();
             } catch (RuntimeException e) {
                 throw opening(e, endpoint);
@@ -124,11 +124,18 @@ public final class RedisStorageBackend implements StorageBackend, FastPaths, Nat
             if (!backend.subscriber.start(RedisConnector.totalTimeout(settings).toMillis())) {
                 Throwable fatal = backend.subscriber.fatal();
                 if (fatal != null) {
-                    throw new StorageOpenException(PROVIDER, "Redis at " + endpoint
-                            + " answered, but the change feed cannot run: " + fatal, fatal, false);
+                    throw new StorageOpenException(
+                            PROVIDER,
+                            "Redis at " + endpoint + " answered, but the change feed cannot run: " + fatal,
+                            fatal,
+                            false);
                 }
-                throw new StorageOpenException(PROVIDER, "Redis at " + endpoint + " answered, but did not confirm"
-                        + " the change-feed subscription within connectTimeout + readTimeout", null, true);
+                throw new StorageOpenException(
+                        PROVIDER,
+                        "Redis at " + endpoint + " answered, but did not confirm"
+                                + " the change-feed subscription within connectTimeout + readTimeout",
+                        null,
+                        true);
             }
             backend.sweeper.start();
             LOG.info("Opened Redis storage {}", settings);
@@ -143,8 +150,8 @@ public final class RedisStorageBackend implements StorageBackend, FastPaths, Nat
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             backend.close();
-            throw new StorageOpenException(PROVIDER, "interrupted while subscribing to changes of Redis at "
-                    + endpoint, e, true);
+            throw new StorageOpenException(
+                    PROVIDER, "interrupted while subscribing to changes of Redis at " + endpoint, e, true);
         }
     }
 
@@ -166,8 +173,13 @@ public final class RedisStorageBackend implements StorageBackend, FastPaths, Nat
     }
 
     private ChangeSubscriber newSubscriber() {
-        return new ChangeSubscriber(RedisConnector.feedTarget(settings, calls.client()), settings.clientConfig(true),
-                channel, changes, endpoint, calls::clearIdle);
+        return new ChangeSubscriber(
+                RedisConnector.feedTarget(settings, calls.client()),
+                settings.clientConfig(true),
+                channel,
+                changes,
+                endpoint,
+                calls::clearIdle);
     }
 
     /**
@@ -195,14 +207,18 @@ public final class RedisStorageBackend implements StorageBackend, FastPaths, Nat
         subscriber = newSubscriber();
         try {
             if (!subscriber.start(RedisConnector.totalTimeout(settings).toMillis())) {
-                LOG.warn("Change feed for Redis at {} is not subscribed yet; watchers will get an OVERFLOW event"
-                        + " once it is", endpoint);
+                LOG.warn(
+                        "Change feed for Redis at {} is not subscribed yet; watchers will get an OVERFLOW event"
+                                + " once it is",
+                        endpoint);
             }
         } catch (InterruptedException e) {
             subscriber.giveUpWaiting();
             Thread.currentThread().interrupt();
-            LOG.warn("Interrupted while subscribing to changes of Redis at {}; watchers will get an OVERFLOW event"
-                    + " once subscribed", endpoint);
+            LOG.warn(
+                    "Interrupted while subscribing to changes of Redis at {}; watchers will get an OVERFLOW event"
+                            + " once subscribed",
+                    endpoint);
         }
         LOG.debug("Watched: change feed for Redis storage at {} started", endpoint);
     }
@@ -335,7 +351,8 @@ public final class RedisStorageBackend implements StorageBackend, FastPaths, Nat
     int idleConnections() {
         UnifiedJedis client = calls.client();
         return client instanceof redis.clients.jedis.RedisClient
-                ? ((redis.clients.jedis.RedisClient) client).getPool().getNumIdle() : -1;
+                ? ((redis.clients.jedis.RedisClient) client).getPool().getNumIdle()
+                : -1;
     }
 
     /** @return whether the change feed's subscriber thread runs */

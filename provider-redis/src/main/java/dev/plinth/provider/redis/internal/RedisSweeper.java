@@ -34,6 +34,7 @@ final class RedisSweeper {
     private static final int SWEEP_PIPELINE = 100;
     /** Sweep scripts a scope gets in one run when it has more expired keys than one batch. */
     private static final int SWEEP_ROUNDS = 16;
+
     private static final int COLLECT_BUDGET = 500;
     /** Collect scripts per task; a task with more to do schedules the next one. */
     private static final int COLLECT_ROUNDS = 20;
@@ -47,7 +48,11 @@ final class RedisSweeper {
     private volatile ScheduledFuture<?> sweeping;
     private volatile boolean failing;
 
-    RedisSweeper(RedisCalls calls, Scopes scopes, ScriptCalls scripts, ScheduledExecutorService scheduler,
+    RedisSweeper(
+            RedisCalls calls,
+            Scopes scopes,
+            ScriptCalls scripts,
+            ScheduledExecutorService scheduler,
             Duration interval) {
         this.calls = calls;
         this.scopes = scopes;
@@ -105,8 +110,11 @@ final class RedisSweeper {
             }
             if (!failing) {
                 failing = true;
-                LOG.warn("Expiry sweep against Redis at {} failed; retrying every {}: {}", calls.endpoint(),
-                        interval, e.toString());
+                LOG.warn(
+                        "Expiry sweep against Redis at {} failed; retrying every {}: {}",
+                        calls.endpoint(),
+                        interval,
+                        e.toString());
             }
         }
     }

@@ -48,8 +48,12 @@ final class RedisWrites {
 
     long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
         try {
-            return commit(ns, new Commit(List.of(new Precondition(key, expectedVersion)),
-                    List.of(new Write.Put(key, value, ttlMillis)))).outcome(0);
+            return commit(
+                            ns,
+                            new Commit(
+                                    List.of(new Precondition(key, expectedVersion)),
+                                    List.of(new Write.Put(key, value, ttlMillis))))
+                    .outcome(0);
         } catch (VersionConflictException e) {
             return KeyValueStore.ABSENT;
         }
@@ -75,8 +79,8 @@ final class RedisWrites {
     private CommitResult commitPreferringPutAll(Namespace ns, Commit commit) {
         List<Write> writes = commit.writes();
         if (commit.preconditions().isEmpty() && distinctPutsOfOneTtl(writes)) {
-            ScriptCall<CommitResult> call = scripts.putAll(scopes.of(ns), writes,
-                    ((Write.Put) writes.get(0)).ttlMillis());
+            ScriptCall<CommitResult> call =
+                    scripts.putAll(scopes.of(ns), writes, ((Write.Put) writes.get(0)).ttlMillis());
             scopes.register(ns);
             return calls.write(call);
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Scopes {
     /** Scopes whose encoded names stay cached; past this the cache starts over. */
     static final int MAX_CACHED_SCOPES = 1024;
+
     private static final byte[] ZERO = bytes("0");
 
     private final KeyLayout layout;
@@ -43,8 +44,12 @@ final class Scopes {
         if (cache.size() >= MAX_CACHED_SCOPES) {
             cache.clear();
         }
-        return cache.computeIfAbsent(ns, n -> new ScopeKeys(List.of(layout.generationKey(n), layout.sequenceKey(n)),
-                bytes(n.path()), new Generation(layout, n, null)));
+        return cache.computeIfAbsent(
+                ns,
+                n -> new ScopeKeys(
+                        List.of(layout.generationKey(n), layout.sequenceKey(n)),
+                        bytes(n.path()),
+                        new Generation(layout, n, null)));
     }
 
     /** @return how many scopes have their encoded names cached (for tests of the bound) */
@@ -70,6 +75,7 @@ final class Scopes {
     static final class ScopeKeys {
         /** KEYS of every data script: the generation key and the sequence key. */
         final List<byte[]> keys;
+
         final byte[] generationKey;
         final byte[] path;
         /** The generation this backend last read for the scope; only a hint, every read checks it. */

@@ -16,8 +16,7 @@ import java.util.function.Function;
  * @param args its ARGV
  * @param decoder reads the raw reply
  */
-record ScriptCall<T>(String what, LuaScript script, List<byte[]> keys, List<byte[]> args,
-        Function<Object, T> decoder) {
+record ScriptCall<T>(String what, LuaScript script, List<byte[]> keys, List<byte[]> args, Function<Object, T> decoder) {
 
     T decode(Object reply) {
         return decoder.apply(reply);

@@ -51,8 +51,7 @@ final class ScriptCalls {
     }
 
     /** What {@link LuaScript#SWEEP} answers. */
-    record Swept(long reclaimed, long retiredGenerations) {
-    }
+    record Swept(long reclaimed, long retiredGenerations) {}
 
     /**
      * A chunk of the listing index.
@@ -61,8 +60,7 @@ final class ScriptCalls {
      * @param members the keys in byte order
      * @param scores each key's expiry score, {@code -1} when the expiry index lacks it
      */
-    record Range(long serverMillis, List<String> members, long[] scores) {
-    }
+    record Range(long serverMillis, List<String> members, long[] scores) {}
 
     /** A data script's ARGV with the channel and namespace path in place, room for {@code extra} more. */
     private List<byte[]> args(ScopeKeys k, int extra) {
@@ -86,8 +84,8 @@ final class ScriptCalls {
                 if (r.get(i) == null) {
                     i++;
                 } else {
-                    out.add(new BackendEntry(k, (byte[]) r.get(i), decimal((byte[]) r.get(i + 1)),
-                            decimal((byte[]) r.get(i + 2))));
+                    out.add(new BackendEntry(
+                            k, (byte[]) r.get(i), decimal((byte[]) r.get(i + 1)), decimal((byte[]) r.get(i + 2))));
                     i += 3;
                 }
             }
@@ -151,7 +149,8 @@ final class ScriptCalls {
             byte[] status = (byte[]) r.get(0);
             if (Arrays.equals(CONFLICT, status)) {
                 String key = str(r.get(1));
-                throw new VersionConflictException(key, expectedVersion(preconditions, key), Long.parseLong(str(r.get(2))));
+                throw new VersionConflictException(
+                        key, expectedVersion(preconditions, key), Long.parseLong(str(r.get(2))));
             }
             if (Arrays.equals(OVER_QUOTA, status)) {
                 throw new QuotaExceededException(ns.path(), str(r.get(1)), maxKeys);
@@ -264,7 +263,11 @@ final class ScriptCalls {
 
     /** The script answers whether retired generations still hold keys after unlinking up to {@code budget}. */
     ScriptCall<Boolean> collect(ScopeKeys scope, int budget) {
-        return new ScriptCall<>("collect", LuaScript.COLLECT, List.of(scope.generationKey), List.of(number(budget)),
+        return new ScriptCall<>(
+                "collect",
+                LuaScript.COLLECT,
+                List.of(scope.generationKey),
+                List.of(number(budget)),
                 reply -> asLong(reply) != 0L);
     }
 
@@ -278,12 +281,16 @@ final class ScriptCalls {
     }
 
     ScriptCall<Boolean> renewLock(byte[] lockKey, String token, long leaseMillis) {
-        return new ScriptCall<>("renewLock", LuaScript.RENEW_LOCK, List.of(lockKey),
-                List.of(bytes(token), bytes(Long.toString(leaseMillis))), reply -> asLong(reply) == 1L);
+        return new ScriptCall<>(
+                "renewLock",
+                LuaScript.RENEW_LOCK,
+                List.of(lockKey),
+                List.of(bytes(token), bytes(Long.toString(leaseMillis))),
+                reply -> asLong(reply) == 1L);
     }
 
     ScriptCall<Boolean> unlock(byte[] lockKey, String token) {
-        return new ScriptCall<>("unlock", LuaScript.UNLOCK, List.of(lockKey), List.of(bytes(token)),
-                reply -> asLong(reply) == 1L);
+        return new ScriptCall<>(
+                "unlock", LuaScript.UNLOCK, List.of(lockKey), List.of(bytes(token)), reply -> asLong(reply) == 1L);
     }
 }

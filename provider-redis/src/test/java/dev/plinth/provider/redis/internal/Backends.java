@@ -28,8 +28,7 @@ final class Backends {
         return t;
     });
 
-    private Backends() {
-    }
+    private Backends() {}
 
     static String uniquePrefix() {
         return "plinth-test:" + UUID.randomUUID().toString().substring(0, 8) + ":";
@@ -83,7 +82,8 @@ final class Backends {
     static void purge(int port, String prefix) {
         try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", port)) {
             redis.clients.jedis.params.ScanParams p = new redis.clients.jedis.params.ScanParams()
-                    .match(RedisMatch.escape(prefix) + "*").count(1000);
+                    .match(RedisMatch.escape(prefix) + "*")
+                    .count(1000);
             String cursor = "0";
             do {
                 redis.clients.jedis.resps.ScanResult<String> r = j.scan(cursor, p);
@@ -98,7 +98,8 @@ final class Backends {
     static long countKeys(int port, String prefix) {
         try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", port)) {
             redis.clients.jedis.params.ScanParams p = new redis.clients.jedis.params.ScanParams()
-                    .match(RedisMatch.escape(prefix) + "*").count(1000);
+                    .match(RedisMatch.escape(prefix) + "*")
+                    .count(1000);
             String cursor = "0";
             long n = 0;
             do {

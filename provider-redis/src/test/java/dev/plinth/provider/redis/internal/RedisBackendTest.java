@@ -60,7 +60,8 @@ class RedisBackendTest {
         BackendEntry e = backend.get(NS, "a");
         assertThat(new String(e.value(), StandardCharsets.UTF_8)).isEqualTo("two");
         assertThat(e.version()).isEqualTo(v2);
-        assertThat(e.expiresAtMillis()).isBetween(System.currentTimeMillis() + 50_000, System.currentTimeMillis() + 61_000);
+        assertThat(e.expiresAtMillis())
+                .isBetween(System.currentTimeMillis() + 50_000, System.currentTimeMillis() + 61_000);
         backend.set(NS, "a", b("three"), StorageBackend.NO_EXPIRY);
         assertThat(backend.get(NS, "a").expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
         assertThat(backend.get(NS, "missing")).isNull();
@@ -85,9 +86,16 @@ class RedisBackendTest {
         long ttl = KeyValueStore.MAX_DURATION.toMillis();
         long before = serverMillis();
         backend.set(NS, "set", b("v"), ttl);
-        backend.commit(NS, new Commit(List.of(new Precondition("absent", KeyValueStore.ABSENT)),
-                List.of(new Write.Put("commit", b("v"), ttl))));
-        backend.commit(NS, new Commit(List.of(), List.of(new Write.Put("setAll1", b("v"), ttl), new Write.Put("setAll2", b("v"), ttl))));
+        backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("absent", KeyValueStore.ABSENT)),
+                        List.of(new Write.Put("commit", b("v"), ttl))));
+        backend.commit(
+                NS,
+                new Commit(
+                        List.of(),
+                        List.of(new Write.Put("setAll1", b("v"), ttl), new Write.Put("setAll2", b("v"), ttl))));
         backend.set(NS, "expire", b("v"), 0);
         assertThat(backend.expire(NS, "expire", ttl)).isTrue();
         backend.set(NS, "counter", b("5"), ttl);
@@ -113,8 +121,10 @@ class RedisBackendTest {
         long tooLong = KeyValueStore.MAX_DURATION.toMillis() + 1;
         backend.set(NS, "k", b("kept"), 0);
         for (long ttl : new long[] {tooLong, Long.MAX_VALUE / 4, Long.MAX_VALUE, -2, Write.KEEP_EXPIRY}) {
-            assertThatThrownBy(() -> backend.set(NS, "k", b("new"), ttl)).as("%d", ttl)
-                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("ttl")
+            assertThatThrownBy(() -> backend.set(NS, "k", b("new"), ttl))
+                    .as("%d", ttl)
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("ttl")
                     .hasMessageContaining(Long.toString(ttl));
             assertThatThrownBy(() -> backend.expire(NS, "k", ttl)).isInstanceOf(InvalidArgumentException.class);
             assertThatThrownBy(() -> backend.commit(NS, Commit.of(new Write.Expire("k", ttl))))
@@ -122,14 +132,22 @@ class RedisBackendTest {
             if (ttl == Write.KEEP_EXPIRY) {
                 continue; // a put may keep the key's expiry (commitKeepsExpiryAndExpires)
             }
-            assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(), List.of(new Write.Put("k", b("new"), ttl),
-                    new Write.Put("j", b("new"), ttl))))).isInstanceOf(InvalidArgumentException.class);
-            assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(), List.of(new Write.Remove("j"),
-                    new Write.Put("k", b("new"), ttl))))).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(
+                            NS,
+                            new Commit(
+                                    List.of(),
+                                    List.of(new Write.Put("k", b("new"), ttl), new Write.Put("j", b("new"), ttl)))))
+                    .isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(
+                            NS,
+                            new Commit(List.of(), List.of(new Write.Remove("j"), new Write.Put("k", b("new"), ttl)))))
+                    .isInstanceOf(InvalidArgumentException.class);
         }
-        assertThatThrownBy(() -> backend.tryLock(NS, "l", "t", tooLong)).isInstanceOf(InvalidArgumentException.class)
+        assertThatThrownBy(() -> backend.tryLock(NS, "l", "t", tooLong))
+                .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("lease");
-        assertThat(backend.tryLock(NS, "l", "t", KeyValueStore.MAX_DURATION.toMillis())).isTrue();
+        assertThat(backend.tryLock(NS, "l", "t", KeyValueStore.MAX_DURATION.toMillis()))
+                .isTrue();
         assertThatThrownBy(() -> backend.renewLock(NS, "l", "t", tooLong)).isInstanceOf(InvalidArgumentException.class);
         assertThat(backend.unlock(NS, "l", "t")).isTrue();
         BackendEntry e = backend.get(NS, "k");
@@ -150,7 +168,8 @@ class RedisBackendTest {
         assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly(key);
         backend.set(NS, "empty", new byte[0], 0);
         assertThat(backend.get(NS, "empty").value()).isEmpty();
-        assertThat(backend.read(NS, List.of("empty", key, "absent"))).extracting(BackendEntry::key)
+        assertThat(backend.read(NS, List.of("empty", key, "absent")))
+                .extracting(BackendEntry::key)
                 .containsExactlyInAnyOrder("empty", key);
     }
 
@@ -172,11 +191,13 @@ class RedisBackendTest {
         backend.set(NS, "long", b("y"), StorageBackend.NO_EXPIRY);
         List<Recorder.Change> seen = events.await(3);
         assertThat(seen).extracting(Recorder.Change::type).contains(ChangeType.EXPIRE);
-        assertThat(seen.stream().filter(c -> c.type() == ChangeType.EXPIRE)).hasSize(1)
+        assertThat(seen.stream().filter(c -> c.type() == ChangeType.EXPIRE))
+                .hasSize(1)
                 .allSatisfy(c -> assertThat(c.key()).isEqualTo("short"));
         assertThat(backend.get(NS, "short")).isNull();
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(1);
-        assertThat(backend.compareAndSet(NS, "short", KeyValueStore.ABSENT, b("new"), 0)).isPositive();
+        assertThat(backend.compareAndSet(NS, "short", KeyValueStore.ABSENT, b("new"), 0))
+                .isPositive();
     }
 
     @Test
@@ -199,10 +220,14 @@ class RedisBackendTest {
         assertThat(backend.compareAndSet(NS, "a", v + 1000, b("2"), 0)).isEqualTo(KeyValueStore.ABSENT);
         long v2 = backend.compareAndSet(NS, "a", v, b("2"), 0);
         assertThat(v2).isGreaterThan(v);
-        assertThat(backend.compareAndSet(NS, "fresh", KeyValueStore.ABSENT, b("f"), 0)).isPositive();
+        assertThat(backend.compareAndSet(NS, "fresh", KeyValueStore.ABSENT, b("f"), 0))
+                .isPositive();
 
-        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("a", v2), new Precondition("b", 5)),
-                List.of(new Write.Put("c", b("c"), 0)))))
+        assertThatThrownBy(() -> backend.commit(
+                        NS,
+                        new Commit(
+                                List.of(new Precondition("a", v2), new Precondition("b", 5)),
+                                List.of(new Write.Put("c", b("c"), 0)))))
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("b");
                     assertThat(e.expectedVersion()).isEqualTo(5);
@@ -210,13 +235,20 @@ class RedisBackendTest {
                 });
         assertThat(backend.exists(NS, "c")).isFalse();
 
-        CommitResult result = backend.commit(NS, new Commit(List.of(new Precondition("a", v2)),
-                List.of(new Write.Put("c", b("c1"), 0), new Write.Remove("a"), new Write.Put("c", b("c2"), 0))));
+        CommitResult result = backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("a", v2)),
+                        List.of(
+                                new Write.Put("c", b("c1"), 0),
+                                new Write.Remove("a"),
+                                new Write.Put("c", b("c2"), 0))));
         assertThat(result.size()).isEqualTo(3);
         assertThat(result.outcome(1)).as("the remove found a live key").isEqualTo(1);
         assertThat(result.outcome(2)).isGreaterThan(result.outcome(0)).isGreaterThan(v2);
         assertThat(backend.get(NS, "c").version()).isEqualTo(result.outcome(2));
-        assertThat(new String(backend.get(NS, "c").value(), StandardCharsets.UTF_8)).isEqualTo("c2");
+        assertThat(new String(backend.get(NS, "c").value(), StandardCharsets.UTF_8))
+                .isEqualTo("c2");
         assertThat(backend.exists(NS, "a")).isFalse();
     }
 
@@ -230,9 +262,16 @@ class RedisBackendTest {
         long v = backend.set(NS, "a", b("1"), 60_000);
         long expiresAt = backend.get(NS, "a").expiresAtMillis();
         backend.set(NS, "n", b("x"), 0);
-        CommitResult r = backend.commit(NS, new Commit(List.of(new Precondition("a", v)), List.of(
-                new Write.Put("a", b("2"), Write.KEEP_EXPIRY), new Write.Put("fresh", b("f"), Write.KEEP_EXPIRY),
-                new Write.Expire("n", 30_000), new Write.Expire("absent", 30_000), new Write.Remove("absent"))));
+        CommitResult r = backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("a", v)),
+                        List.of(
+                                new Write.Put("a", b("2"), Write.KEEP_EXPIRY),
+                                new Write.Put("fresh", b("f"), Write.KEEP_EXPIRY),
+                                new Write.Expire("n", 30_000),
+                                new Write.Expire("absent", 30_000),
+                                new Write.Remove("absent"))));
         assertThat(r.size()).isEqualTo(5);
         assertThat(r.outcome(0)).isGreaterThan(v);
         assertThat(r.outcome(1)).isEqualTo(r.outcome(0) + 1);
@@ -251,8 +290,11 @@ class RedisBackendTest {
         assertThat(backend.exists(NS, "absent")).isFalse();
 
         // Expire to never, and an expire after a remove in the same commit finds nothing.
-        CommitResult r2 = backend.commit(NS, new Commit(List.of(), List.of(new Write.Expire("a", 0),
-                new Write.Remove("n"), new Write.Expire("n", 5_000))));
+        CommitResult r2 = backend.commit(
+                NS,
+                new Commit(
+                        List.of(),
+                        List.of(new Write.Expire("a", 0), new Write.Remove("n"), new Write.Expire("n", 5_000))));
         assertThat(r2.toString()).isEqualTo("CommitResult[1, 1, 0]");
         assertThat(backend.get(NS, "a").expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
         assertThat(backend.get(NS, "a").version()).isEqualTo(r.outcome(0));
@@ -265,8 +307,13 @@ class RedisBackendTest {
     @Test
     void aCommitWithoutWritesOnlyChecks() {
         long v = backend.set(NS, "a", b("1"), 0);
-        assertThat(backend.commit(NS, new Commit(List.of(new Precondition("a", v),
-                new Precondition("b", KeyValueStore.ABSENT)), List.of())).size()).isZero();
+        assertThat(backend.commit(
+                                NS,
+                                new Commit(
+                                        List.of(new Precondition("a", v), new Precondition("b", KeyValueStore.ABSENT)),
+                                        List.of()))
+                        .size())
+                .isZero();
         assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("a", v + 1)), List.of())))
                 .isInstanceOf(VersionConflictException.class);
         assertThat(backend.get(NS, "a").version()).isEqualTo(v);
@@ -279,26 +326,65 @@ class RedisBackendTest {
         backend.expire(NS, "n", 60_000);
         assertThat(backend.increment(NS, "n", 2)).isZero();
         assertThat(backend.get(NS, "n").expiresAtMillis()).isPositive();
-        assertThat(new String(backend.get(NS, "n").value(), StandardCharsets.UTF_8)).isEqualTo("0");
+        assertThat(new String(backend.get(NS, "n").value(), StandardCharsets.UTF_8))
+                .isEqualTo("0");
 
         backend.set(NS, "big", b(Long.toString(Long.MAX_VALUE - 1)), 0);
         assertThat(backend.increment(NS, "big", 1)).isEqualTo(Long.MAX_VALUE);
-        assertThatThrownBy(() -> backend.increment(NS, "big", 1)).isInstanceOf(NotACounterException.class)
+        assertThatThrownBy(() -> backend.increment(NS, "big", 1))
+                .isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("overflow");
         backend.set(NS, "text", b("abc"), 0);
         long before = backend.get(NS, "text").version();
-        assertThatThrownBy(() -> backend.increment(NS, "text", 1)).isInstanceOf(NotACounterException.class)
+        assertThatThrownBy(() -> backend.increment(NS, "text", 1))
+                .isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("text");
         assertThat(backend.get(NS, "text").version()).isEqualTo(before);
     }
 
     /** Counter texts at the edges of the rule, and of what a lenient parser would take. */
-    private static final List<String> COUNTER_EDGES = List.of("0", "-0", "00", "007", "-007", "+5", "+0", " 5", "5 ",
-            "\t5", "5\n", "0x10", "1e3", "5.0", "5.", ".5", "-", "--5", "", "+", "1_000", "1,000", "NaN", "inf",
-            "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-            "99999999999999999999", "-99999999999999999999", "12345678901234567890", "123456789012345678901",
-            "09223372036854775807", "-09223372036854775808", "18446744073709551615", "\u0661\u0662", "\uFF15",
-            "5\u0000", "\u00005", "-\u0661", "1\u00A0");
+    private static final List<String> COUNTER_EDGES = List.of(
+            "0",
+            "-0",
+            "00",
+            "007",
+            "-007",
+            "+5",
+            "+0",
+            " 5",
+            "5 ",
+            "\t5",
+            "5\n",
+            "0x10",
+            "1e3",
+            "5.0",
+            "5.",
+            ".5",
+            "-",
+            "--5",
+            "",
+            "+",
+            "1_000",
+            "1,000",
+            "NaN",
+            "inf",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999",
+            "-99999999999999999999",
+            "12345678901234567890",
+            "123456789012345678901",
+            "09223372036854775807",
+            "-09223372036854775808",
+            "18446744073709551615",
+            "\u0661\u0662",
+            "\uFF15",
+            "5\u0000",
+            "\u00005",
+            "-\u0661",
+            "1\u00A0");
 
     private static String randomCounterText(java.util.Random r) {
         switch (r.nextInt(4)) {
@@ -306,17 +392,23 @@ class RedisBackendTest {
                 // A real long, sometimes bent: a sign, a leading zero, a space, a digit more.
                 String t = Long.toString(r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(2001) - 1000);
                 switch (r.nextInt(6)) {
-                    case 0: return "+" + t;
-                    case 1: return t.startsWith("-") ? "-0" + t.substring(1) : "0" + t;
-                    case 2: return t + r.nextInt(10);
-                    case 3: return r.nextBoolean() ? " " + t : t + " ";
-                    default: return t;
+                    case 0:
+                        return "+" + t;
+                    case 1:
+                        return t.startsWith("-") ? "-0" + t.substring(1) : "0" + t;
+                    case 2:
+                        return t + r.nextInt(10);
+                    case 3:
+                        return r.nextBoolean() ? " " + t : t + " ";
+                    default:
+                        return t;
                 }
             }
             case 1: {
                 // Near the ends of the range, where overflow is decided.
                 long base = r.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE;
-                java.math.BigInteger v = java.math.BigInteger.valueOf(base).add(java.math.BigInteger.valueOf(r.nextInt(21) - 10));
+                java.math.BigInteger v =
+                        java.math.BigInteger.valueOf(base).add(java.math.BigInteger.valueOf(r.nextInt(21) - 10));
                 return v.toString();
             }
             default: {
@@ -366,8 +458,10 @@ class RedisBackendTest {
                 accepted++;
             } else {
                 String message = expectedMessage;
-                assertThatThrownBy(() -> backend.increment(NS, key, delta)).as(what)
-                        .isInstanceOf(NotACounterException.class).hasMessage(message);
+                assertThatThrownBy(() -> backend.increment(NS, key, delta))
+                        .as(what)
+                        .isInstanceOf(NotACounterException.class)
+                        .hasMessage(message);
                 assertThat(backend.get(NS, key).value()).as(what).isEqualTo(stored);
                 refused++;
             }
@@ -387,38 +481,43 @@ class RedisBackendTest {
             int workers = 8;
             java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(workers);
             List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
-            java.util.concurrent.atomic.AtomicInteger interruptedFailures = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger interruptedFailures =
+                    new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
             List<Thread> victims = new ArrayList<>();
             List<Thread> all = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 boolean victim = w % 2 == 0;
                 int id = w;
-                Thread t = new Thread(() -> {
-                    try {
-                        for (int i = 0; i < 300; i++) {
+                Thread t = new Thread(
+                        () -> {
                             try {
-                                if (i % 2 == 0) {
-                                    small.set(NS, "w" + id, b(Integer.toString(i)), 0);
-                                } else {
-                                    small.get(NS, "w" + id);
+                                for (int i = 0; i < 300; i++) {
+                                    try {
+                                        if (i % 2 == 0) {
+                                            small.set(NS, "w" + id, b(Integer.toString(i)), 0);
+                                        } else {
+                                            small.get(NS, "w" + id);
+                                        }
+                                        calls.incrementAndGet();
+                                    } catch (RuntimeException e) {
+                                        boolean kept = Thread.currentThread().isInterrupted();
+                                        if (victim
+                                                && kept
+                                                && e instanceof dev.plinth.api.storage.StorageException
+                                                && e.getMessage().contains("nterrupted")) {
+                                            interruptedFailures.incrementAndGet();
+                                        } else {
+                                            unexpected.add(e);
+                                        }
+                                    }
+                                    Thread.interrupted();
                                 }
-                                calls.incrementAndGet();
-                            } catch (RuntimeException e) {
-                                boolean kept = Thread.currentThread().isInterrupted();
-                                if (victim && kept && e instanceof dev.plinth.api.storage.StorageException
-                                        && e.getMessage().contains("nterrupted")) {
-                                    interruptedFailures.incrementAndGet();
-                                } else {
-                                    unexpected.add(e);
-                                }
+                            } finally {
+                                done.countDown();
                             }
-                            Thread.interrupted();
-                        }
-                    } finally {
-                        done.countDown();
-                    }
-                }, "worker-" + w);
+                        },
+                        "worker-" + w);
                 all.add(t);
                 if (victim) {
                     victims.add(t);
@@ -432,10 +531,13 @@ class RedisBackendTest {
             for (Thread t : all) {
                 t.join();
             }
-            assertThat(unexpected).as("failures other than an interrupted caller's own").isEmpty();
+            assertThat(unexpected)
+                    .as("failures other than an interrupted caller's own")
+                    .isEmpty();
             assertThat(interruptedFailures.get() + calls.get()).isEqualTo(workers * 300);
-            System.out.printf("interrupts: %d calls completed, %d interrupted callers failed%n", calls.get(),
-                    interruptedFailures.get());
+            System.out.printf(
+                    "interrupts: %d calls completed, %d interrupted callers failed%n",
+                    calls.get(), interruptedFailures.get());
             // Still serving every caller.
             for (int w = 0; w < workers; w++) {
                 long v = small.set(NS, "w" + w, b("after"), 0);
@@ -450,7 +552,8 @@ class RedisBackendTest {
         backend = Backends.open(Map.of("keyPrefix", prefix, "maxKeys", "2"), events);
         backend.set(NS, "a", b("1"), 0);
         backend.set(NS, "b", b("2"), 0);
-        assertThatThrownBy(() -> backend.set(NS, "c", b("3"), 0)).isInstanceOf(QuotaExceededException.class)
+        assertThatThrownBy(() -> backend.set(NS, "c", b("3"), 0))
+                .isInstanceOf(QuotaExceededException.class)
                 .hasMessageContaining("'c'");
         assertThatThrownBy(() -> backend.increment(NS, "d", 1)).isInstanceOf(QuotaExceededException.class);
         assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(), List.of(new Write.Put("x", b("x"), 0)))))
@@ -479,7 +582,8 @@ class RedisBackendTest {
             after = page.isEmpty() ? null : page.get(page.size() - 1);
         } while (page.size() == 2);
         assertThat(all).isEqualTo(sorted);
-        assertThat(backend.list(NS, GlobPattern.compile("a*"), null, 10)).containsExactly("a", "a*", "a:1", "a:2", "ab");
+        assertThat(backend.list(NS, GlobPattern.compile("a*"), null, 10))
+                .containsExactly("a", "a*", "a:1", "a:2", "ab");
         assertThat(backend.list(NS, GlobPattern.compile("a\\*"), null, 10)).containsExactly("a*");
         assertThat(backend.list(NS, GlobPattern.compile("a:?"), "a:1", 10)).containsExactly("a:2");
         assertThat(backend.list(NS, GlobPattern.compile("*b"), null, 10)).containsExactly("ab", "b");
@@ -493,8 +597,8 @@ class RedisBackendTest {
     @Test
     void scopesNeverSeeEachOther() {
         Namespace a = Namespace.of("a");
-        List<Namespace> others = List.of(Namespace.of("a-b"), Namespace.of("a.b"), a.child("b"), Namespace.of("ab"),
-                Namespace.of("a_"));
+        List<Namespace> others =
+                List.of(Namespace.of("a-b"), Namespace.of("a.b"), a.child("b"), Namespace.of("ab"), Namespace.of("a_"));
         for (Namespace o : others) {
             backend.set(o, "k", b(o.path()), 0);
             backend.set(o, "}:k", b(o.path()), 0);
@@ -522,7 +626,9 @@ class RedisBackendTest {
         long v = backend.set(NS, "k", b("v"), 0);
         assertThat(backend.get(NS, "k").version()).isEqualTo(v);
         backend.clear(NS);
-        assertThat(backend.tryLock(NS, "l", "t2", 10_000)).as("clear keeps locks").isFalse();
+        assertThat(backend.tryLock(NS, "l", "t2", 10_000))
+                .as("clear keeps locks")
+                .isFalse();
         assertThat(backend.unlock(NS, "l", "t1")).isTrue();
     }
 
@@ -558,7 +664,8 @@ class RedisBackendTest {
             second.delete(NS, "k");
             backend.commit(NS, new Commit(List.of(), List.of(new Write.Remove("k"), new Write.Remove("nothing"))));
             backend.clear(NS);
-            List<Recorder.Change> expected = List.of(new Recorder.Change("notes", ChangeType.SET, "k", v1),
+            List<Recorder.Change> expected = List.of(
+                    new Recorder.Change("notes", ChangeType.SET, "k", v1),
                     new Recorder.Change("notes", ChangeType.SET, "k", v2),
                     new Recorder.Change("notes", ChangeType.DELETE, "k", 0),
                     new Recorder.Change("notes", ChangeType.CLEAR, null, 0));
@@ -566,10 +673,13 @@ class RedisBackendTest {
             assertThat(other.await(4)).isEqualTo(expected);
             // A failed write reports nothing.
             backend.set(NS, "t", b("x"), 0);
-            assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("t", 1)), List.of(
-                    new Write.Put("t", b("y"), 0))))).isInstanceOf(VersionConflictException.class);
+            assertThatThrownBy(() -> backend.commit(
+                            NS, new Commit(List.of(new Precondition("t", 1)), List.of(new Write.Put("t", b("y"), 0)))))
+                    .isInstanceOf(VersionConflictException.class);
             backend.set(NS, "marker", b("m"), 0);
-            assertThat(events.await(6).subList(4, 6)).extracting(Recorder.Change::key).containsExactly("t", "marker");
+            assertThat(events.await(6).subList(4, 6))
+                    .extracting(Recorder.Change::key)
+                    .containsExactly("t", "marker");
         }
     }
 

@@ -36,8 +36,8 @@ class RedisClusterTest {
     }
 
     static Map<String, String> options(String prefix) {
-        return Map.of("mode", "cluster", "clusterNodes", cluster.nodesOption(), "keyPrefix", prefix,
-                "sweepInterval", "50ms");
+        return Map.of(
+                "mode", "cluster", "clusterNodes", cluster.nodesOption(), "keyPrefix", prefix, "sweepInterval", "50ms");
     }
 
     private static byte[] b(String s) {
@@ -59,13 +59,19 @@ class RedisClusterTest {
             for (Namespace ns : scopes) {
                 long v = backend.set(ns, "k", b(ns.path()), 0);
                 assertThat(v).isGreaterThan(0);
-                CommitResult tx = second.commit(ns, new Commit(List.of(new Precondition("k", v)),
-                        List.of(new Write.Put("k", b("tx"), 0), new Write.Put("k2", b("x"), StorageBackend.NO_EXPIRY))));
+                CommitResult tx = second.commit(
+                        ns,
+                        new Commit(
+                                List.of(new Precondition("k", v)),
+                                List.of(
+                                        new Write.Put("k", b("tx"), 0),
+                                        new Write.Put("k2", b("x"), StorageBackend.NO_EXPIRY))));
                 assertThat(tx.outcome(0)).isGreaterThan(v);
                 last = tx.outcome(1);
                 assertThat(backend.list(ns, GlobPattern.compile("*"), null, 10)).containsExactly("k", "k2");
                 // Cluster mode reads batches through the script (its pipelines do not follow redirects).
-                assertThat(backend.read(ns, List.of("k2", "none", "k"))).extracting(BackendEntry::key)
+                assertThat(backend.read(ns, List.of("k2", "none", "k")))
+                        .extracting(BackendEntry::key)
                         .containsExactly("k2", "k");
                 assertThat(backend.increment(ns, "n", 3)).isEqualTo(3);
                 assertThat(backend.tryLock(ns, "lock", "t", 5_000)).isTrue();
@@ -84,7 +90,9 @@ class RedisClusterTest {
             backend.set(scopes.get(2), "short", b("x"), 20);
             int expected = 12 * 4 + 3; // per scope: set, 2 puts, increment; then clear, set, set short
             List<Recorder.Change> mine = events.await(expected + 1);
-            assertThat(mine).filteredOn(c -> c.type() == ChangeType.EXPIRE).extracting(Recorder.Change::key)
+            assertThat(mine)
+                    .filteredOn(c -> c.type() == ChangeType.EXPIRE)
+                    .extracting(Recorder.Change::key)
                     .containsExactly("short");
             assertThat(mine).filteredOn(c -> c.type() == ChangeType.CLEAR).hasSize(1);
             assertThat(other.await(expected + 1)).hasSameSizeAs(mine);

@@ -29,8 +29,10 @@ class RedisEmbeddedFallbackTest {
                 assertThat(backend.increment(ns, "n", 2)).isEqualTo(2);
                 assertThat(backend.get(ns, "k").version()).isEqualTo(v);
                 backend.clear(ns.child("c"));
-                assertThat(events.await(5)).extracting(Recorder.Change::type).containsExactlyInAnyOrder(ChangeType.SET,
-                        ChangeType.SET, ChangeType.SET, ChangeType.EXPIRE, ChangeType.CLEAR);
+                assertThat(events.await(5))
+                        .extracting(Recorder.Change::type)
+                        .containsExactlyInAnyOrder(
+                                ChangeType.SET, ChangeType.SET, ChangeType.SET, ChangeType.EXPIRE, ChangeType.CLEAR);
                 assertThat(backend.list(ns, GlobPattern.compile("*"), null, 10)).containsExactly("k", "n");
             }
         }

@@ -28,8 +28,11 @@ class RedisEngineTest {
 
     private StorageEngine open() {
         RedisStorageProvider p = new RedisStorageProvider();
-        ProviderConfig c = ProviderConfig.builder(p).set("uri", RedisServers.sharedUri()).set("keyPrefix", prefix)
-                .set("sweepInterval", "50ms").build();
+        ProviderConfig c = ProviderConfig.builder(p)
+                .set("uri", RedisServers.sharedUri())
+                .set("keyPrefix", prefix)
+                .set("sweepInterval", "50ms")
+                .build();
         return StorageEngine.open(p, c, StorageSettings.defaults());
     }
 
@@ -64,8 +67,9 @@ class RedisEngineTest {
             theirs.setString("other", "x");
             theirs.setString("user:2", "bob", Duration.ofMillis(30));
             List<ChangeEvent> seen = await(events, 3);
-            assertThat(seen).extracting(ChangeEvent::type).containsExactly(ChangeType.SET, ChangeType.SET,
-                    ChangeType.EXPIRE);
+            assertThat(seen)
+                    .extracting(ChangeEvent::type)
+                    .containsExactly(ChangeType.SET, ChangeType.SET, ChangeType.EXPIRE);
             assertThat(seen.get(0).version()).hasValue(v);
             assertThat(seen.get(2).key()).hasValue("user:2");
             Thread.sleep(200);
@@ -86,7 +90,7 @@ class RedisEngineTest {
 
         List<ChangeEvent> events = new CopyOnWriteArrayList<>();
         Subscription a = mine.watch("*", events::add);
-        Subscription b = mine.watch("b*", e -> { });
+        Subscription b = mine.watch("b*", e -> {});
         assertThat(backend.feedRunning()).isTrue();
         // watch() returned subscribed: the very next write, from another process, is reported.
         long v = theirs.setString("after", "y");
@@ -113,7 +117,8 @@ class RedisEngineTest {
         KeyValueStore theirs = second.store("app");
         try (LockHandle h = mine.lock("job", Duration.ZERO)) {
             assertThat(theirs.tryLock("job")).isEmpty();
-            assertThatThrownBy(() -> theirs.lock("job", Duration.ofMillis(50))).isInstanceOf(LockTimeoutException.class);
+            assertThatThrownBy(() -> theirs.lock("job", Duration.ofMillis(50)))
+                    .isInstanceOf(LockTimeoutException.class);
             assertThat(first.lockEntries()).isEqualTo(1);
         }
         assertThat(first.lockEntries()).isZero();
@@ -131,8 +136,8 @@ class RedisEngineTest {
         assertThat(s.getString("b")).hasValue("2");
         assertThat(s.exists("a")).isFalse();
         s.setString("t", "x", Duration.ofMinutes(5));
-        assertThat(s.ttl("t")).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofMinutes(4),
-                Duration.ofMinutes(5)));
+        assertThat(s.ttl("t"))
+                .hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(5)));
         assertThat(s.persist("t")).isTrue();
         assertThat(s.ttl("t")).isEmpty();
         assertThat(s.increment("n", 41)).isEqualTo(41);

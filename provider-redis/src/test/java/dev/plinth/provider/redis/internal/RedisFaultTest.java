@@ -42,8 +42,11 @@ class RedisFaultTest {
     }
 
     private static Set<String> providerThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith("plinth-redis-") || n.startsWith("commons-pool")).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("plinth-redis-") || n.startsWith("commons-pool"))
+                .collect(Collectors.toSet());
     }
 
     /** Every message in the chain, to check no secret leaks through a cause either. */
@@ -67,7 +70,8 @@ class RedisFaultTest {
                 assertThatThrownBy(() -> backend.set(NS, "k", b("2"), 0))
                         .isInstanceOf(BackendUnavailableException.class)
                         .hasMessageContaining("127.0.0.1:" + server.port)
-                        .satisfies(e -> assertThat(((BackendUnavailableException) e).isRetryable()).isTrue());
+                        .satisfies(e -> assertThat(((BackendUnavailableException) e).isRetryable())
+                                .isTrue());
                 assertThatThrownBy(() -> backend.get(NS, "k")).isInstanceOf(BackendUnavailableException.class);
                 assertThatThrownBy(() -> backend.read(NS, List.of("k", "j")))
                         .isInstanceOf(BackendUnavailableException.class);
@@ -83,7 +87,9 @@ class RedisFaultTest {
                 assertThat(backend.get(NS, "k").version()).isEqualTo(v);
                 // No pooled connection was left inside a MULTI: a getAll after the outage reads normally.
                 for (int i = 0; i < 20; i++) {
-                    assertThat(backend.read(NS, List.of("k", "j"))).extracting(BackendEntry::version).containsExactly(v);
+                    assertThat(backend.read(NS, List.of("k", "j")))
+                            .extracting(BackendEntry::version)
+                            .containsExactly(v);
                 }
 
                 // The change feed resubscribes on its own; keep writing until a change is reported again.
@@ -91,17 +97,22 @@ class RedisFaultTest {
                 for (int i = 0; i < 100 && !reported; i++) {
                     backend.set(NS, "marker", b(Integer.toString(i)), 0);
                     Thread.sleep(50);
-                    reported = events.all().stream().anyMatch(c -> c.type() == ChangeType.SET
-                            && "marker".equals(c.key()));
+                    reported =
+                            events.all().stream().anyMatch(c -> c.type() == ChangeType.SET && "marker".equals(c.key()));
                 }
                 assertThat(reported).isTrue();
                 // Watchers were told to re-read once, before the first change the new subscription received.
                 List<Recorder.Change> seen = events.all();
                 assertThat(seen).filteredOn(Recorder.MISSED::equals).hasSize(1);
                 int missedAt = seen.indexOf(Recorder.MISSED);
-                int firstMarker = seen.indexOf(seen.stream().filter(c -> "marker".equals(c.key())).findFirst().orElseThrow());
+                int firstMarker = seen.indexOf(seen.stream()
+                        .filter(c -> "marker".equals(c.key()))
+                        .findFirst()
+                        .orElseThrow());
                 assertThat(missedAt).isLessThan(firstMarker);
-                assertThat(seen.subList(0, missedAt)).extracting(Recorder.Change::key).containsOnly("k");
+                assertThat(seen.subList(0, missedAt))
+                        .extracting(Recorder.Change::key)
+                        .containsOnly("k");
             } finally {
                 backend.close();
             }
@@ -144,7 +155,8 @@ class RedisFaultTest {
                     assertThat(backend.read(NS, List.of("k", "j"))).isEmpty();
                     assertThat(backend.exists(NS, "k")).isFalse();
                     assertThat(backend.count(NS, GlobPattern.compile("*"))).isZero();
-                    assertThat(backend.list(NS, GlobPattern.compile("k*"), null, 10)).isEmpty();
+                    assertThat(backend.list(NS, GlobPattern.compile("k*"), null, 10))
+                            .isEmpty();
                     reads += 5;
                 }
                 assertThat(reads).isEqualTo(100);
@@ -173,7 +185,9 @@ class RedisFaultTest {
                 while (backend.idleConnections() > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                assertThat(backend.idleConnections()).as("idle connections after the feed saw the server go").isZero();
+                assertThat(backend.idleConnections())
+                        .as("idle connections after the feed saw the server go")
+                        .isZero();
                 server.start();
                 // So even the first write after the restart connects afresh.
                 int writes = 0;
@@ -205,8 +219,8 @@ class RedisFaultTest {
                 // Once subscribed, the feed says changes may have gone unreported, then reports as usual.
                 assertThat(events.await(1)).containsExactly(Recorder.MISSED);
                 long v = backend.set(NS, "after", b("x"), 0);
-                assertThat(events.await(2)).containsExactly(Recorder.MISSED,
-                        new Recorder.Change(NS.path(), ChangeType.SET, "after", v));
+                assertThat(events.await(2))
+                        .containsExactly(Recorder.MISSED, new Recorder.Change(NS.path(), ChangeType.SET, "after", v));
             } finally {
                 backend.close();
             }
@@ -227,8 +241,9 @@ class RedisFaultTest {
                 assertThat(backend.get(NS, "k").version()).isEqualTo(v);
                 assertThat(server.command("SCRIPT", "FLUSH")).startsWith("+OK");
                 backend.set(NS, "short", b("3"), 5);
-                assertThat(events.await(4)).extracting(Recorder.Change::type).containsExactly(ChangeType.SET,
-                        ChangeType.SET, ChangeType.SET, ChangeType.EXPIRE);
+                assertThat(events.await(4))
+                        .extracting(Recorder.Change::type)
+                        .containsExactly(ChangeType.SET, ChangeType.SET, ChangeType.SET, ChangeType.EXPIRE);
             }
         }
     }
@@ -238,10 +253,13 @@ class RedisFaultTest {
         try (RedisServers.Server server = RedisServers.start()) {
             try (RedisStorageBackend backend = Backends.open(fast(server.uri()), ChangeListener.NONE)) {
                 backend.set(NS, "k", b("1"), 0);
-                assertThat(server.pid()).as("needs a redis-server process to freeze").isPositive();
+                assertThat(server.pid())
+                        .as("needs a redis-server process to freeze")
+                        .isPositive();
                 signal(server.pid(), "STOP");
                 try {
-                    assertThatThrownBy(() -> backend.get(NS, "k")).isInstanceOf(BackendUnavailableException.class)
+                    assertThatThrownBy(() -> backend.get(NS, "k"))
+                            .isInstanceOf(BackendUnavailableException.class)
                             .hasMessageContaining("127.0.0.1:" + server.port);
                     assertThatThrownBy(() -> backend.read(NS, List.of("k", "j")))
                             .isInstanceOf(BackendUnavailableException.class)
@@ -252,7 +270,9 @@ class RedisFaultTest {
                 assertThat(backend.get(NS, "k")).isNotNull();
                 // The timed-out connections were dropped, not pooled with replies still to come.
                 for (int i = 0; i < 20; i++) {
-                    assertThat(backend.read(NS, List.of("j", "k"))).extracting(BackendEntry::key).containsExactly("k");
+                    assertThat(backend.read(NS, List.of("j", "k")))
+                            .extracting(BackendEntry::key)
+                            .containsExactly("k");
                     assertThat(backend.get(NS, "k").value()).isEqualTo(b("1"));
                 }
             }
@@ -325,9 +345,10 @@ class RedisFaultTest {
                 long start = System.nanoTime();
                 server.start();
                 stopped.put("recovered", untilItWorks(() -> backend.set(NS, "k", b("3"), 0), start));
-                System.out.printf("Redis, connectTimeout %d ms, readTimeout %d ms: frozen %s; stopped %s (ms;"
-                        + " recovered = from SIGCONT / restart to the first call that worked)%n", connect, read,
-                        frozen, stopped);
+                System.out.printf(
+                        "Redis, connectTimeout %d ms, readTimeout %d ms: frozen %s; stopped %s (ms;"
+                                + " recovered = from SIGCONT / restart to the first call that worked)%n",
+                        connect, read, frozen, stopped);
                 for (Map.Entry<String, Long> t : frozen.entrySet()) {
                     assertThat(t.getValue()).as("frozen: " + t.getKey()).isLessThan(bound);
                 }
@@ -361,7 +382,9 @@ class RedisFaultTest {
     }
 
     private static void signal(long pid, String sig) throws Exception {
-        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+        Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid))
+                .inheritIO()
+                .start();
         assertThat(p.waitFor()).isZero();
     }
 
@@ -397,17 +420,20 @@ class RedisFaultTest {
 
     @Test
     void aUriPointingAtSomethingElseThanRedisIsAnOpenFailureNamingIt() throws Exception {
-        try (java.net.ServerSocket notRedis = new java.net.ServerSocket(0, 50,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
-            Thread http = new Thread(() -> {
-                while (!notRedis.isClosed()) {
-                    try (java.net.Socket c = notRedis.accept()) {
-                        c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    } catch (java.io.IOException closed) {
-                        return;
-                    }
-                }
-            }, "not-redis");
+        try (java.net.ServerSocket notRedis =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread http = new Thread(
+                    () -> {
+                        while (!notRedis.isClosed()) {
+                            try (java.net.Socket c = notRedis.accept()) {
+                                c.getOutputStream()
+                                        .write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                            } catch (java.io.IOException closed) {
+                                return;
+                            }
+                        }
+                    },
+                    "not-redis");
             http.setDaemon(true);
             http.start();
             Map<String, String> o = fast("redis://:" + SECRET + "@127.0.0.1:" + notRedis.getLocalPort());
@@ -425,8 +451,10 @@ class RedisFaultTest {
                 long start = System.nanoTime();
                 assertThatThrownBy(() -> Backends.open(o, ChangeListener.NONE))
                         .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, true));
-                System.out.printf("open against a frozen Redis failed after %d ms (connectTimeout 500 ms, "
-                        + "readTimeout 500 ms)%n", (System.nanoTime() - start) / 1_000_000);
+                System.out.printf(
+                        "open against a frozen Redis failed after %d ms (connectTimeout 500 ms, "
+                                + "readTimeout 500 ms)%n",
+                        (System.nanoTime() - start) / 1_000_000);
             } finally {
                 signal(server.pid(), "CONT");
             }
@@ -439,7 +467,8 @@ class RedisFaultTest {
             Map<String, String> wrong = fast(server.uri());
             wrong.put("password", "not-" + SECRET);
             assertThatThrownBy(() -> Backends.open(wrong, ChangeListener.NONE))
-                    .hasMessageContaining("WRONGPASS").hasMessageContaining("password")
+                    .hasMessageContaining("WRONGPASS")
+                    .hasMessageContaining("password")
                     .satisfies(e -> isOneOpenFailure(e, "127.0.0.1:" + server.port, false));
 
             assertThatThrownBy(() -> Backends.open(fast(server.uri()), ChangeListener.NONE))
@@ -503,7 +532,8 @@ class RedisFaultTest {
 
     @Test
     void outOfMemoryIsATypedErrorChangesNothingAndPassesOnceMemoryIsRaised() throws Exception {
-        try (RedisServers.Server server = RedisServers.start("--maxmemory", "3mb", "--maxmemory-policy", "noeviction")) {
+        try (RedisServers.Server server =
+                RedisServers.start("--maxmemory", "3mb", "--maxmemory-policy", "noeviction")) {
             try (RedisStorageBackend backend = Backends.open(fast(server.uri()), ChangeListener.NONE)) {
                 byte[] big = new byte[256 * 1024];
                 Throwable failure = null;
@@ -516,7 +546,8 @@ class RedisFaultTest {
                         failure = e;
                     }
                 }
-                assertThat(failure).isInstanceOf(RedisOutOfMemoryException.class)
+                assertThat(failure)
+                        .isInstanceOf(RedisOutOfMemoryException.class)
                         .hasMessageContaining("127.0.0.1:" + server.port);
                 assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(written);
                 assertThat(backend.get(NS, "k0")).isNotNull();
@@ -530,8 +561,15 @@ class RedisFaultTest {
                     after++;
                 }
                 assertThat(after).isEqualTo(20);
-                assertThat(backend.commit(NS, new Commit(List.of(), List.of(new dev.plinth.spi.storage.Write.Put("t1", big, 0),
-                        new dev.plinth.spi.storage.Write.Put("t2", big, 0)))).size()).isEqualTo(2);
+                assertThat(backend.commit(
+                                        NS,
+                                        new Commit(
+                                                List.of(),
+                                                List.of(
+                                                        new dev.plinth.spi.storage.Write.Put("t1", big, 0),
+                                                        new dev.plinth.spi.storage.Write.Put("t2", big, 0))))
+                                .size())
+                        .isEqualTo(2);
                 assertThat(backend.increment(NS, "n", 1)).isEqualTo(1);
                 assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(written - 1 + 20 + 3);
             }
@@ -543,19 +581,24 @@ class RedisFaultTest {
         Map<String, String> cluster = fast(RedisServers.sharedUri());
         cluster.put("mode", "cluster");
         assertThatThrownBy(() -> Backends.open(cluster, ChangeListener.NONE))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("clusterNodes");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("clusterNodes");
         Map<String, String> sentinel = fast(RedisServers.sharedUri());
         sentinel.put("mode", "sentinel");
         assertThatThrownBy(() -> Backends.open(sentinel, ChangeListener.NONE))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("sentinelMaster");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("sentinelMaster");
         Map<String, String> prefix = fast(RedisServers.sharedUri());
         prefix.put("keyPrefix", "bad{prefix}");
         assertThatThrownBy(() -> Backends.open(prefix, ChangeListener.NONE))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("keyPrefix");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("keyPrefix");
         Map<String, String> scheme = fast("http://127.0.0.1:6379");
         assertThatThrownBy(() -> Backends.open(scheme, ChangeListener.NONE))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("redis://");
-        assertThat(List.of(new RedisStorageProvider().options().stream().map(o -> o.name()).toArray()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("redis://");
+        assertThat(List.of(new RedisStorageProvider()
+                        .options().stream().map(o -> o.name()).toArray()))
                 .contains("uri", "host", "port", "mode", "password", "maxKeys", "sweepInterval");
     }
 }

@@ -133,7 +133,8 @@ class RedisLayoutTest {
         assertThat(raw.zscore(index(), "gone")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
         assertThat(raw.zscore(listing(), "gone")).isZero();
         assertThat(backend.get(NS, "gone").value()).isEqualTo(b("back"));
-        assertThat(events.await(3)).extracting(Recorder.Change::type)
+        assertThat(events.await(3))
+                .extracting(Recorder.Change::type)
                 .containsExactly(ChangeType.SET, ChangeType.EXPIRE, ChangeType.SET);
     }
 
@@ -146,10 +147,18 @@ class RedisLayoutTest {
         backend.set(NS, "e", b("1"), 0);
         backend.set(NS, "k", b("1"), 60_000);
         backend.set(NS, "p", b("1"), 60_000);
-        backend.commit(NS, new Commit(List.of(), List.of(new Write.Expire("e", 30_000),
-                new Write.Put("k", b("2"), Write.KEEP_EXPIRY), new Write.Put("p", b("2"), 45_000),
-                new Write.Expire("p", 0), new Write.Put("n", b("2"), Write.KEEP_EXPIRY),
-                new Write.Put("x", b("2"), 10_000), new Write.Expire("x", 20_000))));
+        backend.commit(
+                NS,
+                new Commit(
+                        List.of(),
+                        List.of(
+                                new Write.Expire("e", 30_000),
+                                new Write.Put("k", b("2"), Write.KEEP_EXPIRY),
+                                new Write.Put("p", b("2"), 45_000),
+                                new Write.Expire("p", 0),
+                                new Write.Put("n", b("2"), Write.KEEP_EXPIRY),
+                                new Write.Put("x", b("2"), 10_000),
+                                new Write.Expire("x", 20_000))));
         for (String k : List.of("e", "k", "x")) {
             long at = backend.get(NS, k).expiresAtMillis();
             assertThat(at).as(k).isGreaterThan(serverNow());
@@ -186,8 +195,16 @@ class RedisLayoutTest {
     @Test
     void batchPutsGetDistinctIncreasingVersionsInWriteOrder() throws Exception {
         long before = backend.set(NS, "first", b("0"), 0);
-        Map<String, Long> v = Backends.versions(backend, NS, new Commit(List.of(), List.of(new Write.Put("a", b("1"), 0),
-                new Write.Remove("first"), new Write.Put("b", b("2"), 0), new Write.Put("a", b("3"), 0))));
+        Map<String, Long> v = Backends.versions(
+                backend,
+                NS,
+                new Commit(
+                        List.of(),
+                        List.of(
+                                new Write.Put("a", b("1"), 0),
+                                new Write.Remove("first"),
+                                new Write.Put("b", b("2"), 0),
+                                new Write.Put("a", b("3"), 0))));
         // The second put of "a" wins, with the later version; "b" lies between the two puts of "a".
         assertThat(v).containsOnlyKeys("a", "b");
         assertThat(v.get("b")).isGreaterThan(before);
@@ -195,7 +212,9 @@ class RedisLayoutTest {
         assertThat(backend.get(NS, "a").version()).isEqualTo(v.get("a"));
         assertThat(backend.get(NS, "a").value()).isEqualTo(b("3"));
         List<Recorder.Change> seen = events.await(5);
-        List<Long> setVersions = seen.stream().filter(c -> c.type() == ChangeType.SET).map(Recorder.Change::version)
+        List<Long> setVersions = seen.stream()
+                .filter(c -> c.type() == ChangeType.SET)
+                .map(Recorder.Change::version)
                 .toList();
         assertThat(setVersions).hasSize(4).isSorted().doesNotHaveDuplicates();
         assertThat(setVersions.get(3)).isEqualTo(v.get("a"));
@@ -209,9 +228,18 @@ class RedisLayoutTest {
     @Test
     void batchesInAScopeWithoutExpiryTellNewKeysFromOverwrites() throws Exception {
         // No key of the scope has an expiry: the batch reads presence from the listing index.
-        backend.commit(NS, new Commit(List.of(), List.of(new Write.Put("a", b("1"), 0), new Write.Put("b", b("1"), 0))));
-        Map<String, Long> v = Backends.versions(backend, NS, new Commit(List.of(), List.of(new Write.Put("b", b("2"), 0),
-                new Write.Put("c", b("2"), 0), new Write.Remove("a"), new Write.Put("d", b("2"), 0))));
+        backend.commit(
+                NS, new Commit(List.of(), List.of(new Write.Put("a", b("1"), 0), new Write.Put("b", b("1"), 0))));
+        Map<String, Long> v = Backends.versions(
+                backend,
+                NS,
+                new Commit(
+                        List.of(),
+                        List.of(
+                                new Write.Put("b", b("2"), 0),
+                                new Write.Put("c", b("2"), 0),
+                                new Write.Remove("a"),
+                                new Write.Put("d", b("2"), 0))));
         assertThat(raw.zcard(index())).isEqualTo(3);
         assertThat(raw.zcard(listing())).isEqualTo(3);
         for (String k : List.of("b", "c", "d")) {
@@ -219,11 +247,19 @@ class RedisLayoutTest {
             assertThat(backend.get(NS, k).version()).as(k).isEqualTo(v.get(k));
         }
         assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("b", "c", "d");
-        assertThat(events.await(6)).extracting(Recorder.Change::type).containsExactly(ChangeType.SET, ChangeType.SET,
-                ChangeType.SET, ChangeType.SET, ChangeType.DELETE, ChangeType.SET);
+        assertThat(events.await(6))
+                .extracting(Recorder.Change::type)
+                .containsExactly(
+                        ChangeType.SET,
+                        ChangeType.SET,
+                        ChangeType.SET,
+                        ChangeType.SET,
+                        ChangeType.DELETE,
+                        ChangeType.SET);
         // One key with an expiry switches the batch back to the expiry index's scores.
         backend.set(NS, "t", b("t"), 60_000);
-        backend.commit(NS, new Commit(List.of(), List.of(new Write.Put("t", b("u"), 0), new Write.Put("e", b("e"), 0))));
+        backend.commit(
+                NS, new Commit(List.of(), List.of(new Write.Put("t", b("u"), 0), new Write.Put("e", b("e"), 0))));
         assertThat(raw.pttl(data("t"))).isEqualTo(-1L);
         assertThat(raw.zscore(index(), "t")).isEqualTo((double) LuaScript.NO_EXPIRY_SCORE);
         assertThat(raw.zcard(index())).isEqualTo(5);
@@ -235,13 +271,23 @@ class RedisLayoutTest {
         backend.set(NS, "t", b("t"), 0);
         backend.set(NS, "gone", b("g"), 60_000);
         backend.set(NS, "r", b("r"), 60_000);
-        backend.commit(NS, new Commit(List.of(), List.of(
-                new Write.Remove("r"), new Write.Put("r", b("8"), 0),
-                new Write.Put("n", b("1"), 60_000), new Write.Remove("n"),
-                new Write.Put("t", b("2"), 60_000),
-                new Write.Put("u", b("3"), 0), new Write.Remove("u"), new Write.Put("u", b("4"), 30_000),
-                new Write.Put("gone", b("5"), 0), new Write.Remove("gone"),
-                new Write.Put("w", b("6"), 30_000), new Write.Put("w", b("7"), 0))));
+        backend.commit(
+                NS,
+                new Commit(
+                        List.of(),
+                        List.of(
+                                new Write.Remove("r"),
+                                new Write.Put("r", b("8"), 0),
+                                new Write.Put("n", b("1"), 60_000),
+                                new Write.Remove("n"),
+                                new Write.Put("t", b("2"), 60_000),
+                                new Write.Put("u", b("3"), 0),
+                                new Write.Remove("u"),
+                                new Write.Put("u", b("4"), 30_000),
+                                new Write.Put("gone", b("5"), 0),
+                                new Write.Remove("gone"),
+                                new Write.Put("w", b("6"), 30_000),
+                                new Write.Put("w", b("7"), 0))));
         // Put then remove in one batch: in neither index, no hash.
         for (String k : List.of("n", "gone")) {
             assertThat(raw.zscore(index(), k)).as(k).isNull();
@@ -299,13 +345,23 @@ class RedisLayoutTest {
         List<Recorder.Change> seen = events.await(2 + n + 6);
         List<Recorder.Change> batch = seen.subList(2, seen.size());
         assertThat(batch).hasSize(n + 6);
-        assertThat(batch.stream().filter(c -> c.type() == ChangeType.EXPIRE)).singleElement()
+        assertThat(batch.stream().filter(c -> c.type() == ChangeType.EXPIRE))
+                .singleElement()
                 .satisfies(c -> assertThat(c.key()).isEqualTo("old"));
-        assertThat(batch.stream().filter(c -> c.type() == ChangeType.DELETE)).extracting(Recorder.Change::key)
+        assertThat(batch.stream().filter(c -> c.type() == ChangeType.DELETE))
+                .extracting(Recorder.Change::key)
                 .containsExactly("k7", "k8");
 
-        CommitResult removed = backend.commit(NS, new Commit(List.of(), List.of(new Write.Remove("k1"),
-                new Write.Remove("k1"), new Write.Remove("k8"), new Write.Remove("nothing"), new Write.Remove("k2"))));
+        CommitResult removed = backend.commit(
+                NS,
+                new Commit(
+                        List.of(),
+                        List.of(
+                                new Write.Remove("k1"),
+                                new Write.Remove("k1"),
+                                new Write.Remove("k8"),
+                                new Write.Remove("nothing"),
+                                new Write.Remove("k2"))));
         assertThat(removed.toString()).isEqualTo("CommitResult[1, 0, 0, 0, 1]");
     }
 
@@ -333,7 +389,11 @@ class RedisLayoutTest {
     private List<Object> shape(Namespace ns, String key) {
         Map<String, String> h = raw.hgetAll(data(ns, 0, key));
         Double score = raw.zscore(prefix + "{" + ns.path() + "}#x:0", key);
-        return List.of(h.keySet(), String.valueOf(h.get("v")), "0".equals(h.get("e")), raw.pttl(data(ns, 0, key)) > 0,
+        return List.of(
+                h.keySet(),
+                String.valueOf(h.get("v")),
+                "0".equals(h.get("e")),
+                raw.pttl(data(ns, 0, key)) > 0,
                 score != null && score == LuaScript.NO_EXPIRY_SCORE,
                 String.valueOf(raw.zscore(prefix + "{" + ns.path() + "}#l:0", key)));
     }
@@ -342,8 +402,17 @@ class RedisLayoutTest {
     void aLonePutWritesWhatACommitOfOnePutWrites() throws Exception {
         Namespace viaSet = NS;
         Namespace viaCommit = Namespace.of("twin");
-        Object[][] steps = {{"a", "1", 0L}, {"a", "2", 60_000L}, {"a", "3", 0L}, {"t", "x", 1L}, null,
-            {"t", "back", 0L}, {"u", "y", 60_000L}, {"u", "z", 60_000L}, {"u", "w", 0L}};
+        Object[][] steps = {
+            {"a", "1", 0L},
+            {"a", "2", 60_000L},
+            {"a", "3", 0L},
+            {"t", "x", 1L},
+            null,
+            {"t", "back", 0L},
+            {"u", "y", 60_000L},
+            {"u", "z", 60_000L},
+            {"u", "w", 0L}
+        };
         for (Object[] step : steps) {
             if (step == null) {
                 Thread.sleep(5); // "t" expires: the next put of it meets an expired leftover
@@ -358,18 +427,32 @@ class RedisLayoutTest {
                 assertThat(raw.hget(data(viaSet, 0, key), "r")).isEqualTo(Long.toString(v));
             }
             // A precondition that holds keeps the twin on the general COMMIT script.
-            backend.commit(viaCommit, new Commit(List.of(new Precondition("never-written", KeyValueStore.ABSENT)),
-                    List.of(new Write.Put(key, b((String) step[1]), ttl))));
+            backend.commit(
+                    viaCommit,
+                    new Commit(
+                            List.of(new Precondition("never-written", KeyValueStore.ABSENT)),
+                            List.of(new Write.Put(key, b((String) step[1]), ttl))));
             if (!mayHaveExpired) {
                 assertThat(shape(viaSet, key)).as("after putting %s", key).isEqualTo(shape(viaCommit, key));
             }
         }
         List<Recorder.Change> seen = events.await(2 * (steps.length - 1) + 2);
-        assertThat(seen.stream().filter(c -> c.ns().equals("notes")).map(c -> c.type() + " " + c.key()).toList())
-                .isEqualTo(seen.stream().filter(c -> c.ns().equals("twin")).map(c -> c.type() + " " + c.key()).toList())
+        assertThat(seen.stream()
+                        .filter(c -> c.ns().equals("notes"))
+                        .map(c -> c.type() + " " + c.key())
+                        .toList())
+                .isEqualTo(seen.stream()
+                        .filter(c -> c.ns().equals("twin"))
+                        .map(c -> c.type() + " " + c.key())
+                        .toList())
                 .contains("EXPIRE t");
-        assertThat(seen.stream().filter(c -> c.ns().equals("notes") && c.type() == ChangeType.SET)
-                .map(Recorder.Change::version).toList()).isSorted().doesNotHaveDuplicates().hasSize(steps.length - 1);
+        assertThat(seen.stream()
+                        .filter(c -> c.ns().equals("notes") && c.type() == ChangeType.SET)
+                        .map(Recorder.Change::version)
+                        .toList())
+                .isSorted()
+                .doesNotHaveDuplicates()
+                .hasSize(steps.length - 1);
     }
 
     /**
@@ -404,9 +487,15 @@ class RedisLayoutTest {
                 puts.add(new Write.Put((String) p[0], b((String) p[1]), (Long) p[2]));
             }
             Map<String, Long> fast = Backends.versions(backend, viaPutAll, new Commit(List.of(), puts));
-            Map<String, Long> general = Backends.versions(backend, viaCommit, new Commit(List.of(new Precondition("never-written", KeyValueStore.ABSENT)), puts));
+            Map<String, Long> general = Backends.versions(
+                    backend,
+                    viaCommit,
+                    new Commit(List.of(new Precondition("never-written", KeyValueStore.ABSENT)), puts));
             assertThat(fast.keySet()).containsExactlyElementsOf(general.keySet());
-            assertThat(List.copyOf(fast.values())).isSorted().doesNotHaveDuplicates().allMatch(v -> v > 0);
+            assertThat(List.copyOf(fast.values()))
+                    .isSorted()
+                    .doesNotHaveDuplicates()
+                    .allMatch(v -> v > 0);
             assertThat(fast.values().iterator().next()).isGreaterThan(lastVersion);
             if ((Long) batch.get(0)[2] != 1L) { // a 1 ms expiry may pass before the look
                 assertThat(raw.hget(data(viaPutAll, 0, (String) batch.get(0)[0]), "r"))
@@ -416,14 +505,21 @@ class RedisLayoutTest {
             for (Object[] p : batch) {
                 String key = (String) p[0];
                 if ((Long) p[2] != 1L) {
-                    assertThat(shape(viaPutAll, key)).as("%s after %s", key, batch.indexOf(p))
+                    assertThat(shape(viaPutAll, key))
+                            .as("%s after %s", key, batch.indexOf(p))
                             .isEqualTo(shape(viaCommit, key));
                 }
             }
         }
         List<Recorder.Change> seen = events.await(2 * 12 + 2);
-        assertThat(seen.stream().filter(c -> c.ns().equals(viaPutAll.path())).map(c -> c.type() + " " + c.key()).toList())
-                .isEqualTo(seen.stream().filter(c -> c.ns().equals("twin")).map(c -> c.type() + " " + c.key()).toList())
+        assertThat(seen.stream()
+                        .filter(c -> c.ns().equals(viaPutAll.path()))
+                        .map(c -> c.type() + " " + c.key())
+                        .toList())
+                .isEqualTo(seen.stream()
+                        .filter(c -> c.ns().equals("twin"))
+                        .map(c -> c.type() + " " + c.key())
+                        .toList())
                 .containsSubsequence("EXPIRE t", "SET t");
         assertThat(raw.zrange(prefix + "{" + viaPutAll.path() + "}#l:0", 0, -1))
                 .containsExactlyElementsOf(raw.zrange(prefix + "{twin}#l:0", 0, -1))
@@ -456,7 +552,8 @@ class RedisLayoutTest {
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(live);
         assertThat(raw.zcard(index())).isEqualTo(live);
         assertThat(raw.zcard(listing())).isEqualTo(live);
-        assertThat(raw.zcount(index(), 0, (double) LuaScript.NO_EXPIRY_SCORE - 1)).isEqualTo(live);
+        assertThat(raw.zcount(index(), 0, (double) LuaScript.NO_EXPIRY_SCORE - 1))
+                .isEqualTo(live);
         assertThat(raw.pttl(data("k" + (n - 1)))).isPositive();
         assertThat(backend.get(NS, "short").value()).isEqualTo(b("again"));
         assertThat(backend.get(NS, "k" + n).version()).isEqualTo(v2.get("k" + n));
@@ -477,19 +574,24 @@ class RedisLayoutTest {
         Write b = new Write.Put("b", b("1"), 0);
         assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a))).isTrue();
         assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, b))).isTrue();
-        assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(new Write.Put("a", b("1"), 5),
-                new Write.Put("b", b("1"), 5)))).isTrue();
+        assertThat(RedisWrites.distinctPutsOfOneTtl(
+                        List.of(new Write.Put("a", b("1"), 5), new Write.Put("b", b("1"), 5))))
+                .isTrue();
         // A negative ttl other than KEEP_EXPIRY is no time to live at all: refused, not taken for "never".
         assertThatThrownBy(() -> RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), -2))))
-                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("ttl");
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("ttl");
         // Keeping each key's expiry is per key: the general commit does it.
         assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), Write.KEEP_EXPIRY))))
                 .isFalse();
         assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(new Write.Put("b", b("1"), Write.KEEP_EXPIRY))))
                 .isFalse();
-        assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), 5)))).isFalse();
-        assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Put("a", b("2"), 0)))).isFalse();
-        assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Remove("b")))).isFalse();
+        assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Put("b", b("1"), 5))))
+                .isFalse();
+        assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Put("a", b("2"), 0))))
+                .isFalse();
+        assertThat(RedisWrites.distinctPutsOfOneTtl(List.of(a, new Write.Remove("b"))))
+                .isFalse();
     }
 
     @Test
@@ -501,7 +603,8 @@ class RedisLayoutTest {
         Thread.sleep(5);
         // "a" expired: it no longer counts, so "c" fits and "a" is a new key again.
         backend.set(NS, "c", b("3"), 0);
-        assertThatThrownBy(() -> backend.set(NS, "a", b("again"), 0)).isInstanceOf(QuotaExceededException.class)
+        assertThatThrownBy(() -> backend.set(NS, "a", b("again"), 0))
+                .isInstanceOf(QuotaExceededException.class)
                 .hasMessageContaining("'a'");
         // Live keys may be overwritten at the limit, with or without an expiry.
         backend.set(NS, "b", b("2b"), 60_000);
@@ -520,7 +623,9 @@ class RedisLayoutTest {
         String odd = prefix + "\u00fc\uD83D\uDE00[*]:";
         backend = Backends.open(Map.of("keyPrefix", odd, "sweepInterval", "1h"), events);
         try {
-            for (Namespace ns : List.of(Namespace.of("a.b-c_1"), Namespace.of("a").child("b"),
+            for (Namespace ns : List.of(
+                    Namespace.of("a.b-c_1"),
+                    Namespace.of("a").child("b"),
                     Namespace.of("a").child("b").child("0"))) {
                 for (String key : List.of("k", "a:b", "\u00e9t\u00e9 \uD83D\uDE00", "x{y}#z", "*?[")) {
                     long v = backend.set(ns, key, b(ns + key), 0);
@@ -573,12 +678,15 @@ class RedisLayoutTest {
     // ------------------------------------------------------------------ getAll as a transaction
 
     private static void assertSameEntries(List<BackendEntry> actual, List<BackendEntry> expected) {
-        assertThat(actual).extracting(BackendEntry::key).containsExactlyElementsOf(
-                expected.stream().map(BackendEntry::key).toList());
+        assertThat(actual)
+                .extracting(BackendEntry::key)
+                .containsExactlyElementsOf(
+                        expected.stream().map(BackendEntry::key).toList());
         for (int i = 0; i < expected.size(); i++) {
             assertThat(actual.get(i).value()).isEqualTo(expected.get(i).value());
             assertThat(actual.get(i).version()).isEqualTo(expected.get(i).version());
-            assertThat(actual.get(i).expiresAtMillis()).isEqualTo(expected.get(i).expiresAtMillis());
+            assertThat(actual.get(i).expiresAtMillis())
+                    .isEqualTo(expected.get(i).expiresAtMillis());
         }
     }
 
@@ -600,10 +708,12 @@ class RedisLayoutTest {
         List<BackendEntry> viaScript = backend.readByScript(NS, keys);
         List<BackendEntry> viaTransaction = backend.read(NS, keys);
         assertSameEntries(viaTransaction, viaScript);
-        assertThat(viaTransaction).extracting(BackendEntry::key)
+        assertThat(viaTransaction)
+                .extracting(BackendEntry::key)
                 .containsExactly("later", "forever", odd, "overwritten", "later");
-        assertThat(viaTransaction).extracting(BackendEntry::version).containsExactly(later, forever,
-                viaTransaction.get(2).version(), over, later);
+        assertThat(viaTransaction)
+                .extracting(BackendEntry::version)
+                .containsExactly(later, forever, viaTransaction.get(2).version(), over, later);
         assertThat(viaTransaction.get(0).expiresAtMillis()).isEqualTo(Long.parseLong(raw.hget(data("later"), "e")));
         assertThat(viaTransaction.get(1).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
         assertThat(viaTransaction.get(3).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
@@ -618,14 +728,20 @@ class RedisLayoutTest {
         while (serverNow() <= e) {
             Thread.sleep(5);
         }
-        assertThat(backend.read(NS, List.of("short", "long"))).extracting(BackendEntry::key).containsExactly("long");
-        assertThat(backend.readByScript(NS, List.of("short", "long"))).extracting(BackendEntry::key)
+        assertThat(backend.read(NS, List.of("short", "long")))
+                .extracting(BackendEntry::key)
+                .containsExactly("long");
+        assertThat(backend.readByScript(NS, List.of("short", "long")))
+                .extracting(BackendEntry::key)
                 .containsExactly("long");
     }
 
     @Test
     void getAllNeverReadsAnotherScopeOrAPrefixOfIt() {
-        List<Namespace> scopes = List.of(Namespace.of("a"), Namespace.of("a-b"), Namespace.of("ab"),
+        List<Namespace> scopes = List.of(
+                Namespace.of("a"),
+                Namespace.of("a-b"),
+                Namespace.of("ab"),
                 Namespace.of("a").child("b"));
         for (Namespace ns : scopes) {
             backend.set(ns, "k", b(ns.path()), 0);
@@ -637,7 +753,9 @@ class RedisLayoutTest {
         }
         for (Namespace ns : scopes) {
             List<BackendEntry> got = backend.read(ns, asked);
-            assertThat(got).extracting(BackendEntry::key).containsExactly("k", "only-" + ns.path().replace('/', '_'));
+            assertThat(got)
+                    .extracting(BackendEntry::key)
+                    .containsExactly("k", "only-" + ns.path().replace('/', '_'));
             assertThat(got).allSatisfy(x -> assertThat(x.value()).isEqualTo(b(ns.path())));
         }
     }
@@ -656,11 +774,14 @@ class RedisLayoutTest {
             assertThat(backend.read(NS, List.of("k", "j"))).isEmpty();
             assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:1:");
             other.set(NS, "k", b("2"), 0);
-            assertThat(backend.read(NS, List.of("k", "j"))).extracting(x -> new String(x.value(), StandardCharsets.UTF_8))
+            assertThat(backend.read(NS, List.of("k", "j")))
+                    .extracting(x -> new String(x.value(), StandardCharsets.UTF_8))
                     .containsExactly("2");
             other.clear(NS);
             other.set(NS, "j", b("3"), 60_000);
-            assertThat(backend.read(NS, List.of("k", "j"))).extracting(BackendEntry::key).containsExactly("j");
+            assertThat(backend.read(NS, List.of("k", "j")))
+                    .extracting(BackendEntry::key)
+                    .containsExactly("j");
             assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:2:");
         } finally {
             other.close();
@@ -677,19 +798,23 @@ class RedisLayoutTest {
         }
         RedisStorageBackend writer = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+                new java.util.concurrent.atomic.AtomicReference<>();
         java.util.function.IntFunction<List<Write>> batch = i -> keys.stream()
-                .map(k -> (Write) new Write.Put(k, b(Integer.toString(i)), 0)).toList();
+                .map(k -> (Write) new Write.Put(k, b(Integer.toString(i)), 0))
+                .toList();
         writer.commit(NS, new Commit(List.of(), batch.apply(-1)));
-        Thread t = new Thread(() -> {
-            try {
-                for (int i = 0; !done.get() && i < 1_000_000; i++) {
-                    writer.commit(NS, new Commit(List.of(), batch.apply(i)));
-                }
-            } catch (Throwable e) {
-                failed.set(e);
-            }
-        }, "batch-writer");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        for (int i = 0; !done.get() && i < 1_000_000; i++) {
+                            writer.commit(NS, new Commit(List.of(), batch.apply(i)));
+                        }
+                    } catch (Throwable e) {
+                        failed.set(e);
+                    }
+                },
+                "batch-writer");
         t.start();
         try {
             // Each batch writes every key atomically: a snapshot never mixes two batches.
@@ -697,7 +822,9 @@ class RedisLayoutTest {
                 List<BackendEntry> got = backend.read(NS, keys);
                 assertThat(got).hasSize(keys.size());
                 String first = new String(got.get(0).value(), StandardCharsets.UTF_8);
-                assertThat(got).extracting(x -> new String(x.value(), StandardCharsets.UTF_8)).as("read %d", i)
+                assertThat(got)
+                        .extracting(x -> new String(x.value(), StandardCharsets.UTF_8))
+                        .as("read %d", i)
                         .containsOnly(first);
             }
         } finally {
@@ -712,13 +839,15 @@ class RedisLayoutTest {
     void getAllOutsideClusterIsOneTransactionAndNoScript() throws Exception {
         try (RedisServers.Server server = RedisServers.start();
                 Jedis stats = new Jedis("127.0.0.1", server.port)) {
-            try (RedisStorageBackend own = Backends.open(Map.of("uri", server.uri(), "sweepInterval", "1h"),
-                    new Recorder())) {
+            try (RedisStorageBackend own =
+                    Backends.open(Map.of("uri", server.uri(), "sweepInterval", "1h"), new Recorder())) {
                 own.set(NS, "a", b("1"), 0);
                 own.set(NS, "b", b("2"), 60_000);
                 assertThat(own.read(NS, List.of("a", "b"))).hasSize(2);
                 stats.configResetStat();
-                assertThat(own.read(NS, List.of("a", "b", "c"))).extracting(BackendEntry::key).containsExactly("a", "b");
+                assertThat(own.read(NS, List.of("a", "b", "c")))
+                        .extracting(BackendEntry::key)
+                        .containsExactly("a", "b");
                 String info = stats.info("commandstats");
                 assertThat(calls(info, "exec")).isEqualTo(1);
                 assertThat(calls(info, "hmget")).isEqualTo(3);

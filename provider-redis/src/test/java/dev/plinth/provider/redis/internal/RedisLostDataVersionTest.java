@@ -45,10 +45,22 @@ class RedisLostDataVersionTest {
         for (int i = 0; i < WRITES; i++) {
             switch (i % 4) {
                 case 0 -> v = backend.set(NS, key, b("set" + i), 0);
-                case 1 -> v = backend.commit(NS, new Commit(List.of(), List.of(new Write.Put(key, b("all" + i), 0),
-                        new Write.Put(key + "-other", b("x"), 0)))).outcome(0);
-                case 2 -> v = backend.commit(NS, new Commit(List.of(new Precondition(key, v)),
-                        List.of(new Write.Put(key, b("tx" + i), 0)))).outcome(0);
+                case 1 ->
+                    v = backend.commit(
+                                    NS,
+                                    new Commit(
+                                            List.of(),
+                                            List.of(
+                                                    new Write.Put(key, b("all" + i), 0),
+                                                    new Write.Put(key + "-other", b("x"), 0))))
+                            .outcome(0);
+                case 2 ->
+                    v = backend.commit(
+                                    NS,
+                                    new Commit(
+                                            List.of(new Precondition(key, v)),
+                                            List.of(new Write.Put(key, b("tx" + i), 0))))
+                            .outcome(0);
                 default -> {
                     backend.delete(NS, key + "-counter");
                     backend.increment(NS, key + "-counter", 1);
@@ -74,7 +86,8 @@ class RedisLostDataVersionTest {
                 .as("compareAndSet with version %d from before the loss, the key now at %d", stale, v)
                 .isEqualTo(KeyValueStore.ABSENT);
         assertThat(after.get(NS, key).value()).isNotEqualTo(b("stale write"));
-        assertThat(firstAfter).as("first version after the loss, above every version before it (%d)", stale)
+        assertThat(firstAfter)
+                .as("first version after the loss, above every version before it (%d)", stale)
                 .isGreaterThan(stale);
         long cas = after.compareAndSet(NS, key, v, b("fresh write"), 0);
         assertThat(cas).isGreaterThan(v);
@@ -83,12 +96,14 @@ class RedisLostDataVersionTest {
     @Test
     void aServerRestartedEmptyNeverRepeatsAVersion() throws Exception {
         try (RedisServers.Server server = RedisServers.start()) {
-            try (RedisStorageBackend backend = Backends.open(options(server.uri(), Backends.uniquePrefix()),
-                    ChangeListener.NONE)) {
+            try (RedisStorageBackend backend =
+                    Backends.open(options(server.uri(), Backends.uniquePrefix()), ChangeListener.NONE)) {
                 long stale = writeOften(backend, "k");
                 server.stop();
                 server.start();
-                assertThat(backend.get(NS, "k")).as("no persistence: the restart lost the key").isNull();
+                assertThat(backend.get(NS, "k"))
+                        .as("no persistence: the restart lost the key")
+                        .isNull();
                 staleVersionNeverMatches(backend, "k", stale);
             }
         }
@@ -124,17 +139,21 @@ class RedisLostDataVersionTest {
             try (RedisStorageBackend backend = Backends.open(options(server.uri(), prefix), ChangeListener.NONE)) {
                 long before = serverMicros(server);
                 long fresh = backend.set(NS, "k", b("1"), 0);
-                assertThat(fresh).as("a new prefix's first version").isGreaterThanOrEqualTo(before
-                        + LuaScript.LOSS_MARGIN_MICROS);
+                assertThat(fresh)
+                        .as("a new prefix's first version")
+                        .isGreaterThanOrEqualTo(before + LuaScript.LOSS_MARGIN_MICROS);
                 // A sequence written by an earlier release (a small counter) is below the clock: the next
                 // version takes the clock as its floor, and the following ones count on from there.
                 assertThat(server.command("SET", prefix + "#seq", "2001")).startsWith("+OK");
                 before = serverMicros(server);
                 long v = backend.set(NS, "k", b("2"), 0);
-                assertThat(v).isGreaterThan(before).isLessThanOrEqualTo(serverMicros(server)
-                        + LuaScript.CLOCK_LEAD_MICROS);
-                Map<String, Long> batch = Backends.versions(backend, NS, new Commit(List.of(), List.of(new Write.Put("a", b("x"), 0),
-                        new Write.Put("b", b("y"), 0))));
+                assertThat(v)
+                        .isGreaterThan(before)
+                        .isLessThanOrEqualTo(serverMicros(server) + LuaScript.CLOCK_LEAD_MICROS);
+                Map<String, Long> batch = Backends.versions(
+                        backend,
+                        NS,
+                        new Commit(List.of(), List.of(new Write.Put("a", b("x"), 0), new Write.Put("b", b("y"), 0))));
                 // (Consecutive within a batch; across writes only increasing: a write more than 10 ms later
                 // jumps to the clock again.)
                 assertThat(batch.get("a")).isGreaterThan(v);
@@ -150,7 +169,8 @@ class RedisLostDataVersionTest {
         // No wait for more replicas before a diskless sync (5 s by default).
         try (RedisServers.Server master = RedisServers.start("--repl-diskless-sync-delay", "0");
                 RedisServers.Server replica = RedisServers.start()) {
-            assertThat(replica.command("REPLICAOF", "127.0.0.1", Integer.toString(master.port))).startsWith("+OK");
+            assertThat(replica.command("REPLICAOF", "127.0.0.1", Integer.toString(master.port)))
+                    .startsWith("+OK");
             String prefix = Backends.uniquePrefix();
             try (RedisStorageBackend onMaster = Backends.open(options(master.uri(), prefix), ChangeListener.NONE)) {
                 // A prefix in use for a while: its new sequence started LOSS_MARGIN_MICROS ahead of the clock,
@@ -158,7 +178,9 @@ class RedisLostDataVersionTest {
                 // away (see LuaScript.DRAW); automatic failover takes longer.
                 onMaster.set(NS, "first", b("x"), 0);
                 long deadline = System.nanoTime() + 30_000_000_000L;
-                while (serverMicros(master) <= Long.parseLong(master.command("GET", prefix + "#seq").split("\r\n")[1])
+                while (serverMicros(master)
+                                <= Long.parseLong(
+                                        master.command("GET", prefix + "#seq").split("\r\n")[1])
                         && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
@@ -178,8 +200,8 @@ class RedisLostDataVersionTest {
                 // (Sentinel's down-after-milliseconds, Cluster's node-timeout: seconds); a promotion within
                 // that lead (1 ms) of the last write is the other case that could repeat a version.
                 Thread.sleep(50);
-                try (RedisStorageBackend onReplica = Backends.open(options(replica.uri(), prefix),
-                        ChangeListener.NONE)) {
+                try (RedisStorageBackend onReplica =
+                        Backends.open(options(replica.uri(), prefix), ChangeListener.NONE)) {
                     assertThat(onReplica.get(NS, "k").version()).isLessThan(stale);
                     staleVersionNeverMatches(onReplica, "k", stale);
                 }

@@ -32,7 +32,9 @@ class RedisMatchTest {
                 j.set(prefix + k, "v");
             }
             GlobPattern glob = GlobPattern.compile("a\\*b?");
-            ScanParams p = new ScanParams().match(RedisMatch.escape(prefix) + RedisMatch.of(glob)).count(1000);
+            ScanParams p = new ScanParams()
+                    .match(RedisMatch.escape(prefix) + RedisMatch.of(glob))
+                    .count(1000);
             java.util.Set<String> found = new java.util.TreeSet<>();
             String cursor = "0";
             do {

@@ -26,7 +26,9 @@ class RedisProviderTest {
     @Test
     void isFoundByServiceLoaderWithItsId() {
         List<StorageProvider> found = ServiceLoader.load(StorageProvider.class).stream()
-                .map(ServiceLoader.Provider::get).filter(p -> p.id().equals("redis")).collect(Collectors.toList());
+                .map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("redis"))
+                .collect(Collectors.toList());
         assertThat(found).hasSize(1);
         assertThat(found.get(0)).isInstanceOf(RedisStorageProvider.class);
     }
@@ -36,31 +38,59 @@ class RedisProviderTest {
         Set<String> threadsBefore = threads();
         RedisStorageProvider p = new RedisStorageProvider();
         assertThat(p.description()).isNotBlank();
-        assertThat(p.capabilities()).containsExactlyInAnyOrder(Capability.SHARED_ACROSS_PROCESSES,
-                Capability.CROSS_PROCESS_EVENTS, Capability.CROSS_PROCESS_LOCKS)
-                .as("no persistence guarantee on a server we do not configure").doesNotContain(Capability.DURABLE);
+        assertThat(p.capabilities())
+                .containsExactlyInAnyOrder(
+                        Capability.SHARED_ACROSS_PROCESSES,
+                        Capability.CROSS_PROCESS_EVENTS,
+                        Capability.CROSS_PROCESS_LOCKS)
+                .as("no persistence guarantee on a server we do not configure")
+                .doesNotContain(Capability.DURABLE);
         assertThat(p.options()).contains(CommonOptions.MAX_KEYS, CommonOptions.SWEEP_INTERVAL);
-        assertThat(p.options().stream().map(OptionSpec::name)).doesNotHaveDuplicates().contains("uri", "host",
-                "port", "mode", "sentinelMaster", "sentinels", "clusterNodes", "username", "password", "database",
-                "ssl", "connectTimeout", "readTimeout", "poolSize", "keyPrefix");
+        assertThat(p.options().stream().map(OptionSpec::name))
+                .doesNotHaveDuplicates()
+                .contains(
+                        "uri",
+                        "host",
+                        "port",
+                        "mode",
+                        "sentinelMaster",
+                        "sentinels",
+                        "clusterNodes",
+                        "username",
+                        "password",
+                        "database",
+                        "ssl",
+                        "connectTimeout",
+                        "readTimeout",
+                        "poolSize",
+                        "keyPrefix");
         assertThat(RedisStorageProvider.PASSWORD.secret()).isTrue();
         assertThat(threads()).isEqualTo(threadsBefore);
     }
 
     @Test
     void settingsNeverShowThePassword() {
-        ProviderConfig c = ProviderConfig.builder(new RedisStorageProvider()).set("password", "hunter2-x")
-                .set("uri", "rediss://bob:other-secret@db.example:6380/3").build();
+        ProviderConfig c = ProviderConfig.builder(new RedisStorageProvider())
+                .set("password", "hunter2-x")
+                .set("uri", "rediss://bob:other-secret@db.example:6380/3")
+                .build();
         RedisSettings s = RedisSettings.from(c);
-        assertThat(s.toString()).doesNotContain("hunter2-x").doesNotContain("other-secret")
-                .contains("db.example:6380").contains("bob").contains("tls").contains("db 3");
+        assertThat(s.toString())
+                .doesNotContain("hunter2-x")
+                .doesNotContain("other-secret")
+                .contains("db.example:6380")
+                .contains("bob")
+                .contains("tls")
+                .contains("db 3");
         assertThat(s.endpoint()).isEqualTo("db.example:6380 db 3");
         assertThat(c.toString()).doesNotContain("hunter2-x");
         assertThat(s.hasPassword()).isTrue();
     }
 
     private static RedisSettings withUri(String uri) {
-        return RedisSettings.from(ProviderConfig.builder(new RedisStorageProvider()).set("uri", uri).build());
+        return RedisSettings.from(ProviderConfig.builder(new RedisStorageProvider())
+                .set("uri", uri)
+                .build());
     }
 
     /** A secret each malformed uri below carries: no message may show it, or any piece of it. */
@@ -73,8 +103,12 @@ class RedisProviderTest {
         cases.put("redis://user:" + PW, "port that is not a number"); // the '@host' forgotten
         cases.put("redis://127.0.0.1:70000", "port that is not a number from 1 to 65535");
         cases.put("redis://127.0.0.1:", "no port");
-        cases.put("redis://app:p@" + PW + "@127.0.0.1:6379", "'@' in its user name or password that is not percent-encoded");
-        cases.put("redis://app:" + PW + "%zz@127.0.0.1", "'%' in its user name or password that is not followed by two hex");
+        cases.put(
+                "redis://app:p@" + PW + "@127.0.0.1:6379",
+                "'@' in its user name or password that is not percent-encoded");
+        cases.put(
+                "redis://app:" + PW + "%zz@127.0.0.1",
+                "'%' in its user name or password that is not followed by two hex");
         cases.put("redis://app:" + PW + "/x@127.0.0.1", "'/' is %2F");
         cases.put("redis://app:" + PW + " x@127.0.0.1", "a space, tab or control character");
         cases.put("redis://:" + PW + "@", "has no host");
@@ -88,11 +122,17 @@ class RedisProviderTest {
         cases.put("http://" + PW + "@127.0.0.1:6379", "has the scheme 'http'");
         cases.put(PW + "@127.0.0.1:6379", "does not start with redis:// or rediss://");
         cases.put("redis:/" + PW + "@127.0.0.1", "does not start with redis:// or rediss://");
-        cases.forEach((uri, problem) -> assertThatThrownBy(() -> withUri(uri)).as(uri)
+        cases.forEach((uri, problem) -> assertThatThrownBy(() -> withUri(uri))
+                .as(uri)
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> {
                     assertThat(e.key()).contains("plinth.storage.redis.uri");
-                    assertThat(e.getMessage()).contains("plinth.storage.redis.uri").contains(problem)
-                            .doesNotContain(PW).doesNotContain("Pw9").doesNotContain("9zQ").doesNotContain(uri);
+                    assertThat(e.getMessage())
+                            .contains("plinth.storage.redis.uri")
+                            .contains(problem)
+                            .doesNotContain(PW)
+                            .doesNotContain("Pw9")
+                            .doesNotContain("9zQ")
+                            .doesNotContain(uri);
                     assertThat(e.getCause()).isNull();
                 }));
     }
@@ -107,7 +147,9 @@ class RedisProviderTest {
         assertThat(full.username).isEqualTo("app@corp");
         assertThat(full.ssl).isTrue();
         assertThat(full.password()).isEqualTo("p@ss+w:rd+x%");
-        assertThat(withUri("redis://" + PW + "@h:1").password()).as("a lone secret is the password").isEqualTo(PW);
+        assertThat(withUri("redis://" + PW + "@h:1").password())
+                .as("a lone secret is the password")
+                .isEqualTo(PW);
         assertThat(withUri("redis://:" + PW + "@h:1").username).isNull();
         assertThat(withUri("redis://[::1]:7000/").endpoint()).isEqualTo("::1:7000");
         assertThat(withUri("REDIS://h_1.local/0").endpoint()).isEqualTo("h_1.local:6379");
@@ -116,14 +158,21 @@ class RedisProviderTest {
 
     @Test
     void hostAndPortOverrideTheUriAndNodesParse() {
-        RedisSettings s = RedisSettings.from(ProviderConfig.builder(new RedisStorageProvider()).set("host", "10.0.0.5")
-                .set("port", "7000").build());
+        RedisSettings s = RedisSettings.from(ProviderConfig.builder(new RedisStorageProvider())
+                .set("host", "10.0.0.5")
+                .set("port", "7000")
+                .build());
         assertThat(s.endpoint()).isEqualTo("10.0.0.5:7000");
         RedisSettings cluster = RedisSettings.from(ProviderConfig.builder(new RedisStorageProvider())
-                .set("mode", "cluster").set("clusterNodes", "a:1, b:2").build());
+                .set("mode", "cluster")
+                .set("clusterNodes", "a:1, b:2")
+                .build());
         assertThat(cluster.endpoint()).isEqualTo("cluster via a:1,b:2");
         RedisSettings sentinel = RedisSettings.from(ProviderConfig.builder(new RedisStorageProvider())
-                .set("mode", "SENTINEL").set("sentinelMaster", "main").set("sentinels", "s1:26379").build());
+                .set("mode", "SENTINEL")
+                .set("sentinelMaster", "main")
+                .set("sentinels", "s1:26379")
+                .build());
         assertThat(sentinel.endpoint()).isEqualTo("sentinel master 'main' via s1:26379");
     }
 
@@ -131,7 +180,9 @@ class RedisProviderTest {
     void theDefaultAddressIsTheLocalServer() {
         // Built without a uri, so the provider's own default is what is tested, not RedisServers' choice.
         ProviderConfig defaults = ProviderConfig.builder(new RedisStorageProvider())
-                .set("keyPrefix", Backends.uniquePrefix()).set("connectTimeout", "500ms").build();
+                .set("keyPrefix", Backends.uniquePrefix())
+                .set("connectTimeout", "500ms")
+                .build();
         if (RedisServers.sharedPort() == 6379) {
             try (StorageBackend b = new RedisStorageProvider().open(defaults, Backends.context(ChangeListener.NONE))) {
                 assertThat(b.toString()).contains("127.0.0.1:6379");
@@ -140,12 +191,16 @@ class RedisProviderTest {
         } else {
             // No Redis on this machine: the default address is still the one named in the error.
             assertThatThrownBy(() -> new RedisStorageProvider().open(defaults, Backends.context(ChangeListener.NONE)))
-                    .isInstanceOf(StorageException.class).hasMessageContaining("127.0.0.1:6379");
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("127.0.0.1:6379");
         }
     }
 
     private static Set<String> threads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith("plinth-redis-")).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("plinth-redis-"))
+                .collect(Collectors.toSet());
     }
 }

@@ -14,9 +14,19 @@ class RedisReplyNumbersTest {
 
     @Test
     void parsesEveryLengthAndSignLikeLongParseLong() {
-        for (String s : new String[] {"0", "7", "-7", "42", "9007199254740991", "1767225600000",
-                "999999999999999999", "-999999999999999999", "1000000000000000000", Long.toString(Long.MAX_VALUE),
-                Long.toString(Long.MIN_VALUE)}) {
+        for (String s : new String[] {
+            "0",
+            "7",
+            "-7",
+            "42",
+            "9007199254740991",
+            "1767225600000",
+            "999999999999999999",
+            "-999999999999999999",
+            "1000000000000000000",
+            Long.toString(Long.MAX_VALUE),
+            Long.toString(Long.MIN_VALUE)
+        }) {
             assertThat(parse(s)).as(s).isEqualTo(Long.parseLong(s));
         }
     }

@@ -19,16 +19,26 @@ class RedisSentinelTest {
         try (RedisServers.Server master = RedisServers.start();
                 RedisServers.Server sentinel = RedisServers.startSentinel("plinthmaster", master.port)) {
             Recorder events = new Recorder();
-            Map<String, String> options = Map.of("mode", "sentinel", "sentinelMaster", "plinthmaster",
-                    "sentinels", "127.0.0.1:" + sentinel.port, "keyPrefix", Backends.uniquePrefix());
+            Map<String, String> options = Map.of(
+                    "mode",
+                    "sentinel",
+                    "sentinelMaster",
+                    "plinthmaster",
+                    "sentinels",
+                    "127.0.0.1:" + sentinel.port,
+                    "keyPrefix",
+                    Backends.uniquePrefix());
             try (RedisStorageBackend backend = Backends.open(options, events)) {
                 Namespace ns = Namespace.of("sentinel");
                 long v = backend.set(ns, "k", "v".getBytes(StandardCharsets.UTF_8), 0);
                 assertThat(backend.get(ns, "k").version()).isEqualTo(v);
                 // getAll's MULTI/EXEC pipeline goes to the master too.
-                assertThat(backend.read(ns, List.of("k", "absent"))).extracting(BackendEntry::version).containsExactly(v);
+                assertThat(backend.read(ns, List.of("k", "absent")))
+                        .extracting(BackendEntry::version)
+                        .containsExactly(v);
                 assertThat(backend.list(ns, GlobPattern.compile("*"), null, 5)).containsExactly("k");
-                assertThat(backend.toString()).contains("sentinel master 'plinthmaster' via 127.0.0.1:" + sentinel.port);
+                assertThat(backend.toString())
+                        .contains("sentinel master 'plinthmaster' via 127.0.0.1:" + sentinel.port);
                 List<Recorder.Change> seen = events.await(1);
                 assertThat(seen).containsExactly(new Recorder.Change("sentinel", ChangeType.SET, "k", v));
             }

@@ -24,6 +24,7 @@ final class RedisServers {
     private static final Logger LOG = LoggerFactory.getLogger(RedisServers.class);
     /** The shared server most tests use. */
     private static final String SHARED_URI = "redis://127.0.0.1:6379";
+
     private static volatile String sharedUri;
 
     /**
@@ -57,14 +58,18 @@ final class RedisServers {
     private static String startPrivateShared() {
         try {
             Server server = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.stop();
-                } catch (IOException ignored) {
-                    // the JVM is exiting; the server dies with its parent's cleanup at worst
-                }
-            }, "redis-test-server-stop"));
-            LOG.info("No Redis answers on 127.0.0.1:6379: the shared tests use a private server on port {}",
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    server.stop();
+                                } catch (IOException ignored) {
+                                    // the JVM is exiting; the server dies with its parent's cleanup at worst
+                                }
+                            },
+                            "redis-test-server-stop"));
+            LOG.info(
+                    "No Redis answers on 127.0.0.1:6379: the shared tests use a private server on port {}",
                     server.port);
             return "redis://127.0.0.1:" + server.port;
         } catch (IOException e) {
@@ -72,8 +77,7 @@ final class RedisServers {
         }
     }
 
-    private RedisServers() {
-    }
+    private RedisServers() {}
 
     /** A running private server. */
     static final class Server implements AutoCloseable {
@@ -94,7 +98,7 @@ final class RedisServers {
             return "redis://127.0.0.1:" + port;
         }
 
-            private Path scratch;
+        private Path scratch;
 
         /** This server's working directory, removed on {@link #close()}. */
         private Path scratchDir() throws IOException {
@@ -104,48 +108,76 @@ final class RedisServers {
             return scratch;
         }
 
-    /** @return the server's PID: our child process, or embedded-redis's child found by its port */
+        /** @return the server's PID: our child process, or embedded-redis's child found by its port */
         long pid() {
             if (process != null) {
                 return process.pid();
             }
             String portArg = Integer.toString(port);
-            List<ProcessHandle> servers = ProcessHandle.current().descendants()
-                    .filter(h -> h.info().command().map(c -> c.contains("redis-server")).orElse(false))
+            List<ProcessHandle> servers = ProcessHandle.current()
+                    .descendants()
+                    .filter(h -> h.info()
+                            .command()
+                            .map(c -> c.contains("redis-server"))
+                            .orElse(false))
                     .collect(java.util.stream.Collectors.toList());
             return servers.stream()
-                    .filter(h -> servers.size() == 1 || h.info().commandLine().map(c -> c.contains(portArg)).orElse(false))
-                    .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+                    .filter(h -> servers.size() == 1
+                            || h.info()
+                                    .commandLine()
+                                    .map(c -> c.contains(portArg))
+                                    .orElse(false))
+                    .mapToLong(ProcessHandle::pid)
+                    .findFirst()
+                    .orElse(-1);
         }
 
         void start() throws IOException {
-            String exe = forceEmbedded || Boolean.getBoolean("plinth.test.redis.embedded") ? null
+            String exe = forceEmbedded || Boolean.getBoolean("plinth.test.redis.embedded")
+                    ? null
                     : findOnPath("redis-server");
             if (sentinelConfig != null) {
-                process = new ProcessBuilder(exe, sentinelConfig.toString(), "--sentinel").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                process = new ProcessBuilder(exe, sentinelConfig.toString(), "--sentinel")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 LOG.info("Started a Redis Sentinel on port {} (pid {})", port, process.pid());
             } else if (exe != null) {
-                List<String> cmd = new ArrayList<>(List.of(exe, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no"));
+                List<String> cmd = new ArrayList<>(List.of(
+                        exe,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no"));
                 if (!extraArgs.contains("--dir")) {
                     // A replica writes the RDB it syncs even without persistence: never into the source tree.
                     cmd.addAll(List.of("--dir", scratchDir().toString()));
                 }
                 cmd.addAll(extraArgs);
-                process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                process = new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 LOG.info("Started {} on port {} (pid {})", exe, port, process.pid());
             } else {
-                redis.embedded.core.RedisServerBuilder b = redis.embedded.RedisServer.newRedisServer().port(port)
-                        .bind("127.0.0.1").setting("save \"\"").setting("appendonly no");
+                redis.embedded.core.RedisServerBuilder b = redis.embedded.RedisServer.newRedisServer()
+                        .port(port)
+                        .bind("127.0.0.1")
+                        .setting("save \"\"")
+                        .setting("appendonly no");
                 for (int i = 0; i + 1 < extraArgs.size(); i += 2) {
                     b.setting(extraArgs.get(i).substring(2) + " " + extraArgs.get(i + 1));
                 }
                 embedded = b.build();
                 embedded.start();
-                LOG.info("{}: started embedded-redis (its bundled redis-server) on port {}",
-                        forceEmbedded ? "Embedded server requested" : "redis-server is not on PATH", port);
+                LOG.info(
+                        "{}: started embedded-redis (its bundled redis-server) on port {}",
+                        forceEmbedded ? "Embedded server requested" : "redis-server is not on PATH",
+                        port);
             }
             awaitPing();
         }
@@ -261,8 +293,15 @@ final class RedisServers {
             for (int i = 0; i < masters; i++) {
                 Path dir = Files.createTempDirectory("plinth-redis-cluster");
                 dir.toFile().deleteOnExit();
-                nodes.add(start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--dir",
-                        dir.toString(), "--cluster-node-timeout", "2000"));
+                nodes.add(start(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--dir",
+                        dir.toString(),
+                        "--cluster-node-timeout",
+                        "2000"));
             }
             List<String> cmd = new ArrayList<>(List.of(cli, "--cluster", "create"));
             for (Server s : nodes) {
@@ -303,9 +342,16 @@ final class RedisServers {
         Server s = new Server(freePort(), List.of());
         Path dir = Files.createTempDirectory("plinth-redis-sentinel");
         s.sentinelConfig = dir.resolve("sentinel.conf");
-        Files.writeString(s.sentinelConfig, String.join("\n", "port " + s.port, "bind 127.0.0.1", "dir " + dir,
-                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
-                "sentinel down-after-milliseconds " + masterName + " 2000", ""));
+        Files.writeString(
+                s.sentinelConfig,
+                String.join(
+                        "\n",
+                        "port " + s.port,
+                        "bind 127.0.0.1",
+                        "dir " + dir,
+                        "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+                        "sentinel down-after-milliseconds " + masterName + " 2000",
+                        ""));
         return started(s);
     }
 

@@ -22,8 +22,7 @@ import java.util.List;
  * in the module's exported package; this package is not exported.
  */
 public final class BackendOpener {
-    private BackendOpener() {
-    }
+    private BackendOpener() {}
 
     /**
      * Opens a backend as {@link dev.plinth.spi.storage.StorageProvider#open} describes. A new database
@@ -94,11 +93,16 @@ public final class BackendOpener {
         }
         Writer writer = new Writer(writeConnection, changeLog, context.changes(), context.clock(), errors, state);
         ReadPool readers = new ReadPool(readConnections, context.clock(), errors, state);
-        SqliteStorageBackend backend = new SqliteStorageBackend(path, settings, state, writer, readers, processLock,
-                rows, quota, context.scheduler());
+        SqliteStorageBackend backend = new SqliteStorageBackend(
+                path, settings, state, writer, readers, processLock, rows, quota, context.scheduler());
         backend.startBackgroundWork();
-        SqliteStorageBackend.LOG.debug("Opened SQLite storage {} (wal={}, durability={}, exclusive={}, {})", path,
-                settings.wal(), settings.durability(), settings.exclusive(), rows.getClass().getSimpleName());
+        SqliteStorageBackend.LOG.debug(
+                "Opened SQLite storage {} (wal={}, durability={}, exclusive={}, {})",
+                path,
+                settings.wal(),
+                settings.durability(),
+                settings.exclusive(),
+                rows.getClass().getSimpleName());
         return backend;
     }
 
@@ -106,8 +110,7 @@ public final class BackendOpener {
      * The one place where exclusivity and the quota decide how rows are written. A blind put is only right
      * where no other process reads the change order and no new key needs counting.
      */
-    private static RowWriter rowWriter(SqliteSettings settings, Quota quota, SqlConnection writer)
-            throws SQLException {
+    private static RowWriter rowWriter(SqliteSettings settings, Quota quota, SqlConnection writer) throws SQLException {
         if (settings.exclusive() && quota == Quota.NONE) {
             ExpiringNamespaces expiring = new ExpiringNamespaces();
             expiring.load(writer);

@@ -81,8 +81,8 @@ final class BlindRowWriter extends RowWriter {
             KvTable.replaceAll(tx.connection(), nsPath, keys, values, versions, expiries);
             return versions;
         }
-        boolean[] written = KvTable.upsertAllOverLive(tx.connection(), nsPath, keys, values, versions, expiries,
-                tx.now());
+        boolean[] written =
+                KvTable.upsertAllOverLive(tx.connection(), nsPath, keys, values, versions, expiries, tx.now());
         // Backwards, so inserting a reclaim before a SET leaves the earlier SETs' positions as they were.
         for (int i = n - 1; i >= 0; i--) {
             if (!written[i]) {
@@ -98,8 +98,8 @@ final class BlindRowWriter extends RowWriter {
      *
      * @return {@code false}, having written nothing, when an expired row is in the way
      */
-    private boolean writeOverLive(WriteTx tx, Namespace ns, String key, byte[] value, long version,
-            long expiresAt) throws SQLException {
+    private boolean writeOverLive(WriteTx tx, Namespace ns, String key, byte[] value, long version, long expiresAt)
+            throws SQLException {
         String nsPath = ns.path();
         boolean replace = !expiring.mayHoldExpiring(nsPath);
         expiring.writing(nsPath, expiresAt);
@@ -111,8 +111,9 @@ final class BlindRowWriter extends RowWriter {
     }
 
     /** The rare case: an expired row was in the way; reclaim it, report it before the SET, then put. */
-    private static void reclaimAndPut(WriteTx tx, Namespace ns, String key, byte[] value, long version,
-            long expiresAt, int setChangeIndex) throws SQLException {
+    private static void reclaimAndPut(
+            WriteTx tx, Namespace ns, String key, byte[] value, long version, long expiresAt, int setChangeIndex)
+            throws SQLException {
         KvTable.deleteExpired(tx.connection(), ns.path(), key, tx.now());
         tx.reclaimedBefore(setChangeIndex, ns, key);
         KvTable.upsert(tx.connection(), ns.path(), key, value, version, expiresAt);

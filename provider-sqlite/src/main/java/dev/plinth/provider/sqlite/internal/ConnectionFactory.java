@@ -56,8 +56,11 @@ final class ConnectionFactory {
         String mode = writer.queryString("PRAGMA journal_mode=" + wanted);
         if (mode == null || !mode.equalsIgnoreCase(wanted)) {
             // Leaving WAL needs every other connection closed; another process may still have the file open.
-            SqliteStorageBackend.LOG.warn("SQLite database {} kept journal_mode={} (wanted {}): another "
-                    + "process probably has it open", path, mode, wanted);
+            SqliteStorageBackend.LOG.warn(
+                    "SQLite database {} kept journal_mode={} (wanted {}): another " + "process probably has it open",
+                    path,
+                    mode,
+                    wanted);
         }
     }
 

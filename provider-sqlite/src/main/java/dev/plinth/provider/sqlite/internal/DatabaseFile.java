@@ -37,10 +37,10 @@ final class DatabaseFile {
     private static final long STALE_NEW_MILLIS = 10 * 60_000L;
     /** SQLite's logs beside the database; one with content holds data the database needs. */
     private static final List<String> LOGS = List.of("-wal", "-journal");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DatabaseFile() {
-    }
+    private DatabaseFile() {}
 
     /**
      * Checks what must hold before anything is locked or created: the folder exists (created when missing)
@@ -68,8 +68,11 @@ final class DatabaseFile {
         }
         if (parent != null && !Files.isWritable(parent)) {
             // Even an existing database needs it: SQLite creates its -wal/-shm (or -journal) files beside it.
-            throw failure(path, "folder " + parent + " is not writable (SQLite creates its journal files there; "
-                    + "read-only file system?)", null);
+            throw failure(
+                    path,
+                    "folder " + parent + " is not writable (SQLite creates its journal files there; "
+                            + "read-only file system?)",
+                    null);
         }
         return path;
     }
@@ -82,8 +85,10 @@ final class DatabaseFile {
      */
     static void checkExisting(Path path) {
         if (!Files.isReadable(path) || !Files.isWritable(path)) {
-            throw failure(path, "the file is not readable and writable by this process (read-only file or file "
-                    + "system?)", null);
+            throw failure(
+                    path,
+                    "the file is not readable and writable by this process (read-only file or file " + "system?)",
+                    null);
         }
         byte[] head = new byte[HEADER.length];
         int read;
@@ -93,18 +98,24 @@ final class DatabaseFile {
             throw failure(path, "cannot read it (" + describe(e) + ")", e);
         }
         if (read == 0) {
-            throw new DamagedDatabaseException(path, "SQLite database " + path + " is empty (0 bytes)" + logs(path)
-                    + ". Plinth never leaves an empty database file (it creates a new one complete, under a "
-                    + "temporary name), so this file was truncated or made by something else; it was left unchanged. "
-                    + "If the data it held matters, restore the file from a backup; if this store never held data, "
-                    + "delete the file (and its -wal, -shm, if any) and open again to start an empty store",
-                    List.of("the file is empty (0 bytes)"), null);
+            throw new DamagedDatabaseException(
+                    path,
+                    "SQLite database " + path + " is empty (0 bytes)" + logs(path)
+                            + ". Plinth never leaves an empty database file (it creates a new one complete, under a "
+                            + "temporary name), so this file was truncated or made by something else; it was left unchanged. "
+                            + "If the data it held matters, restore the file from a backup; if this store never held data, "
+                            + "delete the file (and its -wal, -shm, if any) and open again to start an empty store",
+                    List.of("the file is empty (0 bytes)"),
+                    null);
         }
         if (read < HEADER.length || !Arrays.equals(head, HEADER)) {
-            throw new DamagedDatabaseException(path, "SQLite database " + path + " is not a SQLite database (it does "
-                    + "not start with SQLite's header); it was left unchanged. Point plinth.storage.sqlite.path at a "
-                    + "new file or an existing Plinth database",
-                    List.of("the file does not start with \"SQLite format 3\""), null);
+            throw new DamagedDatabaseException(
+                    path,
+                    "SQLite database " + path + " is not a SQLite database (it does "
+                            + "not start with SQLite's header); it was left unchanged. Point plinth.storage.sqlite.path at a "
+                            + "new file or an existing Plinth database",
+                    List.of("the file does not start with \"SQLite format 3\""),
+                    null);
         }
     }
 
@@ -119,12 +130,16 @@ final class DatabaseFile {
             Path log = sibling(path, suffix);
             long size = sizeOrZero(log);
             if (size > 0) {
-                throw new DamagedDatabaseException(path, "SQLite database " + path + " does not exist, but its log "
-                        + log + " (" + size + " bytes) does: the database file was moved or deleted, and the "
-                        + "log holds changes it needs; both were left as they are. Put the database file back beside "
-                        + "its log (or restore both from a backup); to start an empty store instead, delete " + log
-                        + " (and " + sibling(path, "-shm") + ")",
-                        List.of("the database file is missing; " + log + " holds " + size + " bytes"), null);
+                throw new DamagedDatabaseException(
+                        path,
+                        "SQLite database " + path + " does not exist, but its log "
+                                + log + " (" + size + " bytes) does: the database file was moved or deleted, and the "
+                                + "log holds changes it needs; both were left as they are. Put the database file back beside "
+                                + "its log (or restore both from a backup); to start an empty store instead, delete "
+                                + log
+                                + " (and " + sibling(path, "-shm") + ")",
+                        List.of("the database file is missing; " + log + " holds " + size + " bytes"),
+                        null);
             }
         }
     }
@@ -140,8 +155,9 @@ final class DatabaseFile {
      */
     static boolean create(Path path, ConnectionFactory factory) throws SQLException {
         removeStaleNewFiles(path);
-        Path temp = sibling(path, NEW_INFIX + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
+        Path temp = sibling(
+                path,
+                NEW_INFIX + ProcessHandle.current().pid() + "-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
         try {
             // The default rollback journal: nothing of the temporary file is left beside it once it is built.
             try (SqlConnection c = factory.openPlainAt(temp)) {
@@ -190,18 +206,20 @@ final class DatabaseFile {
         }
         String prefix = path.getFileName() + NEW_INFIX;
         long staleBefore = System.currentTimeMillis() - STALE_NEW_MILLIS;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
-                .startsWith(prefix))) {
+        try (DirectoryStream<Path> files =
+                Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix))) {
             for (Path leftover : files) {
                 if (Files.getLastModifiedTime(leftover).toMillis() < staleBefore) {
                     deleteQuietly(leftover);
-                    SqliteStorageBackend.LOG.info("Deleted {}, a new SQLite database left unfinished by a crash "
-                            + "while creating {}", leftover, path);
+                    SqliteStorageBackend.LOG.info(
+                            "Deleted {}, a new SQLite database left unfinished by a crash " + "while creating {}",
+                            leftover,
+                            path);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            SqliteStorageBackend.LOG.debug("Could not look for unfinished new databases beside {}: {}", path,
-                    e.toString());
+            SqliteStorageBackend.LOG.debug(
+                    "Could not look for unfinished new databases beside {}: {}", path, e.toString());
         }
     }
 
@@ -234,8 +252,11 @@ final class DatabaseFile {
         for (String suffix : LOGS) {
             long size = sizeOrZero(sibling(path, suffix));
             if (size > 0) {
-                b.append(b.length() == 0 ? " while " : " and ").append(sibling(path, suffix)).append(" holds ")
-                        .append(size).append(" bytes");
+                b.append(b.length() == 0 ? " while " : " and ")
+                        .append(sibling(path, suffix))
+                        .append(" holds ")
+                        .append(size)
+                        .append(" bytes");
             }
         }
         return b.toString();
@@ -250,8 +271,8 @@ final class DatabaseFile {
     }
 
     private static StorageOpenException failure(Path path, String problem, Exception cause) {
-        return new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + path + ": " + problem, cause,
-                false);
+        return new StorageOpenException(
+                SqliteErrors.PROVIDER, "SQLite database " + path + ": " + problem, cause, false);
     }
 
     private static String describe(Exception e) {

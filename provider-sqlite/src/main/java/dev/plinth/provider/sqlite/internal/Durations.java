@@ -14,8 +14,7 @@ final class Durations {
     /** The longest TTL or lease, in milliseconds; from any clock reading until 2^63 ms it cannot overflow. */
     private static final long MAX_MILLIS = KeyValueStore.MAX_DURATION.toMillis();
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * @param ttlMillis {@link StorageBackend#NO_EXPIRY}, or 1 ms to {@link KeyValueStore#MAX_DURATION}
@@ -35,8 +34,10 @@ final class Durations {
 
     private static void check(String argument, long millis, boolean noneAllowed) {
         if ((millis == StorageBackend.NO_EXPIRY && !noneAllowed) || millis < 0 || millis > MAX_MILLIS) {
-            throw new InvalidArgumentException(argument, millis + " ms is not " + (noneAllowed ? "0 (none) or " : "")
-                    + "between 1 ms and KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
+            throw new InvalidArgumentException(
+                    argument,
+                    millis + " ms is not " + (noneAllowed ? "0 (none) or " : "")
+                            + "between 1 ms and KeyValueStore.MAX_DURATION (" + MAX_MILLIS + " ms)");
         }
     }
 

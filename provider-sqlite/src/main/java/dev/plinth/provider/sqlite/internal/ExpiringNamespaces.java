@@ -23,7 +23,8 @@ final class ExpiringNamespaces {
 
     /** Adds the namespaces whose rows in the file have an expiry; before the first write. */
     void load(SqlConnection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareOnce(LOAD); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareOnce(LOAD);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 namespaces.add(rs.getString(1));
             }

@@ -30,8 +30,9 @@ final class ExpirySweeper {
     static final int BATCH = 500;
 
     /** The due list (see {@link Schema}); an entry may be stale, so the row itself is checked before deleting. */
-    static final String SELECT_DUE = "SELECT namespace, key FROM plinth_expiry"
-            + " WHERE expires_at <= ? ORDER BY expires_at LIMIT " + BATCH;
+    static final String SELECT_DUE =
+            "SELECT namespace, key FROM plinth_expiry" + " WHERE expires_at <= ? ORDER BY expires_at LIMIT " + BATCH;
+
     private static final String DELETE_DUE = "DELETE FROM plinth_expiry WHERE namespace = ? AND key = ?";
 
     private final Writer writer;
@@ -43,8 +44,13 @@ final class ExpirySweeper {
     private volatile ScheduledFuture<?> sweeping;
     private volatile ScheduledFuture<?> polling;
 
-    ExpirySweeper(Writer writer, OwnedLocks ownedLocks, BackendState state, ScheduledExecutorService scheduler,
-            Duration interval, Duration pollInterval) {
+    ExpirySweeper(
+            Writer writer,
+            OwnedLocks ownedLocks,
+            BackendState state,
+            ScheduledExecutorService scheduler,
+            Duration interval,
+            Duration pollInterval) {
         this.writer = writer;
         this.ownedLocks = ownedLocks;
         this.state = state;

@@ -43,8 +43,11 @@ final class KeyQuery {
         this.equal = equal;
         this.glob = glob;
         this.empty = empty;
-        this.shape = (equal != null ? 1 : 0) | (lower != null ? 2 : 0) | (lower != null && lowerExclusive ? 4 : 0)
-                | (upper != null ? 8 : 0) | (glob != null ? 16 : 0);
+        this.shape = (equal != null ? 1 : 0)
+                | (lower != null ? 2 : 0)
+                | (lower != null && lowerExclusive ? 4 : 0)
+                | (upper != null ? 8 : 0)
+                | (glob != null ? 16 : 0);
     }
 
     private static String[] conditions() {
@@ -112,8 +115,12 @@ final class KeyQuery {
             if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new InvalidArgumentException(argument, String.format("unpaired surrogate U+%04X at index %d; "
-                        + "keys are Unicode scalar values, and SQLite would read it as the wildcard '?'", (int) c, i));
+                throw new InvalidArgumentException(
+                        argument,
+                        String.format(
+                                "unpaired surrogate U+%04X at index %d; "
+                                        + "keys are Unicode scalar values, and SQLite would read it as the wildcard '?'",
+                                (int) c, i));
             }
         }
     }

@@ -25,7 +25,9 @@ final class KeyWrites {
 
     long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         Durations.checkTtl(ttlMillis);
-        return writer.write("writing a key", rows.setAlone(ns, key, value, ttlMillis),
+        return writer.write(
+                "writing a key",
+                rows.setAlone(ns, key, value, ttlMillis),
                 tx -> rows.set(tx, ns, key, value, ttlMillis));
     }
 
@@ -52,8 +54,13 @@ final class KeyWrites {
             if (e == null) {
                 quota.tally(tx, ns.path()).adding(key);
             }
-            rows.putKnown(tx, ns, key, Counters.format(sum),
-                    e == null ? StorageBackend.NO_EXPIRY : e.expiresAtMillis(), e == null);
+            rows.putKnown(
+                    tx,
+                    ns,
+                    key,
+                    Counters.format(sum),
+                    e == null ? StorageBackend.NO_EXPIRY : e.expiresAtMillis(),
+                    e == null);
             return sum;
         });
     }

@@ -27,8 +27,7 @@ final class KvTable {
     private static final String LIVE = " AND (expires_at = 0 OR expires_at > ?)";
     private static final String SELECT_ENTRY =
             "SELECT value, version, expires_at FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
-    private static final String SELECT_VERSION =
-            "SELECT version FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
+    private static final String SELECT_VERSION = "SELECT version FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
     private static final String UPSERT =
             "INSERT INTO plinth_kv (namespace, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)"
                     + " ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value,"
@@ -37,14 +36,16 @@ final class KvTable {
     private static final String REPLACE =
             "INSERT OR REPLACE INTO plinth_kv (namespace, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)";
     /** The upsert that leaves an expired row alone (no change): the caller reclaims it and reports that first. */
-    private static final String UPSERT_OVER_LIVE = UPSERT + " WHERE plinth_kv.expires_at = 0 OR plinth_kv.expires_at > ?";
+    private static final String UPSERT_OVER_LIVE =
+            UPSERT + " WHERE plinth_kv.expires_at = 0 OR plinth_kv.expires_at > ?";
+
     private static final String DELETE_EXPIRED =
             "DELETE FROM plinth_kv WHERE namespace = ? AND key = ? AND expires_at > 0 AND expires_at <= ?";
     private static final String DELETE_LIVE = "DELETE FROM plinth_kv WHERE namespace = ? AND key = ?" + LIVE;
     private static final String UPDATE_EXPIRY =
             "UPDATE plinth_kv SET expires_at = ? WHERE namespace = ? AND key = ?" + LIVE;
-    private static final String COUNT_LIVE_UP_TO = "SELECT count(*) FROM (SELECT 1 FROM plinth_kv"
-            + " WHERE namespace = ?" + LIVE + " LIMIT ?)";
+    private static final String COUNT_LIVE_UP_TO =
+            "SELECT count(*) FROM (SELECT 1 FROM plinth_kv" + " WHERE namespace = ?" + LIVE + " LIMIT ?)";
     private static final String[] SELECT_ENTRIES_IN =
             inListSql("SELECT key, value, version, expires_at FROM plinth_kv", LIVE);
     private static final String[] SELECT_EXPIRIES_IN = inListSql("SELECT key, expires_at FROM plinth_kv", "");
@@ -53,8 +54,7 @@ final class KvTable {
     private static final String CLEAR = "DELETE FROM plinth_kv WHERE namespace = ?";
     private static final String CLEAR_DUE = "DELETE FROM plinth_expiry WHERE namespace = ?";
 
-    private KvTable() {
-    }
+    private KvTable() {}
 
     static BackendEntry find(SqlConnection c, String ns, String key, long now) throws SQLException {
         PreparedStatement ps = c.prepare(SELECT_ENTRY);
@@ -84,8 +84,13 @@ final class KvTable {
     static List<BackendEntry> findAll(SqlConnection c, String ns, Collection<String> keys, long now)
             throws SQLException {
         List<BackendEntry> out = new ArrayList<>(keys.size());
-        forChunks(c, SELECT_ENTRIES_IN, ns, keys, now, rs -> out.add(
-                new BackendEntry(rs.getString(1), bytes(rs.getBytes(2)), rs.getLong(3), rs.getLong(4))));
+        forChunks(
+                c,
+                SELECT_ENTRIES_IN,
+                ns,
+                keys,
+                now,
+                rs -> out.add(new BackendEntry(rs.getString(1), bytes(rs.getBytes(2)), rs.getLong(3), rs.getLong(4))));
         return out;
     }
 
@@ -110,8 +115,9 @@ final class KvTable {
      * chunk's last key (IN ignores duplicates): the statement texts stay two, prepared once per connection,
      * instead of one text to prepare for every list length.
      */
-    private static void forChunks(SqlConnection c, String[] sqlBySize, String ns, Collection<String> keys,
-            Long now, RowSink sink) throws SQLException {
+    private static void forChunks(
+            SqlConnection c, String[] sqlBySize, String ns, Collection<String> keys, Long now, RowSink sink)
+            throws SQLException {
         Iterator<String> it = keys.iterator();
         int remaining = keys.size();
         while (remaining > 0) {
@@ -161,8 +167,9 @@ final class KvTable {
      *
      * @return {@code false}, having changed nothing, when an expired row not yet reclaimed is in the way
      */
-    static boolean upsertOverLive(SqlConnection c, String ns, String key, byte[] value, long version,
-            long expiresAt, long now) throws SQLException {
+    static boolean upsertOverLive(
+            SqlConnection c, String ns, String key, byte[] value, long version, long expiresAt, long now)
+            throws SQLException {
         PreparedStatement ps = c.prepare(UPSERT_OVER_LIVE);
         bindRow(ps, ns, key, value, version, expiresAt);
         ps.setLong(6, now);
@@ -180,8 +187,9 @@ final class KvTable {
     }
 
     /** Runs {@link #UPSERT} or {@link #REPLACE} for one row, and lists it as due when it has an expiry. */
-    private static void writeRow(SqlConnection c, String sql, String ns, String key, byte[] value, long version,
-            long expiresAt) throws SQLException {
+    private static void writeRow(
+            SqlConnection c, String sql, String ns, String key, byte[] value, long version, long expiresAt)
+            throws SQLException {
         PreparedStatement ps = c.prepare(sql);
         bindRow(ps, ns, key, value, version, expiresAt);
         ps.executeUpdate();
@@ -189,15 +197,15 @@ final class KvTable {
     }
 
     /** {@link #replace} for many keys, as one JDBC batch. */
-    static void replaceAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
-            long[] expiries) throws SQLException {
+    static void replaceAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions, long[] expiries)
+            throws SQLException {
         upsertBatch(c.prepare(REPLACE), ns, keys, values, versions, expiries, null);
         dueAll(c, ns, keys, expiries, null);
     }
 
     /** Writes {@code keys[i]} with {@code values[i]}, {@code versions[i]}, {@code expiries[i]} as one JDBC batch. */
-    static void upsertAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
-            long[] expiries) throws SQLException {
+    static void upsertAll(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions, long[] expiries)
+            throws SQLException {
         upsertBatch(c.prepare(UPSERT), ns, keys, values, versions, expiries, null);
         dueAll(c, ns, keys, expiries, null);
     }
@@ -207,8 +215,9 @@ final class KvTable {
      *
      * @return per key, {@code false} where an expired row not yet reclaimed was left in the way
      */
-    static boolean[] upsertAllOverLive(SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions,
-            long[] expiries, long now) throws SQLException {
+    static boolean[] upsertAllOverLive(
+            SqlConnection c, String ns, String[] keys, byte[][] values, long[] versions, long[] expiries, long now)
+            throws SQLException {
         int[] counts = upsertBatch(c.prepare(UPSERT_OVER_LIVE), ns, keys, values, versions, expiries, now);
         boolean[] written = new boolean[keys.length];
         for (int i = 0; i < written.length; i++) {
@@ -256,8 +265,9 @@ final class KvTable {
         }
     }
 
-    private static int[] upsertBatch(PreparedStatement ps, String ns, String[] keys, byte[][] values,
-            long[] versions, long[] expiries, Long now) throws SQLException {
+    private static int[] upsertBatch(
+            PreparedStatement ps, String ns, String[] keys, byte[][] values, long[] versions, long[] expiries, Long now)
+            throws SQLException {
         try {
             for (int i = 0; i < keys.length; i++) {
                 bindRow(ps, ns, keys[i], values[i], versions[i], expiries[i]);
@@ -273,8 +283,8 @@ final class KvTable {
     }
 
     /** Binds the five parameters of a row: {@link #UPSERT}, {@link #UPSERT_OVER_LIVE}, {@link #REPLACE}. */
-    private static void bindRow(PreparedStatement ps, String ns, String key, byte[] value, long version,
-            long expiresAt) throws SQLException {
+    private static void bindRow(PreparedStatement ps, String ns, String key, byte[] value, long version, long expiresAt)
+            throws SQLException {
         ps.setString(1, ns);
         ps.setString(2, key);
         ps.setBytes(3, value);
@@ -301,8 +311,7 @@ final class KvTable {
     }
 
     /** @return {@code true} when the key was live */
-    static boolean updateExpiry(SqlConnection c, String ns, String key, long expiresAt, long now)
-            throws SQLException {
+    static boolean updateExpiry(SqlConnection c, String ns, String key, long expiresAt, long now) throws SQLException {
         PreparedStatement ps = c.prepare(UPDATE_EXPIRY);
         ps.setLong(1, expiresAt);
         ps.setString(2, ns);

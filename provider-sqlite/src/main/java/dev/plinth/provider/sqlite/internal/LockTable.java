@@ -16,8 +16,7 @@ final class LockTable {
     private static final String RELEASE = "DELETE FROM plinth_locks WHERE namespace = ? AND name = ? AND token = ?";
     private static final String PURGE = "DELETE FROM plinth_locks WHERE lease_until <= ?";
 
-    private LockTable() {
-    }
+    private LockTable() {}
 
     /** @return {@code true} when the lock was free or its lease had lapsed, and is now held by token */
     static boolean take(SqlConnection c, String ns, String name, String token, long leaseUntil, long now)

@@ -21,10 +21,10 @@ import java.util.List;
 final class OpenCheck {
     /** Problems SQLite reports at most; the message quotes the first {@link #QUOTED}. */
     static final int MAX_PROBLEMS = 10;
+
     private static final int QUOTED = 3;
 
-    private OpenCheck() {
-    }
+    private OpenCheck() {}
 
     /**
      * Checks the file on a read-only connection.
@@ -34,8 +34,8 @@ final class OpenCheck {
      * @throws DamagedDatabaseException when damage was found
      * @throws dev.plinth.api.storage.StorageOpenException when the check could not run
      */
-    static boolean beforeWriting(Path path, ConnectionFactory factory, SqliteOptions.CheckAtOpen mode,
-            int busyTimeoutMillis) {
+    static boolean beforeWriting(
+            Path path, ConnectionFactory factory, SqliteOptions.CheckAtOpen mode, int busyTimeoutMillis) {
         SqlConnection c = null;
         try {
             c = factory.openReadOnly();
@@ -84,18 +84,26 @@ final class OpenCheck {
         long millis = (System.nanoTime() - started) / 1_000_000;
         found = lines(found);
         if (found.equals(List.of("ok"))) {
-            SqliteStorageBackend.LOG.info("Checked SQLite database {} at open (PRAGMA {}): ok, {} pages in {} ms",
-                    path, pragma, c.queryLong("PRAGMA page_count"), millis);
+            SqliteStorageBackend.LOG.info(
+                    "Checked SQLite database {} at open (PRAGMA {}): ok, {} pages in {} ms",
+                    path,
+                    pragma,
+                    c.queryLong("PRAGMA page_count"),
+                    millis);
             return;
         }
         List<String> problems = found.isEmpty() ? List.of("PRAGMA " + pragma + " returned nothing") : found;
         String count = (problems.size() >= MAX_PROBLEMS ? "at least " : "") + problems.size() + " problem"
                 + (problems.size() == 1 ? "" : "s");
-        throw new DamagedDatabaseException(path, "SQLite database " + path + " is damaged: PRAGMA " + pragma
-                + " found " + count + ", first: " + String.join("; ", problems.subList(0, Math.min(QUOTED,
-                        problems.size()))) + ". It was left unchanged. " + SqliteErrors.DAMAGED_ADVICE
-                + " (checkAtOpen=off skips this check; reads and writes may then fail or spread the damage)",
-                problems, null);
+        throw new DamagedDatabaseException(
+                path,
+                "SQLite database " + path + " is damaged: PRAGMA " + pragma
+                        + " found " + count + ", first: "
+                        + String.join("; ", problems.subList(0, Math.min(QUOTED, problems.size())))
+                        + ". It was left unchanged. " + SqliteErrors.DAMAGED_ADVICE
+                        + " (checkAtOpen=off skips this check; reads and writes may then fail or spread the damage)",
+                problems,
+                null);
     }
 
     /** @return one problem per line, without the "*** in database main ***" heading */

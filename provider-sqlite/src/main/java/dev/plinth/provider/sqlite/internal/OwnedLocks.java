@@ -9,11 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * sweeper, so a holder that vanished does not leak an entry.
  */
 final class OwnedLocks {
-    private record Id(String namespace, String name) {
-    }
+    private record Id(String namespace, String name) {}
 
-    private record Lease(String token, long until) {
-    }
+    private record Lease(String token, long until) {}
 
     private final ConcurrentHashMap<Id, Lease> owned = new ConcurrentHashMap<>();
 

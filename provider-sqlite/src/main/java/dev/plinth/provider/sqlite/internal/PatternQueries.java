@@ -11,8 +11,7 @@ import java.util.List;
  * no SQL at all (its condition would otherwise select the whole namespace).
  */
 final class PatternQueries {
-    private PatternQueries() {
-    }
+    private PatternQueries() {}
 
     /** @return up to {@code limit} matching keys in key order */
     static List<String> keys(SqlConnection c, KeyQuery q, String ns, long now, long limit) throws SQLException {

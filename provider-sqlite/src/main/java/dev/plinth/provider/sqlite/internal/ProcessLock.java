@@ -65,19 +65,25 @@ final class ProcessLock implements AutoCloseable {
             Path lockFile = lockFile(database);
             FileChannel channel;
             try {
-                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+                channel = FileChannel.open(
+                        lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (IOException | SecurityException e) {
-                throw new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + database
-                        + ": cannot create its lock file " + lockFile + " (" + e + ")", e, false);
+                throw new StorageOpenException(
+                        SqliteErrors.PROVIDER,
+                        "SQLite database " + database + ": cannot create its lock file " + lockFile + " (" + e + ")",
+                        e,
+                        false);
             }
             FileLock lock;
             try {
                 lock = channel.tryLock(0, Long.MAX_VALUE, !exclusive);
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + database + ": cannot lock "
-                        + lockFile + " (" + e + ")", e, false);
+                throw new StorageOpenException(
+                        SqliteErrors.PROVIDER,
+                        "SQLite database " + database + ": cannot lock " + lockFile + " (" + e + ")",
+                        e,
+                        false);
             }
             if (lock == null) {
                 closeQuietly(channel);
@@ -100,8 +106,12 @@ final class ProcessLock implements AutoCloseable {
         String why = exclusive
                 ? who + " has it open, and plinth.storage.sqlite.exclusive=true needs it alone"
                 : who + " has it open with plinth.storage.sqlite.exclusive=true";
-        return new StorageOpenException(SqliteErrors.PROVIDER, "SQLite database " + database + ": " + why
-                + "; close that one first, or set exclusive=false on every user of the file to share it", null, true);
+        return new StorageOpenException(
+                SqliteErrors.PROVIDER,
+                "SQLite database " + database + ": " + why
+                        + "; close that one first, or set exclusive=false on every user of the file to share it",
+                null,
+                true);
     }
 
     /** Releases this backend's hold; the OS lock goes with the last backend of this JVM on the path. */

@@ -32,12 +32,10 @@ interface Quota {
         /** Counts nothing. */
         Tally NONE = new Tally() {
             @Override
-            public void adding(String key) {
-            }
+            public void adding(String key) {}
 
             @Override
-            public void removed() {
-            }
+            public void removed() {}
         };
 
         /**

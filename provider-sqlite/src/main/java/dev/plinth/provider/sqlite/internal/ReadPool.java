@@ -57,8 +57,10 @@ final class ReadPool {
         } catch (InterruptedException e) {
             // Only this call fails, before it borrowed anything; the thread keeps its interrupt status.
             Thread.currentThread().interrupt();
-            throw new StorageException("Interrupted while waiting for a read connection to SQLite database "
-                    + errors.path() + " (all " + size + " in use); nothing was read", e);
+            throw new StorageException(
+                    "Interrupted while waiting for a read connection to SQLite database " + errors.path() + " (all "
+                            + size + " in use); nothing was read",
+                    e);
         }
         if (state.isClosed()) {
             c.close();

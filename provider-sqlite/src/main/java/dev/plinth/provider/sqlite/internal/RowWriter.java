@@ -51,8 +51,7 @@ abstract sealed class RowWriter permits ReadingRowWriter, BlindRowWriter {
      * Told of every expiry about to be written into a row of {@code ns} ({@code 0}: none), whatever writes it.
      * Nothing by default; {@link BlindRowWriter} remembers which scopes may hold an expired row.
      */
-    void expiryWritten(String ns, long expiresAt) {
-    }
+    void expiryWritten(String ns, long expiresAt) {}
 
     /**
      * Writes a key whose liveness the caller read (and, when new, counted against the quota). An expired row

@@ -112,8 +112,7 @@ final class Schema {
                     "INSERT INTO plinth_expiry (namespace, key, expires_at)"
                             + " SELECT namespace, key, expires_at FROM plinth_kv WHERE expires_at > 0"));
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /**
      * Refuses a database this code must not touch; applies the missing migrations in one transaction.
@@ -158,8 +157,8 @@ final class Schema {
         }
         int appId = (int) c.queryLong("PRAGMA application_id");
         if (appId != 0 && appId != APPLICATION_ID) {
-            throw refused("SQLite database " + path + " belongs to another application (application_id "
-                    + appId + "); it was left unchanged. Configure another plinth.storage.sqlite.path");
+            throw refused("SQLite database " + path + " belongs to another application (application_id " + appId
+                    + "); it was left unchanged. Configure another plinth.storage.sqlite.path");
         }
         if (version == 0 && appId == 0 && hasTables(c)) {
             throw refused("SQLite database " + path + " already holds tables of another application; "

@@ -31,12 +31,12 @@ final class SharedChangeLog implements ChangeLog {
     /** How long change rows are kept for backends that have not read them yet. */
     static final long RETENTION_MILLIS = 120_000;
 
-    private static final String READ = "SELECT seq, origin, namespace, type, key FROM plinth_changes"
-            + " WHERE seq > ? ORDER BY seq";
-    private static final String APPEND = "INSERT INTO plinth_changes (origin, namespace, type, key, at)"
-            + " VALUES (?, ?, ?, ?, ?) RETURNING seq";
-    private static final String APPEND_NEXT = "INSERT INTO plinth_changes (origin, namespace, type, key, at)"
-            + " VALUES (?, ?, ?, ?, ?)";
+    private static final String READ =
+            "SELECT seq, origin, namespace, type, key FROM plinth_changes" + " WHERE seq > ? ORDER BY seq";
+    private static final String APPEND =
+            "INSERT INTO plinth_changes (origin, namespace, type, key, at)" + " VALUES (?, ?, ?, ?, ?) RETURNING seq";
+    private static final String APPEND_NEXT =
+            "INSERT INTO plinth_changes (origin, namespace, type, key, at)" + " VALUES (?, ?, ?, ?, ?)";
     // The newest row is never trimmed, so this is the last number handed out.
     private static final String LAST = "SELECT coalesce(max(seq), 0) FROM plinth_changes";
     // Never the newest row: the next number is the largest + 1, and it must stay above every one handed out.
@@ -48,6 +48,7 @@ final class SharedChangeLog implements ChangeLog {
     private final List<Change> foreign = new ArrayList<>();
     /** Rows trimmed before this backend read them, found by the last read; reported with {@link #foreign}. */
     private long missed;
+
     private long lastSeq;
     private long readSeq;
     private long dataVersion;
@@ -88,7 +89,8 @@ final class SharedChangeLog implements ChangeLog {
      * @return the first change's sequence number; change {@code i} has that number plus {@code i}
      */
     @Override
-    public long appendAll(SqlConnection c, Namespace ns, ChangeType[] types, String[] keys, long now) throws SQLException {
+    public long appendAll(SqlConnection c, Namespace ns, ChangeType[] types, String[] keys, long now)
+            throws SQLException {
         long first = append(c, ns, types[0], keys[0], now);
         if (types.length > 1) {
             PreparedStatement ps = c.prepare(APPEND_NEXT);
@@ -176,8 +178,11 @@ final class SharedChangeLog implements ChangeLog {
                     // Sequence numbers are contiguous (a rolled-back row never existed): a hole
                     // means rows were trimmed before this backend read them.
                     missed = s - seq - 1;
-                    SqliteStorageBackend.LOG.warn("Missed {} changes made by other processes (kept {} ms, then "
-                            + "trimmed); watchers get an OVERFLOW event to re-read", missed, RETENTION_MILLIS);
+                    SqliteStorageBackend.LOG.warn(
+                            "Missed {} changes made by other processes (kept {} ms, then "
+                                    + "trimmed); watchers get an OVERFLOW event to re-read",
+                            missed,
+                            RETENTION_MILLIS);
                 }
                 seq = s;
                 if (!origin.equals(rs.getString(2))) {

@@ -65,14 +65,16 @@ final class SqlConnection implements AutoCloseable {
 
     /** @return the first column of the first row as a long, 0 when there is no row */
     long queryLong(String sql) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : 0L;
         }
     }
 
     /** @return the first column of the first row as text, {@code null} when there is no row */
     String queryString(String sql) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -82,7 +84,8 @@ final class SqlConnection implements AutoCloseable {
      * before a failure are kept.
      */
     void queryStrings(String sql, List<String> out) throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

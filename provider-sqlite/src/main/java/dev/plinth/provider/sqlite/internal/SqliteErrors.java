@@ -66,24 +66,30 @@ final class SqliteErrors {
         switch (code) {
             case BUSY:
             case LOCKED:
-                return new BackendUnavailableException(where + " stayed locked by another connection or process "
-                        + "for longer than busyTimeout (" + busyTimeoutMillis + " ms) while " + action, e);
+                return new BackendUnavailableException(
+                        where + " stayed locked by another connection or process " + "for longer than busyTimeout ("
+                                + busyTimeoutMillis + " ms) while " + action,
+                        e);
             case FULL:
                 // Retryable like any outage: SQLite rolled the statement or transaction back, and the same
                 // connection writes again once there is room (no reopen).
-                return new BackendUnavailableException(where + ": disk full while " + action + " (SQLITE_FULL"
-                        + freeSpace(path) + "); nothing was written. Free space on that file system; this backend "
-                        + "writes again by itself once there is room", e);
+                return new BackendUnavailableException(
+                        where + ": disk full while " + action + " (SQLITE_FULL"
+                                + freeSpace(path)
+                                + "); nothing was written. Free space on that file system; this backend "
+                                + "writes again by itself once there is room",
+                        e);
             case IOERR:
-                return new BackendUnavailableException(where + ": I/O error while " + action + freeSpace(path) + ": "
-                        + e.getMessage(), e);
+                return new BackendUnavailableException(
+                        where + ": I/O error while " + action + freeSpace(path) + ": " + e.getMessage(), e);
             case CANTOPEN:
             case NOMEM:
-                return new BackendUnavailableException(where + " is unavailable while " + action + ": "
-                        + e.getMessage(), e);
+                return new BackendUnavailableException(
+                        where + " is unavailable while " + action + ": " + e.getMessage(), e);
             case READONLY:
-                return new StorageException(where + " is read-only (file, folder or file system) while " + action
-                        + ": " + e.getMessage(), e);
+                return new StorageException(
+                        where + " is read-only (file, folder or file system) while " + action + ": " + e.getMessage(),
+                        e);
             case NOTADB:
                 return new StorageException(where + " is not a SQLite database (left unchanged) while " + action, e);
             case CORRUPT:
@@ -108,31 +114,49 @@ final class SqliteErrors {
         switch (primaryCode(e)) {
             case BUSY:
             case LOCKED:
-                return new StorageOpenException(PROVIDER, where + " stayed locked by another process for longer than "
-                        + "busyTimeout (" + busyTimeoutMillis + " ms); open again once it lets go", e, true);
-            case FULL:
-                return new StorageOpenException(PROVIDER, where + ": disk full (SQLITE_FULL" + freeSpace(path)
-                        + "); free space on that file system and open again", e, true);
-            case IOERR:
-                return new StorageOpenException(PROVIDER, where + ": I/O error" + freeSpace(path) + ": "
-                        + e.getMessage(), e, true);
-            case NOMEM:
-                return new StorageOpenException(PROVIDER, where + ": SQLite ran out of memory: " + e.getMessage(), e,
+                return new StorageOpenException(
+                        PROVIDER,
+                        where + " stayed locked by another process for longer than " + "busyTimeout ("
+                                + busyTimeoutMillis + " ms); open again once it lets go",
+                        e,
                         true);
+            case FULL:
+                return new StorageOpenException(
+                        PROVIDER,
+                        where + ": disk full (SQLITE_FULL" + freeSpace(path)
+                                + "); free space on that file system and open again",
+                        e,
+                        true);
+            case IOERR:
+                return new StorageOpenException(
+                        PROVIDER, where + ": I/O error" + freeSpace(path) + ": " + e.getMessage(), e, true);
+            case NOMEM:
+                return new StorageOpenException(
+                        PROVIDER, where + ": SQLite ran out of memory: " + e.getMessage(), e, true);
             case READONLY:
-                return new StorageOpenException(PROVIDER, where + " is read-only (file, folder or file system): "
-                        + e.getMessage(), e, false);
+                return new StorageOpenException(
+                        PROVIDER, where + " is read-only (file, folder or file system): " + e.getMessage(), e, false);
             case CANTOPEN:
-                return new StorageOpenException(PROVIDER, where + " cannot be opened (missing folder or permissions?): "
-                        + e.getMessage(), e, false);
+                return new StorageOpenException(
+                        PROVIDER,
+                        where + " cannot be opened (missing folder or permissions?): " + e.getMessage(),
+                        e,
+                        false);
             case NOTADB:
-                return new DamagedDatabaseException(path, where + " is not a SQLite database (SQLITE_NOTADB: its "
-                        + "header "
-                        + "is not SQLite's); it was left unchanged. " + DAMAGED_ADVICE,
-                        List.of(e.getMessage()), e);
+                return new DamagedDatabaseException(
+                        path,
+                        where + " is not a SQLite database (SQLITE_NOTADB: its "
+                                + "header "
+                                + "is not SQLite's); it was left unchanged. " + DAMAGED_ADVICE,
+                        List.of(e.getMessage()),
+                        e);
             case CORRUPT:
-                return new DamagedDatabaseException(path, where + " is damaged (SQLITE_CORRUPT: " + e.getMessage()
-                        + "); it was left unchanged. " + DAMAGED_ADVICE, List.of(e.getMessage()), e);
+                return new DamagedDatabaseException(
+                        path,
+                        where + " is damaged (SQLITE_CORRUPT: " + e.getMessage() + "); it was left unchanged. "
+                                + DAMAGED_ADVICE,
+                        List.of(e.getMessage()),
+                        e);
             default:
                 return new StorageOpenException(PROVIDER, where + ": " + e.getMessage(), e, false);
         }

@@ -12,8 +12,7 @@ import java.util.List;
  * case-sensitively). Stateless and thread-safe.
  */
 final class SqliteGlob {
-    private SqliteGlob() {
-    }
+    private SqliteGlob() {}
 
     /**
      * @param pattern the compiled pattern

@@ -10,8 +10,7 @@ import java.time.Duration;
  * {@link dev.plinth.spi.storage.CommonOptions#SWEEP_INTERVAL}.
  */
 public final class SqliteOptions {
-    private SqliteOptions() {
-    }
+    private SqliteOptions() {}
 
     /** What an acknowledged write survives. */
     public enum Durability {
@@ -43,28 +42,34 @@ public final class SqliteOptions {
     }
 
     /** The database file; its parent folders are created. */
-    public static final OptionSpec<Path> PATH = OptionSpec.path("path", Path.of("data", "plinth.db"),
-            "the SQLite database file; parent folders are created when missing");
+    public static final OptionSpec<Path> PATH = OptionSpec.path(
+            "path", Path.of("data", "plinth.db"), "the SQLite database file; parent folders are created when missing");
 
     /** Write-ahead logging: readers never wait for the writer. */
-    public static final OptionSpec<Boolean> WAL = OptionSpec.bool("wal", true,
-            "use write-ahead logging (journal_mode=WAL) so readers never wait for a writer");
+    public static final OptionSpec<Boolean> WAL = OptionSpec.bool(
+            "wal", true, "use write-ahead logging (journal_mode=WAL) so readers never wait for a writer");
 
     /** How durable an acknowledged write is. */
-    public static final OptionSpec<Durability> DURABILITY = OptionSpec.enumValue("durability", Durability.class,
+    public static final OptionSpec<Durability> DURABILITY = OptionSpec.enumValue(
+            "durability",
+            Durability.class,
             Durability.NORMAL,
             "normal: acknowledged writes survive a process crash (synchronous=NORMAL); "
                     + "full: they also survive a power loss (synchronous=FULL, slower)");
 
     /** How long to wait for another connection or process holding the database lock. */
-    public static final OptionSpec<Duration> BUSY_TIMEOUT = OptionSpec.duration("busyTimeout", Duration.ofSeconds(5),
+    public static final OptionSpec<Duration> BUSY_TIMEOUT = OptionSpec.duration(
+            "busyTimeout",
+            Duration.ofSeconds(5),
             Duration.ZERO,
             "how long an operation waits for a lock held by another process before failing with "
                     + "BackendUnavailableException");
 
     /** How often other processes' changes are looked for, to report them to watchers. */
-    public static final OptionSpec<Duration> EVENT_POLL_INTERVAL = OptionSpec.duration("eventPollInterval",
-            Duration.ofMillis(50), Duration.ofMillis(5),
+    public static final OptionSpec<Duration> EVENT_POLL_INTERVAL = OptionSpec.duration(
+            "eventPollInterval",
+            Duration.ofMillis(50),
+            Duration.ofMillis(5),
             "how often changes committed by other processes are looked for and reported to watchers "
                     + "(a cheap PRAGMA data_version check when nothing changed)");
 
@@ -74,17 +79,25 @@ public final class SqliteOptions {
      * write. {@code true}: another process (or another backend in this JVM) opening the file fails, and
      * writes skip the change log; the provider then declares no cross-process capability.
      */
-    public static final OptionSpec<Boolean> EXCLUSIVE = OptionSpec.bool("exclusive", false,
+    public static final OptionSpec<Boolean> EXCLUSIVE = OptionSpec.bool(
+            "exclusive",
+            false,
             "true: only this process uses the database file (others are refused with an error naming it); "
                     + "writes skip the cross-process change log and are faster. false: processes may share it");
 
     /** What is checked of an existing database at open; a damaged file fails the open. */
-    public static final OptionSpec<CheckAtOpen> CHECK_AT_OPEN = OptionSpec.enumValue("checkAtOpen", CheckAtOpen.class,
+    public static final OptionSpec<CheckAtOpen> CHECK_AT_OPEN = OptionSpec.enumValue(
+            "checkAtOpen",
+            CheckAtOpen.class,
             CheckAtOpen.QUICK,
             "what SQLite checks of an existing database at open: quick (PRAGMA quick_check), full "
                     + "(PRAGMA integrity_check, slower) or off; a damaged file fails the open, unchanged");
 
     /** Read connections kept open so reads run in parallel with each other and with the writer. */
-    public static final OptionSpec<Integer> READ_POOL_SIZE = OptionSpec.integer("readPoolSize", 4, 1, 64,
+    public static final OptionSpec<Integer> READ_POOL_SIZE = OptionSpec.integer(
+            "readPoolSize",
+            4,
+            1,
+            64,
             "read connections kept open; reads beyond this many at once wait for a free connection");
 }

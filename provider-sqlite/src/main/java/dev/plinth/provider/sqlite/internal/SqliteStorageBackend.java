@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link ExpirySweeper} reclaims expired keys on the runtime's scheduler and reports them. Time is the
  * runtime's clock. Thread-safe.
  */
-final class SqliteStorageBackend implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeLocks,
-        NativeQuotas, ChangeFeed {
+final class SqliteStorageBackend
+        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeLocks, NativeQuotas, ChangeFeed {
     static final Logger LOG = LoggerFactory.getLogger(SqliteStorageBackend.class);
 
     private final Path path;
@@ -53,8 +53,16 @@ final class SqliteStorageBackend implements StorageBackend, FastPaths, NativeCou
     private final ExpirySweeper sweeper;
 
     /** Called by {@link BackendOpener} once the file and the connections are ready. */
-    SqliteStorageBackend(Path path, SqliteSettings settings, BackendState state, Writer writer, ReadPool readers,
-            ProcessLock processLock, RowWriter rows, Quota quota, ScheduledExecutorService scheduler) {
+    SqliteStorageBackend(
+            Path path,
+            SqliteSettings settings,
+            BackendState state,
+            Writer writer,
+            ReadPool readers,
+            ProcessLock processLock,
+            RowWriter rows,
+            Quota quota,
+            ScheduledExecutorService scheduler) {
         this.path = path;
         this.busyTimeoutMillis = settings.busyTimeoutMillis();
         this.state = state;
@@ -67,8 +75,8 @@ final class SqliteStorageBackend implements StorageBackend, FastPaths, NativeCou
         this.patternWrites = new PatternWrites(writer);
         OwnedLocks owned = new OwnedLocks();
         this.locks = new SqliteLocks(writer, owned);
-        this.sweeper = new ExpirySweeper(writer, owned, state, scheduler, settings.sweepInterval(),
-                settings.eventPollInterval());
+        this.sweeper = new ExpirySweeper(
+                writer, owned, state, scheduler, settings.sweepInterval(), settings.eventPollInterval());
     }
 
     void startBackgroundWork() {
@@ -181,8 +189,7 @@ final class SqliteStorageBackend implements StorageBackend, FastPaths, NativeCou
      * only when there are some; stopping and restarting the feed would buy little for a gap to get right.
      */
     @Override
-    public void setWatched(boolean watched) {
-    }
+    public void setWatched(boolean watched) {}
 
     // ---------------------------------------------------------------- tests and lifecycle
 

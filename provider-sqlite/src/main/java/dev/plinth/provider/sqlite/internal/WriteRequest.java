@@ -13,6 +13,7 @@ final class WriteRequest<T> {
     final String action;
     /** The operation as one statement outside a transaction, or {@code null} (see {@link Writer#write}). */
     final Writer.Work<T> oneStatement;
+
     final Writer.Work<T> work;
     final Thread owner = Thread.currentThread();
     T result;

@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Writer {
     /** Most operations committed together, to bound how long one transaction holds the database. */
     static final int MAX_GROUP = 128;
+
     private static final long FOLLOWER_PARK_NANOS = 10_000_000L;
     /** Yields of a waiting writer before it parks; about one commit's time when the CPU is free. */
     private static final int FOLLOWER_YIELDS = 100;
@@ -38,6 +39,7 @@ final class Writer {
     private final ReentrantLock lock = new ReentrantLock();
     /** Transactions committed, for tests and diagnostics; written under the lock. */
     private volatile long commits;
+
     private final ConcurrentLinkedQueue<WriteRequest<?>> queue = new ConcurrentLinkedQueue<>();
     private final List<WriteRequest<?>> group = new ArrayList<>(MAX_GROUP);
     private final SqlConnection connection;
@@ -48,8 +50,13 @@ final class Writer {
     private final ChangeLog changeLog;
     private final InstantSource clock;
 
-    Writer(SqlConnection connection, ChangeLog changeLog, ChangeListener listener, InstantSource clock,
-            SqliteErrors errors, BackendState state) {
+    Writer(
+            SqlConnection connection,
+            ChangeLog changeLog,
+            ChangeListener listener,
+            InstantSource clock,
+            SqliteErrors errors,
+            BackendState state) {
         this.connection = connection;
         this.changeLog = changeLog;
         this.tx = new WriteTx(connection, changeLog);
@@ -95,7 +102,8 @@ final class Writer {
      * busyTimeout) rather than abandoned with an unknown outcome. An interrupt that arrives meanwhile is
      * kept for the caller: its thread is interrupted again on return.
      */
-    @SuppressWarnings("ThreadPriorityCheck") // the followers' yield is measured, see below; never needed for correctness
+    @SuppressWarnings(
+            "ThreadPriorityCheck") // the followers' yield is measured, see below; never needed for correctness
     private void await(WriteRequest<?> request) {
         boolean interrupted = false;
         try {
@@ -256,7 +264,8 @@ final class Writer {
             if (!started) {
                 // BEGIN failed (busy beyond busyTimeout, I/O): running each alone would wait again per operation.
                 RuntimeException failure = e instanceof SQLException
-                        ? errors.translate((SQLException) e, group.get(0).action) : (RuntimeException) e;
+                        ? errors.translate((SQLException) e, group.get(0).action)
+                        : (RuntimeException) e;
                 for (WriteRequest<?> request : group) {
                     request.failure = failure;
                 }

@@ -8,7 +8,6 @@ import dev.plinth.spi.storage.Write;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Child process for {@link SqliteCrashTest}: writes as fast as it can and prints each acknowledged write
@@ -16,22 +15,24 @@ import java.util.List;
  * Arguments: database path, round prefix, durability.
  */
 public final class CrashWriterMain {
-    private CrashWriterMain() {
-    }
+    private CrashWriterMain() {}
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         Namespace ns = Namespace.of("crash");
-        SqliteStorageBackend backend = TestBackends.open(Path.of(args[0]), "durability", args[2],
-                "sweepInterval", "50ms");
+        SqliteStorageBackend backend =
+                TestBackends.open(Path.of(args[0]), "durability", args[2], "sweepInterval", "50ms");
         out.println("ready;");
         for (long i = 0; ; i++) {
             String key = args[1] + ":" + i;
             byte[] value = key.getBytes(StandardCharsets.UTF_8);
             if (i % 10 == 0) {
-                backend.commit(ns, writes(new Write.Put(key, value, StorageBackend.NO_EXPIRY),
-                        new Write.Put(key + ":tx", value, StorageBackend.NO_EXPIRY)));
+                backend.commit(
+                        ns,
+                        writes(
+                                new Write.Put(key, value, StorageBackend.NO_EXPIRY),
+                                new Write.Put(key + ":tx", value, StorageBackend.NO_EXPIRY)));
                 out.println(key + ";");
                 out.println(key + ":tx;");
             } else {

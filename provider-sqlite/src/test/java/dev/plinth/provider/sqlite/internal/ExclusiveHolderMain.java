@@ -7,8 +7,7 @@ import java.nio.file.Path;
  * {@code exclusive=true}, prints "open;" and keeps it open until stdin closes or a line arrives.
  */
 public final class ExclusiveHolderMain {
-    private ExclusiveHolderMain() {
-    }
+    private ExclusiveHolderMain() {}
 
     public static void main(String[] args) throws Exception {
         try (SqliteStorageBackend backend = TestBackends.open(Path.of(args[0]), "exclusive", "true")) {

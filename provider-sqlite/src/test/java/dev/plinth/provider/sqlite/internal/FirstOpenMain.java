@@ -7,8 +7,7 @@ import java.nio.file.Path;
  * parent kills it at some point of that first open), then prints "opened;" and exits.
  */
 public final class FirstOpenMain {
-    private FirstOpenMain() {
-    }
+    private FirstOpenMain() {}
 
     public static void main(String[] args) throws Exception {
         // Loads the native library first, so that the parent's delays spread over the open itself.

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * releases the lock and prints "unlocked;", "exit" closes and exits. Arguments: database path, lease ms.
  */
 public final class LockHolderMain {
-    private LockHolderMain() {
-    }
+    private LockHolderMain() {}
 
     public static void main(String[] args) throws Exception {
         Namespace ns = Namespace.of("multi");
@@ -30,8 +29,8 @@ public final class LockHolderMain {
             while ((line = in.readLine()) != null) {
                 switch (line) {
                     case "write":
-                        backend.set(ns, "from-child", "hello".getBytes(StandardCharsets.UTF_8),
-                                StorageBackend.NO_EXPIRY);
+                        backend.set(
+                                ns, "from-child", "hello".getBytes(StandardCharsets.UTF_8), StorageBackend.NO_EXPIRY);
                         System.out.println("written;");
                         break;
                     case "unlock":

@@ -46,6 +46,7 @@ class SqliteBackendTest {
 
     @TempDir
     Path dir;
+
     private final Recorder events = new Recorder();
     private SqliteStorageBackend backend;
 
@@ -89,7 +90,8 @@ class SqliteBackendTest {
     void emptyValueIsStoredAsEmptyNotAbsent() {
         backend.set(NS, "empty", new byte[0], NONE);
         assertThat(present(backend.get(NS, "empty")).value()).isEmpty();
-        assertThat(backend.read(NS, List.of("empty"))).singleElement()
+        assertThat(backend.read(NS, List.of("empty")))
+                .singleElement()
                 .satisfies(e -> assertThat(e.value()).isEmpty());
     }
 
@@ -112,7 +114,9 @@ class SqliteBackendTest {
 
         assertThat(backend.get(NS, "gone")).isNull();
         assertThat(backend.exists(NS, "gone")).isFalse();
-        assertThat(backend.read(NS, List.of("gone", "kept"))).extracting(BackendEntry::key).containsExactly("kept");
+        assertThat(backend.read(NS, List.of("gone", "kept")))
+                .extracting(BackendEntry::key)
+                .containsExactly("kept");
         assertThat(keys("*")).containsExactly("kept");
         assertThat(backend.count(NS, GlobPattern.compile("*"))).isEqualTo(1);
         assertThat(backend.delete(NS, "gone")).isFalse();
@@ -144,10 +148,12 @@ class SqliteBackendTest {
 
         backend.set(NS, "text", b("ten"), NONE);
         long v = present(backend.get(NS, "text")).version();
-        assertThatThrownBy(() -> backend.increment(NS, "text", 1)).isInstanceOf(NotACounterException.class)
+        assertThatThrownBy(() -> backend.increment(NS, "text", 1))
+                .isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("text");
         backend.set(NS, "max", b(Long.toString(Long.MAX_VALUE)), NONE);
-        assertThatThrownBy(() -> backend.increment(NS, "max", 1)).isInstanceOf(NotACounterException.class)
+        assertThatThrownBy(() -> backend.increment(NS, "max", 1))
+                .isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("overflow");
         assertThat(present(backend.get(NS, "text")).version()).isEqualTo(v);
         assertThat(present(backend.get(NS, "max")).value()).isEqualTo(b(Long.toString(Long.MAX_VALUE)));
@@ -168,8 +174,14 @@ class SqliteBackendTest {
     @Test
     void getAllReadsManyKeysAcrossChunks() {
         List<String> all = IntStream.range(0, 1200).mapToObj(i -> "k" + i).collect(Collectors.toList());
-        backend.commit(NS, new Commit(List.of(), all.stream().filter(k -> !k.endsWith("7"))
-                .map(k -> (Write) new Write.Put(k, b(k), NONE)).collect(Collectors.toList())));
+        backend.commit(
+                NS,
+                new Commit(
+                        List.of(),
+                        all.stream()
+                                .filter(k -> !k.endsWith("7"))
+                                .map(k -> (Write) new Write.Put(k, b(k), NONE))
+                                .collect(Collectors.toList())));
         List<BackendEntry> found = backend.read(NS, all);
         assertThat(found).hasSize(1200 - 120);
         assertThat(found).allSatisfy(e -> assertThat(e.value()).isEqualTo(b(e.key())));
@@ -217,7 +229,8 @@ class SqliteBackendTest {
         assertThat(backend.list(NS, GlobPattern.compile("user:*"), "a", 10))
                 .containsExactly("user:1", "user:10", "user:2");
         assertThat(backend.list(NS, GlobPattern.compile("user:*"), "zzz", 10)).isEmpty();
-        assertThat(backend.list(NS, GlobPattern.compile("user:1"), "user:1", 10)).isEmpty();
+        assertThat(backend.list(NS, GlobPattern.compile("user:1"), "user:1", 10))
+                .isEmpty();
         assertThat(backend.count(NS, GlobPattern.compile("user:*"))).isEqualTo(3);
     }
 
@@ -231,8 +244,10 @@ class SqliteBackendTest {
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("tmp:*"))).isEqualTo(2);
         assertThat(keys("*")).containsExactly("keep");
         assertThat(backend.exists(Namespace.of("other"), "tmp:3")).isTrue();
-        assertThat(events.events()).containsExactly(
-                new Event("notes", ChangeType.DELETE, "tmp:1", 0), new Event("notes", ChangeType.DELETE, "tmp:2", 0));
+        assertThat(events.events())
+                .containsExactly(
+                        new Event("notes", ChangeType.DELETE, "tmp:1", 0),
+                        new Event("notes", ChangeType.DELETE, "tmp:2", 0));
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("tmp:*"))).isZero();
     }
 
@@ -259,7 +274,8 @@ class SqliteBackendTest {
         backend.set(NS, "b", b("1"), 1);
         Thread.sleep(5);
         backend.set(NS, "c", b("1"), NONE); // b expired: does not count
-        assertThatThrownBy(() -> backend.set(NS, "d", b("1"), NONE)).isInstanceOf(QuotaExceededException.class)
+        assertThatThrownBy(() -> backend.set(NS, "d", b("1"), NONE))
+                .isInstanceOf(QuotaExceededException.class)
                 .hasMessageContaining("'d'");
         assertThatThrownBy(() -> backend.increment(NS, "e", 1)).isInstanceOf(QuotaExceededException.class);
         assertThatThrownBy(() -> backend.compareAndSet(NS, "f", 0, b("x"), NONE))
@@ -268,8 +284,14 @@ class SqliteBackendTest {
         backend.set(Namespace.of("other"), "d", b("1"), NONE); // another scope has its own quota
 
         events.clear();
-        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(),
-                List.of(new Write.Remove("a"), new Write.Put("x", b("1"), NONE), new Write.Put("y", b("1"), NONE)))))
+        assertThatThrownBy(() -> backend.commit(
+                        NS,
+                        new Commit(
+                                List.of(),
+                                List.of(
+                                        new Write.Remove("a"),
+                                        new Write.Put("x", b("1"), NONE),
+                                        new Write.Put("y", b("1"), NONE)))))
                 .isInstanceOf(QuotaExceededException.class);
         assertThat(keys("*")).containsExactly("a", "c");
         assertThat(events.events()).isEmpty();
@@ -281,9 +303,14 @@ class SqliteBackendTest {
     void transactionAppliesAllOrNothingAndNamesTheFirstFailedPrecondition() {
         long va = backend.set(NS, "a", b("1"), NONE);
         events.clear();
-        assertThatThrownBy(() -> backend.commit(NS, new Commit(
-                List.of(new Precondition("a", va), new Precondition("b", 42), new Precondition("c", va)),
-                List.of(new Write.Put("a", b("2"), NONE)))))
+        assertThatThrownBy(() -> backend.commit(
+                        NS,
+                        new Commit(
+                                List.of(
+                                        new Precondition("a", va),
+                                        new Precondition("b", 42),
+                                        new Precondition("c", va)),
+                                List.of(new Write.Put("a", b("2"), NONE)))))
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("b");
                     assertThat(e.expectedVersion()).isEqualTo(42);
@@ -292,21 +319,29 @@ class SqliteBackendTest {
         assertThat(present(backend.get(NS, "a")).version()).isEqualTo(va);
         assertThat(events.events()).isEmpty();
 
-        CommitResult result = backend.commit(NS, new Commit(
-                List.of(new Precondition("a", va), new Precondition("b", 0)),
-                List.of(new Write.Put("a", b("2"), NONE), new Write.Put("b", b("x"), 60_000),
-                        new Write.Remove("a"), new Write.Put("a", b("3"), NONE), new Write.Remove("nothing"))));
+        CommitResult result = backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("a", va), new Precondition("b", 0)),
+                        List.of(
+                                new Write.Put("a", b("2"), NONE),
+                                new Write.Put("b", b("x"), 60_000),
+                                new Write.Remove("a"),
+                                new Write.Put("a", b("3"), NONE),
+                                new Write.Remove("nothing"))));
         assertThat(result.size()).isEqualTo(5);
         assertThat(result.outcome(1)).isGreaterThan(result.outcome(0));
         assertThat(result.outcome(2)).as("a was live when removed").isEqualTo(1);
         assertThat(result.outcome(3)).isGreaterThan(result.outcome(1));
         assertThat(result.outcome(4)).as("nothing was absent").isZero();
         assertThat(present(backend.get(NS, "a")).version()).isEqualTo(result.outcome(3));
-        assertThat(events.events()).extracting(Event::type, Event::key).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "b"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "a"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
+        assertThat(events.events())
+                .extracting(Event::type, Event::key)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "b"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "a"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
     }
 
     /** SPI 2's commit: Expire writes, KEEP_EXPIRY puts, and one outcome per write in the commit's order. */
@@ -317,12 +352,14 @@ class SqliteBackendTest {
         backend.set(NS, "plain", b("1"), NONE);
         events.clear();
 
-        CommitResult result = backend.commit(NS, writes(
-                new Write.Expire("plain", 120_000),
-                new Write.Expire("absent", 120_000),
-                new Write.Put("live", b("2"), Write.KEEP_EXPIRY),
-                new Write.Put("fresh", b("3"), Write.KEEP_EXPIRY),
-                new Write.Expire("live", NONE)));
+        CommitResult result = backend.commit(
+                NS,
+                writes(
+                        new Write.Expire("plain", 120_000),
+                        new Write.Expire("absent", 120_000),
+                        new Write.Put("live", b("2"), Write.KEEP_EXPIRY),
+                        new Write.Put("fresh", b("3"), Write.KEEP_EXPIRY),
+                        new Write.Expire("live", NONE)));
 
         assertThat(result.size()).isEqualTo(5);
         assertThat(result.outcome(0)).as("plain was live").isEqualTo(1);
@@ -334,22 +371,27 @@ class SqliteBackendTest {
         BackendEntry live = present(backend.get(NS, "live"));
         assertThat(live.value()).isEqualTo(b("2"));
         assertThat(live.version()).isEqualTo(result.outcome(2));
-        assertThat(live.expiresAtMillis()).as("kept by the put, then removed by the last write").isEqualTo(NONE);
-        assertThat(present(backend.get(NS, "fresh")).expiresAtMillis()).as("an absent key has none to keep")
+        assertThat(live.expiresAtMillis())
+                .as("kept by the put, then removed by the last write")
                 .isEqualTo(NONE);
-        assertThat(events.events()).containsExactly(
-                new Event("notes", ChangeType.SET, "live", result.outcome(2)),
-                new Event("notes", ChangeType.SET, "fresh", result.outcome(3)));
+        assertThat(present(backend.get(NS, "fresh")).expiresAtMillis())
+                .as("an absent key has none to keep")
+                .isEqualTo(NONE);
+        assertThat(events.events())
+                .containsExactly(
+                        new Event("notes", ChangeType.SET, "live", result.outcome(2)),
+                        new Event("notes", ChangeType.SET, "fresh", result.outcome(3)));
 
         // KEEP_EXPIRY keeps a live key's expiry, as increment does.
         backend.commit(NS, writes(new Write.Put("plain", b("4"), Write.KEEP_EXPIRY)));
         assertThat(present(backend.get(NS, "plain")).expiresAtMillis()).isGreaterThan(liveExpiry);
         // A commit of preconditions only checks them.
         long vPlain = present(backend.get(NS, "plain")).version();
-        assertThat(backend.commit(NS, new Commit(List.of(new Precondition("plain", vPlain)), List.of())).size())
+        assertThat(backend.commit(NS, new Commit(List.of(new Precondition("plain", vPlain)), List.of()))
+                        .size())
                 .isZero();
-        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("plain", vLive)),
-                List.of()))).isInstanceOf(VersionConflictException.class);
+        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("plain", vLive)), List.of())))
+                .isInstanceOf(VersionConflictException.class);
     }
 
     /** Expiry is measured against the context's clock (the runtime's), not the system's. */
@@ -357,8 +399,11 @@ class SqliteBackendTest {
     void expiryFollowsTheClockTheRuntimeHandsIn() {
         AtomicLong now = new AtomicLong(1_000_000_000_000L);
         Recorder seen = new Recorder();
-        SqliteStorageBackend faked = TestBackends.open(dir.resolve("clock.db"),
-                TestBackends.context(seen, () -> Instant.ofEpochMilli(now.get())), "sweepInterval", "1h");
+        SqliteStorageBackend faked = TestBackends.open(
+                dir.resolve("clock.db"),
+                TestBackends.context(seen, () -> Instant.ofEpochMilli(now.get())),
+                "sweepInterval",
+                "1h");
         try {
             faked.set(NS, "k", b("v"), 1_000);
             assertThat(present(faked.get(NS, "k")).expiresAtMillis()).isEqualTo(now.get() + 1_000);
@@ -367,9 +412,13 @@ class SqliteBackendTest {
             assertThat(faked.exists(NS, "k")).isTrue();
             assertThat(faked.tryLock(NS, "job", "t2", 1_000)).isFalse();
             now.addAndGet(1);
-            assertThat(faked.get(NS, "k")).as("expired at its deadline by the fake clock").isNull();
+            assertThat(faked.get(NS, "k"))
+                    .as("expired at its deadline by the fake clock")
+                    .isNull();
             assertThat(faked.list(NS, GlobPattern.compile("*"), null, 10)).isEmpty();
-            assertThat(faked.tryLock(NS, "job", "t2", 1_000)).as("the lease lapsed by the fake clock").isTrue();
+            assertThat(faked.tryLock(NS, "job", "t2", 1_000))
+                    .as("the lease lapsed by the fake clock")
+                    .isTrue();
             faked.sweepNow();
             assertThat(seen.events()).endsWith(new Event("notes", ChangeType.EXPIRE, "k", 0));
         } finally {
@@ -383,7 +432,9 @@ class SqliteBackendTest {
         BackendContext context = TestBackends.context(events);
         ScheduledThreadPoolExecutor scheduler = (ScheduledThreadPoolExecutor) context.scheduler();
         SqliteStorageBackend scheduled = TestBackends.open(dir.resolve("scheduled.db"), context);
-        assertThat(scheduler.getQueue()).as("the sweep and the poll of other processes' changes").hasSize(2);
+        assertThat(scheduler.getQueue())
+                .as("the sweep and the poll of other processes' changes")
+                .hasSize(2);
         scheduled.close();
         scheduled.close();
         assertThat(scheduler.getQueue()).as("cancelled by close").isEmpty();
@@ -401,20 +452,25 @@ class SqliteBackendTest {
         assertThat(backend.renewLock(NS, "job", "t", max)).isTrue();
 
         for (long ttl : new long[] {max + 1, Long.MAX_VALUE, -1, -2, Long.MIN_VALUE}) {
-            assertThatThrownBy(() -> backend.set(NS, "k", b("v"), ttl)).isInstanceOf(InvalidArgumentException.class)
-                    .hasMessageContaining("ttl").hasMessageContaining(Long.toString(ttl));
+            assertThatThrownBy(() -> backend.set(NS, "k", b("v"), ttl))
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("ttl")
+                    .hasMessageContaining(Long.toString(ttl));
             assertThatThrownBy(() -> backend.compareAndSet(NS, "k", 0, b("v"), ttl))
                     .isInstanceOf(InvalidArgumentException.class);
             assertThatThrownBy(() -> backend.expire(NS, "longest", ttl)).isInstanceOf(InvalidArgumentException.class);
-            assertThatThrownBy(() -> backend.commit(NS, writes(new Write.Put("k", b("v"), NONE),
-                    new Write.Expire("longest", ttl)))).isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> backend.commit(
+                            NS, writes(new Write.Put("k", b("v"), NONE), new Write.Expire("longest", ttl))))
+                    .isInstanceOf(InvalidArgumentException.class);
             if (ttl != Write.KEEP_EXPIRY) {
                 // In a commit's Put, -1 is SPI 2's KEEP_EXPIRY (tested below), not a duration.
-                assertThatThrownBy(() -> backend.commit(NS, writes(new Write.Put("k", b("v"), NONE),
-                        new Write.Put("k2", b("v"), ttl)))).isInstanceOf(InvalidArgumentException.class);
+                assertThatThrownBy(() -> backend.commit(
+                                NS, writes(new Write.Put("k", b("v"), NONE), new Write.Put("k2", b("v"), ttl))))
+                        .isInstanceOf(InvalidArgumentException.class);
             }
             assertThatThrownBy(() -> backend.tryLock(NS, "other", "t", ttl))
-                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("lease");
+                    .isInstanceOf(InvalidArgumentException.class)
+                    .hasMessageContaining("lease");
             assertThatThrownBy(() -> backend.renewLock(NS, "job", "t", ttl))
                     .isInstanceOf(InvalidArgumentException.class);
         }
@@ -429,12 +485,14 @@ class SqliteBackendTest {
     @ValueSource(strings = {"007", "-0", "+5", "00", "-007", " 5", "5 ", "", "9223372036854775808"})
     void incrementRefusesNonCanonicalCounterTextAndLeavesItIntact(String text) {
         long v = backend.set(NS, "odd", b(text), NONE);
-        assertThatThrownBy(() -> backend.increment(NS, "odd", 1)).isInstanceOf(NotACounterException.class)
+        assertThatThrownBy(() -> backend.increment(NS, "odd", 1))
+                .isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("odd");
         BackendEntry after = present(backend.get(NS, "odd"));
         assertThat(after.value()).isEqualTo(b(text));
         assertThat(after.version()).isEqualTo(v);
-        assertThat(backend.increment(NS, "canonical", -9_223_372_036_854_775_807L)).isEqualTo(Long.MIN_VALUE + 1);
+        assertThat(backend.increment(NS, "canonical", -9_223_372_036_854_775_807L))
+                .isEqualTo(Long.MIN_VALUE + 1);
         assertThat(backend.increment(NS, "canonical", -1)).isEqualTo(Long.MIN_VALUE);
         assertThat(present(backend.get(NS, "canonical")).value()).isEqualTo(b(Long.toString(Long.MIN_VALUE)));
     }
@@ -447,11 +505,16 @@ class SqliteBackendTest {
         backend.compareAndSet(NS, "k", 999, b("no"), NONE);
         long v3 = backend.set(NS, "t", b("text"), NONE);
         assertThatThrownBy(() -> backend.increment(NS, "t", 1)).isInstanceOf(NotACounterException.class);
-        assertThat(events.events()).containsExactly(
-                new Event("notes", ChangeType.SET, "k", v1),
-                new Event("notes", ChangeType.SET, "n", present(backend.get(NS, "n")).version()),
-                new Event("notes", ChangeType.DELETE, "k", 0),
-                new Event("notes", ChangeType.SET, "t", v3));
+        assertThat(events.events())
+                .containsExactly(
+                        new Event("notes", ChangeType.SET, "k", v1),
+                        new Event(
+                                "notes",
+                                ChangeType.SET,
+                                "n",
+                                present(backend.get(NS, "n")).version()),
+                        new Event("notes", ChangeType.DELETE, "k", 0),
+                        new Event("notes", ChangeType.SET, "t", v3));
         assertThat(v2).isEqualTo(1);
     }
 
@@ -473,12 +536,14 @@ class SqliteBackendTest {
         backend.set(NS, "kept", b("old"), NONE);
         Thread.sleep(5);
         events.clear();
-        CommitResult result = backend.commit(NS, writes(
-                new Write.Put("kept", b("k2"), NONE),
-                new Write.Put("expired", b("e2"), 60_000),
-                new Write.Put("fresh", b("f2"), NONE)));
-        Map<String, Long> versions = Map.of("kept", result.outcome(0), "expired", result.outcome(1),
-                "fresh", result.outcome(2));
+        CommitResult result = backend.commit(
+                NS,
+                writes(
+                        new Write.Put("kept", b("k2"), NONE),
+                        new Write.Put("expired", b("e2"), 60_000),
+                        new Write.Put("fresh", b("f2"), NONE)));
+        Map<String, Long> versions =
+                Map.of("kept", result.outcome(0), "expired", result.outcome(1), "fresh", result.outcome(2));
 
         assertThat(result.size()).isEqualTo(3);
         assertThat(versions.get("kept")).isLessThan(versions.get("expired"));
@@ -488,11 +553,12 @@ class SqliteBackendTest {
         }
         assertThat(present(backend.get(NS, "expired")).expiresAtMillis()).isPositive();
         assertThat(present(backend.get(NS, "fresh")).value()).isEqualTo(b("f2"));
-        assertThat(events.events()).containsExactly(
-                new Event("notes", ChangeType.SET, "kept", versions.get("kept")),
-                new Event("notes", ChangeType.EXPIRE, "expired", 0),
-                new Event("notes", ChangeType.SET, "expired", versions.get("expired")),
-                new Event("notes", ChangeType.SET, "fresh", versions.get("fresh")));
+        assertThat(events.events())
+                .containsExactly(
+                        new Event("notes", ChangeType.SET, "kept", versions.get("kept")),
+                        new Event("notes", ChangeType.EXPIRE, "expired", 0),
+                        new Event("notes", ChangeType.SET, "expired", versions.get("expired")),
+                        new Event("notes", ChangeType.SET, "fresh", versions.get("fresh")));
     }
 
     @Test
@@ -504,13 +570,14 @@ class SqliteBackendTest {
         assertThat(backend.increment(NS, "n", 1)).isEqualTo(1);
         long vn = present(backend.get(NS, "n")).version();
         backend.sweepNow();
-        assertThat(events.events()).containsExactly(
-                new Event("notes", ChangeType.SET, "k", v1),
-                new Event("notes", ChangeType.SET, "n", n1),
-                new Event("notes", ChangeType.EXPIRE, "k", 0),
-                new Event("notes", ChangeType.SET, "k", v2),
-                new Event("notes", ChangeType.EXPIRE, "n", 0),
-                new Event("notes", ChangeType.SET, "n", vn));
+        assertThat(events.events())
+                .containsExactly(
+                        new Event("notes", ChangeType.SET, "k", v1),
+                        new Event("notes", ChangeType.SET, "n", n1),
+                        new Event("notes", ChangeType.EXPIRE, "k", 0),
+                        new Event("notes", ChangeType.SET, "k", v2),
+                        new Event("notes", ChangeType.EXPIRE, "n", 0),
+                        new Event("notes", ChangeType.SET, "n", vn));
     }
 
     @Test
@@ -522,11 +589,17 @@ class SqliteBackendTest {
         }
         Thread.sleep(5);
         long end = System.nanoTime() + 10_000_000_000L;
-        while (events.events().stream().filter(e -> e.type() == ChangeType.EXPIRE).count() < 1200
+        while (events.events().stream()
+                                .filter(e -> e.type() == ChangeType.EXPIRE)
+                                .count()
+                        < 1200
                 && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        assertThat(events.events().stream().filter(e -> e.type() == ChangeType.EXPIRE).map(Event::key).distinct())
+        assertThat(events.events().stream()
+                        .filter(e -> e.type() == ChangeType.EXPIRE)
+                        .map(Event::key)
+                        .distinct())
                 .hasSize(1200);
     }
 

@@ -9,7 +9,6 @@ import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
-import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,23 +34,35 @@ class SqliteCloseTest {
         b.close();
         GlobPattern all = GlobPattern.compile("*");
         List<Runnable> calls = List.of(
-                () -> b.get(NS, "k"), () -> b.read(NS, List.of("k")), () -> b.read(NS, List.of()),
-                () -> b.exists(NS, "k"), () -> b.set(NS, "k", new byte[0], 0),
-                () -> b.compareAndSet(NS, "k", 0, new byte[0], 0), () -> b.increment(NS, "n", 1),
-                () -> b.delete(NS, "k"), () -> b.commit(NS, writes(new Write.Remove("k"))), () -> b.expire(NS, "k", 10),
-                () -> b.list(NS, all, null, 10), () -> b.count(NS, all), () -> b.deleteMatching(NS, all),
-                () -> b.clear(NS), () -> b.commit(NS, new Commit(List.of(new Precondition("k", 0)), List.of())),
+                () -> b.get(NS, "k"),
+                () -> b.read(NS, List.of("k")),
+                () -> b.read(NS, List.of()),
+                () -> b.exists(NS, "k"),
+                () -> b.set(NS, "k", new byte[0], 0),
+                () -> b.compareAndSet(NS, "k", 0, new byte[0], 0),
+                () -> b.increment(NS, "n", 1),
+                () -> b.delete(NS, "k"),
+                () -> b.commit(NS, writes(new Write.Remove("k"))),
+                () -> b.expire(NS, "k", 10),
+                () -> b.list(NS, all, null, 10),
+                () -> b.count(NS, all),
+                () -> b.deleteMatching(NS, all),
+                () -> b.clear(NS),
+                () -> b.commit(NS, new Commit(List.of(new Precondition("k", 0)), List.of())),
                 () -> b.tryLock(NS, "l", "t", 100),
-                () -> b.renewLock(NS, "l", "t", 100), () -> b.unlock(NS, "l", "t"));
+                () -> b.renewLock(NS, "l", "t", 100),
+                () -> b.unlock(NS, "l", "t"));
         for (Runnable call : calls) {
-            assertThatThrownBy(call::run).isInstanceOf(StoreClosedException.class).hasMessageContaining("c.db");
+            assertThatThrownBy(call::run)
+                    .isInstanceOf(StoreClosedException.class)
+                    .hasMessageContaining("c.db");
         }
     }
 
     @Test
     void operationsRacingCloseFinishOrThrowStoreClosed() throws Exception {
-        SqliteStorageBackend b = TestBackends.open(dir.resolve("race.db"), "readPoolSize", "2",
-                "sweepInterval", "10ms");
+        SqliteStorageBackend b =
+                TestBackends.open(dir.resolve("race.db"), "readPoolSize", "2", "sweepInterval", "10ms");
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch running = new CountDownLatch(6);
@@ -122,7 +133,9 @@ class SqliteCloseTest {
         closer.start();
         // While the transaction holds the writer, close cannot have finished (it may wait up to 21 s).
         closer.join(500);
-        assertThat(closer.isAlive()).as("close waits for the transaction in progress").isTrue();
+        assertThat(closer.isAlive())
+                .as("close waits for the transaction in progress")
+                .isTrue();
         release.countDown();
         closer.join(30_000);
         inProgress.join(30_000);

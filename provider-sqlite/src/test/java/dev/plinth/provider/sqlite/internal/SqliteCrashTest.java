@@ -50,7 +50,8 @@ class SqliteCrashTest {
         }
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(ROUNDS * ACKS_BEFORE_KILL / 2);
 
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("ok");
@@ -64,8 +65,8 @@ class SqliteCrashTest {
                 }
             }
             assertThat(missing).as("acknowledged keys lost").isEmpty();
-            long counter = Long.parseLong(new String(present(backend.get(ns, "counter")).value(),
-                    StandardCharsets.US_ASCII));
+            long counter = Long.parseLong(
+                    new String(present(backend.get(ns, "counter")).value(), StandardCharsets.US_ASCII));
             assertThat(counter).isGreaterThanOrEqualTo(maxCounter);
         }
     }
@@ -84,17 +85,18 @@ class SqliteCrashTest {
         }
 
         static Child start(Path file, String prefix, String durability) throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp,
-                    CrashWriterMain.class.getName(), file.toString(), prefix, durability);
+            ProcessBuilder pb = new ProcessBuilder(
+                    java, "-cp", cp, CrashWriterMain.class.getName(), file.toString(), prefix, durability);
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             return new Child(pb.start());
         }
 
         private void read() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     // A line cut by the kill has no ';' and was not fully acknowledged: ignore it.
@@ -115,7 +117,8 @@ class SqliteCrashTest {
             while (lines.size() < n && process.isAlive() && System.nanoTime() < deadline) {
                 wait(100);
             }
-            assertThat(lines.size()).as("child acknowledged writes before the kill (alive=%s)", process.isAlive())
+            assertThat(lines.size())
+                    .as("child acknowledged writes before the kill (alive=%s)", process.isAlive())
                     .isGreaterThanOrEqualTo(n);
         }
 

@@ -68,13 +68,15 @@ class SqliteCrossProcessEventsTest {
         Path file = dir.resolve("expire.db");
         Recorder seenByB = new Recorder();
         try (SqliteStorageBackend a = TestBackends.open(file, "sweepInterval", "1h");
-                SqliteStorageBackend b = TestBackends.open(file, seenByB, "sweepInterval", "1h",
-                        "eventPollInterval", "10ms")) {
+                SqliteStorageBackend b =
+                        TestBackends.open(file, seenByB, "sweepInterval", "1h", "eventPollInterval", "10ms")) {
             long v = a.set(NS, "short", new byte[] {1}, 1);
             Thread.sleep(5);
             a.sweepNow();
-            assertThat(awaitEvents(seenByB, e -> e.size() >= 2)).containsExactly(
-                    new Event("feed", ChangeType.SET, "short", v), new Event("feed", ChangeType.EXPIRE, "short", 0));
+            assertThat(awaitEvents(seenByB, e -> e.size() >= 2))
+                    .containsExactly(
+                            new Event("feed", ChangeType.SET, "short", v),
+                            new Event("feed", ChangeType.EXPIRE, "short", 0));
         }
     }
 
@@ -97,8 +99,8 @@ class SqliteCrossProcessEventsTest {
         Path file = dir.resolve("behind.db");
         Recorder seenByB = new Recorder();
         try (SqliteStorageBackend a = TestBackends.open(file, "sweepInterval", "1h");
-                SqliteStorageBackend b = TestBackends.open(file, seenByB, "sweepInterval", "1h",
-                        "eventPollInterval", "1h")) {
+                SqliteStorageBackend b =
+                        TestBackends.open(file, seenByB, "sweepInterval", "1h", "eventPollInterval", "1h")) {
             a.set(NS, "x1", new byte[] {1}, NONE);
             a.set(NS, "x2", new byte[] {1}, NONE);
             long x3 = a.set(NS, "x3", new byte[] {1}, NONE);
@@ -107,14 +109,17 @@ class SqliteCrossProcessEventsTest {
             }
             // B's write reads the foreign rows committed before it and finds the hole trimming left.
             long mine = b.set(NS, "mine", new byte[] {2}, NONE);
-            assertThat(seenByB.events()).containsExactly(
-                    TestBackends.MISSED,
-                    new Event("feed", ChangeType.SET, "x3", x3),
-                    new Event("feed", ChangeType.SET, "mine", mine));
+            assertThat(seenByB.events())
+                    .containsExactly(
+                            TestBackends.MISSED,
+                            new Event("feed", ChangeType.SET, "x3", x3),
+                            new Event("feed", ChangeType.SET, "mine", mine));
             // Reported once: the next write finds no hole.
             long again = b.set(NS, "mine", new byte[] {3}, NONE);
-            assertThat(seenByB.events()).endsWith(new Event("feed", ChangeType.SET, "mine", again))
-                    .filteredOn(TestBackends.MISSED::equals).hasSize(1);
+            assertThat(seenByB.events())
+                    .endsWith(new Event("feed", ChangeType.SET, "mine", again))
+                    .filteredOn(TestBackends.MISSED::equals)
+                    .hasSize(1);
         }
     }
 
@@ -140,7 +145,8 @@ class SqliteCrossProcessEventsTest {
     @Test
     void aVersionOneDatabaseIsMigratedForwardKeepingItsData() throws Exception {
         Path file = dir.resolve("v1.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE plinth_kv (namespace TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
                     + " version INTEGER NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0,"
                     + " PRIMARY KEY (namespace, key)) WITHOUT ROWID");
@@ -157,10 +163,14 @@ class SqliteCrossProcessEventsTest {
             assertThat(present(backend.get(NS, "old")).version()).isEqualTo(7);
             assertThat(backend.set(NS, "new", new byte[0], NONE)).isEqualTo(8);
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement st = c.createStatement()) {
             assertThat(st.executeQuery("PRAGMA user_version").getInt(1)).isEqualTo(Schema.CURRENT);
-            assertThat(st.executeQuery("SELECT count(*) FROM plinth_changes WHERE type <> 'MARK'").getInt(1)).isEqualTo(1);
-            assertThat(st.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'plinth_sequence'").getInt(1))
+            assertThat(st.executeQuery("SELECT count(*) FROM plinth_changes WHERE type <> 'MARK'")
+                            .getInt(1))
+                    .isEqualTo(1);
+            assertThat(st.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'plinth_sequence'")
+                            .getInt(1))
                     .isZero();
         }
     }

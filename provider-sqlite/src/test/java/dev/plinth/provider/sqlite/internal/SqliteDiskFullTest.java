@@ -43,6 +43,7 @@ class SqliteDiskFullTest {
     private static final long NONE = StorageBackend.NO_EXPIRY;
     /** Large enough that every write needs new pages, so the full disk refuses it. */
     private static final int VALUE_BYTES = 4096;
+
     private static final int FULL_ROUNDS = 10;
     private static final int RECOVERED_ROUNDS = 20;
     private static final int WRITERS = 4;
@@ -54,11 +55,18 @@ class SqliteDiskFullTest {
     private final Deque<String> deletable = new ArrayDeque<>();
     /** SET versions acknowledged after the disk grew, which the change feed must report. */
     private final Map<String, Long> recoveredSets = new LinkedHashMap<>();
+
     private boolean recovered;
     private long counter;
     private int serial;
 
-    private enum Op { SET, SET_ALL, TRANSACTION, INCREMENT, DELETE }
+    private enum Op {
+        SET,
+        SET_ALL,
+        TRANSACTION,
+        INCREMENT,
+        DELETE
+    }
 
     @ParameterizedTest(name = "exclusive={0}")
     @ValueSource(booleans = {false, true})
@@ -67,8 +75,8 @@ class SqliteDiskFullTest {
             Path file = fs.path().resolve("full.db");
             Recorder events = new Recorder();
             Recorder peerEvents = new Recorder();
-            SqliteStorageBackend backend = TestBackends.open(file, events, "exclusive", Boolean.toString(exclusive),
-                    "sweepInterval", "50ms");
+            SqliteStorageBackend backend =
+                    TestBackends.open(file, events, "exclusive", Boolean.toString(exclusive), "sweepInterval", "50ms");
             // Shared mode: a second backend on the file, whose change feed must also survive the episode.
             SqliteStorageBackend peer = exclusive ? null : TestBackends.open(file, peerEvents, "sweepInterval", "50ms");
             try {
@@ -89,13 +97,18 @@ class SqliteDiskFullTest {
                         }
                     }
                 }
-                System.out.printf("exclusive=%s, disk full: %d of %d writes failed, %d acknowledged; failures: %s%n",
-                        exclusive, failures.size(), FULL_ROUNDS * Op.values().length, acknowledgedWhileFull,
+                System.out.printf(
+                        "exclusive=%s, disk full: %d of %d writes failed, %d acknowledged; failures: %s%n",
+                        exclusive,
+                        failures.size(),
+                        FULL_ROUNDS * Op.values().length,
+                        acknowledgedWhileFull,
                         summary(failures));
                 // Writers at once, so that the group commit fails and falls back to each operation alone.
                 List<RuntimeException> groupFailures = concurrentSets(backend, "full-group:");
-                System.out.printf("exclusive=%s, disk full, %d writers at once: %d of %d writes failed%n", exclusive,
-                        WRITERS, groupFailures.size(), WRITERS * SETS_PER_WRITER);
+                System.out.printf(
+                        "exclusive=%s, disk full, %d writers at once: %d of %d writes failed%n",
+                        exclusive, WRITERS, groupFailures.size(), WRITERS * SETS_PER_WRITER);
                 failures.addAll(groupFailures);
                 assertThat(failures).as("writes refused by the full disk").isNotEmpty();
                 for (RuntimeException e : failures) {
@@ -114,29 +127,41 @@ class SqliteDiskFullTest {
                     }
                 }
                 List<RuntimeException> lateFailures = concurrentSets(backend, "grown-group:");
-                assertThat(lateFailures).as("concurrent writes after the disk grew").isEmpty();
+                assertThat(lateFailures)
+                        .as("concurrent writes after the disk grew")
+                        .isEmpty();
                 written += WRITERS * SETS_PER_WRITER;
-                System.out.printf("exclusive=%s, after growing the file system: %d of %d writes succeeded (%d of them"
-                        + " from %d writers at once)%n", exclusive, written,
-                        RECOVERED_ROUNDS * Op.values().length + WRITERS * SETS_PER_WRITER, WRITERS * SETS_PER_WRITER,
+                System.out.printf(
+                        "exclusive=%s, after growing the file system: %d of %d writes succeeded (%d of them"
+                                + " from %d writers at once)%n",
+                        exclusive,
+                        written,
+                        RECOVERED_ROUNDS * Op.values().length + WRITERS * SETS_PER_WRITER,
+                        WRITERS * SETS_PER_WRITER,
                         WRITERS);
                 assertHoldsTheModel(backend, "after the disk grew, before a reopen");
 
                 for (Map.Entry<String, Long> set : recoveredSets.entrySet()) {
-                    assertThat(events.events()).contains(new Event(NS.path(), ChangeType.SET, set.getKey(),
-                            set.getValue()));
+                    assertThat(events.events())
+                            .contains(new Event(NS.path(), ChangeType.SET, set.getKey(), set.getValue()));
                 }
                 if (peer != null) {
-                    Map.Entry<String, Long> last = recoveredSets.entrySet().stream().reduce((a, b) -> b).orElseThrow();
-                    TestBackends.await("the peer backend reports the writes made after the disk grew",
-                            () -> peerEvents.events().contains(new Event(NS.path(), ChangeType.SET, last.getKey(),
-                                    last.getValue())));
+                    Map.Entry<String, Long> last = recoveredSets.entrySet().stream()
+                            .reduce((a, b) -> b)
+                            .orElseThrow();
+                    TestBackends.await(
+                            "the peer backend reports the writes made after the disk grew",
+                            () -> peerEvents
+                                    .events()
+                                    .contains(new Event(NS.path(), ChangeType.SET, last.getKey(), last.getValue())));
                     assertHoldsTheModel(peer, "in the peer backend");
                 }
                 backend.set(NS, "ttl:probe", new byte[] {1}, 100);
-                TestBackends.await("the sweeper reclaims a key that expired after the disk grew",
-                        () -> events.events().stream().anyMatch(e -> e.type() == ChangeType.EXPIRE
-                                && e.key().equals("ttl:probe")));
+                TestBackends.await(
+                        "the sweeper reclaims a key that expired after the disk grew",
+                        () -> events.events().stream()
+                                .anyMatch(e ->
+                                        e.type() == ChangeType.EXPIRE && e.key().equals("ttl:probe")));
             } finally {
                 backend.close();
                 if (peer != null) {
@@ -218,8 +243,11 @@ class SqliteDiskFullTest {
             case TRANSACTION: {
                 String key = "tx:" + serial++;
                 String gone = deletable.peekFirst();
-                CommitResult result = backend.commit(NS, new Commit(List.of(new Precondition("tx:never", 0)),
-                        List.of(new Write.Put(key, value(key), NONE), new Write.Remove(gone))));
+                CommitResult result = backend.commit(
+                        NS,
+                        new Commit(
+                                List.of(new Precondition("tx:never", 0)),
+                                List.of(new Write.Put(key, value(key), NONE), new Write.Remove(gone))));
                 assertThat(result.applied(1)).as("%s was live", gone).isTrue();
                 deletable.removeFirst();
                 model.remove(gone);
@@ -279,7 +307,8 @@ class SqliteDiskFullTest {
         }
         List<String> keys = new ArrayList<>(backend.list(NS, GlobPattern.compile("*"), null, 100_000));
         keys.remove("ttl:probe");
-        assertThat(keys).as("%s: exactly the acknowledged keys", when)
+        assertThat(keys)
+                .as("%s: exactly the acknowledged keys", when)
                 .containsExactlyInAnyOrderElementsOf(model.keySet());
         assertThat(backend.read(NS, model.keySet())).as(when).hasSize(model.size());
     }

@@ -19,20 +19,47 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Characters meaningful to SQL, LIKE or GLOB are plain data in keys and literal where escaped in patterns. */
 class SqliteEscapingTest {
     private static final Namespace NS = Namespace.of("esc");
     private static final List<String> KEYS = List.of(
-            "it's", "o''brien", "50%", "50%off", "a_b", "axb", "[x]", "x", "*", "star*", "?", "q?", "a\\b", "ab",
-            "\"quoted\"", "drop table plinth_kv; --", "]", "^", "-", "a-b", "**", "!", "/", ".", "^-", "é", "\uD83D\uDE00", "%_[*?");
+            "it's",
+            "o''brien",
+            "50%",
+            "50%off",
+            "a_b",
+            "axb",
+            "[x]",
+            "x",
+            "*",
+            "star*",
+            "?",
+            "q?",
+            "a\\b",
+            "ab",
+            "\"quoted\"",
+            "drop table plinth_kv; --",
+            "]",
+            "^",
+            "-",
+            "a-b",
+            "**",
+            "!",
+            "/",
+            ".",
+            "^-",
+            "é",
+            "\uD83D\uDE00",
+            "%_[*?");
 
     @TempDir
     Path dir;
+
     private SqliteStorageBackend backend;
 
     @BeforeEach
@@ -62,7 +89,9 @@ class SqliteEscapingTest {
     @Test
     void everyKeyRoundTripsExactly() {
         for (String k : KEYS) {
-            assertThat(backend.get(NS, k)).as(k).isNotNull()
+            assertThat(backend.get(NS, k))
+                    .as(k)
+                    .isNotNull()
                     .satisfies(e -> assertThat(new String(e.value(), java.nio.charset.StandardCharsets.UTF_8))
                             .isEqualTo(k));
         }
@@ -72,12 +101,56 @@ class SqliteEscapingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"50%", "50%*", "a_b", "a_*", "\\[x]", "\\[*", "\\*", "star\\*", "\\?", "q\\?",
-            "a\\\\b", "it's", "*'*", "o''*", "*%*", "*_*", "[[]*", "[*]*", "[?]", "[]]", "[\\^]", "[\\^-]", "[-^]", "[!^]", "[]^]", "[]-a]", "[!-/]*", "[\\]]", "**", "*\\**\\*", "[-]", "a[-_]b",
-            "[!a-z]*", "[^a-z]", "?", "??", "*\\**", "%_\\[\\*\\?", "\"*", "drop*", "é", "\uD83D\uDE00", "[é\uD83D\uDE00]"})
+    @ValueSource(
+            strings = {
+                "50%",
+                "50%*",
+                "a_b",
+                "a_*",
+                "\\[x]",
+                "\\[*",
+                "\\*",
+                "star\\*",
+                "\\?",
+                "q\\?",
+                "a\\\\b",
+                "it's",
+                "*'*",
+                "o''*",
+                "*%*",
+                "*_*",
+                "[[]*",
+                "[*]*",
+                "[?]",
+                "[]]",
+                "[\\^]",
+                "[\\^-]",
+                "[-^]",
+                "[!^]",
+                "[]^]",
+                "[]-a]",
+                "[!-/]*",
+                "[\\]]",
+                "**",
+                "*\\**\\*",
+                "[-]",
+                "a[-_]b",
+                "[!a-z]*",
+                "[^a-z]",
+                "?",
+                "??",
+                "*\\**",
+                "%_\\[\\*\\?",
+                "\"*",
+                "drop*",
+                "é",
+                "\uD83D\uDE00",
+                "[é\uD83D\uDE00]"
+            })
     void patternsMatchExactlyWhatGlobPatternMatches(String pattern) {
         assertThat(keys(pattern)).as(pattern).containsExactlyElementsOf(expected(pattern));
-        assertThat(backend.count(NS, GlobPattern.compile(pattern))).isEqualTo(expected(pattern).size());
+        assertThat(backend.count(NS, GlobPattern.compile(pattern)))
+                .isEqualTo(expected(pattern).size());
     }
 
     @Test
@@ -116,10 +189,13 @@ class SqliteEscapingTest {
     void aPatternWithAnUnpairedSurrogateNeverReachesSqlAndTheScopeStaysIntact(String pattern) {
         assertThatThrownBy(() -> GlobPattern.compile(pattern)).isInstanceOf(InvalidPatternException.class);
         // The patterns the backend is handed are compiled, so the one text left to check is the cursor.
-        String cursor = pattern.replace("*", "").replace("?", "x").replace("[", "").replace("]", "");
+        String cursor =
+                pattern.replace("*", "").replace("?", "x").replace("[", "").replace("]", "");
         GlobPattern all = GlobPattern.compile("*");
-        assertThatThrownBy(() -> backend.list(NS, all, cursor, 10)).isInstanceOf(InvalidArgumentException.class)
-                .hasMessageContaining("afterKey").hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> backend.list(NS, all, cursor, 10))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("afterKey")
+                .hasMessageContaining("unpaired surrogate");
         assertThatThrownBy(() -> backend.list(NS, GlobPattern.compile("a*"), cursor, 10))
                 .isInstanceOf(InvalidArgumentException.class);
         assertThatThrownBy(() -> KeyQuery.of(GlobPattern.compile("*x"), cursor))
@@ -140,8 +216,26 @@ class SqliteEscapingTest {
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void randomUnicodePatternsSelectWhatGlobPatternMatches(long seed) {
         java.util.Random random = new java.util.Random(seed);
-        String[] alphabet = {"a", "b", "-", "]", "^", "!", "\\", "*", "?", "[", "%", "_", "\u00e9", "\u4e2d",
-            "\uffff", "\uD83D\uDE00", "\uD83D\uDE01", "\uDBFF\uDFFF"};
+        String[] alphabet = {
+            "a",
+            "b",
+            "-",
+            "]",
+            "^",
+            "!",
+            "\\",
+            "*",
+            "?",
+            "[",
+            "%",
+            "_",
+            "\u00e9",
+            "\u4e2d",
+            "\uffff",
+            "\uD83D\uDE00",
+            "\uD83D\uDE01",
+            "\uDBFF\uDFFF"
+        };
         Namespace ns = Namespace.of("rnd");
         List<String> keys = new ArrayList<>();
         while (keys.size() < 150) {
@@ -176,9 +270,12 @@ class SqliteEscapingTest {
             } catch (InvalidPatternException malformed) {
                 continue;
             }
-            List<String> expected = keys.stream().filter(pattern::matches).sorted(KeyRules.UTF8_ORDER)
+            List<String> expected = keys.stream()
+                    .filter(pattern::matches)
+                    .sorted(KeyRules.UTF8_ORDER)
                     .collect(Collectors.toList());
-            assertThat(backend.list(ns, pattern, null, 1000)).as("pattern %s", p)
+            assertThat(backend.list(ns, pattern, null, 1000))
+                    .as("pattern %s", p)
                     .containsExactlyElementsOf(expected);
             assertThat(backend.count(ns, pattern)).as("count %s", p).isEqualTo(expected.size());
             compared++;

@@ -39,8 +39,11 @@ class SqliteExclusiveTest {
         SqliteStorageProvider p = new SqliteStorageProvider();
         assertThat(p.capabilities(TestBackends.config(Map.of("exclusive", "true"))))
                 .containsExactly(Capability.DURABLE);
-        assertThat(p.capabilities(TestBackends.config(Map.of()))).isEqualTo(p.capabilities())
-                .contains(Capability.SHARED_ACROSS_PROCESSES, Capability.CROSS_PROCESS_EVENTS,
+        assertThat(p.capabilities(TestBackends.config(Map.of())))
+                .isEqualTo(p.capabilities())
+                .contains(
+                        Capability.SHARED_ACROSS_PROCESSES,
+                        Capability.CROSS_PROCESS_EVENTS,
                         Capability.CROSS_PROCESS_LOCKS);
     }
 
@@ -51,23 +54,32 @@ class SqliteExclusiveTest {
             solo.set(NS, "k", "v".getBytes(UTF_8), NONE);
             for (String mode : new String[] {"true", "false"}) {
                 assertThatThrownBy(() -> TestBackends.open(file, "exclusive", mode))
-                        .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue())
+                        .isInstanceOfSatisfying(
+                                StorageOpenException.class,
+                                e -> assertThat(e.isRetryable()).isTrue())
                         .hasMessageContaining(file.toAbsolutePath().toString())
                         .hasMessageContaining("exclusive=true")
                         .hasMessageContaining("in this process");
             }
-            assertThat(solo.get(NS, "k")).isNotNull().extracting(e -> new String(e.value(), UTF_8)).isEqualTo("v");
+            assertThat(solo.get(NS, "k"))
+                    .isNotNull()
+                    .extracting(e -> new String(e.value(), UTF_8))
+                    .isEqualTo("v");
         }
         try (SqliteStorageBackend shared = TestBackends.open(file);
                 SqliteStorageBackend alsoShared = TestBackends.open(file)) {
             assertThat(alsoShared.get(NS, "k")).isNotNull();
             assertThatThrownBy(() -> TestBackends.open(file, "exclusive", "true"))
-                    .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue())
+                    .isInstanceOfSatisfying(
+                            StorageOpenException.class,
+                            e -> assertThat(e.isRetryable()).isTrue())
                     .hasMessageContaining("needs it alone");
             shared.close();
             // One shared user is left: still refused.
             assertThatThrownBy(() -> TestBackends.open(file, "exclusive", "true"))
-                    .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue());
+                    .isInstanceOfSatisfying(
+                            StorageOpenException.class,
+                            e -> assertThat(e.isRetryable()).isTrue());
         }
         try (SqliteStorageBackend solo = TestBackends.open(file, "exclusive", "true")) {
             assertThat(solo.get(NS, "k")).isNotNull();
@@ -80,7 +92,9 @@ class SqliteExclusiveTest {
         Process child = startOpenHolder(file);
         try {
             assertThatThrownBy(() -> TestBackends.open(file))
-                    .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isTrue())
+                    .isInstanceOfSatisfying(
+                            StorageOpenException.class,
+                            e -> assertThat(e.isRetryable()).isTrue())
                     .hasMessageContaining(file.toAbsolutePath().toString())
                     .hasMessageContaining("another process has it open with plinth.storage.sqlite.exclusive=true");
             child.getOutputStream().write('\n');
@@ -119,8 +133,9 @@ class SqliteExclusiveTest {
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(child.exitValue()).isNotZero();
                 String err = new String(child.getErrorStream().readAllBytes(), UTF_8);
-                assertThat(err).contains("another process has it open, and plinth.storage.sqlite.exclusive=true "
-                        + "needs it alone");
+                assertThat(err)
+                        .contains("another process has it open, and plinth.storage.sqlite.exclusive=true "
+                                + "needs it alone");
             } finally {
                 child.destroyForcibly();
             }
@@ -145,9 +160,11 @@ class SqliteExclusiveTest {
         long lastShared = last;
         try (SqliteStorageBackend solo = TestBackends.open(file, "exclusive", "true")) {
             assertThat(solo.set(NS, "k", new byte[] {4}, NONE)).isGreaterThan(lastShared);
-            CommitResult batch = solo.commit(NS, writes(
-                    new dev.plinth.spi.storage.Write.Put("a", new byte[] {1}, NONE),
-                    new dev.plinth.spi.storage.Write.Put("b", new byte[] {1}, NONE)));
+            CommitResult batch = solo.commit(
+                    NS,
+                    writes(
+                            new dev.plinth.spi.storage.Write.Put("a", new byte[] {1}, NONE),
+                            new dev.plinth.spi.storage.Write.Put("b", new byte[] {1}, NONE)));
             assertThat(List.of(batch.outcome(0), batch.outcome(1)))
                     .allSatisfy(v -> assertThat(v).isGreaterThan(lastShared));
         }
@@ -179,10 +196,11 @@ class SqliteExclusiveTest {
             long first = solo.set(NS, "k", "old".getBytes(UTF_8), 1);
             Thread.sleep(20);
             long second = solo.set(NS, "k", "new".getBytes(UTF_8), NONE);
-            assertThat(events.events()).containsExactly(
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "k", first),
-                    new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "k", second));
+            assertThat(events.events())
+                    .containsExactly(
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "k", first),
+                            new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "k", second));
             assertThat(solo.get(NS, "k")).isNotNull().satisfies(e -> {
                 assertThat(new String(e.value(), UTF_8)).isEqualTo("new");
                 assertThat(e.version()).isEqualTo(second);
@@ -205,20 +223,23 @@ class SqliteExclusiveTest {
             solo.set(NS, "d", new byte[] {1}, NONE);
             Thread.sleep(20);
             events.clear();
-            CommitResult result = solo.commit(NS, writes(
-                    new dev.plinth.spi.storage.Write.Put("a", new byte[] {2}, NONE),
-                    new dev.plinth.spi.storage.Write.Put("b", new byte[] {2}, NONE),
-                    new dev.plinth.spi.storage.Write.Put("c", new byte[] {2}, 60_000),
-                    new dev.plinth.spi.storage.Write.Put("d", new byte[] {2}, NONE)));
-            Map<String, Long> v = Map.of("a", result.outcome(0), "b", result.outcome(1), "c", result.outcome(2),
-                    "d", result.outcome(3));
-            assertThat(events.events()).containsExactly(
-                    new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "a", 0),
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "a", v.get("a")),
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "b", v.get("b")),
-                    new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "c", 0),
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "c", v.get("c")),
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "d", v.get("d")));
+            CommitResult result = solo.commit(
+                    NS,
+                    writes(
+                            new dev.plinth.spi.storage.Write.Put("a", new byte[] {2}, NONE),
+                            new dev.plinth.spi.storage.Write.Put("b", new byte[] {2}, NONE),
+                            new dev.plinth.spi.storage.Write.Put("c", new byte[] {2}, 60_000),
+                            new dev.plinth.spi.storage.Write.Put("d", new byte[] {2}, NONE)));
+            Map<String, Long> v = Map.of(
+                    "a", result.outcome(0), "b", result.outcome(1), "c", result.outcome(2), "d", result.outcome(3));
+            assertThat(events.events())
+                    .containsExactly(
+                            new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "a", 0),
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "a", v.get("a")),
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "b", v.get("b")),
+                            new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "c", 0),
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "c", v.get("c")),
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "d", v.get("d")));
             for (String k : new String[] {"a", "b", "c", "d"}) {
                 assertThat(solo.get(NS, k)).isNotNull().satisfies(e -> {
                     assertThat(e.value()).containsExactly(2);
@@ -239,9 +260,10 @@ class SqliteExclusiveTest {
         TestBackends.Recorder events = new TestBackends.Recorder();
         try (SqliteStorageBackend solo = TestBackends.open(file, events, "exclusive", "true", "sweepInterval", "1h")) {
             long v = solo.set(NS, "k", "new".getBytes(UTF_8), NONE);
-            assertThat(events.events()).containsExactly(
-                    new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "k", v));
+            assertThat(events.events())
+                    .containsExactly(
+                            new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "k", v));
         }
     }
 
@@ -255,12 +277,16 @@ class SqliteExclusiveTest {
             assertThat(solo.expire(NS, "k", 1)).isTrue();
             Thread.sleep(20);
             events.clear();
-            long v = solo.commit(NS, writes(
-                    new dev.plinth.spi.storage.Write.Put("k", "c".getBytes(UTF_8), NONE),
-                    new dev.plinth.spi.storage.Write.Put("other", "c".getBytes(UTF_8), NONE))).outcome(0);
-            assertThat(events.events()).startsWith(
-                    new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
-                    new TestBackends.Event(NS.path(), ChangeType.SET, "k", v));
+            long v = solo.commit(
+                            NS,
+                            writes(
+                                    new dev.plinth.spi.storage.Write.Put("k", "c".getBytes(UTF_8), NONE),
+                                    new dev.plinth.spi.storage.Write.Put("other", "c".getBytes(UTF_8), NONE)))
+                    .outcome(0);
+            assertThat(events.events())
+                    .startsWith(
+                            new TestBackends.Event(NS.path(), ChangeType.EXPIRE, "k", 0),
+                            new TestBackends.Event(NS.path(), ChangeType.SET, "k", v));
             assertThat(new String(present(solo.get(NS, "k")).value(), UTF_8)).isEqualTo("c");
         }
     }
@@ -275,7 +301,8 @@ class SqliteExclusiveTest {
             }
         };
         try (SqliteStorageBackend solo = TestBackends.open(file, failing, "exclusive", "true")) {
-            assertThatThrownBy(() -> solo.set(NS, "first", new byte[] {1}, NONE)).isInstanceOf(AssertionError.class);
+            assertThatThrownBy(() -> solo.set(NS, "first", new byte[] {1}, NONE))
+                    .isInstanceOf(AssertionError.class);
             long committed = present(solo.get(NS, "first")).version();
             long next = solo.set(NS, "second", new byte[] {2}, NONE);
             assertThat(next).isGreaterThan(committed);

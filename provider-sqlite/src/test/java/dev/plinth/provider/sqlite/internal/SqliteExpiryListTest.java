@@ -43,7 +43,8 @@ class SqliteExpiryListTest {
     private static List<String> rows(Path file, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -100,12 +101,16 @@ class SqliteExpiryListTest {
             long casExpiry = present(b.get(NS, "ttl")).expiresAtMillis();
 
             assertThat(casExpiry).isGreaterThan(ttlExpiry);
-            assertThat(entries(file)).containsExactly(
-                    "notes/n@" + counterExpiry, "notes/plain@" + plainExpiry, "notes/ttl@" + casExpiry);
+            assertThat(entries(file))
+                    .containsExactly(
+                            "notes/n@" + counterExpiry, "notes/plain@" + plainExpiry, "notes/ttl@" + casExpiry);
             // The invariant the sweeper relies on: every row with an expiry has an entry with that expiry.
-            assertThat(rows(file, "SELECT count(*) FROM plinth_kv k WHERE expires_at > 0 AND NOT EXISTS"
-                    + " (SELECT 1 FROM plinth_expiry e WHERE e.namespace = k.namespace AND e.key = k.key"
-                    + " AND e.expires_at = k.expires_at)")).containsExactly("0");
+            assertThat(rows(
+                            file,
+                            "SELECT count(*) FROM plinth_kv k WHERE expires_at > 0 AND NOT EXISTS"
+                                    + " (SELECT 1 FROM plinth_expiry e WHERE e.namespace = k.namespace AND e.key = k.key"
+                                    + " AND e.expires_at = k.expires_at)"))
+                    .containsExactly("0");
 
             assertThat(b.expire(NS, "n", 1)).isTrue();
             Thread.sleep(5);
@@ -135,19 +140,26 @@ class SqliteExpiryListTest {
         Recorder events = new Recorder();
         try (SqliteStorageBackend b = open(file, events, exclusive)) {
             b.set(NS, "lone", new byte[] {1}, 1);
-            b.commit(NS, writes(new Write.Put("batchA", new byte[] {1}, 1),
-                    new Write.Put("plain", new byte[] {1}, NONE), new Write.Put("batchB", new byte[] {1}, 1)));
+            b.commit(
+                    NS,
+                    writes(
+                            new Write.Put("batchA", new byte[] {1}, 1),
+                            new Write.Put("plain", new byte[] {1}, NONE),
+                            new Write.Put("batchB", new byte[] {1}, 1)));
             b.commit(NS, writes(new Write.Remove("nothing"), new Write.Put("tx", new byte[] {1}, 1)));
             b.compareAndSet(NS, "cas", 0, new byte[] {1}, 1);
             b.set(NS, "later", new byte[] {1}, NONE);
             b.expire(NS, "later", 1);
-            assertThat(entries(file)).extracting(e -> e.substring(0, e.indexOf('@'))).containsExactly(
-                    "notes/batchA", "notes/batchB", "notes/cas", "notes/later", "notes/lone", "notes/tx");
+            assertThat(entries(file))
+                    .extracting(e -> e.substring(0, e.indexOf('@')))
+                    .containsExactly(
+                            "notes/batchA", "notes/batchB", "notes/cas", "notes/later", "notes/lone", "notes/tx");
             Thread.sleep(5);
             events.clear();
             b.sweepNow();
-            assertThat(events.events()).extracting(Event::key).containsExactlyInAnyOrder(
-                    "lone", "batchA", "batchB", "tx", "cas", "later");
+            assertThat(events.events())
+                    .extracting(Event::key)
+                    .containsExactlyInAnyOrder("lone", "batchA", "batchB", "tx", "cas", "later");
             assertThat(b.get(NS, "plain")).isNotNull();
             assertThat(entries(file)).isEmpty();
         }
@@ -170,7 +182,8 @@ class SqliteExpiryListTest {
                     plan.add(rs.getString("detail"));
                 }
             }
-            assertThat(plan).containsExactly("SEARCH plinth_expiry USING COVERING INDEX plinth_expiry_due (expires_at<?)");
+            assertThat(plan)
+                    .containsExactly("SEARCH plinth_expiry USING COVERING INDEX plinth_expiry_due (expires_at<?)");
         }
     }
 
@@ -181,7 +194,8 @@ class SqliteExpiryListTest {
             b.set(NS, "plain", new byte[] {1}, NONE);
         }
         // Back to version 3's shape: the partial index on plinth_kv and no due list.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement st = c.createStatement()) {
             st.execute("DROP TABLE plinth_expiry");
             st.execute("CREATE INDEX plinth_kv_expiry ON plinth_kv (expires_at) WHERE expires_at > 0");
             st.execute("INSERT INTO plinth_kv VALUES ('notes', 'expired', x'01', 2, 1)");
@@ -191,13 +205,15 @@ class SqliteExpiryListTest {
         Recorder events = new Recorder();
         try (SqliteStorageBackend b = open(file, events, true)) {
             assertThat(rows(file, "PRAGMA user_version")).containsExactly(Integer.toString(Schema.CURRENT));
-            assertThat(rows(file, "SELECT name FROM sqlite_schema WHERE name = 'plinth_kv_expiry'")).isEmpty();
+            assertThat(rows(file, "SELECT name FROM sqlite_schema WHERE name = 'plinth_kv_expiry'"))
+                    .isEmpty();
             assertThat(entries(file)).containsExactly("notes/expired@1", "notes/later@9999999999999");
             // Exclusive mode learned from the list that this namespace may hold an expired row in the way.
             long v = b.set(NS, "expired", new byte[] {2}, NONE);
-            assertThat(events.events()).containsExactly(
-                    new Event(NS.path(), ChangeType.EXPIRE, "expired", 0),
-                    new Event(NS.path(), ChangeType.SET, "expired", v));
+            assertThat(events.events())
+                    .containsExactly(
+                            new Event(NS.path(), ChangeType.EXPIRE, "expired", 0),
+                            new Event(NS.path(), ChangeType.SET, "expired", v));
             b.sweepNow();
             assertThat(present(b.get(NS, "expired")).value()).containsExactly(2);
             assertThat(b.get(NS, "later")).isNotNull();

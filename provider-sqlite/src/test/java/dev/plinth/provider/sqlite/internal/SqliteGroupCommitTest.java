@@ -56,8 +56,9 @@ class SqliteGroupCommitTest {
     }
 
     /** Starts one thread per operation while holding the writer lock, so that all of them queue up. */
-    private static void runQueuedBehindTheWriter(SqliteStorageBackend backend, Map<String, Supplier<Object>> ops,
-            Map<String, Object> outcomes) throws InterruptedException {
+    private static void runQueuedBehindTheWriter(
+            SqliteStorageBackend backend, Map<String, Supplier<Object>> ops, Map<String, Object> outcomes)
+            throws InterruptedException {
         var lock = backend.writerForTests().lockForTests();
         lock.lock();
         List<Thread> threads = new ArrayList<>();
@@ -98,8 +99,13 @@ class SqliteGroupCommitTest {
             ops.put("newKey", () -> backend.set(NS, "new", new byte[] {2}, NONE));
             ops.put("overQuota", () -> backend.set(NS, "overflow", new byte[] {3}, NONE));
             ops.put("notCounter", () -> backend.increment(NS, "text", 1));
-            ops.put("conflict", () -> backend.commit(NS, new Commit(List.of(new Precondition("kept", vKept + 1000)),
-                    List.of(new Write.Put("kept", new byte[] {9}, NONE)))));
+            ops.put(
+                    "conflict",
+                    () -> backend.commit(
+                            NS,
+                            new Commit(
+                                    List.of(new Precondition("kept", vKept + 1000)),
+                                    List.of(new Write.Put("kept", new byte[] {9}, NONE)))));
             ops.put("casMiss", () -> backend.compareAndSet(NS, "kept", vKept + 1000, new byte[] {8}, NONE));
             ops.put("delete", () -> backend.delete(NS, "kept"));
 
@@ -116,9 +122,10 @@ class SqliteGroupCommitTest {
             assertThat(backend.exists(NS, "overflow")).isFalse();
             assertThat(present(backend.get(NS, "text")).version()).isEqualTo(vText);
             assertThat(backend.exists(NS, "kept")).isFalse();
-            assertThat(events.events()).containsExactly(
-                    new Event("group", ChangeType.SET, "new", (Long) outcomes.get("newKey")),
-                    new Event("group", ChangeType.DELETE, "kept", 0));
+            assertThat(events.events())
+                    .containsExactly(
+                            new Event("group", ChangeType.SET, "new", (Long) outcomes.get("newKey")),
+                            new Event("group", ChangeType.DELETE, "kept", 0));
             assertThat(backend.set(NS, "after", new byte[0], NONE)).isGreaterThan((Long) outcomes.get("newKey"));
         }
     }

@@ -27,8 +27,8 @@ class SqliteMultiProcessTest {
     private static Process startChild(Path file, long leaseMillis) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, LockHolderMain.class.getName(), file.toString(),
-                Long.toString(leaseMillis));
+        ProcessBuilder pb = new ProcessBuilder(
+                java, "-cp", cp, LockHolderMain.class.getName(), file.toString(), Long.toString(leaseMillis));
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
     }
@@ -44,8 +44,8 @@ class SqliteMultiProcessTest {
         Recorder events = new Recorder();
         try (SqliteStorageBackend backend = TestBackends.open(file, events, "eventPollInterval", "10ms")) {
             Process child = startChild(file, 60_000);
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8));
+            try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                     Writer out = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
                 assertThat(next(in)).isEqualTo("locked;");
                 assertThat(backend.tryLock(NS, "job", "parent", 60_000)).isFalse();
@@ -79,8 +79,8 @@ class SqliteMultiProcessTest {
         Path file = dir.resolve("killed.db");
         try (SqliteStorageBackend backend = TestBackends.open(file)) {
             Process child = startChild(file, 500);
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 assertThat(next(in)).isEqualTo("locked;");
                 assertThat(backend.tryLock(NS, "job", "parent", 60_000)).isFalse();
             } finally {

@@ -32,7 +32,8 @@ class SqliteSchemaTest {
 
     private static List<String> column(Connection c, String sql, int col) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(col));
             }
@@ -48,24 +49,29 @@ class SqliteSchemaTest {
             try (Connection c = raw(file)) {
                 assertThat(column(c, "PRAGMA table_info(plinth_kv)", 2))
                         .containsExactly("namespace", "key", "value", "version", "expires_at");
-                assertThat(column(c, "SELECT sql FROM sqlite_schema WHERE name = 'plinth_kv'", 1).get(0))
-                        .contains("PRIMARY KEY (namespace, key)").contains("WITHOUT ROWID");
+                assertThat(column(c, "SELECT sql FROM sqlite_schema WHERE name = 'plinth_kv'", 1)
+                                .get(0))
+                        .contains("PRIMARY KEY (namespace, key)")
+                        .contains("WITHOUT ROWID");
                 // No secondary index on plinth_kv: with one, SQLite reads the old row on every write.
                 assertThat(column(c, "PRAGMA index_list(plinth_kv)", 4)).containsOnly("pk");
                 assertThat(column(c, "PRAGMA table_info(plinth_expiry)", 2))
                         .containsExactly("namespace", "key", "expires_at");
                 assertThat(column(c, "PRAGMA index_list(plinth_expiry)", 2)).contains("plinth_expiry_due");
                 // No trigger either: even one whose WHEN is false slows every INSERT OR REPLACE.
-                assertThat(column(c, "SELECT name FROM sqlite_schema WHERE type = 'trigger'", 1)).isEmpty();
+                assertThat(column(c, "SELECT name FROM sqlite_schema WHERE type = 'trigger'", 1))
+                        .isEmpty();
                 assertThat(column(c, "PRAGMA table_info(plinth_locks)", 2))
                         .containsExactly("namespace", "name", "token", "lease_until");
                 assertThat(column(c, "PRAGMA table_info(plinth_changes)", 2))
                         .containsExactly("seq", "origin", "namespace", "type", "key", "at");
                 // The version sequence is the change log's sequence number.
                 assertThat(column(c, "SELECT max(seq) FROM plinth_changes", 1)).containsExactly(Long.toString(v));
-                assertThat(column(c, "SELECT sql FROM sqlite_schema WHERE name = 'plinth_changes'", 1).get(0))
+                assertThat(column(c, "SELECT sql FROM sqlite_schema WHERE name = 'plinth_changes'", 1)
+                                .get(0))
                         .doesNotContain("AUTOINCREMENT");
-                assertThat(column(c, "SELECT name FROM sqlite_schema WHERE name = 'plinth_sequence'", 1)).isEmpty();
+                assertThat(column(c, "SELECT name FROM sqlite_schema WHERE name = 'plinth_sequence'", 1))
+                        .isEmpty();
                 assertThat(column(c, "PRAGMA user_version", 1)).containsExactly(Integer.toString(Schema.CURRENT));
                 assertThat(column(c, "PRAGMA application_id", 1))
                         .containsExactly(Integer.toString(Schema.APPLICATION_ID));
@@ -134,7 +140,9 @@ class SqliteSchemaTest {
         assertThat(plan(file, "user:7", null))
                 .containsExactly("SEARCH plinth_kv USING PRIMARY KEY (namespace=? AND key=?)");
         assertThat(plan(file, "*", null)).containsExactly("SEARCH plinth_kv USING PRIMARY KEY (namespace=?)");
-        assertThat(String.join("\n", plan(file, "*:1", null))).doesNotContain("SCAN").doesNotContain("TEMP B-TREE");
+        assertThat(String.join("\n", plan(file, "*:1", null)))
+                .doesNotContain("SCAN")
+                .doesNotContain("TEMP B-TREE");
     }
 
     @Test
@@ -143,14 +151,17 @@ class SqliteSchemaTest {
         try (SqliteStorageBackend backend = TestBackends.open(file)) {
             backend.set(Namespace.of("p"), "k", new byte[] {1}, StorageBackend.NO_EXPIRY);
         }
-        try (Connection c = raw(file); Statement st = c.createStatement()) {
+        try (Connection c = raw(file);
+                Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=DELETE");
             st.execute("PRAGMA user_version=" + (Schema.CURRENT + 1));
         }
         byte[] before = Files.readAllBytes(file);
 
         assertThatThrownBy(() -> TestBackends.open(file, "wal", "true"))
-                .isInstanceOfSatisfying(StorageOpenException.class, e -> assertThat(e.isRetryable()).isFalse())
+                .isInstanceOfSatisfying(
+                        StorageOpenException.class,
+                        e -> assertThat(e.isRetryable()).isFalse())
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("schema version " + (Schema.CURRENT + 1))
                 .hasMessageContaining("newer");
@@ -174,7 +185,8 @@ class SqliteSchemaTest {
 
         Path tiny = dir.resolve("tiny.db");
         Files.write(tiny, new byte[] {'S', 'Q', 'L'});
-        assertThatThrownBy(() -> TestBackends.open(tiny)).isInstanceOf(DamagedDatabaseException.class)
+        assertThatThrownBy(() -> TestBackends.open(tiny))
+                .isInstanceOf(DamagedDatabaseException.class)
                 .hasMessageContaining(tiny.toString());
         assertThat(Files.readAllBytes(tiny)).containsExactly('S', 'Q', 'L');
     }
@@ -182,12 +194,15 @@ class SqliteSchemaTest {
     @Test
     void refusesAnotherApplicationsDatabase() throws Exception {
         Path file = dir.resolve("other-app.db");
-        try (Connection c = raw(file); Statement st = c.createStatement()) {
+        try (Connection c = raw(file);
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
         }
         byte[] before = Files.readAllBytes(file);
-        assertThatThrownBy(() -> TestBackends.open(file)).isInstanceOf(StorageOpenException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("another application");
+        assertThatThrownBy(() -> TestBackends.open(file))
+                .isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("another application");
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }
 

@@ -26,9 +26,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Several backends (as several processes would) on one file; persistence across reopen; busy files. */
 class SqliteSharingTest {
@@ -60,7 +60,8 @@ class SqliteSharingTest {
     @Test
     void twoBackendsOnOneFileShareDataAndOneVersionSequence() throws Exception {
         Path file = dir.resolve("two.db");
-        try (SqliteStorageBackend a = TestBackends.open(file); SqliteStorageBackend b = TestBackends.open(file)) {
+        try (SqliteStorageBackend a = TestBackends.open(file);
+                SqliteStorageBackend b = TestBackends.open(file)) {
             long va = a.set(NS, "k", "from a".getBytes(UTF_8), NONE);
             assertThat(new String(present(b.get(NS, "k")).value(), UTF_8)).isEqualTo("from a");
             long vb = b.set(NS, "k", "from b".getBytes(UTF_8), NONE);
@@ -102,7 +103,8 @@ class SqliteSharingTest {
     @Test
     void locksExcludeEachOtherAcrossBackends() throws InterruptedException {
         Path file = dir.resolve("locks.db");
-        try (SqliteStorageBackend a = TestBackends.open(file); SqliteStorageBackend b = TestBackends.open(file)) {
+        try (SqliteStorageBackend a = TestBackends.open(file);
+                SqliteStorageBackend b = TestBackends.open(file)) {
             assertThat(a.tryLock(NS, "job", "token-a", 60_000)).isTrue();
             assertThat(b.tryLock(NS, "job", "token-b", 60_000)).isFalse();
             assertThat(b.unlock(NS, "job", "token-b")).isFalse();
@@ -130,7 +132,8 @@ class SqliteSharingTest {
                     Statement st = other.createStatement()) {
                 st.execute("BEGIN IMMEDIATE");
                 assertThatThrownBy(() -> backend.set(NS, "k", new byte[] {1}, NONE))
-                        .isInstanceOfSatisfying(BackendUnavailableException.class,
+                        .isInstanceOfSatisfying(
+                                BackendUnavailableException.class,
                                 e -> assertThat(e.isRetryable()).isTrue())
                         .hasMessageContaining(file.toString())
                         .hasMessageContaining("busyTimeout");
@@ -151,16 +154,26 @@ class SqliteSharingTest {
     @ValueSource(booleans = {true, false})
     void everyKindOfWriteWorksAgainOnceALockHeldPastBusyTimeoutIsReleased(boolean wal) throws Exception {
         Path file = dir.resolve("busy-" + wal + ".db");
-        try (SqliteStorageBackend backend = TestBackends.open(file, "busyTimeout", "100ms", "wal",
-                Boolean.toString(wal))) {
+        try (SqliteStorageBackend backend =
+                TestBackends.open(file, "busyTimeout", "100ms", "wal", Boolean.toString(wal))) {
             backend.set(NS, "victim", new byte[] {1}, NONE);
             backend.set(NS, "victim2", new byte[] {1}, NONE);
             Map<String, Runnable> writes = new LinkedHashMap<>();
             writes.put("set", () -> backend.set(NS, "k", new byte[] {1}, NONE));
-            writes.put("setAll", () -> backend.commit(NS, writes(
-                    new Write.Put("a1", new byte[] {1}, NONE), new Write.Put("a2", new byte[] {2}, NONE))));
-            writes.put("transaction", () -> backend.commit(NS, new Commit(List.of(new Precondition("never", 0)),
-                    List.of(new Write.Put("t", new byte[] {1}, NONE), new Write.Remove("victim")))));
+            writes.put(
+                    "setAll",
+                    () -> backend.commit(
+                            NS,
+                            writes(
+                                    new Write.Put("a1", new byte[] {1}, NONE),
+                                    new Write.Put("a2", new byte[] {2}, NONE))));
+            writes.put(
+                    "transaction",
+                    () -> backend.commit(
+                            NS,
+                            new Commit(
+                                    List.of(new Precondition("never", 0)),
+                                    List.of(new Write.Put("t", new byte[] {1}, NONE), new Write.Remove("victim")))));
             writes.put("increment", () -> backend.increment(NS, "n", 1));
             writes.put("delete", () -> backend.delete(NS, "victim2"));
             for (int round = 0; round < 3; round++) {
@@ -174,17 +187,22 @@ class SqliteSharingTest {
                         st.executeQuery("SELECT count(*) FROM plinth_kv").close();
                     }
                     for (Map.Entry<String, Runnable> w : writes.entrySet()) {
-                        assertThatThrownBy(w.getValue()::run).as(w.getKey())
+                        assertThatThrownBy(w.getValue()::run)
+                                .as(w.getKey())
                                 .isInstanceOf(BackendUnavailableException.class)
-                                .hasMessageContaining(file.toString()).hasMessageContaining("busyTimeout");
+                                .hasMessageContaining(file.toString())
+                                .hasMessageContaining("busyTimeout");
                     }
                     st.execute("ROLLBACK");
                 }
-                assertThat(backend.exists(NS, "k")).as("a failed write left nothing").isEqualTo(round > 0);
+                assertThat(backend.exists(NS, "k"))
+                        .as("a failed write left nothing")
+                        .isEqualTo(round > 0);
                 for (Map.Entry<String, Runnable> w : writes.entrySet()) {
                     w.getValue().run();
                 }
-                assertThat(present(backend.get(NS, "n")).value()).asString(UTF_8)
+                assertThat(present(backend.get(NS, "n")).value())
+                        .asString(UTF_8)
                         .isEqualTo(Long.toString(round + 1));
                 assertThat(backend.exists(NS, "victim")).isFalse();
                 backend.set(NS, "victim", new byte[] {1}, NONE);

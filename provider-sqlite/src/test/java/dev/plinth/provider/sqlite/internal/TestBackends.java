@@ -21,15 +21,15 @@ import java.util.function.BooleanSupplier;
 
 /** Opens backends for tests and records the changes they report. */
 public final class TestBackends {
-    private TestBackends() {
-    }
+    private TestBackends() {}
 
     static SqliteStorageBackend open(Path file, ChangeListener listener, String... options) {
         return open(file, context(listener), options);
     }
 
     static SqliteStorageBackend open(Path file, BackendContext context, String... options) {
-        ProviderConfig.Builder b = ProviderConfig.builder(new SqliteStorageProvider()).set("path", file.toString());
+        ProviderConfig.Builder b =
+                ProviderConfig.builder(new SqliteStorageProvider()).set("path", file.toString());
         for (int i = 0; i < options.length; i += 2) {
             b.set(options[i], options[i + 1]);
         }
