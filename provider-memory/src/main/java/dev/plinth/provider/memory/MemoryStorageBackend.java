@@ -262,7 +262,8 @@ final class MemoryStorageBackend
     /*
      * The single-key operations are built once per backend and take their arguments through writeKey, so
      * a write allocates no capturing lambda and boxes no result: booleans travel as 1 / 0. They read the
-     * clock (about 40 ns here, and inside the key's critical section) only when an expiry is involved.
+     * clock (a call that costs as much as a short write, and inside the key's critical section) only when an expiry
+     * is involved.
      */
 
     /** {@code arg} is the new item, prepared by {@link #set} outside the slot (version 0: draw one). */

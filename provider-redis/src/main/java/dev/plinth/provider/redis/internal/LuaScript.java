@@ -64,8 +64,8 @@ final class LuaScript {
     /**
      * How far ahead of the server clock (in µs, so in versions) a sequence that fell behind it is set: the
      * writes of the next millisecond then draw with a plain INCRBY, and only about one write per ms also
-     * writes the sequence (a SET of it on every write cost the server about 1 µs more per lone put, a
-     * quarter of its time). Kept small: a failover that completes within this lead of the old master's last
+     * writes the sequence (a SET of it on every write would add about a quarter to a lone put's server
+     * time, as measured when this was written). Kept small: a failover that completes within this lead of the old master's last
      * write could hand out its versions again.
      */
     static final long CLOCK_LEAD_MICROS = 1_000L;
