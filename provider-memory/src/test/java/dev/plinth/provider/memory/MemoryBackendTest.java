@@ -287,6 +287,22 @@ class MemoryBackendTest extends BackendFixture {
     }
 
     @Test
+    void anExpireInACommitKeepsItsKeyLiveForTheQuota() {
+        MemoryStorageBackend limited = open(Map.of("maxKeys", "2"));
+        limited.set(NS, "a", bytes("1"), 0);
+        limited.set(NS, "b", bytes("1"), 0);
+        // Counted as a removal, the Expire would make room for c and leave three live keys under a limit of 2.
+        assertThatThrownBy(() ->
+                        limited.commit(NS, writes(new Write.Expire("a", 60_000), new Write.Put("c", bytes("1"), 0))))
+                .isInstanceOfSatisfying(
+                        QuotaExceededException.class, e -> assertThat(e.key()).isEqualTo("c"));
+        assertThat(limited.exists(NS, "c")).isFalse();
+        assertThat(present(limited.get(NS, "a")).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(limited.commit(NS, writes(new Write.Expire("a", 60_000))).applied(0))
+                .isTrue();
+    }
+
+    @Test
     void quotaInTransactionsCountsTheEndStateAndAppliesNothingWhenOver() {
         MemoryStorageBackend limited = open(Map.of("maxKeys", "3"));
         limited.set(NS, "a", bytes("1"), 0);
