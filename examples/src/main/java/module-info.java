@@ -3,6 +3,8 @@
  */
 module dev.plinth.examples {
     requires dev.plinth.core;
+    // The example plugins' public classes implement the API's Plugin: whoever reads them needs it too.
+    requires transitive dev.plinth.api;
 
     exports dev.plinth.examples;
     exports dev.plinth.examples.auth;
@@ -11,7 +13,8 @@ module dev.plinth.examples {
     exports dev.plinth.examples.visits;
 
     // Notes are records stored as JSON: Jackson reflects on them.
-    opens dev.plinth.examples.notes to com.fasterxml.jackson.databind;
+    opens dev.plinth.examples.notes to
+            com.fasterxml.jackson.databind;
 
     provides dev.plinth.api.plugin.Plugin with
             dev.plinth.examples.notes.NotesPlugin,

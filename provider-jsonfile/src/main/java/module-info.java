@@ -7,7 +7,9 @@ module dev.plinth.provider.jsonfile {
     requires transitive dev.plinth.api;
     requires com.fasterxml.jackson.databind;
 
+    // The provider class, its options and its exceptions; the store itself (.internal) stays private.
     exports dev.plinth.provider.jsonfile;
 
-    provides dev.plinth.spi.storage.StorageProvider with dev.plinth.provider.jsonfile.JsonFileStorageProvider;
+    provides dev.plinth.spi.storage.StorageProvider with
+            dev.plinth.provider.jsonfile.JsonFileStorageProvider;
 }

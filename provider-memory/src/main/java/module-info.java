@@ -4,5 +4,6 @@
 module dev.plinth.provider.memory {
     requires dev.plinth.api;
 
-    provides dev.plinth.spi.storage.StorageProvider with dev.plinth.provider.memory.MemoryStorageProvider;
+    provides dev.plinth.spi.storage.StorageProvider with
+            dev.plinth.provider.memory.MemoryStorageProvider;
 }

@@ -1,6 +1,8 @@
 /**
  * Plinth's Redis storage provider: shared state for many processes on Redis (standalone, Sentinel or
- * Cluster) through Jedis. Exports its package so callers can catch the provider's typed exceptions.
+ * Cluster) through Jedis. Exports only what users call: the provider class (its options and modes) and
+ * its typed exceptions, so callers can catch them. The implementation lives in the unexported
+ * {@code dev.plinth.provider.redis.internal}, with its Lua scripts as resources beside it.
  */
 module dev.plinth.provider.redis {
     requires transitive dev.plinth.api;
@@ -10,5 +12,6 @@ module dev.plinth.provider.redis {
 
     exports dev.plinth.provider.redis;
 
-    provides dev.plinth.spi.storage.StorageProvider with dev.plinth.provider.redis.RedisStorageProvider;
+    provides dev.plinth.spi.storage.StorageProvider with
+            dev.plinth.provider.redis.RedisStorageProvider;
 }

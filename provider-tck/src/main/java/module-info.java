@@ -11,5 +11,6 @@ module dev.plinth.tck {
     exports dev.plinth.tck;
 
     // JUnit instantiates the nested contract classes reflectively.
-    opens dev.plinth.tck to org.junit.platform.commons;
+    opens dev.plinth.tck to
+            org.junit.platform.commons;
 }

@@ -1,8 +1,12 @@
 /**
- * Plinth's API: what plugins and storage providers compile against. Depends on the JDK and slf4j-api only.
+ * Plinth's API: what plugins and storage providers compile against. Depends on the JDK, slf4j-api and
+ * JSpecify (nullness annotations) only. Every package is {@code @NullMarked}: a type is non-null unless
+ * marked {@code @Nullable}.
  */
 module dev.plinth.api {
     requires transitive org.slf4j;
+    // Annotations only: needed to compile against the API, not to run it.
+    requires static transitive org.jspecify;
 
     exports dev.plinth.api;
     exports dev.plinth.api.plugin;

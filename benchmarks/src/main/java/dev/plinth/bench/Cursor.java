@@ -13,6 +13,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class Cursor {
     /** The thread's index among the benchmark's threads. */
     public int thread;
+
     private int next;
 
     @Setup
@@ -23,7 +24,7 @@ public class Cursor {
 
     /** @return the next index in {@code [0, size)}; {@code size} must be a power of two */
     public int next(int size) {
-        return (next++) & (size - 1);
+        return next++ & (size - 1);
     }
 
     /** @return the next index in {@code [0, size)} for any positive {@code size} */

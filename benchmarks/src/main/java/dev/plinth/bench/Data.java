@@ -21,8 +21,7 @@ public final class Data {
     /** Keys in a getAll/setAll batch. */
     public static final int BATCH = 100;
 
-    private Data() {
-    }
+    private Data() {}
 
     /** @return a fresh {@value #VALUE_BYTES}-byte value whose content depends on {@code seed} */
     public static byte[] value(int seed) {

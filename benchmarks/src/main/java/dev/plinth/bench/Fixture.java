@@ -28,8 +28,7 @@ final class Fixture {
         READ_BATCHES = List.copyOf(reads);
     }
 
-    private Fixture() {
-    }
+    private Fixture() {}
 
     /** @return the key at a cursor position in the working set */
     static String key(Cursor c) {

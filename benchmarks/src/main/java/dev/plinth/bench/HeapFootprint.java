@@ -30,11 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HeapFootprint {
     static final int KEYS = 100_000;
 
-    private HeapFootprint() {
-    }
+    private HeapFootprint() {}
 
-    private record Row(String store, String engineHeap, String perKey, String vsRaw) {
-    }
+    private record Row(String store, String engineHeap, String perKey, String vsRaw) {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
         List<Row> rows = new ArrayList<>();
@@ -71,13 +69,25 @@ public final class HeapFootprint {
         }
 
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Heap measured with `%s`, %s, %,d keys of 10 ASCII characters with "
-                + "%d-byte values.%n%n", HeapFootprint.class.getSimpleName(), jvm(), KEYS, Data.VALUE_BYTES));
+        md.append(String.format(
+                Locale.ROOT,
+                "Heap measured with `%s`, %s, %,d keys of 10 ASCII characters with " + "%d-byte values.%n%n",
+                HeapFootprint.class.getSimpleName(),
+                jvm(),
+                KEYS,
+                Data.VALUE_BYTES));
         md.append("| Store | Heap of a started engine | Heap per stored key | Per key vs raw map |\n");
         md.append("|---|---:|---:|---:|\n");
         for (Row r : rows) {
-            md.append("| ").append(r.store()).append(" | ").append(r.engineHeap()).append(" | ")
-                    .append(r.perKey()).append(" | ").append(r.vsRaw()).append(" |\n");
+            md.append("| ")
+                    .append(r.store())
+                    .append(" | ")
+                    .append(r.engineHeap())
+                    .append(" | ")
+                    .append(r.perKey())
+                    .append(" | ")
+                    .append(r.vsRaw())
+                    .append(" |\n");
         }
         if (!skipped.isEmpty()) {
             md.append("\nNot measured: ").append(String.join(", ", skipped)).append(".\n");
@@ -115,7 +125,9 @@ public final class HeapFootprint {
             store.clear();
             // Below the method's resolution (or negative: setup garbage collected meanwhile) means "nothing".
             boolean none = perKey < 8;
-            return new Row("Plinth `" + provider + "` provider", kib(started - before),
+            return new Row(
+                    "Plinth `" + provider + "` provider",
+                    kib(started - before),
                     none ? "~0 B (measured " + format(perKey) + ")" : format(perKey),
                     none ? "~0x" : String.format(Locale.ROOT, "%.2fx", perKey / rawPerKey));
         } finally {
@@ -131,8 +143,11 @@ public final class HeapFootprint {
                 return Map.of("directory", dir.toString(), "durability", "batched");
             case "redis":
                 try {
-                    return Map.of("uri", "redis://" + RedisServer.HOST + ":" + RedisServer.port(),
-                            "keyPrefix", "plinth-heap:");
+                    return Map.of(
+                            "uri",
+                            "redis://" + RedisServer.HOST + ":" + RedisServer.port(),
+                            "keyPrefix",
+                            "plinth-heap:");
                 } catch (IllegalStateException e) {
                     return null;
                 }
@@ -167,7 +182,10 @@ public final class HeapFootprint {
 
     private static String jvm() {
         return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
-                + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+                + String.join(
+                        " ",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                .getInputArguments())
                 + ")";
     }
 }

@@ -54,9 +54,11 @@ public class JsonFileBench {
         @Setup(Level.Trial)
         public void setUp() {
             dir = Data.tempDir("jsonfile-" + durability());
-            engine = Plinth.open("jsonfile", Map.of(
-                    "directory", dir.toString(),
-                    "durability", durability()));
+            engine = Plinth.open(
+                    "jsonfile",
+                    Map.of(
+                            "directory", dir.toString(),
+                            "durability", durability()));
             store = engine.store(Plinth.NAMESPACE);
             keys = Data.keys(KEYS);
             value = Data.value(0);
@@ -101,8 +103,11 @@ public class JsonFileBench {
             dir = Data.tempDir("raw-file");
             file = dir.resolve("value.json");
             temp = dir.resolve("value.json.tmp");
-            log = FileChannel.open(dir.resolve("journal.jsonl"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            log = FileChannel.open(
+                    dir.resolve("journal.jsonl"),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
             byte[] v = Data.value(0);
             record = ByteBuffer.allocateDirect(v.length + 1).put(v).put((byte) '\n');
         }
@@ -134,8 +139,8 @@ public class JsonFileBench {
 
     @Benchmark
     public Path rawWriteTempFsyncRename(RawFiles r) throws IOException {
-        try (FileChannel ch = FileChannel.open(r.temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                r.temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             r.writeRecord(ch);
             ch.force(true);
         }

@@ -59,8 +59,7 @@ public class MemoryBench {
     }
 
     /** A value with an expiry: what a raw map must hold to offer a TTL at all. */
-    record Timed(byte[] value, long expiresAtMillis) {
-    }
+    record Timed(byte[] value, long expiresAtMillis) {}
 
     /** A memory engine preloaded with the working set. */
     @State(Scope.Benchmark)
@@ -251,8 +250,7 @@ public class MemoryBench {
             }
         }
 
-        private Prefixes() {
-        }
+        private Prefixes() {}
     }
 
     /** 100,000 keys over 100 literal prefixes in a memory engine. */
@@ -366,16 +364,18 @@ public class MemoryBench {
 
         @Setup(Level.Trial)
         public void setUp() {
-            consumer = new Thread(() -> {
-                try {
-                    while (true) {
-                        queue.take();
-                        pressure.delivered.incrementAndGet();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "raw-watch-consumer");
+            consumer = new Thread(
+                    () -> {
+                        try {
+                            while (true) {
+                                queue.take();
+                                pressure.delivered.incrementAndGet();
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "raw-watch-consumer");
             consumer.setDaemon(true);
             consumer.start();
         }

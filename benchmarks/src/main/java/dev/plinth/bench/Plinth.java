@@ -1,7 +1,7 @@
 package dev.plinth.bench;
 
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.core.storage.StorageSettings;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
 import java.util.Map;
@@ -18,8 +18,7 @@ public final class Plinth {
     /** The plugin id every benchmark store is scoped to. */
     public static final String NAMESPACE = "bench";
 
-    private Plinth() {
-    }
+    private Plinth() {}
 
     /**
      * @param providerId the provider id, for example {@code sqlite}
@@ -41,8 +40,9 @@ public final class Plinth {
      * @throws IllegalStateException when the provider is not on the class path
      */
     public static StorageEngine open(String providerId, Map<String, String> options) {
-        StorageProvider provider = find(providerId).orElseThrow(() -> new IllegalStateException(
-                "Storage provider '" + providerId + "' is not in the benchmarks jar"));
+        StorageProvider provider = find(providerId)
+                .orElseThrow(() -> new IllegalStateException(
+                        "Storage provider '" + providerId + "' is not in the benchmarks jar"));
         ProviderConfig.Builder config = ProviderConfig.builder(provider);
         options.forEach(config::set);
         return StorageEngine.open(provider, config.build(), StorageSettings.defaults());

@@ -53,10 +53,15 @@ public class RedisBench {
         @Setup(Level.Trial)
         public void setUp() {
             int port = RedisServer.port();
-            engine = Plinth.open("redis", Map.of(
-                    "uri", "redis://" + RedisServer.HOST + ":" + port,
-                    "poolSize", Integer.toString(POOL),
-                    "keyPrefix", "plinth-bench:"));
+            engine = Plinth.open(
+                    "redis",
+                    Map.of(
+                            "uri",
+                            "redis://" + RedisServer.HOST + ":" + port,
+                            "poolSize",
+                            Integer.toString(POOL),
+                            "keyPrefix",
+                            "plinth-bench:"));
             store = engine.store(Plinth.NAMESPACE);
             store.clear();
             WRITE_BATCHES.forEach(store::setAll);
@@ -79,7 +84,10 @@ public class RedisBench {
             ConnectionPoolConfig pool = new ConnectionPoolConfig();
             pool.setMaxTotal(POOL);
             pool.setMaxIdle(POOL);
-            client = RedisClient.builder().hostAndPort(RedisServer.HOST, RedisServer.port()).poolConfig(pool).build();
+            client = RedisClient.builder()
+                    .hostAndPort(RedisServer.HOST, RedisServer.port())
+                    .poolConfig(pool)
+                    .build();
             for (int i = 0; i < KEYS.length; i++) {
                 keys[i] = ("raw:" + KEYS[i]).getBytes(StandardCharsets.UTF_8);
             }

@@ -10,8 +10,7 @@ public final class RedisServer {
     /** The loopback address the private server binds. */
     public static final String HOST = "127.0.0.1";
 
-    private RedisServer() {
-    }
+    private RedisServer() {}
 
     /**
      * @return the private server's port

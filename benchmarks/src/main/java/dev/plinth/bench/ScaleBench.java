@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx6g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx6g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ScaleBench {
@@ -55,11 +57,13 @@ public class ScaleBench {
         @Setup(Level.Trial)
         public void setUp() {
             dir = Data.tempDir("scale-" + provider);
-            engine = Plinth.open(provider, switch (provider) {
-                case "sqlite" -> Map.of("path", dir.resolve("plinth.db").toString());
-                case "jsonfile" -> Map.of("directory", dir.toString());
-                default -> Map.of();
-            });
+            engine = Plinth.open(
+                    provider,
+                    switch (provider) {
+                        case "sqlite" -> Map.of("path", dir.resolve("plinth.db").toString());
+                        case "jsonfile" -> Map.of("directory", dir.toString());
+                        default -> Map.of();
+                    });
             store = engine.store(Plinth.NAMESPACE);
             value = Data.value(0);
             allKeys = new String[keys];

@@ -53,8 +53,8 @@ public class SqliteBench {
             + ") WITHOUT ROWID";
     static final String GET = "SELECT value, version, expires_at FROM kv"
             + " WHERE namespace = ? AND key = ? AND (expires_at = 0 OR expires_at > ?)";
-    static final String PUT = "INSERT OR REPLACE INTO kv (namespace, key, value, version, expires_at)"
-            + " VALUES (?, ?, ?, ?, 0)";
+    static final String PUT =
+            "INSERT OR REPLACE INTO kv (namespace, key, value, version, expires_at)" + " VALUES (?, ?, ?, ?, 0)";
 
     /** A SQLite engine in a fresh folder, preloaded with the working set. */
     @State(Scope.Benchmark)
@@ -76,12 +76,14 @@ public class SqliteBench {
         @Setup(Level.Trial)
         public void setUp() {
             dir = Data.tempDir("sqlite");
-            engine = Plinth.open("sqlite", Map.of(
-                    "path", dir.resolve("plinth.db").toString(),
-                    "wal", "true",
-                    "durability", durability(),
-                    "exclusive", exclusive(),
-                    "busyTimeout", "5s"));
+            engine = Plinth.open(
+                    "sqlite",
+                    Map.of(
+                            "path", dir.resolve("plinth.db").toString(),
+                            "wal", "true",
+                            "durability", durability(),
+                            "exclusive", exclusive(),
+                            "busyTimeout", "5s"));
             store = engine.store(Plinth.NAMESPACE);
             WRITE_BATCHES.forEach(store::setAll);
         }

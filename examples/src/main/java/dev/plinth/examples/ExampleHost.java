@@ -20,8 +20,7 @@ import java.util.List;
  * </pre>
  */
 public final class ExampleHost {
-    private ExampleHost() {
-    }
+    private ExampleHost() {}
 
     /**
      * @param args {@code --demo}, {@code --config <file>}, or any argument of {@link Main}
@@ -68,14 +67,16 @@ public final class ExampleHost {
     private static int demo(PlinthConfig config, PrintStream out) {
         try (PlinthRuntime runtime = PlinthRuntime.builder().config(config).build()) {
             runtime.start();
-            out.println("Plinth demo on storage provider '" + runtime.storageProviderId().orElse("?") + "'");
-            runtime.plugins().forEach(p -> out.println("  plugin " + p.id() + " " + p.version() + " is "
-                    + runtime.state(p.id())));
+            out.println("Plinth demo on storage provider '"
+                    + runtime.storageProviderId().orElse("?") + "'");
+            runtime.plugins()
+                    .forEach(p ->
+                            out.println("  plugin " + p.id() + " " + p.version() + " is " + runtime.state(p.id())));
             KeyValueStore visits = runtime.storage("visits");
             KeyValueStore notes = runtime.storage("notes");
             // Both plugins use the key "count"; each sees only its own.
-            out.println("  visits/count = " + visits.getString("count").orElse("-")
-                    + ", notes/count = " + notes.getString("count").orElse("-"));
+            out.println("  visits/count = " + visits.getString("count").orElse("-") + ", notes/count = "
+                    + notes.getString("count").orElse("-"));
             out.println("  notes: " + notes.keys("note:*"));
         }
         out.println("Plinth demo finished: run it again to see the counts grow (data survives on durable providers)");

@@ -26,7 +26,8 @@ class DistributionIT {
     void demoRunsOnTheEmbeddedDefaultAndASecondRunSeesTheFirstRunsData(@TempDir Path workDir) throws Exception {
         Result first = run(workDir, List.of(DIST.resolve("bin/plinth").toString(), "--demo"));
         assertThat(first.exitCode).as(first.output).isZero();
-        assertThat(first.output).contains("Plinth demo on storage provider 'sqlite'")
+        assertThat(first.output)
+                .contains("Plinth demo on storage provider 'sqlite'")
                 .contains("visits/count = 1, notes/count = 1");
         assertThat(workDir.resolve("data/plinth.db")).exists();
 
@@ -38,11 +39,22 @@ class DistributionIT {
     @Test
     void theSameJarsRunOnTheModulePath(@TempDir Path workDir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Result result = run(workDir, List.of(java, "--module-path", DIST.resolve("lib").toString(),
-                "--add-modules", "ALL-MODULE-PATH", "-m", "dev.plinth.examples/dev.plinth.examples.ExampleHost",
-                "--demo", "--config", DIST.resolve("conf/plinth.properties").toString()));
+        Result result = run(
+                workDir,
+                List.of(
+                        java,
+                        "--module-path",
+                        DIST.resolve("lib").toString(),
+                        "--add-modules",
+                        "ALL-MODULE-PATH",
+                        "-m",
+                        "dev.plinth.examples/dev.plinth.examples.ExampleHost",
+                        "--demo",
+                        "--config",
+                        DIST.resolve("conf/plinth.properties").toString()));
         assertThat(result.exitCode).as(result.output).isZero();
-        assertThat(result.output).contains("Plinth demo on storage provider 'sqlite'")
+        assertThat(result.output)
+                .contains("Plinth demo on storage provider 'sqlite'")
                 .contains("plugin auth 0 is STARTED");
     }
 
@@ -51,8 +63,11 @@ class DistributionIT {
         List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/plinth").toString(), "--demo"));
         Result result = run(workDir, cmd, "PLINTH_STORAGE_PROVIDER", "postgres");
         assertThat(result.exitCode).isEqualTo(1);
-        assertThat(result.output).contains("'postgres'").contains("is not on the class path")
-                .contains("sqlite (").contains("plinth-provider-sqlite");
+        assertThat(result.output)
+                .contains("'postgres'")
+                .contains("is not on the class path")
+                .contains("sqlite (")
+                .contains("plinth-provider-sqlite");
     }
 
     @Test
@@ -63,13 +78,18 @@ class DistributionIT {
 
         Result one = listProviders(workDir, core + File.pathSeparator + sqlite);
         assertThat(one.exitCode).as(one.output).isZero();
-        assertThat(one.output).contains("provider sqlite " + DIST.resolve("lib"))
-                .contains("selected sqlite").doesNotContain("provider memory");
+        assertThat(one.output)
+                .contains("provider sqlite " + DIST.resolve("lib"))
+                .contains("selected sqlite")
+                .doesNotContain("provider memory");
 
         Result two = listProviders(workDir, core + File.pathSeparator + sqlite + File.pathSeparator + memory);
         assertThat(two.exitCode).as(two.output).isEqualTo(1);
-        assertThat(two.output).contains("provider memory").contains("provider sqlite")
-                .contains("plinth-provider-memory-").contains("plinth-provider-sqlite-")
+        assertThat(two.output)
+                .contains("provider memory")
+                .contains("provider sqlite")
+                .contains("plinth-provider-memory-")
+                .contains("plinth-provider-sqlite-")
                 .contains("plinth.storage.provider");
 
         Result none = listProviders(workDir, core);
@@ -85,17 +105,20 @@ class DistributionIT {
     /** The distribution's jars whose names start with any of the prefixes, as a class path. */
     private static String jars(String... prefixes) throws IOException {
         try (Stream<Path> files = Files.list(DIST.resolve("lib"))) {
-            return files.filter(f -> Stream.of(prefixes).anyMatch(p -> f.getFileName().toString().startsWith(p)))
-                    .map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
+            return files.filter(f -> Stream.of(prefixes)
+                            .anyMatch(p -> f.getFileName().toString().startsWith(p)))
+                    .map(Path::toString)
+                    .sorted()
+                    .collect(Collectors.joining(File.pathSeparator));
         }
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
-    private static Result run(Path workDir, List<String> command, String... env) throws IOException,
-            InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    private static Result run(Path workDir, List<String> command, String... env)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("PLINTH_"));
         for (int i = 0; i < env.length; i += 2) {
             pb.environment().put(env[i], env[i + 1]);

@@ -43,7 +43,9 @@ class DocumentedKeysTest {
                 }
             }
         }
-        assertThat(unknown).as("keys named in the docs that the code does not know (key=document)").isEmpty();
+        assertThat(unknown)
+                .as("keys named in the docs that the code does not know (key=document)")
+                .isEmpty();
     }
 
     @Test
@@ -55,12 +57,13 @@ class DocumentedKeysTest {
                 missing.add(key);
             }
         }
-        providerOptions().forEach((id, options) -> options.forEach(option -> {
-            String key = ConfigKeys.providerOption(id, option);
-            if (!reference.contains("`" + key + "`")) {
-                missing.add(key);
-            }
-        }));
+        providerOptions()
+                .forEach((id, options) -> options.forEach(option -> {
+                    String key = ConfigKeys.providerOption(id, option);
+                    if (!reference.contains("`" + key + "`")) {
+                        missing.add(key);
+                    }
+                }));
         assertThat(missing).as("keys missing from docs/configuration.md").isEmpty();
     }
 
@@ -71,8 +74,10 @@ class DocumentedKeysTest {
         // Placeholders in the docs: plinth.storage.<provider>.<option>, plinth.plugins.<id>.enabled, ...
         if (key.matches("plinth\\.storage\\.<[a-z]+>\\.<[a-z]+>")
                 || key.matches("plinth\\.plugins\\.<[a-zA-Z]+>\\.(<[a-z]+>|enabled)")
-                || key.equals("plinth.plugins.<id>") || key.equals("plinth.plugins")
-                || key.equals("plinth.storage") || key.equals("plinth.plugin")) {
+                || key.equals("plinth.plugins.<id>")
+                || key.equals("plinth.plugins")
+                || key.equals("plinth.storage")
+                || key.equals("plinth.plugin")) {
             return true;
         }
         // The logger of a plugin is named plinth.plugin.<id> (singular): a logger, not a key.
@@ -80,18 +85,22 @@ class DocumentedKeysTest {
             return true;
         }
         // plinth.storage.<provider>.maxKeys: an option every provider must have.
-        Matcher common = Pattern.compile("plinth\\.storage\\.<[a-z]+>\\.([A-Za-z]+)").matcher(key);
+        Matcher common =
+                Pattern.compile("plinth\\.storage\\.<[a-z]+>\\.([A-Za-z]+)").matcher(key);
         if (common.matches()) {
             return providerOptions.values().stream().allMatch(options -> options.contains(common.group(1)));
         }
-        Matcher plugin = Pattern.compile("plinth\\.plugins\\.([a-z0-9._-]+?)\\.([A-Za-z][A-Za-z0-9]*)").matcher(key);
+        Matcher plugin = Pattern.compile("plinth\\.plugins\\.([a-z0-9._-]+?)\\.([A-Za-z][A-Za-z0-9]*)")
+                .matcher(key);
         if (plugin.matches()) {
             return true;
         }
-        Matcher provider = Pattern.compile("plinth\\.storage\\.([a-z0-9]+)\\.([A-Za-z0-9<>]+)").matcher(key);
+        Matcher provider = Pattern.compile("plinth\\.storage\\.([a-z0-9]+)\\.([A-Za-z0-9<>]+)")
+                .matcher(key);
         if (provider.matches()) {
             Set<String> options = providerOptions.get(provider.group(1));
-            return options != null && (options.contains(provider.group(2)) || provider.group(2).startsWith("<"));
+            return options != null
+                    && (options.contains(provider.group(2)) || provider.group(2).startsWith("<"));
         }
         return false;
     }
@@ -110,8 +119,8 @@ class DocumentedKeysTest {
     }
 
     private static List<Path> documents() throws IOException {
-        List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md"),
-                ROOT.resolve("examples/src/dist/conf/plinth.properties")));
+        List<Path> docs = new ArrayList<>(
+                List.of(ROOT.resolve("README.md"), ROOT.resolve("examples/src/dist/conf/plinth.properties")));
         try (Stream<Path> files = Files.walk(ROOT.resolve("docs"))) {
             files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);
         }

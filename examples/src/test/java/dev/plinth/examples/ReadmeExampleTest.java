@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * following the README alone works.
  */
 class ReadmeExampleTest {
-    private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n// File: (\\w+)\\.java\\n(.*?)```",
-            Pattern.DOTALL);
+    private static final Pattern JAVA_BLOCK =
+            Pattern.compile("```java\\n// File: (\\w+)\\.java\\n(.*?)```", Pattern.DOTALL);
 
     @Test
     void readmePluginExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
@@ -70,8 +70,8 @@ class ReadmeExampleTest {
     private static String runMain(Path classes, String mainClass) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                ReadmeExampleTest.class.getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {classes.toUri().toURL()}, ReadmeExampleTest.class.getClassLoader())) {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             Method main = loader.loadClass(mainClass).getMethod("main", String[].class);
             main.invoke(null, (Object) new String[0]);

@@ -1,10 +1,10 @@
 package dev.plinth.tck;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Polls a condition until it holds. The deadline is a generous liveness bound (expiry, background
@@ -14,10 +14,10 @@ import static org.assertj.core.api.Assertions.fail;
 final class Await {
     /** How long anything asynchronous may take before the TCK calls it lost. */
     static final Duration DEADLINE = Duration.ofSeconds(20);
+
     private static final long POLL_MILLIS = 10;
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * @param what what is awaited, for the failure message

@@ -20,8 +20,7 @@ final class Concurrently {
         void run(int thread) throws Exception;
     }
 
-    private Concurrently() {
-    }
+    private Concurrently() {}
 
     static void run(int threads, Body body) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -50,7 +50,8 @@ final class EventRecorder implements Consumer<ChangeEvent> {
      */
     List<ChangeEvent> after(long lastSetupVersion) {
         return events().stream()
-                .filter(e -> e.type() != ChangeType.SET || e.version().orElse(Long.MAX_VALUE) > lastSetupVersion).toList();
+                .filter(e -> e.type() != ChangeType.SET || e.version().orElse(Long.MAX_VALUE) > lastSetupVersion)
+                .toList();
     }
 
     List<ChangeEvent> events(ChangeType type) {
@@ -58,7 +59,9 @@ final class EventRecorder implements Consumer<ChangeEvent> {
     }
 
     List<ChangeEvent> eventsFor(String key) {
-        return events().stream().filter(e -> e.key().filter(key::equals).isPresent()).toList();
+        return events().stream()
+                .filter(e -> e.key().filter(key::equals).isPresent())
+                .toList();
     }
 
     boolean has(Predicate<ChangeEvent> p) {
@@ -72,7 +75,9 @@ final class EventRecorder implements Consumer<ChangeEvent> {
 
     /** Waits for a SET of {@code key}. */
     void awaitSet(String key) {
-        await("SET event of '" + key + "'", e -> e.type() == ChangeType.SET && e.key().filter(key::equals).isPresent());
+        await(
+                "SET event of '" + key + "'",
+                e -> e.type() == ChangeType.SET && e.key().filter(key::equals).isPresent());
     }
 
     /** Waits until at least {@code n} events were recorded. */

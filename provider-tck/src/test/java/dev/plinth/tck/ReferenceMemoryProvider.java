@@ -1,18 +1,26 @@
 package dev.plinth.tck;
 
 import dev.plinth.api.storage.ChangeType;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.ChangeFeed;
 import dev.plinth.spi.storage.ChangeListener;
-import dev.plinth.spi.storage.Counters;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.CommonOptions;
+import dev.plinth.spi.storage.Counters;
+import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativeLocks;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -27,10 +35,9 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,8 +53,8 @@ import java.util.concurrent.TimeUnit;
  * inside one JVM. Not a product: it exists to prove the TCK runs and is satisfiable.
  */
 public final class ReferenceMemoryProvider implements StorageProvider {
-    static final OptionSpec<String> DATASET = OptionSpec.string("dataset", null, "name of the shared data set")
-            .asRequired();
+    static final OptionSpec<String> DATASET =
+            OptionSpec.string("dataset", null, "name of the shared data set").asRequired();
     /** Deliberate bugs, comma-separated {@link Flaw} names, so a test can prove the TCK catches them. */
     static final OptionSpec<String> FLAWS = OptionSpec.string("flaws", "", "deliberate bugs to inject");
 
@@ -70,6 +77,7 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         /** '_' and '%' in patterns act like SQL LIKE wildcards. */
         SQL_LIKE_PATTERNS
     }
+
     private static final Map<String, DataSet> DATA_SETS = new ConcurrentHashMap<>();
 
     @Override
@@ -93,16 +101,22 @@ public final class ReferenceMemoryProvider implements StorageProvider {
     }
 
     @Override
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
+        ChangeListener changes = context.changes();
         DataSet data = DATA_SETS.computeIfAbsent(config.get(DATASET), n -> new DataSet());
         Set<Flaw> flaws = EnumSet.noneOf(Flaw.class);
-        for (String f : config.get(FLAWS).split(",")) {
+        for (String f : config.get(FLAWS).split(",", -1)) {
             if (!f.isBlank()) {
                 flaws.add(Flaw.valueOf(f.trim()));
             }
         }
-        return new Backend(data, config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), changes,
-                flaws);
+        return new Backend(
+                data, config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), changes, flaws);
     }
 
     /** Everything shared by the engines open on one data set. */
@@ -120,10 +134,16 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
     }
 
-    private record LockRec(String token, long expiresAt, Backend owner) {
-    }
+    private record LockRec(String token, long expiresAt, Backend owner) {}
 
-    private static final class Backend implements StorageBackend {
+    private static final class Backend
+            implements StorageBackend,
+                    FastPaths,
+                    NativeCounters,
+                    NativePatterns,
+                    NativeLocks,
+                    NativeQuotas,
+                    ChangeFeed {
         private final DataSet data;
         private final long maxKeys;
         private final ChangeListener listener;
@@ -142,7 +162,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 t.setDaemon(true);
                 return t;
             });
-            sweeper.scheduleWithFixedDelay(this::sweep, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
+            // Cancelled by shutdownNow() at close; nothing to learn from the future before that.
+            var unused = sweeper.scheduleWithFixedDelay(
+                    this::sweep, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         private void open() {
@@ -152,10 +174,12 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         /** The keys listing sees: the namespace's own, or with PREFIX_SCOPE every namespace sharing its prefix. */
-        private TreeMap<String, Rec> view(Namespace ns) {
+        private NavigableMap<String, Rec> view(Namespace ns) {
             TreeMap<String, Rec> m = new TreeMap<>(KeyRules.UTF8_ORDER);
             for (Map.Entry<Namespace, TreeMap<String, Rec>> e : data.spaces.entrySet()) {
-                if (e.getKey().equals(ns) || flaws.contains(Flaw.PREFIX_SCOPE) && e.getKey().path().startsWith(ns.path())) {
+                if (e.getKey().equals(ns)
+                        || (flaws.contains(Flaw.PREFIX_SCOPE)
+                                && e.getKey().path().startsWith(ns.path()))) {
                     m.putAll(e.getValue());
                 }
             }
@@ -170,14 +194,17 @@ public final class ReferenceMemoryProvider implements StorageProvider {
             if (flaws.contains(Flaw.SQL_LIKE_PATTERNS)) {
                 StringBuilder regex = new StringBuilder();
                 for (char c : pattern.source().toCharArray()) {
-                    regex.append(c == '*' || c == '%' ? ".*" : c == '?' || c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+                    regex.append(
+                            c == '*' || c == '%'
+                                    ? ".*"
+                                    : c == '?' || c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
                 }
                 return key.matches(regex.toString());
             }
             return pattern.matches(key);
         }
 
-        private TreeMap<String, Rec> space(Namespace ns) {
+        private NavigableMap<String, Rec> space(Namespace ns) {
             return data.spaces.computeIfAbsent(ns, n -> new TreeMap<>(KeyRules.UTF8_ORDER));
         }
 
@@ -195,7 +222,11 @@ public final class ReferenceMemoryProvider implements StorageProvider {
 
         private long liveCount(Namespace ns, long now) {
             TreeMap<String, Rec> m = data.spaces.get(ns);
-            return m == null ? 0 : m.values().stream().filter(r -> flaws.contains(Flaw.QUOTA_COUNTS_EXPIRED) || r.live(now)).count();
+            return m == null
+                    ? 0
+                    : m.values().stream()
+                            .filter(r -> flaws.contains(Flaw.QUOTA_COUNTS_EXPIRED) || r.live(now))
+                            .count();
         }
 
         private void checkQuota(Namespace ns, String key, long now) {
@@ -220,16 +251,16 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         @Override
-        public Optional<BackendEntry> get(Namespace ns, String key) {
+        public BackendEntry get(Namespace ns, String key) {
             synchronized (data.lock) {
                 open();
                 Rec r = live(ns, key, System.currentTimeMillis());
-                return r == null ? Optional.empty() : Optional.of(new BackendEntry(key, r.value.clone(), r.version, r.expiresAt));
+                return r == null ? null : new BackendEntry(key, r.value.clone(), r.version, r.expiresAt);
             }
         }
 
         @Override
-        public List<BackendEntry> getAll(Namespace ns, Collection<String> keys) {
+        public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
@@ -311,49 +342,39 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         @Override
-        public int deleteAll(Namespace ns, Collection<String> keys) {
-            synchronized (data.lock) {
-                open();
-                long now = System.currentTimeMillis();
-                int n = 0;
-                for (String k : new HashSet<>(keys)) {
-                    n += remove(ns, k, now) ? 1 : 0;
-                }
-                return n;
-            }
-        }
-
-        @Override
         public boolean expire(Namespace ns, String key, long ttlMillis) {
             synchronized (data.lock) {
                 open();
-                long now = System.currentTimeMillis();
-                Rec r = live(ns, key, now);
-                if (r == null) {
-                    return false;
-                }
-                space(ns).put(key, new Rec(r.value, r.version, expiry(ttlMillis, now)));
-                return true;
+                return touch(ns, key, ttlMillis, System.currentTimeMillis());
             }
         }
 
+        private boolean touch(Namespace ns, String key, long ttlMillis, long now) {
+            Rec r = live(ns, key, now);
+            if (r == null) {
+                return false;
+            }
+            space(ns).put(key, new Rec(r.value, r.version, expiry(ttlMillis, now)));
+            return true;
+        }
+
         @Override
-        public KeyPage list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+        public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
-                TreeMap<String, Rec> m = view(ns);
+                NavigableMap<String, Rec> m = view(ns);
                 Map<String, Rec> tail = afterKey == null ? m : m.tailMap(afterKey, false);
                 List<String> keys = new ArrayList<>();
                 for (Map.Entry<String, Rec> e : tail.entrySet()) {
                     if (visible(e.getValue(), now) && matches(pattern, e.getKey())) {
-                        if (keys.size() == limit) {
-                            return new KeyPage(keys, keys.get(keys.size() - 1));
-                        }
                         keys.add(e.getKey());
+                        if (keys.size() == limit) {
+                            break;
+                        }
                     }
                 }
-                return new KeyPage(keys, null);
+                return keys;
             }
         }
 
@@ -363,7 +384,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 open();
                 long now = System.currentTimeMillis();
                 return view(ns).entrySet().stream()
-                        .filter(e -> visible(e.getValue(), now) && matches(pattern, e.getKey())).count();
+                        .filter(e -> visible(e.getValue(), now) && matches(pattern, e.getKey()))
+                        .count();
             }
         }
 
@@ -377,7 +399,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                     return 0;
                 }
                 List<String> doomed = m.entrySet().stream()
-                        .filter(e -> e.getValue().live(now) && pattern.matches(e.getKey())).map(Map.Entry::getKey).toList();
+                        .filter(e -> e.getValue().live(now) && pattern.matches(e.getKey()))
+                        .map(Map.Entry::getKey)
+                        .toList();
                 doomed.forEach(k -> remove(ns, k, now));
                 return doomed.size();
             }
@@ -396,11 +420,12 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         }
 
         @Override
-        public Map<String, Long> commit(Namespace ns, List<Precondition> preconditions, List<Write> writes) {
+        public CommitResult commit(Namespace ns, Commit commit) {
+            List<Write> writes = commit.writes();
             synchronized (data.lock) {
                 open();
                 long now = System.currentTimeMillis();
-                for (Precondition p : preconditions) {
+                for (Precondition p : commit.preconditions()) {
                     Rec r = live(ns, p.key(), now);
                     long actual = r == null ? 0 : r.version;
                     if (actual != p.expectedVersion()) {
@@ -422,19 +447,26 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                             throw new QuotaExceededException(ns.path(), put.key(), maxKeys);
                         }
                         present.add(put.key());
-                    } else {
+                    } else if (w instanceof Write.Remove) {
                         present.remove(w.key());
                     }
                 }
-                Map<String, Long> versions = new LinkedHashMap<>();
-                for (Write w : writes) {
+                long[] outcomes = new long[writes.size()];
+                for (int i = 0; i < writes.size(); i++) {
+                    Write w = writes.get(i);
                     if (w instanceof Write.Put put) {
-                        versions.put(put.key(), put(ns, put.key(), put.value(), expiry(put.ttlMillis(), now)));
+                        Rec old = live(ns, put.key(), now);
+                        long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY
+                                ? expiry(put.ttlMillis(), now)
+                                : old == null ? NO_EXPIRY : old.expiresAt;
+                        outcomes[i] = put(ns, put.key(), put.value(), expiresAt);
+                    } else if (w instanceof Write.Remove) {
+                        outcomes[i] = remove(ns, w.key(), now) ? 1 : 0;
                     } else {
-                        remove(ns, w.key(), now);
+                        outcomes[i] = touch(ns, w.key(), ((Write.Expire) w).ttlMillis(), now) ? 1 : 0;
                     }
                 }
-                return versions;
+                return CommitResult.of(outcomes);
             }
         }
 
@@ -492,7 +524,9 @@ public final class ReferenceMemoryProvider implements StorageProvider {
         @Override
         public int lockEntries() {
             synchronized (data.lock) {
-                return (int) data.locks.values().stream().filter(l -> l.owner == this).count();
+                return (int) data.locks.values().stream()
+                        .filter(l -> l.owner == this)
+                        .count();
             }
         }
 
@@ -503,7 +537,8 @@ public final class ReferenceMemoryProvider implements StorageProvider {
                 }
                 long now = System.currentTimeMillis();
                 for (Map.Entry<Namespace, TreeMap<String, Rec>> space : data.spaces.entrySet()) {
-                    Iterator<Map.Entry<String, Rec>> it = space.getValue().entrySet().iterator();
+                    Iterator<Map.Entry<String, Rec>> it =
+                            space.getValue().entrySet().iterator();
                     while (it.hasNext()) {
                         Map.Entry<String, Rec> e = it.next();
                         if (!e.getValue().live(now)) {

@@ -16,7 +16,8 @@ class SmallFilesystemTest {
             Path ballast = fs.fill();
             assertThat(Files.size(ballast)).isGreaterThan(128 * 1024);
             Path file = fs.path().resolve("after-full");
-            assertThatThrownBy(() -> Files.write(file, new byte[64 * 1024])).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> Files.write(file, new byte[64 * 1024]))
+                    .isInstanceOf(IOException.class)
                     .hasMessageContaining("No space left");
             fs.resize(1024 * 1024);
             Files.write(file, new byte[64 * 1024]);

@@ -1,6 +1,7 @@
 package dev.plinth.api;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration value is missing, unknown or invalid, or the configured storage provider cannot be
@@ -12,13 +13,13 @@ import java.util.Optional;
 public class ConfigurationException extends PlinthException {
     private static final long serialVersionUID = 1L;
     /** The key, kept for callers that handle this exception. */
-    private final String key;
+    private final @Nullable String key;
 
     /**
      * @param key the configuration key at fault, or {@code null} when the problem is not one key
      * @param message what is wrong and how to fix it
      */
-    public ConfigurationException(String key, String message) {
+    public ConfigurationException(@Nullable String key, String message) {
         super(message);
         this.key = key;
     }
@@ -28,7 +29,7 @@ public class ConfigurationException extends PlinthException {
      * @param message what is wrong and how to fix it
      * @param cause the underlying failure
      */
-    public ConfigurationException(String key, String message, Throwable cause) {
+    public ConfigurationException(@Nullable String key, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.key = key;
     }

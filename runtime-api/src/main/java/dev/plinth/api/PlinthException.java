@@ -1,5 +1,7 @@
 package dev.plinth.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception Plinth throws on purpose. It is unchecked: callers catch the specific
  * subclass they can act on ({@link dev.plinth.api.storage.StorageException} and its subclasses,
@@ -22,7 +24,7 @@ public class PlinthException extends RuntimeException {
      * @param message what went wrong, naming the key, option or plugin at fault
      * @param cause the underlying failure, may be {@code null}
      */
-    public PlinthException(String message, Throwable cause) {
+    public PlinthException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

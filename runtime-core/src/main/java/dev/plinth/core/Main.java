@@ -33,8 +33,7 @@ import java.util.Set;
  * error when startup fails, 2 for bad arguments.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     /**
      * @param args see the class description
@@ -84,7 +83,7 @@ public final class Main {
                 return listProviders(config, out);
             }
             PlinthRuntime runtime = PlinthRuntime.builder().config(config).build();
-            // before start(): a SIGTERM during startup then waits for start() and shuts down what it started
+            // before start(): a SIGTERM during startup then aborts it and shuts down what had started
             runtime.registerShutdownHook();
             runtime.start();
             runtime.awaitTermination();
@@ -107,8 +106,8 @@ public final class Main {
         Set<String> known = new LinkedHashSet<>(ConfigKeys.FIXED_KEYS);
         EffectiveConfig eff = config.resolve(known, List.of());
         try {
-            ProviderCandidate chosen = ProviderSelector.select(eff.get(ConfigKeys.STORAGE_PROVIDER),
-                    eff.origin(ConfigKeys.STORAGE_PROVIDER), found);
+            ProviderCandidate chosen = ProviderSelector.select(
+                    eff.get(ConfigKeys.STORAGE_PROVIDER), eff.origin(ConfigKeys.STORAGE_PROVIDER), found);
             out.println("selected " + chosen.id());
             return 0;
         } catch (ConfigurationException e) {

@@ -15,7 +15,6 @@ import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.config.RuntimeSettings;
 import dev.plinth.core.config.SectionPluginConfig;
 import dev.plinth.core.discovery.ProviderCandidate;
-import dev.plinth.core.discovery.ProviderDiscovery;
 import dev.plinth.core.discovery.ProviderSelector;
 import dev.plinth.core.lifecycle.DependencyGraph;
 import dev.plinth.core.lifecycle.LifecycleManager;
@@ -26,7 +25,6 @@ import dev.plinth.core.lifecycle.RuntimePluginContext;
 import dev.plinth.core.lifecycle.SharedServices;
 import dev.plinth.core.lifecycle.StartupAbort;
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +80,12 @@ import org.slf4j.LoggerFactory;
 public final class PlinthRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);
 
-    private enum Status { NEW, STARTING, RUNNING, CLOSED }
+    private enum Status {
+        NEW,
+        STARTING,
+        RUNNING,
+        CLOSED
+    }
 
     private final Object lock = new Object();
     private final PlinthConfig config;
@@ -99,6 +102,9 @@ public final class PlinthRuntime implements AutoCloseable {
     private volatile String providerId;
     private LifecycleManager lifecycle;
     private StartupAbort startupAbort;
+    /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
+    private volatile Duration rollbackBound = RuntimeSettings.DEFAULT_SHUTDOWN_TIMEOUT;
+
     private Thread shutdownHook;
 
     private PlinthRuntime(Builder b) {
@@ -118,11 +124,12 @@ public final class PlinthRuntime implements AutoCloseable {
      * Starts the runtime (see the class description). May be called once.
      *
      * @return this
-     * @throws ConfigurationException when configuration or provider selection is wrong, or storage fails
-     *     to open; nothing is left open
-     * @throws PluginLifecycleException when the plugin graph is invalid (phase RESOLVE) or a plugin's
+     * @throws ConfigurationException when configuration or provider selection is wrong; nothing was opened
+     * @throws dev.plinth.api.storage.StorageOpenException when the storage provider cannot open its backend
+     *     (naming the file, host or option); no plugin was called
+     * @throws PluginLifecycleException when the plugin graph is invalid (phase RESOLVE), a plugin's
      *     {@code init}/{@code start} throws or overruns {@code plinth.runtime.startTimeout} (phase INIT or
-     *     START); everything else was shut down and storage closed
+     *     START), or {@link #close()} stopped the startup; everything else was shut down and storage closed
      * @throws IllegalStateException when already started or closed
      */
     public PlinthRuntime start() {
@@ -138,16 +145,19 @@ public final class PlinthRuntime implements AutoCloseable {
         try {
             doStart(abort);
             synchronized (lock) {
-                if (abort.requested()) {
-                    throw abortAfterStart(abort);
+                if (!abort.requested()) {
+                    status = Status.RUNNING;
+                    return this;
                 }
-                status = Status.RUNNING;
-                return this;
             }
+            // close() came after the last plugin started: undo it all, outside the lock, which a second
+            // close() would otherwise wait on for the whole rollback.
+            throw abortAfterStart(abort);
         } catch (RuntimeException | Error e) {
-            abort.clearOwnInterrupt();
             synchronized (lock) {
                 status = Status.CLOSED;
+                // Under the lock and after CLOSED, so no request() can interrupt this thread any more.
+                abort.clearOwnInterrupt();
                 removeShutdownHook();
                 terminated.countDown();
             }
@@ -160,7 +170,32 @@ public final class PlinthRuntime implements AutoCloseable {
         ProviderCandidate chosen = plan.provider();
         EffectiveConfig eff = plan.config();
         List<String> ids = plan.pluginIds();
-        StorageEngine opened = StorageEngine.open(chosen.provider(), plan.providerConfig(), plan.settings().storage());
+        this.rollbackBound = plan.settings().shutdownTimeout();
+        StorageEngine opened;
+        try {
+            opened = StorageEngine.open(
+                    chosen.provider(), plan.providerConfig(), plan.settings().storage());
+        } catch (RuntimeException e) {
+            if (abort.requested()) {
+                // The abort's interrupt may have been what failed the open: say what really happened.
+                throw new PluginLifecycleException(
+                        null,
+                        Phase.INIT,
+                        "Startup stopped: the runtime was closed while" + " storage provider '" + chosen.id()
+                                + "' was opening; no plugin was called",
+                        e);
+            }
+            throw e;
+        }
+        if (abort.requested()) {
+            opened.close();
+            throw new PluginLifecycleException(
+                    null,
+                    Phase.INIT,
+                    "Startup stopped: the runtime was closed while" + " storage provider '" + chosen.id()
+                            + "' was opening; no plugin was called",
+                    null);
+        }
         this.engine = opened;
         this.providerId = chosen.id();
         this.disabled = plan.disabled();
@@ -168,13 +203,19 @@ public final class PlinthRuntime implements AutoCloseable {
             SharedServices services = new SharedServices();
             Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
             for (PluginDescriptor d : plan.order()) {
-                RuntimePluginContext ctx = new RuntimePluginContext(d, new SectionPluginConfig(d.id(),
-                        eff.pluginSection(d.id(), ids)), opened::store, new PluginServices(services, d.id()));
+                RuntimePluginContext ctx = new RuntimePluginContext(
+                        d,
+                        new SectionPluginConfig(d.id(), eff.pluginSection(d.id(), ids)),
+                        opened::store,
+                        new PluginServices(services, d.id()));
                 managed.put(d.id(), new ManagedPlugin(plan.instance(d.id()), d, new PluginStateHolder(d.id()), ctx));
             }
             this.active = Collections.unmodifiableMap(managed);
-            this.lifecycle = new LifecycleManager(new ArrayList<>(managed.values()), services,
-                    plan.settings().startTimeout(), plan.settings().shutdownTimeout());
+            this.lifecycle = new LifecycleManager(
+                    new ArrayList<>(managed.values()),
+                    services,
+                    plan.settings().startTimeout(),
+                    plan.settings().shutdownTimeout());
             lifecycle.startAll(abort);
         } catch (RuntimeException | Error e) {
             abort.clearOwnInterrupt();
@@ -187,8 +228,11 @@ public final class PlinthRuntime implements AutoCloseable {
     /** close() came after the last plugin started but before start() returned: undo it all. */
     private PluginLifecycleException abortAfterStart(StartupAbort abort) {
         abort.clearOwnInterrupt();
-        PluginLifecycleException aborted = new PluginLifecycleException(null, Phase.START,
-                "Startup stopped: the runtime was closed as startup finished; every plugin was shut down", null);
+        PluginLifecycleException aborted = new PluginLifecycleException(
+                null,
+                Phase.START,
+                "Startup stopped: the runtime was closed as startup finished; every plugin was shut down",
+                null);
         lifecycle.shutdownAll().forEach(aborted::addSuppressed);
         closeStorage().ifPresent(aborted::addSuppressed);
         return aborted;
@@ -221,8 +265,8 @@ public final class PlinthRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("Plugin '" + pluginId + "' is disabled ("
                         + ConfigKeys.pluginOption(pluginId, ConfigKeys.PLUGIN_ENABLED) + "=false)");
             }
-            throw new IllegalArgumentException("No plugin '" + pluginId + "' in this runtime; plugins: "
-                    + active.keySet());
+            throw new IllegalArgumentException(
+                    "No plugin '" + pluginId + "' in this runtime; plugins: " + active.keySet());
         }
         return mp.state().get();
     }
@@ -291,9 +335,21 @@ public final class PlinthRuntime implements AutoCloseable {
         awaitStartupRollback();
     }
 
+    /**
+     * Waits for the aborted startup to finish its rollback, at most twice the shutdown bound: the plugin in
+     * {@code init}/{@code start} gets one to return, and the shutdowns that follow are each bounded too.
+     * Past that the runtime stops waiting rather than hold up a JVM that is exiting; what still runs is on
+     * daemon threads.
+     */
     private void awaitStartupRollback() {
+        Duration bound = rollbackBound.multipliedBy(2);
         try {
-            terminated.await();
+            if (!terminated.await(bound.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warn(
+                        "Plinth startup did not stop within {} of close(); no longer waiting for it (a plugin or"
+                                + " the storage open ignores its interrupt)",
+                        bound);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -306,13 +362,16 @@ public final class PlinthRuntime implements AutoCloseable {
             LOG.info("Plinth stopped");
             return;
         }
-        String who = failures.stream().map(f -> f instanceof PluginLifecycleException
-                ? "plugin '" + ((PluginLifecycleException) f).pluginId() + "'" : "storage")
+        String who = failures.stream()
+                .map(f -> f instanceof PluginLifecycleException
+                        ? "plugin '" + ((PluginLifecycleException) f).pluginId() + "'"
+                        : "storage")
                 .collect(Collectors.joining(", "));
         String single = failures.size() == 1 && failures.get(0) instanceof PluginLifecycleException
-                ? ((PluginLifecycleException) failures.get(0)).pluginId() : null;
-        PluginLifecycleException summary = new PluginLifecycleException(single, Phase.SHUTDOWN,
-                "Shutdown finished with " + failures.size() + " failure(s): " + who, null);
+                ? ((PluginLifecycleException) failures.get(0)).pluginId()
+                : null;
+        PluginLifecycleException summary = new PluginLifecycleException(
+                single, Phase.SHUTDOWN, "Shutdown finished with " + failures.size() + " failure(s): " + who, null);
         failures.forEach(summary::addSuppressed);
         throw summary;
     }
@@ -321,20 +380,23 @@ public final class PlinthRuntime implements AutoCloseable {
      * Registers a JVM shutdown hook (thread {@code plinth-shutdown-hook}) that closes this runtime and
      * logs, rather than throws, shutdown failures. Idempotent; {@link #close()} and a failed
      * {@link #start()} remove the hook. May be called before {@link #start()}: a signal during startup
-     * then waits for {@code start()} to finish and closes what it started.
+     * then aborts the startup (see {@link #close()}) and waits, at most twice
+     * {@code plinth.runtime.shutdownTimeout}, for what had started to shut down.
      *
      * @return this
      */
     public PlinthRuntime registerShutdownHook() {
         synchronized (lock) {
             if (shutdownHook == null && status != Status.CLOSED) {
-                Thread hook = new Thread(() -> {
-                    try {
-                        close();
-                    } catch (RuntimeException e) {
-                        LOG.error("Plinth shutdown finished with errors", e);
-                    }
-                }, "plinth-shutdown-hook");
+                Thread hook = new Thread(
+                        () -> {
+                            try {
+                                close();
+                            } catch (RuntimeException e) {
+                                LOG.error("Plinth shutdown finished with errors", e);
+                            }
+                        },
+                        "plinth-shutdown-hook");
                 Runtime.getRuntime().addShutdownHook(hook);
                 shutdownHook = hook;
             }
@@ -385,8 +447,7 @@ public final class PlinthRuntime implements AutoCloseable {
         private StorageProvider storageProvider;
         private boolean discoverPlugins = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param config the configuration; default {@link PlinthConfig#standard(java.nio.file.Path)

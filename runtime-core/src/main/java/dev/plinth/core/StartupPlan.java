@@ -42,8 +42,14 @@ import org.slf4j.LoggerFactory;
  * @param disabled ids disabled by configuration
  * @param order enabled plugins in start order
  */
-record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, ProviderDiscovery.Result providers,
-        ProviderCandidate provider, ProviderConfig providerConfig, RuntimeSettings settings, Set<String> disabled,
+record StartupPlan(
+        List<DiscoveredPlugin> plugins,
+        EffectiveConfig config,
+        ProviderDiscovery.Result providers,
+        ProviderCandidate provider,
+        ProviderConfig providerConfig,
+        RuntimeSettings settings,
+        Set<String> disabled,
         List<PluginDescriptor> order) {
     private static final Logger LOG = LoggerFactory.getLogger(StartupPlan.class);
 
@@ -57,8 +63,12 @@ record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, Provi
      * @throws ConfigurationException for configuration and provider selection errors
      * @throws PluginLifecycleException (phase RESOLVE) for plugin discovery and graph errors
      */
-    static StartupPlan resolve(PlinthConfig config, ClassLoader loader, boolean discoverPlugins,
-            List<Plugin> registered, StorageProvider explicitProvider) {
+    static StartupPlan resolve(
+            PlinthConfig config,
+            ClassLoader loader,
+            boolean discoverPlugins,
+            List<Plugin> registered,
+            StorageProvider explicitProvider) {
         List<DiscoveredPlugin> found = PluginDiscovery.discover(discoverPlugins ? loader : null, registered);
         List<String> ids = found.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
 
@@ -68,7 +78,8 @@ record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, Provi
         } else {
             providers = ProviderDiscovery.discover(loader);
             if (!BundledApiDetector.copiesOf(loader, StorageProvider.class).isEmpty()) {
-                LOG.warn("Found copies of the Plinth API on the class path besides the runtime's own:{}",
+                LOG.warn(
+                        "Found copies of the Plinth API on the class path besides the runtime's own:{}",
                         BundledApiDetector.explain(loader, StorageProvider.class));
             }
         }
@@ -80,21 +91,35 @@ record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, Provi
         ids.forEach(id -> known.add(ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
         EffectiveConfig eff = config.resolve(known, ids);
 
-        ConfigValidator.validateOutsideProviderSections(eff, providers.candidates().stream()
-                .collect(Collectors.toMap(ProviderCandidate::id, ProviderCandidate::optionNames, (a, b) -> a)));
+        ConfigValidator.validateOutsideProviderSections(
+                eff,
+                providers.candidates().stream()
+                        .collect(Collectors.toMap(ProviderCandidate::id, ProviderCandidate::optionNames, (a, b) -> a)));
         ProviderCandidate chosen = choose(eff, providers, explicitProvider != null);
-        ConfigValidator.validate(eff, chosen.id(), chosen.optionNames(), providers.candidates().stream()
-                .filter(c -> !c.id().equals(chosen.id()))
-                .collect(Collectors.toMap(ProviderCandidate::id, ProviderCandidate::optionNames, (a, b) -> a)), ids);
+        ConfigValidator.validate(
+                eff,
+                chosen.id(),
+                chosen.optionNames(),
+                providers.candidates().stream()
+                        .filter(c -> !c.id().equals(chosen.id()))
+                        .collect(Collectors.toMap(ProviderCandidate::id, ProviderCandidate::optionNames, (a, b) -> a)),
+                ids);
         RuntimeSettings settings = RuntimeSettings.from(eff);
         ProviderConfig providerConfig = ProviderConfigFactory.create(chosen.provider(), chosen.options(), eff);
 
         Set<String> off = new TreeSet<>(ConfigValidator.disabledPlugins(eff, ids));
-        off.forEach(id -> LOG.info("Plugin '{}' is disabled by {}=false", id,
-                ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
+        off.forEach(id -> LOG.info(
+                "Plugin '{}' is disabled by {}=false", id, ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
         List<PluginDescriptor> order = DependencyGraph.order(
                 found.stream().map(DiscoveredPlugin::descriptor).collect(Collectors.toList()), off);
-        return new StartupPlan(List.copyOf(found), eff, providers, chosen, providerConfig, settings, Set.copyOf(off),
+        return new StartupPlan(
+                List.copyOf(found),
+                eff,
+                providers,
+                chosen,
+                providerConfig,
+                settings,
+                Set.copyOf(off),
                 List.copyOf(order));
     }
 
@@ -105,9 +130,11 @@ record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, Provi
         }
         ProviderCandidate given = providers.candidates().get(0);
         if (configured.isPresent() && !configured.get().equals(given.id())) {
-            throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, ConfigKeys.STORAGE_PROVIDER + " is '"
-                    + configured.get() + "' (from " + eff.origin(ConfigKeys.STORAGE_PROVIDER)
-                    + ") but the host supplied storage provider '" + given.id() + "' explicitly.");
+            throw new ConfigurationException(
+                    ConfigKeys.STORAGE_PROVIDER,
+                    ConfigKeys.STORAGE_PROVIDER + " is '"
+                            + configured.get() + "' (from " + eff.origin(ConfigKeys.STORAGE_PROVIDER)
+                            + ") but the host supplied storage provider '" + given.id() + "' explicitly.");
         }
         return given;
     }
@@ -122,7 +149,10 @@ record StartupPlan(List<DiscoveredPlugin> plugins, EffectiveConfig config, Provi
      * @return its instance
      */
     Plugin instance(String id) {
-        return plugins.stream().filter(p -> p.id().equals(id)).findFirst().map(DiscoveredPlugin::plugin)
+        return plugins.stream()
+                .filter(p -> p.id().equals(id))
+                .findFirst()
+                .map(DiscoveredPlugin::plugin)
                 .orElseThrow(() -> new IllegalArgumentException(id));
     }
 }

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.Test;
 class LifecycleTest {
     /** Generous: only "it finishes" is asserted, never how fast. */
     private static final Duration BOUND = Duration.ofSeconds(10);
+
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final FakeProvider provider = new FakeProvider();
 
     private PlinthRuntime runtime(PlinthConfig config, RecordingPlugin... plugins) {
-        PlinthRuntime.Builder b = PlinthRuntime.builder().config(config).storageProvider(provider)
-                .discoverPlugins(false);
+        PlinthRuntime.Builder b =
+                PlinthRuntime.builder().config(config).storageProvider(provider).discoverPlugins(false);
         Arrays.stream(plugins).forEach(b::plugin);
         return b.build();
     }
@@ -87,12 +88,21 @@ class LifecycleTest {
 
     @Test
     void manyPluginsOrderedByDependenciesThenIdAndShutDownInExactReverse() {
-        PlinthRuntime rt = runtime(plugin("e"), plugin("d").requires("b"), plugin("c").optionallyUses("a"),
-                plugin("b").requires("a"), plugin("a"), plugin("f").optionallyUses("missing")).start();
+        PlinthRuntime rt = runtime(
+                        plugin("e"),
+                        plugin("d").requires("b"),
+                        plugin("c").optionallyUses("a"),
+                        plugin("b").requires("a"),
+                        plugin("a"),
+                        plugin("f").optionallyUses("missing"))
+                .start();
         List<String> order = rt.plugins().stream().map(PluginDescriptor::id).toList();
         assertThat(order).containsExactly("a", "b", "c", "d", "e", "f");
         rt.close();
-        List<String> shutdowns = log.stream().filter(s -> s.startsWith("shutdown")).map(s -> s.substring(9)).toList();
+        List<String> shutdowns = log.stream()
+                .filter(s -> s.startsWith("shutdown"))
+                .map(s -> s.substring(9))
+                .toList();
         List<String> reversed = new ArrayList<>(order);
         Collections.reverse(reversed);
         assertThat(shutdowns).isEqualTo(reversed);
@@ -101,7 +111,8 @@ class LifecycleTest {
 
     @Test
     void tiesAreBrokenByIdNotRegistrationOrder() {
-        PlinthRuntime rt = runtime(plugin("zeta"), plugin("alpha"), plugin("mid")).start();
+        PlinthRuntime rt =
+                runtime(plugin("zeta"), plugin("alpha"), plugin("mid")).start();
         assertThat(rt.plugins()).extracting(PluginDescriptor::id).containsExactly("alpha", "mid", "zeta");
         rt.close();
     }
@@ -115,7 +126,8 @@ class LifecycleTest {
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::start);
         assertThat(e.pluginId()).isEqualTo("b");
         assertThat(e.phase()).isEqualTo(Phase.INIT);
-        assertThat(e).hasMessage("Plugin 'b' failed in init: java.lang.IllegalStateException: boom")
+        assertThat(e)
+                .hasMessage("Plugin 'b' failed in init: java.lang.IllegalStateException: boom")
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(log).containsExactly("init a", "init b", "shutdown b", "shutdown a");
         assertThat(rt.state("a")).isEqualTo(PluginState.STOPPED);
@@ -132,8 +144,9 @@ class LifecycleTest {
             assertThat(e.phase()).isEqualTo(Phase.START);
             assertThat(e.getMessage()).isEqualTo("Plugin 'b' failed in start: java.lang.RuntimeException: no port");
         });
-        assertThat(log).containsExactly("init a", "init b", "init c", "start a", "start b",
-                "shutdown c", "shutdown b", "shutdown a");
+        assertThat(log)
+                .containsExactly(
+                        "init a", "init b", "init c", "start a", "start b", "shutdown c", "shutdown b", "shutdown a");
         assertThat(provider.closes).hasValue(1);
         assertThatThrownBy(rt::start).isInstanceOf(IllegalStateException.class);
     }
@@ -145,21 +158,26 @@ class LifecycleTest {
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(a, b)::start);
         assertThat(e.pluginId()).isEqualTo("b");
         assertThat(e.getSuppressed()).hasSize(1);
-        assertThat(e.getSuppressed()[0]).hasMessage(
-                "Plugin 'a' failed in shutdown: java.lang.IllegalStateException: a cannot stop");
+        assertThat(e.getSuppressed()[0])
+                .hasMessage("Plugin 'a' failed in shutdown: java.lang.IllegalStateException: a cannot stop");
         assertThat(log).containsExactly("init a", "init b", "start a", "start b", "shutdown b", "shutdown a");
     }
 
     @Test
     void failingShutdownDoesNotStopTheOthersAndEveryFailureIsCollected() {
-        PlinthRuntime rt = runtime(plugin("a").failShutdown(new RuntimeException("a broke")), plugin("b"),
-                plugin("c").failShutdown(new RuntimeException("c broke"))).start();
+        PlinthRuntime rt = runtime(
+                        plugin("a").failShutdown(new RuntimeException("a broke")),
+                        plugin("b"),
+                        plugin("c").failShutdown(new RuntimeException("c broke")))
+                .start();
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::close);
         assertThat(e.phase()).isEqualTo(Phase.SHUTDOWN);
         assertThat(e).hasMessage("Shutdown finished with 2 failure(s): plugin 'c', plugin 'a'");
-        assertThat(e.getSuppressed()).extracting(Throwable::getMessage).containsExactly(
-                "Plugin 'c' failed in shutdown: java.lang.RuntimeException: c broke",
-                "Plugin 'a' failed in shutdown: java.lang.RuntimeException: a broke");
+        assertThat(e.getSuppressed())
+                .extracting(Throwable::getMessage)
+                .containsExactly(
+                        "Plugin 'c' failed in shutdown: java.lang.RuntimeException: c broke",
+                        "Plugin 'a' failed in shutdown: java.lang.RuntimeException: a broke");
         assertThat(log).endsWith("shutdown c", "shutdown b", "shutdown a");
         assertThat(provider.closes).hasValue(1);
         assertThat(rt.state("a")).isEqualTo(PluginState.STOPPED);
@@ -171,13 +189,17 @@ class LifecycleTest {
     void hangingShutdownIsBoundedAndTheNextPluginStillStops() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         RecordingPlugin hanger = plugin("b").hangShutdown(never);
-        PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.shutdownTimeout", "200ms").build();
+        PlinthConfig config = PlinthConfig.builder()
+                .set("plinth.runtime.shutdownTimeout", "200ms")
+                .build();
         PlinthRuntime rt = runtime(config, plugin("a"), hanger).start();
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::close);
         assertThat(e.pluginId()).isEqualTo("b");
-        assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage(
-                "Plugin 'b' did not finish shutdown within 200ms; no longer waiting for it (thread "
-                        + "plinth-shutdown-b interrupted and left running)"));
+        assertThat(e.getSuppressed())
+                .singleElement()
+                .satisfies(s -> assertThat(s)
+                        .hasMessage("Plugin 'b' did not finish shutdown within 200ms; no longer waiting for it (thread "
+                                + "plinth-shutdown-b interrupted and left running)"));
         assertThat(log).contains("shutdown b", "shutdown a");
         assertThat(provider.closes).hasValue(1);
         hanger.shutdownThread.join();
@@ -188,19 +210,25 @@ class LifecycleTest {
     void hangingInitFailsStartupNamingPluginPhaseAndTimeoutAndRollsBackTheOthersInReverse() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         RecordingPlugin hanger = plugin("c").requires("b").hangInit(never);
-        PlinthRuntime rt = runtime(startTimeout("200ms"), plugin("a"), plugin("b").requires("a"), hanger,
+        PlinthRuntime rt = runtime(
+                startTimeout("200ms"),
+                plugin("a"),
+                plugin("b").requires("a"),
+                hanger,
                 plugin("d").requires("c"));
-        PluginLifecycleException e = assertTimeoutPreemptively(BOUND,
-                () -> catchThrowableOfType(PluginLifecycleException.class, rt::start));
+        PluginLifecycleException e =
+                assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(PluginLifecycleException.class, rt::start));
         assertThat(e.pluginId()).isEqualTo("c");
         assertThat(e.phase()).isEqualTo(Phase.INIT);
-        assertThat(e).hasMessage("Plugin 'c' did not finish init within 200ms; no longer waiting for it (thread "
-                + "plinth-init-c interrupted and left running)");
+        assertThat(e)
+                .hasMessage("Plugin 'c' did not finish init within 200ms; no longer waiting for it (thread "
+                        + "plinth-init-c interrupted and left running)");
         assertStuckIn(e, "init");
         assertThat(e.getSuppressed()).isEmpty();
         // c is abandoned, not shut down: its thread may still be inside init()
         assertThat(withoutInterrupts()).containsExactly("init a", "init b", "init c", "shutdown b", "shutdown a");
-        assertThat(List.of("a", "b", "c", "d")).allSatisfy(id -> assertThat(rt.state(id)).isEqualTo(PluginState.STOPPED));
+        assertThat(List.of("a", "b", "c", "d"))
+                .allSatisfy(id -> assertThat(rt.state(id)).isEqualTo(PluginState.STOPPED));
         assertThat(provider.closes).hasValue(1);
         hanger.threads.get("init").join(BOUND.toMillis());
         assertThat(log).contains("interrupted c");
@@ -210,15 +238,18 @@ class LifecycleTest {
     void hangingStartFailsStartupAndShutsDownEveryInitialisedPluginEachStillBounded() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         RecordingPlugin hanger = plugin("b").hangStart(never);
-        PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.startTimeout", "200ms")
-                .set("plinth.runtime.shutdownTimeout", "200ms").build();
+        PlinthConfig config = PlinthConfig.builder()
+                .set("plinth.runtime.startTimeout", "200ms")
+                .set("plinth.runtime.shutdownTimeout", "200ms")
+                .build();
         PlinthRuntime rt = runtime(config, plugin("a").hangShutdown(never), hanger, plugin("c"));
-        PluginLifecycleException e = assertTimeoutPreemptively(BOUND,
-                () -> catchThrowableOfType(PluginLifecycleException.class, rt::start));
+        PluginLifecycleException e =
+                assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(PluginLifecycleException.class, rt::start));
         assertThat(e.pluginId()).isEqualTo("b");
         assertThat(e.phase()).isEqualTo(Phase.START);
-        assertThat(e).hasMessage("Plugin 'b' did not finish start within 200ms; no longer waiting for it (thread "
-                + "plinth-start-b interrupted and left running)");
+        assertThat(e)
+                .hasMessage("Plugin 'b' did not finish start within 200ms; no longer waiting for it (thread "
+                        + "plinth-start-b interrupted and left running)");
         assertStuckIn(e, "start");
         // the rollback's own hang (a's shutdown) was bounded by shutdownTimeout and is reported with it
         assertThat(e.getSuppressed()).singleElement().isInstanceOfSatisfying(PluginLifecycleException.class, s -> {
@@ -226,8 +257,8 @@ class LifecycleTest {
             assertThat(s.phase()).isEqualTo(Phase.SHUTDOWN);
             assertThat(s).hasMessageStartingWith("Plugin 'a' did not finish shutdown within 200ms");
         });
-        assertThat(withoutInterrupts()).containsExactly("init a", "init b", "init c", "start a", "start b",
-                "shutdown c", "shutdown a");
+        assertThat(withoutInterrupts())
+                .containsExactly("init a", "init b", "init c", "start a", "start b", "shutdown c", "shutdown a");
         assertThat(rt.state("b")).isEqualTo(PluginState.STOPPED);
         assertThat(provider.closes).hasValue(1);
     }
@@ -241,18 +272,22 @@ class LifecycleTest {
         AtomicReference<PlinthRuntime> runtime = new AtomicReference<>();
         AtomicReference<Thread> closer = new AtomicReference<>();
         RecordingPlugin first = plugin("a").onInit(c -> {
-            Thread t = new Thread(() -> {
-                while (!log.contains("init s")) {
-                    Thread.onSpinWait();
-                }
-                runtime.get().close();
-            }, "closer");
+            Thread t = new Thread(
+                    () -> {
+                        while (!log.contains("init s")) {
+                            Thread.onSpinWait();
+                        }
+                        runtime.get().close();
+                    },
+                    "closer");
             t.setDaemon(true);
             closer.set(t);
             t.start();
         });
-        PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.startTimeout", "200ms")
-                .set("plinth.runtime.shutdownTimeout", "200ms").build();
+        PlinthConfig config = PlinthConfig.builder()
+                .set("plinth.runtime.startTimeout", "200ms")
+                .set("plinth.runtime.shutdownTimeout", "200ms")
+                .build();
         PlinthRuntime rt = runtime(config, first, stubborn.requires("a"));
         runtime.set(rt);
         try {
@@ -265,7 +300,9 @@ class LifecycleTest {
                 rt.close();
             });
             Thread stuck = stubborn.threads.get("init");
-            assertThat(stuck.isAlive()).as("the plugin still ignores the interrupt, nobody waited for it").isTrue();
+            assertThat(stuck.isAlive())
+                    .as("the plugin still ignores the interrupt, nobody waited for it")
+                    .isTrue();
             assertThat(stuck.isDaemon()).isTrue();
             assertThat(withoutInterrupts()).containsExactly("init a", "init s", "shutdown a");
             assertThat(provider.closes).hasValue(1);
@@ -280,11 +317,13 @@ class LifecycleTest {
     void pluginIgnoringInterruptsInShutdownDoesNotHoldUpClose() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         RecordingPlugin stubborn = plugin("s").hangShutdown(release).ignoringInterrupts();
-        PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.shutdownTimeout", "200ms").build();
+        PlinthConfig config = PlinthConfig.builder()
+                .set("plinth.runtime.shutdownTimeout", "200ms")
+                .build();
         PlinthRuntime rt = runtime(config, plugin("a"), stubborn).start();
         try {
-            PluginLifecycleException e = assertTimeoutPreemptively(BOUND,
-                    () -> catchThrowableOfType(PluginLifecycleException.class, rt::close));
+            PluginLifecycleException e = assertTimeoutPreemptively(
+                    BOUND, () -> catchThrowableOfType(PluginLifecycleException.class, rt::close));
             assertThat(e.pluginId()).isEqualTo("s");
             assertThat(stubborn.shutdownThread.isAlive()).isTrue();
             assertThat(withoutInterrupts()).endsWith("shutdown s", "shutdown a");
@@ -300,14 +339,16 @@ class LifecycleTest {
         PlinthRuntime rt = runtime(plugin("h").hangInit(never)); // default start timeout: 60s
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
-        Thread starter = new Thread(() -> {
-            try {
-                rt.start();
-            } catch (RuntimeException e) {
-                thrown.set(e);
-                stillInterrupted.set(Thread.currentThread().isInterrupted());
-            }
-        }, "starter");
+        Thread starter = new Thread(
+                () -> {
+                    try {
+                        rt.start();
+                    } catch (RuntimeException e) {
+                        thrown.set(e);
+                        stillInterrupted.set(Thread.currentThread().isInterrupted());
+                    }
+                },
+                "starter");
         assertTimeoutPreemptively(BOUND, () -> {
             starter.start();
             while (!log.contains("init h")) {
@@ -318,10 +359,13 @@ class LifecycleTest {
         });
         assertThat(thrown.get()).isInstanceOfSatisfying(PluginLifecycleException.class, e -> {
             assertThat(e.phase()).isEqualTo(Phase.INIT);
-            assertThat(e).hasMessage("Startup stopped: the starting thread was interrupted while plugin 'h' init() was"
-                    + " in progress; what had been initialised was shut down");
+            assertThat(e)
+                    .hasMessage("Startup stopped: the starting thread was interrupted while plugin 'h' init() was"
+                            + " in progress; what had been initialised was shut down");
         });
-        assertThat(stillInterrupted).as("the interrupt status is kept for the host").isTrue();
+        assertThat(stillInterrupted)
+                .as("the interrupt status is kept for the host")
+                .isTrue();
         // The interrupt was passed on to h, whose init returned, so h was shut down like any initialised plugin.
         assertThat(log).containsExactly("init h", "interrupted h", "shutdown h");
         assertThat(provider.closes).hasValue(1);
@@ -360,7 +404,8 @@ class LifecycleTest {
         }
         assertThat(a.hostMdcSeen).containsExactly("init=r-7", "start=r-7", "shutdown=r-7");
         assertThat(a.mdcSeen).containsExactly("init=a", "start=a", "shutdown=a");
-        assertThat(a.contextLoaders).containsOnlyKeys("init", "start", "shutdown")
+        assertThat(a.contextLoaders)
+                .containsOnlyKeys("init", "start", "shutdown")
                 .allSatisfy((phase, loader) -> assertThat(loader).isSameAs(RecordingPlugin.class.getClassLoader()));
         assertThat(a.threads).allSatisfy((phase, thread) -> {
             assertThat(thread.getName()).isEqualTo("plinth-" + phase + "-a");
@@ -405,7 +450,8 @@ class LifecycleTest {
     void closeBeforeStartOpensNothingAndForbidsStart() {
         PlinthRuntime rt = runtime(plugin("a"));
         rt.close();
-        assertThatThrownBy(rt::start).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(rt::start)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("start() may be called once; this runtime is CLOSED");
         assertThat(provider.opens).hasValue(0);
         assertThat(log).isEmpty();
@@ -417,7 +463,9 @@ class LifecycleTest {
         PlinthRuntime rt = runtime(plugin("a")).start();
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::close);
         assertThat(e).hasMessage("Shutdown finished with 1 failure(s): storage");
-        assertThat(e.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage("disk gone"));
+        assertThat(e.getSuppressed())
+                .singleElement()
+                .satisfies(s -> assertThat(s).hasMessage("disk gone"));
         assertThat(log).containsExactly("init a", "start a", "shutdown a");
     }
 
@@ -444,7 +492,8 @@ class LifecycleTest {
 
     @Test
     void failedStartAlsoEndsAwaitTermination() throws Exception {
-        PlinthRuntime rt = runtime(plugin("a").failInit(new IllegalStateException("x"))).registerShutdownHook();
+        PlinthRuntime rt =
+                runtime(plugin("a").failInit(new IllegalStateException("x"))).registerShutdownHook();
         assertThatThrownBy(rt::start).isInstanceOf(PluginLifecycleException.class);
         assertThat(rt.awaitTermination(java.time.Duration.ZERO)).isTrue();
     }
@@ -452,7 +501,8 @@ class LifecycleTest {
     @Test
     void startTwiceIsAnIllegalStateAndLeavesPluginsRunning() {
         PlinthRuntime rt = runtime(plugin("a")).start();
-        assertThatThrownBy(rt::start).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(rt::start)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("start() may be called once; this runtime is RUNNING");
         assertThat(rt.state("a")).isEqualTo(PluginState.STARTED);
         assertThat(log).containsExactly("init a", "start a");

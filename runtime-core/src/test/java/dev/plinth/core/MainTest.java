@@ -15,7 +15,9 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -31,15 +33,18 @@ class MainTest {
     void startupFailureIsOneLineOnStandardErrorAndExitCodeOne() {
         // the test class path holds no storage provider
         assertThat(run()).isEqualTo(1);
-        assertThat(err()).isEqualTo("plinth: startup failed: No storage provider found on the class path: add a "
-                + "provider jar (for example plinth-provider-memory or plinth-provider-sqlite)." + System.lineSeparator());
+        assertThat(err())
+                .isEqualTo("plinth: startup failed: No storage provider found on the class path: add a "
+                        + "provider jar (for example plinth-provider-memory or plinth-provider-sqlite)."
+                        + System.lineSeparator());
     }
 
     @Test
     void unreadableConfigFileFailsStartup(@TempDir Path dir) {
         Path missing = dir.resolve("missing.properties");
         assertThat(run("--config", missing.toString())).isEqualTo(1);
-        assertThat(err()).startsWith("plinth: startup failed: Cannot read configuration file " + missing)
+        assertThat(err())
+                .startsWith("plinth: startup failed: Cannot read configuration file " + missing)
                 .doesNotContain("\n" + "\tat");
         assertThat(err().strip().lines()).hasSize(1);
     }
@@ -47,8 +52,9 @@ class MainTest {
     @Test
     void listProvidersReportsTheSelectionOutcome() {
         assertThat(run("--list-providers")).isEqualTo(1);
-        assertThat(out()).isEqualTo("error No storage provider found on the class path: add a provider jar (for "
-                + "example plinth-provider-memory or plinth-provider-sqlite)." + System.lineSeparator());
+        assertThat(out())
+                .isEqualTo("error No storage provider found on the class path: add a provider jar (for "
+                        + "example plinth-provider-memory or plinth-provider-sqlite)." + System.lineSeparator());
     }
 
     @Test

@@ -32,8 +32,8 @@ class PluginContextTest {
     private final FakeProvider provider = new FakeProvider();
 
     private PlinthRuntime runtime(PlinthConfig config, RecordingPlugin... plugins) {
-        PlinthRuntime.Builder b = PlinthRuntime.builder().config(config).storageProvider(provider)
-                .discoverPlugins(false);
+        PlinthRuntime.Builder b =
+                PlinthRuntime.builder().config(config).storageProvider(provider).discoverPlugins(false);
         Arrays.stream(plugins).forEach(b::plugin);
         return b.build();
     }
@@ -43,7 +43,8 @@ class PluginContextTest {
         AtomicReference<Boolean> seen = new AtomicReference<>();
         RecordingPlugin sessions = new RecordingPlugin("sessions", log)
                 .onInit(c -> c.services().publish(Revocations.class, token -> token.equals("bad")));
-        RecordingPlugin auth = new RecordingPlugin("auth", log).requires("sessions")
+        RecordingPlugin auth = new RecordingPlugin("auth", log)
+                .requires("sessions")
                 .onInit(c -> seen.set(c.services().require(Revocations.class).revoked("bad")));
         PlinthRuntime rt = runtime(PlinthConfig.empty(), auth, sessions).start();
         assertThat(seen.get()).isTrue();
@@ -54,27 +55,38 @@ class PluginContextTest {
 
     @Test
     void requireOfAnUnpublishedServiceNamesTypeAndPluginAndSuggestsADependency() {
-        RecordingPlugin auth = new RecordingPlugin("auth", log).onInit(c -> c.services().require(Revocations.class));
-        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(PlinthConfig.empty(), auth)::start);
-        assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("No service "
-                + Revocations.class.getName() + " is published (required by plugin 'auth'). Declare a dependency on "
-                + "the plugin that publishes it so that it is initialised first.");
+        RecordingPlugin auth =
+                new RecordingPlugin("auth", log).onInit(c -> c.services().require(Revocations.class));
+        PluginLifecycleException e =
+                catchThrowableOfType(PluginLifecycleException.class, runtime(PlinthConfig.empty(), auth)::start);
+        assertThat(e.getCause())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("No service "
+                        + Revocations.class.getName()
+                        + " is published (required by plugin 'auth'). Declare a dependency on "
+                        + "the plugin that publishes it so that it is initialised first.");
     }
 
     @Test
     void publishingATypeAnotherPluginPublishedNamesBoth() {
-        RecordingPlugin one = new RecordingPlugin("one", log).onInit(c -> c.services().publish(Clock.class, () -> 1));
-        RecordingPlugin two = new RecordingPlugin("two", log).onInit(c -> c.services().publish(Clock.class, () -> 2));
-        PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(PlinthConfig.empty(), one, two)::start);
+        RecordingPlugin one =
+                new RecordingPlugin("one", log).onInit(c -> c.services().publish(Clock.class, () -> 1));
+        RecordingPlugin two =
+                new RecordingPlugin("two", log).onInit(c -> c.services().publish(Clock.class, () -> 2));
+        PluginLifecycleException e =
+                catchThrowableOfType(PluginLifecycleException.class, runtime(PlinthConfig.empty(), one, two)::start);
         assertThat(e.pluginId()).isEqualTo("two");
-        assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("Plugin 'two' cannot publish "
-                + "service " + Clock.class.getName() + ": plugin 'one' already published it");
+        assertThat(e.getCause())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Plugin 'two' cannot publish " + "service " + Clock.class.getName()
+                        + ": plugin 'one' already published it");
     }
 
     @Test
     void servicesAreWithdrawnWhenTheirPublisherShutsDown() {
         AtomicReference<Optional<Clock>> duringShutdownOfConsumer = new AtomicReference<>();
-        RecordingPlugin clock = new RecordingPlugin("clock", log).onInit(c -> c.services().publish(Clock.class, () -> 7));
+        RecordingPlugin clock =
+                new RecordingPlugin("clock", log).onInit(c -> c.services().publish(Clock.class, () -> 7));
         RecordingPlugin user = new RecordingPlugin("user", log) {
             @Override
             public void shutdown() {
@@ -92,10 +104,15 @@ class PluginContextTest {
     void contextCarriesDescriptorLoggerConfigAndScopedStorage() {
         RecordingPlugin p = new RecordingPlugin("hello-world", log);
         PlinthConfig config = PlinthConfig.builder()
-                .properties(Map.of("plinth.plugins.hello-world.greeting", "hi",
-                        "plinth.plugins.hello-world.repeat", "3",
-                        "plinth.plugins.hello-world.pause", "250ms",
-                        "plinth.plugins.hello-world.loud", "TRUE"))
+                .properties(Map.of(
+                        "plinth.plugins.hello-world.greeting",
+                        "hi",
+                        "plinth.plugins.hello-world.repeat",
+                        "3",
+                        "plinth.plugins.hello-world.pause",
+                        "250ms",
+                        "plinth.plugins.hello-world.loud",
+                        "TRUE"))
                 .build();
         PlinthRuntime rt = runtime(config, p).start();
         assertThat(p.context.pluginId()).isEqualTo("hello-world");
@@ -109,7 +126,11 @@ class PluginContextTest {
         assertThat(p.context.config().asMap()).containsOnlyKeys("greeting", "repeat", "pause", "loud");
 
         assertThat(p.context.storage().getString("k")).isEmpty();
-        assertThat(provider.backendCalls).singleElement().asString().startsWith("get ").contains("hello-world")
+        assertThat(provider.backendCalls)
+                .singleElement()
+                .asString()
+                .startsWith("get ")
+                .contains("hello-world")
                 .endsWith(" k");
         assertThat(p.context.storage()).isSameAs(p.context.storage());
         rt.close();
@@ -117,10 +138,13 @@ class PluginContextTest {
 
     @Test
     void badPluginOptionValueNamesTheFullKey() {
-        RecordingPlugin p = new RecordingPlugin("web", log).onInit(c -> c.config().getInt("port", 80));
-        PlinthConfig config = PlinthConfig.builder().set("plinth.plugins.web.port", "eighty").build();
+        RecordingPlugin p =
+                new RecordingPlugin("web", log).onInit(c -> c.config().getInt("port", 80));
+        PlinthConfig config =
+                PlinthConfig.builder().set("plinth.plugins.web.port", "eighty").build();
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, runtime(config, p)::start);
-        assertThat(e.getCause()).isInstanceOf(ConfigurationException.class)
+        assertThat(e.getCause())
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("Invalid value for plinth.plugins.web.port (from configuration of plugin "
                         + "'web'): must be a whole number");
         assertThat(((ConfigurationException) e.getCause()).key()).contains("plinth.plugins.web.port");

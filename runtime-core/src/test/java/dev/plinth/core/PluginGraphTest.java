@@ -22,8 +22,8 @@ class PluginGraphTest {
     private final FakeProvider provider = new FakeProvider();
 
     private PlinthRuntime runtime(PlinthConfig config, RecordingPlugin... plugins) {
-        PlinthRuntime.Builder b = PlinthRuntime.builder().config(config).storageProvider(provider)
-                .discoverPlugins(false);
+        PlinthRuntime.Builder b =
+                PlinthRuntime.builder().config(config).storageProvider(provider).discoverPlugins(false);
         Arrays.stream(plugins).forEach(b::plugin);
         return b.build();
     }
@@ -34,8 +34,12 @@ class PluginGraphTest {
 
     @Test
     void cycleFailsInResolveNamingThePathBeforeAnythingRunsOrOpens() {
-        PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("a").requires("b"), plugin("b").requires("c"),
-                plugin("c").requires("a"), plugin("d"));
+        PlinthRuntime rt = runtime(
+                PlinthConfig.empty(),
+                plugin("a").requires("b"),
+                plugin("b").requires("c"),
+                plugin("c").requires("a"),
+                plugin("d"));
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::start);
         assertThat(e.phase()).isEqualTo(Phase.RESOLVE);
         assertThat(e.pluginId()).isNull();
@@ -46,7 +50,10 @@ class PluginGraphTest {
 
     @Test
     void optionalDependenciesCanFormACycleToo() {
-        PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("x").optionallyUses("y"), plugin("y").requires("x"));
+        PlinthRuntime rt = runtime(
+                PlinthConfig.empty(),
+                plugin("x").optionallyUses("y"),
+                plugin("y").requires("x"));
         assertThatThrownBy(rt::start).hasMessage("Plugin dependencies form a cycle: x -> y -> x");
     }
 
@@ -69,16 +76,20 @@ class PluginGraphTest {
 
     @Test
     void missingOptionalDependencyIsFine() {
-        PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("auth").optionallyUses("metrics")).start();
+        PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("auth").optionallyUses("metrics"))
+                .start();
         assertThat(rt.state("auth")).isEqualTo(PluginState.STARTED);
         rt.close();
     }
 
     @Test
     void disabledPluginIsAbsentAndItsRequiredDependentsFailSayingWhy() {
-        PlinthConfig config = PlinthConfig.builder().set("plinth.plugins.sessions.enabled", "false").build();
+        PlinthConfig config = PlinthConfig.builder()
+                .set("plinth.plugins.sessions.enabled", "false")
+                .build();
         PlinthRuntime rt = runtime(config, plugin("auth").requires("sessions"), plugin("sessions"));
-        assertThatThrownBy(rt::start).isInstanceOf(PluginLifecycleException.class)
+        assertThatThrownBy(rt::start)
+                .isInstanceOf(PluginLifecycleException.class)
                 .hasMessage("Plugin 'auth' requires plugin 'sessions', which is disabled "
                         + "(plinth.plugins.sessions.enabled=false).");
         assertThat(log).isEmpty();
@@ -86,11 +97,15 @@ class PluginGraphTest {
 
     @Test
     void disabledPluginIsNeverCalledAndOptionalDependentsRun() {
-        PlinthConfig config = PlinthConfig.builder().properties(java.util.Map.of(
-                "plinth.plugins.metrics.enabled", "FALSE", "plinth.plugins.web.enabled", "true")).build();
-        PlinthRuntime rt = runtime(config, plugin("web").optionallyUses("metrics"), plugin("metrics")).start();
+        PlinthConfig config = PlinthConfig.builder()
+                .properties(java.util.Map.of(
+                        "plinth.plugins.metrics.enabled", "FALSE", "plinth.plugins.web.enabled", "true"))
+                .build();
+        PlinthRuntime rt = runtime(config, plugin("web").optionallyUses("metrics"), plugin("metrics"))
+                .start();
         assertThat(rt.plugins()).extracting(PluginDescriptor::id).containsExactly("web");
-        assertThatThrownBy(() -> rt.state("metrics")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> rt.state("metrics"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Plugin 'metrics' is disabled (plinth.plugins.metrics.enabled=false)");
         rt.close();
         assertThat(log).containsExactly("init web", "start web", "shutdown web");
@@ -98,7 +113,8 @@ class PluginGraphTest {
 
     @Test
     void badEnabledValueNamesTheKey() {
-        PlinthConfig config = PlinthConfig.builder().set("plinth.plugins.web.enabled", "yes").build();
+        PlinthConfig config =
+                PlinthConfig.builder().set("plinth.plugins.web.enabled", "yes").build();
         assertThatThrownBy(runtime(config, plugin("web"))::start)
                 .isInstanceOf(dev.plinth.api.ConfigurationException.class)
                 .hasMessage("Invalid value for plinth.plugins.web.enabled (from programmatic setting "
@@ -110,14 +126,16 @@ class PluginGraphTest {
         PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("same"), plugin("same"));
         PluginLifecycleException e = catchThrowableOfType(PluginLifecycleException.class, rt::start);
         assertThat(e.phase()).isEqualTo(Phase.RESOLVE);
-        assertThat(e).hasMessage("Duplicate plugin id 'same': " + RecordingPlugin.class.getName()
-                + " (registered) and " + RecordingPlugin.class.getName() + " (registered). Remove one of them.");
+        assertThat(e)
+                .hasMessage("Duplicate plugin id 'same': " + RecordingPlugin.class.getName() + " (registered) and "
+                        + RecordingPlugin.class.getName() + " (registered). Remove one of them.");
     }
 
     @Test
     void invalidPluginIdIsReportedWithItsSource() {
         PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("Bad Id"));
-        assertThatThrownBy(rt::start).isInstanceOf(PluginLifecycleException.class)
+        assertThatThrownBy(rt::start)
+                .isInstanceOf(PluginLifecycleException.class)
                 .hasMessageStartingWith("Plugin " + RecordingPlugin.class.getName()
                         + " (registered) has an invalid id or dependency id: Invalid id 'Bad Id'");
     }
@@ -125,7 +143,8 @@ class PluginGraphTest {
     @Test
     void unknownPluginStateIsAnError() {
         PlinthRuntime rt = runtime(PlinthConfig.empty(), plugin("a")).start();
-        assertThatThrownBy(() -> rt.state("b")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> rt.state("b"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("No plugin 'b' in this runtime; plugins: [a]");
         rt.close();
     }

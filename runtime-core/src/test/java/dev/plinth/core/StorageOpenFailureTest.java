@@ -23,8 +23,12 @@ class StorageOpenFailureTest {
 
     private static <T extends Throwable> T startFailing(FakeProvider provider, Class<T> type) {
         List<String> calls = new CopyOnWriteArrayList<>();
-        PlinthRuntime rt = PlinthRuntime.builder().config(PlinthConfig.builder().build()).storageProvider(provider)
-                .discoverPlugins(false).plugin(new RecordingPlugin("p", calls)).build();
+        PlinthRuntime rt = PlinthRuntime.builder()
+                .config(PlinthConfig.builder().build())
+                .storageProvider(provider)
+                .discoverPlugins(false)
+                .plugin(new RecordingPlugin("p", calls))
+                .build();
         T e = catchThrowableOfType(type, rt::start);
         assertThat(e).as("start() throws a " + type.getSimpleName()).isNotNull();
         assertThat(calls).isEmpty();
@@ -62,8 +66,8 @@ class StorageOpenFailureTest {
     @Test
     void anOptionRefusedAtOpenStaysAConfigurationErrorNamingTheKey() {
         FakeProvider provider = new FakeProvider();
-        provider.failOpen = new ConfigurationException("plinth.storage.fake.path",
-                "Invalid value for plinth.storage.fake.path: /proc is not writable");
+        provider.failOpen = new ConfigurationException(
+                "plinth.storage.fake.path", "Invalid value for plinth.storage.fake.path: /proc is not writable");
         ConfigurationException e = startFailing(provider, ConfigurationException.class);
         assertThat(e).isSameAs(provider.failOpen);
         assertThat(e.key()).contains("plinth.storage.fake.path");
@@ -74,7 +78,8 @@ class StorageOpenFailureTest {
         FakeProvider provider = new FakeProvider();
         provider.failOpen = new IllegalStateException("boom");
         StorageOpenException e = startFailing(provider, StorageOpenException.class);
-        assertThat(e).hasMessage("Storage provider 'fake' could not open: unexpected java.lang.IllegalStateException: boom");
+        assertThat(e)
+                .hasMessage("Storage provider 'fake' could not open: unexpected java.lang.IllegalStateException: boom");
         assertThat(e.isRetryable()).isFalse();
     }
 }

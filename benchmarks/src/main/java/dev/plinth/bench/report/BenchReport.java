@@ -53,12 +53,12 @@ public final class BenchReport {
         }
     }
 
-    record Section(String title, String intro, List<Pair> pairs) {
-    }
+    record Section(String title, String intro, List<Pair> pairs) {}
 
     static List<Section> sections() {
         return List.of(
-                new Section("Memory provider vs raw `ConcurrentHashMap<String, byte[]>`",
+                new Section(
+                        "Memory provider vs raw `ConcurrentHashMap<String, byte[]>`",
                         "Targets: get >= 0.7x, set >= 0.5x the raw map. Raw baselines: `ConcurrentHashMap` get/put; "
                                 + "TTL as a `(value, expiresAt)` record; increment as `merge` of a boxed long; "
                                 + "compare-and-set as `replace(key, old, new)`; batches as 100 gets / `putAll`; "
@@ -68,25 +68,48 @@ public final class BenchReport {
                         List.of(
                                 Pair.of("get", "MemoryBench.plinthGet", "MemoryBench.rawGet", ONE_FOUR, 0.7, 0.7),
                                 Pair.of("set", "MemoryBench.plinthSet", "MemoryBench.rawSet", ONE_FOUR, 0.5, 0.5),
-                                Pair.untargeted("set with TTL", "MemoryBench.plinthSetTtl", "MemoryBench.rawSetTtl",
+                                Pair.untargeted(
+                                        "set with TTL", "MemoryBench.plinthSetTtl", "MemoryBench.rawSetTtl", ONE_FOUR),
+                                Pair.untargeted(
+                                        "increment",
+                                        "MemoryBench.plinthIncrement",
+                                        "MemoryBench.rawIncrement",
                                         ONE_FOUR),
-                                Pair.untargeted("increment", "MemoryBench.plinthIncrement",
-                                        "MemoryBench.rawIncrement", ONE_FOUR),
-                                Pair.untargeted("compareAndSet", "MemoryBench.plinthCompareAndSet",
-                                        "MemoryBench.rawCompareAndSet", ONE_FOUR),
-                                Pair.untargeted("getAll (100 keys)", "MemoryBench.plinthGetAll",
-                                        "MemoryBench.rawGetAll", ONE_FOUR),
-                                Pair.untargeted("setAll (100 keys)", "MemoryBench.plinthSetAll",
-                                        "MemoryBench.rawSetAll", ONE_FOUR),
-                                Pair.untargeted("list `pNN:*` (1% of 100,000 keys)", "MemoryBench.plinthListPrefix",
-                                        "MemoryBench.rawListPrefix", ONE_FOUR),
-                                Pair.untargeted("transaction (10 writes)", "MemoryBench.plinthTransaction",
-                                        "MemoryBench.rawTransaction", ONE_FOUR),
-                                Pair.untargeted("watch delivery (events/s to one listener)",
-                                        "MemoryBench.plinthWatchDelivery", "MemoryBench.rawWatchDelivery", ONE_FOUR),
-                                Pair.untargeted("watch overhead: Plinth set with a watcher (Plinth column) vs without (Raw column)",
-                                        "MemoryBench.plinthWatchDelivery", "MemoryBench.plinthSet", ONE_FOUR))),
-                new Section("SQLite provider vs raw sqlite-jdbc",
+                                Pair.untargeted(
+                                        "compareAndSet",
+                                        "MemoryBench.plinthCompareAndSet",
+                                        "MemoryBench.rawCompareAndSet",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "getAll (100 keys)",
+                                        "MemoryBench.plinthGetAll",
+                                        "MemoryBench.rawGetAll",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "setAll (100 keys)",
+                                        "MemoryBench.plinthSetAll",
+                                        "MemoryBench.rawSetAll",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "list `pNN:*` (1% of 100,000 keys)",
+                                        "MemoryBench.plinthListPrefix", "MemoryBench.rawListPrefix", ONE_FOUR),
+                                Pair.untargeted(
+                                        "transaction (10 writes)",
+                                        "MemoryBench.plinthTransaction",
+                                        "MemoryBench.rawTransaction",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "watch delivery (events/s to one listener)",
+                                        "MemoryBench.plinthWatchDelivery",
+                                        "MemoryBench.rawWatchDelivery",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "watch overhead: Plinth set with a watcher (Plinth column) vs without (Raw column)",
+                                        "MemoryBench.plinthWatchDelivery",
+                                        "MemoryBench.plinthSet",
+                                        ONE_FOUR))),
+                new Section(
+                        "SQLite provider vs raw sqlite-jdbc",
                         "Same pragmas (WAL, `synchronous=NORMAL`; raw `busy_timeout=60000`, see Method), same schema shape, prepared "
                                 + "statements, one raw connection per thread. Targets: get/set >= 0.8x, batch >= 0.9x; "
                                 + "at 4 writer threads the provider's set >= 2x raw one-transaction-per-write "
@@ -95,40 +118,102 @@ public final class BenchReport {
                                 + "fsyncs) show what group commit is for.",
                         List.of(
                                 Pair.of("get", "SqliteBench.plinthGet", "SqliteBench.rawGet", ONE_FOUR, 0.8, 0.8),
-                                Pair.of("set (raw: autocommit INSERT OR REPLACE, one transaction per write)",
-                                        "SqliteBench.plinthSet", "SqliteBench.rawSet", ONE_FOUR, 0.8, 2.0),
-                                Pair.of("setAll of 100 (raw: one transaction, `addBatch`)", "SqliteBench.plinthSetAll",
-                                        "SqliteBench.rawSetAll", ONE_FOUR, 0.9, 0.9),
-                                Pair.of("set, `exclusive=true` (one process owns the file, no change log)",
-                                        "SqliteBench.plinthSetExclusive", "SqliteBench.rawSet", ONE_FOUR, 0.8, 2.0),
-                                Pair.of("setAll of 100, `exclusive=true`", "SqliteBench.plinthSetAllExclusive",
-                                        "SqliteBench.rawSetAll", ONE_FOUR, 0.9, 0.9),
-                                Pair.of("set, `durability=full` (raw: autocommit with `synchronous=FULL`, one fsync "
-                                        + "per write)", "SqliteBench.plinthSetFull", "SqliteBench.rawSetFull", ONE_FOUR,
-                                        0.8, 2.0))),
-                new Section("Redis provider vs raw Jedis 8 `RedisClient` (pooled)",
+                                Pair.of(
+                                        "set (raw: autocommit INSERT OR REPLACE, one transaction per write)",
+                                        "SqliteBench.plinthSet",
+                                        "SqliteBench.rawSet",
+                                        ONE_FOUR,
+                                        0.8,
+                                        2.0),
+                                Pair.of(
+                                        "setAll of 100 (raw: one transaction, `addBatch`)",
+                                        "SqliteBench.plinthSetAll",
+                                        "SqliteBench.rawSetAll",
+                                        ONE_FOUR,
+                                        0.9,
+                                        0.9),
+                                Pair.of(
+                                        "set, `exclusive=true` (one process owns the file, no change log)",
+                                        "SqliteBench.plinthSetExclusive",
+                                        "SqliteBench.rawSet",
+                                        ONE_FOUR,
+                                        0.8,
+                                        2.0),
+                                Pair.of(
+                                        "setAll of 100, `exclusive=true`",
+                                        "SqliteBench.plinthSetAllExclusive",
+                                        "SqliteBench.rawSetAll",
+                                        ONE_FOUR,
+                                        0.9,
+                                        0.9),
+                                Pair.of(
+                                        "set, `durability=full` (raw: autocommit with `synchronous=FULL`, one fsync "
+                                                + "per write)",
+                                        "SqliteBench.plinthSetFull",
+                                        "SqliteBench.rawSetFull",
+                                        ONE_FOUR,
+                                        0.8,
+                                        2.0))),
+                new Section(
+                        "Redis provider vs raw Jedis 8 `RedisClient` (pooled)",
                         "Private redis-server on a loopback port started by `run.sh`; both sides use a pool of 16 "
                                 + "connections; raw batches are one pipeline of 100 commands. Targets: >= 0.9x raw; "
                                 + "at 16 threads >= the raw pool (1.0x).",
                         List.of(
-                                Pair.of("get", "RedisBench.plinthGet", "RedisBench.rawGet", REDIS_THREADS,
-                                        0.9, 0.9, 1.0),
-                                Pair.of("set", "RedisBench.plinthSet", "RedisBench.rawSet", REDIS_THREADS,
-                                        0.9, 0.9, 1.0),
-                                Pair.of("getAll of 100 (raw: pipelined GETs)", "RedisBench.plinthGetAll",
-                                        "RedisBench.rawGetAll", REDIS_THREADS, 0.9, 0.9, 1.0),
-                                Pair.of("setAll of 100 (raw: pipelined SETs)", "RedisBench.plinthSetAll",
-                                        "RedisBench.rawSetAll", REDIS_THREADS, 0.9, 0.9, 1.0))),
-                new Section("JSON-file provider vs raw file writes",
+                                Pair.of(
+                                        "get",
+                                        "RedisBench.plinthGet",
+                                        "RedisBench.rawGet",
+                                        REDIS_THREADS,
+                                        0.9,
+                                        0.9,
+                                        1.0),
+                                Pair.of(
+                                        "set",
+                                        "RedisBench.plinthSet",
+                                        "RedisBench.rawSet",
+                                        REDIS_THREADS,
+                                        0.9,
+                                        0.9,
+                                        1.0),
+                                Pair.of(
+                                        "getAll of 100 (raw: pipelined GETs)",
+                                        "RedisBench.plinthGetAll",
+                                        "RedisBench.rawGetAll",
+                                        REDIS_THREADS,
+                                        0.9,
+                                        0.9,
+                                        1.0),
+                                Pair.of(
+                                        "setAll of 100 (raw: pipelined SETs)",
+                                        "RedisBench.plinthSetAll",
+                                        "RedisBench.rawSetAll",
+                                        REDIS_THREADS,
+                                        0.9,
+                                        0.9,
+                                        1.0))),
+                new Section(
+                        "JSON-file provider vs raw file writes",
                         "Raw baselines write one small file per thread. Target: a `durability=sync` set >= a raw "
                                 + "write-temp-fsync-rename of one small file.",
                         List.of(
-                                Pair.of("sync set vs write temp, fsync, rename", "JsonFileBench.plinthSyncSet",
-                                        "JsonFileBench.rawWriteTempFsyncRename", ONE_FOUR, 1.0, 1.0),
-                                Pair.untargeted("sync set vs append + fdatasync", "JsonFileBench.plinthSyncSet",
-                                        "JsonFileBench.rawAppendFsync", ONE_FOUR),
-                                Pair.untargeted("batched set vs append without fsync",
-                                        "JsonFileBench.plinthBatchedSet", "JsonFileBench.rawAppend", ONE_FOUR))));
+                                Pair.of(
+                                        "sync set vs write temp, fsync, rename",
+                                        "JsonFileBench.plinthSyncSet",
+                                        "JsonFileBench.rawWriteTempFsyncRename",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.untargeted(
+                                        "sync set vs append + fdatasync",
+                                        "JsonFileBench.plinthSyncSet",
+                                        "JsonFileBench.rawAppendFsync",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "batched set vs append without fsync",
+                                        "JsonFileBench.plinthBatchedSet",
+                                        "JsonFileBench.rawAppend",
+                                        ONE_FOUR))));
     }
 
     public static void main(String[] args) throws IOException {
@@ -146,10 +231,16 @@ public final class BenchReport {
             results.load(f);
         }
         String heap = opts.containsKey("heap") && Files.isRegularFile(Path.of(opts.get("heap")))
-                ? Files.readString(Path.of(opts.get("heap"))) : "Heap footprint was not measured in this run.\n";
-        String md = new BenchReport(results).render(opts.getOrDefault("mode", "full"),
-                opts.getOrDefault("command", "?"), opts.getOrDefault("jmh", "?"), opts.getOrDefault("elapsed", "?"),
-                opts.getOrDefault("load", "?"), heap);
+                ? Files.readString(Path.of(opts.get("heap")))
+                : "Heap footprint was not measured in this run.\n";
+        String md = new BenchReport(results)
+                .render(
+                        opts.getOrDefault("mode", "full"),
+                        opts.getOrDefault("command", "?"),
+                        opts.getOrDefault("jmh", "?"),
+                        opts.getOrDefault("elapsed", "?"),
+                        opts.getOrDefault("load", "?"),
+                        heap);
         Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks.md"));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
@@ -162,7 +253,11 @@ public final class BenchReport {
             throws IOException {
         StringBuilder body = new StringBuilder();
         for (Section s : sections()) {
-            body.append("## ").append(s.title()).append("\n\n").append(s.intro()).append("\n\n");
+            body.append("## ")
+                    .append(s.title())
+                    .append("\n\n")
+                    .append(s.intro())
+                    .append("\n\n");
             body.append("| Operation | Threads | Plinth ops/s | Raw ops/s | Plinth/raw | Target | Status |\n");
             body.append("|---|---:|---:|---:|---:|---:|---|\n");
             for (Pair p : s.pairs()) {
@@ -189,20 +284,28 @@ public final class BenchReport {
         }
         md.append("## Run\n\n");
         md.append("- Command: `").append(command).append("`\n");
-        md.append("- Date: ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
-                "yyyy-MM-dd HH:mm 'UTC'"))).append('\n');
+        md.append("- Date: ")
+                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+                .append('\n');
         md.append("- Machine: ").append(machine()).append('\n');
-        md.append("- Load average when the run started (1, 5, 15 min): ").append(load)
+        md.append("- Load average when the run started (1, 5, 15 min): ")
+                .append(load)
                 .append(" (anything near or above the CPU count means other work shared the CPUs)\n");
         md.append("- JVM: ").append(results.jvm()).append(", JMH ").append(results.jmhVersion());
         if (!results.jvmArgs().isBlank()) {
             md.append(", forked JVM args `").append(results.jvmArgs()).append('`');
         }
         md.append('\n');
-        md.append("- JMH settings: `").append(jmhOptions).append("`, throughput mode, ops/s; each benchmark at 1 and 4 "
-                + "threads (`-t`), Redis also at 16\n");
+        md.append("- JMH settings: `")
+                .append(jmhOptions)
+                .append("`, throughput mode, ops/s; each benchmark at 1 and 4 " + "threads (`-t`), Redis also at 16\n");
         md.append("- Wall time of the whole run: ").append(minutes(elapsed)).append('\n');
-        md.append("- Targets: ").append(met).append(" met, ").append(missed).append(" missed, ").append(notRun)
+        md.append("- Targets: ")
+                .append(met)
+                .append(" met, ")
+                .append(missed)
+                .append(" missed, ")
+                .append(notRun)
                 .append(" not measured in this run\n\n");
         md.append("Plinth/raw is Plinth's throughput divided by the raw library's in the same run; "
                 + "\"± \" is JMH's 99.9% confidence half-width (absent with a single iteration). A row says "
@@ -237,12 +340,21 @@ public final class BenchReport {
                 notRun++;
             }
         }
-        md.append("| ").append(p.operation()).append(" | ").append(threads).append(" | ")
-                .append(plinth.map(BenchReport::ops).orElse("not run")).append(" | ")
-                .append(raw.map(BenchReport::ops).orElse("not run")).append(" | ")
-                .append(ratio).append(" | ")
-                .append(target == null ? "" : String.format(Locale.ROOT, ">= %.1fx", target)).append(" | ")
-                .append(status).append(" |\n");
+        md.append("| ")
+                .append(p.operation())
+                .append(" | ")
+                .append(threads)
+                .append(" | ")
+                .append(plinth.map(BenchReport::ops).orElse("not run"))
+                .append(" | ")
+                .append(raw.map(BenchReport::ops).orElse("not run"))
+                .append(" | ")
+                .append(ratio)
+                .append(" | ")
+                .append(target == null ? "" : String.format(Locale.ROOT, ">= %.1fx", target))
+                .append(" | ")
+                .append(status)
+                .append(" |\n");
     }
 
     private void scale(StringBuilder md) {
@@ -253,16 +365,27 @@ public final class BenchReport {
                 + "100 keys.\n\n");
         md.append("| Provider | Operation | Threads |");
         for (String size : SCALE_SIZES) {
-            md.append(' ').append(String.format(Locale.ROOT, "%,d", Integer.parseInt(size))).append(" keys |");
+            md.append(' ')
+                    .append(String.format(Locale.ROOT, "%,d", Integer.parseInt(size)))
+                    .append(" keys |");
         }
         md.append("\n|---|---|---:|");
         md.append("---:|".repeat(SCALE_SIZES.length)).append('\n');
         for (String provider : List.of("memory", "sqlite", "jsonfile")) {
             for (String op : List.of("get", "set", "listPrefix")) {
                 for (int t : ONE_FOUR) {
-                    md.append("| ").append(provider).append(" | ").append(op).append(" | ").append(t).append(" |");
+                    md.append("| ")
+                            .append(provider)
+                            .append(" | ")
+                            .append(op)
+                            .append(" | ")
+                            .append(t)
+                            .append(" |");
                     for (String size : SCALE_SIZES) {
-                        md.append(' ').append(scaleScore(provider, op, t, size).map(BenchReport::ops).orElse("-"))
+                        md.append(' ')
+                                .append(scaleScore(provider, op, t, size)
+                                        .map(BenchReport::ops)
+                                        .orElse("-"))
                                 .append(" |");
                     }
                     md.append('\n');
@@ -290,10 +413,17 @@ public final class BenchReport {
                 status = "not run";
                 notRun++;
             }
-            md.append("| JSON-file set, 1M vs 100 keys | ").append(t).append(" | ")
-                    .append(small.map(BenchReport::ops).orElse("not run")).append(" | ")
-                    .append(large.map(BenchReport::ops).orElse("not run")).append(" | ")
-                    .append(ratio).append(" | >= 0.8x | ").append(status).append(" |\n");
+            md.append("| JSON-file set, 1M vs 100 keys | ")
+                    .append(t)
+                    .append(" | ")
+                    .append(small.map(BenchReport::ops).orElse("not run"))
+                    .append(" | ")
+                    .append(large.map(BenchReport::ops).orElse("not run"))
+                    .append(" | ")
+                    .append(ratio)
+                    .append(" | >= 0.8x | ")
+                    .append(status)
+                    .append(" |\n");
         }
         md.append('\n');
     }
@@ -328,17 +458,21 @@ public final class BenchReport {
         String cpu = "unknown CPU";
         String mem = "";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            cpu = lines.filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            cpu = lines.filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse(cpu);
         } catch (IOException | RuntimeException e) {
             // not Linux: keep "unknown"
         }
         try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-            mem = lines.filter(l -> l.startsWith("MemTotal")).findFirst()
+            mem = lines.filter(l -> l.startsWith("MemTotal"))
+                    .findFirst()
                     .map(l -> {
                         long kb = Long.parseLong(l.replaceAll("[^0-9]", ""));
                         return String.format(Locale.ROOT, ", %.1f GiB RAM", kb / 1024.0 / 1024.0);
-                    }).orElse("");
+                    })
+                    .orElse("");
         } catch (IOException | RuntimeException e) {
             // not Linux
         }

@@ -16,8 +16,7 @@ import java.util.TreeMap;
  */
 final class Results {
     /** One JMH score: mean ops/s and its 99.9% confidence half-width. */
-    record Score(double score, double error, String unit) {
-    }
+    record Score(double score, double error, String unit) {}
 
     private final Map<String, Score> scores = new HashMap<>();
     private String jvm = "unknown";
@@ -42,8 +41,12 @@ final class Results {
             }
             JsonNode primary = run.path("primaryMetric");
             double error = primary.path("scoreError").asDouble(Double.NaN);
-            scores.put(key(benchmark, threads, params),
-                    new Score(primary.path("score").asDouble(), error, primary.path("scoreUnit").asText()));
+            scores.put(
+                    key(benchmark, threads, params),
+                    new Score(
+                            primary.path("score").asDouble(),
+                            error,
+                            primary.path("scoreUnit").asText()));
             jvm = run.path("vmName").asText() + " " + run.path("vmVersion").asText() + " (JDK "
                     + run.path("jdkVersion").asText() + ")";
             jmhVersion = run.path("jmhVersion").asText();
@@ -90,7 +93,7 @@ final class Results {
     }
 
     private static String shortName(String fqn) {
-        String[] parts = fqn.split("\\.");
+        String[] parts = fqn.split("\\.", -1);
         return parts.length < 2 ? fqn : parts[parts.length - 2] + "." + parts[parts.length - 1];
     }
 }

@@ -12,5 +12,4 @@ import java.util.List;
  * @param tags free-form tags
  * @param created when it was written
  */
-public record Note(String id, String title, String body, List<String> tags, Instant created) {
-}
+public record Note(String id, String title, String body, List<String> tags, Instant created) {}

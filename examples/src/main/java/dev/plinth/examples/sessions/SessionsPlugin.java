@@ -24,7 +24,7 @@ public final class SessionsPlugin implements Plugin, TokenRevocation {
 
     @Override
     public void init(PluginContext context) {
-        this.revoked = context.storage().scope("revoked");
+        this.revoked = context.storage().namespace("revoked");
         context.services().publish(TokenRevocation.class, this);
     }
 

@@ -25,8 +25,11 @@ class JsonFileContractTest extends StorageContractTck {
     protected Map<String, String> freshOptions() {
         try {
             Path dir = Files.createTempDirectory(root, "tck-");
-            return Map.of(JsonFileStorageProvider.DIRECTORY.name(), dir.toString(),
-                    CommonOptions.SWEEP_INTERVAL.name(), "50ms");
+            return Map.of(
+                    JsonFileStorageProvider.DIRECTORY.name(),
+                    dir.toString(),
+                    CommonOptions.SWEEP_INTERVAL.name(),
+                    "50ms");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,10 +24,10 @@ final class ExpiryIndex {
     static final class Ticket {
         final long at;
         final long id;
-        final Scope scope;
+        final NamespaceState scope;
         final KeyIndex.Slot slot;
 
-        Ticket(long at, long id, Scope scope, KeyIndex.Slot slot) {
+        Ticket(long at, long id, NamespaceState scope, KeyIndex.Slot slot) {
             this.at = at;
             this.id = id;
             this.scope = scope;
@@ -47,7 +47,7 @@ final class ExpiryIndex {
      * Makes {@code slot}'s ticket match {@code item}, its new item ({@code null}: removed). Caller holds
      * the slot's monitor or the namespace exclusively.
      */
-    void track(Scope scope, KeyIndex.Slot slot, Item item) {
+    void track(NamespaceState scope, KeyIndex.Slot slot, Item item) {
         Ticket t = slot.ticket;
         if (item == null || !item.expires()) {
             if (t != null) {

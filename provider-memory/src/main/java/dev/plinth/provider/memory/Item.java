@@ -17,11 +17,6 @@ record Item(byte[] value, long version, long expiresAt) {
         return expiresAt == StorageBackend.NO_EXPIRY || expiresAt > nowMillis;
     }
 
-    /** @return whether the item is visible now; reads the clock only for an item that can expire */
-    boolean liveNow() {
-        return expiresAt == StorageBackend.NO_EXPIRY || expiresAt > System.currentTimeMillis();
-    }
-
     boolean expires() {
         return expiresAt != StorageBackend.NO_EXPIRY;
     }

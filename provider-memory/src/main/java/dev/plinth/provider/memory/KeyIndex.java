@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * key pay for the skip list.
  *
  * <p>A slot is also the key's lock: a single-key writer holds a stripe in shared mode (see
- * {@link Scope}) and the slot's monitor, so writers of different keys never wait for each other, and a
+ * {@link NamespaceState}) and the slot's monitor, so writers of different keys never wait for each other, and a
  * writer that is descheduled while holding a key blocks only writers of that same key. A new key is
  * published as an empty slot whose monitor its creator already holds; a slot that ends up empty (the key
  * was removed, or a create was refused) is marked {@link Slot#dead} and leaves both maps, so a writer

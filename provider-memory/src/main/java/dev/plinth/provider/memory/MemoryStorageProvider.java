@@ -1,7 +1,7 @@
 package dev.plinth.provider.memory;
 
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.CommonOptions;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -27,8 +27,7 @@ public final class MemoryStorageProvider implements StorageProvider {
     public static final String ID = "memory";
 
     /** Creates the provider; does no work (see the class documentation). */
-    public MemoryStorageProvider() {
-    }
+    public MemoryStorageProvider() {}
 
     @Override
     public String id() {
@@ -50,18 +49,23 @@ public final class MemoryStorageProvider implements StorageProvider {
         return List.of(CommonOptions.MAX_KEYS, CommonOptions.SWEEP_INTERVAL);
     }
 
+    @Override
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
     /**
-     * Opens an empty store and starts its sweeper thread ({@code plinth-memory-sweeper}).
+     * Opens an empty store whose sweeper runs on the runtime's scheduler.
      *
      * @param config the validated options
-     * @param changes where committed changes are reported
+     * @param context where committed changes are reported, the clock and the scheduler
      * @return a new, empty backend
      */
     @Override
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(changes, "changes");
-        return new MemoryBackend(config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL),
-                changes);
+        Objects.requireNonNull(context, "context");
+        return new MemoryStorageBackend(
+                config.get(CommonOptions.MAX_KEYS), config.get(CommonOptions.SWEEP_INTERVAL), context);
     }
 }

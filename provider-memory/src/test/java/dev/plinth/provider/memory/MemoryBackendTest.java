@@ -9,6 +9,8 @@ import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.VersionConflictException;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Single-key operations, versions, namespaces, counters, transactions and change reports. */
 class MemoryBackendTest extends BackendFixture {
 
-    private final StorageBackend backend = open(Map.of());
+    private final MemoryStorageBackend backend = open(Map.of());
 
     @Test
     void namespacesAreIsolatedIncludingLookAlikesAndChildren() {
@@ -33,18 +35,19 @@ class MemoryBackendTest extends BackendFixture {
         backend.set(child, "k", bytes("in a/b"), 0);
         backend.set(child, "only-child", bytes("x"), 0);
 
-        assertThat(text(backend.get(a, "k").orElseThrow().value())).isEqualTo("in a");
-        assertThat(text(backend.get(ab, "k").orElseThrow().value())).isEqualTo("in a-b");
-        assertThat(text(backend.get(child, "k").orElseThrow().value())).isEqualTo("in a/b");
+        assertThat(text(present(backend.get(a, "k")).value())).isEqualTo("in a");
+        assertThat(text(present(backend.get(ab, "k")).value())).isEqualTo("in a-b");
+        assertThat(text(present(backend.get(child, "k")).value())).isEqualTo("in a/b");
         assertThat(backend.exists(a, "only-child")).isFalse();
-        assertThat(backend.list(a, GlobPattern.compile("*"), null, 100).keys()).containsExactly("k");
+        assertThat(backend.list(a, GlobPattern.compile("*"), null, 100)).containsExactly("k");
         assertThat(backend.count(child, GlobPattern.compile("*"))).isEqualTo(2);
 
         backend.clear(a);
         assertThat(backend.exists(a, "k")).isFalse();
         assertThat(backend.exists(ab, "k")).isTrue();
         assertThat(backend.count(child, GlobPattern.compile("*"))).isEqualTo(2);
-        assertThat(recorder.events()).filteredOn(e -> e.type() == ChangeType.CLEAR)
+        assertThat(recorder.events())
+                .filteredOn(e -> e.type() == ChangeType.CLEAR)
                 .containsExactly(new Event(a, ChangeType.CLEAR, null, 0));
 
         assertThat(backend.deleteMatching(child, GlobPattern.compile("*"))).isEqualTo(2);
@@ -54,13 +57,13 @@ class MemoryBackendTest extends BackendFixture {
     @Test
     void getReturnsValueVersionAndExpiry() {
         long v = backend.set(NS, "k", bytes("hello"), 60_000);
-        BackendEntry e = backend.get(NS, "k").orElseThrow();
+        BackendEntry e = present(backend.get(NS, "k"));
         assertThat(e.key()).isEqualTo("k");
         assertThat(e.version()).isEqualTo(v).isPositive();
         assertThat(e.expiresAtMillis()).isBetween(System.currentTimeMillis(), System.currentTimeMillis() + 60_000);
         assertThat(text(e.value())).isEqualTo("hello");
-        assertThat(backend.get(NS, "absent")).isEmpty();
-        assertThat(backend.get(Namespace.of("never-used"), "k")).isEmpty();
+        assertThat(backend.get(NS, "absent")).isNull();
+        assertThat(backend.get(Namespace.of("never-used"), "k")).isNull();
     }
 
     @Test
@@ -74,7 +77,7 @@ class MemoryBackendTest extends BackendFixture {
         assertThat(v2).isGreaterThan(v1);
         assertThat(v3).isGreaterThan(v2);
         assertThat(other).isGreaterThan(v3);
-        assertThat(backend.get(NS, "n").orElseThrow().version()).isGreaterThan(other);
+        assertThat(present(backend.get(NS, "n")).version()).isGreaterThan(other);
         assertThat(v4).isEqualTo(1);
     }
 
@@ -88,23 +91,23 @@ class MemoryBackendTest extends BackendFixture {
         long v2 = backend.compareAndSet(NS, "k", v1, bytes("second"), 0);
         assertThat(v2).isGreaterThan(v1);
         assertThat(backend.compareAndSet(NS, "k", v1, bytes("stale"), 0)).isEqualTo(KeyValueStore.ABSENT);
-        assertThat(text(backend.get(NS, "k").orElseThrow().value())).isEqualTo("second");
+        assertThat(text(present(backend.get(NS, "k")).value())).isEqualTo("second");
         assertThat(backend.compareAndSet(NS, "missing", 5, bytes("x"), 0)).isEqualTo(KeyValueStore.ABSENT);
         assertThat(backend.exists(NS, "missing")).isFalse();
-        assertThat(recorder.events()).containsExactly(
-                new Event(NS, ChangeType.SET, "k", v1), new Event(NS, ChangeType.SET, "k", v2));
+        assertThat(recorder.events())
+                .containsExactly(new Event(NS, ChangeType.SET, "k", v1), new Event(NS, ChangeType.SET, "k", v2));
     }
 
     @Test
     void expireAndPersistKeepValueAndVersion() {
         long v = backend.set(NS, "k", bytes("x"), 0);
         assertThat(backend.expire(NS, "k", 60_000)).isTrue();
-        BackendEntry e = backend.get(NS, "k").orElseThrow();
+        BackendEntry e = present(backend.get(NS, "k"));
         assertThat(e.version()).isEqualTo(v);
         assertThat(e.expiresAtMillis()).isPositive();
         assertThat(backend.expire(NS, "k", StorageBackend.NO_EXPIRY)).isTrue();
-        assertThat(backend.get(NS, "k").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
-        assertThat(backend.get(NS, "k").orElseThrow().version()).isEqualTo(v);
+        assertThat(present(backend.get(NS, "k")).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(present(backend.get(NS, "k")).version()).isEqualTo(v);
         assertThat(backend.expire(NS, "absent", 1000)).isFalse();
         assertThat(recorder.events()).containsExactly(new Event(NS, ChangeType.SET, "k", v));
     }
@@ -113,18 +116,18 @@ class MemoryBackendTest extends BackendFixture {
     void setWithoutTtlRemovesAnEarlierExpiry() {
         backend.set(NS, "k", bytes("x"), 60_000);
         backend.set(NS, "k", bytes("y"), StorageBackend.NO_EXPIRY);
-        assertThat(backend.get(NS, "k").orElseThrow().expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(present(backend.get(NS, "k")).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
     }
 
     @Test
     void countersAddDecimalTextAndKeepTheExpiry() {
         assertThat(backend.increment(NS, "c", 5)).isEqualTo(5);
         assertThat(backend.increment(NS, "c", -7)).isEqualTo(-2);
-        assertThat(text(backend.get(NS, "c").orElseThrow().value())).isEqualTo("-2");
+        assertThat(text(present(backend.get(NS, "c")).value())).isEqualTo("-2");
         backend.set(NS, "c", bytes("40"), 60_000);
-        long expiresAt = backend.get(NS, "c").orElseThrow().expiresAtMillis();
+        long expiresAt = present(backend.get(NS, "c")).expiresAtMillis();
         assertThat(backend.increment(NS, "c", 2)).isEqualTo(42);
-        assertThat(backend.get(NS, "c").orElseThrow().expiresAtMillis()).isEqualTo(expiresAt);
+        assertThat(present(backend.get(NS, "c")).expiresAtMillis()).isEqualTo(expiresAt);
         backend.set(NS, "max", bytes(Long.toString(Long.MAX_VALUE)), 0);
         assertThat(backend.increment(NS, "max", 0)).isEqualTo(Long.MAX_VALUE);
         backend.set(NS, "min", bytes(Long.toString(Long.MIN_VALUE)), 0);
@@ -138,15 +141,17 @@ class MemoryBackendTest extends BackendFixture {
             recorder.clear();
             assertThatThrownBy(() -> backend.increment(NS, "bad", 1))
                     .isInstanceOf(NotACounterException.class)
-                    .satisfies(ex -> assertThat(((NotACounterException) ex).key()).isEqualTo("bad"));
-            assertThat(text(backend.get(NS, "bad").orElseThrow().value())).isEqualTo(bad);
+                    .satisfies(
+                            ex -> assertThat(((NotACounterException) ex).key()).isEqualTo("bad"));
+            assertThat(text(present(backend.get(NS, "bad")).value())).isEqualTo(bad);
             assertThat(recorder.events()).isEmpty();
         }
         backend.set(NS, "big", bytes(Long.toString(Long.MAX_VALUE)), 0);
-        long v = backend.get(NS, "big").orElseThrow().version();
+        long v = present(backend.get(NS, "big")).version();
         assertThatThrownBy(() -> backend.increment(NS, "big", 1))
-                .isInstanceOf(NotACounterException.class).hasMessageContaining("big");
-        assertThat(backend.get(NS, "big").orElseThrow().version()).isEqualTo(v);
+                .isInstanceOf(NotACounterException.class)
+                .hasMessageContaining("big");
+        assertThat(present(backend.get(NS, "big")).version()).isEqualTo(v);
         backend.set(NS, "small", bytes(Long.toString(Long.MIN_VALUE)), 0);
         assertThatThrownBy(() -> backend.increment(NS, "small", -1)).isInstanceOf(NotACounterException.class);
     }
@@ -157,13 +162,14 @@ class MemoryBackendTest extends BackendFixture {
         backend.delete(NS, "a");
         backend.delete(NS, "a");
         assertThat(backend.increment(NS, "n", 1)).isEqualTo(1);
-        long v2 = backend.get(NS, "n").orElseThrow().version();
+        long v2 = present(backend.get(NS, "n")).version();
         backend.clear(NS);
-        assertThat(recorder.events()).containsExactly(
-                new Event(NS, ChangeType.SET, "a", v1),
-                new Event(NS, ChangeType.DELETE, "a", 0),
-                new Event(NS, ChangeType.SET, "n", v2),
-                new Event(NS, ChangeType.CLEAR, null, 0));
+        assertThat(recorder.events())
+                .containsExactly(
+                        new Event(NS, ChangeType.SET, "a", v1),
+                        new Event(NS, ChangeType.DELETE, "a", 0),
+                        new Event(NS, ChangeType.SET, "n", v2),
+                        new Event(NS, ChangeType.CLEAR, null, 0));
     }
 
     @Test
@@ -172,9 +178,14 @@ class MemoryBackendTest extends BackendFixture {
         backend.set(NS, "b", bytes("2"), 0);
         backend.set(NS, "c", bytes("3"), 0);
         assertThat(backend.delete(NS, "zz")).isFalse();
-        assertThat(backend.deleteAll(NS, List.of("a", "b", "zz"))).isEqualTo(2);
-        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("c");
-        assertThat(recorder.events()).filteredOn(e -> e.type() == ChangeType.DELETE).extracting(Event::key)
+        CommitResult removed =
+                backend.commit(NS, writes(new Write.Remove("a"), new Write.Remove("b"), new Write.Remove("zz")));
+        assertThat(List.of(removed.applied(0), removed.applied(1), removed.applied(2)))
+                .containsExactly(true, true, false);
+        assertThat(backend.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("c");
+        assertThat(recorder.events())
+                .filteredOn(e -> e.type() == ChangeType.DELETE)
+                .extracting(Event::key)
                 .containsExactly("a", "b");
     }
 
@@ -182,9 +193,10 @@ class MemoryBackendTest extends BackendFixture {
     void getAllReturnsLiveEntriesOnly() {
         backend.set(NS, "a", bytes("1"), 0);
         backend.set(NS, "b", bytes("2"), 0);
-        assertThat(backend.getAll(NS, List.of("a", "b", "c"))).extracting(BackendEntry::key)
+        assertThat(backend.read(NS, List.of("a", "b", "c")))
+                .extracting(BackendEntry::key)
                 .containsExactlyInAnyOrder("a", "b");
-        assertThat(backend.getAll(NS, List.of())).isEmpty();
+        assertThat(backend.read(NS, List.of())).isEmpty();
     }
 
     @Test
@@ -192,20 +204,30 @@ class MemoryBackendTest extends BackendFixture {
         long va = backend.set(NS, "a", bytes("1"), 0);
         backend.set(NS, "gone", bytes("x"), 0);
         recorder.clear();
-        Map<String, Long> versions = backend.commit(NS,
-                List.of(new Precondition("a", va), new Precondition("new", KeyValueStore.ABSENT)),
-                List.of(new Write.Put("a", bytes("2"), 0), new Write.Put("new", bytes("n"), 0),
-                        new Write.Remove("gone"), new Write.Put("a", bytes("3"), 60_000), new Write.Remove("absent")));
-        assertThat(versions).containsOnlyKeys("a", "new");
-        assertThat(text(backend.get(NS, "a").orElseThrow().value())).isEqualTo("3");
-        assertThat(backend.get(NS, "a").orElseThrow().version()).isEqualTo(versions.get("a"));
-        assertThat(versions.get("a")).isGreaterThan(versions.get("new"));
+        CommitResult result = backend.commit(
+                NS,
+                new Commit(
+                        List.of(new Precondition("a", va), new Precondition("new", KeyValueStore.ABSENT)),
+                        List.of(
+                                new Write.Put("a", bytes("2"), 0),
+                                new Write.Put("new", bytes("n"), 0),
+                                new Write.Remove("gone"),
+                                new Write.Put("a", bytes("3"), 60_000),
+                                new Write.Remove("absent"))));
+        assertThat(result.size()).isEqualTo(5);
+        assertThat(result.applied(2)).as("gone was live").isTrue();
+        assertThat(result.applied(4)).as("absent was not").isFalse();
+        assertThat(text(present(backend.get(NS, "a")).value())).isEqualTo("3");
+        assertThat(present(backend.get(NS, "a")).version()).isEqualTo(result.outcome(3));
+        assertThat(result.outcome(3)).isGreaterThan(result.outcome(1)).isGreaterThan(result.outcome(0));
         assertThat(backend.exists(NS, "gone")).isFalse();
-        assertThat(recorder.events()).extracting(Event::type, Event::key).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "new"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "gone"),
-                org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
+        assertThat(recorder.events())
+                .extracting(Event::type, Event::key)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "new"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.DELETE, "gone"),
+                        org.assertj.core.groups.Tuple.tuple(ChangeType.SET, "a"));
     }
 
     @Test
@@ -213,25 +235,31 @@ class MemoryBackendTest extends BackendFixture {
         long va = backend.set(NS, "a", bytes("1"), 0);
         long vb = backend.set(NS, "b", bytes("1"), 0);
         recorder.clear();
-        assertThatThrownBy(() -> backend.commit(NS,
-                List.of(new Precondition("a", va), new Precondition("b", vb + 99), new Precondition("a", 1234)),
-                List.of(new Write.Put("a", bytes("2"), 0), new Write.Remove("b"))))
+        assertThatThrownBy(() -> backend.commit(
+                        NS,
+                        new Commit(
+                                List.of(
+                                        new Precondition("a", va),
+                                        new Precondition("b", vb + 99),
+                                        new Precondition("a", 1234)),
+                                List.of(new Write.Put("a", bytes("2"), 0), new Write.Remove("b")))))
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("b");
                     assertThat(e.expectedVersion()).isEqualTo(vb + 99);
                     assertThat(e.actualVersion()).isEqualTo(vb);
                 });
-        assertThat(text(backend.get(NS, "a").orElseThrow().value())).isEqualTo("1");
+        assertThat(text(present(backend.get(NS, "a")).value())).isEqualTo("1");
         assertThat(backend.exists(NS, "b")).isTrue();
         assertThat(recorder.events()).isEmpty();
-        assertThatThrownBy(() -> backend.commit(NS, List.of(new Precondition("absent", 7)), List.of()))
-                .isInstanceOfSatisfying(VersionConflictException.class,
+        assertThatThrownBy(() -> backend.commit(NS, new Commit(List.of(new Precondition("absent", 7)), List.of())))
+                .isInstanceOfSatisfying(
+                        VersionConflictException.class,
                         e -> assertThat(e.actualVersion()).isEqualTo(KeyValueStore.ABSENT));
     }
 
     @Test
     void quotaRefusesNewKeysButAllowsOverwritesAndCountsPerNamespace() {
-        StorageBackend limited = open(Map.of("maxKeys", "2"));
+        MemoryStorageBackend limited = open(Map.of("maxKeys", "2"));
         limited.set(NS, "a", bytes("1"), 0);
         limited.set(NS, "b", bytes("1"), 0);
         recorder.clear();
@@ -259,32 +287,43 @@ class MemoryBackendTest extends BackendFixture {
     }
 
     @Test
+    void anExpireInACommitKeepsItsKeyLiveForTheQuota() {
+        MemoryStorageBackend limited = open(Map.of("maxKeys", "2"));
+        limited.set(NS, "a", bytes("1"), 0);
+        limited.set(NS, "b", bytes("1"), 0);
+        // Counted as a removal, the Expire would make room for c and leave three live keys under a limit of 2.
+        assertThatThrownBy(() ->
+                        limited.commit(NS, writes(new Write.Expire("a", 60_000), new Write.Put("c", bytes("1"), 0))))
+                .isInstanceOfSatisfying(
+                        QuotaExceededException.class, e -> assertThat(e.key()).isEqualTo("c"));
+        assertThat(limited.exists(NS, "c")).isFalse();
+        assertThat(present(limited.get(NS, "a")).expiresAtMillis()).isEqualTo(StorageBackend.NO_EXPIRY);
+        assertThat(limited.commit(NS, writes(new Write.Expire("a", 60_000))).applied(0))
+                .isTrue();
+    }
+
+    @Test
     void quotaInTransactionsCountsTheEndStateAndAppliesNothingWhenOver() {
-        StorageBackend limited = open(Map.of("maxKeys", "3"));
+        MemoryStorageBackend limited = open(Map.of("maxKeys", "3"));
         limited.set(NS, "a", bytes("1"), 0);
         limited.set(NS, "b", bytes("1"), 0);
         // Swapping one key for another at the limit fits, even though the put comes first.
         limited.set(NS, "c", bytes("1"), 0);
-        limited.commit(NS, List.of(), List.of(new Write.Put("d", bytes("1"), 0), new Write.Remove("a")));
-        assertThat(limited.list(NS, GlobPattern.compile("*"), null, 10).keys()).containsExactly("b", "c", "d");
+        limited.commit(NS, writes(new Write.Put("d", bytes("1"), 0), new Write.Remove("a")));
+        assertThat(limited.list(NS, GlobPattern.compile("*"), null, 10)).containsExactly("b", "c", "d");
         recorder.clear();
-        assertThatThrownBy(() -> limited.commit(NS, List.of(), List.of(new Write.Put("b", bytes("2"), 0),
-                new Write.Put("e", bytes("1"), 0), new Write.Put("f", bytes("1"), 0))))
-                .isInstanceOfSatisfying(QuotaExceededException.class, e -> assertThat(e.key()).isEqualTo("e"));
-        assertThat(text(limited.get(NS, "b").orElseThrow().value())).isEqualTo("1");
+        assertThatThrownBy(() -> limited.commit(
+                        NS,
+                        writes(
+                                new Write.Put("b", bytes("2"), 0),
+                                new Write.Put("e", bytes("1"), 0),
+                                new Write.Put("f", bytes("1"), 0))))
+                .isInstanceOfSatisfying(
+                        QuotaExceededException.class, e -> assertThat(e.key()).isEqualTo("e"));
+        assertThat(text(present(limited.get(NS, "b")).value())).isEqualTo("1");
         assertThat(limited.exists(NS, "e")).isFalse();
         assertThat(recorder.events()).isEmpty();
-        limited.commit(NS, List.of(), List.of(new Write.Put("b", bytes("2"), 0), new Write.Put("c", bytes("2"), 0)));
-        assertThat(text(limited.get(NS, "c").orElseThrow().value())).isEqualTo("2");
-    }
-
-    @Test
-    void locksAreSeparateFromDataKeys() {
-        backend.set(NS, "job", bytes("data"), 0);
-        assertThat(backend.tryLock(NS, "job", "t1", 30_000)).isTrue();
-        assertThat(text(backend.get(NS, "job").orElseThrow().value())).isEqualTo("data");
-        assertThat(backend.delete(NS, "job")).isTrue();
-        assertThat(backend.tryLock(NS, "job", "t2", 30_000)).isFalse();
-        assertThat(backend.unlock(NS, "job", "t1")).isTrue();
+        limited.commit(NS, writes(new Write.Put("b", bytes("2"), 0), new Write.Put("c", bytes("2"), 0)));
+        assertThat(text(present(limited.get(NS, "c")).value())).isEqualTo("2");
     }
 }

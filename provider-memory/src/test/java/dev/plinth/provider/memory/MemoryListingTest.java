@@ -3,9 +3,7 @@ package dev.plinth.provider.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.ChangeType;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.spi.storage.GlobPattern;
-import dev.plinth.spi.storage.StorageBackend;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Listing order, cursor paging, prefix ranges, count and deleteMatching. */
 class MemoryListingTest extends BackendFixture {
 
-    private final StorageBackend backend = open(Map.of());
+    private final MemoryStorageBackend backend = open(Map.of());
 
     private void put(String... keys) {
         for (String k : keys) {
@@ -26,19 +24,31 @@ class MemoryListingTest extends BackendFixture {
     }
 
     private List<String> keys(String pattern) {
-        return backend.list(NS, GlobPattern.compile(pattern), null, Integer.MAX_VALUE).keys();
+        return backend.list(NS, GlobPattern.compile(pattern), null, Integer.MAX_VALUE);
     }
 
     /** Reference order: compare the UTF-8 encodings as unsigned bytes. */
     private static List<String> utf8Sorted(List<String> keys) {
-        return keys.stream().sorted((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                b.getBytes(StandardCharsets.UTF_8))).collect(Collectors.toList());
+        return keys.stream()
+                .sorted((a, b) ->
+                        Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)))
+                .collect(Collectors.toList());
     }
 
     @Test
     void listsInUtf8ByteOrderIncludingSupplementaryCharacters() {
-        List<String> all = List.of("z", "a", "\uFFFD", "\uE000", "\uD83D\uDE00", "\u00E9", "A", "a\uD83D\uDE00",
-                "a\uFFFF", "\uDBFF\uDFFF", "\u4E2D");
+        List<String> all = List.of(
+                "z",
+                "a",
+                "\uFFFD",
+                "\uE000",
+                "\uD83D\uDE00",
+                "\u00E9",
+                "A",
+                "a\uD83D\uDE00",
+                "a\uFFFF",
+                "\uDBFF\uDFFF",
+                "\u4E2D");
         put(all.toArray(new String[0]));
         assertThat(keys("*")).containsExactlyElementsOf(utf8Sorted(all));
         assertThat(keys("*")).containsSubsequence("\uFFFD", "\uD83D\uDE00", "\uDBFF\uDFFF");
@@ -58,41 +68,34 @@ class MemoryListingTest extends BackendFixture {
         String cursor = null;
         List<Integer> sizes = new ArrayList<>();
         do {
-            KeyPage page = backend.list(NS, p, cursor, 10);
-            seen.addAll(page.keys());
-            sizes.add(page.keys().size());
-            if (page.nextCursor() != null) {
-                assertThat(page.nextCursor()).isEqualTo(page.keys().get(page.keys().size() - 1));
-            }
-            cursor = page.nextCursor();
+            List<String> page = backend.list(NS, p, cursor, 10);
+            seen.addAll(page);
+            sizes.add(page.size());
+            cursor = page.size() < 10 ? null : page.get(page.size() - 1);
         } while (cursor != null);
         assertThat(seen).containsExactlyElementsOf(all);
         assertThat(sizes).containsExactly(10, 10, 5);
     }
 
     @Test
-    void lastFullPageHasNoCursorWhenNothingFollows() {
+    void pagesStopAtTheLimitAndGoOnAfterTheCursor() {
         put("k1", "k2", "k3", "k4", "x");
-        KeyPage first = backend.list(NS, GlobPattern.compile("k*"), null, 2);
-        assertThat(first.keys()).containsExactly("k1", "k2");
-        assertThat(first.nextCursor()).isEqualTo("k2");
-        KeyPage second = backend.list(NS, GlobPattern.compile("k*"), "k2", 2);
-        assertThat(second.keys()).containsExactly("k3", "k4");
-        assertThat(second.nextCursor()).isNull();
-        assertThat(backend.list(NS, GlobPattern.compile("k*"), "k4", 2).keys()).isEmpty();
+        assertThat(backend.list(NS, GlobPattern.compile("k*"), null, 2)).containsExactly("k1", "k2");
+        assertThat(backend.list(NS, GlobPattern.compile("k*"), "k2", 2)).containsExactly("k3", "k4");
+        assertThat(backend.list(NS, GlobPattern.compile("k*"), "k4", 2)).isEmpty();
     }
 
     @Test
     void afterKeyOutsideThePrefixRangeIsHandled() {
         put("a", "b1", "b2", "c");
-        assertThat(backend.list(NS, GlobPattern.compile("b*"), "a", 10).keys()).containsExactly("b1", "b2");
-        assertThat(backend.list(NS, GlobPattern.compile("b*"), "b", 10).keys()).containsExactly("b1", "b2");
-        assertThat(backend.list(NS, GlobPattern.compile("b*"), "b1", 10).keys()).containsExactly("b2");
-        assertThat(backend.list(NS, GlobPattern.compile("b*"), "bz", 10).keys()).isEmpty();
-        assertThat(backend.list(NS, GlobPattern.compile("b*"), "zzz", 10).keys()).isEmpty();
-        assertThat(backend.list(NS, GlobPattern.compile("b1"), "b0", 10).keys()).containsExactly("b1");
-        assertThat(backend.list(NS, GlobPattern.compile("b1"), "b1", 10).keys()).isEmpty();
-        assertThat(backend.list(NS, GlobPattern.compile("*"), "b1", 10).keys()).containsExactly("b2", "c");
+        assertThat(backend.list(NS, GlobPattern.compile("b*"), "a", 10)).containsExactly("b1", "b2");
+        assertThat(backend.list(NS, GlobPattern.compile("b*"), "b", 10)).containsExactly("b1", "b2");
+        assertThat(backend.list(NS, GlobPattern.compile("b*"), "b1", 10)).containsExactly("b2");
+        assertThat(backend.list(NS, GlobPattern.compile("b*"), "bz", 10)).isEmpty();
+        assertThat(backend.list(NS, GlobPattern.compile("b*"), "zzz", 10)).isEmpty();
+        assertThat(backend.list(NS, GlobPattern.compile("b1"), "b0", 10)).containsExactly("b1");
+        assertThat(backend.list(NS, GlobPattern.compile("b1"), "b1", 10)).isEmpty();
+        assertThat(backend.list(NS, GlobPattern.compile("*"), "b1", 10)).containsExactly("b2", "c");
     }
 
     @Test
@@ -108,10 +111,23 @@ class MemoryListingTest extends BackendFixture {
         expected.add("user:\uD83D\uDE00");
         assertThat(keys("user:*")).containsExactlyElementsOf(utf8Sorted(expected));
         assertThat(backend.count(NS, GlobPattern.compile("user:*"))).isEqualTo(501);
-        assertThat(keys("user:4?")).containsExactly("user:40", "user:41", "user:42", "user:43", "user:44",
-                "user:45", "user:46", "user:47", "user:48", "user:49");
-        assertThat(keys("user:49*")).containsExactly("user:49", "user:490", "user:491", "user:492", "user:493",
-                "user:494", "user:495", "user:496", "user:497", "user:498", "user:499");
+        assertThat(keys("user:4?"))
+                .containsExactly(
+                        "user:40", "user:41", "user:42", "user:43", "user:44", "user:45", "user:46", "user:47",
+                        "user:48", "user:49");
+        assertThat(keys("user:49*"))
+                .containsExactly(
+                        "user:49",
+                        "user:490",
+                        "user:491",
+                        "user:492",
+                        "user:493",
+                        "user:494",
+                        "user:495",
+                        "user:496",
+                        "user:497",
+                        "user:498",
+                        "user:499");
         assertThat(keys("user:7")).containsExactly("user:7");
         assertThat(keys("user:\uD83D\uDE00*")).containsExactly("user:\uD83D\uDE00");
         assertThat(keys("user*")).hasSize(506);
@@ -141,7 +157,10 @@ class MemoryListingTest extends BackendFixture {
         recorder.clear();
         assertThat(backend.deleteMatching(NS, GlobPattern.compile("tmp:*"))).isEqualTo(2);
         assertThat(keys("*")).containsExactly("keep:1", "tmp");
-        assertThat(recorder.events()).extracting(Event::type).containsOnly(ChangeType.DELETE).hasSize(2);
+        assertThat(recorder.events())
+                .extracting(Event::type)
+                .containsOnly(ChangeType.DELETE)
+                .hasSize(2);
         assertThat(backend.count(NS, GlobPattern.compile("tmp:*"))).isZero();
     }
 }

@@ -36,6 +36,7 @@ class MemoryStorageProviderTest {
 
     static long sweeperThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("plinth-memory-sweeper") && t.isAlive()).count();
+                .filter(t -> t.getName().equals("plinth-memory-sweeper") && t.isAlive())
+                .count();
     }
 }

@@ -10,8 +10,8 @@ import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.QuotaExceededException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.Subscription;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.core.storage.StorageEngine;
-import dev.plinth.core.storage.StorageSettings;
 import dev.plinth.spi.storage.ProviderConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +23,12 @@ import org.junit.jupiter.api.Test;
 /** The provider driven the way plugins meet it: through runtime-core's engine and scoped stores. */
 class MemoryThroughEngineTest {
     private final MemoryStorageProvider provider = new MemoryStorageProvider();
-    private final StorageEngine engine = StorageEngine.open(provider,
-            ProviderConfig.builder(provider).set("sweepInterval", "10ms").set("maxKeys", "3").build(),
+    private final StorageEngine engine = StorageEngine.open(
+            provider,
+            ProviderConfig.builder(provider)
+                    .set("sweepInterval", "10ms")
+                    .set("maxKeys", "3")
+                    .build(),
             StorageSettings.defaults());
 
     @AfterEach
@@ -50,7 +54,8 @@ class MemoryThroughEngineTest {
                 while (seen.size() < 3 && System.nanoTime() < end) {
                     seen.wait(100);
                 }
-                assertThat(seen).extracting(ChangeEvent::type)
+                assertThat(seen)
+                        .extracting(ChangeEvent::type)
                         .containsExactly(ChangeType.SET, ChangeType.EXPIRE, ChangeType.CLEAR);
                 assertThat(seen.get(0).version()).hasValue(v);
             }
@@ -77,7 +82,7 @@ class MemoryThroughEngineTest {
         assertThat(store.keys("*")).containsExactly("a");
         store.setAll(Map.of("b", new byte[] {1}, "c", new byte[] {2}));
         assertThat(store.keys("*")).containsExactly("a", "b", "c");
-        assertThat(store.scope("archive").keys("*")).isEmpty();
+        assertThat(store.namespace("archive").keys("*")).isEmpty();
     }
 
     @Test
@@ -86,9 +91,9 @@ class MemoryThroughEngineTest {
         try (LockHandle lock = store.lock("job", Duration.ofSeconds(1))) {
             assertThat(lock.isHeld()).isTrue();
             assertThat(store.tryLock("job")).isEmpty();
-            assertThat(engine.backend().lockEntries()).isEqualTo(1);
+            assertThat(engine.lockEntries()).isEqualTo(1);
         }
-        assertThat(engine.backend().lockEntries()).isZero();
+        assertThat(engine.lockEntries()).isZero();
     }
 
     @Test
@@ -96,7 +101,8 @@ class MemoryThroughEngineTest {
         KeyValueStore store = engine.store("notes");
         engine.close();
         assertThatThrownBy(() -> store.get("k")).isInstanceOf(StoreClosedException.class);
-        assertThatThrownBy(() -> engine.backend().get(dev.plinth.spi.storage.Namespace.of("notes"), "k"))
+        assertThatThrownBy(() ->
+                        engine.backend().read(dev.plinth.spi.storage.Namespace.of("notes"), java.util.List.of("k")))
                 .isInstanceOf(StoreClosedException.class);
     }
 }

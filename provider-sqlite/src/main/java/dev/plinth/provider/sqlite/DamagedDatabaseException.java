@@ -15,6 +15,8 @@ import java.util.Objects;
  * <p>Nothing was deleted, truncated or rewritten: the file and its {@code -wal}/{@code -journal} are as they
  * were, to be inspected, recovered (for example with the {@code sqlite3} shell's {@code .recover}) or
  * restored from a backup. Not retryable: opening again finds the same damage.
+ *
+ * <p>Immutable, so safe to share between threads.
  */
 public final class DamagedDatabaseException extends StorageOpenException {
     private static final long serialVersionUID = 1L;
@@ -24,19 +26,24 @@ public final class DamagedDatabaseException extends StorageOpenException {
     private final List<String> problems;
 
     /**
+     * Built by the provider when it refuses a file; public only because the provider's implementation lives
+     * in another package of its module. Plugins and operators catch it, they have no reason to create one.
+     *
      * @param file the database file
      * @param summary what is wrong and what the operator can do, naming the file
      * @param problems what was found, first problem first (for the check at open, SQLite's own lines)
      * @param cause SQLite's error, or {@code null} when Plinth found the problem itself
+     * @throws NullPointerException when {@code file}, {@code summary}, {@code problems} or one of its elements
+     *     is {@code null}
+     * @throws IllegalArgumentException when {@code problems} is empty
      */
-    DamagedDatabaseException(Path file, String summary, List<String> problems, Throwable cause) {
-        super("sqlite", summary, cause, false);
+    public DamagedDatabaseException(Path file, String summary, List<String> problems, Throwable cause) {
+        super("sqlite", Objects.requireNonNull(summary, "summary"), cause, false);
         this.file = file.toString();
         this.problems = List.copyOf(problems);
         if (this.problems.isEmpty()) {
             throw new IllegalArgumentException("a damaged database has at least one problem");
         }
-        Objects.requireNonNull(summary, "summary");
     }
 
     /** @return the database file that was refused, absolute */

@@ -22,7 +22,8 @@ class SqliteContractTest extends StorageContractTck {
     @AfterAll
     static void deleteRoot() throws IOException {
         try (var files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 

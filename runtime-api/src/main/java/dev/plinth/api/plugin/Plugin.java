@@ -85,8 +85,7 @@ public interface Plugin {
      * @throws RuntimeException any exception, or not returning within {@code plinth.runtime.startTimeout},
      *     fails startup and rolls back as for {@link #init}
      */
-    default void start() {
-    }
+    default void start() {}
 
     /**
      * Stops work and releases resources. Called once for every plugin whose {@code init} was called
@@ -96,6 +95,5 @@ public interface Plugin {
      *
      * @throws RuntimeException collected as a suppressed exception; the other plugins still shut down
      */
-    default void shutdown() {
-    }
+    default void shutdown() {}
 }

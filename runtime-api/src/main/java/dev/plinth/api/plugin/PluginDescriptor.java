@@ -13,8 +13,8 @@ import java.util.Set;
  * @param optionalDependencies ids ordered before this plugin when present, never {@code null}
  * @param source where the plugin came from, for diagnostics (a jar path, or {@code "registered"})
  */
-public record PluginDescriptor(String id, String version, Set<String> requiredDependencies,
-        Set<String> optionalDependencies, String source) {
+public record PluginDescriptor(
+        String id, String version, Set<String> requiredDependencies, Set<String> optionalDependencies, String source) {
 
     /**
      * Validates and copies the arguments.
@@ -46,7 +46,7 @@ public record PluginDescriptor(String id, String version, Set<String> requiredDe
      * @throws InvalidPluginIdException when its id or a dependency id breaks the grammar
      */
     public static PluginDescriptor of(Plugin plugin, String source) {
-        return new PluginDescriptor(plugin.id(), plugin.version(), plugin.requiredDependencies(),
-                plugin.optionalDependencies(), source);
+        return new PluginDescriptor(
+                plugin.id(), plugin.version(), plugin.requiredDependencies(), plugin.optionalDependencies(), source);
     }
 }

@@ -1,7 +1,9 @@
 package dev.plinth.api.plugin;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The grammar of plugin ids and storage bucket names: 1 to 64 characters, each a lower-case ASCII letter,
+ * The grammar of plugin ids and storage nested namespace names: 1 to 64 characters, each a lower-case ASCII letter,
  * a digit, {@code .}, {@code -} or {@code _}. Because {@code /}, {@code :} and braces never occur in an
  * id, an id can be used as a namespace segment without escaping.
  */
@@ -9,14 +11,13 @@ public final class PluginIds {
     /** The longest id accepted. */
     public static final int MAX_LENGTH = 64;
 
-    private PluginIds() {
-    }
+    private PluginIds() {}
 
     /**
      * @param id a candidate id, may be {@code null}
      * @return {@code true} when {@code id} satisfies the grammar
      */
-    public static boolean isValid(String id) {
+    public static boolean isValid(@Nullable String id) {
         if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
             return false;
         }
@@ -36,14 +37,14 @@ public final class PluginIds {
      * @throws InvalidPluginIdException when {@code id} is {@code null} or breaks the grammar; the message
      *     quotes the id and says which rule it breaks
      */
-    public static String validate(String id) {
-        if (isValid(id)) {
+    public static String validate(@Nullable String id) {
+        if (id != null && isValid(id)) {
             return id;
         }
         throw new InvalidPluginIdException(id, describeProblem(id));
     }
 
-    static String describeProblem(String id) {
+    static String describeProblem(@Nullable String id) {
         if (id == null) {
             return "id is null";
         }

@@ -1,6 +1,7 @@
 package dev.plinth.api.plugin;
 
 import dev.plinth.api.PlinthException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Startup failed: a plugin's {@code init} or {@code start} threw or overran the start timeout, or the
@@ -13,7 +14,7 @@ import dev.plinth.api.PlinthException;
 public class PluginLifecycleException extends PlinthException {
     private static final long serialVersionUID = 1L;
     /** The plugin id, kept for callers that handle this exception. */
-    private final String pluginId;
+    private final @Nullable String pluginId;
     /** The phase, kept for callers that handle this exception. */
     private final Phase phase;
 
@@ -35,7 +36,7 @@ public class PluginLifecycleException extends PlinthException {
      * @param message what happened, naming the plugin(s)
      * @param cause the plugin's exception, may be {@code null}
      */
-    public PluginLifecycleException(String pluginId, Phase phase, String message, Throwable cause) {
+    public PluginLifecycleException(@Nullable String pluginId, Phase phase, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.pluginId = pluginId;
         this.phase = phase;
@@ -44,7 +45,7 @@ public class PluginLifecycleException extends PlinthException {
     /**
      * @return the plugin at fault, or {@code null} when the problem involves several (for example a cycle)
      */
-    public String pluginId() {
+    public @Nullable String pluginId() {
         return pluginId;
     }
 

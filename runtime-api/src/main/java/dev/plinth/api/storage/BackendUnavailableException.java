@@ -1,5 +1,7 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The backend could not be reached or did not answer in time (Redis down, database locked past the busy
  * timeout, disk unavailable). Retryable: the same store works again once the backend returns, without
@@ -15,7 +17,7 @@ public class BackendUnavailableException extends StorageException {
      * @param message what was unreachable (an address, a path; never a password)
      * @param cause the backend's exception
      */
-    public BackendUnavailableException(String message, Throwable cause) {
+    public BackendUnavailableException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

@@ -3,6 +3,7 @@ package dev.plinth.api.storage;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One change observed by a {@link KeyValueStore#watch watch} subscription. Immutable. Carries no value:
@@ -17,19 +18,19 @@ public final class ChangeEvent {
 
     private final ChangeType type;
     private final String namespace;
-    private final String key;
+    private final @Nullable String key;
     private final long version;
     private final long droppedEvents;
 
     /**
      * @param type what happened
-     * @param namespace the scope it happened in
+     * @param namespace the namespace it happened in
      * @param key the key, or {@code null} for {@link ChangeType#CLEAR} and {@link ChangeType#OVERFLOW}
      * @param version the new version for {@link ChangeType#SET}, otherwise 0
      * @param droppedEvents for {@link ChangeType#OVERFLOW}, how many events were dropped, or
      *     {@link #DROPPED_UNKNOWN}; otherwise 0
      */
-    public ChangeEvent(ChangeType type, String namespace, String key, long version, long droppedEvents) {
+    public ChangeEvent(ChangeType type, String namespace, @Nullable String key, long version, long droppedEvents) {
         this.type = Objects.requireNonNull(type, "type");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.key = key;
@@ -42,7 +43,7 @@ public final class ChangeEvent {
         return type;
     }
 
-    /** @return the scope the change happened in */
+    /** @return the namespace the change happened in */
     public String namespace() {
         return namespace;
     }
@@ -81,8 +82,11 @@ public final class ChangeEvent {
             return false;
         }
         ChangeEvent e = (ChangeEvent) o;
-        return type == e.type && version == e.version && droppedEvents == e.droppedEvents
-                && namespace.equals(e.namespace) && Objects.equals(key, e.key);
+        return type == e.type
+                && version == e.version
+                && droppedEvents == e.droppedEvents
+                && namespace.equals(e.namespace)
+                && Objects.equals(key, e.key);
     }
 
     @Override

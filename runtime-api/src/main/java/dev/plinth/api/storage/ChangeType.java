@@ -8,7 +8,7 @@ public enum ChangeType {
     DELETE,
     /** A key's expiry passed and the provider reclaimed it. */
     EXPIRE,
-    /** The whole scope was cleared; {@link ChangeEvent#key()} is empty. */
+    /** The whole namespace was cleared; {@link ChangeEvent#key()} is empty. */
     CLEAR,
     /**
      * The subscription's buffer overflowed and events were dropped; {@link ChangeEvent#key()} is empty

@@ -1,5 +1,7 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A key breaks the key rules: it must be 1 to {@value KeyValueStore#MAX_KEY_BYTES} UTF-8 bytes long, and
  * contain no control character (U+0000-U+001F, U+007F-U+009F) and no unpaired surrogate. The message
@@ -8,13 +10,13 @@ package dev.plinth.api.storage;
 public class InvalidKeyException extends StorageException {
     private static final long serialVersionUID = 1L;
     /** The key, kept for callers that handle this exception. */
-    private final String key;
+    private final @Nullable String key;
 
     /**
      * @param key the rejected key, may be {@code null}
      * @param problem the rule it breaks
      */
-    public InvalidKeyException(String key, String problem) {
+    public InvalidKeyException(@Nullable String key, String problem) {
         super("Invalid key " + StorageMessages.quote(key) + ": " + problem);
         this.key = key;
     }
@@ -22,7 +24,7 @@ public class InvalidKeyException extends StorageException {
     /**
      * @return the rejected key, may be {@code null}
      */
-    public String key() {
+    public @Nullable String key() {
         return key;
     }
 }

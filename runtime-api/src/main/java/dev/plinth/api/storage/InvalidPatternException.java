@@ -1,5 +1,7 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A key pattern breaks the glob grammar (an unclosed {@code [}, a trailing {@code \}, a reversed range).
  * Thrown before anything runs. The message quotes the pattern and gives the character index at fault.
@@ -7,7 +9,7 @@ package dev.plinth.api.storage;
 public class InvalidPatternException extends StorageException {
     private static final long serialVersionUID = 1L;
     /** The pattern, kept for callers that handle this exception. */
-    private final String pattern;
+    private final @Nullable String pattern;
     /** The index, kept for callers that handle this exception. */
     private final int index;
 
@@ -16,9 +18,9 @@ public class InvalidPatternException extends StorageException {
      * @param index the character index at fault, or -1
      * @param problem what is wrong
      */
-    public InvalidPatternException(String pattern, int index, String problem) {
-        super("Invalid key pattern " + StorageMessages.quote(pattern)
-                + (index >= 0 ? " at index " + index : "") + ": " + problem);
+    public InvalidPatternException(@Nullable String pattern, int index, String problem) {
+        super("Invalid key pattern " + StorageMessages.quote(pattern) + (index >= 0 ? " at index " + index : "") + ": "
+                + problem);
         this.pattern = pattern;
         this.index = index;
     }
@@ -26,7 +28,7 @@ public class InvalidPatternException extends StorageException {
     /**
      * @return the rejected pattern, may be {@code null}
      */
-    public String pattern() {
+    public @Nullable String pattern() {
         return pattern;
     }
 

@@ -3,6 +3,7 @@ package dev.plinth.api.storage;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of a key listing.
@@ -11,7 +12,7 @@ import java.util.Optional;
  * @param nextCursor the key to pass to {@link KeyValueStore#keysAfter} for the next page, or
  *     {@code null} when this is the last page
  */
-public record KeyPage(List<String> keys, String nextCursor) {
+public record KeyPage(List<String> keys, @Nullable String nextCursor) {
 
     /**
      * @param keys the keys of the page

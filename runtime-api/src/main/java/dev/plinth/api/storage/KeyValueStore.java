@@ -9,14 +9,14 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
- * The key-value store a plugin sees, scoped to one namespace (the plugin's id, or a bucket inside it).
+ * The key-value store a plugin sees, confined to one namespace (the plugin's id, or a namespace nested in it).
  * The same contract holds on every storage provider; switching provider changes speed and durability,
  * nothing else. The provider TCK ({@code plinth-provider-tck}) tests every clause below.
  *
- * <h2>Scope</h2>
+ * <h2>Namespaces</h2>
  * A store sees only the keys of its own namespace. No key, pattern, {@link #clear()}, transaction or watch
- * can read, list, change or observe another namespace, including a parent's or a child's: a bucket from
- * {@link #scope(String)} is a separate namespace.
+ * can read, list, change or observe another namespace, including a parent's or a child's: a namespace from
+ * {@link #namespace(String)} is a separate one.
  *
  * <h2>Keys</h2>
  * A key is any string of 1 to {@value #MAX_KEY_BYTES} UTF-8 bytes with no control character (U+0000-U+001F,
@@ -79,20 +79,21 @@ public interface KeyValueStore {
     Duration MAX_DURATION = Duration.ofDays(36_500);
 
     /**
-     * @return this store's namespace: the plugin id, followed by {@code /bucket} for each nested scope
+     * @return this store's namespace: the plugin id, followed by {@code /name} for each nested namespace
      *     (for example {@code notes/archive})
      */
     String namespace();
 
     /**
-     * Returns a nested scope with the same API, isolated from this one the way plugins are isolated from
-     * each other. Calling it twice with the same name returns stores that see the same data.
+     * Returns the store of a nested namespace, with the same API, isolated from this one the way plugins are
+     * isolated from each other. Calling it twice with the same name returns stores that see the same data.
      *
-     * @param bucket the bucket name: 1 to 64 characters of {@code a-z 0-9 . - _}
+     * @param name the nested namespace's name: 1 to 64 characters of {@code a-z 0-9 . - _}
      * @return the nested store
-     * @throws dev.plinth.api.plugin.InvalidPluginIdException when {@code bucket} breaks that grammar
+     * @throws InvalidArgumentException naming {@code name} when it breaks that grammar
+     * @throws NullPointerException when {@code name} is {@code null}
      */
-    KeyValueStore scope(String bucket);
+    KeyValueStore namespace(String name);
 
     // ---------------------------------------------------------------- reads
 
@@ -167,7 +168,7 @@ public interface KeyValueStore {
      * @return the key's new version
      * @throws InvalidKeyException when the key breaks the key rules
      * @throws ValueTooLargeException when the value is over the limit
-     * @throws QuotaExceededException when the key is new and the scope is at {@code maxKeys}
+     * @throws QuotaExceededException when the key is new and the namespace is at {@code maxKeys}
      */
     long set(String key, byte[] value);
 
@@ -182,7 +183,7 @@ public interface KeyValueStore {
      *     than {@link #MAX_DURATION}
      * @throws InvalidKeyException when the key breaks the key rules
      * @throws ValueTooLargeException when the value is over the limit
-     * @throws QuotaExceededException when the key is new and the scope is at {@code maxKeys}
+     * @throws QuotaExceededException when the key is new and the namespace is at {@code maxKeys}
      */
     long set(String key, byte[] value, Duration ttl);
 
@@ -232,7 +233,7 @@ public interface KeyValueStore {
      * @param key the key
      * @param value the value, copied
      * @return {@code true} when it was stored, {@code false} when the key was present
-     * @throws QuotaExceededException when the key is new and the scope is at {@code maxKeys}
+     * @throws QuotaExceededException when the key is new and the namespace is at {@code maxKeys}
      */
     boolean setIfAbsent(String key, byte[] value);
 
@@ -277,7 +278,7 @@ public interface KeyValueStore {
      * @return the value after adding
      * @throws NotACounterException when the stored value is not the decimal text of a {@code long}, or
      *     the sum overflows; nothing changes
-     * @throws QuotaExceededException when the key is new and the scope is at {@code maxKeys}
+     * @throws QuotaExceededException when the key is new and the namespace is at {@code maxKeys}
      */
     long increment(String key, long delta);
 
@@ -389,15 +390,15 @@ public interface KeyValueStore {
     long deleteMatching(String pattern);
 
     /**
-     * Empties this scope atomically: afterwards it holds no key, and no other scope (parent, child or
-     * sibling) lost anything. Watchers of this scope receive one {@link ChangeType#CLEAR} event.
+     * Empties this namespace atomically: afterwards it holds no key, and no other scope (parent, child or
+     * sibling) lost anything. Watchers of this namespace receive one {@link ChangeType#CLEAR} event.
      */
     void clear();
 
     // ---------------------------------------------------------------- transactions
 
     /**
-     * Starts building an atomic transaction in this scope. Nothing happens until
+     * Starts building an atomic transaction in this namespace. Nothing happens until
      * {@link Transaction#commit()}.
      *
      * @return a new transaction builder; not thread-safe, use it from one thread
@@ -407,9 +408,9 @@ public interface KeyValueStore {
     // ---------------------------------------------------------------- watch
 
     /**
-     * Subscribes to changes of keys of this scope that match {@code pattern}. Events are delivered on a
+     * Subscribes to changes of keys of this namespace that match {@code pattern}. Events are delivered on a
      * runtime thread (never the writer's), one at a time per subscription, in write order for each key.
-     * A {@link ChangeType#CLEAR} event is delivered to every subscription of this scope. Every change
+     * A {@link ChangeType#CLEAR} event is delivered to every subscription of this namespace. Every change
      * committed after {@code watch} returns is delivered; on providers whose change feed is asynchronous
      * (Redis, SQLite across processes) a change committed just before may be delivered too.
      *
@@ -429,7 +430,7 @@ public interface KeyValueStore {
     // ---------------------------------------------------------------- locks
 
     /**
-     * Acquires an exclusive lock named {@code key} in this scope, waiting up to {@code wait}. Lock names
+     * Acquires an exclusive lock named {@code key} in this namespace, waiting up to {@code wait}. Lock names
      * live apart from data keys. The lock has a lease of 30 seconds that the runtime renews while it is
      * held, so a crashed holder's lock frees itself. Locks are not reentrant: a second {@code lock} by the
      * same holder waits like anyone else. Exclusive across threads, and across processes where the

@@ -1,7 +1,7 @@
 package dev.plinth.api.storage;
 
 /**
- * A write would create a new key in a scope that already holds its {@code maxKeys} live keys. Overwriting
+ * A write would create a new key in a namespace that already holds its {@code maxKeys} live keys. Overwriting
  * an existing key is always allowed; expired keys do not count. Nothing was written (for a batch or a
  * transaction: none of it).
  */
@@ -15,19 +15,19 @@ public class QuotaExceededException extends StorageException {
     private final long maxKeys;
 
     /**
-     * @param namespace the scope that is full
+     * @param namespace the namespace that is full
      * @param key the new key that did not fit
      * @param maxKeys the configured limit
      */
     public QuotaExceededException(String namespace, String key, long maxKeys) {
-        super("Scope '" + namespace + "' is full: it holds its limit of " + maxKeys
-                + " keys (maxKeys), so new key " + StorageMessages.quote(key) + " was not written");
+        super("Scope '" + namespace + "' is full: it holds its limit of " + maxKeys + " keys (maxKeys), so new key "
+                + StorageMessages.quote(key) + " was not written");
         this.namespace = namespace;
         this.key = key;
         this.maxKeys = maxKeys;
     }
 
-    /** @return the scope that is full */
+    /** @return the namespace that is full */
     public String namespace() {
         return namespace;
     }

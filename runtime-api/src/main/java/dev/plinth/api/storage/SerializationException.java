@@ -1,5 +1,7 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A value could not be converted to or from JSON for the requested type. On a write nothing was written;
  * on a read the stored bytes are untouched.
@@ -14,7 +16,7 @@ public class SerializationException extends StorageException {
      * @param message what could not be converted, naming the type
      * @param cause the mapper's exception
      */
-    public SerializationException(String key, String message, Throwable cause) {
+    public SerializationException(String key, String message, @Nullable Throwable cause) {
         super("Key " + StorageMessages.quote(key) + ": " + message, cause);
         this.key = key;
     }

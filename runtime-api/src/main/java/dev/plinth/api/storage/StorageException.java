@@ -1,6 +1,7 @@
 package dev.plinth.api.storage;
 
 import dev.plinth.api.PlinthException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every storage failure. A backend failure is always an exception of this family, never an
@@ -23,7 +24,7 @@ public class StorageException extends PlinthException {
      * @param message what went wrong, naming the key or pattern
      * @param cause the backend's exception
      */
-    public StorageException(String message, Throwable cause) {
+    public StorageException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

@@ -1,13 +1,14 @@
 package dev.plinth.api.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /** Formats user input for exception messages: quoted, escaped and shortened so a message stays readable. */
 final class StorageMessages {
     private static final int MAX_SHOWN = 80;
 
-    private StorageMessages() {
-    }
+    private StorageMessages() {}
 
-    static String quote(String s) {
+    static String quote(@Nullable String s) {
         if (s == null) {
             return "null";
         }
@@ -15,7 +16,7 @@ final class StorageMessages {
         int shown = 0;
         for (int i = 0; i < s.length() && shown < MAX_SHOWN; i++, shown++) {
             char c = s.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || Character.isSurrogate(c) && !pairedAt(s, i)) {
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (Character.isSurrogate(c) && !pairedAt(s, i))) {
                 b.append(String.format("\\u%04X", (int) c));
             } else {
                 b.append(c);

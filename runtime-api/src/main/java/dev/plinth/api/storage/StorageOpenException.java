@@ -1,6 +1,7 @@
 package dev.plinth.api.storage;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A storage provider could not open its backend: a damaged or missing data file, a folder that cannot be
@@ -24,7 +25,7 @@ public class StorageOpenException extends StorageException {
      * @param cause the backend's exception, may be {@code null}; its {@link StorageException#isRetryable()}
      *     decides this exception's
      */
-    public StorageOpenException(String provider, String problem, Throwable cause) {
+    public StorageOpenException(String provider, String problem, @Nullable Throwable cause) {
         this(provider, problem, cause, cause instanceof StorageException && ((StorageException) cause).isRetryable());
     }
 
@@ -34,8 +35,9 @@ public class StorageOpenException extends StorageException {
      * @param cause the backend's exception, may be {@code null}
      * @param retryable whether opening again later may succeed
      */
-    public StorageOpenException(String provider, String problem, Throwable cause, boolean retryable) {
-        super("Storage provider '" + Objects.requireNonNull(provider, "provider") + "' could not open: " + problem,
+    public StorageOpenException(String provider, String problem, @Nullable Throwable cause, boolean retryable) {
+        super(
+                "Storage provider '" + Objects.requireNonNull(provider, "provider") + "' could not open: " + problem,
                 cause);
         this.provider = provider;
         this.retryable = retryable;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Builds an atomic group of writes and deletes in one scope, optionally guarded by preconditions. On
+ * Builds an atomic group of writes and deletes in one namespace, optionally guarded by preconditions. On
  * {@link #commit()}, either every precondition holds and every operation is applied, or nothing is
  * applied. Operations apply in the order added; a later write of the same key wins. Key, value and TTL
  * rules are those of {@link KeyValueStore}, checked as operations are added.
@@ -73,7 +73,8 @@ public interface Transaction {
      * @throws VersionConflictException when a precondition fails; it names the key, and nothing was
      *     applied
      * @throws QuotaExceededException when new keys would exceed {@code maxKeys}; nothing was applied
-     * @throws IllegalStateException when this transaction was already committed
+     * @throws StoreClosedException when this transaction was already committed (a transaction commits once),
+     *     or the runtime was closed
      */
     Map<String, Long> commit();
 }

@@ -18,8 +18,8 @@ public abstract class TypeRef<T> {
     protected TypeRef() {
         Type superclass = getClass().getGenericSuperclass();
         if (!(superclass instanceof ParameterizedType)) {
-            throw new IllegalStateException("TypeRef must be created with a type argument, "
-                    + "for example new TypeRef<List<String>>() {}");
+            throw new IllegalStateException(
+                    "TypeRef must be created with a type argument, " + "for example new TypeRef<List<String>>() {}");
         }
         this.type = ((ParameterizedType) superclass).getActualTypeArguments()[0];
     }

@@ -19,8 +19,8 @@ public class VersionConflictException extends StorageException {
      * @param actualVersion the version found, {@link KeyValueStore#ABSENT} when the key was absent
      */
     public VersionConflictException(String key, long expectedVersion, long actualVersion) {
-        super("Precondition failed on key " + StorageMessages.quote(key) + ": expected "
-                + describe(expectedVersion) + " but found " + describe(actualVersion) + "; nothing was applied");
+        super("Precondition failed on key " + StorageMessages.quote(key) + ": expected " + describe(expectedVersion)
+                + " but found " + describe(actualVersion) + "; nothing was applied");
         this.key = key;
         this.expectedVersion = expectedVersion;
         this.actualVersion = actualVersion;

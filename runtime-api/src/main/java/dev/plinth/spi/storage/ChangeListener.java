@@ -1,6 +1,7 @@
 package dev.plinth.spi.storage;
 
 import dev.plinth.api.storage.ChangeType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a backend reports committed changes. The runtime implements it and fans events out to
@@ -14,15 +15,15 @@ import dev.plinth.api.storage.ChangeType;
 public interface ChangeListener {
 
     /** A listener that ignores everything, for backends opened outside a runtime. */
-    ChangeListener NONE = (namespace, type, key, version) -> { };
+    ChangeListener NONE = (namespace, type, key, version) -> {};
 
     /**
-     * @param namespace the scope changed
+     * @param namespace the namespace changed
      * @param type what happened ({@link ChangeType#OVERFLOW} is never reported by a backend)
      * @param key the key, or {@code null} for {@link ChangeType#CLEAR}
      * @param version the new version for {@link ChangeType#SET}, otherwise 0
      */
-    void onChange(Namespace namespace, ChangeType type, String key, long version);
+    void onChange(Namespace namespace, ChangeType type, @Nullable String key, long version);
 
     /**
      * Says that changes may have gone unreported, in any namespace: the backend's feed of changes was cut
@@ -37,6 +38,5 @@ public interface ChangeListener {
      *
      * @param cause what happened, for the log (never a secret); not {@code null}
      */
-    default void onChangesMissed(String cause) {
-    }
+    default void onChangesMissed(String cause) {}
 }

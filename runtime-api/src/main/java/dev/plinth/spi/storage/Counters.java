@@ -17,8 +17,7 @@ public final class Counters {
     /** {@code "-9223372036854775808"} is the longest canonical long. */
     private static final int MAX_CHARS = 20;
 
-    private Counters() {
-    }
+    private Counters() {}
 
     /**
      * @param key the key, for the error message
@@ -33,8 +32,7 @@ public final class Counters {
             throw notACounter(key, value);
         }
         int start = value[0] == '-' ? 1 : 0;
-        if (n == start || value[start] < '0' || value[start] > '9'
-                || value[start] == '0' && (n > 1)) {
+        if (n == start || value[start] < '0' || value[start] > '9' || (value[start] == '0' && n > 1)) {
             throw notACounter(key, value);
         }
         long negative = 0;
@@ -83,8 +81,10 @@ public final class Counters {
     }
 
     private static NotACounterException notACounter(String key, byte[] value) {
-        return new NotACounterException(key, "its value is not the canonical decimal text of a long ("
-                + value.length + " bytes; counters are written as Long.toString writes them, without '+' or"
-                + " leading zeros)");
+        return new NotACounterException(
+                key,
+                "its value is not the canonical decimal text of a long ("
+                        + value.length + " bytes; counters are written as Long.toString writes them, without '+' or"
+                        + " leading zeros)");
     }
 }

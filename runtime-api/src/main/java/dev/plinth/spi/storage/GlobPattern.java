@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled key pattern in Plinth's one glob grammar, shared by every provider so that a pattern means
@@ -21,8 +22,9 @@ import java.util.Optional;
  * Malformed patterns (unclosed bracket, trailing backslash, reversed range, empty pattern, an unpaired
  * surrogate anywhere) are rejected by {@link #compile} with {@link InvalidPatternException}.
  *
- * <p>Providers use {@link #matches}, {@link #literalPrefix()} for index range scans, and the translations
- * {@link #toSqliteGlob()} and {@link #toRedisMatch()}. Immutable and thread-safe.
+ * <p>Providers use {@link #matches}, {@link #literalPrefix()} (with {@link KeyRange}) for index range scans,
+ * and {@link #elements()} to translate a pattern into their backend's own dialect, which is the provider's
+ * business. Immutable and thread-safe.
  */
 public final class GlobPattern {
     /** The longest pattern accepted, in characters. */
@@ -53,7 +55,7 @@ public final class GlobPattern {
      *     {@value #MAX_LENGTH} characters, holds an unpaired surrogate, or is malformed; the message gives
      *     the index at fault
      */
-    public static GlobPattern compile(String pattern) {
+    public static GlobPattern compile(@Nullable String pattern) {
         if (pattern == null) {
             throw new InvalidPatternException(null, -1, "pattern is null");
         }
@@ -103,15 +105,13 @@ public final class GlobPattern {
      * backend from translating it (sqlite-jdbc would send it as {@code ?}, a wildcard).
      */
     private static void rejectUnpairedSurrogates(String pattern) {
-        int n = pattern.length();
-        for (int i = 0; i < n; i++) {
-            char c = pattern.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(pattern.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new InvalidPatternException(pattern, i, String.format(
-                        "unpaired surrogate U+%04X; keys and patterns are Unicode text", (int) c));
-            }
+        int at = UnicodeText.unpairedSurrogate(pattern);
+        if (at >= 0) {
+            throw new InvalidPatternException(
+                    pattern,
+                    at,
+                    String.format(
+                            "unpaired surrogate U+%04X; keys and patterns are Unicode text", (int) pattern.charAt(at)));
         }
     }
 
@@ -160,8 +160,11 @@ public final class GlobPattern {
                 i += Character.charCount(hcp);
                 hi = hcp;
                 if (hi < lo) {
-                    throw new InvalidPatternException(p, loIndex, "range " + new String(Character.toChars(lo)) + "-"
-                            + new String(Character.toChars(hi)) + " is reversed");
+                    throw new InvalidPatternException(
+                            p,
+                            loIndex,
+                            "range " + new String(Character.toChars(lo)) + "-" + new String(Character.toChars(hi))
+                                    + " is reversed");
                 }
             }
             ranges.add(new int[] {lo, hi});
@@ -174,6 +177,75 @@ public final class GlobPattern {
     public String source() {
         return source;
     }
+
+    /**
+     * The parsed pattern, for a provider that translates it into its backend's own matching (SQLite's
+     * {@code GLOB}, a Redis {@code MATCH}): consecutive {@code *} are already merged, escapes resolved.
+     * Translation is the provider's business; this class only says what the pattern means.
+     *
+     * @return the elements in order; unmodifiable
+     */
+    public List<Element> elements() {
+        List<Element> out = new ArrayList<>(tokens.length);
+        for (Token t : tokens) {
+            switch (t.kind) {
+                case LITERAL:
+                    out.add(new Literal(t.codePoint));
+                    break;
+                case ANY:
+                    out.add(AnyOne.INSTANCE);
+                    break;
+                case STAR:
+                    out.add(AnyRun.INSTANCE);
+                    break;
+                default:
+                    List<Range> ranges = new ArrayList<>(t.ranges.length);
+                    for (int[] r : t.ranges) {
+                        ranges.add(new Range(r[0], r[1]));
+                    }
+                    out.add(new OneOf(List.copyOf(ranges), t.negated));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** One element of a parsed pattern. */
+    public sealed interface Element permits Literal, AnyOne, AnyRun, OneOf {}
+
+    /**
+     * A character that must appear as is.
+     *
+     * @param codePoint the character
+     */
+    public record Literal(int codePoint) implements Element {}
+
+    /** {@code ?}: exactly one character. */
+    public enum AnyOne implements Element {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /** {@code *}: any run of characters, none included. */
+    public enum AnyRun implements Element {
+        /** The only instance. */
+        INSTANCE
+    }
+
+    /**
+     * {@code [...]}: one character in (or, negated, not in) any of the ranges.
+     *
+     * @param ranges the ranges, as written; a single character is a range of one
+     * @param negated {@code true} for {@code [!...]} or {@code [^...]}
+     */
+    public record OneOf(List<Range> ranges, boolean negated) implements Element {}
+
+    /**
+     * An inclusive code point range of a {@link OneOf}.
+     *
+     * @param from the first code point
+     * @param to the last code point, at least {@code from}
+     */
+    public record Range(int from, int to) {}
 
     /**
      * @return the characters every matching key starts with (up to the first wildcard); may be empty
@@ -264,164 +336,13 @@ public final class GlobPattern {
         return t == tokens.length;
     }
 
-    /**
-     * Translates to SQLite's {@code GLOB} operator, which has no escape character: literal {@code *},
-     * {@code ?} and {@code [} become one-character classes ({@code [*]}, {@code [?]}, {@code [[]}); inside
-     * classes, {@code ]} is placed first and {@code ^} is never first unless negating. The result matches
-     * exactly the keys {@link #matches} accepts (SQLite compares code points, case-sensitively).
-     *
-     * @return the GLOB pattern, to be bound as a statement parameter (never concatenated into SQL)
-     */
-    public String toSqliteGlob() {
-        StringBuilder b = new StringBuilder(source.length() + 8);
-        for (Token t : tokens) {
-            switch (t.kind) {
-                case STAR:
-                    b.append('*');
-                    break;
-                case ANY:
-                    b.append('?');
-                    break;
-                case LITERAL:
-                    appendSqliteLiteral(b, t.codePoint);
-                    break;
-                default:
-                    appendSqliteClass(b, t);
-            }
-        }
-        return b.toString();
-    }
-
-    private static void appendSqliteLiteral(StringBuilder b, int cp) {
-        if (cp == '*' || cp == '?' || cp == '[') {
-            b.append('[').appendCodePoint(cp).append(']');
-        } else {
-            b.appendCodePoint(cp);
-        }
-    }
-
-    private static void appendSqliteClass(StringBuilder b, Token t) {
-        // SQLite: "[^...]" negates, a ']' first is literal, '-' between two chars is a range, a '-' last is
-        // literal. Emit ']' first, '-' and '^' last so neither is misread.
-        b.append('[');
-        if (t.negated) {
-            b.append('^');
-        }
-        boolean hasBracket = false;
-        boolean hasDash = false;
-        boolean hasCaret = false;
-        StringBuilder mid = new StringBuilder();
-        for (int[] r : t.ranges) {
-            int lo = r[0];
-            int hi = r[1];
-            if (lo == hi) {
-                if (lo == ']') {
-                    hasBracket = true;
-                } else if (lo == '-') {
-                    hasDash = true;
-                } else if (lo == '^') {
-                    hasCaret = true;
-                } else {
-                    mid.appendCodePoint(lo);
-                }
-            } else {
-                // A range whose ends are special characters is split so the ends stay unambiguous.
-                if (lo <= ']' && ']' <= hi) {
-                    hasBracket = true;
-                }
-                if (lo <= '-' && '-' <= hi) {
-                    hasDash = true;
-                }
-                if (lo <= '^' && '^' <= hi) {
-                    hasCaret = true;
-                }
-                appendRangeAvoiding(mid, lo, hi);
-            }
-        }
-        if (hasBracket) {
-            b.append(']');
-        }
-        b.append(mid);
-        // A '^' right after '[' would negate: put it after at least one other member. When it is the only
-        // member of a plain class, the class is just the literal '^', which needs no brackets in GLOB.
-        boolean caretWouldLead = hasCaret && !t.negated && !hasBracket && mid.length() == 0;
-        if (caretWouldLead && !hasDash) {
-            b.setLength(b.length() - 1);
-            b.append('^');
-            return;
-        }
-        if (caretWouldLead) {
-            b.append("-^");
-        } else {
-            if (hasCaret) {
-                b.append('^');
-            }
-            if (hasDash) {
-                b.append('-');
-            }
-        }
-        b.append(']');
-    }
-
-    /** Appends lo-hi as SQLite ranges, leaving out ']', '-' and '^' (emitted separately). */
-    private static void appendRangeAvoiding(StringBuilder b, int lo, int hi) {
-        int start = lo;
-        for (int special : new int[] {'-', ']', '^'}) {
-            if (special >= start && special <= hi) {
-                if (special - 1 >= start) {
-                    appendRange(b, start, special - 1);
-                }
-                start = special + 1;
-            }
-        }
-        if (start <= hi) {
-            appendRange(b, start, hi);
-        }
-    }
-
-    private static void appendRange(StringBuilder b, int lo, int hi) {
-        b.appendCodePoint(lo);
-        if (hi != lo) {
-            b.append('-').appendCodePoint(hi);
-        }
-    }
-
-    /**
-     * A Redis {@code SCAN MATCH} pattern that selects a superset of the matching keys when placed after a
-     * scope's key prefix: the literal prefix with Redis's glob characters ({@code * ? [ ] \ ^ -}) escaped,
-     * followed by {@code *} unless the pattern is literal. Redis matches bytes, not characters, so callers
-     * filter the scanned keys with {@link #matches} for the exact result.
-     *
-     * @return the escaped literal prefix, plus {@code *} when the pattern has wildcards
-     */
-    public String toRedisMatch() {
-        String escaped = escapeRedis(literalPrefix);
-        return literal ? escaped : escaped + "*";
-    }
-
-    /**
-     * @param s literal text
-     * @return {@code s} with every character Redis's glob treats specially preceded by a backslash
-     */
-    public static String escapeRedis(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 4);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || c == '^' || c == '-') {
-                b.append('\\');
-            }
-            b.append(c);
-        }
-        return b.toString();
-    }
-
     @Override
     public String toString() {
         return source;
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof GlobPattern && ((GlobPattern) o).source.equals(source);
     }
 
@@ -430,11 +351,19 @@ public final class GlobPattern {
         return source.hashCode();
     }
 
-    private enum Kind { LITERAL, ANY, STAR, CLASS }
+    private enum Kind {
+        LITERAL,
+        ANY,
+        STAR,
+        CLASS
+    }
 
     private static final class Token {
-        static final Token STAR = new Token(Kind.STAR, 0, null, false);
-        static final Token ANY = new Token(Kind.ANY, 0, null, false);
+        /** The ranges of every token that is not a class: none. */
+        private static final int[][] NO_RANGES = new int[0][];
+
+        static final Token STAR = new Token(Kind.STAR, 0, NO_RANGES, false);
+        static final Token ANY = new Token(Kind.ANY, 0, NO_RANGES, false);
 
         final Kind kind;
         final int codePoint;
@@ -449,7 +378,7 @@ public final class GlobPattern {
         }
 
         static Token literal(int cp) {
-            return new Token(Kind.LITERAL, cp, null, false);
+            return new Token(Kind.LITERAL, cp, NO_RANGES, false);
         }
 
         static Token ofClass(int[][] ranges, boolean negated) {

@@ -3,6 +3,7 @@ package dev.plinth.spi.storage;
 import dev.plinth.api.storage.InvalidKeyException;
 import dev.plinth.api.storage.KeyValueStore;
 import java.util.Comparator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key rules of {@link KeyValueStore} and the key order of listings, in one place for the runtime and
@@ -16,8 +17,7 @@ public final class KeyRules {
      */
     public static final Comparator<String> UTF8_ORDER = KeyRules::compareUtf8;
 
-    private KeyRules() {
-    }
+    private KeyRules() {}
 
     /**
      * Validates a key.
@@ -28,7 +28,7 @@ public final class KeyRules {
      *     {@value KeyValueStore#MAX_KEY_BYTES} UTF-8 bytes, or contains a control character or an unpaired
      *     surrogate; the message quotes the key and names the rule
      */
-    public static String validate(String key) {
+    public static String validate(@Nullable String key) {
         if (key == null) {
             throw new InvalidKeyException(null, "key is null");
         }
@@ -45,12 +45,14 @@ public final class KeyRules {
             char c = key.charAt(i);
             if (c < 0x80) {
                 if (c < 0x20 || c == 0x7f) {
-                    throw new InvalidKeyException(key, String.format("control character U+%04X at index %d", (int) c, i));
+                    throw new InvalidKeyException(
+                            key, String.format("control character U+%04X at index %d", (int) c, i));
                 }
                 bytes += 1;
             } else if (c < 0x800) {
                 if (c <= 0x9f) {
-                    throw new InvalidKeyException(key, String.format("control character U+%04X at index %d", (int) c, i));
+                    throw new InvalidKeyException(
+                            key, String.format("control character U+%04X at index %d", (int) c, i));
                 }
                 bytes += 2;
             } else if (Character.isHighSurrogate(c)) {
@@ -66,8 +68,8 @@ public final class KeyRules {
             }
         }
         if (bytes > KeyValueStore.MAX_KEY_BYTES) {
-            throw new InvalidKeyException(key, "key is " + bytes + " UTF-8 bytes, more than "
-                    + KeyValueStore.MAX_KEY_BYTES);
+            throw new InvalidKeyException(
+                    key, "key is " + bytes + " UTF-8 bytes, more than " + KeyValueStore.MAX_KEY_BYTES);
         }
         return key;
     }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The scope a backend operation applies to: a plugin id, then one segment per nested bucket. Each segment
+ * The scope a backend operation applies to: a plugin id, then one segment per nested nested namespace. Each segment
  * follows the {@link PluginIds} grammar, so it never contains {@code /}, {@code :}, braces, glob
  * characters or whitespace; {@link #path()} ({@code notes/archive}) is therefore an unambiguous encoding
  * that a backend may store in a column, use as a map key, or embed in a Redis key. Backends must keep a
@@ -49,12 +49,12 @@ public final class Namespace implements Comparable<Namespace> {
     }
 
     /**
-     * @param bucket the nested bucket's name
+     * @param name the nested namespace's name
      * @return the nested namespace
      * @throws dev.plinth.api.plugin.InvalidPluginIdException when the name breaks the grammar
      */
-    public Namespace child(String bucket) {
-        return new Namespace(path + '/' + PluginIds.validate(bucket), depth + 1);
+    public Namespace child(String name) {
+        return new Namespace(path + '/' + PluginIds.validate(name), depth + 1);
     }
 
     /** @return the segments joined with {@code /}, for example {@code notes/archive} */

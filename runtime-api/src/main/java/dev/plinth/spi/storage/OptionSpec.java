@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A typed, validated option a provider accepts, configured as {@code plinth.storage.<provider>.<name>}.
@@ -19,14 +20,20 @@ import java.util.function.Function;
 public final class OptionSpec<T> {
     private final String name;
     private final Class<T> type;
-    private final T defaultValue;
+    private final @Nullable T defaultValue;
     private final boolean required;
     private final boolean secret;
     private final String description;
     private final Function<String, T> parser;
 
-    private OptionSpec(String name, Class<T> type, T defaultValue, boolean required, boolean secret,
-            String description, Function<String, T> parser) {
+    private OptionSpec(
+            String name,
+            Class<T> type,
+            @Nullable T defaultValue,
+            boolean required,
+            boolean secret,
+            String description,
+            Function<String, T> parser) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.defaultValue = defaultValue;
@@ -42,7 +49,7 @@ public final class OptionSpec<T> {
      * @param description one line for the docs and errors
      * @return a text option
      */
-    public static OptionSpec<String> string(String name, String defaultValue, String description) {
+    public static OptionSpec<String> string(String name, @Nullable String defaultValue, String description) {
         return new OptionSpec<>(name, String.class, defaultValue, false, false, description, s -> s);
     }
 
@@ -110,7 +117,8 @@ public final class OptionSpec<T> {
      * @param description one line for the docs
      * @return a duration option (see {@link #parseDuration(String)})
      */
-    public static OptionSpec<Duration> duration(String name, Duration defaultValue, Duration min, String description) {
+    public static OptionSpec<Duration> duration(
+            String name, @Nullable Duration defaultValue, Duration min, String description) {
         return new OptionSpec<>(name, Duration.class, defaultValue, false, false, description, s -> {
             Duration d = parseDuration(s);
             if (d.compareTo(min) < 0) {
@@ -126,7 +134,7 @@ public final class OptionSpec<T> {
      * @param description one line for the docs
      * @return a file system path option
      */
-    public static OptionSpec<Path> path(String name, Path defaultValue, String description) {
+    public static OptionSpec<Path> path(String name, @Nullable Path defaultValue, String description) {
         return new OptionSpec<>(name, Path.class, defaultValue, false, false, description, s -> {
             if (s.isBlank()) {
                 throw new IllegalArgumentException("must not be blank");
@@ -147,16 +155,16 @@ public final class OptionSpec<T> {
      * @param <E> the enum type
      * @return an enum option
      */
-    public static <E extends Enum<E>> OptionSpec<E> enumValue(String name, Class<E> type, E defaultValue,
-            String description) {
+    public static <E extends Enum<E>> OptionSpec<E> enumValue(
+            String name, Class<E> type, E defaultValue, String description) {
         return new OptionSpec<>(name, type, defaultValue, false, false, description, s -> {
             for (E e : type.getEnumConstants()) {
                 if (e.name().equalsIgnoreCase(s.trim())) {
                     return e;
                 }
             }
-            throw new IllegalArgumentException("must be one of " + Arrays.toString(type.getEnumConstants())
-                    .toLowerCase(Locale.ROOT) + ", was '" + s + "'");
+            throw new IllegalArgumentException("must be one of "
+                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", was '" + s + "'");
         });
     }
 
@@ -195,7 +203,7 @@ public final class OptionSpec<T> {
     }
 
     /** @return the default, may be {@code null} */
-    public T defaultValue() {
+    public @Nullable T defaultValue() {
         return defaultValue;
     }
 
@@ -264,22 +272,27 @@ public final class OptionSpec<T> {
                 i++;
             }
             if (i == 0 || i == t.length()) {
-                throw new IllegalArgumentException("must be a duration such as 250ms, 30s, 5m, 1h or PT30S, was '"
-                        + s + "'");
+                throw new IllegalArgumentException(
+                        "must be a duration such as 250ms, 30s, 5m, 1h or PT30S, was '" + s + "'");
             }
             long n = Long.parseLong(t.substring(0, i));
             switch (t.substring(i).trim()) {
-                case "ms": return atMostMax(Duration.ofMillis(n), s);
-                case "s": return atMostMax(Duration.ofSeconds(n), s);
-                case "m": return atMostMax(Duration.ofMinutes(n), s);
-                case "h": return atMostMax(Duration.ofHours(n), s);
-                case "d": return atMostMax(Duration.ofDays(n), s);
+                case "ms":
+                    return atMostMax(Duration.ofMillis(n), s);
+                case "s":
+                    return atMostMax(Duration.ofSeconds(n), s);
+                case "m":
+                    return atMostMax(Duration.ofMinutes(n), s);
+                case "h":
+                    return atMostMax(Duration.ofHours(n), s);
+                case "d":
+                    return atMostMax(Duration.ofDays(n), s);
                 default:
                     throw new IllegalArgumentException("unknown unit in '" + s + "'; use ms, s, m, h or d");
             }
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("must be a duration such as 250ms, 30s, 5m, 1h or PT30S, was '"
-                    + s + "'", e);
+            throw new IllegalArgumentException(
+                    "must be a duration such as 250ms, 30s, 5m, 1h or PT30S, was '" + s + "'", e);
         }
     }
 

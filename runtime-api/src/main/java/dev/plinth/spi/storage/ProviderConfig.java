@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The validated option values for one provider, defaults filled in. Immutable and thread-safe. Built by
@@ -25,10 +26,10 @@ public final class ProviderConfig {
      *     without a default)
      * @throws IllegalArgumentException when {@code option} is not one of the provider's options
      */
-    public <T> T get(OptionSpec<T> option) {
+    public <T> @Nullable T get(OptionSpec<T> option) {
         if (!values.containsKey(option.name())) {
-            throw new IllegalArgumentException("Option '" + option.name() + "' is not an option of provider '"
-                    + providerId + "'");
+            throw new IllegalArgumentException(
+                    "Option '" + option.name() + "' is not an option of provider '" + providerId + "'");
         }
         return option.type().cast(values.get(option.name()));
     }
@@ -96,8 +97,8 @@ public final class ProviderConfig {
          */
         public <T> Builder set(OptionSpec<T> option, T value) {
             if (!specs.containsKey(option.name())) {
-                throw new IllegalArgumentException("Unknown option '" + option.name() + "' for provider '"
-                        + provider.id() + "'");
+                throw new IllegalArgumentException(
+                        "Unknown option '" + option.name() + "' for provider '" + provider.id() + "'");
             }
             values.put(option.name(), value);
             return this;

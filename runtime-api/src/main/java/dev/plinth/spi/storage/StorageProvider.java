@@ -17,6 +17,13 @@ import java.util.Set;
 public interface StorageProvider {
 
     /**
+     * The version of this SPI. A provider returns it from {@link #spiVersion()}, where the compiler copies
+     * the number into the provider's own class, so the runtime can tell a provider built for another SPI
+     * and refuse it at discovery with an error naming its jar, before anything is opened.
+     */
+    int SPI_VERSION = 2;
+
+    /**
      * @return the id users select with {@code plinth.storage.provider}, for example {@code sqlite};
      *     lower-case letters and digits, unique among providers
      */
@@ -24,6 +31,12 @@ public interface StorageProvider {
 
     /** @return one line saying what the provider is for, shown in diagnostics */
     String description();
+
+    /**
+     * @return {@link #SPI_VERSION} as the provider was compiled against it: implement it as
+     *     {@code return SPI_VERSION;} and nothing else
+     */
+    int spiVersion();
 
     /**
      * @return what this provider can guarantee beyond the base contract, in some configuration; never
@@ -56,10 +69,13 @@ public interface StorageProvider {
      * Opens the backend: connects, creates or migrates files. Called once per runtime.
      *
      * @param config validated option values (defaults filled in)
-     * @param changes where the backend reports every committed change, in commit order per key
-     * @return the open backend, ready for use
-     * @throws dev.plinth.api.storage.StorageException when it cannot open; the message names the address
-     *     or path (never a password) and the cause
+     * @param context where to report changes (with {@link ChangeFeed}), the clock and the scheduler
+     * @return the open backend, ready for use; it implements {@link StorageBackend} and whichever optional
+     *     parts the provider offers
+     * @throws dev.plinth.api.storage.StorageOpenException when it cannot open: the message names the file,
+     *     address or option at fault (never a password), the cause is the backend's error, and it is
+     *     retryable when the backend was unreachable or busy
+     * @throws dev.plinth.api.ConfigurationException when an option value is unusable (naming the key)
      */
-    StorageBackend open(ProviderConfig config, ChangeListener changes);
+    StorageBackend open(ProviderConfig config, BackendContext context);
 }

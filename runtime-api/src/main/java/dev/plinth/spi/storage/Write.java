@@ -2,24 +2,28 @@ package dev.plinth.spi.storage;
 
 import java.util.Objects;
 
-/** One write of a transaction or batch, as the runtime hands it to a backend. */
-public sealed interface Write permits Write.Put, Write.Remove {
+/** One write of a {@link Commit}, as the runtime hands it to a backend. */
+public sealed interface Write permits Write.Put, Write.Remove, Write.Expire {
 
-    /** @return the key written or deleted */
+    /** {@link Put#ttlMillis()} value meaning "keep the key's current expiry" (what increment needs). */
+    long KEEP_EXPIRY = -1L;
+
+    /** @return the key written, deleted or touched */
     String key();
 
     /**
-     * Store a value.
+     * Store a value with a new version.
      *
      * @param key the key
      * @param value the value; the runtime already copied it, the backend may keep it
-     * @param ttlMillis time to live in milliseconds, or {@link StorageBackend#NO_EXPIRY}
+     * @param ttlMillis time to live in milliseconds, {@link StorageBackend#NO_EXPIRY} to never expire, or
+     *     {@link #KEEP_EXPIRY} to keep the live key's current expiry (none when the key was absent)
      */
     record Put(String key, byte[] value, long ttlMillis) implements Write {
         /**
          * @param key the key
          * @param value the value
-         * @param ttlMillis time to live, or NO_EXPIRY
+         * @param ttlMillis time to live, NO_EXPIRY or KEEP_EXPIRY
          * @throws NullPointerException when {@code key} or {@code value} is {@code null}
          */
         public Put {
@@ -29,7 +33,7 @@ public sealed interface Write permits Write.Put, Write.Remove {
     }
 
     /**
-     * Delete a key; deleting an absent key is not an error.
+     * Delete a key; an absent or expired key is not an error (and an expired one is reclaimed).
      *
      * @param key the key
      */
@@ -39,6 +43,23 @@ public sealed interface Write permits Write.Put, Write.Remove {
          * @throws NullPointerException when {@code key} is {@code null}
          */
         public Remove {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /**
+     * Give a live key a new expiry, keeping its value and version; nothing for an absent key.
+     *
+     * @param key the key
+     * @param ttlMillis the new time to live, or {@link StorageBackend#NO_EXPIRY} to never expire
+     */
+    record Expire(String key, long ttlMillis) implements Write {
+        /**
+         * @param key the key
+         * @param ttlMillis time to live, or NO_EXPIRY
+         * @throws NullPointerException when {@code key} is {@code null}
+         */
+        public Expire {
             Objects.requireNonNull(key, "key");
         }
     }

@@ -7,4 +7,7 @@
  * ({@link dev.plinth.spi.storage.OptionSpec}). Prove a provider with the {@code plinth-provider-tck}
  * module.
  */
+@NullMarked
 package dev.plinth.spi.storage;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,8 +19,10 @@ class PluginIdsTest {
 
     @Test
     void rejectsWithAClearMessage() {
-        assertThatThrownBy(() -> PluginIds.validate("Notes")).isInstanceOf(InvalidPluginIdException.class)
-                .hasMessageContaining("'Notes'").hasMessageContaining("'N' (U+004E) at index 0");
+        assertThatThrownBy(() -> PluginIds.validate("Notes"))
+                .isInstanceOf(InvalidPluginIdException.class)
+                .hasMessageContaining("'Notes'")
+                .hasMessageContaining("'N' (U+004E) at index 0");
         assertThatThrownBy(() -> PluginIds.validate("a/b")).hasMessageContaining("'/'");
         assertThatThrownBy(() -> PluginIds.validate("a:b")).isInstanceOf(InvalidPluginIdException.class);
         assertThatThrownBy(() -> PluginIds.validate("x".repeat(65))).hasMessageContaining("65 characters");
@@ -30,8 +32,14 @@ class PluginIdsTest {
 
     @Test
     void stateMachineAllowsExactlyTheDocumentedTable() {
-        Set<String> allowed = Set.of("CREATED>INITIALIZED", "CREATED>FAILED", "CREATED>STOPPED",
-                "INITIALIZED>STARTED", "INITIALIZED>FAILED", "INITIALIZED>STOPPED", "STARTED>STOPPED",
+        Set<String> allowed = Set.of(
+                "CREATED>INITIALIZED",
+                "CREATED>FAILED",
+                "CREATED>STOPPED",
+                "INITIALIZED>STARTED",
+                "INITIALIZED>FAILED",
+                "INITIALIZED>STOPPED",
+                "STARTED>STOPPED",
                 "FAILED>STOPPED");
         for (PluginState from : EnumSet.allOf(PluginState.class)) {
             for (PluginState to : EnumSet.allOf(PluginState.class)) {

@@ -23,10 +23,29 @@ class CountersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-", "+5", "007", "00", "-0", "-007", " 1", "1 ", "1.0", "1e3", "0x10",
-        "\u0661", "9223372036854775808", "-9223372036854775809", "99999999999999999999", "123456789012345678901"})
+    @ValueSource(
+            strings = {
+                "",
+                "-",
+                "+5",
+                "007",
+                "00",
+                "-0",
+                "-007",
+                " 1",
+                "1 ",
+                "1.0",
+                "1e3",
+                "0x10",
+                "\u0661",
+                "9223372036854775808",
+                "-9223372036854775809",
+                "99999999999999999999",
+                "123456789012345678901"
+            })
     void everythingElseIsNotACounterAndNamesTheKey(String text) {
-        assertThatThrownBy(() -> Counters.parse("hits", ascii(text))).isInstanceOf(NotACounterException.class)
+        assertThatThrownBy(() -> Counters.parse("hits", ascii(text)))
+                .isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("'hits'")
                 .satisfies(e -> assertThat(((NotACounterException) e).key()).isEqualTo("hits"));
     }
@@ -35,9 +54,11 @@ class CountersTest {
     void formatIsWhatParseReadsBack() {
         Random random = new Random(7);
         for (int i = 0; i < 10_000; i++) {
-            long v = i < 3 ? new long[] {0, Long.MIN_VALUE, Long.MAX_VALUE}[i] : random.nextLong() >> random.nextInt(64);
+            long v =
+                    i < 3 ? new long[] {0, Long.MIN_VALUE, Long.MAX_VALUE}[i] : random.nextLong() >> random.nextInt(64);
             assertThat(Counters.parse("k", Counters.format(v))).isEqualTo(v);
-            assertThat(new String(Counters.format(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+            assertThat(new String(Counters.format(v), StandardCharsets.US_ASCII))
+                    .isEqualTo(Long.toString(v));
         }
     }
 
@@ -45,7 +66,8 @@ class CountersTest {
     void addRefusesOverflowInBothDirections() {
         assertThat(Counters.add("k", 5, -7)).isEqualTo(-2);
         assertThat(Counters.add("k", Long.MAX_VALUE - 1, 1)).isEqualTo(Long.MAX_VALUE);
-        assertThatThrownBy(() -> Counters.add("k", Long.MAX_VALUE, 1)).isInstanceOf(NotACounterException.class)
+        assertThatThrownBy(() -> Counters.add("k", Long.MAX_VALUE, 1))
+                .isInstanceOf(NotACounterException.class)
                 .hasMessageContaining("overflows");
         assertThatThrownBy(() -> Counters.add("k", Long.MIN_VALUE, -1)).isInstanceOf(NotACounterException.class);
     }

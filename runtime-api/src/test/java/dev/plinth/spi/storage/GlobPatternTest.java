@@ -13,51 +13,54 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GlobPatternTest {
 
     @ParameterizedTest(name = "''{0}'' matches ''{1}'' = {2}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "*|anything|true",
-        "*|\"\"|true",
-        "user:*|user:1|true",
-        "user:*|user:|true",
-        "user:*|users:1|false",
-        "user:*|xuser:1|false",
-        "*:1|user:1|true",
-        "a*b*c|abc|true",
-        "a*b*c|aXXbYYc|true",
-        "a*b*c|aXXbYY|false",
-        "a*a|aaaa|true",
-        "a*a|aab|false",
-        "?|x|true",
-        "?|xy|false",
-        "?|\"\"|false",
-        "??|ab|true",
-        "[abc]|b|true",
-        "[abc]|d|false",
-        "[a-z]|q|true",
-        "[a-z]|Q|false",
-        "[!a]|b|true",
-        "[!a]|a|false",
-        "[^a]|b|true",
-        "[^a]|a|false",
-        "[]]|]|true",
-        "[!]]|]|false",
-        "[!]]|x|true",
-        "[a-]|-|true",
-        "[a-]|b|false",
-        "\\*|*|true",
-        "\\*|x|false",
-        "\\?|?|true",
-        "\\[x]|[x]|true",
-        "\\\\|\\|true",
-        "[\\]]|]|true",
-        "a%b|a%b|true",
-        "a%b|axb|false",
-        "a_b|aXb|false",
-        "a.b|aXb|false",
-        "a(b|a(b|true",
-        "a+|aa|false",
-        "user:*:name|user:1:2:name|true",
-        "Key|key|false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "*|anything|true",
+                "*|\"\"|true",
+                "user:*|user:1|true",
+                "user:*|user:|true",
+                "user:*|users:1|false",
+                "user:*|xuser:1|false",
+                "*:1|user:1|true",
+                "a*b*c|abc|true",
+                "a*b*c|aXXbYYc|true",
+                "a*b*c|aXXbYY|false",
+                "a*a|aaaa|true",
+                "a*a|aab|false",
+                "?|x|true",
+                "?|xy|false",
+                "?|\"\"|false",
+                "??|ab|true",
+                "[abc]|b|true",
+                "[abc]|d|false",
+                "[a-z]|q|true",
+                "[a-z]|Q|false",
+                "[!a]|b|true",
+                "[!a]|a|false",
+                "[^a]|b|true",
+                "[^a]|a|false",
+                "[]]|]|true",
+                "[!]]|]|false",
+                "[!]]|x|true",
+                "[a-]|-|true",
+                "[a-]|b|false",
+                "\\*|*|true",
+                "\\*|x|false",
+                "\\?|?|true",
+                "\\[x]|[x]|true",
+                "\\\\|\\|true",
+                "[\\]]|]|true",
+                "a%b|a%b|true",
+                "a%b|axb|false",
+                "a_b|aXb|false",
+                "a.b|aXb|false",
+                "a(b|a(b|true",
+                "a+|aa|false",
+                "user:*:name|user:1:2:name|true",
+                "Key|key|false",
+            })
     void grammar(String pattern, String key, boolean expected) {
         assertThat(GlobPattern.compile(pattern).matches(key)).isEqualTo(expected);
     }
@@ -67,7 +70,8 @@ class GlobPatternTest {
         String emoji = new String(Character.toChars(0x1F600));
         assertThat(GlobPattern.compile("?").matches(emoji)).isTrue();
         assertThat(GlobPattern.compile("??").matches(emoji)).isFalse();
-        assertThat(GlobPattern.compile("[\uD83D\uDE00-\uD83D\uDE4F]").matches(emoji)).isTrue();
+        assertThat(GlobPattern.compile("[\uD83D\uDE00-\uD83D\uDE4F]").matches(emoji))
+                .isTrue();
         assertThat(GlobPattern.compile("é*").matches("été")).isTrue();
     }
 
@@ -95,11 +99,16 @@ class GlobPatternTest {
 
     @Test
     void malformedPatternsNameTheProblemAndIndex() {
-        assertThatThrownBy(() -> GlobPattern.compile("ab[cd")).isInstanceOf(InvalidPatternException.class)
-                .hasMessageContaining("'ab[cd'").hasMessageContaining("index 2").hasMessageContaining("never closed");
-        assertThatThrownBy(() -> GlobPattern.compile("ab\\")).isInstanceOf(InvalidPatternException.class)
+        assertThatThrownBy(() -> GlobPattern.compile("ab[cd"))
+                .isInstanceOf(InvalidPatternException.class)
+                .hasMessageContaining("'ab[cd'")
+                .hasMessageContaining("index 2")
+                .hasMessageContaining("never closed");
+        assertThatThrownBy(() -> GlobPattern.compile("ab\\"))
+                .isInstanceOf(InvalidPatternException.class)
                 .hasMessageContaining("trailing backslash");
-        assertThatThrownBy(() -> GlobPattern.compile("[z-a]")).isInstanceOf(InvalidPatternException.class)
+        assertThatThrownBy(() -> GlobPattern.compile("[z-a]"))
+                .isInstanceOf(InvalidPatternException.class)
                 .hasMessageContaining("reversed");
         assertThatThrownBy(() -> GlobPattern.compile("")).isInstanceOf(InvalidPatternException.class);
         assertThatThrownBy(() -> GlobPattern.compile(null)).isInstanceOf(InvalidPatternException.class);
@@ -108,18 +117,23 @@ class GlobPatternTest {
     }
 
     @ParameterizedTest(name = "{1}")
-    @CsvSource(delimiter = '|', value = {
-        "\uD800*|0|a lone high surrogate before a star",
-        "*\uDC00|1|a lone low surrogate at the end",
-        "?\uDC00*|1|a lone low surrogate after a wildcard",
-        "[\uD800-\uDBFF]|1|a class of high surrogates",
-        "\\\uD800|1|an escaped lone surrogate",
-        "ab\uDC00\uD800|2|a reversed pair",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\uD800*|0|a lone high surrogate before a star",
+                "*\uDC00|1|a lone low surrogate at the end",
+                "?\uDC00*|1|a lone low surrogate after a wildcard",
+                "[\uD800-\uDBFF]|1|a class of high surrogates",
+                "\\\uD800|1|an escaped lone surrogate",
+                "ab\uDC00\uD800|2|a reversed pair",
+            })
     void unpairedSurrogatesAreRejectedWithTheirIndex(String pattern, int index, String why) {
-        assertThatThrownBy(() -> GlobPattern.compile(pattern)).isInstanceOf(InvalidPatternException.class)
-                .hasMessageContaining("unpaired surrogate").hasMessageContaining("index " + index)
-                .satisfies(e -> assertThat(((InvalidPatternException) e).index()).isEqualTo(index));
+        assertThatThrownBy(() -> GlobPattern.compile(pattern))
+                .isInstanceOf(InvalidPatternException.class)
+                .hasMessageContaining("unpaired surrogate")
+                .hasMessageContaining("index " + index)
+                .satisfies(
+                        e -> assertThat(((InvalidPatternException) e).index()).isEqualTo(index));
     }
 
     @Test
@@ -130,29 +144,20 @@ class GlobPatternTest {
     }
 
     @Test
-    void sqliteTranslationEscapesGlobCharactersAsClasses() {
-        assertThat(GlobPattern.compile("a\\*b*").toSqliteGlob()).isEqualTo("a[*]b*");
-        assertThat(GlobPattern.compile("\\?\\[").toSqliteGlob()).isEqualTo("[?][[]");
-        assertThat(GlobPattern.compile("[!a-c]").toSqliteGlob()).isEqualTo("[^a-c]");
-        assertThat(GlobPattern.compile("[]a]").toSqliteGlob()).isEqualTo("[]a]");
-        assertThat(GlobPattern.compile("[a\\-z]").toSqliteGlob()).isEqualTo("[az-]");
-        assertThat(GlobPattern.compile("[\\^x]").toSqliteGlob()).isEqualTo("[x^]");
-        assertThat(GlobPattern.compile("%_").toSqliteGlob()).isEqualTo("%_");
-        // '^' must never lead a plain class, or SQLite reads it as negation.
-        assertThat(GlobPattern.compile("[\\^]").toSqliteGlob()).isEqualTo("^");
-        assertThat(GlobPattern.compile("[\\^\\-]").toSqliteGlob()).isEqualTo("[-^]");
-        assertThat(GlobPattern.compile("[!\\^]").toSqliteGlob()).isEqualTo("[^^]");
-        assertThat(GlobPattern.compile("[]\\^]").toSqliteGlob()).isEqualTo("[]^]");
+    void elementsAreTheParsedPatternWithEscapesResolvedAndStarsMerged() {
+        String emoji = new String(Character.toChars(0x1F600));
+        assertThat(GlobPattern.compile("a\\*?**[!x-z" + emoji + "]").elements())
+                .containsExactly(
+                        new GlobPattern.Literal('a'),
+                        new GlobPattern.Literal('*'),
+                        GlobPattern.AnyOne.INSTANCE,
+                        GlobPattern.AnyRun.INSTANCE,
+                        new GlobPattern.OneOf(
+                                java.util.List.of(
+                                        new GlobPattern.Range('x', 'z'), new GlobPattern.Range(0x1F600, 0x1F600)),
+                                true));
     }
 
-    @Test
-    void redisMatchIsTheEscapedPrefixPlusStar() {
-        assertThat(GlobPattern.compile("user:*").toRedisMatch()).isEqualTo("user:*");
-        assertThat(GlobPattern.compile("a\\*b?").toRedisMatch()).isEqualTo("a\\*b*");
-        assertThat(GlobPattern.compile("a\\[b\\]-^*").toRedisMatch()).isEqualTo("a\\[b\\]\\-\\^*");
-    }
-
-    /** The matcher agrees with a regex built independently from the same grammar, on random input. */
     @Test
     void agreesWithAReferenceRegexOnRandomInput() {
         Random random = new Random(42);
@@ -178,7 +183,8 @@ class GlobPatternTest {
 
     private static String toRegex(String glob) {
         StringBuilder b = new StringBuilder();
-        for (char c : glob.toCharArray()) {
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
             if (c == '*') {
                 b.append(".*");
             } else if (c == '?') {

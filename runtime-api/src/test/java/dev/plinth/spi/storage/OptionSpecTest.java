@@ -9,7 +9,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OptionSpecTest {
-    enum Mode { NORMAL, FULL }
+    enum Mode {
+        NORMAL,
+        FULL
+    }
 
     @Test
     void parsesDurationsWithUnitsAndIso() {
@@ -26,10 +29,12 @@ class OptionSpecTest {
     @Test
     void durationsLongerThanTheMaximumAreRefusedInEveryNotation() {
         assertThat(OptionSpec.parseDuration("36500d")).isEqualTo(Duration.ofDays(36_500));
-        for (String tooLong : new String[] {"36501d", "999999d", "876001h", "P36501D", "9223372036854775807ms",
-            "100000000000000d"}) {
-            assertThatThrownBy(() -> OptionSpec.parseDuration(tooLong)).as(tooLong)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 36500d");
+        for (String tooLong :
+                new String[] {"36501d", "999999d", "876001h", "P36501D", "9223372036854775807ms", "100000000000000d"}) {
+            assertThatThrownBy(() -> OptionSpec.parseDuration(tooLong))
+                    .as(tooLong)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most 36500d");
         }
     }
 
@@ -53,16 +58,42 @@ class OptionSpecTest {
         assertThat(password.parse("hunter2")).isEqualTo("hunter2");
         assertThat(password.toString()).doesNotContain("hunter2").contains("secret");
         StorageProvider provider = new StorageProvider() {
-            @Override public String id() { return "fake"; }
-            @Override public String description() { return "fake"; }
-            @Override public Set<Capability> capabilities() { return Set.of(); }
-            @Override public List<OptionSpec<?>> options() { return List.of(password); }
-            @Override public StorageBackend open(ProviderConfig c, ChangeListener l) { throw new UnsupportedOperationException(); }
+            @Override
+            public String id() {
+                return "fake";
+            }
+
+            @Override
+            public String description() {
+                return "fake";
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return Set.of();
+            }
+
+            @Override
+            public List<OptionSpec<?>> options() {
+                return List.of(password);
+            }
+
+            @Override
+            public int spiVersion() {
+                return SPI_VERSION;
+            }
+
+            @Override
+            public StorageBackend open(ProviderConfig c, BackendContext x) {
+                throw new UnsupportedOperationException();
+            }
         };
-        ProviderConfig config = ProviderConfig.builder(provider).set("password", "hunter2").build();
+        ProviderConfig config =
+                ProviderConfig.builder(provider).set("password", "hunter2").build();
         assertThat(config.get(password)).isEqualTo("hunter2");
         assertThat(config.toString()).doesNotContain("hunter2");
         assertThatThrownBy(() -> ProviderConfig.builder(provider).set("pasword", "hunter2"))
-                .hasMessageContaining("pasword").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("pasword")
+                .hasMessageNotContaining("hunter2");
     }
 }

@@ -50,11 +50,15 @@ public final class ConfigKeys {
     public static final String CONFIG_FILE_ARG = "--config";
 
     /** The fixed keys (those without a provider or plugin id in them). */
-    public static final List<String> FIXED_KEYS = List.of(STORAGE_PROVIDER, STORAGE_MAX_VALUE_BYTES,
-            STORAGE_WATCH_BUFFER_SIZE, STORAGE_LOCK_LEASE, RUNTIME_START_TIMEOUT, RUNTIME_SHUTDOWN_TIMEOUT);
+    public static final List<String> FIXED_KEYS = List.of(
+            STORAGE_PROVIDER,
+            STORAGE_MAX_VALUE_BYTES,
+            STORAGE_WATCH_BUFFER_SIZE,
+            STORAGE_LOCK_LEASE,
+            RUNTIME_START_TIMEOUT,
+            RUNTIME_SHUTDOWN_TIMEOUT);
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     /**
      * @param providerId a provider id

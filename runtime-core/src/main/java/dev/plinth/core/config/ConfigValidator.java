@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigValidator {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigValidator.class);
 
-    private ConfigValidator() {
-    }
+    private ConfigValidator() {}
 
     /**
      * @param config the effective configuration
@@ -33,13 +32,19 @@ public final class ConfigValidator {
      * @param pluginIds ids of the present plugins (enabled or not)
      * @throws ConfigurationException for the first unknown key in alphabetical order
      */
-    public static void validate(EffectiveConfig config, String selectedProvider, Collection<String> selectedOptions,
-            Map<String, ? extends Collection<String>> otherProviders, Collection<String> pluginIds) {
+    public static void validate(
+            EffectiveConfig config,
+            String selectedProvider,
+            Collection<String> selectedOptions,
+            Map<String, ? extends Collection<String>> otherProviders,
+            Collection<String> pluginIds) {
         String selectedSection = ConfigKeys.providerSection(selectedProvider);
         for (String key : config.keys()) {
             if (key.startsWith(ConfigKeys.PLUGINS_PREFIX)) {
                 if (EffectiveConfig.owner(key, pluginIds).isEmpty()) {
-                    LOG.warn("Configuration key {} (from {}) belongs to no present plugin; ignored", key,
+                    LOG.warn(
+                            "Configuration key {} (from {}) belongs to no present plugin; ignored",
+                            key,
                             config.origin(key));
                 }
                 continue;
@@ -52,7 +57,9 @@ public final class ConfigValidator {
                 continue;
             }
             String other = otherProviders.keySet().stream()
-                    .filter(id -> key.startsWith(ConfigKeys.providerSection(id))).findFirst().orElse(null);
+                    .filter(id -> key.startsWith(ConfigKeys.providerSection(id)))
+                    .findFirst()
+                    .orElse(null);
             if (other != null) {
                 checkProviderOption(config, key, other, otherProviders.get(other));
                 LOG.debug("Configuration key {} is for a storage provider that is not selected; not used", key);
@@ -74,10 +81,11 @@ public final class ConfigValidator {
      * @param providers every discovered provider: id to option names
      * @throws ConfigurationException for the first unknown key in alphabetical order
      */
-    public static void validateOutsideProviderSections(EffectiveConfig config,
-            Map<String, ? extends Collection<String>> providers) {
+    public static void validateOutsideProviderSections(
+            EffectiveConfig config, Map<String, ? extends Collection<String>> providers) {
         for (String key : config.keys()) {
-            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX) || ConfigKeys.FIXED_KEYS.contains(key)
+            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX)
+                    || ConfigKeys.FIXED_KEYS.contains(key)
                     || providers.keySet().stream().anyMatch(id -> key.startsWith(ConfigKeys.providerSection(id)))) {
                 continue;
             }
@@ -93,29 +101,37 @@ public final class ConfigValidator {
                 .orElse(" Known keys: " + String.join(", ", known) + ", " + ConfigKeys.PLUGINS_PREFIX
                         + "<pluginId>.<option>");
         String where = key.startsWith(ConfigKeys.PREFIX) ? "" : " Keys start with '" + ConfigKeys.PREFIX + "'.";
-        return new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
-                + config.origin(key) + ")." + where + hint);
+        return new ConfigurationException(
+                key, "Unknown configuration key '" + key + "' (from " + config.origin(key) + ")." + where + hint);
     }
 
-    private static void checkProviderOption(EffectiveConfig config, String key, String provider,
-            Collection<String> options) {
+    private static void checkProviderOption(
+            EffectiveConfig config, String key, String provider, Collection<String> options) {
         String section = ConfigKeys.providerSection(provider);
         String option = key.substring(section.length());
         if (!options.contains(option)) {
             Optional<String> near = Levenshtein.nearest(option, options);
-            throw new ConfigurationException(key, "Unknown configuration key '" + key + "' (from "
-                    + config.origin(key) + "): storage provider '" + provider + "' has no option '"
-                    + option + "'." + near.map(n -> " Did you mean '" + section + n + "'?").orElse("")
-                    + " Its options: " + String.join(", ", options));
+            throw new ConfigurationException(
+                    key,
+                    "Unknown configuration key '" + key + "' (from "
+                            + config.origin(key) + "): storage provider '" + provider + "' has no option '"
+                            + option + "'."
+                            + near.map(n -> " Did you mean '" + section + n + "'?")
+                                    .orElse("")
+                            + " Its options: " + String.join(", ", options));
         }
     }
 
     /** {@code plinth.plugin.web.port} and the like: a plugin key whose section name is misspelled. */
     private static Optional<String> misspelledPluginsSection(String key) {
         String[] parts = key.split("\\.", 3);
-        String section = ConfigKeys.PLUGINS_PREFIX.substring(ConfigKeys.PREFIX.length(), ConfigKeys.PLUGINS_PREFIX.length() - 1);
-        if (parts.length == 3 && parts[0].equals("plinth") && !parts[1].equals(section)
-                && Levenshtein.distance(parts[1], section) <= 2 && parts[2].contains(".")) {
+        String section =
+                ConfigKeys.PLUGINS_PREFIX.substring(ConfigKeys.PREFIX.length(), ConfigKeys.PLUGINS_PREFIX.length() - 1);
+        if (parts.length == 3
+                && parts[0].equals("plinth")
+                && !parts[1].equals(section)
+                && Levenshtein.distance(parts[1], section) <= 2
+                && parts[2].contains(".")) {
             return Optional.of(ConfigKeys.PLUGINS_PREFIX + parts[2]);
         }
         return Optional.empty();

@@ -10,8 +10,7 @@ import java.time.Duration;
  * through here.
  */
 public final class ConfigValues {
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     /**
      * @param key the full key
@@ -39,8 +38,12 @@ public final class ConfigValues {
         try {
             return Integer.parseInt(raw.trim().replace("_", ""));
         } catch (NumberFormatException e) {
-            throw invalid(key, origin, "must be a whole number between " + Integer.MIN_VALUE + " and "
-                    + Integer.MAX_VALUE + ", was '" + raw.trim() + "'", e);
+            throw invalid(
+                    key,
+                    origin,
+                    "must be a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE + ", was '"
+                            + raw.trim() + "'",
+                    e);
         }
     }
 
@@ -87,7 +90,7 @@ public final class ConfigValues {
      * @return the exception: {@code Invalid value for <key> (from <origin>): <problem>}
      */
     public static ConfigurationException invalid(String key, String origin, String problem, Throwable cause) {
-        return new ConfigurationException(key, "Invalid value for " + key + " (from " + origin + "): " + problem,
-                cause);
+        return new ConfigurationException(
+                key, "Invalid value for " + key + " (from " + origin + "): " + problem, cause);
     }
 }

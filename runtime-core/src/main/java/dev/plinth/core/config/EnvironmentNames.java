@@ -24,11 +24,9 @@ public final class EnvironmentNames {
     /** Environment variables that configure Plinth start with this. */
     public static final String PREFIX = "PLINTH_";
     /** Variables with the prefix that are not configuration keys. */
-    public static final Set<String> NOT_CONFIGURATION = Set.of(ConfigKeys.CONFIG_FILE_ENV,
-            "PLINTH_HOME");
+    public static final Set<String> NOT_CONFIGURATION = Set.of(ConfigKeys.CONFIG_FILE_ENV, "PLINTH_HOME");
 
-    private EnvironmentNames() {
-    }
+    private EnvironmentNames() {}
 
     /**
      * @param key a configuration key or key fragment

@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /** Edit distance, to suggest the key a typo meant. */
 public final class Levenshtein {
-    private Levenshtein() {
-    }
+    private Levenshtein() {}
 
     /**
      * @param a one string

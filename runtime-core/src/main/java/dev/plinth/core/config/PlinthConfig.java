@@ -103,8 +103,10 @@ public final class PlinthConfig {
         List<String> idsLongestFirst = pluginIds.stream()
                 .sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
                 .collect(Collectors.toList());
-        new TreeMap<>(environment).forEach((name, v) -> merged.put(keyForVariable(name, byEnvName, idsLongestFirst),
-                new EffectiveConfig.Value(v, "environment variable " + name)));
+        new TreeMap<>(environment)
+                .forEach((name, v) -> merged.put(
+                        keyForVariable(name, byEnvName, idsLongestFirst),
+                        new EffectiveConfig.Value(v, "environment variable " + name)));
         systemProperties.forEach((k, v) -> merged.put(k, new EffectiveConfig.Value(v, "system property " + k)));
         overrides.forEach((k, v) -> merged.put(k, new EffectiveConfig.Value(v, "programmatic setting " + k)));
         return new EffectiveConfig(merged);
@@ -144,8 +146,7 @@ public final class PlinthConfig {
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Reads a properties file (ISO-8859-1 escapes as in {@link Properties#load(Reader)}, read as UTF-8)
@@ -161,12 +162,13 @@ public final class PlinthConfig {
             try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
                 p.load(r);
             } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigurationException(null, "Cannot read configuration file " + path.toAbsolutePath()
-                        + ": " + e, e);
+                throw new ConfigurationException(
+                        null, "Cannot read configuration file " + path.toAbsolutePath() + ": " + e, e);
             }
             this.file = path.toAbsolutePath();
             fileValues.clear();
-            p.stringPropertyNames().forEach(k -> fileValues.put(k, p.getProperty(k).trim()));
+            p.stringPropertyNames()
+                    .forEach(k -> fileValues.put(k, p.getProperty(k).trim()));
             return this;
         }
 

@@ -13,8 +13,7 @@ import java.util.Optional;
  * secret options are passed untrimmed and never appear in an exception, not even as a cause.
  */
 public final class ProviderConfigFactory {
-    private ProviderConfigFactory() {
-    }
+    private ProviderConfigFactory() {}
 
     /**
      * @param provider the selected provider
@@ -30,8 +29,10 @@ public final class ProviderConfigFactory {
             Optional<String> raw = spec.secret() ? config.raw(key) : config.get(key);
             if (raw.isEmpty()) {
                 if (spec.required()) {
-                    throw new ConfigurationException(key, "Missing required configuration key " + key
-                            + " (storage provider '" + provider.id() + "'): " + spec.description());
+                    throw new ConfigurationException(
+                            key,
+                            "Missing required configuration key " + key + " (storage provider '" + provider.id()
+                                    + "'): " + spec.description());
                 }
                 continue;
             }
@@ -39,8 +40,10 @@ public final class ProviderConfigFactory {
                 b.set(spec.name(), raw.get());
             } catch (IllegalArgumentException e) {
                 if (spec.secret()) {
-                    throw new ConfigurationException(key, "Invalid value for " + key + " (from "
-                            + config.origin(key) + "): invalid value (not shown: secret)");
+                    throw new ConfigurationException(
+                            key,
+                            "Invalid value for " + key + " (from " + config.origin(key)
+                                    + "): invalid value (not shown: secret)");
                 }
                 throw ConfigValues.invalid(key, config.origin(key), e.getMessage(), e);
             }
@@ -48,8 +51,10 @@ public final class ProviderConfigFactory {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(null, "Storage provider '" + provider.id() + "' rejected its "
-                    + "configuration: " + e.getMessage(), e);
+            throw new ConfigurationException(
+                    null,
+                    "Storage provider '" + provider.id() + "' rejected its " + "configuration: " + e.getMessage(),
+                    e);
         }
     }
 }

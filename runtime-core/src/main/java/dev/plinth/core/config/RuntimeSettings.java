@@ -2,7 +2,6 @@ package dev.plinth.core.config;
 
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.storage.KeyValueStore;
-import dev.plinth.core.storage.StorageSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -80,11 +79,14 @@ public record RuntimeSettings(StorageSettings storage, Duration startTimeout, Du
         }
         k = ConfigKeys.STORAGE_LOCK_LEASE;
         if (config.get(k).isPresent()) {
-            Duration v = ConfigValues.parseDuration(k, config.origin(k), config.get(k).get());
+            Duration v = ConfigValues.parseDuration(
+                    k, config.origin(k), config.get(k).get());
             StorageSettings base = s;
             s = inRange(k, config, () -> base.withLockLease(v));
         }
-        return new RuntimeSettings(s, timeout(config, ConfigKeys.RUNTIME_START_TIMEOUT, DEFAULT_START_TIMEOUT),
+        return new RuntimeSettings(
+                s,
+                timeout(config, ConfigKeys.RUNTIME_START_TIMEOUT, DEFAULT_START_TIMEOUT),
                 timeout(config, ConfigKeys.RUNTIME_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT));
     }
 
@@ -93,16 +95,20 @@ public record RuntimeSettings(StorageSettings storage, Duration startTimeout, Du
         if (config.get(key).isEmpty()) {
             return fallback;
         }
-        Duration timeout = ConfigValues.parseDuration(key, config.origin(key), config.get(key).get());
+        Duration timeout = ConfigValues.parseDuration(
+                key, config.origin(key), config.get(key).get());
         if (timeout.isZero()) {
-            throw ConfigValues.invalid(key, config.origin(key), "must be positive, was '" + config.get(key).get() + "'",
+            throw ConfigValues.invalid(
+                    key,
+                    config.origin(key),
+                    "must be positive, was '" + config.get(key).get() + "'",
                     null);
         }
         return timeout;
     }
 
-    private static StorageSettings inRange(String key, EffectiveConfig config,
-            java.util.function.Supplier<StorageSettings> make) {
+    private static StorageSettings inRange(
+            String key, EffectiveConfig config, java.util.function.Supplier<StorageSettings> make) {
         try {
             return make.get();
         } catch (IllegalArgumentException e) {

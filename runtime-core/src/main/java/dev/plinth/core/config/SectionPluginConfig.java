@@ -45,17 +45,23 @@ public final class SectionPluginConfig implements PluginConfig {
 
     @Override
     public int getInt(String option, int defaultValue) {
-        return get(option).map(v -> ConfigValues.parseInt(key(option), origin(), v)).orElse(defaultValue);
+        return get(option)
+                .map(v -> ConfigValues.parseInt(key(option), origin(), v))
+                .orElse(defaultValue);
     }
 
     @Override
     public boolean getBoolean(String option, boolean defaultValue) {
-        return get(option).map(v -> ConfigValues.parseBoolean(key(option), origin(), v)).orElse(defaultValue);
+        return get(option)
+                .map(v -> ConfigValues.parseBoolean(key(option), origin(), v))
+                .orElse(defaultValue);
     }
 
     @Override
     public Duration getDuration(String option, Duration defaultValue) {
-        return get(option).map(v -> ConfigValues.parseDuration(key(option), origin(), v)).orElse(defaultValue);
+        return get(option)
+                .map(v -> ConfigValues.parseDuration(key(option), origin(), v))
+                .orElse(defaultValue);
     }
 
     @Override

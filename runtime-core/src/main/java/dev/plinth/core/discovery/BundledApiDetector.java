@@ -13,8 +13,7 @@ import java.util.List;
  * runtime's API. Either way the fix is the same: do not bundle runtime-api.
  */
 public final class BundledApiDetector {
-    private BundledApiDetector() {
-    }
+    private BundledApiDetector() {}
 
     /**
      * @param loader the loader discovery uses

@@ -7,8 +7,7 @@ import java.security.CodeSource;
 
 /** Says where a class was loaded from, for diagnostics. */
 public final class CodeSources {
-    private CodeSources() {
-    }
+    private CodeSources() {}
 
     /**
      * @param type a class

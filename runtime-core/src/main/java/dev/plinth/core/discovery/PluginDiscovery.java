@@ -22,8 +22,7 @@ public final class PluginDiscovery {
     /** The source recorded for plugins registered programmatically. */
     public static final String REGISTERED = "registered";
 
-    private PluginDiscovery() {
-    }
+    private PluginDiscovery() {}
 
     /**
      * @param loader the loader to search, or {@code null} to use only {@code registered}
@@ -38,29 +37,42 @@ public final class PluginDiscovery {
         }
         if (loader != null) {
             try {
-                for (ServiceLoader.Provider<Plugin> entry : ServiceLoader.load(Plugin.class, loader).stream().toList()) {
+                for (ServiceLoader.Provider<Plugin> entry :
+                        ServiceLoader.load(Plugin.class, loader).stream().toList()) {
                     String location = CodeSources.location(entry.type());
                     Plugin p;
                     try {
                         p = entry.get();
                     } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                        throw new PluginLifecycleException(null, Phase.RESOLVE, "Plugin " + entry.type().getName()
-                                + " (" + location + ") could not be instantiated: " + e
-                                + (e.getCause() == null ? "" : " (caused by " + e.getCause() + ")"), e);
+                        throw new PluginLifecycleException(
+                                null,
+                                Phase.RESOLVE,
+                                "Plugin " + entry.type().getName()
+                                        + " (" + location + ") could not be instantiated: " + e
+                                        + (e.getCause() == null ? "" : " (caused by " + e.getCause() + ")"),
+                                e);
                     }
                     all.add(describe(p, location));
                 }
             } catch (ServiceConfigurationError e) {
-                throw new PluginLifecycleException(null, Phase.RESOLVE, "A plugin could not be loaded: "
-                        + e.getMessage() + "." + BundledApiDetector.explain(loader, Plugin.class), e);
+                throw new PluginLifecycleException(
+                        null,
+                        Phase.RESOLVE,
+                        "A plugin could not be loaded: " + e.getMessage() + "."
+                                + BundledApiDetector.explain(loader, Plugin.class),
+                        e);
             }
         }
         Map<String, DiscoveredPlugin> byId = new LinkedHashMap<>();
         for (DiscoveredPlugin d : all) {
             DiscoveredPlugin earlier = byId.putIfAbsent(d.id(), d);
             if (earlier != null) {
-                throw new PluginLifecycleException(d.id(), Phase.RESOLVE, "Duplicate plugin id '" + d.id() + "': "
-                        + earlier.label() + " and " + d.label() + ". Remove one of them.", null);
+                throw new PluginLifecycleException(
+                        d.id(),
+                        Phase.RESOLVE,
+                        "Duplicate plugin id '" + d.id() + "': " + earlier.label() + " and " + d.label()
+                                + ". Remove one of them.",
+                        null);
             }
         }
         return all;
@@ -70,11 +82,18 @@ public final class PluginDiscovery {
         try {
             return new DiscoveredPlugin(p, PluginDescriptor.of(p, source));
         } catch (InvalidPluginIdException e) {
-            throw new PluginLifecycleException(e.id(), Phase.RESOLVE, "Plugin " + p.getClass().getName() + " ("
-                    + source + ") has an invalid id or dependency id: " + e.getMessage(), e);
+            throw new PluginLifecycleException(
+                    e.id(),
+                    Phase.RESOLVE,
+                    "Plugin " + p.getClass().getName() + " (" + source + ") has an invalid id or dependency id: "
+                            + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
-            throw new PluginLifecycleException(null, Phase.RESOLVE, "Plugin " + p.getClass().getName() + " ("
-                    + source + ") could not be described: " + e, e);
+            throw new PluginLifecycleException(
+                    null,
+                    Phase.RESOLVE,
+                    "Plugin " + p.getClass().getName() + " (" + source + ") could not be described: " + e,
+                    e);
         }
     }
 }

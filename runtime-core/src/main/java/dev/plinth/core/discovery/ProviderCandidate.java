@@ -14,16 +14,20 @@ import java.util.stream.Collectors;
  * @param provider the instance (constructed only to describe it; opened only if selected)
  * @param options its options, read once
  */
-public record ProviderCandidate(String id, String description, String location, StorageProvider provider,
-        List<OptionSpec<?>> options) {
+public record ProviderCandidate(
+        String id, String description, String location, StorageProvider provider, List<OptionSpec<?>> options) {
 
     /**
      * @param provider an instance
      * @return its description, location taken from its class
      */
     public static ProviderCandidate describe(StorageProvider provider) {
-        return new ProviderCandidate(provider.id(), provider.description(), CodeSources.location(provider.getClass()),
-                provider, List.copyOf(provider.options()));
+        return new ProviderCandidate(
+                provider.id(),
+                provider.description(),
+                CodeSources.location(provider.getClass()),
+                provider,
+                List.copyOf(provider.options()));
     }
 
     /** @return the option names, in declaration order */

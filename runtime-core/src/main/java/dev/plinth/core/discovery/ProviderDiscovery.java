@@ -1,5 +1,6 @@
 package dev.plinth.core.discovery;
 
+import dev.plinth.core.storage.SpiVersion;
 import dev.plinth.spi.storage.StorageProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,15 +14,15 @@ import java.util.Spliterator;
  * Lists the storage providers visible to one class loader with
  * {@code ServiceLoader.load(StorageProvider.class, loader).stream()}. Each provider class is instantiated
  * to read its id, description and options (cheap by contract); none is opened. A provider that cannot be
- * loaded or described is recorded as a problem with its location and the reason (including a bundled
- * copy of the API), and discovery continues with the next.
+ * loaded or described, or that was built for another SPI version ({@link SpiVersion}), is recorded as a
+ * problem with its location and the reason (including a bundled copy of the API), and discovery continues
+ * with the next.
  */
 public final class ProviderDiscovery {
     /** Guards against a loader that keeps failing on the same entry. */
     private static final int MAX_PROBLEMS = 100;
 
-    private ProviderDiscovery() {
-    }
+    private ProviderDiscovery() {}
 
     /**
      * @param candidates providers that loaded, sorted by id then location
@@ -64,7 +65,13 @@ public final class ProviderDiscovery {
         for (ServiceLoader.Provider<StorageProvider> entry : entries) {
             String location = CodeSources.location(entry.type());
             try {
-                found.add(ProviderCandidate.describe(entry.get()));
+                StorageProvider provider = entry.get();
+                String versionProblem = SpiVersion.problem(provider);
+                if (versionProblem != null) {
+                    problems.add(versionProblem);
+                    continue;
+                }
+                found.add(ProviderCandidate.describe(provider));
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 problems.add("Storage provider " + entry.type().getName() + " (" + location
                         + ") could not be instantiated or described: " + withCause(e) + "."

@@ -24,8 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class ProviderSelector {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSelector.class);
 
-    private ProviderSelector() {
-    }
+    private ProviderSelector() {}
 
     /**
      * @param configuredId the value of {@code plinth.storage.provider}, if set
@@ -34,16 +33,20 @@ public final class ProviderSelector {
      * @return the chosen provider
      * @throws ConfigurationException when the choice is impossible or ambiguous
      */
-    public static ProviderCandidate select(Optional<String> configuredId, String origin,
-            ProviderDiscovery.Result found) {
+    public static ProviderCandidate select(
+            Optional<String> configuredId, String origin, ProviderDiscovery.Result found) {
         List<ProviderCandidate> all = found.candidates();
         if (configuredId.isPresent()) {
             String id = configuredId.get();
-            List<ProviderCandidate> matching = all.stream().filter(c -> c.id().equals(id)).collect(Collectors.toList());
+            List<ProviderCandidate> matching =
+                    all.stream().filter(c -> c.id().equals(id)).collect(Collectors.toList());
             if (matching.isEmpty()) {
-                throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, "Storage provider '" + id
-                        + "' (" + ConfigKeys.STORAGE_PROVIDER + ", from " + origin + ") is not on the class path. "
-                        + available(found));
+                throw new ConfigurationException(
+                        ConfigKeys.STORAGE_PROVIDER,
+                        "Storage provider '" + id
+                                + "' (" + ConfigKeys.STORAGE_PROVIDER + ", from " + origin
+                                + ") is not on the class path. "
+                                + available(found));
             }
             if (matching.size() > 1) {
                 throw duplicate(id, matching);
@@ -52,20 +55,29 @@ public final class ProviderSelector {
             return matching.get(0);
         }
         if (all.isEmpty()) {
-            throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, "No storage provider found on the class "
-                    + "path: add a provider jar (for example plinth-provider-memory or plinth-provider-sqlite)."
-                    + problems(found));
+            throw new ConfigurationException(
+                    ConfigKeys.STORAGE_PROVIDER,
+                    "No storage provider found on the class "
+                            + "path: add a provider jar (for example plinth-provider-memory or plinth-provider-sqlite)."
+                            + problems(found));
         }
         if (all.size() == 1 && found.problems().isEmpty()) {
             ProviderCandidate only = all.get(0);
-            LOG.info("Using storage provider '{}' from {}: it is the only one on the class path "
-                    + "(set {} to choose explicitly)", only.id(), only.location(), ConfigKeys.STORAGE_PROVIDER);
+            LOG.info(
+                    "Using storage provider '{}' from {}: it is the only one on the class path "
+                            + "(set {} to choose explicitly)",
+                    only.id(),
+                    only.location(),
+                    ConfigKeys.STORAGE_PROVIDER);
             return only;
         }
-        throw new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, (all.size() == 1
-                ? "One storage provider loaded but others failed, so choosing it would be a guess. "
-                : "Several storage providers found and " + ConfigKeys.STORAGE_PROVIDER + " is not set. ")
-                + available(found) + " Set " + ConfigKeys.STORAGE_PROVIDER + "=<id> to choose one.");
+        throw new ConfigurationException(
+                ConfigKeys.STORAGE_PROVIDER,
+                (all.size() == 1
+                                ? "One storage provider loaded but others failed, so choosing it would be a guess. "
+                                : "Several storage providers found and " + ConfigKeys.STORAGE_PROVIDER
+                                        + " is not set. ")
+                        + available(found) + " Set " + ConfigKeys.STORAGE_PROVIDER + "=<id> to choose one.");
     }
 
     /**
@@ -73,7 +85,8 @@ public final class ProviderSelector {
      * @return {@code Available providers: a (/x/a.jar), b (/x/b.jar).} plus any load problems
      */
     public static String available(ProviderDiscovery.Result found) {
-        String list = found.candidates().isEmpty() ? "none; add a provider jar"
+        String list = found.candidates().isEmpty()
+                ? "none; add a provider jar"
                 : found.candidates().stream().map(ProviderCandidate::label).collect(Collectors.joining(", "));
         return "Available providers: " + list + "." + problems(found);
     }
@@ -83,8 +96,11 @@ public final class ProviderSelector {
     }
 
     private static ConfigurationException duplicate(String id, List<ProviderCandidate> matching) {
-        return new ConfigurationException(ConfigKeys.STORAGE_PROVIDER, "Storage provider id '" + id
-                + "' is offered by more than one jar: " + matching.stream().map(ProviderCandidate::location)
-                        .collect(Collectors.joining(", ")) + ". Remove all but one of them.");
+        return new ConfigurationException(
+                ConfigKeys.STORAGE_PROVIDER,
+                "Storage provider id '" + id
+                        + "' is offered by more than one jar: "
+                        + matching.stream().map(ProviderCandidate::location).collect(Collectors.joining(", "))
+                        + ". Remove all but one of them.");
     }
 }

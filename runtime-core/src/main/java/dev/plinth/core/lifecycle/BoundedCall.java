@@ -36,8 +36,7 @@ import org.slf4j.MDC;
  * thread-safe.
  */
 final class BoundedCall {
-    private BoundedCall() {
-    }
+    private BoundedCall() {}
 
     /**
      * How one call ended.
@@ -76,18 +75,20 @@ final class BoundedCall {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         Map<String, String> callerMdc = MDC.getCopyOfContextMap();
-        Thread worker = new Thread(() -> {
-            try {
-                if (callerMdc != null) {
-                    MDC.setContextMap(callerMdc);
-                }
-                PluginMdc.run(id, call);
-            } catch (Throwable t) {
-                failure.set(t);
-            } finally {
-                done.countDown();
-            }
-        }, "plinth-" + verb + "-" + id);
+        Thread worker = new Thread(
+                () -> {
+                    try {
+                        if (callerMdc != null) {
+                            MDC.setContextMap(callerMdc);
+                        }
+                        PluginMdc.run(id, call);
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    } finally {
+                        done.countDown();
+                    }
+                },
+                "plinth-" + verb + "-" + id);
         worker.setDaemon(true);
         ClassLoader pluginLoader = plugin.plugin().getClass().getClassLoader();
         if (pluginLoader != null) {
@@ -105,17 +106,25 @@ final class BoundedCall {
         if (!finished) {
             StackTraceElement[] stack = worker.getStackTrace();
             worker.interrupt();
-            String what = interrupted ? "was still in " + verb + " " + describe(grace)
-                    + " after the runtime's thread was interrupted"
+            String what = interrupted
+                    ? "was still in " + verb + " " + describe(grace) + " after the runtime's thread was interrupted"
                     : "did not finish " + verb + " within " + describe(timeout);
-            return new Outcome(new PluginLifecycleException(id, phase, "Plugin '" + id + "' " + what
-                    + "; no longer waiting for it (thread " + worker.getName() + " interrupted and left running)",
-                    stuckAt(worker, stack)), true, interrupted);
+            return new Outcome(
+                    new PluginLifecycleException(
+                            id,
+                            phase,
+                            "Plugin '" + id + "' " + what + "; no longer waiting for it (thread " + worker.getName()
+                                    + " interrupted and left running)",
+                            stuckAt(worker, stack)),
+                    true,
+                    interrupted);
         }
         Throwable t = failure.get();
         if (t != null) {
-            return new Outcome(new PluginLifecycleException(id, phase, "Plugin '" + id + "' failed in " + verb + ": "
-                    + t, t), false, interrupted);
+            return new Outcome(
+                    new PluginLifecycleException(id, phase, "Plugin '" + id + "' failed in " + verb + ": " + t, t),
+                    false,
+                    interrupted);
         }
         return interrupted ? Outcome.OK_INTERRUPTED : Outcome.OK;
     }
@@ -136,8 +145,7 @@ final class BoundedCall {
     }
 
     private static Throwable stuckAt(Thread worker, StackTraceElement[] stack) {
-        Throwable where = new Throwable("stack of " + worker.getName()
-                + " when the runtime stopped waiting for it");
+        Throwable where = new Throwable("stack of " + worker.getName() + " when the runtime stopped waiting for it");
         where.setStackTrace(stack);
         return where;
     }

@@ -19,8 +19,7 @@ import java.util.TreeSet;
  * absent.
  */
 public final class DependencyGraph {
-    private DependencyGraph() {
-    }
+    private DependencyGraph() {}
 
     /**
      * @param present every plugin found, enabled or not
@@ -44,13 +43,20 @@ public final class DependencyGraph {
             Set<String> deps = new TreeSet<>();
             for (String req : new TreeSet<>(d.requiredDependencies())) {
                 if (!presentIds.contains(req)) {
-                    throw new PluginLifecycleException(d.id(), Phase.RESOLVE, "Plugin '" + d.id()
-                            + "' requires plugin '" + req + "', which is not present.", null);
+                    throw new PluginLifecycleException(
+                            d.id(),
+                            Phase.RESOLVE,
+                            "Plugin '" + d.id() + "' requires plugin '" + req + "', which is not present.",
+                            null);
                 }
                 if (disabled.contains(req)) {
-                    throw new PluginLifecycleException(d.id(), Phase.RESOLVE, "Plugin '" + d.id()
-                            + "' requires plugin '" + req + "', which is disabled (plinth.plugins." + req
-                            + ".enabled=false).", null);
+                    throw new PluginLifecycleException(
+                            d.id(),
+                            Phase.RESOLVE,
+                            "Plugin '" + d.id()
+                                    + "' requires plugin '" + req + "', which is disabled (plinth.plugins." + req
+                                    + ".enabled=false).",
+                            null);
                 }
                 deps.add(req);
             }
@@ -65,7 +71,8 @@ public final class DependencyGraph {
         Map<String, List<String>> dependents = new HashMap<>();
         dependsOn.forEach((id, deps) -> {
             waitingFor.put(id, deps.size());
-            deps.forEach(dep -> dependents.computeIfAbsent(dep, k -> new ArrayList<>()).add(id));
+            deps.forEach(dep ->
+                    dependents.computeIfAbsent(dep, k -> new ArrayList<>()).add(id));
         });
         PriorityQueue<String> ready = new PriorityQueue<>();
         waitingFor.forEach((id, n) -> {
@@ -87,8 +94,8 @@ public final class DependencyGraph {
             Set<String> stuck = new TreeSet<>(active.keySet());
             ordered.forEach(d -> stuck.remove(d.id()));
             List<String> cycle = findCycle(stuck, dependsOn);
-            throw new PluginLifecycleException(null, Phase.RESOLVE, "Plugin dependencies form a cycle: "
-                    + String.join(" -> ", cycle), null);
+            throw new PluginLifecycleException(
+                    null, Phase.RESOLVE, "Plugin dependencies form a cycle: " + String.join(" -> ", cycle), null);
         }
         return ordered;
     }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * call into a plugin runs on a thread of its own and is bounded ({@link BoundedCall}).
  *
  * <ul>
- *   <li>{@link #startAll()}: {@code init} every plugin in order, then {@code start} every plugin in order,
+ *   <li>{@link #startAll(StartupAbort)}: {@code init} every plugin in order, then {@code start} every plugin in order,
  *       one at a time, each bounded by the start timeout. On the first failure (a throw, or an overrun:
  *       the call is interrupted and abandoned) the plugin is marked FAILED, everything already initialised
  *       is shut down in reverse order, and one {@link PluginLifecycleException} naming the plugin and phase
@@ -51,8 +51,8 @@ public final class LifecycleManager {
      * @param startTimeout how long one plugin's {@code init}, and then its {@code start}, may take
      * @param shutdownTimeout how long one plugin's shutdown may take
      */
-    public LifecycleManager(List<ManagedPlugin> ordered, SharedServices services, Duration startTimeout,
-            Duration shutdownTimeout) {
+    public LifecycleManager(
+            List<ManagedPlugin> ordered, SharedServices services, Duration startTimeout, Duration shutdownTimeout) {
         this.ordered = List.copyOf(ordered);
         this.services = services;
         this.startTimeout = startTimeout;
@@ -83,8 +83,8 @@ public final class LifecycleManager {
                 throw rollBack(stopped(mp, phase, "the runtime was closed", "about to be called"), abort);
             }
             LOG.debug("{} plugin '{}'", phase, mp.id());
-            BoundedCall.Outcome outcome = BoundedCall.run(mp, phase, startTimeout, shutdownTimeout,
-                    () -> call.accept(mp));
+            BoundedCall.Outcome outcome =
+                    BoundedCall.run(mp, phase, startTimeout, shutdownTimeout, () -> call.accept(mp));
             PluginLifecycleException failure = outcome.failure();
             if (failure != null) {
                 mp.state().moveTo(PluginState.FAILED);
@@ -95,8 +95,11 @@ public final class LifecycleManager {
                 mp.state().moveTo(success);
             }
             if (abort.requested() || outcome.interrupted()) {
-                PluginLifecycleException stop = stopped(mp, phase, abort.requested() ? "the runtime was closed"
-                        : "the starting thread was interrupted", "in progress");
+                PluginLifecycleException stop = stopped(
+                        mp,
+                        phase,
+                        abort.requested() ? "the runtime was closed" : "the starting thread was interrupted",
+                        "in progress");
                 if (failure != null) {
                     stop.addSuppressed(failure);
                 }
@@ -127,9 +130,13 @@ public final class LifecycleManager {
     }
 
     private static PluginLifecycleException stopped(ManagedPlugin mp, Phase phase, String why, String callState) {
-        return new PluginLifecycleException(mp.id(), phase, "Startup stopped: " + why + " while plugin '" + mp.id()
-                + "' " + phase.name().toLowerCase(Locale.ROOT) + "() was " + callState
-                + "; what had been initialised was shut down", null);
+        return new PluginLifecycleException(
+                mp.id(),
+                phase,
+                "Startup stopped: " + why + " while plugin '" + mp.id()
+                        + "' " + phase.name().toLowerCase(Locale.ROOT) + "() was " + callState
+                        + "; what had been initialised was shut down",
+                null);
     }
 
     /**
@@ -145,12 +152,19 @@ public final class LifecycleManager {
                 continue;
             }
             if (abandoned.containsKey(mp.id())) {
-                LOG.warn("Plugin '{}' gets no shutdown(): its {} overran and may still be running",
-                        mp.id(), abandoned.get(mp.id()).name().toLowerCase(Locale.ROOT));
+                LOG.warn(
+                        "Plugin '{}' gets no shutdown(): its {} overran and may still be running",
+                        mp.id(),
+                        abandoned.get(mp.id()).name().toLowerCase(Locale.ROOT));
             } else if (state != PluginState.CREATED) {
                 LOG.debug("SHUTDOWN plugin '{}'", mp.id());
-                Optional<PluginLifecycleException> failure = BoundedCall.run(mp, Phase.SHUTDOWN, shutdownTimeout,
-                        shutdownTimeout, () -> mp.plugin().shutdown()).failed();
+                Optional<PluginLifecycleException> failure = BoundedCall.run(
+                                mp,
+                                Phase.SHUTDOWN,
+                                shutdownTimeout,
+                                shutdownTimeout,
+                                () -> mp.plugin().shutdown())
+                        .failed();
                 failure.ifPresent(f -> {
                     LOG.warn(f.getMessage());
                     failures.add(f);

@@ -12,8 +12,8 @@ import dev.plinth.api.plugin.PluginDescriptor;
  * @param state its state holder
  * @param context the context given to its {@code init}
  */
-public record ManagedPlugin(Plugin plugin, PluginDescriptor descriptor, PluginStateHolder state,
-        PluginContext context) {
+public record ManagedPlugin(
+        Plugin plugin, PluginDescriptor descriptor, PluginStateHolder state, PluginContext context) {
     /** @return the plugin id */
     public String id() {
         return descriptor.id();

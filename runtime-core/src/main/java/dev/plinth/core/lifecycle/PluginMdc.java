@@ -7,8 +7,7 @@ public final class PluginMdc {
     /** The MDC key carrying the plugin id during lifecycle calls. */
     public static final String KEY = "plinth.plugin";
 
-    private PluginMdc() {
-    }
+    private PluginMdc() {}
 
     /**
      * @param pluginId the plugin being called

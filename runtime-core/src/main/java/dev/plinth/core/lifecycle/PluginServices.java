@@ -32,8 +32,10 @@ public final class PluginServices implements ServiceRegistry {
 
     @Override
     public <T> T require(Class<T> type) {
-        return shared.find(type).orElseThrow(() -> new IllegalStateException("No service " + type.getName()
-                + " is published (required by plugin '" + pluginId + "'). Declare a dependency on the plugin that "
-                + "publishes it so that it is initialised first."));
+        return shared.find(type)
+                .orElseThrow(() -> new IllegalStateException("No service " + type.getName()
+                        + " is published (required by plugin '" + pluginId
+                        + "'). Declare a dependency on the plugin that "
+                        + "publishes it so that it is initialised first."));
     }
 }

@@ -27,8 +27,11 @@ public final class RuntimePluginContext implements PluginContext {
      * @param stores gives the store scoped to a plugin id
      * @param services its view of the shared services
      */
-    public RuntimePluginContext(PluginDescriptor descriptor, PluginConfig config,
-            Function<String, KeyValueStore> stores, ServiceRegistry services) {
+    public RuntimePluginContext(
+            PluginDescriptor descriptor,
+            PluginConfig config,
+            Function<String, KeyValueStore> stores,
+            ServiceRegistry services) {
         this.descriptor = descriptor;
         this.config = config;
         this.stores = stores;

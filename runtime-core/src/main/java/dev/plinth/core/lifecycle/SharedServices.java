@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SharedServices {
     private final Map<Class<?>, Published> services = new ConcurrentHashMap<>();
 
-    private record Published(String publisher, Object implementation) {
-    }
+    private record Published(String publisher, Object implementation) {}
 
     /**
      * @param publisher the publishing plugin
@@ -30,8 +29,12 @@ public final class SharedServices {
             throw new IllegalArgumentException(implementation.getClass().getName() + " is not a " + type.getName());
         }
         Published mine = new Published(publisher, implementation);
-        Published result = services.merge(type, mine, (old, neu) -> old.publisher().equals(publisher) ? neu : old);
-        if (result != mine) {
+        Published result =
+                services.merge(type, mine, (old, neu) -> old.publisher().equals(publisher) ? neu : old);
+        // Identity on purpose: only this call's own record means the merge kept it.
+        @SuppressWarnings("ReferenceEquality")
+        boolean kept = result == mine;
+        if (!kept) {
             throw new IllegalStateException("Plugin '" + publisher + "' cannot publish service " + type.getName()
                     + ": plugin '" + result.publisher() + "' already published it");
         }

@@ -89,7 +89,10 @@ final class LeaseLock implements LockHandle {
             service.backend().unlock(ns, name, token);
         } catch (RuntimeException e) {
             // The lease frees the lock anyway; closing must not throw (try-with-resources would mask errors).
-            LOG.warn("Lock '{}' in '{}': release failed, it frees itself when its lease lapses: {}", name, ns,
+            LOG.warn(
+                    "Lock '{}' in '{}': release failed, it frees itself when its lease lapses: {}",
+                    name,
+                    ns,
                     e.toString());
         }
     }

@@ -4,7 +4,7 @@ import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.LockTimeoutException;
 import dev.plinth.spi.storage.Namespace;
-import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.NativeLocks;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Waiting, lease renewal and release for the lease locks every backend implements with
- * {@link StorageBackend#tryLock}. Backends only answer "taken or not"; this class owns the time: it polls
+ * Waiting, lease renewal and release for lease locks, the backend's own ({@link NativeLocks}) or the
+ * runtime's {@link InProcessLocks}. Those only answer "taken or not"; this class owns the time: it polls
  * with a capped backoff while waiting, renews each held lock at a third of its lease, and marks a lock
  * lost when renewal fails for a whole lease.
  */
@@ -26,7 +26,7 @@ final class LockService {
     private static final long MIN_LEASE_MILLIS = 100;
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final StorageBackend backend;
+    private final NativeLocks backend;
     private final long defaultLeaseMillis;
     private final SecureRandom random = new SecureRandom();
     private final Set<LeaseLock> held = ConcurrentHashMap.newKeySet();
@@ -36,7 +36,7 @@ final class LockService {
         return t;
     });
 
-    LockService(StorageBackend backend, Duration defaultLease) {
+    LockService(NativeLocks backend, Duration defaultLease) {
         this.backend = backend;
         this.defaultLeaseMillis = defaultLease.toMillis();
     }
@@ -98,8 +98,13 @@ final class LockService {
         return lock;
     }
 
-    StorageBackend backend() {
+    NativeLocks backend() {
         return backend;
+    }
+
+    /** @return the handles held and not yet released */
+    int held() {
+        return held.size();
     }
 
     void forget(LeaseLock lock) {

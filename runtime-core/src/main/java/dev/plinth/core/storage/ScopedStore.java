@@ -1,15 +1,18 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.plugin.InvalidPluginIdException;
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.Entry;
-import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.InvalidArgumentException;
+import dev.plinth.api.storage.KeyPage;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.LockHandle;
 import dev.plinth.api.storage.Subscription;
 import dev.plinth.api.storage.Transaction;
 import dev.plinth.api.storage.TypeRef;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
@@ -27,11 +30,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The {@link KeyValueStore} a plugin holds: validates input, encodes values, copies arrays, and passes
- * its namespace to the backend as a separate argument, so no key or pattern can reach another scope.
+ * its namespace to the backend as a separate argument, so no key or pattern can reach another namespace.
  * Stateless apart from its namespace; thread-safe.
  */
 final class ScopedStore implements KeyValueStore {
@@ -54,7 +58,7 @@ final class ScopedStore implements KeyValueStore {
         return engine.codec();
     }
 
-    private StorageBackend backend() {
+    private BackendOps backend() {
         return engine.liveBackend();
     }
 
@@ -64,8 +68,16 @@ final class ScopedStore implements KeyValueStore {
     }
 
     @Override
-    public KeyValueStore scope(String bucket) {
-        return new ScopedStore(engine, ns.child(bucket));
+    public KeyValueStore namespace(String name) {
+        Objects.requireNonNull(name, "name");
+        Namespace child;
+        try {
+            child = ns.child(name);
+        } catch (InvalidPluginIdException e) {
+            // A storage call's bad argument is a StorageException, like every other one of this API.
+            throw new InvalidArgumentException("name", e.getMessage(), e);
+        }
+        return new ScopedStore(engine, child);
     }
 
     // ---------------------------------------------------------------- reads
@@ -73,38 +85,38 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public Optional<byte[]> get(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.of(e.get().value().clone()) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(e.value().clone()) : Optional.empty();
     }
 
     @Override
     public Optional<String> getString(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.of(ValueCodec.text(e.get().value())) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(ValueCodec.text(e.value())) : Optional.empty();
     }
 
     @Override
     public <T> Optional<T> getObject(String key, Class<T> type) {
         Objects.requireNonNull(type, "type");
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.ofNullable(codec().decode(key, e.get().value(), type)) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(codec().decode(key, e.value(), type)) : Optional.empty();
     }
 
     @Override
     public <T> Optional<T> getObject(String key, TypeRef<T> type) {
         Objects.requireNonNull(type, "type");
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.ofNullable(codec().decode(key, e.get().value(), type)) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(codec().decode(key, e.value(), type)) : Optional.empty();
     }
 
     @Override
     public Optional<Entry> getEntry(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        return e.isPresent() ? Optional.of(new StoredEntry(e.get(), codec())) : Optional.empty();
+        BackendEntry e = backend().get(ns, key);
+        return e != null ? Optional.of(new StoredEntry(e, codec())) : Optional.empty();
     }
 
     @Override
@@ -115,11 +127,11 @@ final class ScopedStore implements KeyValueStore {
 
     @Override
     public Map<String, byte[]> getAll(Collection<String> keys) {
-        LinkedHashSet<String> distinct = distinctValidKeys(keys);
+        Set<String> distinct = distinctValidKeys(keys);
         if (distinct.isEmpty()) {
             return Map.of();
         }
-        List<BackendEntry> found = backend().getAll(ns, distinct);
+        List<BackendEntry> found = backend().read(ns, distinct);
         Map<String, byte[]> inOrder = inAskedOrder(distinct, found);
         if (inOrder != null) {
             return inOrder;
@@ -255,13 +267,25 @@ final class ScopedStore implements KeyValueStore {
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
             puts.add(new Write.Put(e.getKey(), checks().ownedCopy(e.getKey(), e.getValue()), ttlMillis));
         }
-        backend().commit(ns, List.of(), puts);
+        backend().commit(ns, new Commit(List.of(), puts));
     }
 
     @Override
     public int deleteAll(Collection<String> keys) {
-        LinkedHashSet<String> distinct = distinctValidKeys(keys);
-        return distinct.isEmpty() ? 0 : backend().deleteAll(ns, distinct);
+        Set<String> distinct = distinctValidKeys(keys);
+        if (distinct.isEmpty()) {
+            return 0;
+        }
+        List<Write> removals = new ArrayList<>(distinct.size());
+        distinct.forEach(k -> removals.add(new Write.Remove(k)));
+        CommitResult result = backend().commit(ns, new Commit(List.of(), removals));
+        int deleted = 0;
+        for (int i = 0; i < result.size(); i++) {
+            if (result.applied(i)) {
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     // ---------------------------------------------------------------- expiry
@@ -269,11 +293,11 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public Optional<Duration> ttl(String key) {
         KeyRules.validate(key);
-        Optional<BackendEntry> e = backend().get(ns, key);
-        if (e.isEmpty() || e.get().expiresAtMillis() == StorageBackend.NO_EXPIRY) {
+        BackendEntry e = backend().get(ns, key);
+        if (e == null || e.expiresAtMillis() == StorageBackend.NO_EXPIRY) {
             return Optional.empty();
         }
-        long left = e.get().expiresAtMillis() - System.currentTimeMillis();
+        long left = e.expiresAtMillis() - engine.clock().millis();
         return left > 0 ? Optional.of(Duration.ofMillis(left)) : Optional.empty();
     }
 
@@ -295,16 +319,16 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public List<String> keys(String pattern) {
         GlobPattern glob = GlobPattern.compile(pattern);
-        StorageBackend backend = backend();
+        BackendOps backend = backend();
         List<String> all = new ArrayList<>();
         String after = null;
         while (true) {
-            KeyPage page = backend.list(ns, glob, after, FULL_LISTING_PAGE);
-            all.addAll(page.keys());
-            if (!page.hasMore() || page.keys().isEmpty()) {
+            List<String> page = backend.list(ns, glob, after, FULL_LISTING_PAGE);
+            all.addAll(page);
+            if (page.size() < FULL_LISTING_PAGE) {
                 return all;
             }
-            after = page.nextCursor();
+            after = page.get(page.size() - 1);
         }
     }
 
@@ -312,7 +336,7 @@ final class ScopedStore implements KeyValueStore {
     public KeyPage keys(String pattern, int limit) {
         GlobPattern glob = GlobPattern.compile(pattern);
         checkLimit(limit);
-        return backend().list(ns, glob, null, limit);
+        return page(backend().list(ns, glob, null, limit), limit);
     }
 
     @Override
@@ -322,7 +346,12 @@ final class ScopedStore implements KeyValueStore {
         Objects.requireNonNull(afterKey, "afterKey (use keys(pattern, limit) for the first page)");
         // A cursor is a key of an earlier page: one no key could be (a lone surrogate, say) is a caller's bug.
         KeyRules.validate(afterKey);
-        return backend().list(ns, glob, afterKey, limit);
+        return page(backend().list(ns, glob, afterKey, limit), limit);
+    }
+
+    /** A full page may have more after it; a short one is the last. */
+    private static KeyPage page(List<String> keys, int limit) {
+        return new KeyPage(keys, keys.size() < limit || keys.isEmpty() ? null : keys.get(keys.size() - 1));
     }
 
     @Override
@@ -353,7 +382,14 @@ final class ScopedStore implements KeyValueStore {
             engine.liveBackend();
             return Map.of();
         }
-        return backend().commit(ns, List.copyOf(preconditions), List.copyOf(writes));
+        CommitResult result = backend().commit(ns, new Commit(preconditions, writes));
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i) instanceof Write.Put put) {
+                versions.put(put.key(), result.outcome(i));
+            }
+        }
+        return versions;
     }
 
     // ---------------------------------------------------------------- watch
@@ -394,7 +430,7 @@ final class ScopedStore implements KeyValueStore {
 
     // ---------------------------------------------------------------- helpers
 
-    private static LinkedHashSet<String> distinctValidKeys(Collection<String> keys) {
+    private static Set<String> distinctValidKeys(Collection<String> keys) {
         Objects.requireNonNull(keys, "keys");
         LinkedHashSet<String> distinct = new LinkedHashSet<>(Math.max(16, keys.size() * 2));
         for (String k : keys) {
@@ -411,8 +447,8 @@ final class ScopedStore implements KeyValueStore {
 
     private static void checkVersion(long version) {
         if (version < 0) {
-            throw new InvalidArgumentException("expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was "
-                    + version);
+            throw new InvalidArgumentException(
+                    "expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was " + version);
         }
     }
 

@@ -5,11 +5,16 @@ import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.StorageProvider;
+import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * lock leases. The runtime owns one per run; the provider TCK opens one per test.
  *
  * <p>The write path is one straight line: {@link KeyValueStore} call on a scoped store &rarr; validation
- * and encoding in the store &rarr; one backend call with the namespace as its own argument &rarr; the
- * backend reports the committed change to the watch hub &rarr; the hub enqueues it for matching
- * subscriptions.
+ * and encoding in the store &rarr; one backend call with the namespace as its own argument (the native
+ * part, or the runtime's default built on the backend's required core) &rarr; the committed change is
+ * reported to the watch hub (by the backend's change feed, or by the runtime from the commit result)
+ * &rarr; the hub enqueues it for matching subscriptions. How the runtime talks to the backend is decided
+ * once, at open ({@link BackendAssembly}).
  *
  * <p>Thread-safe. {@link #close()} is idempotent; afterwards every store call throws
  * {@link StoreClosedException}.
@@ -30,24 +37,36 @@ public final class StorageEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageEngine.class);
 
     private final StorageProvider provider;
-    private final StorageBackend backend;
+    private final StorageBackend rawBackend;
+    private final BackendOps backend;
     private final WatchHub watchHub;
     private final LockService locks;
     private final WriteChecks checks;
+    private final InstantSource clock;
+    private final ScheduledExecutorService scheduler;
     private final ValueCodec codec = new ValueCodec();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StorageEngine(StorageProvider provider, StorageBackend backend, WatchHub watchHub,
-            StorageSettings settings) {
+    private StorageEngine(
+            StorageProvider provider,
+            StorageBackend rawBackend,
+            BackendOps backend,
+            WatchHub watchHub,
+            StorageSettings settings,
+            InstantSource clock,
+            ScheduledExecutorService scheduler) {
         this.provider = provider;
+        this.rawBackend = rawBackend;
         this.backend = backend;
         this.watchHub = watchHub;
-        this.locks = new LockService(backend, settings.lockLease());
+        this.locks = new LockService(backend.locks(), settings.lockLease());
         this.checks = new WriteChecks(settings.maxValueBytes());
+        this.clock = clock;
+        this.scheduler = scheduler;
     }
 
     /**
-     * Opens {@code provider} with {@code config}.
+     * Opens {@code provider} with {@code config}, on the system clock.
      *
      * @param provider the chosen provider
      * @param config its validated options
@@ -55,35 +74,101 @@ public final class StorageEngine implements AutoCloseable {
      * @return the open engine
      * @throws StorageOpenException when the provider cannot open its backend: the provider's own
      *     {@code StorageOpenException} as thrown, any other failure wrapped once in one naming the provider
-     *     (retryable when the failure was)
+     *     (retryable when the failure was); also when the provider was built for another SPI version or its
+     *     backend lacks a part its capabilities need
      * @throws dev.plinth.api.ConfigurationException when the provider rejects an option at open, as thrown
      */
     public static StorageEngine open(StorageProvider provider, ProviderConfig config, StorageSettings settings) {
+        return open(provider, config, settings, InstantSource.system());
+    }
+
+    /**
+     * Opens {@code provider} with {@code config} on the given clock, which the backend and the runtime's
+     * expiry bookkeeping read (tests pass a fake one).
+     *
+     * @param provider the chosen provider
+     * @param config its validated options
+     * @param settings runtime-wide storage settings
+     * @param clock the clock expiry is measured against
+     * @return the open engine
+     * @throws StorageOpenException as {@link #open(StorageProvider, ProviderConfig, StorageSettings)}
+     * @throws dev.plinth.api.ConfigurationException as {@link #open(StorageProvider, ProviderConfig, StorageSettings)}
+     */
+    public static StorageEngine open(
+            StorageProvider provider, ProviderConfig config, StorageSettings settings, InstantSource clock) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        SpiVersion.check(provider);
         WatchHub hub = new WatchHub(settings.watchBufferSize());
+        ScheduledExecutorService scheduler = newScheduler(provider.id());
         StorageBackend backend;
         try {
-            backend = provider.open(config, hub);
+            backend = provider.open(config, new EngineContext(hub, clock, scheduler));
         } catch (StorageOpenException | ConfigurationException e) {
-            hub.close();
+            abandon(hub, scheduler);
             throw e;
         } catch (StorageException e) {
-            hub.close();
+            abandon(hub, scheduler);
             throw new StorageOpenException(provider.id(), e.getMessage(), e);
         } catch (RuntimeException e) {
-            hub.close();
+            abandon(hub, scheduler);
             throw new StorageOpenException(provider.id(), "unexpected " + e, e, false);
         }
         if (backend == null) {
-            hub.close();
-            throw new StorageOpenException(provider.id(), "open() returned no backend (a bug in the provider)", null,
-                    false);
+            abandon(hub, scheduler);
+            throw new StorageOpenException(
+                    provider.id(), "open() returned no backend (a bug in the provider)", null, false);
         }
-        hub.attach(backend);
-        LOG.debug("Opened storage provider '{}' with {}", provider.id(), config);
-        return new StorageEngine(provider, backend, hub, settings);
+        BackendAssembly.Assembled assembled;
+        try {
+            assembled = BackendAssembly.assemble(provider, config, backend, hub, clock, System::nanoTime);
+        } catch (RuntimeException e) {
+            backend.close();
+            abandon(hub, scheduler);
+            throw e;
+        }
+        long period = assembled.period().toMillis();
+        Runnable periodic = assembled.periodic();
+        // Ends with the scheduler at close(); a failed run is logged and the next one goes ahead.
+        var unused = scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        periodic.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "Storage background work of provider '{}' failed; it runs again in {} ms",
+                                provider.id(),
+                                period,
+                                e);
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
+        hub.attach(assembled.ops());
+        LOG.debug(
+                "Opened storage provider '{}' with {} ({})",
+                provider.id(),
+                config,
+                assembled.ops().getClass().getSimpleName());
+        return new StorageEngine(provider, backend, assembled.ops(), hub, settings, clock, scheduler);
+    }
+
+    private static ScheduledExecutorService newScheduler(String providerId) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "plinth-storage-" + providerId);
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
+    }
+
+    private static void abandon(WatchHub hub, ScheduledExecutorService scheduler) {
+        hub.close();
+        scheduler.shutdownNow();
     }
 
     /**
@@ -100,14 +185,38 @@ public final class StorageEngine implements AutoCloseable {
         return provider;
     }
 
-    /** @return the open backend (for diagnostics and tests; plugins use {@link #store}) */
+    /**
+     * @return the provider's open backend, for diagnostics and provider tests; plugins use {@link #store},
+     *     which adds validation, copies, events, quotas and locks that calling the backend directly skips
+     */
     public StorageBackend backend() {
-        return backend;
+        return rawBackend;
     }
 
-    /** @return the number of watch subscriptions currently active across all scopes */
+    /** @return the number of watch subscriptions currently active across all namespaces */
     public int activeSubscriptions() {
         return watchHub.activeSubscriptions();
+    }
+
+    /**
+     * Diagnostics: the locks the runtime holds for callers of this engine (handles not yet closed). It
+     * returns to zero once every handle is closed, so no registry leaks.
+     *
+     * @return the number of held lock handles
+     */
+    public int heldLocks() {
+        return locks.held();
+    }
+
+    /**
+     * Diagnostics: the lock entries kept for this engine, by the backend ({@link
+     * dev.plinth.spi.storage.NativeLocks#lockEntries()}) or by the runtime's in-process table. Returns to
+     * zero once every lock is released.
+     *
+     * @return the number of lock entries
+     */
+    public int lockEntries() {
+        return backend.locks().lockEntries();
     }
 
     /** @return {@code true} once {@link #close()} was called */
@@ -116,23 +225,32 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /**
-     * Stops watch delivery and lock renewal, then closes the backend. Idempotent, thread-safe.
+     * Stops watch delivery, lock renewal and background work, then closes the backend. Idempotent,
+     * thread-safe.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             watchHub.close();
             locks.close();
-            backend.close();
+            try {
+                backend.close();
+            } finally {
+                scheduler.shutdownNow();
+            }
             LOG.debug("Closed storage provider '{}'", provider.id());
         }
     }
 
-    StorageBackend liveBackend() {
+    BackendOps liveBackend() {
         if (closed.get()) {
             throw new StoreClosedException("Storage (provider '" + provider.id() + "')");
         }
         return backend;
+    }
+
+    InstantSource clock() {
+        return clock;
     }
 
     WriteChecks checks() {

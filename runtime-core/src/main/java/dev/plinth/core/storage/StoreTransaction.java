@@ -2,6 +2,7 @@ package dev.plinth.core.storage;
 
 import dev.plinth.api.storage.InvalidArgumentException;
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.api.storage.Transaction;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Precondition;
@@ -42,8 +43,8 @@ final class StoreTransaction implements Transaction {
     @Override
     public Transaction setObject(String key, Object value) {
         KeyRules.validate(key);
-        return add(new Write.Put(key, store.checks().owned(key, store.codec().encode(key, value)),
-                StorageBackend.NO_EXPIRY));
+        return add(new Write.Put(
+                key, store.checks().owned(key, store.codec().encode(key, value)), StorageBackend.NO_EXPIRY));
     }
 
     @Override
@@ -54,8 +55,8 @@ final class StoreTransaction implements Transaction {
     @Override
     public Transaction requireVersion(String key, long version) {
         if (version < 0) {
-            throw new InvalidArgumentException("expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was "
-                    + version);
+            throw new InvalidArgumentException(
+                    "expectedVersion", "must be positive, or KeyValueStore.ABSENT (0), was " + version);
         }
         checkOpen();
         preconditions.add(new Precondition(KeyRules.validate(key), version));
@@ -82,8 +83,8 @@ final class StoreTransaction implements Transaction {
 
     private void checkOpen() {
         if (committed) {
-            throw new IllegalStateException("Transaction in '" + store.namespace() + "' was already committed; "
-                    + "start a new one with store.transaction()");
+            throw new StoreClosedException("Transaction in '" + store.namespace() + "' (it was already committed;"
+                    + " start a new one with store.transaction())");
         }
     }
 }

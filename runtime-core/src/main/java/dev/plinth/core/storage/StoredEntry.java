@@ -56,6 +56,8 @@ final class StoredEntry implements Entry {
     @Override
     public String toString() {
         return "Entry[" + entry.key() + " v" + entry.version() + ", " + entry.value().length + " bytes"
-                + (entry.expiresAtMillis() == StorageBackend.NO_EXPIRY ? "" : ", expires " + expiresAt().get()) + "]";
+                + (entry.expiresAtMillis() == StorageBackend.NO_EXPIRY
+                        ? ""
+                        : ", expires " + expiresAt().get()) + "]";
     }
 }

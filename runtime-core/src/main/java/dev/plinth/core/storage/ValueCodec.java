@@ -3,11 +3,13 @@ package dev.plinth.core.storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.plinth.api.storage.SerializationException;
 import dev.plinth.api.storage.TypeRef;
+import dev.plinth.spi.storage.UnicodeText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -28,12 +30,25 @@ final class ValueCodec {
         try {
             json = mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new SerializationException(key, "cannot write " + value.getClass().getName() + " as JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new SerializationException(
+                    key, "cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+        int lone = UnicodeText.unpairedSurrogateEscape(json);
+        if (lone >= 0) {
+            throw new SerializationException(
+                    key,
+                    String.format(
+                            "%s holds text with an unpaired surrogate U+%04X,"
+                                    + " which is not Unicode text; nothing was stored",
+                            value.getClass().getName(), lone),
+                    null);
         }
         if (isJsonNull(json)) {
-            throw new SerializationException(key, value.getClass().getName() + " writes as JSON null, which"
-                    + " getObject could not return (empty means absent); store a value, or delete the key", null);
+            throw new SerializationException(
+                    key,
+                    value.getClass().getName() + " writes as JSON null, which"
+                            + " getObject could not return (empty means absent); store a value, or delete the key",
+                    null);
         }
         return json;
     }
@@ -44,9 +59,12 @@ final class ValueCodec {
 
     /** Jackson maps JSON {@code null} (text {@code null}, for example) to a null object; never returned. */
     private static <T> T notNull(String key, T value) {
-        if (value == null) {
-            throw new SerializationException(key, "stored value is JSON null, which getObject cannot return"
-                    + " (an empty result means absent); read it with getString, or delete the key", null);
+        if (value == null || (value instanceof JsonNode node && node.isNull())) {
+            throw new SerializationException(
+                    key,
+                    "stored value is JSON null, which getObject cannot return"
+                            + " (an empty result means absent); read it with getString, or delete the key",
+                    null);
         }
         return value;
     }
@@ -55,8 +73,8 @@ final class ValueCodec {
         try {
             return notNull(key, mapper.readValue(json, type));
         } catch (IOException e) {
-            throw new SerializationException(key, "stored value is not JSON of type " + type.getName() + ": "
-                    + describe(e), e);
+            throw new SerializationException(
+                    key, "stored value is not JSON of type " + type.getName() + ": " + describe(e), e);
         }
     }
 
@@ -65,8 +83,8 @@ final class ValueCodec {
         try {
             return notNull(key, mapper.readValue(json, javaType));
         } catch (IOException e) {
-            throw new SerializationException(key, "stored value is not JSON of type " + type.type().getTypeName()
-                    + ": " + describe(e), e);
+            throw new SerializationException(
+                    key, "stored value is not JSON of type " + type.type().getTypeName() + ": " + describe(e), e);
         }
     }
 
@@ -75,17 +93,15 @@ final class ValueCodec {
      *     (the JDK would store {@code ?} in its place)
      */
     static byte[] utf8(String key, String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                } else {
-                    throw new SerializationException(key, String.format("text has an unpaired surrogate U+%04X at"
-                            + " index %d, which is not Unicode text and has no UTF-8 form; nothing was stored",
-                            (int) c, i), null);
-                }
-            }
+        int lone = UnicodeText.unpairedSurrogate(s);
+        if (lone >= 0) {
+            throw new SerializationException(
+                    key,
+                    String.format(
+                            "text has an unpaired surrogate U+%04X at index %d,"
+                                    + " which is not Unicode text and has no UTF-8 form; nothing was stored",
+                            (int) s.charAt(lone), lone),
+                    null);
         }
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -95,7 +111,8 @@ final class ValueCodec {
     }
 
     private static String describe(IOException e) {
-        return e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage()
+        return e instanceof JsonProcessingException
+                ? ((JsonProcessingException) e).getOriginalMessage()
                 : e.getMessage();
     }
 }

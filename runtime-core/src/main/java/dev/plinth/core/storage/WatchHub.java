@@ -5,7 +5,6 @@ import dev.plinth.api.storage.ChangeType;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
-import dev.plinth.spi.storage.StorageBackend;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +28,8 @@ final class WatchHub implements ChangeListener {
     private final int bufferSize;
     /** Guards {@link #watches} and the backend's watched state: watch and close are rare, never hot. */
     private final Object watchedLock = new Object();
-    private StorageBackend backend;
+
+    private BackendOps backend;
     private int watches;
 
     WatchHub(int bufferSize) {
@@ -72,8 +72,10 @@ final class WatchHub implements ChangeListener {
             }
         }
         if (told > 0) {
-            LOG.warn("Storage changes may have gone unreported ({}); {} watch(es) get an OVERFLOW event to re-read",
-                    cause, told);
+            LOG.warn(
+                    "Storage changes may have gone unreported ({}); {} watch(es) get an OVERFLOW event to re-read",
+                    cause,
+                    told);
         }
     }
 
@@ -81,7 +83,7 @@ final class WatchHub implements ChangeListener {
      * Connects the backend whose changes this hub receives, and tells it nothing watches yet, so that a
      * feed that costs per change can rest until the first watch.
      */
-    void attach(StorageBackend backend) {
+    void attach(BackendOps backend) {
         synchronized (watchedLock) {
             this.backend = backend;
             try {
@@ -95,12 +97,14 @@ final class WatchHub implements ChangeListener {
 
     /**
      * Registers a watch; the first one wakes the backend's change feed, and returns only once changes
-     * committed from then on will be reported (see {@link StorageBackend#setWatched}).
+     * committed from then on will be reported (see {@link dev.plinth.spi.storage.ChangeFeed#setWatched}).
      */
     WatchSubscription subscribe(Namespace namespace, GlobPattern pattern, Consumer<ChangeEvent> listener) {
         WatchSubscription sub = new WatchSubscription(namespace, pattern, listener, bufferSize, delivery, this);
         synchronized (watchedLock) {
-            byNamespace.computeIfAbsent(namespace, ns -> new CopyOnWriteArrayList<>()).add(sub);
+            byNamespace
+                    .computeIfAbsent(namespace, ns -> new CopyOnWriteArrayList<>())
+                    .add(sub);
             if (++watches == 1 && backend != null) {
                 try {
                     backend.setWatched(true);

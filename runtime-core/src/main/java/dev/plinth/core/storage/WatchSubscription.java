@@ -43,10 +43,16 @@ final class WatchSubscription implements Subscription {
     private final AtomicLong droppedUnreported = new AtomicLong();
     /** A gap signal itself was dropped: the next OVERFLOW cannot give a count. */
     private final AtomicBoolean gapDropped = new AtomicBoolean();
+
     private volatile boolean active = true;
 
-    WatchSubscription(Namespace namespace, GlobPattern pattern, Consumer<ChangeEvent> listener, int capacity,
-            Executor executor, WatchHub hub) {
+    WatchSubscription(
+            Namespace namespace,
+            GlobPattern pattern,
+            Consumer<ChangeEvent> listener,
+            int capacity,
+            Executor executor,
+            WatchHub hub) {
         this.namespace = namespace;
         this.pattern = pattern;
         this.listener = listener;
@@ -75,9 +81,13 @@ final class WatchSubscription implements Subscription {
             buffered.decrementAndGet();
             droppedTotal.incrementAndGet();
             if (droppedUnreported.getAndIncrement() == 0) {
-                LOG.warn("Watch on '{}' pattern '{}' is {} events behind: dropping events until it catches up; "
-                        + "the listener will receive an OVERFLOW event (raise plinth.storage.watchBufferSize or "
-                        + "speed up the listener)", namespace, pattern, capacity);
+                LOG.warn(
+                        "Watch on '{}' pattern '{}' is {} events behind: dropping events until it catches up; "
+                                + "the listener will receive an OVERFLOW event (raise plinth.storage.watchBufferSize or "
+                                + "speed up the listener)",
+                        namespace,
+                        pattern,
+                        capacity);
             }
         } else {
             buffer.add(event);
@@ -134,8 +144,12 @@ final class WatchSubscription implements Subscription {
             if (e instanceof VirtualMachineError) {
                 throw (VirtualMachineError) e;
             }
-            LOG.warn("Watch listener on '{}' pattern '{}' threw on {}; the event is skipped, delivery goes on",
-                    namespace, pattern, event, e);
+            LOG.warn(
+                    "Watch listener on '{}' pattern '{}' threw on {}; the event is skipped, delivery goes on",
+                    namespace,
+                    pattern,
+                    event,
+                    e);
         }
     }
 

@@ -56,8 +56,8 @@ final class WriteChecks {
     static long ttlMillis(Duration ttl) {
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.isNegative() || ttl.isZero()) {
-            throw new InvalidArgumentException("ttl", "must be positive, was " + ttl
-                    + "; omit the TTL for a key that never expires");
+            throw new InvalidArgumentException(
+                    "ttl", "must be positive, was " + ttl + "; omit the TTL for a key that never expires");
         }
         return boundedMillis("ttl", ttl, 1);
     }
@@ -72,13 +72,17 @@ final class WriteChecks {
      */
     static long boundedMillis(String argument, Duration d, long minMillis) {
         if (d.compareTo(KeyValueStore.MAX_DURATION) > 0) {
-            throw new InvalidArgumentException(argument, d + " is longer than KeyValueStore.MAX_DURATION ("
-                    + KeyValueStore.MAX_DURATION.toDays() + " days)");
+            throw new InvalidArgumentException(
+                    argument,
+                    d + " is longer than KeyValueStore.MAX_DURATION (" + KeyValueStore.MAX_DURATION.toDays()
+                            + " days)");
         }
         long millis = d.toMillis();
         if (millis < minMillis) {
-            throw new InvalidArgumentException(argument, "must be at least " + minMillis + " ms"
-                    + (minMillis == 1 ? " (millisecond precision)" : "") + ", was " + d);
+            throw new InvalidArgumentException(
+                    argument,
+                    "must be at least " + minMillis + " ms" + (minMillis == 1 ? " (millisecond precision)" : "")
+                            + ", was " + d);
         }
         return millis;
     }

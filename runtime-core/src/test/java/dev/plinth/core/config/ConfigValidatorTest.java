@@ -17,24 +17,37 @@ class ConfigValidatorTest {
     private static final List<String> FAKE_OPTIONS = List.of("path", "maxSize", "password");
 
     private static void validate(Map<String, String> values) {
-        ConfigValidator.validate(EffectiveConfig.of(values), "fake", FAKE_OPTIONS, Map.of("other", List.of("host")),
-                List.of("web"));
+        ConfigValidator.validate(
+                EffectiveConfig.of(values), "fake", FAKE_OPTIONS, Map.of("other", List.of("host")), List.of("web"));
     }
 
     @Test
     void knownKeysPluginSectionsAndOtherProvidersSectionsPass() {
-        assertThatCode(() -> validate(Map.of("plinth.storage.provider", "fake", "plinth.storage.fake.path", "/d",
-                "plinth.storage.other.host", "x", "plinth.plugins.web.anything", "1",
-                "plinth.plugins.gone.enabled", "false", "plinth.runtime.shutdownTimeout", "1s",
-                "plinth.runtime.startTimeout", "1s")))
+        assertThatCode(() -> validate(Map.of(
+                        "plinth.storage.provider",
+                        "fake",
+                        "plinth.storage.fake.path",
+                        "/d",
+                        "plinth.storage.other.host",
+                        "x",
+                        "plinth.plugins.web.anything",
+                        "1",
+                        "plinth.plugins.gone.enabled",
+                        "false",
+                        "plinth.runtime.shutdownTimeout",
+                        "1s",
+                        "plinth.runtime.startTimeout",
+                        "1s")))
                 .doesNotThrowAnyException();
     }
 
     @Test
     void typoInAFixedKeySuggestsTheNearest() {
-        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> validate(Map.of("plinth.storage.provder", "x")));
-        assertThat(e).hasMessage("Unknown configuration key 'plinth.storage.provder' (from programmatic setting "
-                + "plinth.storage.provder). Did you mean 'plinth.storage.provider'?");
+        ConfigurationException e = catchThrowableOfType(
+                ConfigurationException.class, () -> validate(Map.of("plinth.storage.provder", "x")));
+        assertThat(e)
+                .hasMessage("Unknown configuration key 'plinth.storage.provder' (from programmatic setting "
+                        + "plinth.storage.provder). Did you mean 'plinth.storage.provider'?");
         assertThat(e.key()).contains("plinth.storage.provder");
         assertThatThrownBy(() -> validate(Map.of("plinth.runtime.shutdownTimout", "1s")))
                 .hasMessageEndingWith("Did you mean 'plinth.runtime.shutdownTimeout'?");
@@ -86,13 +99,16 @@ class ConfigValidatorTest {
     @Test
     void fileKeyOutsidePlinthIsUnknownWithAHint() {
         assertThatThrownBy(() -> validate(Map.of("plnith.storage.provider", "x")))
-                .hasMessage("Unknown configuration key 'plnith.storage.provider' (from programmatic setting "
-                        + "plnith.storage.provider). Keys start with 'plinth.'. Did you mean 'plinth.storage.provider'?");
+                .hasMessage(
+                        "Unknown configuration key 'plnith.storage.provider' (from programmatic setting "
+                                + "plnith.storage.provider). Keys start with 'plinth.'. Did you mean 'plinth.storage.provider'?");
     }
 
     @Test
     void unknownKeyFromTheEnvironmentNamesTheVariable() {
-        EffectiveConfig eff = PlinthConfig.builder().environment(Map.of("PLINTH_STORAGE_PROVIDR", "x")).build()
+        EffectiveConfig eff = PlinthConfig.builder()
+                .environment(Map.of("PLINTH_STORAGE_PROVIDR", "x"))
+                .build()
                 .resolve(ConfigKeys.FIXED_KEYS, List.of());
         assertThatThrownBy(() -> ConfigValidator.validate(eff, "fake", FAKE_OPTIONS, Map.of(), List.of()))
                 .hasMessage("Unknown configuration key 'plinth.storage.providr' (from environment variable "
@@ -109,8 +125,11 @@ class ConfigValidatorTest {
     @Test
     void providerOptionsAreParsedWithTheirSpecsAndDefaultsFilled() {
         FakeProvider p = new FakeProvider();
-        ProviderConfig pc = ProviderConfigFactory.create(p, p.options(), EffectiveConfig.of(Map.of(
-                "plinth.storage.fake.maxSize", " 50 ", "plinth.storage.fake.password", " s3cret ")));
+        ProviderConfig pc = ProviderConfigFactory.create(
+                p,
+                p.options(),
+                EffectiveConfig.of(
+                        Map.of("plinth.storage.fake.maxSize", " 50 ", "plinth.storage.fake.password", " s3cret ")));
         assertThat(pc.get(FakeProvider.MAX_SIZE)).isEqualTo(50);
         assertThat(pc.get(FakeProvider.PATH)).isEqualTo("data");
         assertThat(pc.get(FakeProvider.PASSWORD)).isEqualTo(" s3cret ");
@@ -120,10 +139,13 @@ class ConfigValidatorTest {
     @Test
     void badProviderOptionValueNamesKeyAndProblem() {
         FakeProvider p = new FakeProvider();
-        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> ProviderConfigFactory.create(p, p.options(),
-                EffectiveConfig.of(Map.of("plinth.storage.fake.maxSize", "500"))));
-        assertThat(e).hasMessage("Invalid value for plinth.storage.fake.maxSize (from programmatic setting "
-                + "plinth.storage.fake.maxSize): must be between 1 and 100, was 500");
+        ConfigurationException e = catchThrowableOfType(
+                ConfigurationException.class,
+                () -> ProviderConfigFactory.create(
+                        p, p.options(), EffectiveConfig.of(Map.of("plinth.storage.fake.maxSize", "500"))));
+        assertThat(e)
+                .hasMessage("Invalid value for plinth.storage.fake.maxSize (from programmatic setting "
+                        + "plinth.storage.fake.maxSize): must be between 1 and 100, was 500");
         assertThat(e.key()).contains("plinth.storage.fake.maxSize");
     }
 
@@ -143,16 +165,18 @@ class ConfigValidatorTest {
 
     @Test
     void invalidPathValueNamesTheKey() {
-        dev.plinth.spi.storage.OptionSpec<Path> secretish = dev.plinth.spi.storage.OptionSpec.path("keyFile", null,
-                "key file");
+        dev.plinth.spi.storage.OptionSpec<Path> secretish =
+                dev.plinth.spi.storage.OptionSpec.path("keyFile", null, "key file");
         FakeProvider p = new FakeProvider() {
             @Override
             public List<dev.plinth.spi.storage.OptionSpec<?>> options() {
                 return List.of(PASSWORD, secretish);
             }
         };
-        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> ProviderConfigFactory.create(p, p.options(),
-                EffectiveConfig.of(Map.of("plinth.storage.fake.keyFile", "   "))));
+        ConfigurationException e = catchThrowableOfType(
+                ConfigurationException.class,
+                () -> ProviderConfigFactory.create(
+                        p, p.options(), EffectiveConfig.of(Map.of("plinth.storage.fake.keyFile", "   "))));
         assertThat(e).hasMessageContaining("plinth.storage.fake.keyFile").hasMessageContaining("must not be blank");
     }
 
@@ -162,10 +186,17 @@ class ConfigValidatorTest {
                 .environment(Map.of("PLINTH_STORAGE_FAKE_PASSWORD", "hunter2", "PLINTH_STORAGE_FAKE_MAXSIZE", "0"))
                 .build();
         FakeProvider p = new FakeProvider();
-        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, () -> dev.plinth.core.PlinthRuntime
-                .builder().config(config).storageProvider(p).discoverPlugins(false).build().start());
-        assertThat(e).hasMessage("Invalid value for plinth.storage.fake.maxSize (from environment variable "
-                + "PLINTH_STORAGE_FAKE_MAXSIZE): must be between 1 and 100, was 0");
+        ConfigurationException e = catchThrowableOfType(
+                ConfigurationException.class,
+                () -> dev.plinth.core.PlinthRuntime.builder()
+                        .config(config)
+                        .storageProvider(p)
+                        .discoverPlugins(false)
+                        .build()
+                        .start());
+        assertThat(e)
+                .hasMessage("Invalid value for plinth.storage.fake.maxSize (from environment variable "
+                        + "PLINTH_STORAGE_FAKE_MAXSIZE): must be between 1 and 100, was 0");
         Throwable t = e;
         while (t != null) {
             assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");

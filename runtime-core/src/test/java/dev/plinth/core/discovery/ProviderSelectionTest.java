@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProviderSelectionTest {
     @TempDir
     Path dir;
+
     private Path alphaJar;
     private Path betaJar;
 
@@ -37,8 +38,15 @@ class ProviderSelectionTest {
     }
 
     private static URLClassLoader loader(Path... jars) {
-        return TestJars.loader(Set.of(TestProviders.Alpha.class, TestProviders.AlphaTwin.class,
-                TestProviders.Beta.class, TestProviders.Failing.class, TestProviders.Broken.class), jars);
+        return TestJars.loader(
+                Set.of(
+                        TestProviders.Alpha.class,
+                        TestProviders.AlphaTwin.class,
+                        TestProviders.Beta.class,
+                        TestProviders.Failing.class,
+                        TestProviders.Broken.class,
+                        TestProviders.OldSpi.class),
+                jars);
     }
 
     private static PlinthRuntime runtime(ClassLoader loader, String providerId) {
@@ -46,14 +54,18 @@ class ProviderSelectionTest {
         if (providerId != null) {
             config.set("plinth.storage.provider", providerId);
         }
-        return PlinthRuntime.builder().config(config.build()).classLoader(loader).build();
+        return PlinthRuntime.builder()
+                .config(config.build())
+                .classLoader(loader)
+                .build();
     }
 
     @Test
     void describesEachProviderWithItsJarWithoutOpeningAny() {
         ProviderDiscovery.Result r = ProviderDiscovery.discover(loader(betaJar, alphaJar));
         assertThat(r.problems()).isEmpty();
-        assertThat(r.candidates()).extracting(ProviderCandidate::label)
+        assertThat(r.candidates())
+                .extracting(ProviderCandidate::label)
                 .containsExactly("alpha (" + alphaJar + ")", "beta (" + betaJar + ")");
         assertThat(r.candidates().get(0).description()).isEqualTo("fake storage for tests (alpha)");
         assertThat(r.candidates().get(0).optionNames()).containsExactly("path", "maxSize", "password");
@@ -78,10 +90,12 @@ class ProviderSelectionTest {
 
     @Test
     void severalProvidersAndNoneConfiguredIsAnErrorListingThemAll() {
-        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, betaJar), null)::start);
-        assertThat(e).hasMessage("Several storage providers found and plinth.storage.provider is not set. "
-                + "Available providers: alpha (" + alphaJar + "), beta (" + betaJar + "). "
-                + "Set plinth.storage.provider=<id> to choose one.");
+        ConfigurationException e =
+                catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, betaJar), null)::start);
+        assertThat(e)
+                .hasMessage("Several storage providers found and plinth.storage.provider is not set. "
+                        + "Available providers: alpha (" + alphaJar + "), beta (" + betaJar + "). "
+                        + "Set plinth.storage.provider=<id> to choose one.");
         assertThat(e.key()).contains("plinth.storage.provider");
         assertThat(TestProviders.OPENS).isEmpty();
     }
@@ -98,7 +112,8 @@ class ProviderSelectionTest {
 
     @Test
     void noProviderAtAllAsksForAProviderJar() {
-        assertThatThrownBy(runtime(loader(), null)::start).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(runtime(loader(), null)::start)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("No storage provider found on the class path: add a provider jar (for example "
                         + "plinth-provider-memory or plinth-provider-sqlite).");
         assertThatThrownBy(runtime(loader(), "alpha")::start)
@@ -110,10 +125,11 @@ class ProviderSelectionTest {
     @Test
     void configuredProviderThatFailsToOpenIsAStartupErrorWithoutFallback() {
         Path failingJar = providerJar("failing.jar", TestProviders.Failing.class);
-        StorageOpenException e = catchThrowableOfType(StorageOpenException.class,
-                runtime(loader(alphaJar, failingJar), "failing")::start);
-        assertThat(e).hasMessage("Storage provider 'failing' could not open: unexpected java.lang.IllegalStateException:"
-                + " cannot reach db.example:5432");
+        StorageOpenException e = catchThrowableOfType(
+                StorageOpenException.class, runtime(loader(alphaJar, failingJar), "failing")::start);
+        assertThat(e)
+                .hasMessage("Storage provider 'failing' could not open: unexpected java.lang.IllegalStateException:"
+                        + " cannot reach db.example:5432");
         assertThat(e.provider()).isEqualTo("failing");
         assertThat(e.isRetryable()).isFalse();
         assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
@@ -122,12 +138,37 @@ class ProviderSelectionTest {
 
     @Test
     void aMisspelledProviderKeyIsNamedWithItsNearestKeyRatherThanReportedAsUnset() {
-        PlinthRuntime rt = PlinthRuntime.builder().config(PlinthConfig.builder().set("plinth.storage.providr", "alpha")
-                .build()).classLoader(loader(alphaJar, betaJar)).build();
+        PlinthRuntime rt = PlinthRuntime.builder()
+                .config(PlinthConfig.builder()
+                        .set("plinth.storage.providr", "alpha")
+                        .build())
+                .classLoader(loader(alphaJar, betaJar))
+                .build();
         ConfigurationException e = catchThrowableOfType(ConfigurationException.class, rt::start);
-        assertThat(e).hasMessage("Unknown configuration key 'plinth.storage.providr' (from programmatic setting "
-                + "plinth.storage.providr). Did you mean 'plinth.storage.provider'?");
+        assertThat(e)
+                .hasMessage("Unknown configuration key 'plinth.storage.providr' (from programmatic setting "
+                        + "plinth.storage.providr). Did you mean 'plinth.storage.provider'?");
         assertThat(e.key()).contains("plinth.storage.providr");
+        assertThat(TestProviders.OPENS).isEmpty();
+    }
+
+    @Test
+    void aProviderBuiltForAnotherSpiVersionIsRefusedAtDiscoveryNamingItsJar() {
+        Path oldJar = providerJar("old-provider.jar", TestProviders.OldSpi.class);
+        ProviderDiscovery.Result r = ProviderDiscovery.discover(loader(alphaJar, oldJar));
+        assertThat(r.candidates()).extracting(ProviderCandidate::id).containsExactly("alpha");
+        assertThat(r.problems())
+                .singleElement()
+                .asString()
+                .contains(
+                        "Storage provider 'old'",
+                        TestProviders.OldSpi.class.getName(),
+                        oldJar.toString(),
+                        "built for Plinth storage SPI version 1",
+                        "this runtime speaks version 2");
+        ConfigurationException e =
+                catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, oldJar), "old")::start);
+        assertThat(e).hasMessageContaining("'old'").hasMessageContaining("SPI version 1");
         assertThat(TestProviders.OPENS).isEmpty();
     }
 
@@ -142,10 +183,13 @@ class ProviderSelectionTest {
     @Test
     void aBrokenProviderMakesAnUnconfiguredChoiceAGuessButDoesNotBlockAConfiguredOne() {
         Path brokenJar = providerJar("broken.jar", TestProviders.Broken.class);
-        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, brokenJar), null)::start);
-        assertThat(e.getMessage()).startsWith("One storage provider loaded but others failed, so choosing it would be "
-                + "a guess. Available providers: alpha (" + alphaJar + "). Failed to load: Storage provider "
-                + TestProviders.Broken.class.getName() + " (" + brokenJar + ") could not be instantiated or described: ")
+        ConfigurationException e =
+                catchThrowableOfType(ConfigurationException.class, runtime(loader(alphaJar, brokenJar), null)::start);
+        assertThat(e.getMessage())
+                .startsWith("One storage provider loaded but others failed, so choosing it would be "
+                        + "a guess. Available providers: alpha (" + alphaJar + "). Failed to load: Storage provider "
+                        + TestProviders.Broken.class.getName() + " (" + brokenJar
+                        + ") could not be instantiated or described: ")
                 .contains("broken on purpose")
                 .endsWith("Set plinth.storage.provider=<id> to choose one.");
 
@@ -156,30 +200,41 @@ class ProviderSelectionTest {
 
     @Test
     void providerJarBundlingItsOwnApiCopyIsDetectedAndExplained() {
-        Path shaded = TestJars.jar().service(StorageProvider.class, TestProviders.Standalone.class)
-                .classes(TestProviders.Standalone.class, StorageProvider.class).writeTo(dir.resolve("shaded.jar"));
+        Path shaded = TestJars.jar()
+                .service(StorageProvider.class, TestProviders.Standalone.class)
+                .classes(TestProviders.Standalone.class, StorageProvider.class)
+                .writeTo(dir.resolve("shaded.jar"));
         URLClassLoader loader = TestJars.loader(Set.of(TestProviders.Standalone.class, StorageProvider.class), shaded);
         ProviderDiscovery.Result r = ProviderDiscovery.discover(loader);
         assertThat(r.candidates()).isEmpty();
-        assertThat(r.problems()).singleElement().asString()
+        assertThat(r.problems())
+                .singleElement()
+                .asString()
                 .startsWith("A storage provider could not be loaded: ")
                 .contains(TestProviders.Standalone.class.getName() + " not a subtype")
                 .endsWith(shaded + " contains its own copy of the Plinth API (dev.plinth.spi.storage.StorageProvider) "
                         + "while the runtime uses the one from " + CodeSources.location(StorageProvider.class)
                         + ": a plugin or provider jar must not bundle runtime-api; depend on "
                         + "dev.plinth:plinth-runtime-api without shading it.");
-        assertThatThrownBy(runtime(loader, null)::start).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(runtime(loader, null)::start)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("No storage provider found on the class path: add a provider jar")
                 .hasMessageContaining(shaded + " contains its own copy of the Plinth API");
         assertThat(BundledApiDetector.copiesOf(loader, StorageProvider.class)).containsExactly(shaded.toString());
-        assertThat(BundledApiDetector.copiesOf(getClass().getClassLoader(), StorageProvider.class)).isEmpty();
+        assertThat(BundledApiDetector.copiesOf(getClass().getClassLoader(), StorageProvider.class))
+                .isEmpty();
     }
 
     @Test
     void explicitProviderMustAgreeWithTheConfiguredId() {
-        PlinthRuntime rt = PlinthRuntime.builder().storageProvider(new TestProviders.Beta())
-                .config(PlinthConfig.builder().set("plinth.storage.provider", "alpha").build()).build();
-        assertThatThrownBy(rt::start).isInstanceOf(ConfigurationException.class)
+        PlinthRuntime rt = PlinthRuntime.builder()
+                .storageProvider(new TestProviders.Beta())
+                .config(PlinthConfig.builder()
+                        .set("plinth.storage.provider", "alpha")
+                        .build())
+                .build();
+        assertThatThrownBy(rt::start)
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessage("plinth.storage.provider is 'alpha' (from programmatic setting plinth.storage.provider) "
                         + "but the host supplied storage provider 'beta' explicitly.");
     }

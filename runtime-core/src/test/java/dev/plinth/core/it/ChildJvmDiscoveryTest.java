@@ -35,11 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ChildJvmDiscoveryTest {
     @TempDir
     static Path dir;
+
     static Path demoProviderJar;
     static Path otherProviderJar;
     static Path demoPluginJar;
 
-    private static final String DEMO_PROVIDER = String.join("\n",
+    private static final String DEMO_PROVIDER = String.join(
+            "\n",
             "package com.thirdparty.demo;",
             "import dev.plinth.spi.storage.*;",
             "import java.util.*;",
@@ -48,7 +50,8 @@ class ChildJvmDiscoveryTest {
             "  public String description() { return \"Demo provider\"; }",
             "  public Set<Capability> capabilities() { return Set.of(); }",
             "  public List<OptionSpec<?>> options() { return List.of(OptionSpec.string(\"dir\", \"x\", \"a dir\")); }",
-            "  public StorageBackend open(ProviderConfig config, ChangeListener changes) {",
+            "  public int spiVersion() { return SPI_VERSION; }",
+            "  public StorageBackend open(ProviderConfig config, BackendContext context) {",
             "    System.out.println(\"backend opened dir=\" + config.get(options().get(0)));",
             "    return (StorageBackend) java.lang.reflect.Proxy.newProxyInstance(StorageBackend.class.getClassLoader(),",
             "        new Class<?>[] {StorageBackend.class}, (p, m, a) -> {",
@@ -58,10 +61,13 @@ class ChildJvmDiscoveryTest {
             "  }",
             "}");
 
-    private static final String OTHER_PROVIDER = DEMO_PROVIDER.replace("com.thirdparty.demo", "com.thirdparty.other")
-            .replace("\"demo\"", "\"other\"").replace("Demo provider", "Other provider");
+    private static final String OTHER_PROVIDER = DEMO_PROVIDER
+            .replace("com.thirdparty.demo", "com.thirdparty.other")
+            .replace("\"demo\"", "\"other\"")
+            .replace("Demo provider", "Other provider");
 
-    private static final String DEMO_PLUGIN = String.join("\n",
+    private static final String DEMO_PLUGIN = String.join(
+            "\n",
             "package com.thirdparty.plugin;",
             "import dev.plinth.api.plugin.*;",
             "public class DemoPlugin implements Plugin {",
@@ -75,12 +81,12 @@ class ChildJvmDiscoveryTest {
 
     @BeforeAll
     static void buildThirdPartyJars() throws IOException {
-        demoProviderJar = compileJar("demo-provider", "com.thirdparty.demo.DemoProvider", DEMO_PROVIDER,
-                StorageProvider.class.getName());
-        otherProviderJar = compileJar("other-provider", "com.thirdparty.other.DemoProvider", OTHER_PROVIDER,
-                StorageProvider.class.getName());
-        demoPluginJar = compileJar("demo-plugin", "com.thirdparty.plugin.DemoPlugin", DEMO_PLUGIN,
-                "dev.plinth.api.plugin.Plugin");
+        demoProviderJar = compileJar(
+                "demo-provider", "com.thirdparty.demo.DemoProvider", DEMO_PROVIDER, StorageProvider.class.getName());
+        otherProviderJar = compileJar(
+                "other-provider", "com.thirdparty.other.DemoProvider", OTHER_PROVIDER, StorageProvider.class.getName());
+        demoPluginJar = compileJar(
+                "demo-plugin", "com.thirdparty.plugin.DemoPlugin", DEMO_PLUGIN, "dev.plinth.api.plugin.Plugin");
     }
 
     private static Path compileJar(String name, String className, String source, String service) throws IOException {
@@ -92,15 +98,27 @@ class ChildJvmDiscoveryTest {
         // javac in a child process: the test module cannot read java.compiler, and nothing leaks in this way
         Outcome javac;
         try {
-            javac = run(Map.of(), List.of(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
-                    "--release", "17", "-cp", location(StorageProvider.class) + File.pathSeparator
-                            + location(org.slf4j.Logger.class), "-d", classes.toString(), src.toString()));
+            javac = run(
+                    Map.of(),
+                    List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "javac")
+                                    .toString(),
+                            "--release",
+                            "17",
+                            "-cp",
+                            location(StorageProvider.class) + File.pathSeparator + location(org.slf4j.Logger.class),
+                            "-d",
+                            classes.toString(),
+                            src.toString()));
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
-        assertThat(javac.exitCode()).as("javac for " + name + ": " + javac.err()).isZero();
+        assertThat(javac.exitCode())
+                .as("javac for " + name + ": " + javac.err())
+                .isZero();
         Path jar = dir.resolve(name + ".jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out);
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(out);
                 Stream<Path> files = Files.walk(classes)) {
             j.putNextEntry(new JarEntry("META-INF/services/" + service));
             j.write((className + "\n").getBytes(StandardCharsets.UTF_8));
@@ -120,8 +138,13 @@ class ChildJvmDiscoveryTest {
 
     /** The runtime's own jars (or class directories), as this JVM loaded them. */
     private static List<String> runtimePath() {
-        return List.of(location(StorageProvider.class), location(PlinthRuntime.class), location(org.slf4j.Logger.class),
-                location(ObjectMapper.class), location(JsonFactory.class), location(JsonProperty.class),
+        return List.of(
+                location(StorageProvider.class),
+                location(PlinthRuntime.class),
+                location(org.slf4j.Logger.class),
+                location(ObjectMapper.class),
+                location(JsonFactory.class),
+                location(JsonProperty.class),
                 location(JavaTimeModule.class));
     }
 
@@ -133,8 +156,7 @@ class ChildJvmDiscoveryTest {
         return String.join(File.pathSeparator, all);
     }
 
-    private record Outcome(int exitCode, String out, String err) {
-    }
+    private record Outcome(int exitCode, String out, String err) {}
 
     private static Outcome run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -145,7 +167,9 @@ class ChildJvmDiscoveryTest {
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         try {
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                    .as("child JVM finished")
+                    .isTrue();
             return new Outcome(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             p.destroyForcibly();
@@ -161,26 +185,34 @@ class ChildJvmDiscoveryTest {
 
     @Test
     void classPathListsTheProviderWithItsJarAndSelectsIt() throws Exception {
-        Outcome o = run(Map.of(), java("-cp", path(runtimePath(), demoProviderJar), "dev.plinth.core.Main",
-                "--list-providers"));
+        Outcome o = run(
+                Map.of(),
+                java("-cp", path(runtimePath(), demoProviderJar), "dev.plinth.core.Main", "--list-providers"));
         assertThat(o.out()).isEqualTo("provider demo " + demoProviderJar + " Demo provider\nselected demo\n");
         assertThat(o.exitCode()).isZero();
     }
 
     @Test
     void classPathWithTwoProvidersAndNoChoiceFailsListingBoth() throws Exception {
-        Outcome o = run(Map.of(), java("-cp", path(runtimePath(), demoProviderJar, otherProviderJar),
-                "dev.plinth.core.Main"));
+        Outcome o = run(
+                Map.of(), java("-cp", path(runtimePath(), demoProviderJar, otherProviderJar), "dev.plinth.core.Main"));
         assertThat(o.exitCode()).isEqualTo(1);
-        assertThat(o.err()).endsWith("plinth: startup failed: Several storage providers found and "
-                + "plinth.storage.provider is not set. Available providers: demo (" + demoProviderJar + "), other ("
-                + otherProviderJar + "). Set plinth.storage.provider=<id> to choose one.\n");
+        assertThat(o.err())
+                .endsWith("plinth: startup failed: Several storage providers found and "
+                        + "plinth.storage.provider is not set. Available providers: demo (" + demoProviderJar
+                        + "), other ("
+                        + otherProviderJar + "). Set plinth.storage.provider=<id> to choose one.\n");
     }
 
     @Test
     void environmentChoosesTheProvider() throws Exception {
-        Outcome o = run(Map.of("PLINTH_STORAGE_PROVIDER", "other"), java("-cp",
-                path(runtimePath(), demoProviderJar, otherProviderJar), "dev.plinth.core.Main", "--list-providers"));
+        Outcome o = run(
+                Map.of("PLINTH_STORAGE_PROVIDER", "other"),
+                java(
+                        "-cp",
+                        path(runtimePath(), demoProviderJar, otherProviderJar),
+                        "dev.plinth.core.Main",
+                        "--list-providers"));
         assertThat(o.out()).endsWith("selected other\n");
         assertThat(o.exitCode()).isZero();
     }
@@ -189,8 +221,12 @@ class ChildJvmDiscoveryTest {
     void hostRunsPluginsUntilSigtermAndShutsDownCleanly() throws Exception {
         Path config = dir.resolve("host.properties");
         Files.writeString(config, "plinth.storage.demo.dir=/srv/data\n");
-        ProcessBuilder pb = new ProcessBuilder(java("-cp", path(runtimePath(), demoProviderJar, demoPluginJar),
-                "dev.plinth.core.Main", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(java(
+                "-cp",
+                path(runtimePath(), demoProviderJar, demoPluginJar),
+                "dev.plinth.core.Main",
+                "--config",
+                config.toString()));
         pb.environment().keySet().removeIf(k -> k.startsWith("PLINTH_"));
         pb.environment().put("PLINTH_PLUGINS_DEMO__PLUGIN_GREETING", "hello");
         Path out = Files.createTempFile(dir, "host", ".txt");
@@ -198,7 +234,9 @@ class ChildJvmDiscoveryTest {
         Process p = pb.start();
         try {
             while (!Files.readString(out).contains("plugin started")) {
-                assertThat(p.isAlive()).as("host still running; output so far: %s", Files.readString(out)).isTrue();
+                assertThat(p.isAlive())
+                        .as("host still running; output so far: %s", Files.readString(out))
+                        .isTrue();
                 Thread.sleep(50);
             }
             p.destroy(); // SIGTERM
@@ -215,17 +253,30 @@ class ChildJvmDiscoveryTest {
 
     @Test
     void modulePathDiscoversTheSameProviderAndPlugin() throws Exception {
-        Outcome list = run(Map.of(), java("--module-path", path(runtimePath(), demoProviderJar, demoPluginJar),
-                "-m", "dev.plinth.core/dev.plinth.core.Main", "--list-providers"));
-        assertThat(list.out()).as(list.err()).isEqualTo("provider demo " + demoProviderJar
-                + " Demo provider\nselected demo\n");
+        Outcome list = run(
+                Map.of(),
+                java(
+                        "--module-path",
+                        path(runtimePath(), demoProviderJar, demoPluginJar),
+                        "-m",
+                        "dev.plinth.core/dev.plinth.core.Main",
+                        "--list-providers"));
+        assertThat(list.out())
+                .as(list.err())
+                .isEqualTo("provider demo " + demoProviderJar + " Demo provider\nselected demo\n");
         assertThat(list.exitCode()).isZero();
 
-        Outcome broken = run(Map.of("PLINTH_STORAGE_PROVIDER", "sqlite"), java("--module-path",
-                path(runtimePath(), demoProviderJar, demoPluginJar), "-m", "dev.plinth.core/dev.plinth.core.Main"));
+        Outcome broken = run(
+                Map.of("PLINTH_STORAGE_PROVIDER", "sqlite"),
+                java(
+                        "--module-path",
+                        path(runtimePath(), demoProviderJar, demoPluginJar),
+                        "-m",
+                        "dev.plinth.core/dev.plinth.core.Main"));
         assertThat(broken.exitCode()).isEqualTo(1);
-        assertThat(broken.err()).endsWith("plinth: startup failed: Storage provider 'sqlite' (plinth.storage.provider, "
-                + "from environment variable PLINTH_STORAGE_PROVIDER) is not on the class path. Available providers: "
-                + "demo (" + demoProviderJar + ").\n");
+        assertThat(broken.err())
+                .endsWith("plinth: startup failed: Storage provider 'sqlite' (plinth.storage.provider, "
+                        + "from environment variable PLINTH_STORAGE_PROVIDER) is not on the class path. Available providers: "
+                        + "demo (" + demoProviderJar + ").\n");
     }
 }

@@ -22,19 +22,26 @@ class ShutdownSignalDuringStartupTest {
     @Test
     void sigtermDuringInitExitsWithoutWaitingForTheStartup() throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
-                SlowStartHost.class.getName()).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        cp,
+                        SlowStartHost.class.getName())
+                .redirectErrorStream(true)
+                .start();
         List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the child is gone
-            }
-        }, "child-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line = r.readLine(); line != null; line = r.readLine()) {
+                            lines.add(line);
+                        }
+                    } catch (IOException ignored) {
+                        // the child is gone
+                    }
+                },
+                "child-output");
         reader.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -44,13 +51,18 @@ class ShutdownSignalDuringStartupTest {
             assertThat(lines).as("the child reached plugin a's init").contains("init a");
             long signalled = System.nanoTime();
             // Not Process.destroy(): it closes the pipes, and the child's last lines would be lost.
-            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor()).isZero();
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(child.pid()))
+                            .start()
+                            .waitFor())
+                    .isZero();
             boolean exited = child.waitFor(30, TimeUnit.SECONDS);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
             reader.join(5_000);
             System.out.println("SIGTERM during startup: the JVM exited " + millis + " ms after the signal"
                     + (exited ? " with status " + child.exitValue() : "") + "; its output: " + lines);
-            assertThat(exited).as("exited within 30 s of SIGTERM; output: " + lines).isTrue();
+            assertThat(exited)
+                    .as("exited within 30 s of SIGTERM; output: " + lines)
+                    .isTrue();
             assertThat(lines).contains("interrupted a", "shutdown a").doesNotContain("init b", "start a", "started");
         } finally {
             child.destroyForcibly();

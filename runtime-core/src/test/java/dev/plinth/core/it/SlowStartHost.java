@@ -12,13 +12,16 @@ import dev.plinth.core.testing.FakeProvider;
  * on stdout so the parent knows when a plugin is inside {@code init}.
  */
 public final class SlowStartHost {
-    private SlowStartHost() {
-    }
+    private SlowStartHost() {}
 
     public static void main(String[] args) throws Exception {
-        PlinthConfig config = PlinthConfig.builder().set("plinth.runtime.startTimeout", "90s")
-                .set("plinth.runtime.shutdownTimeout", "10s").build();
-        PlinthRuntime.Builder b = PlinthRuntime.builder().config(config).storageProvider(new FakeProvider())
+        PlinthConfig config = PlinthConfig.builder()
+                .set("plinth.runtime.startTimeout", "90s")
+                .set("plinth.runtime.shutdownTimeout", "10s")
+                .build();
+        PlinthRuntime.Builder b = PlinthRuntime.builder()
+                .config(config)
+                .storageProvider(new FakeProvider())
                 .discoverPlugins(false);
         for (String id : new String[] {"a", "b", "c"}) {
             b.plugin(new Slow(id));

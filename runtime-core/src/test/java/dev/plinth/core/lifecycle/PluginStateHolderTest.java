@@ -27,7 +27,8 @@ class PluginStateHolderTest {
                     h.moveTo(to);
                     assertThat(h.get()).isEqualTo(to);
                 } else {
-                    assertThatThrownBy(() -> h.moveTo(to)).isInstanceOf(IllegalStateException.class)
+                    assertThatThrownBy(() -> h.moveTo(to))
+                            .isInstanceOf(IllegalStateException.class)
                             .hasMessage("Plugin 'p' cannot move from " + from + " to " + to);
                     assertThat(h.get()).isEqualTo(from);
                 }

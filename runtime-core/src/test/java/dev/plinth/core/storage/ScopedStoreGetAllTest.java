@@ -3,6 +3,7 @@ package dev.plinth.core.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.config.StorageSettings;
 import dev.plinth.core.testing.FakeProvider;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class ScopedStoreGetAllTest {
     private final FakeProvider provider = new FakeProvider();
-    private final StorageEngine engine = StorageEngine.open(provider, ProviderConfig.builder(provider).build(),
-            StorageSettings.defaults());
+    private final StorageEngine engine =
+            StorageEngine.open(provider, ProviderConfig.builder(provider).build(), StorageSettings.defaults());
     private final Map<String, byte[]> stored = Map.of("a", b("1"), "b", b("2"), "c", b("3"));
 
     @AfterEach

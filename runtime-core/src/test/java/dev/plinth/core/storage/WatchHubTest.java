@@ -6,7 +6,6 @@ import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
-import dev.plinth.spi.storage.StorageBackend;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,10 +62,11 @@ class WatchHubTest {
         hub.onChangesMissed("test gap");
         hub.onChange(NOTES, ChangeType.DELETE, "a1", 0);
 
-        assertThat(notes.await(3)).containsExactly(
-                new ChangeEvent(ChangeType.SET, "notes", "a1", 1, 0),
-                gap(NOTES),
-                new ChangeEvent(ChangeType.DELETE, "notes", "a1", 0, 0));
+        assertThat(notes.await(3))
+                .containsExactly(
+                        new ChangeEvent(ChangeType.SET, "notes", "a1", 1, 0),
+                        gap(NOTES),
+                        new ChangeEvent(ChangeType.DELETE, "notes", "a1", 0, 0));
         assertThat(todo.await(1)).containsExactly(gap(TODO));
         assertThat(gap(NOTES).droppedEvents()).isEqualTo(ChangeEvent.DROPPED_UNKNOWN);
         assertThat(gap(NOTES).toString()).contains("dropped=unknown");
@@ -92,18 +92,19 @@ class WatchHubTest {
         hub.onChange(NOTES, ChangeType.SET, "dropped", 3);
         release.countDown();
 
-        assertThat(seen.await(3)).containsExactly(
-                new ChangeEvent(ChangeType.SET, "notes", "held", 1, 0),
-                new ChangeEvent(ChangeType.SET, "notes", "buffered", 2, 0),
-                gap(NOTES));
+        assertThat(seen.await(3))
+                .containsExactly(
+                        new ChangeEvent(ChangeType.SET, "notes", "held", 1, 0),
+                        new ChangeEvent(ChangeType.SET, "notes", "buffered", 2, 0),
+                        gap(NOTES));
     }
 
     @Test
     void theBackendIsToldWhenTheFirstWatchStartsAndTheLastEnds() {
         hub = new WatchHub(10);
         List<Boolean> told = new ArrayList<>();
-        StorageBackend backend = (StorageBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+        BackendOps backend = (BackendOps) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {BackendOps.class}, (proxy, method, args) -> {
                     if (method.getName().equals("setWatched")) {
                         told.add((Boolean) args[0]);
                         return null;
@@ -113,23 +114,23 @@ class WatchHubTest {
         hub.attach(backend);
         assertThat(told).containsExactly(false);
 
-        var first = hub.subscribe(NOTES, GlobPattern.compile("*"), e -> { });
-        var second = hub.subscribe(TODO, GlobPattern.compile("*"), e -> { });
+        var first = hub.subscribe(NOTES, GlobPattern.compile("*"), e -> {});
+        var second = hub.subscribe(TODO, GlobPattern.compile("*"), e -> {});
         assertThat(told).containsExactly(false, true);
         first.close();
         first.close();
         assertThat(told).containsExactly(false, true);
         second.close();
         assertThat(told).containsExactly(false, true, false);
-        hub.subscribe(NOTES, GlobPattern.compile("a"), e -> { });
+        hub.subscribe(NOTES, GlobPattern.compile("a"), e -> {});
         assertThat(told).containsExactly(false, true, false, true);
     }
 
     @Test
     void aWatchWhoseFeedCannotStartIsNotLeftRegistered() {
         hub = new WatchHub(10);
-        StorageBackend backend = (StorageBackend) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+        BackendOps backend = (BackendOps) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {BackendOps.class}, (proxy, method, args) -> {
                     if (method.getName().equals("setWatched") && (Boolean) args[0]) {
                         throw new IllegalStateException("feed down");
                     }
@@ -137,7 +138,8 @@ class WatchHubTest {
                 });
         hub.attach(backend);
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> hub.subscribe(NOTES, GlobPattern.compile("*"), e -> { })).hasMessage("feed down");
+                        () -> hub.subscribe(NOTES, GlobPattern.compile("*"), e -> {}))
+                .hasMessage("feed down");
         assertThat(hub.activeSubscriptions()).isZero();
     }
 

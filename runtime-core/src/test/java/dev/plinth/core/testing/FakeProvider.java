@@ -1,9 +1,15 @@
 package dev.plinth.core.testing;
 
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativeLocks;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
@@ -13,8 +19,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
@@ -33,11 +39,16 @@ public class FakeProvider implements StorageProvider {
     private final String id;
     /** Counts constructor calls of every instance. */
     public static final AtomicInteger CONSTRUCTED = new AtomicInteger();
+
     public final AtomicInteger opens = new AtomicInteger();
     public final AtomicInteger closes = new AtomicInteger();
     public final List<String> backendCalls = Collections.synchronizedList(new ArrayList<>());
     public volatile ProviderConfig openedWith;
     public volatile RuntimeException failOpen;
+    /** When set, open() waits for it first: interruptibly (failing as an unreachable backend would) or not. */
+    public volatile CountDownLatch blockOpen;
+
+    public volatile boolean openIgnoresInterrupts;
     public volatile RuntimeException failClose;
     /** How the backend answers getAll (namespace, keys asked); absent keys only when unset. */
     public volatile BiFunction<Namespace, Collection<String>, List<BackendEntry>> getAllAnswer;
@@ -71,16 +82,51 @@ public class FakeProvider implements StorageProvider {
         return List.of(PATH, MAX_SIZE, PASSWORD);
     }
 
+    private void awaitOpen(CountDownLatch block) {
+        while (true) {
+            try {
+                block.await();
+                return;
+            } catch (InterruptedException e) {
+                if (!openIgnoresInterrupts) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.plinth.api.storage.BackendUnavailableException(
+                            "fake backend: interrupted while" + " connecting", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public int spiVersion() {
+        return SPI_VERSION;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
-    public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+    public StorageBackend open(ProviderConfig config, BackendContext context) {
         opens.incrementAndGet();
+        CountDownLatch block = blockOpen;
+        if (block != null) {
+            awaitOpen(block);
+        }
         if (failOpen != null) {
             throw failOpen;
         }
         openedWith = config;
-        return (StorageBackend) Proxy.newProxyInstance(StorageBackend.class.getClassLoader(),
-                new Class<?>[] {StorageBackend.class}, (proxy, method, args) -> {
+        // Every part, so the runtime calls straight through and each call is recorded as the store made it.
+        return (StorageBackend) Proxy.newProxyInstance(
+                StorageBackend.class.getClassLoader(),
+                new Class<?>[] {
+                    StorageBackend.class,
+                    FastPaths.class,
+                    NativeCounters.class,
+                    NativePatterns.class,
+                    NativeQuotas.class,
+                    NativeLocks.class,
+                    ChangeFeed.class
+                },
+                (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "close":
                             closes.incrementAndGet();
@@ -90,11 +136,13 @@ public class FakeProvider implements StorageProvider {
                             return null;
                         case "get":
                             backendCalls.add("get " + args[0] + " " + args[1]);
-                            return Optional.empty();
-                        case "getAll":
-                            backendCalls.add("getAll " + args[0] + " " + args[1]);
+                            return null;
+                        case "read":
+                            backendCalls.add("read " + args[0] + " " + args[1]);
                             BiFunction<Namespace, Collection<String>, List<BackendEntry>> answer = getAllAnswer;
-                            return answer == null ? List.of() : answer.apply((Namespace) args[0], (Collection<String>) args[1]);
+                            return answer == null
+                                    ? List.of()
+                                    : answer.apply((Namespace) args[0], (Collection<String>) args[1]);
                         case "setWatched":
                             // A default method of the SPI, which a proxy does not inherit: a no-op, as there.
                             return null;

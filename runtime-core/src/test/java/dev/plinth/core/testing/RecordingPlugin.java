@@ -18,6 +18,7 @@ import org.slf4j.MDC;
 public class RecordingPlugin implements Plugin {
     /** An MDC key a host might set; recorded in {@link #hostMdcSeen}. */
     public static final String HOST_MDC_KEY = "host.request";
+
     private final String id;
     private final List<String> log;
     private Set<String> required = Set.of();
@@ -29,7 +30,7 @@ public class RecordingPlugin implements Plugin {
     private CountDownLatch hangStartUntil;
     private CountDownLatch hangShutdownUntil;
     private boolean ignoreInterrupts;
-    private Consumer<PluginContext> onInit = c -> { };
+    private Consumer<PluginContext> onInit = c -> {};
     public volatile PluginContext context;
     public final List<String> mdcSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
     public volatile Thread shutdownThread;

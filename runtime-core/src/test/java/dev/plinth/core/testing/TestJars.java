@@ -18,8 +18,7 @@ import java.util.jar.JarOutputStream;
 
 /** Builds small jars from test classes and loads them the way a plugin or provider jar would be. */
 public final class TestJars {
-    private TestJars() {
-    }
+    private TestJars() {}
 
     /** Collects a jar's entries. */
     public static final class Spec {
@@ -30,7 +29,8 @@ public final class TestJars {
             for (Class<?> c : implementations) {
                 sb.append(c.getName()).append('\n');
             }
-            entries.put("META-INF/services/" + serviceType.getName(), sb.toString().getBytes(StandardCharsets.UTF_8));
+            entries.put(
+                    "META-INF/services/" + serviceType.getName(), sb.toString().getBytes(StandardCharsets.UTF_8));
             return this;
         }
 
@@ -42,7 +42,8 @@ public final class TestJars {
         }
 
         public Path writeTo(Path jar) {
-            try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+            try (OutputStream out = Files.newOutputStream(jar);
+                    JarOutputStream j = new JarOutputStream(out)) {
                 for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                     j.putNextEntry(new JarEntry(e.getKey()));
                     j.write(e.getValue());

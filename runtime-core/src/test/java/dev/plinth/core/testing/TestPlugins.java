@@ -5,8 +5,7 @@ import dev.plinth.api.plugin.PluginContext;
 
 /** Plugins with no-argument constructors, for ServiceLoader discovery tests. */
 public final class TestPlugins {
-    private TestPlugins() {
-    }
+    private TestPlugins() {}
 
     public static class Discovered implements Plugin {
         @Override
@@ -15,8 +14,7 @@ public final class TestPlugins {
         }
 
         @Override
-        public void init(PluginContext context) {
-        }
+        public void init(PluginContext context) {}
     }
 
     public static class Standalone implements Plugin {
@@ -26,7 +24,6 @@ public final class TestPlugins {
         }
 
         @Override
-        public void init(PluginContext context) {
-        }
+        public void init(PluginContext context) {}
     }
 }

@@ -1,7 +1,7 @@
 package dev.plinth.core.testing;
 
+import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.Capability;
-import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.OptionSpec;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
@@ -17,8 +17,7 @@ public final class TestProviders {
     /** Opens per provider id, across class loaders (this class is always loaded by the test loader). */
     public static final Map<String, AtomicInteger> OPENS = new ConcurrentHashMap<>();
 
-    private TestProviders() {
-    }
+    private TestProviders() {}
 
     public static int opens(String id) {
         return OPENS.getOrDefault(id, new AtomicInteger()).get();
@@ -34,14 +33,13 @@ public final class TestProviders {
         }
 
         @Override
-        public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+        public StorageBackend open(ProviderConfig config, BackendContext context) {
             opened(id());
-            return super.open(config, changes);
+            return super.open(config, context);
         }
     }
 
-    public static class AlphaTwin extends Alpha {
-    }
+    public static class AlphaTwin extends Alpha {}
 
     public static class Beta extends FakeProvider {
         public Beta() {
@@ -49,9 +47,9 @@ public final class TestProviders {
         }
 
         @Override
-        public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+        public StorageBackend open(ProviderConfig config, BackendContext context) {
             opened(id());
-            return super.open(config, changes);
+            return super.open(config, context);
         }
     }
 
@@ -59,6 +57,18 @@ public final class TestProviders {
         public Failing() {
             super("failing");
             failOpen = new IllegalStateException("cannot reach db.example:5432");
+        }
+    }
+
+    /** Built for SPI version 1, as a jar compiled against the previous release would report. */
+    public static class OldSpi extends FakeProvider {
+        public OldSpi() {
+            super("old");
+        }
+
+        @Override
+        public int spiVersion() {
+            return 1;
         }
     }
 
@@ -91,7 +101,12 @@ public final class TestProviders {
         }
 
         @Override
-        public StorageBackend open(ProviderConfig config, ChangeListener changes) {
+        public int spiVersion() {
+            return SPI_VERSION;
+        }
+
+        @Override
+        public StorageBackend open(ProviderConfig config, BackendContext context) {
             throw new UnsupportedOperationException();
         }
     }

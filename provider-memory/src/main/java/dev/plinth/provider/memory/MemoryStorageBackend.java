@@ -1,0 +1,693 @@
+package dev.plinth.provider.memory;
+
+import dev.plinth.api.storage.ChangeType;
+import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.api.storage.VersionConflictException;
+import dev.plinth.spi.storage.BackendContext;
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.ChangeFeed;
+import dev.plinth.spi.storage.ChangeListener;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.CommitResult;
+import dev.plinth.spi.storage.Counters;
+import dev.plinth.spi.storage.Expiry;
+import dev.plinth.spi.storage.FastPaths;
+import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.KeyRange;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NativeCounters;
+import dev.plinth.spi.storage.NativePatterns;
+import dev.plinth.spi.storage.NativeQuotas;
+import dev.plinth.spi.storage.Precondition;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code memory} backend: per namespace a {@link KeyIndex} (one slot per key, reachable through a hash
+ * map for point reads and a {@link ConcurrentSkipListMap} in UTF-8 key order for listing) in a
+ * {@link NamespaceState}, one {@link AtomicLong} version sequence for the whole backend, an {@link ExpiryIndex} of
+ * the keys with a deadline, and a sweeper thread ({@code plinth-memory-sweeper}).
+ *
+ * <h2>Concurrency design</h2>
+ * <ul>
+ *   <li><b>Reads</b> ({@code get}, {@code exists}, {@code getAll}, {@code list}, {@code count}) take no
+ *       lock: they read optimistically and retry under a read lock only if a multi-key write overlapped,
+ *       so batches, transactions and {@code clear} are never seen half-applied. Expiry is checked on
+ *       every read, so an expired item is absent at once, before it is reclaimed.</li>
+ *   <li><b>Single-key writes</b> ({@code set}, {@code compareAndSet}, {@code increment}, {@code delete},
+ *       {@code expire}) hold the read side of a stripe (1 of 32 per namespace, picked by thread;
+ *       shared, so it only keeps multi-key writes out) and the monitor of the key's slot while they read, decide, write
+ *       and report the change: that makes each atomic, and makes change reports per key follow commit
+ *       order. Writers of different keys never wait for each other, so a writer descheduled mid-write
+ *       (more threads than CPUs) stalls only writers of the same key. With no quota this is the whole
+ *       cost.</li>
+ *   <li><b>Multi-key writes</b> ({@code commit}, {@code deleteAll}, {@code clear}) hold every stripe
+ *       of the namespace plus the read gate's write side, so they are atomic with respect to each other,
+ *       to single-key writes and to reads of that namespace, and never block another namespace.</li>
+ *   <li><b>Quota</b> ({@code maxKeys}, {@link MemoryQuota}): a per-namespace entry count, reserved by compare-and-set before
+ *       a new key is inserted, so the limit is exact under concurrency. The count includes expired
+ *       items not yet reclaimed; when it says "full", the write retries under the exclusive lock after
+ *       reclaiming that namespace's due items (found through the expiry index), and only then refuses.
+ *       Without a quota the count is not maintained at all.</li>
+ *   <li><b>Expiry</b> ({@link MemorySweeper}): the sweeper wakes every {@code sweepInterval}, takes the due tickets from the
+ *       expiry index (one per key that expires, never later than its deadline; a rewrite that only pushes
+ *       the deadline later leaves the ticket alone) and removes each item that has expired, reporting
+ *       {@link ChangeType#EXPIRE}, or re-files the ticket at the live item's later deadline. A write over
+ *       an expired item, or a delete of one, reclaims it the same
+ *       way. Whoever removes an item while holding its slot reports it, so each expiry is reported at
+ *       most once. Reads never remove.</li>
+ * </ul>
+ * Values are kept as given (the runtime already copied them) and copied on the way out, as the SPI asks.
+ *
+ * <p>Why this class is longer than the others (about 700 lines): the single-key write path above is one
+ * protocol (a stripe, the slot's monitor, the quota reservation, the expiry ticket and the report, in that
+ * order), and the multi-key writes hold the other side of the same locks; split across classes, the
+ * invariants that make them safe together would no longer be readable in one place. The quota and the
+ * sweeper, which only call into that protocol, live apart.
+ */
+final class MemoryStorageBackend
+        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeQuotas, ChangeFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryStorageBackend.class);
+    private static final String NAME = "Memory storage backend";
+
+    /** One single-key operation, run holding the key's slot or, on quota retry, the namespace exclusively. */
+    @FunctionalInterface
+    private interface KeyOp {
+        /**
+         * @param slot the key's slot, held; empty for a key being created
+         * @param raw the stored item, possibly expired, or {@code null}
+         * @param exclusive whether the whole namespace is locked (a full quota is then final)
+         * @param arg the operation's object argument (value bytes, or a prepared item), or {@code null}
+         * @param a the operation's first number argument
+         * @param b the operation's second number argument
+         * @return the operation's result; {@code 1} / {@code 0} for a boolean
+         */
+        long apply(NamespaceState scope, KeyIndex.Slot slot, Item raw, boolean exclusive, Object arg, long a, long b);
+    }
+
+    private final long maxKeys;
+    private final boolean quota;
+    private final ChangeListener changes;
+    private final ConcurrentHashMap<Namespace, NamespaceState> scopes = new ConcurrentHashMap<>();
+    private final AtomicLong versions = new AtomicLong();
+    private final ExpiryIndex expiries = new ExpiryIndex();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final InstantSource clock;
+    private final ScheduledFuture<?> sweeping;
+    private final MemoryQuota quotaRule;
+    private final MemorySweeper sweeper;
+
+    MemoryStorageBackend(long maxKeys, Duration sweepInterval, BackendContext context) {
+        this.maxKeys = maxKeys;
+        this.quota = maxKeys > 0;
+        this.changes = context.changes();
+        this.clock = context.clock();
+        this.quotaRule = new MemoryQuota(maxKeys);
+        this.sweeper = new MemorySweeper(scopes, expiries, this::unlink, closed, clock);
+        long interval = Math.max(1L, sweepInterval.toMillis());
+        this.sweeping = context.scheduler()
+                .scheduleWithFixedDelay(sweeper::sweepSafely, interval, interval, TimeUnit.MILLISECONDS);
+        LOG.debug("Opened memory storage (maxKeys={}, sweepInterval={}ms)", maxKeys, interval);
+    }
+
+    // ------------------------------------------------------------------------------------------- reads
+
+    @Override
+    public BackendEntry get(Namespace ns, String key) {
+        ensureOpen();
+        NamespaceState scope = scopes.get(ns);
+        if (scope == null) {
+            return null;
+        }
+        Item item = scope.read(key);
+        return item != null && liveNow(item) ? entry(key, item) : null;
+    }
+
+    @Override
+    public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
+        ensureOpen();
+        NamespaceState scope = scopes.get(ns);
+        if (scope == null || keys.isEmpty()) {
+            return List.of();
+        }
+        long now = now();
+        List<Item> found = scope.read(items -> {
+            List<Item> out = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                out.add(items.get(key));
+            }
+            return out;
+        });
+        List<BackendEntry> out = new ArrayList<>(found.size());
+        int i = 0;
+        for (String key : keys) {
+            Item item = found.get(i++);
+            if (item != null && item.liveAt(now)) {
+                out.add(entry(key, item));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean exists(Namespace ns, String key) {
+        ensureOpen();
+        NamespaceState scope = scopes.get(ns);
+        if (scope == null) {
+            return false;
+        }
+        Item item = scope.read(key);
+        return item != null && liveNow(item);
+    }
+
+    @Override
+    public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
+        ensureOpen();
+        NamespaceState scope = scopes.get(ns);
+        if (scope == null) {
+            return List.of();
+        }
+        long now = now();
+        return scope.read(items -> {
+            List<String> keys = new ArrayList<>(Math.min(limit, 64));
+            forEachLiveMatch(items, pattern, afterKey, now, key -> {
+                keys.add(key);
+                return keys.size() < limit;
+            });
+            return keys;
+        });
+    }
+
+    @Override
+    public long count(Namespace ns, GlobPattern pattern) {
+        ensureOpen();
+        NamespaceState scope = scopes.get(ns);
+        if (scope == null) {
+            return 0L;
+        }
+        long now = now();
+        return scope.read(items -> {
+            long[] n = {0};
+            forEachLiveMatch(items, pattern, null, now, key -> {
+                n[0]++;
+                return true;
+            });
+            return n[0];
+        });
+    }
+
+    /**
+     * Visits, in UTF-8 order, the live keys after {@code afterKey} that match {@code pattern}, while
+     * {@code visitor} returns {@code true}.
+     *
+     * @return {@code false} when the visitor stopped the walk early
+     */
+    private static boolean forEachLiveMatch(
+            KeyIndex items, GlobPattern pattern, String afterKey, long now, Predicate<String> visitor) {
+        for (Map.Entry<String, KeyIndex.Slot> e :
+                range(items, pattern, afterKey).entrySet()) {
+            if (Item.liveVersion(e.getValue().item, now) != 0L
+                    && pattern.matches(e.getKey())
+                    && !visitor.test(e.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The part of {@code items} that can hold matches of {@code pattern} after {@code afterKey}: the
+     * literal prefix's sub-range, so listing a prefix costs in proportion to the keys under it.
+     */
+    private static NavigableMap<String, KeyIndex.Slot> range(KeyIndex index, GlobPattern pattern, String afterKey) {
+        ConcurrentSkipListMap<String, KeyIndex.Slot> items = index.ordered();
+        KeyRange range = KeyRange.of(pattern, afterKey);
+        if (range.isEmpty()) {
+            return Collections.emptyNavigableMap();
+        }
+        String from = range.lower();
+        String to = range.upper();
+        if (to == null) {
+            return from == null ? items : items.tailMap(from, range.lowerInclusive());
+        }
+        return from == null ? items.headMap(to, false) : items.subMap(from, range.lowerInclusive(), to, false);
+    }
+
+    // ------------------------------------------------------------------------------- single-key writes
+
+    /*
+     * The single-key operations are built once per backend and take their arguments through writeKey, so
+     * a write allocates no capturing lambda and boxes no result: booleans travel as 1 / 0. They read the
+     * clock (a call that costs as much as a short write, and inside the key's critical section) only when an expiry
+     * is involved.
+     */
+
+    /** {@code arg} is the new item, prepared by {@link #set} outside the slot (version 0: draw one). */
+    private final KeyOp setOp = (scope, slot, raw, exclusive, arg, unused, unused2) -> {
+        Item prepared = (Item) arg;
+        long now = clockFor(raw, NO_EXPIRY);
+        return install(scope, slot, raw, prepared, prepared.value(), prepared.expiresAt(), now, exclusive, false);
+    };
+
+    private final KeyOp compareAndSetOp = (scope, slot, raw, exclusive, value, expectedVersion, ttlMillis) -> {
+        long now = clockFor(raw, ttlMillis);
+        if (Item.liveVersion(raw, now) != expectedVersion) {
+            return KeyValueStore.ABSENT;
+        }
+        return install(scope, slot, raw, (byte[]) value, deadline(now, ttlMillis), now, exclusive, false);
+    };
+
+    private final KeyOp incrementOp = (scope, slot, raw, exclusive, unused, delta, unused2) -> {
+        long now = clockFor(raw, NO_EXPIRY);
+        boolean live = raw != null && raw.liveAt(now);
+        long current = live ? Counters.parse(slot.key, raw.value()) : 0L;
+        long next = Counters.add(slot.key, current, delta);
+        install(scope, slot, raw, Counters.format(next), live ? raw.expiresAt() : NO_EXPIRY, now, exclusive, false);
+        return next;
+    };
+
+    private final KeyOp deleteOp = (scope, slot, raw, exclusive, unused, unused2, unused3) -> {
+        if (raw == null) {
+            return 0L;
+        }
+        boolean live = raw.liveAt(now());
+        unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
+        return live ? 1L : 0L;
+    };
+
+    private final KeyOp expireOp = (scope, slot, raw, exclusive, unused, ttlMillis, unused2) ->
+            raw == null ? 0L : expireHeld(scope, slot, raw, ttlMillis, now());
+
+    /** Gives a held slot's item a new expiry, or reclaims it when it already expired: 1 when it was live. */
+    private long expireHeld(NamespaceState scope, KeyIndex.Slot slot, Item raw, long ttlMillis, long now) {
+        if (!raw.liveAt(now)) {
+            unlink(scope, slot, ChangeType.EXPIRE);
+            return 0L;
+        }
+        long at = deadline(now, ttlMillis);
+        if (at != raw.expiresAt()) {
+            Item next = raw.withExpiry(at);
+            slot.item = next;
+            expiries.track(scope, slot, next);
+        }
+        return 1L;
+    }
+
+    /**
+     * A blind write, so its item, version included, is built before the key is taken: the critical section
+     * that others writing the key may wait on (for long, if the holder is descheduled) shrinks to compare
+     * and publish. The version is drawn before the current one is seen, so it is used only when larger
+     * (an overwrite drawn later may have committed first); otherwise a new one is drawn under the slot.
+     * It is drawn early only for a key that exists, the only case that can use it, so a sequential writer
+     * leaves no gaps in the sequence. The deadline counts from the call.
+     */
+    @Override
+    public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
+        long now = ttlMillis == NO_EXPIRY ? 0L : now();
+        NamespaceState scope = scopes.get(ns);
+        // A hint only, read without the key: the version is checked again under the slot.
+        boolean overwrite = scope != null && scope.items.get(key) != null;
+        Item prepared = new Item(value, overwrite ? versions.incrementAndGet() : 0L, deadline(now, ttlMillis));
+        return writeKey(ns, key, true, setOp, prepared, 0L, 0L);
+    }
+
+    @Override
+    public long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {
+        return writeKey(ns, key, true, compareAndSetOp, value, expectedVersion, ttlMillis);
+    }
+
+    @Override
+    public long increment(Namespace ns, String key, long delta) {
+        return writeKey(ns, key, true, incrementOp, null, delta, 0L);
+    }
+
+    @Override
+    public boolean delete(Namespace ns, String key) {
+        return writeKey(ns, key, false, deleteOp, null, 0L, 0L) != 0L;
+    }
+
+    @Override
+    public boolean expire(Namespace ns, String key, long ttlMillis) {
+        return writeKey(ns, key, false, expireOp, null, ttlMillis, 0L) != 0L;
+    }
+
+    /**
+     * Runs {@code op} holding a stripe (shared) and the key's slot; if the quota count says the
+     * namespace is full, runs it again under the exclusive lock after reclaiming expired items, where
+     * "full" is final.
+     */
+    private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, Object value, long a, long b) {
+        ensureOpen();
+        NamespaceState scope = enterShared(ns, creates);
+        if (scope == null) {
+            return 0L; // nothing is stored in the namespace: nothing to delete or expire
+        }
+        StampedLock stripe = scope.sharedStripe();
+        try {
+            // Stable while the stripe is held: clear() swaps it only with every stripe write-locked.
+            KeyIndex index = scope.items;
+            while (true) {
+                KeyIndex.Slot slot = index.slot(key);
+                if (slot == null) {
+                    if (!creates) {
+                        return op.apply(scope, null, null, false, value, a, b);
+                    }
+                    KeyIndex.Slot fresh = new KeyIndex.Slot(key);
+                    synchronized (fresh) {
+                        slot = index.publish(fresh);
+                        if (slot == null) {
+                            return applyHeld(scope, index, fresh, op, false, value, a, b);
+                        }
+                    }
+                }
+                synchronized (slot) {
+                    if (!slot.dead) {
+                        return applyHeld(scope, index, slot, op, false, value, a, b);
+                    }
+                }
+                // The key was removed while we waited for its slot: look it up again.
+            }
+        } catch (MemoryQuota.ScopeFull full) {
+            // retried below, without the stripe, so that taking every stripe in order cannot deadlock
+        } finally {
+            stripe.tryUnlockRead();
+        }
+        scope = enterExclusive(ns);
+        try {
+            long now = now();
+            sweeper.reclaimDue(scope, now);
+            KeyIndex index = scope.items;
+            return applyHeld(scope, index, index.slotForWrite(key), op, true, value, a, b);
+        } finally {
+            scope.unlockExclusive();
+        }
+    }
+
+    /**
+     * Runs {@code op} on a held slot; a slot left empty (a refused create, or a removal) leaves the index,
+     * also when {@code op} throws.
+     */
+    private static long applyHeld(
+            NamespaceState scope,
+            KeyIndex index,
+            KeyIndex.Slot slot,
+            KeyOp op,
+            boolean exclusive,
+            Object value,
+            long a,
+            long b) {
+        try {
+            return op.apply(scope, slot, slot.item, exclusive, value, a, b);
+        } finally {
+            if (slot.item == null && !slot.dead) {
+                index.drop(slot);
+            }
+        }
+    }
+
+    /**
+     * Stores a new item in {@code slot} in place of {@code raw} and reports it. Caller holds the slot (or
+     * the namespace exclusively). Nothing is changed or reported when this throws.
+     *
+     * @param quotaChecked the caller already made sure the namespace has room (a transaction)
+     * @return the new version
+     */
+    private long install(
+            NamespaceState scope,
+            KeyIndex.Slot slot,
+            Item raw,
+            byte[] value,
+            long expiresAt,
+            long now,
+            boolean exclusive,
+            boolean quotaChecked) {
+        return install(scope, slot, raw, null, value, expiresAt, now, exclusive, quotaChecked);
+    }
+
+    /**
+     * As above, publishing {@code prepared} (built before the slot was taken) when its version is larger
+     * than {@code raw}'s. Only an overwrite can use it: for a key being created, the versions it had before
+     * it was removed are unknown, and only a version drawn now is sure to be larger than all of them.
+     */
+    private long install(
+            NamespaceState scope,
+            KeyIndex.Slot slot,
+            Item raw,
+            Item prepared,
+            byte[] value,
+            long expiresAt,
+            long now,
+            boolean exclusive,
+            boolean quotaChecked) {
+        String key = slot.key;
+        if (raw == null && quota) {
+            if (quotaChecked) {
+                scope.size.incrementAndGet();
+            } else {
+                quotaRule.reserve(scope, key, exclusive);
+            }
+        }
+        Item next = prepared != null && raw != null && prepared.version() > raw.version()
+                ? prepared
+                : new Item(value, versions.incrementAndGet(), expiresAt);
+        slot.item = next;
+        expiries.track(scope, slot, next);
+        if (raw != null && !raw.liveAt(now)) {
+            changes.onChange(scope.namespace, ChangeType.EXPIRE, key, 0L);
+        }
+        changes.onChange(scope.namespace, ChangeType.SET, key, next.version());
+        return next.version();
+    }
+
+    /**
+     * Removes the item of {@code slot}, which holds one, and reports it. Caller holds the slot (or the
+     * namespace exclusively).
+     */
+    private void unlink(NamespaceState scope, KeyIndex.Slot slot, ChangeType type) {
+        expiries.track(scope, slot, null);
+        slot.item = null; // committed: reads see the key absent from here on
+        if (quota) {
+            scope.size.decrementAndGet();
+        }
+        changes.onChange(scope.namespace, type, slot.key, 0L);
+        // Only after the report: until the slot leaves the index, a writer re-creating the key finds it
+        // and waits on its monitor, so the new key's SET cannot be reported before this removal.
+        scope.items.drop(slot);
+    }
+
+    // -------------------------------------------------------------------------------- multi-key writes
+
+    /** Deletes key by key (each atomic, the whole not), so it never blocks the namespace for long. */
+    @Override
+    public long deleteMatching(Namespace ns, GlobPattern pattern) {
+        ensureOpen();
+        NamespaceState scope = scopes.get(ns);
+        if (scope == null) {
+            return 0L;
+        }
+        long now = now();
+        List<String> matches = scope.read(items -> {
+            List<String> out = new ArrayList<>();
+            forEachLiveMatch(items, pattern, null, now, out::add);
+            return out;
+        });
+        long deleted = 0;
+        for (String key : matches) {
+            if (delete(ns, key)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public void clear(Namespace ns) {
+        ensureOpen();
+        KeyIndex old;
+        NamespaceState scope = enterExclusive(ns);
+        try {
+            old = scope.items;
+            scope.items = new KeyIndex();
+            scope.size.set(0L);
+            changes.onChange(ns, ChangeType.CLEAR, null, 0L);
+        } finally {
+            scope.unlockExclusive();
+        }
+        // The old index is detached and no longer written, so its tickets can go without holding the
+        // namespace: a sweeper meeting one first finds its slot gone from the live index and drops it.
+        for (KeyIndex.Slot slot : old.slots()) {
+            ExpiryIndex.Ticket t = slot.ticket;
+            if (t != null) {
+                expiries.dropStale(t);
+            }
+        }
+    }
+
+    @Override
+    public CommitResult commit(Namespace ns, Commit commit) {
+        ensureOpen();
+        List<Write> writes = commit.writes();
+        NamespaceState scope = enterExclusive(ns);
+        try {
+            long now = now();
+            for (Precondition p : commit.preconditions()) {
+                long actual = Item.liveVersion(scope.items.get(p.key()), now);
+                if (actual != p.expectedVersion()) {
+                    throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
+                }
+            }
+            if (quota) {
+                quotaRule.checkCommit(scope, writes, now, sweeper::reclaimDue);
+            }
+            long[] outcomes = new long[writes.size()];
+            for (int i = 0; i < outcomes.length; i++) {
+                Write w = writes.get(i);
+                String key = w.key();
+                KeyIndex.Slot slot = scope.items.slot(key);
+                Item raw = slot == null ? null : slot.item;
+                boolean live = raw != null && raw.liveAt(now);
+                if (w instanceof Write.Put put) {
+                    if (slot == null) {
+                        slot = scope.items.slotForWrite(key);
+                    }
+                    long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY
+                            ? deadline(now, put.ttlMillis())
+                            : live ? raw.expiresAt() : NO_EXPIRY;
+                    outcomes[i] = install(scope, slot, raw, put.value(), expiresAt, now, true, true);
+                } else if (w instanceof Write.Remove) {
+                    if (raw != null) {
+                        unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
+                    }
+                    outcomes[i] = live ? 1 : 0;
+                } else if (raw != null) {
+                    outcomes[i] = expireHeld(scope, slot, raw, ((Write.Expire) w).ttlMillis(), now);
+                }
+            }
+            return CommitResult.of(outcomes);
+        } finally {
+            scope.unlockExclusive();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- expiry
+
+    /** One sweeper pass, now, in the caller's thread (tests). */
+    void sweep() {
+        sweeper.sweep();
+    }
+
+    /** @return how many namespaces hold state (an item, or used since the last sweep) */
+    int scopeCount() {
+        return scopes.size();
+    }
+
+    // ------------------------------------------------------------------------------------- lifecycle
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // The scheduler is the runtime's; a pass already running sees closed and stops.
+        sweeping.cancel(false);
+        scopes.clear();
+        LOG.debug("Closed memory storage");
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryStorageBackend[maxKeys=" + maxKeys + ", namespaces=" + scopes.size()
+                + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    // --------------------------------------------------------------------------------------- helpers
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StoreClosedException(NAME);
+        }
+    }
+
+    private NamespaceState scope(Namespace ns) {
+        NamespaceState scope = scopes.get(ns);
+        return scope != null ? scope : scopes.computeIfAbsent(ns, NamespaceState::new);
+    }
+
+    /**
+     * @param creates whether to create the namespace when the namespace has none
+     * @return the namespace's scope with the calling thread's stripe read-locked (release with
+     *     {@code sharedStripe().tryUnlockRead()}), never a retired one; {@code null} when it has none and
+     *     {@code creates} is false
+     */
+    private NamespaceState enterShared(Namespace ns, boolean creates) {
+        while (true) {
+            NamespaceState scope = creates ? scope(ns) : scopes.get(ns);
+            if (scope == null) {
+                return null;
+            }
+            StampedLock stripe = scope.sharedStripe();
+            stripe.readLock();
+            if (!scope.retired) {
+                return scope;
+            }
+            stripe.tryUnlockRead();
+        }
+    }
+
+    /** @return the namespace's scope, created if needed, locked exclusively; never a retired one */
+    private NamespaceState enterExclusive(Namespace ns) {
+        while (true) {
+            NamespaceState scope = scope(ns);
+            scope.lockExclusive();
+            if (!scope.retired) {
+                return scope;
+            }
+            scope.unlockExclusive();
+        }
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    /** Reads the clock only for an item that can expire. */
+    private boolean liveNow(Item item) {
+        return !item.expires() || item.expiresAt() > clock.millis();
+    }
+
+    /**
+     * @return the current time when {@code raw}'s liveness or a deadline from {@code ttlMillis} depends on
+     *     it, else 0, which every item that never expires counts as live at
+     */
+    private long clockFor(Item raw, long ttlMillis) {
+        return ttlMillis != NO_EXPIRY || (raw != null && raw.expires()) ? now() : 0L;
+    }
+
+    private static long deadline(long now, long ttlMillis) {
+        return Expiry.deadline(now, ttlMillis);
+    }
+
+    private static BackendEntry entry(String key, Item item) {
+        // Stored arrays are never changed in place and the runtime copies before a plugin sees them.
+        return new BackendEntry(key, item.value(), item.version(), item.expiresAt());
+    }
+}
