@@ -28,6 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The storage contract, concern "Values": run for each provider by {@link StorageContractTck}, whose
  * nested {@code Values} class extends this one; the fixture (the provider, its engines and stores) is that
  * entry class's.
+ *
+ * <p>The largest concern (about 520 lines): values are bytes, text, JSON objects, counters and batches,
+ * with their limits, and each is a clause of its own.
  */
 @SuppressWarnings("try") // try-with-resources keeps subscriptions and locks scoped to the block that needs them
 public abstract class ValuesContract extends TckConcern {

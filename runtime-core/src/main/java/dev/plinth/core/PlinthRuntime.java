@@ -76,6 +76,9 @@ import org.slf4j.LoggerFactory;
  * what was initialised is shut down, storage is closed, {@code start()} throws a
  * {@link PluginLifecycleException} saying it was aborted, and {@code close()} returns once that is done.
  * A plugin thread that was abandoned never holds up {@code close()}.
+ *
+ * <p>Its size (about 500 lines) is mostly javadoc and the builder: the host's one entry point documents the
+ * whole lifecycle here, while the work itself lives in StartupPlan, LifecycleManager and StorageEngine.
  */
 public final class PlinthRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);

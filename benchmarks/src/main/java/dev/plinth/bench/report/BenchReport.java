@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code BenchReport --mode quick|full --command CMD --jmh "JMH OPTIONS" --elapsed SECONDS --heap heap.md
  * --out docs/benchmarks.md results.json...}
+ *
+ * <p>About 490 lines of formatting: one report, its tables and targets, in one place.
  */
 public final class BenchReport {
     private static final int[] ONE_FOUR = {1, 4};

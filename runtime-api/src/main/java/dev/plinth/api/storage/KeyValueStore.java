@@ -62,6 +62,9 @@ import java.util.function.Consumer;
  * <h2>Threading</h2>
  * Implementations are thread-safe. Each single-key operation is atomic; batches ({@link #setAll},
  * {@link #deleteAll}) and {@link #clear()} are atomic too.
+ *
+ * <p>This interface is long (about 470 lines) because its javadoc is the storage contract itself, clause by
+ * clause.
  */
 public interface KeyValueStore {
 

@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Providers use {@link #matches}, {@link #literalPrefix()} (with {@link KeyRange}) for index range scans,
  * and {@link #elements()} to translate a pattern into their backend's own dialect, which is the provider's
  * business. Immutable and thread-safe.
+ *
+ * <p>About 400 lines: the grammar's parser, matcher and parsed form belong together, so that one class defines
+ * what a pattern means.
  */
 public final class GlobPattern {
     /** The longest pattern accepted, in characters. */

@@ -37,6 +37,9 @@ import java.util.function.Consumer;
  * The {@link KeyValueStore} a plugin holds: validates input, encodes values, copies arrays, and passes
  * its namespace to the backend as a separate argument, so no key or pattern can reach another namespace.
  * Stateless apart from its namespace; thread-safe.
+ *
+ * <p>About 460 lines because it implements every method of KeyValueStore, each a few lines of validation and one
+ * backend call; splitting it would split one interface's implementation.
  */
 final class ScopedStore implements KeyValueStore {
     /** Page size used when {@link #keys(String)} collects a whole listing. */

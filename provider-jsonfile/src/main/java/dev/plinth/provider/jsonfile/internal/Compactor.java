@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #repair} is the same work for every namespace after a failed fsync, when the journal can no
  * longer be trusted: writes are refused meanwhile, so its snapshots are exact, and once its manifest is
  * durably in place nothing needs the old journals any more.
+ *
+ * <p>About 410 lines: a compaction and its undo, and the manifest kept until it is durable, are one protocol
+ * that must be read together.
  */
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * header line, checksummed records). A folder of the previous version (manifest of format 1, or none) may
  * hold format 1 journals, without header or checksums; once a journal of format 2 appears, the following
  * ones must be too. The caller rewrites any folder not wholly in format 2 ({@link Result#rewrite}).
+ *
+ * <p>About 450 lines because every way a folder can be damaged or incomplete is decided here, in one place,
+ * before anything is deleted or rewritten.
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
