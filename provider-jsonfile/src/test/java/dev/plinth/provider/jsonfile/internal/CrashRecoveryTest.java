@@ -26,13 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * the appended lines).
  */
 class CrashRecoveryTest {
-    private static final int ROUNDS = 5;
+    /** More rounds for a published figure: {@code -Dplinth.tests.crashRounds=12}. */
+    private static final int ROUNDS = Integer.getInteger("plinth.tests.crashRounds", 5);
     /**
      * Kills are random, and a short round (batched writes acknowledge hundreds in a millisecond) can end
      * before the background compaction writes its first manifest; further rounds until one has, so the
      * kills are known to have met a compacted folder.
      */
-    private static final int MAX_ROUNDS = 30;
+    private static final int MAX_ROUNDS = Math.max(30, ROUNDS);
 
     @TempDir
     Path dir;
@@ -41,7 +42,9 @@ class CrashRecoveryTest {
     void everyAcknowledgedWriteSurvivesRepeatedKills() throws Exception {
         List<String> acknowledged = new ArrayList<>();
         Path manifest = dir.resolve(FileNames.MANIFEST);
+        int rounds = 0;
         for (int round = 0; round < ROUNDS || (round < MAX_ROUNDS && !Files.exists(manifest)); round++) {
+            rounds++;
             String java =
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process child = new ProcessBuilder(
@@ -75,6 +78,11 @@ class CrashRecoveryTest {
         assertThat(dir.resolve(FileNames.MANIFEST)).exists();
         Namespace ns = Namespace.of("crash");
         try (JsonFileStorageBackend b = Backends.open(dir, ChangeListener.NONE)) {
+            long lost =
+                    acknowledged.stream().filter(key -> b.get(ns, key) == null).count();
+            System.out.printf(
+                    "CrashRecoveryTest: %d kill -9 rounds, %d acknowledged writes, %d lost%n",
+                    rounds, acknowledged.size(), lost);
             for (String key : acknowledged) {
                 assertThat(b.get(ns, key)).as("acknowledged key %s", key).isNotNull();
                 assertThat(text(present(b.get(ns, key)).value())).isEqualTo("value of " + key);

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (durability=normal: WAL with synchronous=NORMAL survives a process crash).
  */
 class SqliteCrashTest {
-    private static final int ROUNDS = 3;
+    /** More rounds for a published figure: {@code -Dplinth.tests.crashRounds=12}. */
+    private static final int ROUNDS = Integer.getInteger("plinth.tests.crashRounds", 3);
+
     private static final int ACKS_BEFORE_KILL = 300;
 
     @TempDir
@@ -64,6 +66,9 @@ class SqliteCrashTest {
                     missing.add(key);
                 }
             }
+            System.out.printf(
+                    "SqliteCrashTest: %d kill -9 rounds, %d acknowledged writes, %d lost%n",
+                    ROUNDS, acknowledged.size(), missing.size());
             assertThat(missing).as("acknowledged keys lost").isEmpty();
             long counter = Long.parseLong(
                     new String(present(backend.get(ns, "counter")).value(), StandardCharsets.US_ASCII));
