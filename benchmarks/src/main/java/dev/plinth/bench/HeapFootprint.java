@@ -1,11 +1,14 @@
 package dev.plinth.bench;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.storage.StorageEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +51,8 @@ public final class HeapFootprint {
         }
         raw = null;
         rows.add(new Row("raw ConcurrentHashMap<String, byte[]>", "-", format(rawPerKey), "1.00x"));
+        rows.add(caffeine("Caffeine, `expireAfterWrite` (the memory provider's peer)", true, rawPerKey));
+        rows.add(caffeine("Caffeine, no expiry", false, rawPerKey));
 
         List<String> skipped = new ArrayList<>();
         for (String provider : List.of("memory", "jsonfile", "sqlite", "redis")) {
@@ -98,6 +103,24 @@ public final class HeapFootprint {
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), md, StandardCharsets.UTF_8);
         }
+    }
+
+    /** The same keys and values in a Caffeine cache, with or without a write expiry. */
+    private static Row caffeine(String label, boolean expiring, double rawPerKey) throws InterruptedException {
+        long before = usedHeap();
+        Caffeine<Object, Object> builder = Caffeine.newBuilder();
+        if (expiring) {
+            builder.expireAfterWrite(Duration.ofMinutes(10));
+        }
+        Cache<String, byte[]> cache = builder.build();
+        for (int i = 0; i < KEYS; i++) {
+            cache.put(Data.key(i), Data.value(i));
+        }
+        double perKey = (usedHeap() - before) / (double) KEYS;
+        if (cache.estimatedSize() != KEYS) {
+            throw new IllegalStateException("Caffeine lost keys");
+        }
+        return new Row(label, "-", format(perKey), String.format(Locale.ROOT, "%.2fx", perKey / rawPerKey));
     }
 
     private static Row measure(String provider, Map<String, String> options, double rawPerKey)

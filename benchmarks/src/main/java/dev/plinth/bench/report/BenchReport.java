@@ -111,6 +111,48 @@ public final class BenchReport {
                                         "MemoryBench.plinthSet",
                                         ONE_FOUR))),
                 new Section(
+                        "Memory provider vs Caffeine, 100,000 keys",
+                        "The peer a Java user would pick for an in-memory store (`MemoryCaffeineBench`, 100,000 keys, "
+                                + "100-byte values). The Raw column is Caffeine 3 with `expireAfterWrite` (the fair peer: "
+                                + "any Plinth key may carry a TTL), then Caffeine without expiry and a raw "
+                                + "`ConcurrentHashMap`. The peers hand out the stored array; Plinth copies a value in and "
+                                + "out (its contract). Targets: get and set >= 1.0x Caffeine with expiry.",
+                        List.of(
+                                Pair.of(
+                                        "get vs Caffeine `expireAfterWrite`",
+                                        "MemoryCaffeineBench.plinthGet",
+                                        "MemoryCaffeineBench.caffeineExpiringGet",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "set vs Caffeine `expireAfterWrite` put",
+                                        "MemoryCaffeineBench.plinthSet",
+                                        "MemoryCaffeineBench.caffeineExpiringPut",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.untargeted(
+                                        "get vs Caffeine, no expiry",
+                                        "MemoryCaffeineBench.plinthGet",
+                                        "MemoryCaffeineBench.caffeineGet",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "set vs Caffeine put, no expiry",
+                                        "MemoryCaffeineBench.plinthSet",
+                                        "MemoryCaffeineBench.caffeinePut",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "get vs `ConcurrentHashMap`",
+                                        "MemoryCaffeineBench.plinthGet",
+                                        "MemoryCaffeineBench.rawGet",
+                                        ONE_FOUR),
+                                Pair.untargeted(
+                                        "set vs `ConcurrentHashMap` put",
+                                        "MemoryCaffeineBench.plinthSet",
+                                        "MemoryCaffeineBench.rawPut",
+                                        ONE_FOUR))),
+                new Section(
                         "SQLite provider vs raw sqlite-jdbc",
                         "Same pragmas (WAL, `synchronous=NORMAL`; raw `busy_timeout=60000`, see Method), same schema shape, prepared "
                                 + "statements, one raw connection per thread. Targets: get/set >= 0.8x, batch >= 0.9x; "
