@@ -142,6 +142,18 @@ final class MemoryStorageBackend
         return item != null && liveNow(item) ? entry(key, item) : null;
     }
 
+    /** {@link #get} without building the entry: the stored array, which is never changed in place. */
+    @Override
+    public byte[] getValue(Namespace ns, String key) {
+        ensureOpen();
+        NamespaceState scope = scopes.get(ns);
+        if (scope == null) {
+            return null;
+        }
+        Item item = scope.read(key);
+        return item != null && liveNow(item) ? item.value() : null;
+    }
+
     @Override
     public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         ensureOpen();

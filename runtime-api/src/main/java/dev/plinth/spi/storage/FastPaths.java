@@ -21,6 +21,21 @@ public interface FastPaths {
     BackendEntry get(Namespace ns, String key);
 
     /**
+     * The value alone, for reads that need nothing else ({@code get}, {@code getString},
+     * {@code getObject}): a backend that can answer without building a {@link BackendEntry} saves that
+     * object on the hottest read path. The runtime copies the array before a plugin sees it and never
+     * changes it, so a backend may return the array it stores. The default asks {@link #get}.
+     *
+     * @param ns the namespace
+     * @param key the key
+     * @return the live value, or {@code null} when absent or expired
+     */
+    default byte @Nullable [] getValue(Namespace ns, String key) {
+        BackendEntry e = get(ns, key);
+        return e == null ? null : e.value();
+    }
+
+    /**
      * @param ns the namespace
      * @param key the key
      * @return {@code true} when the key is live

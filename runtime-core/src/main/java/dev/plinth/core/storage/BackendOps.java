@@ -19,6 +19,12 @@ interface BackendOps {
     /** @return the live entry, or {@code null} */
     BackendEntry get(Namespace ns, String key);
 
+    /** @return the live value, or {@code null}; never changed by the caller (see FastPaths#getValue) */
+    default byte[] getValue(Namespace ns, String key) {
+        BackendEntry e = get(ns, key);
+        return e == null ? null : e.value();
+    }
+
     List<BackendEntry> read(Namespace ns, Collection<String> keys);
 
     boolean exists(Namespace ns, String key);

@@ -43,6 +43,11 @@ final class NativeBackendOps implements BackendOps {
     }
 
     @Override
+    public byte[] getValue(Namespace ns, String key) {
+        return fast.getValue(ns, key);
+    }
+
+    @Override
     public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         return backend.read(ns, keys);
     }

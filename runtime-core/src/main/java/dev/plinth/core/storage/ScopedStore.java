@@ -88,31 +88,31 @@ final class ScopedStore implements KeyValueStore {
     @Override
     public Optional<byte[]> get(String key) {
         KeyRules.validate(key);
-        BackendEntry e = backend().get(ns, key);
-        return e != null ? Optional.of(e.value().clone()) : Optional.empty();
+        byte[] value = backend().getValue(ns, key);
+        return value != null ? Optional.of(value.clone()) : Optional.empty();
     }
 
     @Override
     public Optional<String> getString(String key) {
         KeyRules.validate(key);
-        BackendEntry e = backend().get(ns, key);
-        return e != null ? Optional.of(ValueCodec.text(e.value())) : Optional.empty();
+        byte[] value = backend().getValue(ns, key);
+        return value != null ? Optional.of(ValueCodec.text(value)) : Optional.empty();
     }
 
     @Override
     public <T> Optional<T> getObject(String key, Class<T> type) {
         Objects.requireNonNull(type, "type");
         KeyRules.validate(key);
-        BackendEntry e = backend().get(ns, key);
-        return e != null ? Optional.of(codec().decode(key, e.value(), type)) : Optional.empty();
+        byte[] value = backend().getValue(ns, key);
+        return value != null ? Optional.of(codec().decode(key, value, type)) : Optional.empty();
     }
 
     @Override
     public <T> Optional<T> getObject(String key, TypeRef<T> type) {
         Objects.requireNonNull(type, "type");
         KeyRules.validate(key);
-        BackendEntry e = backend().get(ns, key);
-        return e != null ? Optional.of(codec().decode(key, e.value(), type)) : Optional.empty();
+        byte[] value = backend().getValue(ns, key);
+        return value != null ? Optional.of(codec().decode(key, value, type)) : Optional.empty();
     }
 
     @Override

@@ -134,7 +134,8 @@ public class FakeProvider implements StorageProvider {
                                 throw failClose;
                             }
                             return null;
-                        case "get":
+                        case "get", "getValue":
+                            // getValue is the value-only form of get (a default the proxy does not inherit).
                             backendCalls.add("get " + args[0] + " " + args[1]);
                             return null;
                         case "read":
