@@ -243,6 +243,13 @@ final class NearCache implements ChangeListener {
         }
     }
 
+    /** Runs pending eviction work, so {@link #stats()} shows the bound applied (tests). */
+    void cleanUp() {
+        for (Cache<CacheKey, BackendEntry> c : caches.values()) {
+            c.cleanUp();
+        }
+    }
+
     /** @return the counters so far, and the number of entries held */
     NearCacheStats stats() {
         long size = 0;
