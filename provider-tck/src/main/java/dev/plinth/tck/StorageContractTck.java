@@ -301,6 +301,14 @@ public abstract class StorageContractTck {
         }
     }
 
+    /** Runs {@link NearCacheContract} against this provider (tests only when the suite turns the cache on). */
+    @Nested
+    class NearCache extends NearCacheContract {
+        NearCache() {
+            super(StorageContractTck.this);
+        }
+    }
+
     /** Runs {@link TransactionsContract} against this provider. */
     @Nested
     class Transactions extends TransactionsContract {
