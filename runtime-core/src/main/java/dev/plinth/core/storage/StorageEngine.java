@@ -194,6 +194,9 @@ public final class StorageEngine implements AutoCloseable {
                 period,
                 TimeUnit.MILLISECONDS);
         BackendOps ops = assembled.ops();
+        // Always, even with no codec configured: values framed while one was must still decode, never
+        // reach a plugin as frame bytes; unframed values pass with one four-byte comparison.
+        ops = new CodecBackendOps(ops, layers);
         if (near != null) {
             ops = new CachingBackendOps(ops, near);
         }
@@ -203,7 +206,8 @@ public final class StorageEngine implements AutoCloseable {
                 provider.id(),
                 config,
                 assembled.ops().getClass().getSimpleName(),
-                near != null ? ", near cache " + layers.cache() + " " + layers.pluginCache() : "");
+                (layers.anyCodec() ? ", value codecs " + layers.codec() + " " + layers.pluginCodec() : "")
+                        + (near != null ? ", near cache " + layers.cache() + " " + layers.pluginCache() : ""));
         return new StorageEngine(provider, backend, ops, hub, settings, clock, scheduler, near);
     }
 

@@ -68,7 +68,7 @@ final class MapBackendOps implements BackendOps {
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         long v = versions.incrementAndGet();
-        data.put(id(ns, key), new BackendEntry(key, value, v, ttlMillis == StorageBackend.NO_EXPIRY ? ttlMillis : ttlMillis));
+        data.put(id(ns, key), new BackendEntry(key, value, v, StorageBackend.NO_EXPIRY));
         return v;
     }
 
