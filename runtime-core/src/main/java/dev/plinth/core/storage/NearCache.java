@@ -33,9 +33,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Coherence rests on one rule: an entry loaded from the backend is kept only if no change to its key (and
  * no whole-scope drop) was reported while it was being loaded. Each invalidation first bumps a counter
  * (one of {@link #STRIPES} by key hash, or the {@link #epoch} for a whole scope), then removes the entry; a
- * load reads the counters before asking the backend, puts its result, and takes it out again if a counter
- * moved. Either the invalidation's removal comes after the put, or its bump comes before the re-check, so a
- * value older than a reported change never stays. Thread-safe; no lock is taken on the read path.
+ * load reads the counters before asking the backend, and stores its result only if they have not moved,
+ * checking and storing atomically under the entry's lock (which the removal takes too). Either the bump
+ * comes before the check (nothing is stored), or the removal comes after the store (it removes it), so a
+ * value older than a reported change is never served once the report is through. Thread-safe; a hit takes
+ * no lock.
  */
 final class NearCache implements ChangeListener {
     /** The stand-in for "the backend had no such key" (negative caching). */
@@ -164,11 +166,12 @@ final class NearCache implements ChangeListener {
         if (value == null) {
             return;
         }
-        Cache<CacheKey, BackendEntry> cache = region.cache;
-        cache.put(key, value);
-        if (stripes.get(key.stripe) != stripeToken || epoch.get() != epochToken) {
-            cache.asMap().remove(key, value);
-        }
+        // Checked and stored in one step under the entry's lock, which an invalidation's removal also takes:
+        // a value put first and taken out after a check could be read by another thread in between.
+        region.cache.asMap().compute(key, (k, old) -> stripes.get(k.stripe) == stripeToken
+                        && epoch.get() == epochToken
+                ? value
+                : old);
     }
 
     // ------------------------------------------------------------------------------ invalidation
