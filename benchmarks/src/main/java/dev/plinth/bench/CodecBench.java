@@ -54,8 +54,8 @@ public class CodecBench {
             value = json(bytes);
             CodecSettings settings = switch (codec) {
                 case "lz4" -> new CodecSettings(CodecSettings.Compression.LZ4, 512, Map.of(), null);
-                case "lz4+aes" -> new CodecSettings(
-                        CodecSettings.Compression.LZ4, 512, Map.of("bench", new byte[32]), "bench");
+                case "lz4+aes" ->
+                    new CodecSettings(CodecSettings.Compression.LZ4, 512, Map.of("bench", new byte[32]), "bench");
                 default -> CodecSettings.none();
             };
             engine = Plinth.open("memory", Map.of(), StorageLayers.none().withCodec(settings));

@@ -99,9 +99,12 @@ public class NearCacheBench {
             engine = Plinth.open(
                     "redis",
                     Map.of(
-                            "uri", "redis://" + RedisServer.HOST + ":" + RedisServer.port(),
-                            "poolSize", Integer.toString(RedisBench.POOL),
-                            "keyPrefix", "plinth-bench-cache:"),
+                            "uri",
+                            "redis://" + RedisServer.HOST + ":" + RedisServer.port(),
+                            "poolSize",
+                            Integer.toString(RedisBench.POOL),
+                            "keyPrefix",
+                            "plinth-bench-cache:"),
                     layers(cache));
             store = preload(engine);
         }

@@ -63,12 +63,16 @@ public abstract class NearCacheContract extends TckConcern {
             return Stream.empty();
         }
         return Stream.of(
-                test("Near cache: a write through another engine replaces the cached value once its change is delivered",
+                test(
+                        "Near cache: a write through another engine replaces the cached value once its change is delivered",
                         this::otherEnginesWriteIsSeen),
-                test("Near cache: randomized reads and writes on two engines never read older than delivered",
+                test(
+                        "Near cache: randomized reads and writes on two engines never read older than delivered",
                         this::randomizedWorkload),
-                test("Near cache: invalidation latency from a write in one engine to the fresh read in the other"
-                        + " (printed, not asserted)", this::invalidationLatency));
+                test(
+                        "Near cache: invalidation latency from a write in one engine to the fresh read in the other"
+                                + " (printed, not asserted)",
+                        this::invalidationLatency));
     }
 
     private DynamicTest test(String name, Runnable body) {
@@ -88,8 +92,9 @@ public abstract class NearCacheContract extends TckConcern {
         assertThat(two.getString("k")).hasValue("first");
         assertThat(two.getString("k")).hasValue("first");
         one.setString("k", "second");
-        Await.until("engine two to read the other engine's write", () -> two.getString("k")
-                .equals(Optional.of("second")));
+        Await.until(
+                "engine two to read the other engine's write",
+                () -> two.getString("k").equals(Optional.of("second")));
         one.delete("k");
         Await.until("engine two to see the delete", () -> two.getString("k").isEmpty());
         assertThat(two.exists("k")).isFalse();
@@ -151,8 +156,8 @@ public abstract class NearCacheContract extends TckConcern {
                         reads.incrementAndGet();
                         long v = got.map(Entry::version).orElse(0L);
                         if (v < floor) {
-                            violations.add("engine " + e + " read " + key + " at version " + v
-                                    + " after version " + floor + " was delivered or written through it");
+                            violations.add("engine " + e + " read " + key + " at version " + v + " after version "
+                                    + floor + " was delivered or written through it");
                         }
                     } else if (op < 80) {
                         long v = s.setString(key, "e" + e + "t" + t + "i" + i);
@@ -178,8 +183,10 @@ public abstract class NearCacheContract extends TckConcern {
                 String key = "k" + k;
                 Await.until(
                         "both engines to read the same version of " + key,
-                        () -> stores[0].getEntry(key).map(Entry::version).equals(stores[1].getEntry(key)
-                                .map(Entry::version)),
+                        () -> stores[0]
+                                .getEntry(key)
+                                .map(Entry::version)
+                                .equals(stores[1].getEntry(key).map(Entry::version)),
                         () -> Arrays.asList(stores[0].getEntry(key), stores[1].getEntry(key)));
             }
         } finally {
@@ -222,10 +229,6 @@ public abstract class NearCacheContract extends TckConcern {
         System.out.printf(
                 "Near cache invalidation latency (%s, write in engine one -> fresh read in engine two, %d rounds):"
                         + " median %d us, p99 %d us, max %d us%n",
-                testedProvider().id(),
-                rounds,
-                micros[rounds / 2],
-                micros[rounds * 99 / 100],
-                micros[rounds - 1]);
+                testedProvider().id(), rounds, micros[rounds / 2], micros[rounds * 99 / 100], micros[rounds - 1]);
     }
 }

@@ -71,7 +71,10 @@ class SqliteEncryptionAtRestTest {
             e.store("vault").setString("card", big);
             e.store("plain").setString("note", "VISIBLE-NOTE-1234");
             assertThat(e.store("vault").getString("pin")).hasValue("SECRET-PIN-8765");
-            assertThat(rawFiles()).contains("VISIBLE-NOTE-1234").doesNotContain("8765").doesNotContain("4111");
+            assertThat(rawFiles())
+                    .contains("VISIBLE-NOTE-1234")
+                    .doesNotContain("8765")
+                    .doesNotContain("4111");
         }
         assertThat(rawFiles())
                 .as("after close and checkpoint too")
@@ -87,7 +90,8 @@ class SqliteEncryptionAtRestTest {
             assertThat(e.store("vault").getString("card")).hasValue(big);
             e.store("vault").setString("pin", "NEWER-PIN-4321");
         }
-        try (StorageEngine e = open(new CodecSettings(CodecSettings.Compression.NONE, 256, Map.of("k1", KEY_B), "k1"))) {
+        try (StorageEngine e =
+                open(new CodecSettings(CodecSettings.Compression.NONE, 256, Map.of("k1", KEY_B), "k1"))) {
             assertThatThrownBy(() -> e.store("vault").getString("card"))
                     .isInstanceOf(ValueCodecException.class)
                     .hasMessageContaining("'card'")

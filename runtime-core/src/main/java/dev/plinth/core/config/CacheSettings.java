@@ -43,7 +43,8 @@ public record CacheSettings(boolean enabled, long maxEntries, long maxBytes, Dur
             throw new IllegalArgumentException("maxBytes must be at least 1 (or unset), was " + maxBytes);
         }
         if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(KeyValueStore.MAX_DURATION) > 0) {
-            throw new IllegalArgumentException("ttl must be positive and at most KeyValueStore.MAX_DURATION, was " + ttl);
+            throw new IllegalArgumentException(
+                    "ttl must be positive and at most KeyValueStore.MAX_DURATION, was " + ttl);
         }
     }
 

@@ -22,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  *     empty
  */
 public record CodecSettings(
-        Compression compression, int compressionThreshold, Map<String, byte[]> keys, @Nullable String activeKeyId) {
+        Compression compression,
+        int compressionThreshold,
+        Map<String, byte[]> keys,
+        @Nullable String activeKeyId) {
     /** The default compression threshold: 1 KiB. */
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
@@ -63,9 +66,10 @@ public record CodecSettings(
         });
         keys = java.util.Collections.unmodifiableMap(copy);
         if (keys.isEmpty() != (activeKeyId == null)) {
-            throw new IllegalArgumentException(keys.isEmpty()
-                    ? "an active key id needs encryption keys"
-                    : "encryption keys need an active key id");
+            throw new IllegalArgumentException(
+                    keys.isEmpty()
+                            ? "an active key id needs encryption keys"
+                            : "encryption keys need an active key id");
         }
         if (activeKeyId != null && !keys.containsKey(activeKeyId)) {
             throw new IllegalArgumentException(

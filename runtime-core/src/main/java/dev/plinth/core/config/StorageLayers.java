@@ -163,12 +163,17 @@ public record StorageLayers(
             String raw = e.getValue();
             CacheSettings b = s;
             s = switch (e.getKey()) {
-                case "enabled" -> new CacheSettings(
-                        ConfigValues.parseBoolean(key, origin, raw), b.maxEntries(), b.maxBytes(), b.ttl(), b.negative());
+                case "enabled" ->
+                    new CacheSettings(
+                            ConfigValues.parseBoolean(key, origin, raw),
+                            b.maxEntries(),
+                            b.maxBytes(),
+                            b.ttl(),
+                            b.negative());
                 case "maxEntries" -> {
                     long v = ConfigValues.parseLong(key, origin, raw);
-                    yield inRange(key, origin, () -> new CacheSettings(
-                            b.enabled(), v, b.maxBytes(), b.ttl(), b.negative()));
+                    yield inRange(
+                            key, origin, () -> new CacheSettings(b.enabled(), v, b.maxBytes(), b.ttl(), b.negative()));
                 }
                 case "maxBytes" -> {
                     long v = ConfigValues.parseLong(key, origin, raw);
@@ -181,8 +186,13 @@ public record StorageLayers(
                     Duration v = ConfigValues.parseDuration(key, origin, raw);
                     yield inRange(key, origin, () -> b.withTtl(v));
                 }
-                case "negative" -> new CacheSettings(
-                        b.enabled(), b.maxEntries(), b.maxBytes(), b.ttl(), ConfigValues.parseBoolean(key, origin, raw));
+                case "negative" ->
+                    new CacheSettings(
+                            b.enabled(),
+                            b.maxEntries(),
+                            b.maxBytes(),
+                            b.ttl(),
+                            ConfigValues.parseBoolean(key, origin, raw));
                 default -> throw unknown(prefix, e.getKey(), config, "enabled, maxEntries, maxBytes, ttl, negative");
             };
         }
@@ -211,7 +221,8 @@ public record StorageLayers(
             switch (e.getKey()) {
                 case "compression" -> {
                     try {
-                        compression = CodecSettings.Compression.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+                        compression =
+                                CodecSettings.Compression.valueOf(raw.trim().toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException ex) {
                         throw ConfigValues.invalid(
                                 key, origin, "must be one of none, lz4, was '" + raw.trim() + "'", null);
@@ -228,8 +239,12 @@ public record StorageLayers(
                     keys = parseKeys(key, origin, raw);
                 }
                 case "encryptionKeyId" -> active = raw.trim();
-                default -> throw unknown(
-                        prefix, e.getKey(), config, "compression, compressionThreshold, encryptionKeys, encryptionKeyId");
+                default ->
+                    throw unknown(
+                            prefix,
+                            e.getKey(),
+                            config,
+                            "compression, compressionThreshold, encryptionKeys, encryptionKeyId");
             }
         }
         if (active == null && keys.size() == 1) {
@@ -238,8 +253,8 @@ public record StorageLayers(
         if (active == null && keys.size() > 1) {
             throw new ConfigurationException(
                     keyOf(prefix, "encryptionKeyId", config, global),
-                    "Missing " + prefix + "encryptionKeyId: " + keysKey + " lists " + keys.size()
-                            + " keys " + keys.keySet() + "; name the one new values are encrypted with");
+                    "Missing " + prefix + "encryptionKeyId: " + keysKey + " lists " + keys.size() + " keys "
+                            + keys.keySet() + "; name the one new values are encrypted with");
         }
         String activeKey = keyOf(prefix, "encryptionKeyId", config, global);
         try {
@@ -287,8 +302,7 @@ public record StorageLayers(
         return keys;
     }
 
-    private static ConfigurationException unknown(
-            String prefix, String option, EffectiveConfig config, String known) {
+    private static ConfigurationException unknown(String prefix, String option, EffectiveConfig config, String known) {
         String key = prefix + option;
         return new ConfigurationException(
                 key,

@@ -47,6 +47,7 @@ final class AtRestCodec {
     private static final int TAG_BITS = 128;
     /** Long.MIN_VALUE is 20 characters. */
     private static final int LONGEST_COUNTER = 20;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final boolean compress;
@@ -73,7 +74,8 @@ final class AtRestCodec {
     /** LZ4, loaded on first use: a runtime that never meets a compressed value never loads it. */
     private static final class Lz4 {
         static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
-        static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
+        static final LZ4SafeDecompressor DECOMPRESSOR =
+                LZ4Factory.fastestInstance().safeDecompressor();
     }
 
     private static Cipher newCipher() {
@@ -176,7 +178,8 @@ final class AtRestCodec {
         int idLength = stored.length > HEADER ? stored[HEADER] & 0xFF : 0;
         int prefix = HEADER + 1 + idLength + IV_BYTES;
         if (idLength == 0 || stored.length < prefix + TAG_BITS / 8) {
-            throw new ValueCodecException(key, "its encryption frame is cut short (the stored bytes are damaged)", null);
+            throw new ValueCodecException(
+                    key, "its encryption frame is cut short (the stored bytes are damaged)", null);
         }
         String id = new String(stored, HEADER + 1, idLength, StandardCharsets.UTF_8);
         SecretKeySpec secret = keys.get(id);
@@ -190,7 +193,10 @@ final class AtRestCodec {
         }
         try {
             Cipher c = ciphers.get();
-            c.init(Cipher.DECRYPT_MODE, secret, new GCMParameterSpec(TAG_BITS, stored, HEADER + 1 + idLength, IV_BYTES));
+            c.init(
+                    Cipher.DECRYPT_MODE,
+                    secret,
+                    new GCMParameterSpec(TAG_BITS, stored, HEADER + 1 + idLength, IV_BYTES));
             c.updateAAD(stored, 0, prefix);
             c.updateAAD(context(ns, key));
             return c.doFinal(stored, prefix, stored.length - prefix);
@@ -201,7 +207,11 @@ final class AtRestCodec {
                             + " copied from another key",
                     null);
         } catch (GeneralSecurityException e) {
-            throw new ValueCodecException(key, "decryption with key id '" + id + "' failed: " + e.getClass().getName(), null);
+            throw new ValueCodecException(
+                    key,
+                    "decryption with key id '" + id + "' failed: "
+                            + e.getClass().getName(),
+                    null);
         }
     }
 

@@ -105,7 +105,10 @@ final class CodecBackendOps implements BackendOps {
         AtRestCodec c = codec(ns);
         List<Write> writes = new ArrayList<>(commit.writes().size());
         for (Write w : commit.writes()) {
-            writes.add(w instanceof Write.Put p ? new Write.Put(p.key(), c.encode(ns, p.key(), p.value()), p.ttlMillis()) : w);
+            writes.add(
+                    w instanceof Write.Put p
+                            ? new Write.Put(p.key(), c.encode(ns, p.key(), p.value()), p.ttlMillis())
+                            : w);
         }
         return inner.commit(ns, new Commit(commit.preconditions(), writes));
     }

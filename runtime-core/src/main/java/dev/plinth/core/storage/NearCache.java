@@ -129,7 +129,8 @@ final class NearCache implements ChangeListener {
      * @return the cached entry ({@link #ABSENT} for a cached miss), or {@code null} when nothing usable is
      *     cached; an expired entry is never returned
      */
-    @Nullable BackendEntry lookup(Region region, CacheKey key) {
+    @Nullable
+    BackendEntry lookup(Region region, CacheKey key) {
         Cache<CacheKey, BackendEntry> cache = region.cache;
         BackendEntry e = cache.getIfPresent(key);
         if (e == null) {
@@ -168,10 +169,11 @@ final class NearCache implements ChangeListener {
         }
         // Checked and stored in one step under the entry's lock, which an invalidation's removal also takes:
         // a value put first and taken out after a check could be read by another thread in between.
-        region.cache.asMap().compute(key, (k, old) -> stripes.get(k.stripe) == stripeToken
-                        && epoch.get() == epochToken
-                ? value
-                : old);
+        region.cache
+                .asMap()
+                .compute(
+                        key,
+                        (k, old) -> stripes.get(k.stripe) == stripeToken && epoch.get() == epochToken ? value : old);
     }
 
     // ------------------------------------------------------------------------------ invalidation

@@ -10,5 +10,4 @@ package dev.plinth.core.storage;
  * @param scopeDrops whole namespaces (or everything) forgotten: a clear, a pattern delete, a feed gap
  * @param size the entries held now (an estimate)
  */
-public record NearCacheStats(
-        long hits, long misses, long invalidations, long evictions, long scopeDrops, long size) {}
+public record NearCacheStats(long hits, long misses, long invalidations, long evictions, long scopeDrops, long size) {}

@@ -46,9 +46,11 @@ class StorageLayersTest {
                 "plinth.storage.cache.ttl", "30s",
                 "plinth.plugins.sessions.storage.cache.maxBytes", "1000000",
                 "plinth.plugins.flags.storage.cache.enabled", "false"));
-        assertThat(layers.cacheFor("notes")).isEqualTo(CacheSettings.enabledDefaults().withTtl(Duration.ofSeconds(30)));
+        assertThat(layers.cacheFor("notes"))
+                .isEqualTo(CacheSettings.enabledDefaults().withTtl(Duration.ofSeconds(30)));
         assertThat(layers.cacheFor("sessions"))
-                .isEqualTo(new CacheSettings(true, CacheSettings.DEFAULT_MAX_ENTRIES, 1_000_000, Duration.ofSeconds(30), true));
+                .isEqualTo(new CacheSettings(
+                        true, CacheSettings.DEFAULT_MAX_ENTRIES, 1_000_000, Duration.ofSeconds(30), true));
         assertThat(layers.cacheFor("flags").enabled()).isFalse();
     }
 
@@ -62,8 +64,8 @@ class StorageLayersTest {
 
     @Test
     void bothBoundsAtOneLevelAreRejected() {
-        assertThatThrownBy(() -> from(Map.of(
-                        "plinth.storage.cache.maxEntries", "10", "plinth.storage.cache.maxBytes", "10")))
+        assertThatThrownBy(() ->
+                        from(Map.of("plinth.storage.cache.maxEntries", "10", "plinth.storage.cache.maxBytes", "10")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("set either plinth.storage.cache.maxEntries or plinth.storage.cache.maxBytes");
         assertThat(from(Map.of(
@@ -79,7 +81,8 @@ class StorageLayersTest {
     void badValuesNameTheirKey() {
         assertThatThrownBy(() -> from(Map.of("plinth.storage.cache.maxEntries", "lots")))
                 .isInstanceOf(ConfigurationException.class)
-                .satisfies(e -> assertThat(((ConfigurationException) e).key()).hasValue("plinth.storage.cache.maxEntries"));
+                .satisfies(e ->
+                        assertThat(((ConfigurationException) e).key()).hasValue("plinth.storage.cache.maxEntries"));
         assertThatThrownBy(() -> from(Map.of("plinth.plugins.notes.storage.cache.ttl", "0s")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("plinth.plugins.notes.storage.cache.ttl");
@@ -93,7 +96,8 @@ class StorageLayersTest {
 
     @Test
     void aPluginsOwnStorageOptionsOutsideTheRuntimesSubsectionsAreLeftAlone() {
-        assertThat(from(Map.of("plinth.plugins.notes.storage.path", "/x")).anyCache()).isFalse();
+        assertThat(from(Map.of("plinth.plugins.notes.storage.path", "/x")).anyCache())
+                .isFalse();
     }
 
     @Test
@@ -129,8 +133,10 @@ class StorageLayersTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("encryptionKeyId");
         assertThatThrownBy(() -> from(Map.of(
-                        "plinth.storage.codec.encryptionKeys", "a=" + KEY_A,
-                        "plinth.storage.codec.encryptionKeyId", "b")))
+                        "plinth.storage.codec.encryptionKeys",
+                        "a=" + KEY_A,
+                        "plinth.storage.codec.encryptionKeyId",
+                        "b")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'b' is not among the keys [a]");
     }

@@ -92,7 +92,9 @@ class CodecBackendOpsTest {
         ops.compareAndSet(NS, "u", 0, secret, StorageBackend.NO_EXPIRY);
 
         for (String k : List.of("s", "t", "u")) {
-            assertThat(contains(raw(k), "launch".getBytes(StandardCharsets.UTF_8))).as(k).isFalse();
+            assertThat(contains(raw(k), "launch".getBytes(StandardCharsets.UTF_8)))
+                    .as(k)
+                    .isFalse();
             assertThat(contains(raw(k), "k1".getBytes(StandardCharsets.UTF_8)))
                     .as("the key id is stored with the value")
                     .isTrue();
@@ -102,20 +104,19 @@ class CodecBackendOpsTest {
 
     @Test
     void compressionAndEncryptionTogether() {
-        CodecBackendOps ops =
-                ops(new CodecSettings(CodecSettings.Compression.LZ4, 1024, Map.of("k1", KEY_A), "k1"));
+        CodecBackendOps ops = ops(new CodecSettings(CodecSettings.Compression.LZ4, 1024, Map.of("k1", KEY_A), "k1"));
         byte[] big = json(8 * 1024);
         ops.set(NS, "big", big, StorageBackend.NO_EXPIRY);
         assertThat(raw("big").length).isLessThan(big.length / 2);
-        assertThat(contains(raw("big"), "user".getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(contains(raw("big"), "user".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
         assertThat(ops.get(NS, "big").value()).isEqualTo(big);
     }
 
     @Test
     void valuesWrittenBeforeACodecWasEnabledStillRead() {
         backend.writeBehind(NS, "old", "plain".getBytes(StandardCharsets.UTF_8));
-        CodecBackendOps ops =
-                ops(new CodecSettings(CodecSettings.Compression.LZ4, 1, Map.of("k1", KEY_A), "k1"));
+        CodecBackendOps ops = ops(new CodecSettings(CodecSettings.Compression.LZ4, 1, Map.of("k1", KEY_A), "k1"));
         assertThat(ops.get(NS, "old").value()).isEqualTo("plain".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -144,7 +145,8 @@ class CodecBackendOpsTest {
                 .hasMessageContaining("'s'")
                 .hasMessageContaining("key id 'k1' does not open it")
                 .satisfies(e -> assertThat(((ValueCodecException) e).key()).isEqualTo("s"))
-                .satisfies(e -> assertThat(((ValueCodecException) e).isRetryable()).isFalse());
+                .satisfies(
+                        e -> assertThat(((ValueCodecException) e).isRetryable()).isFalse());
         assertThat(raw("s")).as("the stored value is left as it was").isEqualTo(before);
     }
 
@@ -161,8 +163,7 @@ class CodecBackendOpsTest {
 
     @Test
     void aDamagedValueIsATypedErrorNeverGarbage() {
-        CodecBackendOps ops =
-                ops(new CodecSettings(CodecSettings.Compression.LZ4, 16, Map.of("k1", KEY_A), "k1"));
+        CodecBackendOps ops = ops(new CodecSettings(CodecSettings.Compression.LZ4, 16, Map.of("k1", KEY_A), "k1"));
         ops.set(NS, "s", json(4096), 0);
         raw("s")[raw("s").length - 5] ^= 1;
         assertThatThrownBy(() -> ops.get(NS, "s")).isInstanceOf(ValueCodecException.class);
@@ -201,7 +202,8 @@ class CodecBackendOpsTest {
 
     @Test
     void aPluginWithoutACodecStillReadsWhatWasFramedAndStoresNewValuesAsGiven() {
-        ops(new CodecSettings(CodecSettings.Compression.LZ4, 16, Map.of(), null)).set(NS, "c", json(4096), 0);
+        ops(new CodecSettings(CodecSettings.Compression.LZ4, 16, Map.of(), null))
+                .set(NS, "c", json(4096), 0);
         CodecBackendOps none = ops(CodecSettings.none());
         assertThat(none.get(NS, "c").value()).isEqualTo(json(4096));
         none.set(NS, "p", "plain".getBytes(StandardCharsets.UTF_8), 0);

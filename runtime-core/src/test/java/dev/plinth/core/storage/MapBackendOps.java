@@ -133,7 +133,8 @@ final class MapBackendOps implements BackendOps {
     public long deleteMatching(Namespace ns, GlobPattern pattern) {
         long n = 0;
         for (String id : List.copyOf(data.keySet())) {
-            if (id.startsWith(ns.path() + "\u0000") && pattern.matches(id.substring(ns.path().length() + 1))) {
+            if (id.startsWith(ns.path() + "\u0000")
+                    && pattern.matches(id.substring(ns.path().length() + 1))) {
                 data.remove(id);
                 n++;
             }

@@ -91,7 +91,9 @@ class NearCacheTest {
         backend.writeBehind(NS, "k", b("old"));
         assertThat(value("k")).isEqualTo("old");
         long v = backend.writeBehind(NS, "k", b("new"));
-        assertThat(value("k")).as("not yet reported: the cache may serve the old value").isEqualTo("old");
+        assertThat(value("k"))
+                .as("not yet reported: the cache may serve the old value")
+                .isEqualTo("old");
 
         near.onChange(NS, ChangeType.SET, "k", v);
 
@@ -112,7 +114,8 @@ class NearCacheTest {
         near.onChangesMissed("test");
 
         assertThat(value("a")).isEqualTo("2");
-        assertThat(new String(ops.get(other, "b").value(), StandardCharsets.UTF_8)).isEqualTo("2");
+        assertThat(new String(ops.get(other, "b").value(), StandardCharsets.UTF_8))
+                .isEqualTo("2");
         assertThat(downstream).containsExactly("MISSED");
         assertThat(near.stats().scopeDrops()).isEqualTo(1);
     }
@@ -168,7 +171,9 @@ class NearCacheTest {
         now.addAndGet(1);
         // The backend (a map) still holds it; a real one would not. The cache must ask, not answer.
         value("k");
-        assertThat(backend.gets).as("the expired entry went back to the backend").hasValue(2);
+        assertThat(backend.gets)
+                .as("the expired entry went back to the backend")
+                .hasValue(2);
     }
 
     @Test
@@ -237,7 +242,9 @@ class NearCacheTest {
             ops.get(plain, "k");
             ops.get(NS, "k");
         }
-        assertThat(backend.gets).as("5 reads of the uncached plugin, 1 of the cached one").hasValue(6);
+        assertThat(backend.gets)
+                .as("5 reads of the uncached plugin, 1 of the cached one")
+                .hasValue(6);
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,8 +85,9 @@ class RedisLayersTest {
                 writeUntilAccepted(a, "k", "new");
                 writeUntilAccepted(a, "never", "now");
 
-                awaitUntil("B's feed to report the gap", () -> seenByB.stream()
-                        .anyMatch(e -> e.type() == ChangeType.OVERFLOW));
+                awaitUntil(
+                        "B's feed to report the gap",
+                        () -> seenByB.stream().anyMatch(e -> e.type() == ChangeType.OVERFLOW));
                 assertThat(b.getString("k")).hasValue("new");
                 assertThat(b.getString("gone")).isEmpty();
                 assertThat(b.exists("never")).isTrue();
@@ -114,7 +114,8 @@ class RedisLayersTest {
     @Test
     void encryptedValuesHoldNoPlaintextOnTheServerAndNeedTheirKey() {
         CodecSettings k1 = new CodecSettings(CodecSettings.Compression.LZ4, 64, Map.of("k1", KEY_A), "k1");
-        KeyValueStore s = open(RedisServers.sharedUri(), StorageLayers.none().withCodec(k1)).store("p");
+        KeyValueStore s = open(RedisServers.sharedUri(), StorageLayers.none().withCodec(k1))
+                .store("p");
         String secret = "card number 4111-1111-1111-1111 ".repeat(10);
         s.setString("small", "pin 8765");
         s.setString("big", secret);
