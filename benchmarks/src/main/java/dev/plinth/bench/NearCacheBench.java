@@ -80,6 +80,7 @@ public class NearCacheBench {
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            engine.cacheStats().ifPresent(st -> System.out.printf("%n[sqlite cache] %s%n", st));
             engine.close();
             Data.deleteTree(dir);
         }
@@ -111,6 +112,7 @@ public class NearCacheBench {
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            engine.cacheStats().ifPresent(st -> System.out.printf("%n[redis cache] %s%n", st));
             store.clear();
             engine.close();
         }

@@ -1,7 +1,9 @@
 package dev.plinth.core.storage;
 
+import dev.plinth.api.storage.NotACounterException;
 import dev.plinth.api.storage.ValueCodecException;
 import dev.plinth.core.config.CodecSettings;
+import dev.plinth.spi.storage.Counters;
 import dev.plinth.spi.storage.Namespace;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * frame; a binary value that happens to start with the four frame bytes is framed (flags 0) when written
  * through a codec. The encryption's associated data is the frame header with the namespace and key, so a
  * value copied under another key fails to decrypt rather than being read there. Values that are the
- * decimal text of a {@code long} are stored as given: the backend adds to them natively
+ * canonical decimal text of a {@code long} are stored as given: the backend adds to them natively
  * ({@code increment}), which it could not do to ciphertext.
  *
  * <p>Thread-safe: ciphers are per thread. Decoding failures are {@link ValueCodecException}s naming the key
@@ -244,20 +246,19 @@ final class AtRestCodec {
         return v.length >= MAGIC.length && v[0] == MAGIC[0] && v[1] == MAGIC[1] && v[2] == MAGIC[2] && v[3] == MAGIC[3];
     }
 
-    /** @return whether {@code v} is what {@code increment} keeps: optional minus, 1 to 19 digits */
+    /**
+     * @return whether {@code v} is what {@code increment} keeps: the canonical decimal text of a long, by the
+     *     providers' one rule ({@link Counters})
+     */
     static boolean isCounter(byte[] v) {
-        if (v.length == 0 || v.length > LONGEST_COUNTER) {
+        if (v.length == 0 || v.length > LONGEST_COUNTER || !(v[0] == '-' || (v[0] >= '0' && v[0] <= '9'))) {
             return false;
         }
-        int i = v[0] == '-' ? 1 : 0;
-        if (i == v.length) {
+        try {
+            Counters.parse("", v);
+            return true;
+        } catch (NotACounterException e) {
             return false;
         }
-        for (; i < v.length; i++) {
-            if (v[i] < '0' || v[i] > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -190,6 +190,11 @@ class CodecBackendOpsTest {
         assertThat(raw("n")).isEqualTo("41".getBytes(StandardCharsets.US_ASCII));
         assertThat(ops.increment(NS, "n", 1)).isEqualTo(42);
         assertThat(ops.get(NS, "n").value()).isEqualTo("42".getBytes(StandardCharsets.US_ASCII));
+        ops.set(NS, "z", "007".getBytes(StandardCharsets.US_ASCII), 0);
+        assertThat(raw("z"))
+                .as("not a counter by the providers' rule: encrypted")
+                .isNotEqualTo("007".getBytes());
+        assertThat(ops.get(NS, "z").value()).isEqualTo("007".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
