@@ -153,6 +153,36 @@ public class NearCacheBench {
         }
     }
 
+    /**
+     * Raw Caffeine configured as the near cache is (size bound, expire-after-write, maintenance on the caller,
+     * a removal listener) with a composite (namespace, key) key allocated per lookup, as the near cache does.
+     */
+    @State(Scope.Benchmark)
+    public static class RawCaffeineAsNearCache {
+        record Key(String ns, String key) {}
+
+        Cache<Key, byte[]> cache;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            cache = Caffeine.newBuilder()
+                    .maximumSize(CACHE.maxEntries())
+                    .expireAfterWrite(CACHE.ttl())
+                    .executor(Runnable::run)
+                    .removalListener((Key k, byte[] v, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {})
+                    .build();
+            for (String k : KEYS) {
+                cache.put(new Key(Plinth.NAMESPACE, k), VALUE);
+            }
+        }
+    }
+
+    @Benchmark
+    public byte[] caffeineAsNearCacheGet(RawCaffeineAsNearCache s, Cursor c) {
+        byte[] v = s.cache.getIfPresent(new RawCaffeineAsNearCache.Key(Plinth.NAMESPACE, Fixture.key(c)));
+        return v == null ? null : v.clone();
+    }
+
     @Benchmark
     public Optional<byte[]> memoryGet(Memory s, Cursor c) {
         return s.store.get(Fixture.key(c));
