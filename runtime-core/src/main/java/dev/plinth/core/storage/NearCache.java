@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -60,7 +61,13 @@ final class NearCache implements ChangeListener {
     private final Map<String, CacheSettings> byPlugin;
     private final CacheSettings defaults;
     private final Map<CacheSettings, Cache<CacheKey, BackendEntry>> caches = new HashMap<>();
-    private final Map<Namespace, Region> regions = new ConcurrentHashMap<>();
+    /** The region of every plugin without its own settings. */
+    private final Region defaultRegion;
+    /** Regions of plugins, by plugin id (nested namespaces share their plugin's): as many as plugins. */
+    private final Map<String, Region> pluginRegions = new ConcurrentHashMap<>();
+    /** Chosen once: with no per-plugin settings every namespace has the default region, with no lookup. */
+    private final Function<Namespace, Region> regionOf;
+
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
     private final AtomicLong epoch = new AtomicLong();
     private final LongAdder hits = new LongAdder();
@@ -87,6 +94,8 @@ final class NearCache implements ChangeListener {
                 caches.computeIfAbsent(s, this::build);
             }
         }
+        this.defaultRegion = regionFor(defaults);
+        this.regionOf = byPlugin.isEmpty() ? ns -> defaultRegion : this::pluginRegion;
     }
 
     private Cache<CacheKey, BackendEntry> build(CacheSettings s) {
@@ -114,13 +123,17 @@ final class NearCache implements ChangeListener {
 
     /** @return the region of {@code ns}: its plugin's cache, or none (the plugin is not cached) */
     Region region(Namespace ns) {
-        Region r = regions.get(ns);
-        return r != null ? r : regions.computeIfAbsent(ns, this::newRegion);
+        return regionOf.apply(ns);
     }
 
-    private Region newRegion(Namespace ns) {
-        CacheSettings s = byPlugin.getOrDefault(ns.pluginId(), defaults);
-        return new Region(ns, s.enabled() ? caches.get(s) : null, s.negative());
+    private Region pluginRegion(Namespace ns) {
+        String id = ns.pluginId();
+        Region r = pluginRegions.get(id);
+        return r != null ? r : pluginRegions.computeIfAbsent(id, p -> regionFor(byPlugin.getOrDefault(p, defaults)));
+    }
+
+    private Region regionFor(CacheSettings s) {
+        return new Region(s.enabled() ? caches.get(s) : null, s.negative());
     }
 
     // ------------------------------------------------------------------------------ the read path
@@ -182,8 +195,8 @@ final class NearCache implements ChangeListener {
     void invalidate(Namespace ns, String key) {
         CacheKey k = new CacheKey(ns, key);
         stripes.incrementAndGet(k.stripe);
-        Region r = regions.get(ns);
-        if (r != null && r.cache != null) {
+        Region r = regionOf.apply(ns);
+        if (r.cache != null) {
             r.cache.invalidate(k);
         }
         invalidations.increment();
@@ -279,16 +292,14 @@ final class NearCache implements ChangeListener {
     }
 
     /**
-     * One namespace's view of the cache: its plugin's Caffeine cache (or {@code null} when that plugin is not
-     * cached) and whether misses are remembered. Made once per namespace.
+     * A plugin's view of the cache: its Caffeine cache (or {@code null} when that plugin is not cached) and
+     * whether misses are remembered. Made once per plugin (once in all, without per-plugin settings).
      */
     static final class Region {
-        final Namespace ns;
         final @Nullable Cache<CacheKey, BackendEntry> cache;
         final boolean negative;
 
-        Region(Namespace ns, @Nullable Cache<CacheKey, BackendEntry> cache, boolean negative) {
-            this.ns = ns;
+        Region(@Nullable Cache<CacheKey, BackendEntry> cache, boolean negative) {
             this.cache = cache;
             this.negative = negative;
         }
