@@ -10,6 +10,8 @@ module dev.plinth.core {
     requires transitive dev.plinth.api;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
+    requires com.github.benmanes.caffeine;
+    requires org.lz4.java;
 
     exports dev.plinth.core;
     exports dev.plinth.core.config;

@@ -1,5 +1,6 @@
 package dev.plinth.bench;
 
+import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.config.StorageSettings;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.ProviderConfig;
@@ -40,11 +41,23 @@ public final class Plinth {
      * @throws IllegalStateException when the provider is not on the class path
      */
     public static StorageEngine open(String providerId, Map<String, String> options) {
+        return open(providerId, options, StorageLayers.none());
+    }
+
+    /**
+     * @param providerId the provider id
+     * @param options raw option values, names without the {@code plinth.storage.<id>.} prefix
+     * @param layers the near cache and value codecs to open with
+     * @return the open engine; close it in the fixture's tear-down
+     * @throws IllegalStateException when the provider is not on the class path
+     */
+    public static StorageEngine open(String providerId, Map<String, String> options, StorageLayers layers) {
         StorageProvider provider = find(providerId)
                 .orElseThrow(() -> new IllegalStateException(
                         "Storage provider '" + providerId + "' is not in the benchmarks jar"));
         ProviderConfig.Builder config = ProviderConfig.builder(provider);
         options.forEach(config::set);
-        return StorageEngine.open(provider, config.build(), StorageSettings.defaults());
+        return StorageEngine.open(
+                provider, config.build(), StorageSettings.defaults(), java.time.InstantSource.system(), layers);
     }
 }

@@ -67,6 +67,13 @@ class DocumentedKeysTest {
         assertThat(missing).as("keys missing from docs/configuration.md").isEmpty();
     }
 
+    /** {@code plinth.plugins.<id>.storage.cache.ttl} and the like: a plugin's override of a layer key. */
+    private static boolean isPluginLayerKey(String key) {
+        java.util.regex.Matcher m = Pattern.compile("plinth\\.plugins\\.[^.]+\\.storage\\.((cache|codec)\\.[A-Za-z]+)")
+                .matcher(key);
+        return m.matches() && ConfigKeys.FIXED_KEYS.contains(ConfigKeys.STORAGE_PREFIX + m.group(1));
+    }
+
     private static boolean isKnown(String key, Map<String, Set<String>> providerOptions) {
         if (ConfigKeys.FIXED_KEYS.contains(key)) {
             return true;
@@ -74,6 +81,8 @@ class DocumentedKeysTest {
         // Placeholders in the docs: plinth.storage.<provider>.<option>, plinth.plugins.<id>.enabled, ...
         if (key.matches("plinth\\.storage\\.<[a-z]+>\\.<[a-z]+>")
                 || key.matches("plinth\\.plugins\\.<[a-zA-Z]+>\\.(<[a-z]+>|enabled)")
+                || key.matches("plinth\\.plugins\\.<[a-zA-Z]+>\\.storage\\.(cache|codec)\\.<option>")
+                || isPluginLayerKey(key)
                 || key.equals("plinth.plugins.<id>")
                 || key.equals("plinth.plugins")
                 || key.equals("plinth.storage")

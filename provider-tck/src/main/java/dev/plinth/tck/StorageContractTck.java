@@ -1,6 +1,7 @@
 package dev.plinth.tck;
 
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.config.StorageSettings;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.Capability;
@@ -9,6 +10,7 @@ import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,17 @@ public abstract class StorageContractTck {
      *     per test; the TCK may open a second engine with the same options to test persistence or sharing.
      */
     protected abstract Map<String, String> freshOptions();
+
+    /**
+     * The layers every engine of the suite opens with: none by default. A provider's suite runs the whole
+     * contract a second time with the near cache (or codecs) on by overriding this, so a layer cannot
+     * change what the contract promises.
+     *
+     * @return the near cache and codec settings of every engine the TCK opens
+     */
+    protected StorageLayers layers() {
+        return StorageLayers.none();
+    }
 
     @AfterEach
     final synchronized void closeEngines() {
@@ -117,7 +130,7 @@ public abstract class StorageContractTck {
         ProviderConfig.Builder config = ProviderConfig.builder(p);
         options().forEach(config::set);
         overrides.forEach(config::set);
-        StorageEngine opened = StorageEngine.open(p, config.build(), settings);
+        StorageEngine opened = StorageEngine.open(p, config.build(), settings, InstantSource.system(), layers());
         engines.add(opened);
         return opened;
     }
@@ -284,6 +297,14 @@ public abstract class StorageContractTck {
     @Nested
     class Clear extends ClearContract {
         Clear() {
+            super(StorageContractTck.this);
+        }
+    }
+
+    /** Runs {@link NearCacheContract} against this provider (tests only when the suite turns the cache on). */
+    @Nested
+    class NearCache extends NearCacheContract {
+        NearCache() {
             super(StorageContractTck.this);
         }
     }

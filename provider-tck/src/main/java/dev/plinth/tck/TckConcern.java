@@ -33,6 +33,11 @@ public abstract class TckConcern {
         this.tck = tck;
     }
 
+    /** @return the entry class running this concern */
+    final StorageContractTck tck() {
+        return tck;
+    }
+
     /** @return the provider under test, created once per test */
     protected final StorageProvider testedProvider() {
         return tck.testedProvider();

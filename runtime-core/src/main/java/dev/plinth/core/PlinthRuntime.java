@@ -14,6 +14,7 @@ import dev.plinth.core.config.EffectiveConfig;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.config.RuntimeSettings;
 import dev.plinth.core.config.SectionPluginConfig;
+import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.discovery.ProviderCandidate;
 import dev.plinth.core.discovery.ProviderSelector;
 import dev.plinth.core.lifecycle.DependencyGraph;
@@ -174,10 +175,16 @@ public final class PlinthRuntime implements AutoCloseable {
         EffectiveConfig eff = plan.config();
         List<String> ids = plan.pluginIds();
         this.rollbackBound = plan.settings().shutdownTimeout();
+        // The near cache and codecs are read here, once: a bad value fails startup before storage opens.
+        StorageLayers layers = StorageLayers.from(eff, ids);
         StorageEngine opened;
         try {
             opened = StorageEngine.open(
-                    chosen.provider(), plan.providerConfig(), plan.settings().storage());
+                    chosen.provider(),
+                    plan.providerConfig(),
+                    plan.settings().storage(),
+                    java.time.InstantSource.system(),
+                    layers);
         } catch (RuntimeException e) {
             if (abort.requested()) {
                 // The abort's interrupt may have been what failed the open: say what really happened.

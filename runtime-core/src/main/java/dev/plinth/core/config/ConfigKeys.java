@@ -15,6 +15,12 @@ import java.util.List;
  *   <tr><td>{@code plinth.storage.maxValueBytes}</td><td>largest value accepted, in bytes</td><td>16 MiB</td></tr>
  *   <tr><td>{@code plinth.storage.watchBufferSize}</td><td>events buffered per watch</td><td>10000</td></tr>
  *   <tr><td>{@code plinth.storage.lockLease}</td><td>lease of a lock taken without one</td><td>30s</td></tr>
+ *   <tr><td>{@code plinth.storage.cache.enabled|maxEntries|maxBytes|ttl|negative}</td><td>the near cache
+ *       (see {@link StorageLayers})</td><td>off; 10000 entries; 10m; true</td></tr>
+ *   <tr><td>{@code plinth.storage.codec.compression|compressionThreshold|encryptionKeys|encryptionKeyId}</td>
+ *       <td>value codecs at rest (see {@link StorageLayers})</td><td>none; 1024; none</td></tr>
+ *   <tr><td>{@code plinth.plugins.<id>.storage.cache.*|storage.codec.*}</td><td>a plugin's own cache and
+ *       codec settings</td><td>the runtime-wide ones</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.enabled}</td><td>{@code false} disables the plugin</td><td>true</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.<option>}</td><td>the plugin's own configuration</td><td>-</td></tr>
  *   <tr><td>{@code plinth.runtime.startTimeout}</td><td>how long one plugin's init, and then its start,
@@ -36,6 +42,28 @@ public final class ConfigKeys {
     public static final String STORAGE_WATCH_BUFFER_SIZE = "plinth.storage.watchBufferSize";
     /** Lease of a lock taken without an explicit one. */
     public static final String STORAGE_LOCK_LEASE = "plinth.storage.lockLease";
+    /** Near cache keys start with this. */
+    public static final String STORAGE_CACHE_PREFIX = "plinth.storage.cache.";
+    /** Whether reads are served from a near cache in front of the provider (per plugin: {@code storage.cache.enabled}). */
+    public static final String STORAGE_CACHE_ENABLED = "plinth.storage.cache.enabled";
+    /** The most entries the near cache keeps. */
+    public static final String STORAGE_CACHE_MAX_ENTRIES = "plinth.storage.cache.maxEntries";
+    /** The most bytes (keys and values) the near cache keeps, instead of an entry bound. */
+    public static final String STORAGE_CACHE_MAX_BYTES = "plinth.storage.cache.maxBytes";
+    /** The longest a near cache entry is kept after it was loaded. */
+    public static final String STORAGE_CACHE_TTL = "plinth.storage.cache.ttl";
+    /** Whether the near cache also remembers absent keys. */
+    public static final String STORAGE_CACHE_NEGATIVE = "plinth.storage.cache.negative";
+    /** Value codec keys start with this. */
+    public static final String STORAGE_CODEC_PREFIX = "plinth.storage.codec.";
+    /** How values are compressed at rest: {@code none} or {@code lz4}. */
+    public static final String STORAGE_CODEC_COMPRESSION = "plinth.storage.codec.compression";
+    /** The smallest value, in bytes, that is compressed. */
+    public static final String STORAGE_CODEC_COMPRESSION_THRESHOLD = "plinth.storage.codec.compressionThreshold";
+    /** AES keys values are encrypted with at rest, {@code keyId=base64Key[,...]}; a secret. */
+    public static final String STORAGE_CODEC_ENCRYPTION_KEYS = "plinth.storage.codec.encryptionKeys";
+    /** The id of the key new values are encrypted with. */
+    public static final String STORAGE_CODEC_ENCRYPTION_KEY_ID = "plinth.storage.codec.encryptionKeyId";
     /** Plugin sections start with this. */
     public static final String PLUGINS_PREFIX = "plinth.plugins.";
     /** The option of a plugin section that disables the plugin when {@code false}. */
@@ -55,6 +83,15 @@ public final class ConfigKeys {
             STORAGE_MAX_VALUE_BYTES,
             STORAGE_WATCH_BUFFER_SIZE,
             STORAGE_LOCK_LEASE,
+            STORAGE_CACHE_ENABLED,
+            STORAGE_CACHE_MAX_ENTRIES,
+            STORAGE_CACHE_MAX_BYTES,
+            STORAGE_CACHE_TTL,
+            STORAGE_CACHE_NEGATIVE,
+            STORAGE_CODEC_COMPRESSION,
+            STORAGE_CODEC_COMPRESSION_THRESHOLD,
+            STORAGE_CODEC_ENCRYPTION_KEYS,
+            STORAGE_CODEC_ENCRYPTION_KEY_ID,
             RUNTIME_START_TIMEOUT,
             RUNTIME_SHUTDOWN_TIMEOUT);
 

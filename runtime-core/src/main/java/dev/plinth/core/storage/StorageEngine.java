@@ -5,7 +5,10 @@ import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.StoreClosedException;
+import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.config.StorageSettings;
+import dev.plinth.spi.storage.Capability;
+import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
@@ -16,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,7 @@ public final class StorageEngine implements AutoCloseable {
     private final InstantSource clock;
     private final ScheduledExecutorService scheduler;
     private final ValueCodec codec = new ValueCodec();
+    private final @Nullable NearCache nearCache;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StorageEngine(
@@ -54,7 +59,8 @@ public final class StorageEngine implements AutoCloseable {
             WatchHub watchHub,
             StorageSettings settings,
             InstantSource clock,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler,
+            @Nullable NearCache nearCache) {
         this.provider = provider;
         this.rawBackend = rawBackend;
         this.backend = backend;
@@ -63,6 +69,7 @@ public final class StorageEngine implements AutoCloseable {
         this.checks = new WriteChecks(settings.maxValueBytes());
         this.clock = clock;
         this.scheduler = scheduler;
+        this.nearCache = nearCache;
     }
 
     /**
@@ -96,16 +103,55 @@ public final class StorageEngine implements AutoCloseable {
      */
     public static StorageEngine open(
             StorageProvider provider, ProviderConfig config, StorageSettings settings, InstantSource clock) {
+        return open(provider, config, settings, clock, StorageLayers.none());
+    }
+
+    /**
+     * Opens {@code provider} with {@code config} and the optional layers between the scoped stores and the
+     * backend: the near cache ({@link CachingBackendOps}) and the value codecs. Which layers run, and for
+     * which plugins, is decided here once; a store call never asks.
+     *
+     * @param provider the chosen provider
+     * @param config its validated options
+     * @param settings runtime-wide storage settings
+     * @param clock the clock expiry is measured against
+     * @param layers the near cache and codec settings, {@link StorageLayers#none()} for neither
+     * @return the open engine
+     * @throws StorageOpenException as {@link #open(StorageProvider, ProviderConfig, StorageSettings)}
+     * @throws dev.plinth.api.ConfigurationException as {@link #open(StorageProvider, ProviderConfig, StorageSettings)},
+     *     and when a near cache is configured for a provider that shares its data across processes without
+     *     reporting their changes ({@link Capability#CROSS_PROCESS_EVENTS}), which no cache could keep coherent
+     */
+    public static StorageEngine open(
+            StorageProvider provider,
+            ProviderConfig config,
+            StorageSettings settings,
+            InstantSource clock,
+            StorageLayers layers) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(layers, "layers");
         SpiVersion.check(provider);
+        if (layers.anyCache()) {
+            java.util.Set<Capability> caps = provider.capabilities(config);
+            if (caps.contains(Capability.SHARED_ACROSS_PROCESSES) && !caps.contains(Capability.CROSS_PROCESS_EVENTS)) {
+                throw new ConfigurationException(
+                        dev.plinth.core.config.ConfigKeys.STORAGE_CACHE_ENABLED,
+                        "The near cache cannot be used with storage provider '" + provider.id() + "': its data is"
+                                + " shared across processes, but it does not report their changes"
+                                + " (CROSS_PROCESS_EVENTS), so cached values could stay stale forever");
+            }
+        }
         WatchHub hub = new WatchHub(settings.watchBufferSize());
+        // The cache hears every change first, so a key is forgotten before a watcher is told it changed.
+        NearCache near = layers.anyCache() ? new NearCache(layers, clock, hub) : null;
+        ChangeListener changes = near != null ? near : hub;
         ScheduledExecutorService scheduler = newScheduler(provider.id());
         StorageBackend backend;
         try {
-            backend = provider.open(config, new EngineContext(hub, clock, scheduler));
+            backend = provider.open(config, new EngineContext(changes, clock, scheduler));
         } catch (StorageOpenException | ConfigurationException e) {
             abandon(hub, scheduler);
             throw e;
@@ -123,7 +169,7 @@ public final class StorageEngine implements AutoCloseable {
         }
         BackendAssembly.Assembled assembled;
         try {
-            assembled = BackendAssembly.assemble(provider, config, backend, hub, clock, System::nanoTime);
+            assembled = BackendAssembly.assemble(provider, config, backend, changes, clock, System::nanoTime);
         } catch (RuntimeException e) {
             backend.close();
             abandon(hub, scheduler);
@@ -147,13 +193,22 @@ public final class StorageEngine implements AutoCloseable {
                 period,
                 period,
                 TimeUnit.MILLISECONDS);
-        hub.attach(assembled.ops());
+        BackendOps ops = assembled.ops();
+        // Always, even with no codec configured: values framed while one was must still decode, never
+        // reach a plugin as frame bytes; unframed values pass with one four-byte comparison.
+        ops = new CodecBackendOps(ops, layers);
+        if (near != null) {
+            ops = new CachingBackendOps(ops, near);
+        }
+        hub.attach(ops);
         LOG.debug(
-                "Opened storage provider '{}' with {} ({})",
+                "Opened storage provider '{}' with {} ({}{})",
                 provider.id(),
                 config,
-                assembled.ops().getClass().getSimpleName());
-        return new StorageEngine(provider, backend, assembled.ops(), hub, settings, clock, scheduler);
+                assembled.ops().getClass().getSimpleName(),
+                (layers.anyCodec() ? ", value codecs " + layers.codec() + " " + layers.pluginCodec() : "")
+                        + (near != null ? ", near cache " + layers.cache() + " " + layers.pluginCache() : ""));
+        return new StorageEngine(provider, backend, ops, hub, settings, clock, scheduler, near);
     }
 
     private static ScheduledExecutorService newScheduler(String providerId) {
@@ -217,6 +272,15 @@ public final class StorageEngine implements AutoCloseable {
      */
     public int lockEntries() {
         return backend.locks().lockEntries();
+    }
+
+    /**
+     * Diagnostics: the near cache's counts (hits, misses, invalidations, evictions, whole-scope drops).
+     *
+     * @return the counts, or empty when no plugin's reads are cached
+     */
+    public java.util.Optional<NearCacheStats> cacheStats() {
+        return nearCache == null ? java.util.Optional.empty() : java.util.Optional.of(nearCache.stats());
     }
 
     /** @return {@code true} once {@link #close()} was called */

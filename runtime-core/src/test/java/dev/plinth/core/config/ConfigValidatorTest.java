@@ -85,6 +85,10 @@ class ConfigValidatorTest {
                 .hasMessage("Unknown configuration key 'plinth.completely.different.thing' (from programmatic "
                         + "setting plinth.completely.different.thing). Known keys: plinth.storage.provider, "
                         + "plinth.storage.maxValueBytes, plinth.storage.watchBufferSize, plinth.storage.lockLease, "
+                        + "plinth.storage.cache.enabled, plinth.storage.cache.maxEntries, plinth.storage.cache.maxBytes, "
+                        + "plinth.storage.cache.ttl, plinth.storage.cache.negative, plinth.storage.codec.compression, "
+                        + "plinth.storage.codec.compressionThreshold, plinth.storage.codec.encryptionKeys, "
+                        + "plinth.storage.codec.encryptionKeyId, "
                         + "plinth.runtime.startTimeout, plinth.runtime.shutdownTimeout, plinth.storage.fake.path, plinth.storage.fake.maxSize, "
                         + "plinth.storage.fake.password, plinth.plugins.<pluginId>.<option>");
     }

@@ -145,7 +145,9 @@ class ChildJvmDiscoveryTest {
                 location(ObjectMapper.class),
                 location(JsonFactory.class),
                 location(JsonProperty.class),
-                location(JavaTimeModule.class));
+                location(JavaTimeModule.class),
+                location(com.github.benmanes.caffeine.cache.Caffeine.class),
+                location(net.jpountz.lz4.LZ4Factory.class));
     }
 
     private static String path(List<String> runtime, Path... extra) {

@@ -109,11 +109,12 @@ class BackendAssemblyTest {
                 NativePatterns.class,
                 NativeQuotas.class,
                 NativeLocks.class))) {
-            assertThat(full.liveBackend()).isInstanceOf(NativeBackendOps.class);
+            assertThat(full.liveBackend()).isInstanceOf(CodecBackendOps.class);
+            assertThat(((CodecBackendOps) full.liveBackend()).inner()).isInstanceOf(NativeBackendOps.class);
             assertThat(full.liveBackend().locks()).isSameAs(full.backend());
         }
         try (StorageEngine minimal = open(provider(Set.of(), new AtomicBoolean()))) {
-            assertThat(minimal.liveBackend()).isInstanceOf(ManagedBackendOps.class);
+            assertThat(((CodecBackendOps) minimal.liveBackend()).inner()).isInstanceOf(ManagedBackendOps.class);
             assertThat(minimal.liveBackend().locks()).isInstanceOf(InProcessLocks.class);
         }
     }
