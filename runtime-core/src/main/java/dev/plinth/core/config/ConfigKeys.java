@@ -17,6 +17,9 @@ import java.util.List;
  *   <tr><td>{@code plinth.storage.lockLease}</td><td>lease of a lock taken without one</td><td>30s</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.enabled}</td><td>{@code false} disables the plugin</td><td>true</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.<option>}</td><td>the plugin's own configuration</td><td>-</td></tr>
+ *   <tr><td>{@code plinth.plugins.dir}</td><td>the plugins folder: every archive in it is loaded</td>
+ *       <td>{@code <plinth.home>/plugins}, else none</td></tr>
+ *   <tr><td>{@code plinth.home}</td><td>the distribution's directory (set by its launcher)</td><td>-</td></tr>
  *   <tr><td>{@code plinth.runtime.startTimeout}</td><td>how long one plugin's init, and then its start,
  *       may take</td><td>60s</td></tr>
  *   <tr><td>{@code plinth.runtime.shutdownTimeout}</td><td>how long one plugin's shutdown may take</td>
@@ -38,6 +41,10 @@ public final class ConfigKeys {
     public static final String STORAGE_LOCK_LEASE = "plinth.storage.lockLease";
     /** Plugin sections start with this. */
     public static final String PLUGINS_PREFIX = "plinth.plugins.";
+    /** The plugins folder: every plugin archive in it is loaded at startup. */
+    public static final String PLUGINS_DIR = "plinth.plugins.dir";
+    /** The distribution's directory, set by its launcher; {@code plugins/} in it is the default plugins folder. */
+    public static final String HOME = "plinth.home";
     /** The option of a plugin section that disables the plugin when {@code false}. */
     public static final String PLUGIN_ENABLED = "enabled";
     /** How long one plugin's {@code init()}, and then its {@code start()}, may take before startup fails. */
@@ -56,7 +63,9 @@ public final class ConfigKeys {
             STORAGE_WATCH_BUFFER_SIZE,
             STORAGE_LOCK_LEASE,
             RUNTIME_START_TIMEOUT,
-            RUNTIME_SHUTDOWN_TIMEOUT);
+            RUNTIME_SHUTDOWN_TIMEOUT,
+            PLUGINS_DIR,
+            HOME);
 
     private ConfigKeys() {}
 

@@ -40,7 +40,7 @@ public final class ConfigValidator {
             Collection<String> pluginIds) {
         String selectedSection = ConfigKeys.providerSection(selectedProvider);
         for (String key : config.keys()) {
-            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX)) {
+            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX) && !ConfigKeys.FIXED_KEYS.contains(key)) {
                 if (EffectiveConfig.owner(key, pluginIds).isEmpty()) {
                     LOG.warn(
                             "Configuration key {} (from {}) belongs to no present plugin; ignored",
