@@ -28,10 +28,7 @@ import dev.plinth.spi.storage.StorageProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -99,12 +96,10 @@ public final class PlinthRuntime implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private volatile Status status = Status.NEW;
-    private volatile Map<String, ManagedPlugin> active = Map.of();
     private volatile Set<String> disabled = Set.of();
     private volatile StorageEngine engine;
     private volatile String providerId;
     private volatile PluginController controller;
-    private LifecycleManager lifecycle;
     private StartupAbort startupAbort;
     /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
     private volatile Duration rollbackBound = RuntimeSettings.DEFAULT_SHUTDOWN_TIMEOUT;
@@ -215,24 +210,23 @@ public final class PlinthRuntime implements AutoCloseable {
         this.disabled = plan.disabled();
         try {
             // Contexts, stores and (for archives) class loaders come from the controller, which owns the
-            // plugins once they run: run-time control changes them one by one.
-            Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
-            plugins.attach(opened).forEach(mp -> managed.put(mp.id(), mp));
-            this.active = Collections.unmodifiableMap(managed);
+            // plugins once they run: run-time control changes them one by one. Nothing here keeps a
+            // plugin instance, so a reloaded plugin's first class loader can be collected too.
             this.controller = plugins;
-            this.lifecycle = new LifecycleManager(
-                    new ArrayList<>(managed.values()),
-                    plugins.services(),
-                    plan.settings().startTimeout(),
-                    plan.settings().shutdownTimeout());
-            lifecycle.startAll(abort);
+            List<ManagedPlugin> managed = plugins.attach(opened);
+            new LifecycleManager(
+                            managed,
+                            plugins.services(),
+                            plan.settings().startTimeout(),
+                            plan.settings().shutdownTimeout())
+                    .startAll(abort);
         } catch (RuntimeException | Error e) {
             abort.clearOwnInterrupt();
             plugins.discard();
             closeStorage().ifPresent(e::addSuppressed);
             throw e;
         }
-        LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), active.keySet());
+        LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), pluginIds());
     }
 
     /** close() came after the last plugin started but before start() returned: undo it all. */
@@ -274,25 +268,21 @@ public final class PlinthRuntime implements AutoCloseable {
         if (now != null) {
             return now;
         }
-        ManagedPlugin mp = active.get(pluginId);
-        if (mp == null || c != null) {
-            if (disabled.contains(pluginId)) {
-                throw new IllegalArgumentException("Plugin '" + pluginId + "' is disabled ("
-                        + ConfigKeys.pluginOption(pluginId, ConfigKeys.PLUGIN_ENABLED) + "=false)");
-            }
-            throw new IllegalArgumentException(
-                    "No plugin '" + pluginId + "' in this runtime; plugins: " + active.keySet());
+        if (disabled.contains(pluginId)) {
+            throw new IllegalArgumentException("Plugin '" + pluginId + "' is disabled ("
+                    + ConfigKeys.pluginOption(pluginId, ConfigKeys.PLUGIN_ENABLED) + "=false)");
         }
-        return mp.state().get();
+        throw new IllegalArgumentException("No plugin '" + pluginId + "' in this runtime; plugins: " + pluginIds());
+    }
+
+    private List<String> pluginIds() {
+        return plugins().stream().map(PluginDescriptor::id).collect(Collectors.toList());
     }
 
     /** @return descriptors of the enabled plugins in start order; empty before {@link #start()} */
     public List<PluginDescriptor> plugins() {
         PluginController c = controller;
-        if (c != null) {
-            return c.descriptors();
-        }
-        return active.values().stream().map(ManagedPlugin::descriptor).collect(Collectors.toUnmodifiableList());
+        return c == null ? List.of() : c.descriptors();
     }
 
     /** @return the id of the storage provider in use; empty before {@link #start()} */
@@ -558,7 +548,7 @@ public final class PlinthRuntime implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PlinthRuntime[" + status + ", provider=" + providerId + ", plugins=" + active.keySet() + "]";
+        return "PlinthRuntime[" + status + ", provider=" + providerId + ", plugins=" + pluginIds() + "]";
     }
 
     /** Configures a {@link PlinthRuntime}. Not thread-safe. */

@@ -595,6 +595,10 @@ public final class PluginController {
             s.store = null;
             s.reason = reason.apply(s.id);
         }
+        StorageEngine e = engine;
+        if (e != null && !toStop.isEmpty()) {
+            e.forgetPluginClasses();
+        }
         return failures;
     }
 

@@ -219,6 +219,14 @@ public final class StorageEngine implements AutoCloseable {
         return backend.locks().lockEntries();
     }
 
+    /**
+     * Forgets the classes the object codec learnt about, so that the class loader of a plugin that
+     * stopped can be collected. Thread-safe; stores keep working (the codec learns each type again).
+     */
+    public void forgetPluginClasses() {
+        codec.forgetClasses();
+    }
+
     /** @return {@code true} once {@link #close()} was called */
     public boolean isClosed() {
         return closed.get();

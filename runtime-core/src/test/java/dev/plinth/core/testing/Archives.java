@@ -99,7 +99,8 @@ public final class Archives {
                 return Map.of();
             }
             try {
-                Path dir = Files.createDirectories(work.resolve("build-" + (++counter)));
+                counter++;
+                Path dir = Files.createDirectories(work.resolve("build-" + counter));
                 Path src = Files.createDirectories(dir.resolve("src"));
                 Path out = Files.createDirectories(dir.resolve("classes"));
                 List<String> args = new ArrayList<>();
