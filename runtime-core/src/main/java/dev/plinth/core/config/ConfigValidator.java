@@ -96,7 +96,8 @@ public final class ConfigValidator {
     }
 
     private static ConfigurationException unknownKey(EffectiveConfig config, String key, List<String> known) {
-        Optional<String> near = Levenshtein.nearest(key, known).or(() -> misspelledPluginsSection(key));
+        // The section check first: a misspelled plugins section is closer in intent than any fixed key.
+        Optional<String> near = misspelledPluginsSection(key).or(() -> Levenshtein.nearest(key, known));
         String hint = near.map(n -> " Did you mean '" + n + "'?")
                 .orElse(" Known keys: " + String.join(", ", known) + ", " + ConfigKeys.PLUGINS_PREFIX
                         + "<pluginId>.<option>");
