@@ -220,6 +220,9 @@ public final class PlinthRuntime implements AutoCloseable {
                             plan.settings().startTimeout(),
                             plan.settings().shutdownTimeout())
                     .startAll(abort);
+            if (plan.watch()) {
+                plugins.watchFolder();
+            }
         } catch (RuntimeException | Error e) {
             abort.clearOwnInterrupt();
             plugins.discard();

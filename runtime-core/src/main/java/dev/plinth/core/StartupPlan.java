@@ -9,6 +9,7 @@ import dev.plinth.core.archive.ArchiveRules;
 import dev.plinth.core.archive.PluginArchive;
 import dev.plinth.core.config.ConfigKeys;
 import dev.plinth.core.config.ConfigValidator;
+import dev.plinth.core.config.ConfigValues;
 import dev.plinth.core.config.EffectiveConfig;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.config.ProviderConfigFactory;
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * @param archives the plugin archives read from the plugins folder (enabled or not); closed by whoever
  *     owns the plan when startup fails
  * @param folder the plugins folder, {@code null} when none is configured
+ * @param watch whether to watch the folder ({@code plinth.plugins.watch})
  */
 record StartupPlan(
         List<DiscoveredPlugin> plugins,
@@ -60,7 +62,8 @@ record StartupPlan(
         Set<String> disabled,
         List<PluginDescriptor> order,
         List<PluginArchive> archives,
-        @Nullable Path folder) {
+        @Nullable Path folder,
+        boolean watch) {
     private static final Logger LOG = LoggerFactory.getLogger(StartupPlan.class);
 
     /**
@@ -84,9 +87,19 @@ record StartupPlan(
                 .map(Path::of)
                 .or(() -> boot.get(ConfigKeys.HOME).map(home -> Path.of(home, "plugins")))
                 .orElse(null);
+        boolean watch = boot.get(ConfigKeys.PLUGINS_WATCH)
+                .map(raw ->
+                        ConfigValues.parseBoolean(ConfigKeys.PLUGINS_WATCH, boot.origin(ConfigKeys.PLUGINS_WATCH), raw))
+                .orElse(false);
+        if (watch && folder == null) {
+            throw new ConfigurationException(
+                    ConfigKeys.PLUGINS_WATCH,
+                    ConfigKeys.PLUGINS_WATCH + "=true (from " + boot.origin(ConfigKeys.PLUGINS_WATCH)
+                            + ") but there is no" + " plugins folder to watch: set " + ConfigKeys.PLUGINS_DIR);
+        }
         List<PluginArchive> archives = folder == null ? List.of() : ArchiveFolder.read(folder);
         try {
-            return resolve(config, loader, discoverPlugins, registered, explicitProvider, archives, folder);
+            return resolve(config, loader, discoverPlugins, registered, explicitProvider, archives, folder, watch);
         } catch (RuntimeException | Error e) {
             archives.forEach(PluginArchive::close);
             throw e;
@@ -100,7 +113,8 @@ record StartupPlan(
             List<Plugin> registered,
             StorageProvider explicitProvider,
             List<PluginArchive> archives,
-            @Nullable Path folder) {
+            @Nullable Path folder,
+            boolean watch) {
         List<DiscoveredPlugin> found = PluginDiscovery.discover(discoverPlugins ? loader : null, registered);
         List<String> ids = found.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
         archives.forEach(a -> ids.add(a.descriptor().id()));
@@ -158,7 +172,8 @@ record StartupPlan(
                 Set.copyOf(off),
                 List.copyOf(order),
                 List.copyOf(archives),
-                folder);
+                folder,
+                watch);
     }
 
     private static ProviderCandidate choose(EffectiveConfig eff, ProviderDiscovery.Result providers, boolean explicit) {

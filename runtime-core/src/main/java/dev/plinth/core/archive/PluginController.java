@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only archive plugins can be changed at run time: a class-path or registered plugin, and any change
  * that would have to stop one, is refused (its classes cannot be unloaded and its instance cannot be
- * initialised twice). Thread-safe; reads ({@link #info()}, {@link #state}) do not wait for a change.
+ * initialised twice). Thread-safe; reads ({@link #info()}, {@link #state}, {@link #descriptors()}) read a
+ * copy published after each change and do not wait for one in progress.
  *
  * <p>Over 400 lines because each run-time operation is a short recipe over the same few steps (check,
  * stop in order, swap, start in order); splitting the recipes from the steps would only spread them.
@@ -99,6 +101,10 @@ public final class PluginController {
 
     private final Object lock = new Object();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    /** A copy of {@link #slots} after each change, for reads that must not wait for a change. */
+    private volatile Map<String, Slot> view = Map.of();
+
+    private @Nullable FolderWatch watch;
     private final ClassLoader host;
     private final EffectiveConfig config;
     private final Set<String> disabled;
@@ -169,6 +175,40 @@ public final class PluginController {
         } catch (RuntimeException e) {
             discard();
             throw e;
+        }
+        publish();
+    }
+
+    private void publish() {
+        view = Collections.unmodifiableMap(new LinkedHashMap<>(slots));
+    }
+
+    /**
+     * Starts watching the plugins folder: an archive that appears is installed, one that changes (or
+     * appears with the id of an installed plugin) reloads that plugin, once it has stopped changing
+     * ({@link FolderWatch}). Called by the runtime once startup is done; stopped by {@link #shutdownAll()}.
+     */
+    public void watchFolder() {
+        synchronized (lock) {
+            if (folder != null && watch == null && !closed) {
+                watch = new FolderWatch(folder, this::installOrReload, Duration.ofMillis(500));
+                LOG.info("Watching plugins folder {} for new and changed archives", folder);
+            }
+        }
+    }
+
+    /** What the folder watch does with an archive that appeared or changed. */
+    private void installOrReload(Path file) {
+        synchronized (lock) {
+            String id;
+            try (PluginArchive a = PluginArchive.read(file)) {
+                id = a.descriptor().id();
+            }
+            if (slots.containsKey(id)) {
+                reload(id);
+            } else {
+                install(file);
+            }
         }
     }
 
@@ -370,6 +410,8 @@ public final class PluginController {
                 slots.remove(id);
                 a.close();
                 throw e;
+            } finally {
+                publish();
             }
             LOG.info("Installed plugin '{}' {} from {}", id, a.descriptor().version(), a.path());
             return id;
@@ -404,6 +446,7 @@ public final class PluginController {
             stopping.add(id);
             List<PluginLifecycleException> failures = stopSet(inOrder(stopping), x -> "being uninstalled");
             slots.remove(id);
+            publish();
             Objects.requireNonNull(s.archive).close();
             startSet(inOrder(affected));
             LOG.info("Uninstalled plugin '{}'", id);
@@ -420,6 +463,10 @@ public final class PluginController {
     public List<PluginLifecycleException> shutdownAll() {
         synchronized (lock) {
             closed = true;
+            FolderWatch w = watch;
+            if (w != null) {
+                w.close();
+            }
             List<Slot> running = inOrder(slots.values().stream()
                     .filter(s -> s.running != null)
                     .map(s -> s.id)
@@ -450,53 +497,49 @@ public final class PluginController {
 
     // ------------------------------------------------------------------------------------------- reads
 
-    /** @return every installed plugin in start order, then those not enabled */
+    /** @return every installed plugin in start order, then those not enabled; does not wait for a change */
     public List<PluginInfo> info() {
-        synchronized (lock) {
-            List<PluginInfo> out = new ArrayList<>();
-            for (Slot s : ordered()) {
-                ManagedPlugin mp = s.running;
-                PluginState state =
-                        mp == null ? PluginState.STOPPED : mp.state().get();
-                List<String> deps = s.archive != null
-                        ? s.archive.descriptor().describeDependencies()
-                        : new ArrayList<>(s.descriptor.requiredDependencies());
-                out.add(new PluginInfo(
-                        s.id,
-                        s.descriptor.version(),
-                        s.descriptor.source(),
-                        s.archive != null,
-                        state,
-                        deps,
-                        state == PluginState.STARTED ? null : s.reason == null ? "not started" : s.reason));
-            }
-            return out;
+        List<PluginInfo> out = new ArrayList<>();
+        for (Slot s : ordered(view)) {
+            ManagedPlugin mp = s.running;
+            PluginState state = mp == null ? PluginState.STOPPED : mp.state().get();
+            PluginArchive a = s.archive;
+            PluginDescriptor d = s.descriptor;
+            List<String> deps = a != null
+                    ? a.descriptor().describeDependencies()
+                    : new ArrayList<>(new java.util.TreeSet<>(d.requiredDependencies()));
+            String reason = s.reason;
+            out.add(new PluginInfo(
+                    s.id,
+                    d.version(),
+                    d.source(),
+                    a != null,
+                    state,
+                    deps,
+                    state == PluginState.STARTED ? null : reason == null ? "not started" : reason));
         }
+        return out;
     }
 
     /**
      * @param id a plugin id
-     * @return its state, {@code null} when it is not installed or is disabled
+     * @return its state, {@code null} when it is not installed or is disabled; does not wait for a change
      */
     public @Nullable PluginState state(String id) {
-        synchronized (lock) {
-            Slot s = slots.get(id);
-            if (s == null || disabled.contains(id)) {
-                return null;
-            }
-            ManagedPlugin mp = s.running;
-            return mp == null ? PluginState.STOPPED : mp.state().get();
+        Slot s = view.get(id);
+        if (s == null || disabled.contains(id)) {
+            return null;
         }
+        ManagedPlugin mp = s.running;
+        return mp == null ? PluginState.STOPPED : mp.state().get();
     }
 
-    /** @return descriptors of the enabled installed plugins in start order */
+    /** @return descriptors of the enabled installed plugins in start order; does not wait for a change */
     public List<PluginDescriptor> descriptors() {
-        synchronized (lock) {
-            return ordered().stream()
-                    .filter(s -> !disabled.contains(s.id))
-                    .map(s -> s.descriptor)
-                    .toList();
-        }
+        return ordered(view).stream()
+                .filter(s -> !disabled.contains(s.id))
+                .map(s -> s.descriptor)
+                .toList();
     }
 
     // ------------------------------------------------------------------------------------------- steps
@@ -723,28 +766,35 @@ public final class PluginController {
     }
 
     private List<ArchiveRules.Candidate> candidates() {
+        return candidates(slots);
+    }
+
+    private static List<ArchiveRules.Candidate> candidates(Map<String, Slot> of) {
         List<ArchiveRules.Candidate> out = new ArrayList<>();
-        slots.values().forEach(s -> out.add(s.candidate()));
+        of.values().forEach(s -> out.add(s.candidate()));
         return out;
     }
 
-    /** Every slot, enabled ones in dependency order first. */
-    private List<Slot> ordered() {
-        Set<String> ids = new LinkedHashSet<>(slots.keySet());
-        List<Slot> out = new ArrayList<>(inOrder(ids));
-        slots.values().stream().filter(s -> !out.contains(s)).forEach(out::add);
+    /** Every slot of {@code of}, enabled ones in dependency order first. */
+    private List<Slot> ordered(Map<String, Slot> of) {
+        List<Slot> out = new ArrayList<>(inOrder(of, of.keySet()));
+        of.values().stream().filter(s -> !out.contains(s)).forEach(out::add);
         return out;
     }
 
     private List<Slot> inOrder(Collection<String> ids) {
+        return inOrder(slots, ids);
+    }
+
+    private List<Slot> inOrder(Map<String, Slot> of, Collection<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<PluginDescriptor> order = ArchiveRules.check(candidates(), disabled);
+        List<PluginDescriptor> order = ArchiveRules.check(candidates(of), disabled);
         List<Slot> out = new ArrayList<>();
         for (PluginDescriptor d : order) {
             if (ids.contains(d.id())) {
-                out.add(slots.get(d.id()));
+                out.add(of.get(d.id()));
             }
         }
         return out;
