@@ -1,6 +1,7 @@
 package dev.plinth.core.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.plinth.api.plugin.Plugin;
@@ -93,6 +94,51 @@ class PluginArchiveRefusalTest {
                 .hasMessageContaining("Duplicate plugin id 'dup'")
                 .hasMessageContaining(one.toString())
                 .hasMessageContaining(two.toString());
+    }
+
+    @Test
+    void anArchiveWithTheIdOfAClassPathPluginIsRefusedNamingBoth() {
+        Path jar = plugin("probe", "1.0.0", folder.resolve("probe.jar"));
+        PlinthRuntime rt = PlinthRuntime.builder()
+                .config(PlinthConfig.builder()
+                        .set("plinth.plugins.dir", folder.toString())
+                        .build())
+                .storageProvider(provider)
+                .discoverPlugins(false)
+                .plugin(new PluginControlTest.Probe())
+                .build();
+        PluginArchiveException e = catchThrowableOfType(PluginArchiveException.class, rt::start);
+        assertThat(e.archive()).isEqualTo(jar);
+        assertThat(e)
+                .hasMessageContaining("Duplicate plugin id 'probe'")
+                .hasMessageContaining(jar.toString())
+                .hasMessageContaining("registered");
+        assertThat(provider.opens).hasValue(0);
+    }
+
+    @Test
+    void aDependencysPackagesAreInvisibleUnlessExported() throws Exception {
+        Path base = archives.jar()
+                .source("pbase.Main", Archives.plugin("pbase", "base", "1.0.0", "", ""))
+                .source("pbase.Hidden", "package pbase; public class Hidden {}")
+                .descriptor("id=base", "version=1.0.0", "class=pbase.Main")
+                .writeTo(folder.resolve("base.jar"));
+        archives.jar()
+                .compileAgainst(base)
+                .source("puser.Main", Archives.plugin("puser", "peeker", "1.0.0", "new pbase.Hidden();", ""))
+                .descriptor("id=peeker", "version=1.0.0", "class=puser.Main", "requires=base")
+                .writeTo(folder.resolve("peeker.jar"));
+        PlinthRuntime rt = PlinthRuntime.builder()
+                .config(PlinthConfig.builder()
+                        .set("plinth.plugins.dir", folder.toString())
+                        .build())
+                .storageProvider(new dev.plinth.core.testing.MapProvider())
+                .discoverPlugins(false)
+                .build();
+        assertThatThrownBy(rt::start)
+                .hasMessageContaining("peeker")
+                .hasStackTraceContaining("pbase.Hidden (plugin 'peeker' sees the JDK, dev.plinth.api, org.slf4j,"
+                        + " packages its dependencies export");
     }
 
     @Test
