@@ -74,8 +74,15 @@ import org.slf4j.LoggerFactory;
  * {@link PluginLifecycleException} saying it was aborted, and {@code close()} returns once that is done.
  * A plugin thread that was abandoned never holds up {@code close()}.
  *
- * <p>Its size (about 500 lines) is mostly javadoc and the builder: the host's one entry point documents the
- * whole lifecycle here, while the work itself lives in StartupPlan, LifecycleManager and StorageEngine.
+ * <h2>Plugin archives and run-time control</h2>
+ * Archives in {@code plinth.plugins.dir} are read and checked at the start of {@code start()}, each in a
+ * class loader of its own; while running, {@link #stop(String)}, {@link #start(String)},
+ * {@link #reload(String)}, {@link #install(Path)} and {@link #uninstall(String)} change archive plugins
+ * one at a time, and {@link #pluginInfo()} reports them (docs/plugins.md).
+ *
+ * <p>Its size (about 600 lines) is mostly javadoc and the builder: the host's one entry point documents the
+ * whole lifecycle here, while the work itself lives in StartupPlan, LifecycleManager, PluginController and
+ * StorageEngine.
  */
 public final class PlinthRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);
