@@ -16,9 +16,6 @@ module dev.plinth.examples {
     opens dev.plinth.examples.notes to
             com.fasterxml.jackson.databind;
 
-    provides dev.plinth.api.plugin.Plugin with
-            dev.plinth.examples.notes.NotesPlugin,
-            dev.plinth.examples.sessions.SessionsPlugin,
-            dev.plinth.examples.visits.VisitCounterPlugin,
-            dev.plinth.examples.auth.AuthPlugin;
+// No "provides Plugin": the example plugins ship as archives in the distribution's plugins/ folder,
+// each loaded in its own class loader (docs/plugins.md), not discovered on the module path.
 }

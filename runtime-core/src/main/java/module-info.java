@@ -15,6 +15,7 @@ module dev.plinth.core {
 
     exports dev.plinth.core;
     exports dev.plinth.core.config;
+    exports dev.plinth.core.plugins;
     exports dev.plinth.core.storage to
             dev.plinth.tck;
 

@@ -70,8 +70,8 @@ public final class ExampleHost {
             out.println("Plinth demo on storage provider '"
                     + runtime.storageProviderId().orElse("?") + "'");
             runtime.plugins()
-                    .forEach(p ->
-                            out.println("  plugin " + p.id() + " " + p.version() + " is " + runtime.state(p.id())));
+                    .forEach(p -> out.println("  plugin " + p.id() + " " + p.version() + " is " + runtime.state(p.id())
+                            + " (" + p.source() + ")"));
             KeyValueStore visits = runtime.storage("visits");
             KeyValueStore notes = runtime.storage("notes");
             // Both plugins use the key "count"; each sees only its own.

@@ -28,7 +28,10 @@ class DistributionIT {
         assertThat(first.exitCode).as(first.output).isZero();
         assertThat(first.output)
                 .contains("Plinth demo on storage provider 'sqlite'")
-                .contains("visits/count = 1, notes/count = 1");
+                .contains("visits/count = 1, notes/count = 1")
+                // every example plugin comes from its archive in plugins/, none from lib/
+                .contains("plugin notes 1.0.0 is STARTED (" + DIST.resolve("plugins/notes.jar") + ")")
+                .contains("plugin auth 1.0.0 is STARTED (" + DIST.resolve("plugins/auth.jar") + ")");
         assertThat(workDir.resolve("data/plinth.db")).exists();
 
         Result second = run(workDir, List.of(DIST.resolve("bin/plinth").toString(), "--demo"));
@@ -47,6 +50,7 @@ class DistributionIT {
                         DIST.resolve("lib").toString(),
                         "--add-modules",
                         "ALL-MODULE-PATH",
+                        "-Dplinth.home=" + DIST,
                         "-m",
                         "dev.plinth.examples/dev.plinth.examples.ExampleHost",
                         "--demo",
@@ -55,7 +59,7 @@ class DistributionIT {
         assertThat(result.exitCode).as(result.output).isZero();
         assertThat(result.output)
                 .contains("Plinth demo on storage provider 'sqlite'")
-                .contains("plugin auth 0 is STARTED");
+                .contains("plugin auth 1.0.0 is STARTED (" + DIST.resolve("plugins/auth.jar") + ")");
     }
 
     @Test

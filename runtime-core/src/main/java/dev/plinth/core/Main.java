@@ -1,6 +1,7 @@
 package dev.plinth.core;
 
 import dev.plinth.api.ConfigurationException;
+import dev.plinth.core.archive.PluginListing;
 import dev.plinth.core.config.ConfigKeys;
 import dev.plinth.core.config.EffectiveConfig;
 import dev.plinth.core.config.PlinthConfig;
@@ -19,7 +20,7 @@ import java.util.Set;
  * hook.
  *
  * <pre>
- * java -cp ... dev.plinth.core.Main [--config &lt;file&gt;] [--list-providers] [--help]
+ * java -cp ... dev.plinth.core.Main [--config &lt;file&gt;] [--list-providers] [--list-plugins] [--help]
  * </pre>
  * <ul>
  *   <li>{@code --config <file>}: the properties file (else {@code PLINTH_CONFIG}); environment variables
@@ -28,6 +29,10 @@ import java.util.Set;
  *       ({@code provider <id> <location> <description>}), one {@code problem <text>} line per provider that
  *       failed to load, then {@code selected <id>} or {@code error <message>}; exits 0 when a provider
  *       can be selected, else 1. Starts nothing.</li>
+ *   <li>{@code --list-plugins}: prints one line per plugin on the class path and per archive in the
+ *       plugins folder ({@code plugin <id> <version> <source> ready|disabled|refused deps=[...]
+ *       reason=...}), each refusal naming the archive and the rule; exits 0 when none is refused, else 1.
+ *       Starts nothing.</li>
  * </ul>
  * Exit codes: 0 after a normal stop, 1 with a one-line {@code plinth: startup failed: ...} on standard
  * error when startup fails, 2 for bad arguments.
@@ -56,6 +61,7 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Path configFile = null;
         boolean listProviders = false;
+        boolean listPlugins = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case ConfigKeys.CONFIG_FILE_ARG:
@@ -67,6 +73,9 @@ public final class Main {
                     break;
                 case "--list-providers":
                     listProviders = true;
+                    break;
+                case "--list-plugins":
+                    listPlugins = true;
                     break;
                 case "--help":
                 case "-h":
@@ -81,6 +90,9 @@ public final class Main {
             PlinthConfig config = PlinthConfig.standard(configFile);
             if (listProviders) {
                 return listProviders(config, out);
+            }
+            if (listPlugins) {
+                return listPlugins(config, out);
             }
             PlinthRuntime runtime = PlinthRuntime.builder().config(config).build();
             // before start(): a SIGTERM during startup then aborts it and shuts down what had started
@@ -116,11 +128,17 @@ public final class Main {
         }
     }
 
+    private static int listPlugins(PlinthConfig config, PrintStream out) {
+        List<PluginListing.Line> lines = PluginListing.list(config, Main.class.getClassLoader());
+        lines.forEach(l -> out.println(oneLine(l.toString())));
+        return lines.stream().anyMatch(l -> l.state().equals("refused")) ? 1 : 0;
+    }
+
     private static String oneLine(String s) {
         return s.replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String usage() {
-        return "usage: java dev.plinth.core.Main [--config <file>] [--list-providers] [--help]";
+        return "usage: java dev.plinth.core.Main [--config <file>] [--list-providers] [--list-plugins] [--help]";
     }
 }

@@ -8,31 +8,28 @@ import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import dev.plinth.api.plugin.PluginState;
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.archive.PluginController;
 import dev.plinth.core.config.ConfigKeys;
 import dev.plinth.core.config.ConfigValidator;
 import dev.plinth.core.config.EffectiveConfig;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.config.RuntimeSettings;
-import dev.plinth.core.config.SectionPluginConfig;
 import dev.plinth.core.config.StorageLayers;
+import dev.plinth.core.discovery.DiscoveredPlugin;
 import dev.plinth.core.discovery.ProviderCandidate;
 import dev.plinth.core.discovery.ProviderSelector;
 import dev.plinth.core.lifecycle.DependencyGraph;
 import dev.plinth.core.lifecycle.LifecycleManager;
 import dev.plinth.core.lifecycle.ManagedPlugin;
-import dev.plinth.core.lifecycle.PluginServices;
-import dev.plinth.core.lifecycle.PluginStateHolder;
-import dev.plinth.core.lifecycle.RuntimePluginContext;
-import dev.plinth.core.lifecycle.SharedServices;
 import dev.plinth.core.lifecycle.StartupAbort;
+import dev.plinth.core.plugins.PluginArchiveException;
+import dev.plinth.core.plugins.PluginInfo;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.StorageProvider;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -78,8 +75,15 @@ import org.slf4j.LoggerFactory;
  * {@link PluginLifecycleException} saying it was aborted, and {@code close()} returns once that is done.
  * A plugin thread that was abandoned never holds up {@code close()}.
  *
- * <p>Its size (about 500 lines) is mostly javadoc and the builder: the host's one entry point documents the
- * whole lifecycle here, while the work itself lives in StartupPlan, LifecycleManager and StorageEngine.
+ * <h2>Plugin archives and run-time control</h2>
+ * Archives in {@code plinth.plugins.dir} are read and checked at the start of {@code start()}, each in a
+ * class loader of its own; while running, {@link #stop(String)}, {@link #start(String)},
+ * {@link #reload(String)}, {@link #install(Path)} and {@link #uninstall(String)} change archive plugins
+ * one at a time, and {@link #pluginInfo()} reports them (docs/plugins.md).
+ *
+ * <p>Its size (about 600 lines) is mostly javadoc and the builder: the host's one entry point documents the
+ * whole lifecycle here, while the work itself lives in StartupPlan, LifecycleManager, PluginController and
+ * StorageEngine.
  */
 public final class PlinthRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlinthRuntime.class);
@@ -100,11 +104,10 @@ public final class PlinthRuntime implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private volatile Status status = Status.NEW;
-    private volatile Map<String, ManagedPlugin> active = Map.of();
     private volatile Set<String> disabled = Set.of();
     private volatile StorageEngine engine;
     private volatile String providerId;
-    private LifecycleManager lifecycle;
+    private volatile PluginController controller;
     private StartupAbort startupAbort;
     /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
     private volatile Duration rollbackBound = RuntimeSettings.DEFAULT_SHUTDOWN_TIMEOUT;
@@ -173,10 +176,18 @@ public final class PlinthRuntime implements AutoCloseable {
         StartupPlan plan = StartupPlan.resolve(config, loader, discoverPlugins, registered, explicitProvider);
         ProviderCandidate chosen = plan.provider();
         EffectiveConfig eff = plan.config();
-        List<String> ids = plan.pluginIds();
         this.rollbackBound = plan.settings().shutdownTimeout();
         // The near cache and codecs are read here, once: a bad value fails startup before storage opens.
-        StorageLayers layers = StorageLayers.from(eff, ids);
+        StorageLayers layers = StorageLayers.from(eff, plan.pluginIds());
+        PluginController plugins = new PluginController(
+                plan.plugins().stream().collect(Collectors.toMap(DiscoveredPlugin::id, p -> p)),
+                plan.archives(),
+                plan.order(),
+                eff,
+                plan.disabled(),
+                plan.folder(),
+                plan.settings().startTimeout(),
+                plan.settings().shutdownTimeout());
         StorageEngine opened;
         try {
             opened = StorageEngine.open(
@@ -186,6 +197,7 @@ public final class PlinthRuntime implements AutoCloseable {
                     java.time.InstantSource.system(),
                     layers);
         } catch (RuntimeException e) {
+            plugins.discard();
             if (abort.requested()) {
                 // The abort's interrupt may have been what failed the open: say what really happened.
                 throw new PluginLifecycleException(
@@ -199,6 +211,7 @@ public final class PlinthRuntime implements AutoCloseable {
         }
         if (abort.requested()) {
             opened.close();
+            plugins.discard();
             throw new PluginLifecycleException(
                     null,
                     Phase.INIT,
@@ -210,29 +223,27 @@ public final class PlinthRuntime implements AutoCloseable {
         this.providerId = chosen.id();
         this.disabled = plan.disabled();
         try {
-            SharedServices services = new SharedServices();
-            Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
-            for (PluginDescriptor d : plan.order()) {
-                RuntimePluginContext ctx = new RuntimePluginContext(
-                        d,
-                        new SectionPluginConfig(d.id(), eff.pluginSection(d.id(), ids)),
-                        opened::store,
-                        new PluginServices(services, d.id()));
-                managed.put(d.id(), new ManagedPlugin(plan.instance(d.id()), d, new PluginStateHolder(d.id()), ctx));
+            // Contexts, stores and (for archives) class loaders come from the controller, which owns the
+            // plugins once they run: run-time control changes them one by one. Nothing here keeps a
+            // plugin instance, so a reloaded plugin's first class loader can be collected too.
+            this.controller = plugins;
+            List<ManagedPlugin> managed = plugins.attach(opened);
+            new LifecycleManager(
+                            managed,
+                            plugins.services(),
+                            plan.settings().startTimeout(),
+                            plan.settings().shutdownTimeout())
+                    .startAll(abort);
+            if (plan.watch()) {
+                plugins.watchFolder();
             }
-            this.active = Collections.unmodifiableMap(managed);
-            this.lifecycle = new LifecycleManager(
-                    new ArrayList<>(managed.values()),
-                    services,
-                    plan.settings().startTimeout(),
-                    plan.settings().shutdownTimeout());
-            lifecycle.startAll(abort);
         } catch (RuntimeException | Error e) {
             abort.clearOwnInterrupt();
+            plugins.discard();
             closeStorage().ifPresent(e::addSuppressed);
             throw e;
         }
-        LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), active.keySet());
+        LOG.info("Plinth started with storage provider '{}' and plugins {}", chosen.id(), pluginIds());
     }
 
     /** close() came after the last plugin started but before start() returned: undo it all. */
@@ -243,7 +254,7 @@ public final class PlinthRuntime implements AutoCloseable {
                 Phase.START,
                 "Startup stopped: the runtime was closed as startup finished; every plugin was shut down",
                 null);
-        lifecycle.shutdownAll().forEach(aborted::addSuppressed);
+        controller.shutdownAll().forEach(aborted::addSuppressed);
         closeStorage().ifPresent(aborted::addSuppressed);
         return aborted;
     }
@@ -269,21 +280,26 @@ public final class PlinthRuntime implements AutoCloseable {
      *     disabled)
      */
     public PluginState state(String pluginId) {
-        ManagedPlugin mp = active.get(pluginId);
-        if (mp == null) {
-            if (disabled.contains(pluginId)) {
-                throw new IllegalArgumentException("Plugin '" + pluginId + "' is disabled ("
-                        + ConfigKeys.pluginOption(pluginId, ConfigKeys.PLUGIN_ENABLED) + "=false)");
-            }
-            throw new IllegalArgumentException(
-                    "No plugin '" + pluginId + "' in this runtime; plugins: " + active.keySet());
+        PluginController c = controller;
+        PluginState now = c == null ? null : c.state(pluginId);
+        if (now != null) {
+            return now;
         }
-        return mp.state().get();
+        if (disabled.contains(pluginId)) {
+            throw new IllegalArgumentException("Plugin '" + pluginId + "' is disabled ("
+                    + ConfigKeys.pluginOption(pluginId, ConfigKeys.PLUGIN_ENABLED) + "=false)");
+        }
+        throw new IllegalArgumentException("No plugin '" + pluginId + "' in this runtime; plugins: " + pluginIds());
+    }
+
+    private List<String> pluginIds() {
+        return plugins().stream().map(PluginDescriptor::id).collect(Collectors.toList());
     }
 
     /** @return descriptors of the enabled plugins in start order; empty before {@link #start()} */
     public List<PluginDescriptor> plugins() {
-        return active.values().stream().map(ManagedPlugin::descriptor).collect(Collectors.toUnmodifiableList());
+        PluginController c = controller;
+        return c == null ? List.of() : c.descriptors();
     }
 
     /** @return the id of the storage provider in use; empty before {@link #start()} */
@@ -366,7 +382,7 @@ public final class PlinthRuntime implements AutoCloseable {
     }
 
     private void shutdownRunning() {
-        List<Throwable> failures = new ArrayList<>(lifecycle.shutdownAll());
+        List<Throwable> failures = new ArrayList<>(controller.shutdownAll());
         closeStorage().ifPresent(failures::add);
         if (failures.isEmpty()) {
             LOG.info("Plinth stopped");
@@ -444,9 +460,112 @@ public final class PlinthRuntime implements AutoCloseable {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Every installed plugin with its version, source, state, dependencies and why it is not started, for
+     * diagnostics ({@code --list-plugins}). Thread-safe.
+     *
+     * @return enabled plugins in start order, then disabled ones; empty before {@link #start()}
+     */
+    public List<PluginInfo> pluginInfo() {
+        PluginController c = controller;
+        return c == null ? List.of() : c.info();
+    }
+
+    /**
+     * Stops an archive plugin while the runtime runs; every running plugin that depends on it (required
+     * or optional, transitively) is shut down first, in reverse dependency order, and stays stopped. A
+     * stopped plugin's services are withdrawn, the locks and watches it took are released, its store
+     * refuses further calls, and its class loader is closed; its data stays. Does nothing when it is not
+     * running. One run-time change at a time; see docs/plugins.md.
+     *
+     * @param pluginId an installed archive plugin
+     * @throws IllegalArgumentException when no such plugin is installed
+     * @throws PluginArchiveException when it is a class-path or registered plugin, or one of those depends
+     *     on it; nothing was stopped
+     * @throws PluginLifecycleException (phase SHUTDOWN) after everything was stopped, when a shutdown threw
+     *     or overran {@code plinth.runtime.shutdownTimeout}
+     * @throws IllegalStateException when the runtime is not running
+     */
+    public void stop(String pluginId) {
+        running().stop(pluginId);
+    }
+
+    /**
+     * Starts a stopped archive plugin on a fresh class loader, after its stopped required dependencies;
+     * bounded and rolled back as at startup. Does nothing when it is running.
+     *
+     * @param pluginId an installed archive plugin
+     * @throws IllegalArgumentException when no such plugin is installed
+     * @throws PluginArchiveException when it is not from an archive or is disabled
+     * @throws PluginLifecycleException when an {@code init} or {@code start} threw or overran; what this
+     *     call started is stopped again
+     * @throws IllegalStateException when the runtime is not running
+     */
+    public void start(String pluginId) {
+        running().start(pluginId);
+    }
+
+    /**
+     * Replaces an archive plugin with the archive of the same id now in the plugins folder (with no
+     * folder, its archive file read again) and starts it; the plugins depending on it that were running
+     * are stopped first and started again after it, on fresh class loaders, so they see the new classes.
+     * The new archive is checked first (its ranges, its dependents' ranges on it, the API range, cycles):
+     * a refusal changes nothing. When the new version fails to start, the old one is started again.
+     *
+     * @param pluginId an installed archive plugin
+     * @throws IllegalArgumentException when no such plugin is installed
+     * @throws PluginArchiveException when the plugin is not from an archive, no single archive has its id,
+     *     or the new archive breaks a rule; nothing changed
+     * @throws PluginLifecycleException when the new version failed to start; the old version runs again
+     * @throws IllegalStateException when the runtime is not running
+     */
+    public void reload(String pluginId) {
+        running().reload(pluginId);
+    }
+
+    /**
+     * Installs and starts a plugin archive while the runtime runs. Its required dependencies must be
+     * running.
+     *
+     * @param archive a {@code .jar} or {@code .zip} plugin archive (it need not be in the plugins folder)
+     * @return the id of the installed plugin
+     * @throws PluginArchiveException when the archive is unreadable or breaks a rule (id taken, dependency
+     *     missing, stopped or out of range, cycle, disabled, bundled API); nothing changed
+     * @throws PluginLifecycleException when its {@code init} or {@code start} failed; it is not installed
+     * @throws IllegalStateException when the runtime is not running
+     */
+    public String install(Path archive) {
+        return running().install(archive);
+    }
+
+    /**
+     * Stops and removes an archive plugin; plugins depending on it optionally are stopped first and
+     * started again without it. The archive file stays in the folder (delete it to keep the plugin out
+     * after a restart).
+     *
+     * @param pluginId an installed archive plugin
+     * @throws IllegalArgumentException when no such plugin is installed
+     * @throws PluginArchiveException when it is not from an archive or another plugin requires it; nothing
+     *     changed
+     * @throws PluginLifecycleException when a shutdown failed (it is removed all the same) or an optional
+     *     dependent failed to start again
+     * @throws IllegalStateException when the runtime is not running
+     */
+    public void uninstall(String pluginId) {
+        running().uninstall(pluginId);
+    }
+
+    private PluginController running() {
+        PluginController c = controller;
+        if (status != Status.RUNNING || c == null) {
+            throw new IllegalStateException("Plugins can be controlled while the runtime is running; it is " + status);
+        }
+        return c;
+    }
+
     @Override
     public String toString() {
-        return "PlinthRuntime[" + status + ", provider=" + providerId + ", plugins=" + active.keySet() + "]";
+        return "PlinthRuntime[" + status + ", provider=" + providerId + ", plugins=" + pluginIds() + "]";
     }
 
     /** Configures a {@link PlinthRuntime}. Not thread-safe. */

@@ -4,8 +4,12 @@ import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.plugin.Plugin;
 import dev.plinth.api.plugin.PluginDescriptor;
 import dev.plinth.api.plugin.PluginLifecycleException;
+import dev.plinth.core.archive.ArchiveFolder;
+import dev.plinth.core.archive.ArchiveRules;
+import dev.plinth.core.archive.PluginArchive;
 import dev.plinth.core.config.ConfigKeys;
 import dev.plinth.core.config.ConfigValidator;
+import dev.plinth.core.config.ConfigValues;
 import dev.plinth.core.config.EffectiveConfig;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.core.config.ProviderConfigFactory;
@@ -16,15 +20,17 @@ import dev.plinth.core.discovery.PluginDiscovery;
 import dev.plinth.core.discovery.ProviderCandidate;
 import dev.plinth.core.discovery.ProviderDiscovery;
 import dev.plinth.core.discovery.ProviderSelector;
-import dev.plinth.core.lifecycle.DependencyGraph;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * @param settings runtime-wide settings
  * @param disabled ids disabled by configuration
  * @param order enabled plugins in start order
+ * @param archives the plugin archives read from the plugins folder (enabled or not); closed by whoever
+ *     owns the plan when startup fails
+ * @param folder the plugins folder, {@code null} when none is configured
+ * @param watch whether to watch the folder ({@code plinth.plugins.watch})
  */
 record StartupPlan(
         List<DiscoveredPlugin> plugins,
@@ -50,7 +60,10 @@ record StartupPlan(
         ProviderConfig providerConfig,
         RuntimeSettings settings,
         Set<String> disabled,
-        List<PluginDescriptor> order) {
+        List<PluginDescriptor> order,
+        List<PluginArchive> archives,
+        @Nullable Path folder,
+        boolean watch) {
     private static final Logger LOG = LoggerFactory.getLogger(StartupPlan.class);
 
     /**
@@ -69,8 +82,42 @@ record StartupPlan(
             boolean discoverPlugins,
             List<Plugin> registered,
             StorageProvider explicitProvider) {
+        EffectiveConfig boot = config.resolve(ConfigKeys.FIXED_KEYS, List.of());
+        Path folder = boot.get(ConfigKeys.PLUGINS_DIR)
+                .map(Path::of)
+                .or(() -> boot.get(ConfigKeys.HOME).map(home -> Path.of(home, "plugins")))
+                .orElse(null);
+        boolean watch = boot.get(ConfigKeys.PLUGINS_WATCH)
+                .map(raw ->
+                        ConfigValues.parseBoolean(ConfigKeys.PLUGINS_WATCH, boot.origin(ConfigKeys.PLUGINS_WATCH), raw))
+                .orElse(false);
+        if (watch && folder == null) {
+            throw new ConfigurationException(
+                    ConfigKeys.PLUGINS_WATCH,
+                    ConfigKeys.PLUGINS_WATCH + "=true (from " + boot.origin(ConfigKeys.PLUGINS_WATCH)
+                            + ") but there is no" + " plugins folder to watch: set " + ConfigKeys.PLUGINS_DIR);
+        }
+        List<PluginArchive> archives = folder == null ? List.of() : ArchiveFolder.read(folder);
+        try {
+            return resolve(config, loader, discoverPlugins, registered, explicitProvider, archives, folder, watch);
+        } catch (RuntimeException | Error e) {
+            archives.forEach(PluginArchive::close);
+            throw e;
+        }
+    }
+
+    private static StartupPlan resolve(
+            PlinthConfig config,
+            ClassLoader loader,
+            boolean discoverPlugins,
+            List<Plugin> registered,
+            StorageProvider explicitProvider,
+            List<PluginArchive> archives,
+            @Nullable Path folder,
+            boolean watch) {
         List<DiscoveredPlugin> found = PluginDiscovery.discover(discoverPlugins ? loader : null, registered);
         List<String> ids = found.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
+        archives.forEach(a -> ids.add(a.descriptor().id()));
 
         ProviderDiscovery.Result providers;
         if (explicitProvider != null) {
@@ -110,8 +157,11 @@ record StartupPlan(
         Set<String> off = new TreeSet<>(ConfigValidator.disabledPlugins(eff, ids));
         off.forEach(id -> LOG.info(
                 "Plugin '{}' is disabled by {}=false", id, ConfigKeys.pluginOption(id, ConfigKeys.PLUGIN_ENABLED)));
-        List<PluginDescriptor> order = DependencyGraph.order(
-                found.stream().map(DiscoveredPlugin::descriptor).collect(Collectors.toList()), off);
+        List<ArchiveRules.Candidate> candidates = new ArrayList<>();
+        found.forEach(p -> candidates.add(new ArchiveRules.Candidate(p.descriptor(), null, null)));
+        archives.forEach(a -> candidates.add(new ArchiveRules.Candidate(
+                a.descriptor().toPluginDescriptor(a.path().toString()), a.descriptor(), a.path())));
+        List<PluginDescriptor> order = ArchiveRules.check(candidates, off);
         return new StartupPlan(
                 List.copyOf(found),
                 eff,
@@ -120,7 +170,10 @@ record StartupPlan(
                 providerConfig,
                 settings,
                 Set.copyOf(off),
-                List.copyOf(order));
+                List.copyOf(order),
+                List.copyOf(archives),
+                folder,
+                watch);
     }
 
     private static ProviderCandidate choose(EffectiveConfig eff, ProviderDiscovery.Result providers, boolean explicit) {
@@ -139,9 +192,11 @@ record StartupPlan(
         return given;
     }
 
-    /** @return ids of every plugin found */
+    /** @return ids of every plugin found, on the class path and in archives */
     List<String> pluginIds() {
-        return plugins.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
+        List<String> ids = plugins.stream().map(DiscoveredPlugin::id).collect(Collectors.toList());
+        archives.forEach(a -> ids.add(a.descriptor().id()));
+        return ids;
     }
 
     /**

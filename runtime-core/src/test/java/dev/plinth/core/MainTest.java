@@ -67,6 +67,8 @@ class MainTest {
     @Test
     void helpPrintsUsage() {
         assertThat(run("--help")).isZero();
-        assertThat(out()).startsWith("usage: java dev.plinth.core.Main [--config <file>] [--list-providers] [--help]");
+        assertThat(out())
+                .startsWith(
+                        "usage: java dev.plinth.core.Main [--config <file>] [--list-providers] [--list-plugins] [--help]");
     }
 }

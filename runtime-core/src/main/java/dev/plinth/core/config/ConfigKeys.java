@@ -23,6 +23,11 @@ import java.util.List;
  *       codec settings</td><td>the runtime-wide ones</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.enabled}</td><td>{@code false} disables the plugin</td><td>true</td></tr>
  *   <tr><td>{@code plinth.plugins.<id>.<option>}</td><td>the plugin's own configuration</td><td>-</td></tr>
+ *   <tr><td>{@code plinth.plugins.dir}</td><td>the plugins folder: every archive in it is loaded</td>
+ *       <td>{@code <plinth.home>/plugins}, else none</td></tr>
+ *   <tr><td>{@code plinth.plugins.watch}</td><td>install or reload archives that appear or change in the
+ *       plugins folder</td><td>false</td></tr>
+ *   <tr><td>{@code plinth.home}</td><td>the distribution's directory (set by its launcher)</td><td>-</td></tr>
  *   <tr><td>{@code plinth.runtime.startTimeout}</td><td>how long one plugin's init, and then its start,
  *       may take</td><td>60s</td></tr>
  *   <tr><td>{@code plinth.runtime.shutdownTimeout}</td><td>how long one plugin's shutdown may take</td>
@@ -66,6 +71,12 @@ public final class ConfigKeys {
     public static final String STORAGE_CODEC_ENCRYPTION_KEY_ID = "plinth.storage.codec.encryptionKeyId";
     /** Plugin sections start with this. */
     public static final String PLUGINS_PREFIX = "plinth.plugins.";
+    /** The plugins folder: every plugin archive in it is loaded at startup. */
+    public static final String PLUGINS_DIR = "plinth.plugins.dir";
+    /** {@code true}: archives that appear or change in the plugins folder are installed or reloaded. */
+    public static final String PLUGINS_WATCH = "plinth.plugins.watch";
+    /** The distribution's directory, set by its launcher; {@code plugins/} in it is the default plugins folder. */
+    public static final String HOME = "plinth.home";
     /** The option of a plugin section that disables the plugin when {@code false}. */
     public static final String PLUGIN_ENABLED = "enabled";
     /** How long one plugin's {@code init()}, and then its {@code start()}, may take before startup fails. */
@@ -93,7 +104,10 @@ public final class ConfigKeys {
             STORAGE_CODEC_ENCRYPTION_KEYS,
             STORAGE_CODEC_ENCRYPTION_KEY_ID,
             RUNTIME_START_TIMEOUT,
-            RUNTIME_SHUTDOWN_TIMEOUT);
+            RUNTIME_SHUTDOWN_TIMEOUT,
+            PLUGINS_DIR,
+            PLUGINS_WATCH,
+            HOME);
 
     private ConfigKeys() {}
 

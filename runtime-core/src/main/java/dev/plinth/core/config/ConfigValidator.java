@@ -40,7 +40,7 @@ public final class ConfigValidator {
             Collection<String> pluginIds) {
         String selectedSection = ConfigKeys.providerSection(selectedProvider);
         for (String key : config.keys()) {
-            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX)) {
+            if (key.startsWith(ConfigKeys.PLUGINS_PREFIX) && !ConfigKeys.FIXED_KEYS.contains(key)) {
                 if (EffectiveConfig.owner(key, pluginIds).isEmpty()) {
                     LOG.warn(
                             "Configuration key {} (from {}) belongs to no present plugin; ignored",
@@ -96,7 +96,8 @@ public final class ConfigValidator {
     }
 
     private static ConfigurationException unknownKey(EffectiveConfig config, String key, List<String> known) {
-        Optional<String> near = Levenshtein.nearest(key, known).or(() -> misspelledPluginsSection(key));
+        // The section check first: a misspelled plugins section is closer in intent than any fixed key.
+        Optional<String> near = misspelledPluginsSection(key).or(() -> Levenshtein.nearest(key, known));
         String hint = near.map(n -> " Did you mean '" + n + "'?")
                 .orElse(" Known keys: " + String.join(", ", known) + ", " + ConfigKeys.PLUGINS_PREFIX
                         + "<pluginId>.<option>");

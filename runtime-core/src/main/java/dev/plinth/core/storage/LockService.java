@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -30,11 +30,12 @@ final class LockService {
     private final long defaultLeaseMillis;
     private final SecureRandom random = new SecureRandom();
     private final Set<LeaseLock> held = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "plinth-lock-renewer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService renewer = newRenewer();
+
+    /** Its thread starts on the first lock, often on a plugin's thread: {@link HostThreads} keeps it clean. */
+    private static ScheduledExecutorService newRenewer() {
+        return new ScheduledThreadPoolExecutor(1, task -> HostThreads.daemon(task, "plinth-lock-renewer"));
+    }
 
     LockService(NativeLocks backend, Duration defaultLease) {
         this.backend = backend;

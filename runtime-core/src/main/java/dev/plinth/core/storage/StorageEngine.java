@@ -283,6 +283,14 @@ public final class StorageEngine implements AutoCloseable {
         return nearCache == null ? java.util.Optional.empty() : java.util.Optional.of(nearCache.stats());
     }
 
+    /**
+     * Forgets the classes the object codec learnt about, so that the class loader of a plugin that
+     * stopped can be collected. Thread-safe; stores keep working (the codec learns each type again).
+     */
+    public void forgetPluginClasses() {
+        codec.forgetClasses();
+    }
+
     /** @return {@code true} once {@link #close()} was called */
     public boolean isClosed() {
         return closed.get();

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import com.fasterxml.jackson.databind.util.LookupCache;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.plinth.api.storage.SerializationException;
 import dev.plinth.api.storage.TypeRef;
@@ -18,12 +21,32 @@ import java.nio.charset.StandardCharsets;
  * collections and {@code java.time} values are supported; dates are written as ISO-8601 text so other
  * tools can read them; unknown properties are ignored on read so a plugin can drop a field from its
  * record without breaking on data written by an older version.
+ *
+ * <p>Jackson caches what it learnt about each class (types, serializers, deserializers), and so keeps
+ * the class, and its class loader, reachable. The mapper has a type cache of its own (not Jackson's
+ * static default one), and {@link #forgetClasses()} starts over with a fresh mapper when a plugin's
+ * class loader is dropped, so that the loader can be collected.
  */
 final class ValueCodec {
-    private final ObjectMapper mapper = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private volatile ObjectMapper mapper = newMapper();
+
+    private static ObjectMapper newMapper() {
+        ObjectMapper m = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        m.setTypeFactory(TypeFactory.defaultInstance()
+                .withCache((LookupCache<Object, JavaType>) new LRUMap<Object, JavaType>(16, 200)));
+        return m;
+    }
+
+    /**
+     * Forgets every class seen so far; the next encode or decode of each type learns it again. Called
+     * when a plugin stops, rare enough that the lost caches do not matter.
+     */
+    void forgetClasses() {
+        mapper = newMapper();
+    }
 
     byte[] encode(String key, Object value) {
         byte[] json;
@@ -79,9 +102,10 @@ final class ValueCodec {
     }
 
     <T> T decode(String key, byte[] json, TypeRef<T> type) {
-        JavaType javaType = mapper.getTypeFactory().constructType(type.type());
+        ObjectMapper m = mapper;
+        JavaType javaType = m.getTypeFactory().constructType(type.type());
         try {
-            return notNull(key, mapper.readValue(json, javaType));
+            return notNull(key, m.readValue(json, javaType));
         } catch (IOException e) {
             throw new SerializationException(
                     key, "stored value is not JSON of type " + type.type().getTypeName() + ": " + describe(e), e);

@@ -37,11 +37,8 @@ final class WatchHub implements ChangeListener {
         AtomicInteger threads = new AtomicInteger();
         // A cached pool: each subscription drains serially on one pooled thread, so a slow listener holds
         // at most one thread and never delays another subscription; idle threads go away.
-        this.delivery = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "plinth-watch-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.delivery =
+                Executors.newCachedThreadPool(r -> HostThreads.daemon(r, "plinth-watch-" + threads.incrementAndGet()));
     }
 
     @Override
