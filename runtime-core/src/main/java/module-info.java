@@ -12,6 +12,7 @@ module dev.plinth.core {
     requires com.fasterxml.jackson.datatype.jsr310;
 
     exports dev.plinth.core;
+    exports dev.plinth.core.admin;
     exports dev.plinth.core.config;
     exports dev.plinth.core.storage to
             dev.plinth.tck;

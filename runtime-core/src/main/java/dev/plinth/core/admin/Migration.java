@@ -1,0 +1,145 @@
+package dev.plinth.core.admin;
+
+import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.Commit;
+import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Copies scopes from one admin's backend to another's, scope by scope, page by page (one target commit per
+ * page, remaining TTLs kept), then verifies each scope (counts and {@link ScopeDigest}) before recording it
+ * in the {@link MigrationState}. A rerun after a crash skips the recorded scopes and redoes the one that was
+ * in progress from an empty scope, so it ends with the same target as an uninterrupted run.
+ */
+final class Migration {
+    private final StorageAdmin source;
+    private final StorageAdmin target;
+    private final MigrateOptions options;
+    private final Consumer<String> progress;
+
+    Migration(StorageAdmin source, StorageAdmin target, MigrateOptions options, Consumer<String> progress) {
+        this.source = source;
+        this.target = target;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    MigrationReport run() {
+        long started = System.nanoTime();
+        List<String> scopes = options.scopes().isEmpty()
+                ? new ArrayList<>(source.scopes().keySet())
+                : options.scopes();
+        Namespace[] parsed = scopes.stream().map(StorageAdmin::scope).toArray(Namespace[]::new);
+        Path state = options.stateFile();
+        MigrationState file = state == null
+                ? null
+                : MigrationState.open(state, source.providerId(), target.providerId(), options.allowNonEmptyTarget());
+        List<MigrationReport.ScopeResult> results = new ArrayList<>();
+        try {
+            boolean resuming = file != null && file.resumed();
+            if (!resuming && !options.allowNonEmptyTarget()) {
+                refuseNonEmptyTarget();
+            }
+            boolean clearUnfinished = file != null && file.resumed() && !file.allowNonEmpty();
+            for (Namespace ns : parsed) {
+                boolean done = file != null && file.isDone(ns.path());
+                long copied = 0;
+                if (!done) {
+                    if (clearUnfinished) {
+                        // The interrupted run may have written part of this scope: start it again from empty.
+                        target.store(ns.path()).clear();
+                    }
+                    copied = copy(ns);
+                }
+                MigrationReport.ScopeResult r = verify(ns, copied, done);
+                results.add(r);
+                progress.accept(describe(r));
+                if (!done && r.verified() && file != null) {
+                    file.markDone(ns.path(), r.targetCount(), r.targetChecksum());
+                }
+            }
+            MigrationReport report = new MigrationReport(
+                    source.providerId(), target.providerId(), results, (System.nanoTime() - started) / 1_000_000);
+            if (file != null && report.ok()) {
+                file.finish();
+            }
+            return report;
+        } finally {
+            if (file != null) {
+                file.close();
+            }
+        }
+    }
+
+    private void refuseNonEmptyTarget() {
+        List<String> held = new ArrayList<>(target.scopesIfListable().orElseGet(List::of));
+        if (held.isEmpty() && target.scopesIfListable().isEmpty()) {
+            for (String s : options.scopes().isEmpty() ? source.scopes().keySet() : options.scopes()) {
+                if (target.store(s).count("*") > 0) {
+                    held.add(s);
+                }
+            }
+        }
+        if (!held.isEmpty()) {
+            throw new MigrationException(
+                    "The target storage provider '" + target.providerId() + "' already holds data (scopes "
+                            + (held.size() > 5 ? held.subList(0, 5) + " and " + (held.size() - 5) + " more" : held)
+                            + "): migrate into an empty target, or allow it (--allow-non-empty /"
+                            + " MigrateOptions.allowNonEmptyTarget) to replace keys of the same name",
+                    null);
+        }
+    }
+
+    private long copy(Namespace ns) {
+        StorageBackend from = source.backend();
+        StorageBackend to = target.backend();
+        long[] copied = {0};
+        Entries.forEachPage(from, ns, options.batchSize(), page -> {
+            long now = source.clock().millis();
+            List<Write> writes = new ArrayList<>(page.size());
+            for (BackendEntry e : page) {
+                long ttl = StorageBackend.NO_EXPIRY;
+                if (e.expiresAtMillis() != StorageBackend.NO_EXPIRY) {
+                    ttl = e.expiresAtMillis() - now;
+                    if (ttl <= 0) {
+                        continue; // expired while the page was read
+                    }
+                }
+                writes.add(new Write.Put(e.key(), e.value(), ttl));
+            }
+            if (!writes.isEmpty()) {
+                to.commit(ns, new Commit(List.of(), writes));
+                copied[0] += writes.size();
+            }
+        });
+        return copied[0];
+    }
+
+    private MigrationReport.ScopeResult verify(Namespace ns, long copied, boolean resumed) {
+        ScopeDigest a = digest(source.backend(), ns);
+        ScopeDigest b = digest(target.backend(), ns);
+        return new MigrationReport.ScopeResult(ns.path(), copied, resumed, a.count(), b.count(), a.hex(), b.hex());
+    }
+
+    private ScopeDigest digest(StorageBackend backend, Namespace ns) {
+        ScopeDigest d = new ScopeDigest();
+        Entries.forEachPage(backend, ns, options.batchSize(), page -> page.forEach(d::add));
+        return d;
+    }
+
+    private static String describe(MigrationReport.ScopeResult r) {
+        return "scope " + r.scope() + ": " + (r.resumed() ? "finished earlier" : "copied " + r.copied())
+                + ", source " + r.sourceCount() + " / target " + r.targetCount() + " keys, "
+                + (r.verified() ? "verified" : "MISMATCH") + " (sha-256 " + abbreviate(r.targetChecksum()) + ")";
+    }
+
+    static String abbreviate(@Nullable String hex) {
+        return hex == null || hex.length() < 12 ? String.valueOf(hex) : hex.substring(0, 12);
+    }
+}
