@@ -70,10 +70,12 @@ record ConfiguredStorage(StorageProvider provider, ProviderConfig config, Storag
             try {
                 b.set(o.getKey(), o.getValue());
             } catch (IllegalArgumentException e) {
-                boolean secret = chosen.options().stream()
-                        .anyMatch(spec -> spec.name().equals(o.getKey()) && spec.secret());
+                boolean secret =
+                        chosen.options().stream().anyMatch(spec -> spec.name().equals(o.getKey()) && spec.secret());
                 throw new ConfigurationException(
-                        key, "Invalid option " + key + ": " + (secret ? "invalid value (not shown: secret)" : e.getMessage()));
+                        key,
+                        "Invalid option " + key + ": "
+                                + (secret ? "invalid value (not shown: secret)" : e.getMessage()));
             }
         }
         try {

@@ -43,12 +43,15 @@ final class Entries {
     }
 
     /** @param next the cursor for the next page, or {@code null} at the end */
-    private record Page(List<BackendEntry> entries, @Nullable String next) {}
+    private record Page(
+            List<BackendEntry> entries, @Nullable String next) {}
 
     private static Page page(StorageBackend backend, Namespace ns, @Nullable String after, int limit) {
         if (backend instanceof EntryScan scan) {
             List<BackendEntry> found = scan.scan(ns, after, limit);
-            return new Page(found, found.size() < limit ? null : found.get(found.size() - 1).key());
+            return new Page(
+                    found,
+                    found.size() < limit ? null : found.get(found.size() - 1).key());
         }
         List<String> keys = backend.list(ns, ALL, after, limit);
         if (keys.isEmpty()) {

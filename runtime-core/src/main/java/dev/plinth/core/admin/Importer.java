@@ -151,8 +151,7 @@ final class Importer {
         if (!knownProviders.contains(provider)) {
             throw new ExportFormatException(
                     1,
-                    "the export names an unknown storage provider '" + provider + "' (known: " + knownProviders
-                            + ")",
+                    "the export names an unknown storage provider '" + provider + "' (known: " + knownProviders + ")",
                     null);
         }
     }
@@ -183,8 +182,7 @@ final class Importer {
                 throw new ExportFormatException(line, "bad base64 in \"value\": " + e.getMessage(), e);
             }
         } else {
-            throw new ExportFormatException(
-                    line, "unknown \"encoding\" '" + encoding + "' (utf8 or base64)", null);
+            throw new ExportFormatException(line, "unknown \"encoding\" '" + encoding + "' (utf8 or base64)", null);
         }
         if (bytes.length > maxValueBytes) {
             throw new ExportFormatException(

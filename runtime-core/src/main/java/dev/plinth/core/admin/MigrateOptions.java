@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  *     once every scope verified
  * @param scopes the scopes to copy; empty for every scope of the source
  */
-public record MigrateOptions(int batchSize, boolean allowNonEmptyTarget, @Nullable Path stateFile, List<String> scopes) {
+public record MigrateOptions(
+        int batchSize,
+        boolean allowNonEmptyTarget,
+        @Nullable Path stateFile,
+        List<String> scopes) {
     /** Keys per page unless told otherwise. */
     public static final int DEFAULT_BATCH = 1000;
 

@@ -32,9 +32,8 @@ final class Migration {
 
     MigrationReport run() {
         long started = System.nanoTime();
-        List<String> scopes = options.scopes().isEmpty()
-                ? new ArrayList<>(source.scopes().keySet())
-                : options.scopes();
+        List<String> scopes =
+                options.scopes().isEmpty() ? new ArrayList<>(source.scopes().keySet()) : options.scopes();
         Namespace[] parsed = scopes.stream().map(StorageAdmin::scope).toArray(Namespace[]::new);
         Path state = options.stateFile();
         MigrationState file = state == null

@@ -46,7 +46,8 @@ final class MigrationState implements AutoCloseable {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 JsonNode head = readLine(lines.get(0));
                 if (head == null || !head.has("migration")) {
-                    throw new MigrationException("The state file " + file + " is not a Plinth migration state file", null);
+                    throw new MigrationException(
+                            "The state file " + file + " is not a Plinth migration state file", null);
                 }
                 String s = head.path("source").asText();
                 String t = head.path("target").asText();

@@ -141,7 +141,9 @@ public final class StorageAdmin implements AutoCloseable {
 
     /** @return the scope paths when the provider can list them, else empty */
     Optional<List<String>> scopesIfListable() {
-        return backend() instanceof NamespaceListing ? Optional.of(new ArrayList<>(scopes().keySet())) : Optional.empty();
+        return backend() instanceof NamespaceListing
+                ? Optional.of(new ArrayList<>(scopes().keySet()))
+                : Optional.empty();
     }
 
     /**
@@ -278,7 +280,8 @@ public final class StorageAdmin implements AutoCloseable {
     public ImportReport importFrom(InputStream in, ImportOptions options) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(options, "options");
-        return new Importer(backend(), clock(), options, ConfiguredStorage.providerIds(loader), settings.maxValueBytes())
+        return new Importer(
+                        backend(), clock(), options, ConfiguredStorage.providerIds(loader), settings.maxValueBytes())
                 .run(in);
     }
 
