@@ -13,4 +13,23 @@ final class Cli {
         }
         return root;
     }
+
+    /**
+     * @return whether standard input and output are a terminal (a person is watching), so progress is worth
+     *     printing; {@code false} when either is redirected
+     */
+    // Java 17's System.console() is null exactly when not both are a terminal; on Java 22+, where it is never
+    // null, Console.isTerminal() (looked up reflectively, as this compiles for 17) says the same.
+    @SuppressWarnings("SystemConsoleNull")
+    static boolean interactive() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException olderJdk) {
+            return true;
+        }
+    }
 }

@@ -76,7 +76,7 @@ final class MigrateCommand implements Callable<Integer> {
             return ExitCodes.NOT_CONFIRMED;
         }
         MigrateOptions options = new MigrateOptions(batch, allowNonEmpty, state, scopes);
-        boolean show = progress || System.console() != null;
+        boolean show = progress || Cli.interactive();
         try (StorageAdmin source = r.open();
                 StorageAdmin target = StorageAdmin.open(to, toOptions, r.loader())) {
             MigrationReport report = source.migrateTo(target, options, line -> {
