@@ -128,6 +128,7 @@ public final class PlinthCli {
     public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
         PlinthCli root = new PlinthCli(out, err, in, env);
         CommandLine cmd = new CommandLine(root);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cmd.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cmd.setExecutionExceptionHandler((e, line, parsed) -> {

@@ -102,7 +102,13 @@ final class Importer {
                 continue;
             }
             try {
-                JsonNode node = parse(line, text);
+                JsonNode node;
+                try {
+                    node = parse(line, text);
+                } catch (ExportFormatException e) {
+                    entryLines++; // a damaged key line still counts for the closing line's total
+                    throw e;
+                }
                 if (node.path("end").asBoolean(false)) {
                     ended = true;
                     long declared = longField(line, node, "entries");
