@@ -36,7 +36,10 @@ class CheckTest {
 
     private static void fill(StorageAdmin admin) {
         for (int i = 0; i < 300; i++) {
-            admin.set("alpha", String.format("k%03d", i), Stores.utf8("value number " + i + " ".repeat(40)),
+            admin.set(
+                    "alpha",
+                    String.format("k%03d", i),
+                    Stores.utf8("value number " + i + " ".repeat(40)),
                     i % 3 == 0 ? Duration.ofHours(1) : null);
         }
         admin.set("beta", "x", Stores.BINARY, null);
@@ -55,7 +58,8 @@ class CheckTest {
 
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + options.get("path"));
                 Statement st = c.createStatement()) {
-            assertThat(st.executeUpdate("DELETE FROM plinth_expiry WHERE key = 'k003'")).isEqualTo(1);
+            assertThat(st.executeUpdate("DELETE FROM plinth_expiry WHERE key = 'k003'"))
+                    .isEqualTo(1);
         }
         CliRun damaged = check(Kind.SQLITE, options);
         assertThat(damaged.code()).isEqualTo(ExitCodes.DAMAGED);
@@ -82,7 +86,9 @@ class CheckTest {
         // With the open's own check on (the default), the open fails: check reports that as damage.
         CliRun atOpen = check(Kind.SQLITE, options);
         assertThat(atOpen.code()).isEqualTo(ExitCodes.DAMAGED);
-        assertThat(atOpen.out()).startsWith("damaged: the storage cannot be opened:").contains("damaged");
+        assertThat(atOpen.out())
+                .startsWith("damaged: the storage cannot be opened:")
+                .contains("damaged");
         // With it off, the open succeeds and integrity_check itself finds the damage.
         CliRun checked = check(Kind.SQLITE, options, "-Dplinth.storage.sqlite.checkAtOpen=off");
         assertThat(checked.code()).isEqualTo(ExitCodes.DAMAGED);
@@ -113,7 +119,10 @@ class CheckTest {
             }
             CheckReport report = admin.check();
             assertThat(report.ok()).isFalse();
-            assertThat(report.problems()).singleElement().asString().contains(journal.getFileName().toString());
+            assertThat(report.problems())
+                    .singleElement()
+                    .asString()
+                    .contains(journal.getFileName().toString());
         }
         CliRun damaged = check(Kind.JSONFILE, options);
         assertThat(damaged.code()).isEqualTo(ExitCodes.DAMAGED);
