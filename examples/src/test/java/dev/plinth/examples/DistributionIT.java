@@ -37,6 +37,27 @@ class DistributionIT {
     }
 
     @Test
+    void theLauncherRunsOperatorCommandsOnTheDemosData(@TempDir Path workDir) throws Exception {
+        String plinth = DIST.resolve("bin/plinth").toString();
+        assertThat(run(workDir, List.of(plinth, "--demo")).exitCode).isZero();
+
+        Result scopes = run(workDir, List.of(plinth, "scopes"));
+        assertThat(scopes.exitCode).as(scopes.output).isZero();
+        assertThat(scopes.output).contains("notes\t2", "visits\t1");
+        Result get = run(workDir, List.of(plinth, "get", "visits", "count"));
+        assertThat(get.output).contains("1\n");
+        Result export = run(workDir, List.of(plinth, "export", "--output", "backup.jsonl"));
+        assertThat(export.exitCode).as(export.output).isZero();
+        assertThat(Files.readAllLines(workDir.resolve("backup.jsonl")).get(0))
+                .startsWith("{\"format\":\"plinth-export\",\"version\":1,\"provider\":\"sqlite\"");
+        Result check = run(workDir, List.of(plinth, "check"));
+        assertThat(check.exitCode).as(check.output).isZero();
+        assertThat(check.output).contains("ok: provider sqlite found no damage");
+        assertThat(run(workDir, List.of(plinth, "get", "visits", "nope")).exitCode)
+                .isEqualTo(4);
+    }
+
+    @Test
     void theSameJarsRunOnTheModulePath(@TempDir Path workDir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Result result = run(
