@@ -40,6 +40,7 @@ final class Migration {
                 ? null
                 : MigrationState.open(state, source.providerId(), target.providerId(), options.allowNonEmptyTarget());
         List<MigrationReport.ScopeResult> results = new ArrayList<>();
+        long verifyNanos = 0;
         try {
             boolean resuming = file != null && file.resumed();
             if (!resuming && !options.allowNonEmptyTarget()) {
@@ -56,7 +57,9 @@ final class Migration {
                     }
                     copied = copy(ns);
                 }
+                long verifying = System.nanoTime();
                 MigrationReport.ScopeResult r = verify(ns, copied, done);
+                verifyNanos += System.nanoTime() - verifying;
                 results.add(r);
                 progress.accept(describe(r));
                 if (!done && r.verified() && file != null) {
@@ -64,7 +67,11 @@ final class Migration {
                 }
             }
             MigrationReport report = new MigrationReport(
-                    source.providerId(), target.providerId(), results, (System.nanoTime() - started) / 1_000_000);
+                    source.providerId(),
+                    target.providerId(),
+                    results,
+                    (System.nanoTime() - started) / 1_000_000,
+                    verifyNanos / 1_000_000);
             if (file != null && report.ok()) {
                 file.finish();
             }

@@ -9,13 +9,15 @@ import java.util.List;
  * @param target the target provider id
  * @param scopes one result per scope, in scope order
  * @param millis the wall time of the run
+ * @param verifyMillis the part of it spent verifying (reading both sides again)
  */
-public record MigrationReport(String source, String target, List<ScopeResult> scopes, long millis) {
+public record MigrationReport(String source, String target, List<ScopeResult> scopes, long millis, long verifyMillis) {
     /**
      * @param source the source provider
      * @param target the target provider
      * @param scopes per-scope results
      * @param millis wall time
+     * @param verifyMillis time spent verifying
      */
     public MigrationReport {
         scopes = List.copyOf(scopes);
