@@ -8,6 +8,8 @@ import dev.plinth.spi.storage.Write;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * in progress from an empty scope, so it ends with the same target as an uninterrupted run.
  */
 final class Migration {
+    private static final int PAGES_AHEAD = 2;
+    private static final Object END = new Object();
+
     private final StorageAdmin source;
     private final StorageAdmin target;
     private final MigrateOptions options;
@@ -102,29 +107,101 @@ final class Migration {
         }
     }
 
+    /**
+     * Copies one scope: a reader thread fetches the next page from the source while this thread writes the
+     * current one to the target, so the two round trips overlap. At most {@link #PAGES_AHEAD} pages wait
+     * between them, so memory stays bounded by a few pages whatever the scope's size.
+     */
     private long copy(Namespace ns) {
         StorageBackend from = source.backend();
         StorageBackend to = target.backend();
-        long[] copied = {0};
-        Entries.forEachPage(from, ns, options.batchSize(), page -> {
-            long now = source.clock().millis();
-            List<Write> writes = new ArrayList<>(page.size());
-            for (BackendEntry e : page) {
-                long ttl = StorageBackend.NO_EXPIRY;
-                if (e.expiresAtMillis() != StorageBackend.NO_EXPIRY) {
-                    ttl = e.expiresAtMillis() - now;
-                    if (ttl <= 0) {
-                        continue; // expired while the page was read
+        BlockingQueue<Object> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
+        Thread reader = new Thread(
+                () -> {
+                    Object last = END;
+                    try {
+                        Entries.forEachPage(from, ns, options.batchSize(), page -> handOver(pages, page));
+                    } catch (ReaderStopped stopped) {
+                        return;
+                    } catch (RuntimeException | Error e) {
+                        last = e;
                     }
+                    try {
+                        pages.put(last);
+                    } catch (InterruptedException stopped) {
+                        // the writer gave up first; nobody is waiting for this
+                    }
+                },
+                "plinth-migrate-reader");
+        reader.setDaemon(true);
+        reader.start();
+        long copied = 0;
+        try {
+            while (true) {
+                Object next = take(pages);
+                if (next == END) {
+                    return copied;
                 }
-                writes.add(new Write.Put(e.key(), e.value(), ttl));
+                if (next instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (next instanceof Error e) {
+                    throw e;
+                }
+                @SuppressWarnings("unchecked")
+                List<BackendEntry> page = (List<BackendEntry>) next;
+                copied += write(to, ns, page);
             }
-            if (!writes.isEmpty()) {
-                to.commit(ns, new Commit(List.of(), writes));
-                copied[0] += writes.size();
+        } finally {
+            reader.interrupt(); // a failed write stops the reader; after END it has ended already
+        }
+    }
+
+    /** Writes one page with the remaining TTLs as of now (so absolute expiries are kept); skips the expired. */
+    private long write(StorageBackend to, Namespace ns, List<BackendEntry> page) {
+        long now = source.clock().millis();
+        List<Write> writes = new ArrayList<>(page.size());
+        for (BackendEntry e : page) {
+            long ttl = StorageBackend.NO_EXPIRY;
+            if (e.expiresAtMillis() != StorageBackend.NO_EXPIRY) {
+                ttl = e.expiresAtMillis() - now;
+                if (ttl <= 0) {
+                    continue; // expired since it was read
+                }
             }
-        });
-        return copied[0];
+            writes.add(new Write.Put(e.key(), e.value(), ttl));
+        }
+        if (!writes.isEmpty()) {
+            to.commit(ns, new Commit(List.of(), writes));
+        }
+        return writes.size();
+    }
+
+    private static void handOver(BlockingQueue<Object> pages, Object item) {
+        try {
+            pages.put(item);
+        } catch (InterruptedException e) {
+            // The writer gave up (it failed and interrupted us): stop reading.
+            throw new ReaderStopped();
+        }
+    }
+
+    /** Ends the reader thread once the writer stopped taking pages. */
+    private static final class ReaderStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReaderStopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static Object take(BlockingQueue<Object> pages) {
+        try {
+            return pages.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("Interrupted while migrating; run it again to resume", e);
+        }
     }
 
     private MigrationReport.ScopeResult verify(Namespace ns, long copied, boolean resumed) {
