@@ -41,16 +41,17 @@ final class Migration {
                 options.scopes().isEmpty() ? new ArrayList<>(source.scopes().keySet()) : options.scopes();
         Namespace[] parsed = scopes.stream().map(StorageAdmin::scope).toArray(Namespace[]::new);
         Path state = options.stateFile();
+        // Decided before the state file is created: a refused run must leave no file that a rerun would take
+        // for an interrupted migration (and so clear target scopes it was never allowed to touch).
+        if (!(state != null && MigrationState.exists(state)) && !options.allowNonEmptyTarget()) {
+            refuseNonEmptyTarget();
+        }
         MigrationState file = state == null
                 ? null
                 : MigrationState.open(state, source.providerId(), target.providerId(), options.allowNonEmptyTarget());
         List<MigrationReport.ScopeResult> results = new ArrayList<>();
         long verifyNanos = 0;
         try {
-            boolean resuming = file != null && file.resumed();
-            if (!resuming && !options.allowNonEmptyTarget()) {
-                refuseNonEmptyTarget();
-            }
             boolean clearUnfinished = file != null && file.resumed() && !file.allowNonEmpty();
             for (Namespace ns : parsed) {
                 boolean done = file != null && file.isDone(ns.path());

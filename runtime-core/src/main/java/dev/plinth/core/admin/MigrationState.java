@@ -37,6 +37,15 @@ final class MigrationState implements AutoCloseable {
         this.allowNonEmpty = allowNonEmpty;
     }
 
+    /** @return whether {@code file} holds an earlier run's state (a rerun resumes it) */
+    static boolean exists(Path file) {
+        try {
+            return Files.exists(file) && Files.size(file) > 0;
+        } catch (IOException e) {
+            throw new MigrationException("Cannot read the migration state file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static MigrationState open(Path file, String source, String target, boolean allowNonEmpty) {
         try {
             Set<String> done = new HashSet<>();
