@@ -3,6 +3,7 @@
  */
 module dev.plinth.examples {
     requires dev.plinth.core;
+    requires dev.plinth.cli;
     // The example plugins' public classes implement the API's Plugin: whoever reads them needs it too.
     requires transitive dev.plinth.api;
 

@@ -14,6 +14,7 @@ module dev.plinth.core {
     requires org.lz4.java;
 
     exports dev.plinth.core;
+    exports dev.plinth.core.admin;
     exports dev.plinth.core.config;
     exports dev.plinth.core.plugins;
     exports dev.plinth.core.storage to

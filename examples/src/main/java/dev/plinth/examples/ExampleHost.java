@@ -1,6 +1,7 @@
 package dev.plinth.examples;
 
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.cli.PlinthCli;
 import dev.plinth.core.Main;
 import dev.plinth.core.PlinthRuntime;
 import dev.plinth.core.config.PlinthConfig;
@@ -13,10 +14,12 @@ import java.util.List;
  * The example host. Without {@code --demo} it is the generic host ({@link Main}): it starts the plugins
  * and storage provider found on the class path and runs until SIGTERM or Ctrl-C. With {@code --demo} it
  * starts the runtime, lets the example plugins do their work, prints what they stored, shuts down and
- * exits 0.
+ * exits 0. With an operator command ({@code scopes}, {@code export}, {@code migrate}, ... : see
+ * {@link PlinthCli}) it runs that command on the same configuration and exits with its code.
  *
  * <pre>
  * bin/plinth [--config &lt;file&gt;] [--demo]
+ * bin/plinth [--config &lt;file&gt;] &lt;command&gt; [&lt;args&gt;]   (bin/plinth help lists the commands)
  * </pre>
  */
 public final class ExampleHost {
@@ -39,6 +42,9 @@ public final class ExampleHost {
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (isCommand(args)) {
+            return PlinthCli.run(args, out, err, System.in, System.getenv());
+        }
         List<String> rest = new ArrayList<>();
         boolean demo = false;
         Path configFile = null;
@@ -62,6 +68,15 @@ public final class ExampleHost {
             err.println("plinth: demo failed: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** @return whether the first argument after any {@code --config <file>} is an operator command */
+    static boolean isCommand(String[] args) {
+        int i = 0;
+        while (i + 1 < args.length && args[i].equals("--config")) {
+            i += 2;
+        }
+        return i < args.length && PlinthCli.COMMANDS.contains(args[i]);
     }
 
     private static int demo(PlinthConfig config, PrintStream out) {

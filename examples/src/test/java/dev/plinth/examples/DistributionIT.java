@@ -40,6 +40,83 @@ class DistributionIT {
     }
 
     @Test
+    void theLauncherRunsOperatorCommandsOnTheDemosData(@TempDir Path workDir) throws Exception {
+        String plinth = DIST.resolve("bin/plinth").toString();
+        assertThat(run(workDir, List.of(plinth, "--demo")).exitCode).isZero();
+
+        Result scopes = run(workDir, List.of(plinth, "scopes"));
+        assertThat(scopes.exitCode).as(scopes.output).isZero();
+        assertThat(scopes.output).contains("notes\t2", "visits\t1");
+        Result get = run(workDir, List.of(plinth, "get", "visits", "count"));
+        assertThat(get.output).contains("1\n");
+        Result export = run(workDir, List.of(plinth, "export", "--output", "backup.jsonl"));
+        assertThat(export.exitCode).as(export.output).isZero();
+        assertThat(Files.readAllLines(workDir.resolve("backup.jsonl")).get(0))
+                .startsWith("{\"format\":\"plinth-export\",\"version\":1,\"provider\":\"sqlite\"");
+        Result check = run(workDir, List.of(plinth, "check"));
+        assertThat(check.exitCode).as(check.output).isZero();
+        assertThat(check.output).contains("ok: provider sqlite found no damage");
+        assertThat(run(workDir, List.of(plinth, "get", "visits", "nope")).exitCode)
+                .isEqualTo(4);
+    }
+
+    /**
+     * {@code plinth watch} in a real terminal (a tmux pane), driven as a person would: it starts, shows a write
+     * made by another process as it happens, and stops on Ctrl-C.
+     */
+    @Test
+    void watchInARealTerminalShowsWritesAndStopsOnCtrlC(@TempDir Path workDir) throws Exception {
+        String plinth = DIST.resolve("bin/plinth").toString();
+        assertThat(run(workDir, List.of(plinth, "--demo")).exitCode).isZero();
+        String socket = "plinth-it-" + java.util.UUID.randomUUID();
+        try {
+            Result started = run(
+                    workDir,
+                    List.of(
+                            "tmux",
+                            "-L",
+                            socket,
+                            "new-session",
+                            "-d",
+                            "-s",
+                            "w",
+                            "-x",
+                            "160",
+                            "-y",
+                            "40",
+                            "cd " + workDir + " && exec " + plinth + " watch notes 'tmux:*'"));
+            assertThat(started.exitCode).as(started.output).isZero();
+            awaitPane(workDir, socket, "watching scope 'notes' for 'tmux:*'");
+
+            Result set = run(workDir, List.of(plinth, "set", "notes", "tmux:1", "typed in another terminal"));
+            assertThat(set.exitCode).as(set.output).isZero();
+            awaitPane(workDir, socket, "SET notes tmux:1 v");
+
+            run(workDir, List.of("tmux", "-L", socket, "send-keys", "-t", "w", "C-c"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (run(workDir, List.of("tmux", "-L", socket, "has-session", "-t", "w")).exitCode == 0) {
+                assertThat(System.nanoTime()).as("watch ends on Ctrl-C").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        } finally {
+            run(workDir, List.of("tmux", "-L", socket, "kill-server"));
+        }
+    }
+
+    private static void awaitPane(Path workDir, String socket, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String pane = "";
+        while (System.nanoTime() < deadline) {
+            pane = run(workDir, List.of("tmux", "-L", socket, "capture-pane", "-p", "-t", "w")).output;
+            if (pane.contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(pane).as("the terminal shows it within a minute").contains(text);
+    }
+
+    @Test
     void theSameJarsRunOnTheModulePath(@TempDir Path workDir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Result result = run(

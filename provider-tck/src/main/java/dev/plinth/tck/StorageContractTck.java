@@ -373,6 +373,14 @@ public abstract class StorageContractTck {
         }
     }
 
+    /** Runs {@link OperatorPartsContract} against this provider. */
+    @Nested
+    class OperatorParts extends OperatorPartsContract {
+        OperatorParts() {
+            super(StorageContractTck.this);
+        }
+    }
+
     /** Runs {@link CapabilitiesContract} against this provider. */
     @Nested
     class Capabilities extends CapabilitiesContract {

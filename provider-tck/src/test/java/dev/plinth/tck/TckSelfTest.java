@@ -38,7 +38,7 @@ class TckSelfTest {
         List<Class<?>> concerns = Arrays.stream(StorageContractTck.class.getDeclaredClasses())
                 .filter(c -> c.isAnnotationPresent(Nested.class))
                 .toList();
-        assertThat(concerns).hasSize(18);
+        assertThat(concerns).hasSize(19);
         List<String> ids = new ArrayList<>();
         plan.getRoots().forEach(root -> plan.getDescendants(root).forEach(d -> ids.add(d.getUniqueId())));
         for (Class<?> concern : concerns) {

@@ -16,6 +16,7 @@ import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.KeyRange;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NamespaceListing;
 import dev.plinth.spi.storage.NativeCounters;
 import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
@@ -30,6 +31,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledFuture;
@@ -85,7 +88,13 @@ import org.slf4j.LoggerFactory;
  * sweeper, which only call into that protocol, live apart.
  */
 final class MemoryStorageBackend
-        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeQuotas, ChangeFeed {
+        implements StorageBackend,
+                FastPaths,
+                NativeCounters,
+                NativePatterns,
+                NativeQuotas,
+                ChangeFeed,
+                NamespaceListing {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryStorageBackend.class);
     private static final String NAME = "Memory storage backend";
 
@@ -605,6 +614,20 @@ final class MemoryStorageBackend
     /** One sweeper pass, now, in the caller's thread (tests). */
     void sweep() {
         sweeper.sweep();
+    }
+
+    @Override
+    public SortedMap<Namespace, Long> namespaces() {
+        ensureOpen();
+        SortedMap<Namespace, Long> out = new TreeMap<>();
+        GlobPattern all = GlobPattern.compile("*");
+        for (Namespace ns : scopes.keySet()) {
+            long n = count(ns, all);
+            if (n > 0) {
+                out.put(ns, n);
+            }
+        }
+        return out;
     }
 
     /** @return how many namespaces hold state (an item, or used since the last sweep) */

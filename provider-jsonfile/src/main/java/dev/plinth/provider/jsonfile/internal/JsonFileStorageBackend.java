@@ -1,5 +1,6 @@
 package dev.plinth.provider.jsonfile.internal;
 
+import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeFeed;
@@ -7,7 +8,9 @@ import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.IntegrityCheck;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NamespaceListing;
 import dev.plinth.spi.storage.NativeCounters;
 import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
@@ -17,6 +20,8 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +41,14 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class JsonFileStorageBackend
-        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeQuotas, ChangeFeed {
+        implements StorageBackend,
+                FastPaths,
+                NativeCounters,
+                NativePatterns,
+                NativeQuotas,
+                ChangeFeed,
+                NamespaceListing,
+                IntegrityCheck {
     private static final Logger LOG = LoggerFactory.getLogger(JsonFileStorageBackend.class);
 
     private final Path directory;
@@ -126,6 +138,38 @@ final class JsonFileStorageBackend
     public long count(Namespace ns, GlobPattern pattern) {
         lifecycle.checkOpen();
         return space.count(ns, pattern, clock.millis());
+    }
+
+    @Override
+    public SortedMap<Namespace, Long> namespaces() {
+        lifecycle.checkOpen();
+        GlobPattern all = GlobPattern.compile("*");
+        long now = clock.millis();
+        SortedMap<Namespace, Long> out = new TreeMap<>();
+        for (Namespace ns : space.indexes.keySet()) {
+            long n = space.count(ns, all, now);
+            if (n > 0) {
+                out.put(ns, n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads the folder again as an open would (manifest, snapshots, journals, every record's checksum),
+     * changing no file, while writes and compaction wait.
+     */
+    @Override
+    public List<String> checkIntegrity() {
+        lifecycle.checkOpen();
+        return maintenance.whileFilesStill(() -> {
+            try {
+                new Recovery(directory, new RecordCodec(), clock.millis(), true).run();
+                return List.of();
+            } catch (StorageOpenException e) {
+                return List.of(e.getMessage());
+            }
+        });
     }
 
     // ---------------------------------------------------------------- writes

@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,6 +146,21 @@ final class Maintenance {
         long lsn = journal.appendedLsn();
         events.drainUpTo(lsn);
         durability.rewritten(lsn);
+    }
+
+    /**
+     * Runs {@code work} while no write, compaction or repair runs (holding the compactor, then the write
+     * lock, in the compactor's own order), so the folder's files hold still for it.
+     */
+    <T> T whileFilesStill(Supplier<T> work) {
+        synchronized (compactor) {
+            writeLock.lock();
+            try {
+                return work.get();
+            } finally {
+                writeLock.unlock();
+            }
+        }
     }
 
     /**

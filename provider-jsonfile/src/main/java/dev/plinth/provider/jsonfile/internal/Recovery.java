@@ -67,10 +67,18 @@ final class Recovery {
     /** Set by the replay of the last journal. */
     private Torn torn;
 
+    /** Check only ({@code plinth check}): read everything, set nothing aside, change no file. */
+    private final boolean readOnly;
+
     Recovery(Path directory, RecordCodec codec, long now) {
+        this(directory, codec, now, false);
+    }
+
+    Recovery(Path directory, RecordCodec codec, long now, boolean readOnly) {
         this.directory = directory;
         this.codec = codec;
         this.now = now;
+        this.readOnly = readOnly;
     }
 
     Result run() {
@@ -145,7 +153,7 @@ final class Recovery {
             format2 = r.format2;
             allFormat2 &= r.format2;
         }
-        if (torn != null) {
+        if (torn != null && !readOnly) {
             setAside(torn);
         }
         boolean rewrite = !hasManifest || manifest.format() != Manifest.FORMAT || !allFormat2 || journals.isEmpty();

@@ -13,7 +13,9 @@ import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.IntegrityCheck;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NamespaceListing;
 import dev.plinth.spi.storage.NativeCounters;
 import dev.plinth.spi.storage.NativeLocks;
 import dev.plinth.spi.storage.NativePatterns;
@@ -22,6 +24,7 @@ import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
 import java.util.Collection;
 import java.util.List;
+import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -48,7 +51,15 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Thread-safe.
  */
 public final class RedisStorageBackend
-        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeLocks, NativeQuotas, ChangeFeed {
+        implements StorageBackend,
+                FastPaths,
+                NativeCounters,
+                NativePatterns,
+                NativeLocks,
+                NativeQuotas,
+                ChangeFeed,
+                NamespaceListing,
+                IntegrityCheck {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
     private static final String PROVIDER = "redis";
 
@@ -61,6 +72,7 @@ public final class RedisStorageBackend
     private final RedisListing listing;
     private final RedisSweeper sweeper;
     private final RedisLocks locks;
+    private final RedisAdmin admin;
     private final ChangeListener changes;
     private final byte[] channel;
     /** The subscription to the change channel; {@code null} while nothing in this process watches. */
@@ -79,6 +91,7 @@ public final class RedisStorageBackend
         this.sweeper = new RedisSweeper(calls, scopes, scripts, context.scheduler(), settings.sweepInterval);
         this.listing = new RedisListing(calls, scopes, scripts, writes, sweeper);
         this.locks = new RedisLocks(calls, layout, scripts);
+        this.admin = new RedisAdmin(calls, scopes, scripts);
         this.changes = context.changes();
         this.subscriber = newSubscriber();
     }
@@ -282,6 +295,16 @@ public final class RedisStorageBackend
     }
 
     // ------------------------------------------------------------------ patterns
+
+    @Override
+    public SortedMap<Namespace, Long> namespaces() {
+        return admin.namespaces();
+    }
+
+    @Override
+    public List<String> checkIntegrity() {
+        return admin.check();
+    }
 
     @Override
     public long count(Namespace ns, GlobPattern pattern) {

@@ -107,7 +107,7 @@ final class OpenCheck {
     }
 
     /** @return one problem per line, without the "*** in database main ***" heading */
-    private static List<String> lines(List<String> rows) {
+    static List<String> lines(List<String> rows) {
         List<String> out = new ArrayList<>();
         for (String row : rows) {
             for (String line : (row == null ? "" : row).split("\n", -1)) {

@@ -4,9 +4,12 @@ import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeFeed;
 import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
+import dev.plinth.spi.storage.EntryScan;
 import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.IntegrityCheck;
 import dev.plinth.spi.storage.Namespace;
+import dev.plinth.spi.storage.NamespaceListing;
 import dev.plinth.spi.storage.NativeCounters;
 import dev.plinth.spi.storage.NativeLocks;
 import dev.plinth.spi.storage.NativePatterns;
@@ -15,7 +18,9 @@ import dev.plinth.spi.storage.StorageBackend;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +41,16 @@ import org.slf4j.LoggerFactory;
  * runtime's clock. Thread-safe.
  */
 final class SqliteStorageBackend
-        implements StorageBackend, FastPaths, NativeCounters, NativePatterns, NativeLocks, NativeQuotas, ChangeFeed {
+        implements StorageBackend,
+                FastPaths,
+                NativeCounters,
+                NativePatterns,
+                NativeLocks,
+                NativeQuotas,
+                ChangeFeed,
+                NamespaceListing,
+                EntryScan,
+                IntegrityCheck {
     static final Logger LOG = LoggerFactory.getLogger(SqliteStorageBackend.class);
 
     private final Path path;
@@ -103,6 +117,23 @@ final class SqliteStorageBackend
     @Override
     public List<String> list(Namespace ns, GlobPattern pattern, String afterKey, int limit) {
         return reads.list(ns, pattern, afterKey, limit);
+    }
+
+    // ---------------------------------------------------------------- operator tools
+
+    @Override
+    public SortedMap<Namespace, Long> namespaces() {
+        return readers.read("listing namespaces", AdminQueries::namespaces);
+    }
+
+    @Override
+    public List<BackendEntry> scan(Namespace ns, @Nullable String afterKey, int limit) {
+        return readers.read("scanning entries", (c, now) -> AdminQueries.scan(c, ns.path(), afterKey, limit, now));
+    }
+
+    @Override
+    public List<String> checkIntegrity() {
+        return readers.read("checking integrity", (c, now) -> AdminQueries.check(c));
     }
 
     // ---------------------------------------------------------------- FastPaths, NativeCounters
