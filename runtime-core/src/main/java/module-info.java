@@ -13,6 +13,7 @@ module dev.plinth.core {
 
     exports dev.plinth.core;
     exports dev.plinth.core.config;
+    exports dev.plinth.core.health;
     exports dev.plinth.core.storage to
             dev.plinth.tck;
 

@@ -16,6 +16,7 @@ import dev.plinth.core.config.RuntimeSettings;
 import dev.plinth.core.config.SectionPluginConfig;
 import dev.plinth.core.discovery.ProviderCandidate;
 import dev.plinth.core.discovery.ProviderSelector;
+import dev.plinth.core.health.HealthReport;
 import dev.plinth.core.lifecycle.DependencyGraph;
 import dev.plinth.core.lifecycle.LifecycleManager;
 import dev.plinth.core.lifecycle.ManagedPlugin;
@@ -24,6 +25,9 @@ import dev.plinth.core.lifecycle.PluginStateHolder;
 import dev.plinth.core.lifecycle.RuntimePluginContext;
 import dev.plinth.core.lifecycle.SharedServices;
 import dev.plinth.core.lifecycle.StartupAbort;
+import dev.plinth.core.monitor.HealthMonitor;
+import dev.plinth.core.monitor.HealthSettings;
+import dev.plinth.core.monitor.PluginChecks;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.StorageProvider;
 import java.time.Duration;
@@ -103,6 +107,7 @@ public final class PlinthRuntime implements AutoCloseable {
     private volatile Set<String> disabled = Set.of();
     private volatile StorageEngine engine;
     private volatile String providerId;
+    private volatile HealthMonitor monitor;
     private LifecycleManager lifecycle;
     private StartupAbort startupAbort;
     /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
@@ -174,6 +179,7 @@ public final class PlinthRuntime implements AutoCloseable {
         EffectiveConfig eff = plan.config();
         List<String> ids = plan.pluginIds();
         this.rollbackBound = plan.settings().shutdownTimeout();
+        HealthSettings healthSettings = HealthSettings.from(eff);
         StorageEngine opened;
         try {
             opened = StorageEngine.open(
@@ -205,15 +211,21 @@ public final class PlinthRuntime implements AutoCloseable {
         try {
             SharedServices services = new SharedServices();
             Map<String, ManagedPlugin> managed = new LinkedHashMap<>();
+            List<HealthMonitor.Monitored> monitored = new ArrayList<>();
             for (PluginDescriptor d : plan.order()) {
+                PluginChecks checks = new PluginChecks(d.id());
                 RuntimePluginContext ctx = new RuntimePluginContext(
                         d,
                         new SectionPluginConfig(d.id(), eff.pluginSection(d.id(), ids)),
                         opened::store,
-                        new PluginServices(services, d.id()));
-                managed.put(d.id(), new ManagedPlugin(plan.instance(d.id()), d, new PluginStateHolder(d.id()), ctx));
+                        new PluginServices(services, d.id()),
+                        checks);
+                PluginStateHolder state = new PluginStateHolder(d.id());
+                managed.put(d.id(), new ManagedPlugin(plan.instance(d.id()), d, state, ctx));
+                monitored.add(new HealthMonitor.Monitored(d.id(), state::get, checks));
             }
             this.active = Collections.unmodifiableMap(managed);
+            this.monitor = new HealthMonitor(chosen.id(), opened, monitored, healthSettings, () -> status.name());
             this.lifecycle = new LifecycleManager(
                     new ArrayList<>(managed.values()),
                     services,
@@ -242,6 +254,11 @@ public final class PlinthRuntime implements AutoCloseable {
     }
 
     private Optional<Throwable> closeStorage() {
+        HealthMonitor m = monitor;
+        if (m != null) {
+            // Health ends with storage: later reports say the runtime is closed without probing it.
+            m.close();
+        }
         StorageEngine e = engine;
         if (e == null) {
             return Optional.empty();
@@ -277,6 +294,33 @@ public final class PlinthRuntime implements AutoCloseable {
     /** @return descriptors of the enabled plugins in start order; empty before {@link #start()} */
     public List<PluginDescriptor> plugins() {
         return active.values().stream().map(ManagedPlugin::descriptor).collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
+     * The runtime's health: overall status, readiness, liveness, the storage backend's probe, each plugin's
+     * lifecycle state and the checks plugins registered through
+     * {@link dev.plinth.api.plugin.PluginContext#registerHealthCheck}. See {@link HealthReport} for what
+     * each status means.
+     *
+     * <p>Cheap and bounded: a report is reused for {@code plinth.health.cacheTtl} (default 1 s); making a
+     * new one probes storage and runs every started plugin's checks at once, each bounded by
+     * {@code plinth.health.timeout} (default 2 s), so this returns within about that timeout whatever a
+     * backend or a check does. Never more than one probe of each part is in flight; concurrent callers share
+     * one refresh. A backend that comes back is UP again at the next refresh, with no restart. Each change of
+     * the overall status is logged once at INFO with the reasons. Before {@link #start()} returns and after
+     * {@link #close()} the report is DOWN and not ready (and not live once closed). Thread-safe; never
+     * throws.
+     *
+     * @return the current report
+     */
+    public HealthReport health() {
+        HealthMonitor m = monitor;
+        if (m != null) {
+            return m.report();
+        }
+        Map<String, PluginState> states = new LinkedHashMap<>();
+        active.forEach((id, mp) -> states.put(id, mp.state().get()));
+        return HealthMonitor.without(status.name(), providerId, states);
     }
 
     /** @return the id of the storage provider in use; empty before {@link #start()} */
