@@ -19,6 +19,9 @@ public record Health(HealthStatus status, @Nullable String reason, Map<String, S
     private static final Health UP = new Health(HealthStatus.UP, null, Map.of());
 
     /**
+     * @param status the status
+     * @param reason why it is not UP, or {@code null}
+     * @param details small, non-secret facts
      * @throws NullPointerException when {@code status} or {@code details} (or one of its keys or values) is
      *     {@code null}
      */
