@@ -14,6 +14,7 @@ module dev.plinth.core {
     exports dev.plinth.core;
     exports dev.plinth.core.config;
     exports dev.plinth.core.health;
+    exports dev.plinth.core.observe;
     exports dev.plinth.core.storage to
             dev.plinth.tck;
 

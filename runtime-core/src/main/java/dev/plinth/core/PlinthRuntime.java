@@ -28,6 +28,8 @@ import dev.plinth.core.lifecycle.StartupAbort;
 import dev.plinth.core.monitor.HealthMonitor;
 import dev.plinth.core.monitor.HealthSettings;
 import dev.plinth.core.monitor.PluginChecks;
+import dev.plinth.core.observe.StorageObserver;
+import dev.plinth.core.observed.ObservedStore;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.spi.storage.StorageProvider;
 import java.time.Duration;
@@ -41,6 +43,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +103,7 @@ public final class PlinthRuntime implements AutoCloseable {
     private final List<Plugin> registered;
     private final StorageProvider explicitProvider;
     private final boolean discoverPlugins;
+    private final StorageObserver observer;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private volatile Status status = Status.NEW;
@@ -108,6 +112,9 @@ public final class PlinthRuntime implements AutoCloseable {
     private volatile StorageEngine engine;
     private volatile String providerId;
     private volatile HealthMonitor monitor;
+    /** Gives a plugin id's store: the engine's, or, with an observer, the engine's wrapped to report calls. */
+    private volatile Function<String, KeyValueStore> stores;
+
     private LifecycleManager lifecycle;
     private StartupAbort startupAbort;
     /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
@@ -121,6 +128,7 @@ public final class PlinthRuntime implements AutoCloseable {
         this.registered = List.copyOf(b.plugins);
         this.explicitProvider = b.storageProvider;
         this.discoverPlugins = b.discoverPlugins;
+        this.observer = b.observer;
     }
 
     /** @return a new builder */
@@ -206,6 +214,9 @@ public final class PlinthRuntime implements AutoCloseable {
                     null);
         }
         this.engine = opened;
+        // Decided once: without an observer the stores are the engine's own, with nothing on their path.
+        StorageObserver obs = observer;
+        this.stores = obs == null ? opened::store : id -> ObservedStore.wrap(opened.store(id), obs.plugin(id));
         this.providerId = chosen.id();
         this.disabled = plan.disabled();
         try {
@@ -217,7 +228,7 @@ public final class PlinthRuntime implements AutoCloseable {
                 RuntimePluginContext ctx = new RuntimePluginContext(
                         d,
                         new SectionPluginConfig(d.id(), eff.pluginSection(d.id(), ids)),
-                        opened::store,
+                        stores,
                         new PluginServices(services, d.id()),
                         checks);
                 PluginStateHolder state = new PluginStateHolder(d.id());
@@ -339,11 +350,11 @@ public final class PlinthRuntime implements AutoCloseable {
      */
     public KeyValueStore storage(String pluginId) {
         PluginIds.validate(pluginId);
-        StorageEngine e = engine;
-        if (status != Status.RUNNING || e == null) {
+        Function<String, KeyValueStore> s = stores;
+        if (status != Status.RUNNING || s == null) {
             throw new IllegalStateException("Storage is available while the runtime is running; it is " + status);
         }
-        return e.store(pluginId);
+        return s.apply(pluginId);
     }
 
     /**
@@ -493,6 +504,7 @@ public final class PlinthRuntime implements AutoCloseable {
         private final List<Plugin> plugins = new ArrayList<>();
         private StorageProvider storageProvider;
         private boolean discoverPlugins = true;
+        private StorageObserver observer;
 
         private Builder() {}
 
@@ -542,6 +554,17 @@ public final class PlinthRuntime implements AutoCloseable {
          */
         public Builder discoverPlugins(boolean discover) {
             this.discoverPlugins = discover;
+            return this;
+        }
+
+        /**
+         * @param observer receives every store call of every plugin (operation, duration, value sizes,
+         *     exception type; never a key), for metrics: {@code PlinthMetrics.observer(meterRegistry)} from
+         *     the {@code plinth-runtime-metrics} module. Default none: stores are then not decorated at all
+         * @return this
+         */
+        public Builder observer(StorageObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 
