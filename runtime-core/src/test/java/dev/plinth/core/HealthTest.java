@@ -192,14 +192,16 @@ class HealthTest {
     @Test
     void beforeStartAndAfterCloseTheRuntimeIsDownAndNotReady() {
         RecordingPlugin a = new RecordingPlugin("a", log);
-        PlinthRuntime rt = runtime(PlinthConfig.empty(), a);
+        PlinthRuntime rt = runtime(config("plinth.health.cacheTtl", "1h"), a);
         HealthReport before = rt.health();
         assertThat(before.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(before.ready()).isFalse();
         assertThat(before.live()).isTrue();
         assertThat(before.storage().reason()).isEqualTo("the runtime is NEW");
         rt.start();
+        assertThat(rt.health().status()).isEqualTo(HealthStatus.UP);
         rt.close();
+        // Even with a report cached for an hour, a closed runtime is DOWN at once.
         HealthReport after = rt.health();
         assertThat(after.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(after.ready()).isFalse();

@@ -125,6 +125,11 @@ public final class HealthMonitor implements AutoCloseable {
      *     {@code plinth.health.timeout}
      */
     public HealthReport report() {
+        String phase = runtimeStatus.get();
+        if (!"RUNNING".equals(phase)) {
+            // Not from the cache: a runtime that is closing or closed is DOWN at once.
+            return notRunning(HealthStatus.DOWN, "the runtime is " + phase);
+        }
         Cached c = cached;
         long ttl = settings.cacheTtl().toNanos();
         if (c != null && nanos.getAsLong() - c.madeAtNanos() < ttl) {
