@@ -12,9 +12,9 @@ public final class MeterNames {
     /** Counter, tags {@code plugin}, {@code operation}, {@code exception}: calls that threw, by type. */
     public static final String ERRORS = "plinth.storage.errors";
     /** Counter (bytes), tag {@code plugin}: value bytes written (byte[] and String values). */
-    public static final String BYTES_WRITTEN = "plinth.storage.bytes.written";
+    public static final String BYTES_WRITTEN = "plinth.storage.value.written";
     /** Counter (bytes), tag {@code plugin}: value bytes read (byte[] and String values). */
-    public static final String BYTES_READ = "plinth.storage.bytes.read";
+    public static final String BYTES_READ = "plinth.storage.value.read";
     /** Timer, tag {@code plugin}: how long lock and tryLock waited (taken or not). */
     public static final String LOCK_WAIT = "plinth.storage.lock.wait";
     /** Counter, tag {@code plugin}: locks not taken (lock timed out, or tryLock found it held). */
