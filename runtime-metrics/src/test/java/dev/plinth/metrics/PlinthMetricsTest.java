@@ -60,15 +60,19 @@ class PlinthMetricsTest {
     }
 
     private long count(String plugin, String operation) {
-        return registry.get(MeterNames.OPERATIONS)
+        return (long) registry.get(MeterNames.OPERATIONS)
                 .tag("plugin", plugin)
                 .tag("operation", operation)
-                .timer()
+                .functionTimer()
                 .count();
     }
 
     private double counter(String name, String plugin) {
         return registry.get(name).tag("plugin", plugin).counter().count();
+    }
+
+    private double bytes(String name, String plugin) {
+        return registry.get(name).tag("plugin", plugin).functionCounter().count();
     }
 
     @Test
@@ -109,6 +113,12 @@ class PlinthMetricsTest {
             assertThat(count("shop", "lock")).isEqualTo(2);
             assertThat(count("shop", "watch.delivery")).isEqualTo(2);
             assertThat(count("shop", "expire")).isZero();
+            assertThat(registry.get(MeterNames.OPERATIONS)
+                            .tag("plugin", "shop")
+                            .tag("operation", "set")
+                            .functionTimer()
+                            .totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+                    .isPositive();
             assertThat(count("other", "set")).isEqualTo(1);
             assertThat(registry.get(MeterNames.ERRORS)
                             .tag("plugin", "shop")
@@ -119,9 +129,9 @@ class PlinthMetricsTest {
                     .isEqualTo(1);
             assertThat(registry.find(MeterNames.ERRORS).counters()).hasSize(1);
             // 10 + 6 + 3 by set/setString, 4 + 2 in the transaction.
-            assertThat(counter(MeterNames.BYTES_WRITTEN, "shop")).isEqualTo(25);
+            assertThat(bytes(MeterNames.BYTES_WRITTEN, "shop")).isEqualTo(25);
             // "héllo" (6) and the 10-byte value.
-            assertThat(counter(MeterNames.BYTES_READ, "shop")).isEqualTo(16);
+            assertThat(bytes(MeterNames.BYTES_READ, "shop")).isEqualTo(16);
             assertThat(registry.get(MeterNames.LOCK_WAIT)
                             .tag("plugin", "shop")
                             .timer()
