@@ -85,7 +85,8 @@ class ConfigValidatorTest {
                 .hasMessage("Unknown configuration key 'plinth.completely.different.thing' (from programmatic "
                         + "setting plinth.completely.different.thing). Known keys: plinth.storage.provider, "
                         + "plinth.storage.maxValueBytes, plinth.storage.watchBufferSize, plinth.storage.lockLease, "
-                        + "plinth.runtime.startTimeout, plinth.runtime.shutdownTimeout, plinth.storage.fake.path, plinth.storage.fake.maxSize, "
+                        + "plinth.runtime.startTimeout, plinth.runtime.shutdownTimeout, plinth.health.timeout, "
+                        + "plinth.health.cacheTtl, plinth.storage.fake.path, plinth.storage.fake.maxSize, "
                         + "plinth.storage.fake.password, plinth.plugins.<pluginId>.<option>");
     }
 
