@@ -4,6 +4,12 @@
 module dev.plinth.examples {
     requires dev.plinth.core;
     requires dev.plinth.cli;
+    requires dev.plinth.metrics;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
     // The example plugins' public classes implement the API's Plugin: whoever reads them needs it too.
     requires transitive dev.plinth.api;
 

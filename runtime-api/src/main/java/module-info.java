@@ -9,6 +9,7 @@ module dev.plinth.api {
     requires static transitive org.jspecify;
 
     exports dev.plinth.api;
+    exports dev.plinth.api.health;
     exports dev.plinth.api.plugin;
     exports dev.plinth.api.storage;
     exports dev.plinth.spi.storage;

@@ -17,6 +17,8 @@ module dev.plinth.core {
     exports dev.plinth.core.admin;
     exports dev.plinth.core.config;
     exports dev.plinth.core.plugins;
+    exports dev.plinth.core.health;
+    exports dev.plinth.core.observe;
     exports dev.plinth.core.storage to
             dev.plinth.tck;
 

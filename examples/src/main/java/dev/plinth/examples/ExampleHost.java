@@ -5,6 +5,11 @@ import dev.plinth.cli.PlinthCli;
 import dev.plinth.core.Main;
 import dev.plinth.core.PlinthRuntime;
 import dev.plinth.core.config.PlinthConfig;
+import dev.plinth.examples.ops.OperationsEndpoint;
+import dev.plinth.metrics.PlinthMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +20,12 @@ import java.util.List;
  * and storage provider found on the class path and runs until SIGTERM or Ctrl-C. With {@code --demo} it
  * starts the runtime, lets the example plugins do their work, prints what they stored, shuts down and
  * exits 0. With an operator command ({@code scopes}, {@code export}, {@code migrate}, ... : see
- * {@link PlinthCli}) it runs that command on the same configuration and exits with its code.
+ * {@link PlinthCli}) it runs that command on the same configuration and exits with its code. With
+ * {@code --endpoints <port>} it runs like the generic host, with metrics on and {@code /health} and
+ * {@code /metrics} served on {@code 127.0.0.1:<port>} ({@link OperationsEndpoint}); off by default.
  *
  * <pre>
- * bin/plinth [--config &lt;file&gt;] [--demo]
+ * bin/plinth [--config &lt;file&gt;] [--demo | --endpoints &lt;port&gt;]
  * bin/plinth [--config &lt;file&gt;] &lt;command&gt; [&lt;args&gt;]   (bin/plinth help lists the commands)
  * </pre>
  */
@@ -26,7 +33,8 @@ public final class ExampleHost {
     private ExampleHost() {}
 
     /**
-     * @param args {@code --demo}, {@code --config <file>}, or any argument of {@link Main}
+     * @param args {@code --demo}, {@code --endpoints <port>}, {@code --config <file>}, or any argument of
+     *     {@link Main}
      */
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
@@ -47,16 +55,36 @@ public final class ExampleHost {
         }
         List<String> rest = new ArrayList<>();
         boolean demo = false;
+        Integer endpointsPort = null;
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--demo")) {
                 demo = true;
+            } else if (args[i].equals("--endpoints")) {
+                if (i + 1 >= args.length) {
+                    err.println("plinth: --endpoints needs a port (0 picks a free one)");
+                    return 2;
+                }
+                try {
+                    endpointsPort = Integer.parseInt(args[++i]);
+                } catch (NumberFormatException e) {
+                    err.println("plinth: --endpoints needs a port number, got '" + args[i] + "'");
+                    return 2;
+                }
             } else if (args[i].equals("--config") && i + 1 < args.length) {
                 configFile = Path.of(args[++i]);
                 rest.add("--config");
                 rest.add(configFile.toString());
             } else {
                 rest.add(args[i]);
+            }
+        }
+        if (endpointsPort != null && !demo) {
+            try {
+                return serve(PlinthConfig.standard(configFile), endpointsPort, out);
+            } catch (IOException | RuntimeException e) {
+                err.println("plinth: startup failed: " + e.getMessage());
+                return 1;
             }
         }
         if (!demo) {
@@ -77,6 +105,27 @@ public final class ExampleHost {
             i += 2;
         }
         return i < args.length && PlinthCli.COMMANDS.contains(args[i]);
+    }
+
+    /** The generic host with metrics on and the endpoints served, until SIGTERM or Ctrl-C. */
+    private static int serve(PlinthConfig config, int port, PrintStream out) throws IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PlinthRuntime runtime = PlinthRuntime.builder()
+                .config(config)
+                .observer(PlinthMetrics.observer(registry))
+                .build();
+        runtime.registerShutdownHook();
+        runtime.start();
+        PlinthMetrics.bindHealth(registry, runtime);
+        try (OperationsEndpoint endpoint = OperationsEndpoint.start(runtime, registry, port)) {
+            out.println("Plinth endpoints on http://127.0.0.1:" + endpoint.port() + " (/health, /health/live,"
+                    + " /health/ready, /metrics)");
+            out.flush();
+            runtime.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     private static int demo(PlinthConfig config, PrintStream out) {

@@ -140,6 +140,65 @@ class DistributionIT {
     }
 
     @Test
+    void theEndpointsFlagServesHealthAndMetricsOnLoopbackUntilSigterm(@TempDir Path workDir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/plinth").toString(), "--endpoints", "0")
+                .directory(workDir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PLINTH_"));
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            java.util.regex.Pattern ready =
+                    java.util.regex.Pattern.compile("^Plinth endpoints on http://127\\.0\\.0\\.1:(\\d+) .*");
+            int port = -1;
+            StringBuilder seen = new StringBuilder();
+            for (String line = out.readLine(); line != null && port < 0; line = out.readLine()) {
+                seen.append(line).append('\n');
+                java.util.regex.Matcher m = ready.matcher(line);
+                if (m.matches()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+            }
+            assertThat(port).as(seen.toString()).isPositive();
+            java.net.HttpURLConnection health = (java.net.HttpURLConnection) java.net
+                    .URI
+                    .create("http://127.0.0.1:" + port + "/health")
+                    .toURL()
+                    .openConnection();
+            assertThat(health.getResponseCode()).isEqualTo(200);
+            assertThat(new String(health.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("\"status\":\"UP\"")
+                    .contains("\"storageProvider\":\"sqlite\"");
+            java.net.HttpURLConnection metrics = (java.net.HttpURLConnection) java.net
+                    .URI
+                    .create("http://127.0.0.1:" + port + "/metrics")
+                    .toURL()
+                    .openConnection();
+            assertThat(metrics.getResponseCode()).isEqualTo(200);
+            assertThat(new String(metrics.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("plinth_storage_operations_seconds_count{operation=\"increment\",plugin=\"visits\"}")
+                    .contains("plinth_health_status 1.0");
+            // Drain the rest so the host never blocks on a full pipe, then stop it as a service manager would.
+            Thread drain = new Thread(() -> {
+                try {
+                    out.transferTo(java.io.Writer.nullWriter());
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                    .as("the host stops on SIGTERM")
+                    .isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void aMissingConfiguredProviderFailsWithTheAvailableOnesListed(@TempDir Path workDir) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/plinth").toString(), "--demo"));
         Result result = run(workDir, cmd, "PLINTH_STORAGE_PROVIDER", "postgres");

@@ -18,10 +18,15 @@ import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.discovery.DiscoveredPlugin;
 import dev.plinth.core.discovery.ProviderCandidate;
 import dev.plinth.core.discovery.ProviderSelector;
+import dev.plinth.core.health.HealthReport;
 import dev.plinth.core.lifecycle.DependencyGraph;
 import dev.plinth.core.lifecycle.LifecycleManager;
 import dev.plinth.core.lifecycle.ManagedPlugin;
 import dev.plinth.core.lifecycle.StartupAbort;
+import dev.plinth.core.monitor.HealthMonitor;
+import dev.plinth.core.monitor.HealthSettings;
+import dev.plinth.core.observe.StorageObserver;
+import dev.plinth.core.observed.ObservedStore;
 import dev.plinth.core.plugins.PluginArchiveException;
 import dev.plinth.core.plugins.PluginInfo;
 import dev.plinth.core.storage.StorageEngine;
@@ -29,12 +34,15 @@ import dev.plinth.spi.storage.StorageProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +109,7 @@ public final class PlinthRuntime implements AutoCloseable {
     private final List<Plugin> registered;
     private final StorageProvider explicitProvider;
     private final boolean discoverPlugins;
+    private final StorageObserver observer;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private volatile Status status = Status.NEW;
@@ -108,6 +117,10 @@ public final class PlinthRuntime implements AutoCloseable {
     private volatile StorageEngine engine;
     private volatile String providerId;
     private volatile PluginController controller;
+    private volatile HealthMonitor monitor;
+    /** Gives a plugin id's store: the engine's, or, with an observer, the engine's wrapped to report calls. */
+    private volatile Function<String, KeyValueStore> stores;
+
     private StartupAbort startupAbort;
     /** How long close() waits for an aborted startup: the configured shutdown bound once it is known. */
     private volatile Duration rollbackBound = RuntimeSettings.DEFAULT_SHUTDOWN_TIMEOUT;
@@ -120,6 +133,7 @@ public final class PlinthRuntime implements AutoCloseable {
         this.registered = List.copyOf(b.plugins);
         this.explicitProvider = b.storageProvider;
         this.discoverPlugins = b.discoverPlugins;
+        this.observer = b.observer;
     }
 
     /** @return a new builder */
@@ -188,6 +202,7 @@ public final class PlinthRuntime implements AutoCloseable {
                 plan.folder(),
                 plan.settings().startTimeout(),
                 plan.settings().shutdownTimeout());
+        HealthSettings healthSettings = HealthSettings.from(eff);
         StorageEngine opened;
         try {
             opened = StorageEngine.open(
@@ -220,6 +235,9 @@ public final class PlinthRuntime implements AutoCloseable {
                     null);
         }
         this.engine = opened;
+        // Decided once: without an observer the stores are the engine's own, with nothing on their path.
+        StorageObserver obs = observer;
+        this.stores = obs == null ? opened::store : id -> ObservedStore.wrap(opened.store(id), obs.plugin(id));
         this.providerId = chosen.id();
         this.disabled = plan.disabled();
         try {
@@ -227,7 +245,10 @@ public final class PlinthRuntime implements AutoCloseable {
             // plugins once they run: run-time control changes them one by one. Nothing here keeps a
             // plugin instance, so a reloaded plugin's first class loader can be collected too.
             this.controller = plugins;
-            List<ManagedPlugin> managed = plugins.attach(opened);
+            List<ManagedPlugin> managed = plugins.attach(opened, stores);
+            // Plugins come and go at run time: the monitor asks the controller which run at each report.
+            this.monitor =
+                    new HealthMonitor(chosen.id(), opened, plugins::monitored, healthSettings, () -> status.name());
             new LifecycleManager(
                             managed,
                             plugins.services(),
@@ -260,6 +281,11 @@ public final class PlinthRuntime implements AutoCloseable {
     }
 
     private Optional<Throwable> closeStorage() {
+        HealthMonitor m = monitor;
+        if (m != null) {
+            // Health ends with storage: later reports say the runtime is closed without probing it.
+            m.close();
+        }
         StorageEngine e = engine;
         if (e == null) {
             return Optional.empty();
@@ -302,6 +328,36 @@ public final class PlinthRuntime implements AutoCloseable {
         return c == null ? List.of() : c.descriptors();
     }
 
+    /**
+     * The runtime's health: overall status, readiness, liveness, the storage backend's probe, each plugin's
+     * lifecycle state and the checks plugins registered through
+     * {@link dev.plinth.api.plugin.PluginContext#registerHealthCheck}. See {@link HealthReport} for what
+     * each status means.
+     *
+     * <p>Cheap and bounded: a report is reused for {@code plinth.health.cacheTtl} (default 1 s); making a
+     * new one probes storage and runs every started plugin's checks at once, each bounded by
+     * {@code plinth.health.timeout} (default 2 s), so this returns within about that timeout whatever a
+     * backend or a check does. Never more than one probe of each part is in flight; concurrent callers share
+     * one refresh. A backend that comes back is UP again at the next refresh, with no restart. Each change of
+     * the overall status is logged once at INFO with the reasons. Before {@link #start()} returns and after
+     * {@link #close()} the report is DOWN and not ready (and not live once closed). Thread-safe; never
+     * throws.
+     *
+     * @return the current report
+     */
+    public HealthReport health() {
+        HealthMonitor m = monitor;
+        if (m != null) {
+            return m.report();
+        }
+        Map<String, PluginState> states = new LinkedHashMap<>();
+        PluginController c = controller;
+        if (c != null) {
+            c.info().forEach(i -> states.put(i.id(), i.state()));
+        }
+        return HealthMonitor.without(status.name(), providerId, states);
+    }
+
     /** @return the id of the storage provider in use; empty before {@link #start()} */
     public Optional<String> storageProviderId() {
         return Optional.ofNullable(providerId);
@@ -318,11 +374,11 @@ public final class PlinthRuntime implements AutoCloseable {
      */
     public KeyValueStore storage(String pluginId) {
         PluginIds.validate(pluginId);
-        StorageEngine e = engine;
-        if (status != Status.RUNNING || e == null) {
+        Function<String, KeyValueStore> s = stores;
+        if (status != Status.RUNNING || s == null) {
             throw new IllegalStateException("Storage is available while the runtime is running; it is " + status);
         }
-        return e.store(pluginId);
+        return s.apply(pluginId);
     }
 
     /**
@@ -575,6 +631,7 @@ public final class PlinthRuntime implements AutoCloseable {
         private final List<Plugin> plugins = new ArrayList<>();
         private StorageProvider storageProvider;
         private boolean discoverPlugins = true;
+        private StorageObserver observer;
 
         private Builder() {}
 
@@ -624,6 +681,17 @@ public final class PlinthRuntime implements AutoCloseable {
          */
         public Builder discoverPlugins(boolean discover) {
             this.discoverPlugins = discover;
+            return this;
+        }
+
+        /**
+         * @param observer receives every store call of every plugin (operation, duration, value sizes,
+         *     exception type; never a key), for metrics: {@code PlinthMetrics.observer(meterRegistry)} from
+         *     the {@code plinth-runtime-metrics} module. Default none: stores are then not decorated at all
+         * @return this
+         */
+        public Builder observer(StorageObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -5,6 +5,7 @@ import dev.plinth.api.plugin.PluginDescriptor;
 import dev.plinth.api.plugin.PluginLifecycleException;
 import dev.plinth.api.plugin.PluginLifecycleException.Phase;
 import dev.plinth.api.plugin.PluginState;
+import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.core.config.ConfigKeys;
 import dev.plinth.core.config.EffectiveConfig;
 import dev.plinth.core.config.SectionPluginConfig;
@@ -16,6 +17,8 @@ import dev.plinth.core.lifecycle.PluginStateHolder;
 import dev.plinth.core.lifecycle.RuntimePluginContext;
 import dev.plinth.core.lifecycle.SharedServices;
 import dev.plinth.core.lifecycle.StartupAbort;
+import dev.plinth.core.monitor.HealthMonitor;
+import dev.plinth.core.monitor.PluginChecks;
 import dev.plinth.core.plugins.PluginArchiveException;
 import dev.plinth.core.plugins.PluginInfo;
 import dev.plinth.core.storage.StorageEngine;
@@ -78,6 +81,9 @@ public final class PluginController {
         @Nullable
         ReleasingStore store;
 
+        /** The health checks the running instance registered; replaced with each start. */
+        volatile @Nullable PluginChecks checks;
+
         volatile @Nullable String reason;
 
         Slot(PluginDescriptor descriptor, @Nullable PluginArchive archive, @Nullable Plugin classPathInstance) {
@@ -113,6 +119,10 @@ public final class PluginController {
     private final Duration shutdownTimeout;
     private final SharedServices services = new SharedServices();
     private @Nullable StorageEngine engine;
+    /** The store a plugin id gets from {@link #engine}: its own, or wrapped to report calls (metrics). */
+    private Function<String, KeyValueStore> storeOf =
+            id -> Objects.requireNonNull(engine).store(id);
+
     private boolean closed;
 
     /**
@@ -217,11 +227,13 @@ public final class PluginController {
      * startup.
      *
      * @param storage the runtime's storage
+     * @param stores the store each plugin id gets, from {@code storage} (decorated or not, chosen once)
      * @return the enabled plugins in start order
      */
-    public List<ManagedPlugin> attach(StorageEngine storage) {
+    public List<ManagedPlugin> attach(StorageEngine storage, Function<String, KeyValueStore> stores) {
         synchronized (lock) {
             this.engine = storage;
+            this.storeOf = stores;
             List<ManagedPlugin> out = new ArrayList<>();
             for (Slot s : slots.values()) {
                 if (s.reason == null) {
@@ -522,6 +534,22 @@ public final class PluginController {
     }
 
     /**
+     * @return the plugins that have an instance (running, starting or stopped), with their state and the
+     *     health checks that instance registered, for the health report; does not wait for a change
+     */
+    public List<HealthMonitor.Monitored> monitored() {
+        List<HealthMonitor.Monitored> out = new ArrayList<>();
+        for (Slot s : ordered(view)) {
+            ManagedPlugin mp = s.running;
+            PluginChecks checks = s.checks;
+            if (mp != null && checks != null && !disabled.contains(s.id)) {
+                out.add(new HealthMonitor.Monitored(s.id, mp.state()::get, checks));
+            }
+        }
+        return out;
+    }
+
+    /**
      * @param id a plugin id
      * @return its state, {@code null} when it is not installed or is disabled; does not wait for a change
      */
@@ -570,14 +598,17 @@ public final class PluginController {
 
     private ManagedPlugin manage(Slot s) {
         Plugin p = s.archive != null ? Objects.requireNonNull(s.instance) : Objects.requireNonNull(s.classPathInstance);
-        StorageEngine e = Objects.requireNonNull(engine);
-        ReleasingStore store = new ReleasingStore(e.store(s.id), s.id);
-        Function<String, dev.plinth.api.storage.KeyValueStore> stores = x -> store;
+        Objects.requireNonNull(engine);
+        ReleasingStore store = new ReleasingStore(storeOf.apply(s.id), s.id);
+        Function<String, KeyValueStore> stores = x -> store;
+        PluginChecks checks = new PluginChecks(s.id);
         RuntimePluginContext ctx = new RuntimePluginContext(
                 s.descriptor,
                 new SectionPluginConfig(s.id, config.pluginSection(s.id, slots.keySet())),
                 stores,
-                new PluginServices(services, s.id));
+                new PluginServices(services, s.id),
+                checks);
+        s.checks = checks;
         ManagedPlugin mp = new ManagedPlugin(p, s.descriptor, new PluginStateHolder(s.id), ctx);
         s.store = store;
         s.running = mp;

@@ -32,6 +32,9 @@ import java.util.List;
  *       may take</td><td>60s</td></tr>
  *   <tr><td>{@code plinth.runtime.shutdownTimeout}</td><td>how long one plugin's shutdown may take</td>
  *       <td>10s</td></tr>
+ *   <tr><td>{@code plinth.health.timeout}</td><td>bound on one storage probe or plugin health check</td>
+ *       <td>2s</td></tr>
+ *   <tr><td>{@code plinth.health.cacheTtl}</td><td>how long a health report is reused</td><td>1s</td></tr>
  * </table>
  */
 public final class ConfigKeys {
@@ -83,6 +86,10 @@ public final class ConfigKeys {
     public static final String RUNTIME_START_TIMEOUT = "plinth.runtime.startTimeout";
     /** How long one plugin's {@code shutdown()} may take before the runtime moves on. */
     public static final String RUNTIME_SHUTDOWN_TIMEOUT = "plinth.runtime.shutdownTimeout";
+    /** The bound on one storage probe or one plugin health check, and so on one health report. */
+    public static final String HEALTH_TIMEOUT = "plinth.health.timeout";
+    /** How long a health report is reused before the next one probes again. */
+    public static final String HEALTH_CACHE_TTL = "plinth.health.cacheTtl";
     /** The environment variable naming the properties file, when {@code --config} is not given. */
     public static final String CONFIG_FILE_ENV = "PLINTH_CONFIG";
     /** The command-line option naming the properties file. */
@@ -107,7 +114,9 @@ public final class ConfigKeys {
             RUNTIME_SHUTDOWN_TIMEOUT,
             PLUGINS_DIR,
             PLUGINS_WATCH,
-            HOME);
+            HOME,
+            HEALTH_TIMEOUT,
+            HEALTH_CACHE_TTL);
 
     private ConfigKeys() {}
 

@@ -1,10 +1,12 @@
 package dev.plinth.core.lifecycle;
 
+import dev.plinth.api.health.HealthCheck;
 import dev.plinth.api.plugin.PluginConfig;
 import dev.plinth.api.plugin.PluginContext;
 import dev.plinth.api.plugin.PluginDescriptor;
 import dev.plinth.api.plugin.ServiceRegistry;
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.monitor.PluginChecks;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ public final class RuntimePluginContext implements PluginContext {
     private final Function<String, KeyValueStore> stores;
     private final ServiceRegistry services;
     private final Logger logger;
+    private final PluginChecks checks;
     private volatile KeyValueStore store;
 
     /**
@@ -32,6 +35,23 @@ public final class RuntimePluginContext implements PluginContext {
             PluginConfig config,
             Function<String, KeyValueStore> stores,
             ServiceRegistry services) {
+        this(descriptor, config, stores, services, new PluginChecks(descriptor.id()));
+    }
+
+    /**
+     * @param descriptor the plugin's descriptor
+     * @param config its configuration section
+     * @param stores gives the store scoped to a plugin id
+     * @param services its view of the shared services
+     * @param checks where its health checks are registered, which the runtime's health monitor reads
+     */
+    public RuntimePluginContext(
+            PluginDescriptor descriptor,
+            PluginConfig config,
+            Function<String, KeyValueStore> stores,
+            ServiceRegistry services,
+            PluginChecks checks) {
+        this.checks = checks;
         this.descriptor = descriptor;
         this.config = config;
         this.stores = stores;
@@ -72,6 +92,11 @@ public final class RuntimePluginContext implements PluginContext {
     @Override
     public ServiceRegistry services() {
         return services;
+    }
+
+    @Override
+    public void registerHealthCheck(String name, HealthCheck check) {
+        checks.register(name, check);
     }
 
     @Override

@@ -89,7 +89,7 @@ class ConfigValidatorTest {
                         + "plinth.storage.cache.ttl, plinth.storage.cache.negative, plinth.storage.codec.compression, "
                         + "plinth.storage.codec.compressionThreshold, plinth.storage.codec.encryptionKeys, "
                         + "plinth.storage.codec.encryptionKeyId, "
-                        + "plinth.runtime.startTimeout, plinth.runtime.shutdownTimeout, plinth.plugins.dir, plinth.plugins.watch, plinth.home, plinth.storage.fake.path, plinth.storage.fake.maxSize, "
+                        + "plinth.runtime.startTimeout, plinth.runtime.shutdownTimeout, plinth.plugins.dir, plinth.plugins.watch, plinth.home, plinth.health.timeout, plinth.health.cacheTtl, plinth.storage.fake.path, plinth.storage.fake.maxSize, "
                         + "plinth.storage.fake.password, plinth.plugins.<pluginId>.<option>");
     }
 

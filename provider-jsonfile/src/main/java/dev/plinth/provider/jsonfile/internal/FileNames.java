@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 final class FileNames {
     static final String MANIFEST = "manifest.json";
     static final String TEMP_SUFFIX = ".tmp";
+    /** Created and deleted by the health probe to learn whether the folder takes new files; ignored on open. */
+    static final String HEALTH_PROBE = ".health-probe";
+
     private static final int MAX_HEX = 120;
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern SNAPSHOT =

@@ -102,6 +102,11 @@ final class FolderLock implements AutoCloseable {
         return held;
     }
 
+    /** @return whether the OS lock is still held (it is until {@link #close}, unless its channel was closed) */
+    boolean isHeld() {
+        return lock.isValid();
+    }
+
     private static String readOwner(Path file) {
         try (FileInputStream in = new FileInputStream(file.toFile())) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();

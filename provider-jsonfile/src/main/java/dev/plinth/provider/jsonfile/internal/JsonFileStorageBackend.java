@@ -1,5 +1,7 @@
 package dev.plinth.provider.jsonfile.internal;
 
+import dev.plinth.api.health.Health;
+import dev.plinth.api.health.HealthStatus;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
@@ -8,6 +10,7 @@ import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.HealthProbe;
 import dev.plinth.spi.storage.IntegrityCheck;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.NamespaceListing;
@@ -16,7 +19,10 @@ import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.StorageBackend;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
@@ -48,7 +54,8 @@ final class JsonFileStorageBackend
                 NativeQuotas,
                 ChangeFeed,
                 NamespaceListing,
-                IntegrityCheck {
+                IntegrityCheck,
+                HealthProbe {
     private static final Logger LOG = LoggerFactory.getLogger(JsonFileStorageBackend.class);
 
     private final Path directory;
@@ -212,6 +219,51 @@ final class JsonFileStorageBackend
     @Override
     public CommitResult commit(Namespace ns, Commit commit) {
         return mutations.commit(ns, commit);
+    }
+
+    // ---------------------------------------------------------------- health
+
+    /**
+     * The folder still locked by this backend, the journal without a failed sync and open for writing, and
+     * the folder taking a new file (journal rotation, snapshots and the manifest all need one): a folder made
+     * read-only still lets appends to the open journal through, until the next rotation or compaction fails.
+     */
+    @Override
+    public Health probe() {
+        if (lifecycle.isClosed()) {
+            return Health.down("jsonfile storage in " + directory + " is closed");
+        }
+        Health where = Health.up().withDetail("folder", directory.toString());
+        if (!folderLock.isHeld()) {
+            return down(where, "the folder lock " + directory.resolve(FolderLock.FILE_NAME) + " is no longer held");
+        }
+        Path journalPath = journal.path();
+        IOException syncFailure = journal.syncFailure();
+        if (syncFailure != null) {
+            return down(where, "the journal " + journalPath + " failed to sync: " + syncFailure);
+        }
+        long journalBytes;
+        try (FileChannel c = FileChannel.open(journalPath, StandardOpenOption.WRITE)) {
+            journalBytes = c.size();
+        } catch (IOException e) {
+            return down(where, "the journal " + journalPath + " cannot be opened for writing: " + e);
+        }
+        Path probe = directory.resolve(FileNames.HEALTH_PROBE);
+        try {
+            Files.write(probe, new byte[0]);
+            Files.delete(probe);
+        } catch (IOException e) {
+            return down(
+                    where,
+                    "the folder " + directory + " takes no new file (" + e
+                            + "): journal rotation and compaction will fail");
+        }
+        return where.withDetail("journal", journalPath.getFileName().toString())
+                .withDetail("journalBytes", Long.toString(journalBytes));
+    }
+
+    private static Health down(Health where, String reason) {
+        return new Health(HealthStatus.DOWN, reason, where.details());
     }
 
     // ---------------------------------------------------------------- lifecycle

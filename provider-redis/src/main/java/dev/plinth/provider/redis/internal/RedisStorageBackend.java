@@ -2,6 +2,7 @@ package dev.plinth.provider.redis.internal;
 
 import dev.plinth.api.ConfigurationException;
 import dev.plinth.api.PlinthException;
+import dev.plinth.api.health.Health;
 import dev.plinth.api.storage.StorageException;
 import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.provider.redis.RedisStorageProvider.Mode;
@@ -13,6 +14,7 @@ import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.HealthProbe;
 import dev.plinth.spi.storage.IntegrityCheck;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.NamespaceListing;
@@ -59,7 +61,8 @@ public final class RedisStorageBackend
                 NativeQuotas,
                 ChangeFeed,
                 NamespaceListing,
-                IntegrityCheck {
+                IntegrityCheck,
+                HealthProbe {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
     private static final String PROVIDER = "redis";
 
@@ -341,6 +344,38 @@ public final class RedisStorageBackend
     @Override
     public int lockEntries() {
         return locks.entries();
+    }
+
+    // ------------------------------------------------------------------ health
+
+    /**
+     * One {@code PING}, as a read (so a connection the server closed at a restart is retried once on a new
+     * one), bounded by the configured timeouts; the pool's figures as details in standalone mode.
+     */
+    @Override
+    public Health probe() {
+        if (calls.isClosed()) {
+            return Health.down("Redis storage at " + endpoint + " is closed");
+        }
+        long started = System.nanoTime();
+        Health h;
+        try {
+            calls.read("PING", () -> calls.client().ping());
+            h = Health.up()
+                    .withDetail("endpoint", endpoint)
+                    .withDetail("pingMillis", Long.toString((System.nanoTime() - started) / 1_000_000));
+        } catch (RuntimeException e) {
+            h = Health.down(e.getMessage() != null ? e.getMessage() : e.toString())
+                    .withDetail("endpoint", endpoint);
+        }
+        UnifiedJedis client = calls.client();
+        if (client instanceof redis.clients.jedis.RedisClient) {
+            var pool = ((redis.clients.jedis.RedisClient) client).getPool();
+            h = h.withDetail("poolActive", Integer.toString(pool.getNumActive()))
+                    .withDetail("poolIdle", Integer.toString(pool.getNumIdle()))
+                    .withDetail("poolWaiting", Integer.toString(pool.getNumWaiters()));
+        }
+        return h;
     }
 
     // ------------------------------------------------------------------ lifecycle

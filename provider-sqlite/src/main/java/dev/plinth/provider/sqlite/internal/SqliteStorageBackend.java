@@ -1,5 +1,6 @@
 package dev.plinth.provider.sqlite.internal;
 
+import dev.plinth.api.health.Health;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeFeed;
 import dev.plinth.spi.storage.Commit;
@@ -7,6 +8,7 @@ import dev.plinth.spi.storage.CommitResult;
 import dev.plinth.spi.storage.EntryScan;
 import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
+import dev.plinth.spi.storage.HealthProbe;
 import dev.plinth.spi.storage.IntegrityCheck;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.NamespaceListing;
@@ -15,6 +17,7 @@ import dev.plinth.spi.storage.NativeLocks;
 import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.StorageBackend;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -50,7 +53,8 @@ final class SqliteStorageBackend
                 ChangeFeed,
                 NamespaceListing,
                 EntryScan,
-                IntegrityCheck {
+                IntegrityCheck,
+                HealthProbe {
     static final Logger LOG = LoggerFactory.getLogger(SqliteStorageBackend.class);
 
     private final Path path;
@@ -100,6 +104,31 @@ final class SqliteStorageBackend
     /** @return the absolute database path */
     Path path() {
         return path;
+    }
+
+    // ---------------------------------------------------------------- health
+
+    /** Where the probe reads: one absent key, so the probe never sees or changes a plugin's data. */
+    private static final Namespace PROBE = Namespace.of("plinth-health");
+
+    /**
+     * One read on the file through the read pool (bounded by the busy timeout), and the file still being
+     * there: a database deleted under an open connection still answers reads from the unlinked file, while
+     * the next process to open the path would start empty.
+     */
+    @Override
+    public Health probe() {
+        try {
+            reads.exists(PROBE, "probe");
+        } catch (RuntimeException e) {
+            return Health.down(e.getMessage() != null ? e.getMessage() : e.toString())
+                    .withDetail("file", path.toString());
+        }
+        if (!Files.isRegularFile(path)) {
+            return Health.down("the database file " + path + " is gone (deleted or moved while open)")
+                    .withDetail("file", path.toString());
+        }
+        return Health.up().withDetail("file", path.toString());
     }
 
     // ---------------------------------------------------------------- the required core
