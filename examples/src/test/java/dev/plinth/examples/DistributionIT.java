@@ -153,7 +153,12 @@ class DistributionIT {
                     java.util.regex.Pattern.compile("^Plinth endpoints on http://127\\.0\\.0\\.1:(\\d+) .*");
             int port = -1;
             StringBuilder seen = new StringBuilder();
-            for (String line = out.readLine(); line != null && port < 0; line = out.readLine()) {
+            // Read up to the line that names the port, and no further: the host prints nothing after it.
+            while (port < 0) {
+                String line = out.readLine();
+                if (line == null) {
+                    break;
+                }
                 seen.append(line).append('\n');
                 java.util.regex.Matcher m = ready.matcher(line);
                 if (m.matches()) {
