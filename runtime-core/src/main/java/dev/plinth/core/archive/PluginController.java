@@ -534,17 +534,23 @@ public final class PluginController {
     }
 
     /**
-     * @return the plugins that have an instance (running, starting or stopped), with their state and the
-     *     health checks that instance registered, for the health report; does not wait for a change
+     * @return every enabled installed plugin with its state (STOPPED when it has no running instance) and
+     *     the health checks its current instance registered, for the health report, in start order; does
+     *     not wait for a change
      */
     public List<HealthMonitor.Monitored> monitored() {
         List<HealthMonitor.Monitored> out = new ArrayList<>();
         for (Slot s : ordered(view)) {
+            if (disabled.contains(s.id)) {
+                continue;
+            }
             ManagedPlugin mp = s.running;
             PluginChecks checks = s.checks;
-            if (mp != null && checks != null && !disabled.contains(s.id)) {
-                out.add(new HealthMonitor.Monitored(s.id, mp.state()::get, checks));
-            }
+            out.add(new HealthMonitor.Monitored(
+                    s.id,
+                    mp == null ? () -> PluginState.STOPPED : mp.state()::get,
+                    // Checks run only for a STARTED plugin, so one that never started needs none.
+                    checks == null ? new PluginChecks(s.id) : checks));
         }
         return out;
     }
