@@ -89,7 +89,7 @@ import org.slf4j.LoggerFactory;
  * {@link #reload(String)}, {@link #install(Path)} and {@link #uninstall(String)} change archive plugins
  * one at a time, and {@link #pluginInfo()} reports them (docs/plugins.md).
  *
- * <p>Its size (about 600 lines) is mostly javadoc and the builder: the host's one entry point documents the
+ * <p>Its size (about 700 lines) is mostly javadoc and the builder: the host's one entry point documents the
  * whole lifecycle here, while the work itself lives in StartupPlan, LifecycleManager, PluginController and
  * StorageEngine.
  */
