@@ -289,8 +289,27 @@ public final class BenchReport {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        Files.writeString(out, md, StandardCharsets.UTF_8);
+        String previous = Files.isRegularFile(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+        Files.writeString(out, withHandRunSections(md, previous), StandardCharsets.UTF_8);
         System.out.println("BenchReport: " + results.size() + " results -> " + out);
+    }
+
+    /**
+     * Marks where the hand-run sections begin: figures measured by a command other than {@code run.sh} (a
+     * before/after comparison, a peer run by hand) that a regenerated report must not drop.
+     */
+    static final String HAND_RUN_MARKER = "<!-- Hand-run sections below: written by hand with the command that made"
+            + " each figure; BenchReport keeps everything from this line on when it regenerates the file. -->";
+
+    /**
+     * The generated report followed by the previous file's hand-run sections, so that a full run replaces
+     * the generated tables and keeps figures it did not make. Without a marker in the previous file the
+     * generated report gets an empty hand-run part, so the next regeneration has somewhere to keep them.
+     */
+    static String withHandRunSections(String generated, String previous) {
+        int at = previous.indexOf(HAND_RUN_MARKER);
+        String kept = at < 0 ? HAND_RUN_MARKER + "\n" : previous.substring(at);
+        return generated.stripTrailing() + "\n\n" + kept;
     }
 
     String render(String mode, String command, String jmhOptions, String elapsed, String load, String heap)
