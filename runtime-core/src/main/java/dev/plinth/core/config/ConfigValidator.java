@@ -43,7 +43,7 @@ public final class ConfigValidator {
             if (key.startsWith(ConfigKeys.PLUGINS_PREFIX) && !ConfigKeys.FIXED_KEYS.contains(key)) {
                 if (EffectiveConfig.owner(key, pluginIds).isEmpty()) {
                     LOG.warn(
-                            "Configuration key {} (from {}) belongs to no present plugin; ignored",
+                            "Configuration key {} (from {}) belongs to no present plugin; unused until a plugin of that id is installed",
                             key,
                             config.origin(key));
                 }

@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The optional layers between the scoped stores and the backend: the near cache and the value codecs, with
@@ -100,13 +102,19 @@ public record StorageLayers(
     /**
      * Reads the layers from configuration.
      *
+     * <p>A plugin's settings are read whether or not it is present at startup: a plugin installed later (a
+     * new archive in the plugins folder) finds its {@code plinth.plugins.<id>.storage.*} settings in force,
+     * and a cache that only such a plugin turns on is set up at open, ready for it.
+     *
      * @param config the effective configuration
-     * @param pluginIds every present plugin id, to find their sections
+     * @param presentIds every present plugin id, to find their sections
      * @return the layers
      * @throws ConfigurationException naming the key (never a secret value) when a value does not parse, is out
      *     of range, or an option under a plugin's {@code storage.cache.}/{@code storage.codec.} is unknown
      */
-    public static StorageLayers from(EffectiveConfig config, Collection<String> pluginIds) {
+    public static StorageLayers from(EffectiveConfig config, Collection<String> presentIds) {
+        Set<String> pluginIds = new TreeSet<>(presentIds);
+        pluginIds.addAll(configuredIds(config));
         Map<String, String> globalCache = config.section(ConfigKeys.STORAGE_CACHE_PREFIX);
         Map<String, String> globalCodec = config.section(ConfigKeys.STORAGE_CODEC_PREFIX);
         CacheSettings cache = cache(CacheSettings.disabled(), globalCache, ConfigKeys.STORAGE_CACHE_PREFIX, config);
@@ -135,6 +143,21 @@ public record StorageLayers(
             }
         }
         return new StorageLayers(cache, pluginCache, codec, pluginCodec);
+    }
+
+    /**
+     * Plugins that have storage settings in the configuration, present or not: the id is what lies between
+     * {@code plinth.plugins.} and the last {@code .storage.cache.} or {@code .storage.codec.} of a key.
+     */
+    private static Set<String> configuredIds(EffectiveConfig config) {
+        Set<String> ids = new TreeSet<>();
+        for (String key : config.section(ConfigKeys.PLUGINS_PREFIX).keySet()) {
+            int at = Math.max(key.lastIndexOf("." + PLUGIN_CACHE_SECTION), key.lastIndexOf("." + PLUGIN_CODEC_SECTION));
+            if (at > 0) {
+                ids.add(key.substring(0, at));
+            }
+        }
+        return ids;
     }
 
     private static Map<String, String> sub(Map<String, String> section, String prefix) {

@@ -55,6 +55,32 @@ class StorageLayersTest {
     }
 
     @Test
+    void aPluginInstalledAfterStartupFindsItsOwnSettingsInForce() {
+        StorageLayers layers = from(Map.of(
+                "plinth.storage.cache.enabled", "false",
+                "plinth.plugins.later.storage.cache.enabled", "true",
+                "plinth.plugins.later.storage.cache.maxEntries", "42",
+                "plinth.plugins.org.acme.late.storage.codec.compression", "lz4",
+                "plinth.plugins.later.greeting", "hello"));
+
+        assertThat(layers.anyCache())
+                .as("a cache only the later plugin turns on is set up at open")
+                .isTrue();
+        assertThat(layers.cacheFor("later"))
+                .isEqualTo(CacheSettings.enabledDefaults().withMaxEntries(42));
+        assertThat(layers.codecFor("org.acme.late").compression())
+                .isNotEqualTo(CodecSettings.none().compression());
+        assertThat(layers.cacheFor("notes").enabled()).isFalse();
+    }
+
+    @Test
+    void aBadOptionOfAPluginNotYetPresentStillFailsAtStartupNamingItsKey() {
+        assertThatThrownBy(() -> from(Map.of("plinth.plugins.later.storage.cache.maxEntrys", "42")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("plinth.plugins.later.storage.cache.maxEntrys");
+    }
+
+    @Test
     void aPluginMayTurnTheCacheOnAlone() {
         StorageLayers layers = from(Map.of("plinth.plugins.notes.storage.cache.enabled", "true"));
         assertThat(layers.anyCache()).isTrue();
