@@ -6,13 +6,17 @@ import static dev.plinth.bench.Fixture.VALUE;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.api.storage.Subscription;
 import dev.plinth.core.config.CacheSettings;
 import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.storage.StorageEngine;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,6 +30,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The near cache in front of SQLite and Redis ({@code cache=on}) beside the same provider without it
@@ -92,8 +100,15 @@ public class NearCacheBench {
     /** The Redis provider on the private server, with or without the cache. */
     @State(Scope.Benchmark)
     public static class Redis {
-        @Param({"off", "on"})
+        /**
+         * {@code watched}: no cache, but a watcher on another namespace keeps the change feed subscribed, as
+         * the cache must; set then pays for the subscription without any cache work, which tells the two
+         * costs apart.
+         */
+        @Param({"off", "on", "watched"})
         public String cache;
+
+        Subscription watcher;
 
         StorageEngine engine;
         KeyValueStore store;
@@ -111,13 +126,88 @@ public class NearCacheBench {
                             "plinth-bench-cache:"),
                     layers(cache));
             store = preload(engine);
+            if ("watched".equals(cache)) {
+                watcher = engine.store("bench-cache-watched").watch("*", e -> {});
+            }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            if (watcher != null) {
+                watcher.close();
+            }
             engine.cacheStats().ifPresent(st -> System.out.printf("%n[redis cache] %s%n", st));
             store.clear();
             engine.close();
+        }
+    }
+
+    /**
+     * The floor under a write that other processes must hear of: raw Jedis running one script that does
+     * {@code SET} and {@code PUBLISH} (what a Plinth write does), with ({@code on}) or without ({@code off})
+     * a subscriber connection of this process reading the channel, as a cache's feed must.
+     */
+    @State(Scope.Benchmark)
+    public static class RawPublish {
+        static final String SCRIPT =
+                "redis.call('SET', KEYS[1], ARGV[1]); return redis.call('PUBLISH', KEYS[2], ARGV[2])";
+        static final byte[] CHANNEL = "raw-cache-bench:changes".getBytes(StandardCharsets.UTF_8);
+
+        @Param({"off", "on"})
+        public String subscriber;
+
+        RedisClient client;
+        byte[] sha;
+        final byte[][] keys = new byte[KEYS.length][];
+        Jedis subscriberConnection;
+        Thread subscriberThread;
+        final LongAdder received = new LongAdder();
+
+        @Setup(Level.Trial)
+        public void setUp() throws InterruptedException {
+            ConnectionPoolConfig pool = new ConnectionPoolConfig();
+            pool.setMaxTotal(RedisBench.POOL);
+            pool.setMaxIdle(RedisBench.POOL);
+            client = RedisClient.builder()
+                    .hostAndPort(RedisServer.HOST, RedisServer.port())
+                    .poolConfig(pool)
+                    .build();
+            sha = client.scriptLoad(SCRIPT).getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < KEYS.length; i++) {
+                keys[i] = ("raw-cache:" + KEYS[i]).getBytes(StandardCharsets.UTF_8);
+            }
+            if ("on".equals(subscriber)) {
+                CountDownLatch subscribed = new CountDownLatch(1);
+                subscriberConnection = new Jedis(RedisServer.HOST, RedisServer.port());
+                BinaryJedisPubSub listener = new BinaryJedisPubSub() {
+                    @Override
+                    public void onSubscribe(byte[] channel, int count) {
+                        subscribed.countDown();
+                    }
+
+                    @Override
+                    public void onMessage(byte[] channel, byte[] message) {
+                        received.increment();
+                    }
+                };
+                subscriberThread =
+                        new Thread(() -> subscriberConnection.subscribe(listener, CHANNEL), "raw-subscriber");
+                subscriberThread.setDaemon(true);
+                subscriberThread.start();
+                if (!subscribed.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("raw subscriber did not subscribe within 10 s");
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            if (subscriberConnection != null) {
+                System.out.printf("%n[raw subscriber] %,d messages received%n", received.sum());
+                subscriberConnection.disconnect();
+                subscriberThread.join(5_000);
+            }
+            client.close();
         }
     }
 
@@ -224,5 +314,11 @@ public class NearCacheBench {
     @Benchmark
     public Optional<byte[]> redisMiss(Redis s, Cursor c) {
         return s.store.get("missing:" + Fixture.key(c));
+    }
+
+    @Benchmark
+    public Object rawSetAndPublish(RawPublish s, Cursor c) {
+        byte[] key = s.keys[c.next(Data.WORKING_SET)];
+        return s.client.evalsha(s.sha, 2, key, RawPublish.CHANNEL, VALUE, key);
     }
 }
