@@ -43,6 +43,11 @@ import redis.clients.jedis.Response;
 @Measurement(iterations = 5, time = 2)
 public class RedisBench {
     static final int POOL = 16;
+    /** The expiry of the set-with-TTL rows (here and in {@link RedissonBench}): long enough to outlive a run. */
+    static final long TTL_SECONDS = 3600;
+
+    private static final redis.clients.jedis.params.SetParams SET_EX =
+            redis.clients.jedis.params.SetParams.setParams().ex(TTL_SECONDS);
 
     /** The provider on the private server, preloaded with the working set. */
     @State(Scope.Benchmark)
@@ -133,6 +138,17 @@ public class RedisBench {
     @Benchmark
     public String rawSet(RawRedis r, Cursor c) {
         return r.client.set(r.keys[c.next(Data.WORKING_SET)], VALUE);
+    }
+
+    @Benchmark
+    public long plinthSetTtl(PlinthRedis s, Cursor c) {
+        return s.store.set(Fixture.key(c), VALUE, java.time.Duration.ofSeconds(TTL_SECONDS));
+    }
+
+    /** {@code SET key value EX ttl}: a plain string with Redis's own expiry. */
+    @Benchmark
+    public String rawSetTtl(RawRedis r, Cursor c) {
+        return r.client.set(r.keys[c.next(Data.WORKING_SET)], VALUE, SET_EX);
     }
 
     @Benchmark

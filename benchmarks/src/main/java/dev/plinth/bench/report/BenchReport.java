@@ -237,6 +237,81 @@ public final class BenchReport {
                                         0.9,
                                         1.0))),
                 new Section(
+                        "Redis provider vs Redisson 3.45.1 (issue 20)",
+                        "The same private redis-server; Redisson with `ByteArrayCodec`, the sync API and a pool of 16; "
+                                + "its writes are `fastPut` (no old value returned). `RMap` is one hash without expiry "
+                                + "per entry, `RMapCache` keeps an expiry per entry. Target: Plinth >= 1.0x the better "
+                                + "of the two on every row. Set with a TTL: raw is `SET EX`.",
+                        List.of(
+                                Pair.of(
+                                        "get vs `RMap.get`",
+                                        "RedisBench.plinthGet",
+                                        "RedissonBench.mapGet",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "get vs `RMapCache.get`",
+                                        "RedisBench.plinthGet",
+                                        "RedissonBench.mapCacheGet",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "set vs `RMap.fastPut`",
+                                        "RedisBench.plinthSet",
+                                        "RedissonBench.mapSet",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "set vs `RMapCache.fastPut`",
+                                        "RedisBench.plinthSet",
+                                        "RedissonBench.mapCacheSet",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "set with TTL vs `RMapCache.fastPut(k, v, ttl)`",
+                                        "RedisBench.plinthSetTtl",
+                                        "RedissonBench.mapCacheSetTtl",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.untargeted(
+                                        "set with TTL vs raw `SET EX`",
+                                        "RedisBench.plinthSetTtl",
+                                        "RedisBench.rawSetTtl",
+                                        ONE_FOUR),
+                                Pair.of(
+                                        "getAll of 100 vs `RMap.getAll`",
+                                        "RedisBench.plinthGetAll",
+                                        "RedissonBench.mapGetAll",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "getAll of 100 vs `RMapCache.getAll`",
+                                        "RedisBench.plinthGetAll",
+                                        "RedissonBench.mapCacheGetAll",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "setAll of 100 vs `RMap.putAll`",
+                                        "RedisBench.plinthSetAll",
+                                        "RedissonBench.mapPutAll",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0),
+                                Pair.of(
+                                        "setAll of 100 vs `RMapCache.putAll`",
+                                        "RedisBench.plinthSetAll",
+                                        "RedissonBench.mapCachePutAll",
+                                        ONE_FOUR,
+                                        1.0,
+                                        1.0))),
+                new Section(
                         "JSON-file provider vs raw file writes",
                         "Raw baselines write one small file per thread. Target: a `durability=sync` set >= a raw "
                                 + "write-temp-fsync-rename of one small file.",

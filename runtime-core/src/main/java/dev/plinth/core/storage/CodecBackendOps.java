@@ -60,6 +60,17 @@ final class CodecBackendOps implements BackendOps {
         return e == null ? null : decoded(ns, e);
     }
 
+    /**
+     * The layer below's value-only read, decoded: without this override the default would read the whole
+     * entry, and every provider's {@code FastPaths.getValue} would be lost under this layer (it is always
+     * installed).
+     */
+    @Override
+    public byte[] getValue(Namespace ns, String key) {
+        byte[] stored = inner.getValue(ns, key);
+        return stored == null ? null : codec(ns).decode(ns, key, stored);
+    }
+
     @Override
     public List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         List<BackendEntry> found = inner.read(ns, keys);

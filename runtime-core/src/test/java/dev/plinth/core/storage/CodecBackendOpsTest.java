@@ -84,6 +84,22 @@ class CodecBackendOpsTest {
     }
 
     @Test
+    void getValueTakesTheValueOnlyPathBelowAndDecodes() {
+        CodecBackendOps ops = ops(new CodecSettings(CodecSettings.Compression.LZ4, 1024, Map.of(), null));
+        byte[] big = json(64 * 1024);
+        byte[] small = "short".getBytes(StandardCharsets.UTF_8);
+        ops.set(NS, "big", big, StorageBackend.NO_EXPIRY);
+        ops.set(NS, "small", small, StorageBackend.NO_EXPIRY);
+
+        assertThat(ops.getValue(NS, "big")).isEqualTo(big);
+        assertThat(ops.getValue(NS, "small")).isEqualTo(small);
+        assertThat(ops.getValue(NS, "absent")).isNull();
+        // A backend's FastPaths.getValue (Redis: one field instead of three) must not be lost under the layer.
+        assertThat(backend.valueGets).hasValue(3);
+        assertThat(backend.gets).hasValue(0);
+    }
+
+    @Test
     void encryptedValuesHoldNoPlaintextAndReadBack() {
         CodecBackendOps ops = ops(encrypt("k1", Map.of("k1", KEY_A)));
         byte[] secret = "the launch code is 0000-1111".getBytes(StandardCharsets.UTF_8);

@@ -34,6 +34,12 @@ class RedisReads {
         return byScript("get", scopes.of(ns), key);
     }
 
+    /** @return the live value of {@code key}, or {@code null} */
+    byte[] getValue(Namespace ns, String key) {
+        BackendEntry e = get(ns, key);
+        return e == null ? null : e.value();
+    }
+
     /** @return the live entries among {@code keys} (not empty), in the order asked */
     List<BackendEntry> read(Namespace ns, Collection<String> keys) {
         return byScript("getAll", scopes.of(ns), keys);

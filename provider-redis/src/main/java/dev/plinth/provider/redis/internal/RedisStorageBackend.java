@@ -268,6 +268,11 @@ public final class RedisStorageBackend
     }
 
     @Override
+    public byte[] getValue(Namespace ns, String key) {
+        return reads.getValue(ns, key);
+    }
+
+    @Override
     public boolean exists(Namespace ns, String key) {
         return reads.exists(ns, key);
     }

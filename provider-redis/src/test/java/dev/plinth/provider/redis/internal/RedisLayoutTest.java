@@ -665,6 +665,39 @@ class RedisLayoutTest {
     }
 
     @Test
+    void getValueSeesAClearByAnotherProcessAtOnce() {
+        RedisStorageBackend other = Backends.open(Map.of("keyPrefix", prefix, "sweepInterval", "1h"), new Recorder());
+        try {
+            backend.set(NS, "k", b("1"), 0);
+            assertThat(backend.getValue(NS, "k")).isEqualTo(b("1"));
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:0:");
+            other.clear(NS);
+            // A leftover of the retired generation not yet unlinked: the stale generation must not read it.
+            raw.hset(data("k"), Map.of("v", "old", "r", "1", "e", "0"));
+            assertThat(backend.getValue(NS, "k")).isNull();
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:1:");
+            other.set(NS, "k", b("2"), 0);
+            assertThat(backend.getValue(NS, "k")).isEqualTo(b("2"));
+            other.clear(NS);
+            other.set(NS, "k", b("3"), 60_000);
+            assertThat(backend.getValue(NS, "k")).isEqualTo(b("3"));
+            assertThat(backend.cachedGeneration(NS).toString()).isEqualTo(prefix + "{notes}:2:");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void getValueTreatsAHashWithoutItsValueAsAbsent() {
+        backend.set(NS, "k", b("1"), 0);
+        // What increment leaves when Redis lost the hash but not the index entry: r and e, no v.
+        raw.del(data("k"));
+        raw.hset(data("k"), Map.of("r", "7", "e", "0"));
+        assertThat(backend.getValue(NS, "k")).isNull();
+        assertThat(backend.get(NS, "k")).isNull();
+    }
+
+    @Test
     void theScopeCacheIsBounded() {
         for (int i = 0; i < Scopes.MAX_CACHED_SCOPES + 10; i++) {
             assertThat(backend.get(NS.child("b" + i), "k")).isNull();
