@@ -34,16 +34,21 @@ import redis.clients.jedis.resps.ScanResult;
  * with {@code -Xmx128m}, so finishing at all shows the heap bound; the peak of the heap pools during each
  * step is printed too. Values are {@value Data#VALUE_BYTES} bytes, keys spread over 10 scopes.
  *
- * <p>Usage: {@code java -Xmx128m -cp benchmarks/target/benchmarks.jar dev.plinth.bench.AdminBench [keys]}
- * (default 1,000,000; Redis at 127.0.0.1:6379, under a key prefix of its own that is deleted afterwards).
+ * <p>Usage: {@code java -Xmx128m -cp benchmarks/target/benchmarks.jar dev.plinth.bench.AdminBench [keys [port]]}
+ * (default 1,000,000 keys; Redis at 127.0.0.1:6379 or the port given, under a key prefix of its own that is
+ * deleted afterwards). The Redis server's own time per call ({@code INFO commandstats}, before and after each
+ * Redis step) is printed too: it does not move with the client machine's load, so a private server (nothing
+ * else calling it) gives figures that compare across runs.
  */
 public final class AdminBench {
     private static final int SCOPES = 10;
+    private static int port = 6379;
 
     private AdminBench() {}
 
     public static void main(String[] args) throws Exception {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        port = args.length > 1 ? Integer.parseInt(args[1]) : 6379;
         Path dir = Data.tempDir("admin-bench");
         Path db = dir.resolve("source.db");
         String prefix = "plinth-bench-" + UUID.randomUUID() + ":";
@@ -78,22 +83,27 @@ public final class AdminBench {
             rows.put("export / raw SELECT (rate)", String.format(Locale.ROOT, "%.2fx", rawSelect / export));
 
             resetPeaks();
+            Map<String, long[]> before = commandStats();
             t = System.nanoTime();
             rawJedisLoad(db, prefix + "raw:");
             double rawLoad = seconds(t);
+            String rawServer = serverTime(before, commandStats(), keys);
             long rawLoadPeak = heapPeakMb();
             rows.put(
                     "raw pipelined Jedis load (SELECT + SET)",
                     fmt(keys, rawLoad) + ", heap peak " + rawLoadPeak + " MB");
+            rows.put("  Redis server time (commandstats)", rawServer);
 
             try (StorageAdmin target = StorageAdmin.open(
                     "redis",
-                    Map.of("uri", "redis://127.0.0.1:6379", "keyPrefix", prefix + "plinth:"),
+                    Map.of("uri", "redis://127.0.0.1:" + port, "keyPrefix", prefix + "plinth:"),
                     AdminBench.class.getClassLoader())) {
                 resetPeaks();
+                before = commandStats();
                 t = System.nanoTime();
                 MigrationReport report = source.migrateTo(target, MigrateOptions.defaults(), line -> {});
                 double migrate = seconds(t);
+                String migrateServer = serverTime(before, commandStats(), keys);
                 long migratePeak = heapPeakMb();
                 rows.put(
                         "plinth migrate sqlite -> redis (copy + verify)",
@@ -102,8 +112,12 @@ public final class AdminBench {
                 double copy = migrate - report.verifyMillis() / 1000.0;
                 rows.put("  of which copy", fmt(report.copied(), copy));
                 rows.put(
+                        "    of which waiting for the source's pages",
+                        String.format(Locale.ROOT, "%.2f s", report.sourceWaitMillis() / 1000.0));
+                rows.put(
                         "  of which verify (both sides read again)",
                         String.format(Locale.ROOT, "%.2f s", report.verifyMillis() / 1000.0));
+                rows.put("  Redis server time (commandstats, copy + verify)", migrateServer);
                 rows.put(
                         "migrate / raw Jedis load (rate, copy + verify)",
                         String.format(Locale.ROOT, "%.2fx", rawLoad / migrate));
@@ -174,7 +188,7 @@ public final class AdminBench {
                 PreparedStatement ps =
                         c.prepareStatement("SELECT namespace, key, value FROM plinth_kv ORDER BY namespace, key");
                 ResultSet rs = ps.executeQuery();
-                Jedis j = new Jedis("127.0.0.1", 6379)) {
+                Jedis j = new Jedis("127.0.0.1", port)) {
             Pipeline p = j.pipelined();
             int pending = 0;
             while (rs.next()) {
@@ -190,8 +204,56 @@ public final class AdminBench {
         }
     }
 
+    /** @return per command: calls and total server microseconds, from {@code INFO commandstats} */
+    private static Map<String, long[]> commandStats() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            for (String line : j.info("commandstats").lines().toList()) {
+                // cmdstat_set:calls=1000,usec=1234,usec_per_call=1.23,...
+                if (!line.startsWith("cmdstat_")) {
+                    continue;
+                }
+                String name = line.substring(8, line.indexOf(':'));
+                long calls = 0;
+                long usec = 0;
+                for (String field : java.util.regex.Pattern.compile(",")
+                        .splitAsStream(line.substring(line.indexOf(':') + 1))
+                        .toList()) {
+                    if (field.startsWith("calls=")) {
+                        calls = Long.parseLong(field.substring(6));
+                    } else if (field.startsWith("usec=")) {
+                        usec = Long.parseLong(field.substring(5));
+                    }
+                }
+                out.put(name, new long[] {calls, usec});
+            }
+        }
+        return out;
+    }
+
+    /** @return the server time between two {@link #commandStats} snapshots: total, per key, top commands */
+    private static String serverTime(Map<String, long[]> before, Map<String, long[]> after, long keys) {
+        long total = 0;
+        StringBuilder top = new StringBuilder();
+        for (Map.Entry<String, long[]> e : after.entrySet()) {
+            long[] b = before.getOrDefault(e.getKey(), new long[2]);
+            long calls = e.getValue()[0] - b[0];
+            long usec = e.getValue()[1] - b[1];
+            total += usec;
+            if (usec > 50_000) {
+                top.append(String.format(
+                        Locale.ROOT,
+                        "; %s %,d calls %.1f us/call",
+                        e.getKey(),
+                        calls,
+                        calls == 0 ? 0.0 : (double) usec / calls));
+            }
+        }
+        return String.format(Locale.ROOT, "%.2f s, %.2f us per key%s", total / 1e6, (double) total / keys, top);
+    }
+
     private static void cleanRedis(String prefix) {
-        try (Jedis j = new Jedis("127.0.0.1", 6379)) {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 ScanResult<String> page =

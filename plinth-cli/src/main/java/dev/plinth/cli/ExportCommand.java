@@ -38,20 +38,29 @@ final class ExportCommand implements Callable<Integer> {
     @Nullable
     Path output;
 
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description = "a progress bar on standard error (default: only when standard error is a terminal)")
+    @Nullable
+    Boolean progress;
+
     @Override
     public Integer call() throws IOException {
         PlinthCli r = Cli.root(root);
-        try (StorageAdmin admin = r.open()) {
+        try (StorageAdmin admin = r.open();
+                ProgressLine bar = ProgressLine.of(Cli.showProgress(progress, r.err), r.err, null)) {
             ExportReport report;
             if (output != null) {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
-                    report = admin.exportTo(out, scopes);
+                    report = admin.exportTo(out, scopes, bar);
                 }
             } else {
                 OutputStream out = new BufferedOutputStream(r.out, 1 << 16);
-                report = admin.exportTo(out, scopes);
+                report = admin.exportTo(out, scopes, bar);
                 out.flush();
             }
+            bar.finish();
             r.err.println("plinth: exported " + report.entries() + " keys of " + report.scopes() + " scopes from '"
                     + admin.providerId() + "'");
         }

@@ -50,6 +50,13 @@ final class ImportCommand implements Callable<Integer> {
             description = "do not ask before overwriting (--on-conflict overwrite)")
     boolean yes;
 
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description = "a progress bar on standard error (default: only when standard error is a terminal)")
+    @Nullable
+    Boolean progress;
+
     @Override
     public Integer call() throws IOException {
         PlinthCli r = Cli.root(root);
@@ -63,12 +70,20 @@ final class ImportCommand implements Callable<Integer> {
                             r.err)) {
                 return ExitCodes.NOT_CONFIRMED;
             }
+            boolean show = Cli.showProgress(progress, r.err);
             ImportReport report;
             if (file.equals("-")) {
-                report = admin.importFrom(r.rawIn, options);
+                try (ProgressLine bar = ProgressLine.of(show, r.err, null)) {
+                    report = admin.importFrom(r.rawIn, options, bar);
+                }
             } else {
-                try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(file)), 1 << 16)) {
-                    report = admin.importFrom(in, options);
+                Path path = Path.of(file);
+                long size = Files.size(path);
+                try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(path));
+                        InputStream in = new BufferedInputStream(counted, 1 << 16);
+                        ProgressLine bar =
+                                ProgressLine.of(show, r.err, () -> size == 0 ? 1.0 : (double) counted.count() / size)) {
+                    report = admin.importFrom(in, options, bar);
                 }
             }
             report.errors().forEach(e -> r.err.println("plinth: skipped " + e));

@@ -61,8 +61,11 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(
             names = "--progress",
-            description = "print a line per scope on standard error (default: only when it is a terminal)")
-    boolean progress;
+            negatable = true,
+            description = "a progress bar and a line per finished scope on standard error (default: only when"
+                    + " standard error is a terminal)")
+    @Nullable
+    Boolean progress;
 
     @Override
     public Integer call() {
@@ -76,14 +79,12 @@ final class MigrateCommand implements Callable<Integer> {
             return ExitCodes.NOT_CONFIRMED;
         }
         MigrateOptions options = new MigrateOptions(batch, allowNonEmpty, state, scopes);
-        boolean show = progress || Cli.interactive();
+        boolean show = Cli.showProgress(progress, r.err);
         try (StorageAdmin source = r.open();
-                StorageAdmin target = StorageAdmin.open(to, toOptions, r.loader())) {
-            MigrationReport report = source.migrateTo(target, options, line -> {
-                if (show) {
-                    r.err.println("plinth: " + line);
-                }
-            });
+                StorageAdmin target = StorageAdmin.open(to, toOptions, r.loader());
+                ProgressLine bar = ProgressLine.of(show, r.err, null)) {
+            MigrationReport report = source.migrateTo(target, options, line -> bar.message("plinth: " + line), bar);
+            bar.finish();
             for (MigrationReport.ScopeResult s : report.scopes()) {
                 r.out.println(s.scope() + "\t" + (s.resumed() ? "earlier" : "copied " + s.copied()) + "\tsource "
                         + s.sourceCount() + "\ttarget " + s.targetCount() + "\t" + (s.verified() ? "ok" : "MISMATCH")

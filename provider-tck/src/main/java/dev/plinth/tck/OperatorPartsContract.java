@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.api.storage.KeyValueStore;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.BulkLoad;
 import dev.plinth.spi.storage.EntryScan;
 import dev.plinth.spi.storage.IntegrityCheck;
 import dev.plinth.spi.storage.KeyRules;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.NamespaceListing;
 import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The storage contract, concern "Operator parts": the optional SPI parts the operator tools use
- * ({@link NamespaceListing}, {@link EntryScan}, {@link IntegrityCheck}), each tested when the provider's
+ * ({@link NamespaceListing}, {@link EntryScan}, {@link BulkLoad}, {@link IntegrityCheck}), each tested when the provider's
  * backend implements it (a part it lacks has the runtime's default, or none, and no test here).
  */
 public abstract class OperatorPartsContract extends TckConcern {
@@ -47,6 +49,12 @@ public abstract class OperatorPartsContract extends TckConcern {
                     "EntryScan#scan: pages in UTF-8 order after the cursor, each entry as read() returns it, no other"
                             + " namespace's",
                     this::scan));
+        }
+        if (backend instanceof BulkLoad) {
+            tests.add(test(
+                    "BulkLoad#loadNew: new keys readable with their values, own TTLs and distinct versions, listed,"
+                            + " counted and changeable like any other, no other namespace touched",
+                    this::bulkLoad));
         }
         if (backend instanceof IntegrityCheck) {
             tests.add(test("IntegrityCheck#checkIntegrity: a sound data set has no problem", this::soundCheck));
@@ -138,6 +146,46 @@ public abstract class OperatorPartsContract extends TckConcern {
         assertThat(((EntryScan) backend).scan(Namespace.of("plugin-x"), null, 10))
                 .isEmpty();
         assertThat(all).isSortedAccordingTo(Comparator.comparing(BackendEntry::key, KeyRules.UTF8_ORDER));
+    }
+
+    private void bulkLoad() {
+        store("plugin-b").setString("k1", "other namespace");
+        StorageBackend backend = engine().backend();
+        Namespace ns = Namespace.of("plugin-a");
+        List<Write.Put> puts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] value = i == 7 ? new byte[] {0, (byte) 0xFF} : bytes("value " + i);
+            puts.add(new Write.Put("k" + i, value, i % 2 == 0 ? StorageBackend.NO_EXPIRY : LONG_TTL.toMillis()));
+        }
+        ((BulkLoad) backend).loadNew(ns, puts.subList(0, 10));
+        ((BulkLoad) backend).loadNew(ns, puts.subList(10, 20));
+        KeyValueStore a = store("plugin-a");
+        assertThat(a.count("*")).isEqualTo(20);
+        assertThat(a.keys("*", 100).keys()).hasSize(20).contains("k0", "k19");
+        List<String> keys = puts.stream().map(Write.Put::key).toList();
+        List<BackendEntry> read = backend.read(ns, keys);
+        assertThat(read).hasSize(20);
+        assertThat(read.stream().map(BackendEntry::version).distinct().count())
+                .as("distinct versions")
+                .isEqualTo(20);
+        for (BackendEntry e : read) {
+            int i = Integer.parseInt(e.key().substring(1));
+            assertThat(e.value())
+                    .as("value of %s", e.key())
+                    .isEqualTo(puts.get(i).value());
+            assertThat(e.version()).isPositive();
+            if (i % 2 == 0) {
+                assertThat(e.expiresAtMillis()).as("expiry of %s", e.key()).isEqualTo(StorageBackend.NO_EXPIRY);
+            } else {
+                assertThat(e.expiresAtMillis()).as("expiry of %s", e.key()).isPositive();
+            }
+        }
+        long before = a.getEntry("k3").orElseThrow().version();
+        assertThat(a.set("k3", bytes("changed"))).isGreaterThan(before);
+        assertThat(a.delete("k4")).isTrue();
+        assertThat(a.count("*")).isEqualTo(19);
+        assertThat(store("plugin-b").count("*")).isEqualTo(1);
+        assertThat(store("plugin-b").getString("k1")).contains("other namespace");
     }
 
     private void soundCheck() {

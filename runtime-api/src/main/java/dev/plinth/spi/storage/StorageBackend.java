@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * has a correct default in the runtime built on these four. A provider that can do more natively (in one
  * round trip, across processes) also implements the optional parts: {@link FastPaths},
  * {@link NativeCounters}, {@link NativePatterns}, {@link NativeLocks}, {@link NativeQuotas},
- * {@link ChangeFeed}, {@link HealthProbe}; and for operator tools, {@link NamespaceListing}, {@link EntryScan} and
- * {@link IntegrityCheck}. The runtime looks at which parts a backend implements once, at open, and never
+ * {@link ChangeFeed}, {@link HealthProbe}; and for operator tools, {@link NamespaceListing}, {@link EntryScan},
+ * {@link BulkLoad} and {@link IntegrityCheck}. The runtime looks at which parts a backend implements once, at open, and never
  * branches on it per call.
  *
  * <h2>Rules every backend follows</h2>

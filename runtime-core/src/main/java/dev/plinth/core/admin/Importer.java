@@ -43,6 +43,7 @@ final class Importer {
     private final ImportOptions options;
     private final Set<String> knownProviders;
     private final long maxValueBytes;
+    private final BulkProgress bar;
 
     private final List<Pending> batch = new ArrayList<>();
     private @Nullable Namespace batchScope;
@@ -57,7 +58,9 @@ final class Importer {
             InstantSource clock,
             ImportOptions options,
             Set<String> knownProviders,
-            long maxValueBytes) {
+            long maxValueBytes,
+            BulkProgress bar) {
+        this.bar = bar;
         this.backend = backend;
         this.clock = clock;
         this.options = options;
@@ -259,6 +262,7 @@ final class Importer {
         if (conflict != null) {
             throw conflict;
         }
+        bar.update("import", imported + skippedExisting + skippedExpired, -1);
     }
 
     private static JsonNode parse(long line, String text) {

@@ -1,15 +1,25 @@
 package dev.plinth.core.admin;
 
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.BulkLoad;
 import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -18,21 +28,47 @@ import org.jspecify.annotations.Nullable;
  * page, remaining TTLs kept), then verifies each scope (counts and {@link ScopeDigest}) before recording it
  * in the {@link MigrationState}. A rerun after a crash skips the recorded scopes and redoes the one that was
  * in progress from an empty scope, so it ends with the same target as an uninterrupted run.
+ *
+ * <p>Into a target known to be empty (a non-empty one is refused, and a resumed scope is cleared first) the
+ * pages go through the target's {@link BulkLoad} when it has one, which need not read what is there; with
+ * {@link MigrateOptions#allowNonEmptyTarget()} they are ordinary commits, which replace keys of the same name
+ * correctly. The verification reads the two sides at the same time, each in key order.
  */
 final class Migration {
     private static final int PAGES_AHEAD = 2;
+    /**
+     * Target writes at once: two, so the target works on one page while the next is encoded and sent (one
+     * page of a thousand keys is a few milliseconds of Redis time, about what the client needs to send it).
+     */
+    private static final int WRITES_IN_FLIGHT = 2;
+
     private static final Object END = new Object();
 
     private final StorageAdmin source;
     private final StorageAdmin target;
     private final MigrateOptions options;
     private final Consumer<String> progress;
+    private final BulkProgress bar;
+    /** The target's bulk load, when it has one and the target is known to be empty; else {@code null}. */
+    private final @Nullable BulkLoad bulk;
 
-    Migration(StorageAdmin source, StorageAdmin target, MigrateOptions options, Consumer<String> progress) {
+    private long total = -1;
+    private long copiedSoFar;
+    private long sourceWaitNanos;
+    private final AtomicLong verifiedSoFar = new AtomicLong();
+
+    Migration(
+            StorageAdmin source,
+            StorageAdmin target,
+            MigrateOptions options,
+            Consumer<String> progress,
+            BulkProgress bar) {
         this.source = source;
         this.target = target;
         this.options = options;
         this.progress = progress;
+        this.bar = bar;
+        this.bulk = !options.allowNonEmptyTarget() && target.backend() instanceof BulkLoad b ? b : null;
     }
 
     MigrationReport run() {
@@ -40,6 +76,7 @@ final class Migration {
         List<String> scopes =
                 options.scopes().isEmpty() ? new ArrayList<>(source.scopes().keySet()) : options.scopes();
         Namespace[] parsed = scopes.stream().map(StorageAdmin::scope).toArray(Namespace[]::new);
+        total = expectedKeys(scopes);
         Path state = options.stateFile();
         // Decided before the state file is created: a refused run must leave no file that a rerun would take
         // for an interrupted migration (and so clear target scopes it was never allowed to touch).
@@ -77,7 +114,8 @@ final class Migration {
                     target.providerId(),
                     results,
                     (System.nanoTime() - started) / 1_000_000,
-                    verifyNanos / 1_000_000);
+                    verifyNanos / 1_000_000,
+                    sourceWaitNanos / 1_000_000);
             if (file != null && report.ok()) {
                 file.finish();
             }
@@ -87,6 +125,19 @@ final class Migration {
                 file.close();
             }
         }
+    }
+
+    /** @return the source's live keys in {@code scopes} when it can list them (for the progress bar), else -1 */
+    private long expectedKeys(List<String> scopes) {
+        return source.scopesIfListable().isEmpty() ? -1 : sum(source.scopes(), scopes);
+    }
+
+    private static long sum(Map<String, Long> counts, List<String> scopes) {
+        long n = 0;
+        for (String s : scopes) {
+            n += counts.getOrDefault(s, 0L);
+        }
+        return n;
     }
 
     private void refuseNonEmptyTarget() {
@@ -109,9 +160,11 @@ final class Migration {
     }
 
     /**
-     * Copies one scope: a reader thread fetches the next page from the source while this thread writes the
-     * current one to the target, so the two round trips overlap. At most {@link #PAGES_AHEAD} pages wait
-     * between them, so memory stays bounded by a few pages whatever the scope's size.
+     * Copies one scope: a reader thread fetches the next pages from the source while up to
+     * {@link #WRITES_IN_FLIGHT} pages are written to the target at once, so source reads, client-side
+     * encoding and the target's round trips overlap (the pages hold distinct keys, so their order does not
+     * matter). At most {@link #PAGES_AHEAD} pages wait between reader and writers, so memory stays bounded by a
+     * few pages whatever the scope's size.
      */
     private long copy(Namespace ns) {
         StorageBackend from = source.backend();
@@ -136,11 +189,22 @@ final class Migration {
                 "plinth-migrate-reader");
         reader.setDaemon(true);
         reader.start();
+        ExecutorService writers = Executors.newFixedThreadPool(WRITES_IN_FLIGHT, r -> {
+            Thread t = new Thread(r, "plinth-migrate-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        Deque<Future<Long>> inFlight = new ArrayDeque<>(WRITES_IN_FLIGHT);
         long copied = 0;
         try {
             while (true) {
+                long waiting = System.nanoTime();
                 Object next = take(pages);
+                sourceWaitNanos += System.nanoTime() - waiting;
                 if (next == END) {
+                    while (!inFlight.isEmpty()) {
+                        copied += written(inFlight.removeFirst());
+                    }
                     return copied;
                 }
                 if (next instanceof RuntimeException e) {
@@ -151,17 +215,47 @@ final class Migration {
                 }
                 @SuppressWarnings("unchecked")
                 List<BackendEntry> page = (List<BackendEntry>) next;
-                copied += write(to, ns, page);
+                if (inFlight.size() == WRITES_IN_FLIGHT) {
+                    copied += written(inFlight.removeFirst());
+                }
+                inFlight.addLast(writers.submit(() -> write(to, ns, page)));
             }
         } finally {
+            writers.shutdownNow(); // after a failure: stop the other write; after END all have ended
             reader.interrupt(); // a failed write stops the reader; after END it has ended already
         }
+    }
+
+    /** Waits for one page's write and reports it; its failure is the copy's failure. */
+    private long written(Future<Long> write) {
+        long n;
+        try {
+            n = write.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("Interrupted while migrating; run it again to resume", e);
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+        copiedSoFar += n;
+        bar.update("copy", copiedSoFar, total);
+        return n;
+    }
+
+    private static RuntimeException rethrown(ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+            return r;
+        }
+        if (e.getCause() instanceof Error r) {
+            throw r;
+        }
+        return new IllegalStateException(e.getCause());
     }
 
     /** Writes one page with the remaining TTLs as of now (so absolute expiries are kept); skips the expired. */
     private long write(StorageBackend to, Namespace ns, List<BackendEntry> page) {
         long now = source.clock().millis();
-        List<Write> writes = new ArrayList<>(page.size());
+        List<Write.Put> writes = new ArrayList<>(page.size());
         for (BackendEntry e : page) {
             long ttl = StorageBackend.NO_EXPIRY;
             if (e.expiresAtMillis() != StorageBackend.NO_EXPIRY) {
@@ -172,8 +266,13 @@ final class Migration {
             }
             writes.add(new Write.Put(e.key(), e.value(), ttl));
         }
-        if (!writes.isEmpty()) {
-            to.commit(ns, new Commit(List.of(), writes));
+        if (writes.isEmpty()) {
+            return 0;
+        }
+        if (bulk != null) {
+            bulk.loadNew(ns, writes);
+        } else {
+            to.commit(ns, new Commit(List.of(), List.copyOf(writes)));
         }
         return writes.size();
     }
@@ -205,15 +304,47 @@ final class Migration {
         }
     }
 
+    /**
+     * Digests the source on a thread of its own while this one digests the target: the two reads overlap, so
+     * verifying costs about the slower side rather than the sum of both.
+     */
     private MigrationReport.ScopeResult verify(Namespace ns, long copied, boolean resumed) {
-        ScopeDigest a = digest(source.backend(), ns);
-        ScopeDigest b = digest(target.backend(), ns);
+        CompletableFuture<ScopeDigest> sourceSide = new CompletableFuture<>();
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        sourceSide.complete(digest(source.backend(), ns, false));
+                    } catch (RuntimeException | Error e) {
+                        sourceSide.completeExceptionally(e);
+                    }
+                },
+                "plinth-migrate-verify");
+        reader.setDaemon(true);
+        reader.start();
+        ScopeDigest b = digest(target.backend(), ns, true);
+        ScopeDigest a = join(sourceSide);
         return new MigrationReport.ScopeResult(ns.path(), copied, resumed, a.count(), b.count(), a.hex(), b.hex());
     }
 
-    private ScopeDigest digest(StorageBackend backend, Namespace ns) {
+    private static ScopeDigest join(CompletableFuture<ScopeDigest> side) {
+        try {
+            return side.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("Interrupted while verifying; run it again to resume", e);
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    private ScopeDigest digest(StorageBackend backend, Namespace ns, boolean reports) {
         ScopeDigest d = new ScopeDigest();
-        Entries.forEachPage(backend, ns, options.batchSize(), page -> page.forEach(d::add));
+        Entries.forEachPage(backend, ns, options.batchSize(), page -> {
+            page.forEach(d::add);
+            if (reports) {
+                bar.update("verify", verifiedSoFar.addAndGet(page.size()), total);
+            }
+        });
         return d;
     }
 

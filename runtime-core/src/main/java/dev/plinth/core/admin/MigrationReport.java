@@ -10,14 +10,18 @@ import java.util.List;
  * @param scopes one result per scope, in scope order
  * @param millis the wall time of the run
  * @param verifyMillis the part of it spent verifying (reading both sides again)
+ * @param sourceWaitMillis the part of the copy spent waiting for the source's next page (the rest of the copy
+ *     is the target's writes): where a slow copy loses its time
  */
-public record MigrationReport(String source, String target, List<ScopeResult> scopes, long millis, long verifyMillis) {
+public record MigrationReport(
+        String source, String target, List<ScopeResult> scopes, long millis, long verifyMillis, long sourceWaitMillis) {
     /**
      * @param source the source provider
      * @param target the target provider
      * @param scopes per-scope results
      * @param millis wall time
      * @param verifyMillis time spent verifying
+     * @param sourceWaitMillis time the copy waited for the source
      */
     public MigrationReport {
         scopes = List.copyOf(scopes);

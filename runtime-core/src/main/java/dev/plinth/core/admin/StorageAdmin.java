@@ -250,14 +250,42 @@ public final class StorageAdmin implements AutoCloseable {
      * @throws StorageException when the backend fails or {@code out} cannot be written
      */
     public ExportReport exportTo(OutputStream out, Collection<String> scopes) {
+        return exportTo(out, scopes, BulkProgress.NONE);
+    }
+
+    /**
+     * {@link #exportTo(OutputStream, Collection)}, telling {@code bar} (phase {@code export}) how many keys are
+     * written of the live keys the scopes held when it started ({@code -1} when the provider cannot count them).
+     *
+     * @param out where to write
+     * @param scopes the scopes to export, or empty for every scope
+     * @param bar told after each page
+     * @return what was written
+     * @throws StorageException when the backend fails or {@code out} cannot be written
+     */
+    public ExportReport exportTo(OutputStream out, Collection<String> scopes, BulkProgress bar) {
         Objects.requireNonNull(out, "out");
-        List<Namespace> which = scopes.isEmpty()
-                ? scopes().keySet().stream().map(StorageAdmin::scope).toList()
+        Objects.requireNonNull(bar, "bar");
+        // scopes() refuses a provider that cannot list them, which an export of every scope needs.
+        SortedMap<String, Long> counts = scopes.isEmpty() || backend() instanceof NamespaceListing ? scopes() : null;
+        List<Namespace> which = counts != null && scopes.isEmpty()
+                ? counts.keySet().stream().map(StorageAdmin::scope).toList()
                 : new TreeSet<>(scopes).stream().map(StorageAdmin::scope).toList();
+        long total = -1;
+        if (counts != null) {
+            total = 0;
+            for (Namespace ns : which) {
+                total += counts.getOrDefault(ns.path(), 0L);
+            }
+        }
+        long expected = total;
         ExportWriter w = new ExportWriter(out);
         w.header(providerId(), clock().instant());
         for (Namespace ns : which) {
-            Entries.forEachPage(backend(), ns, MigrateOptions.DEFAULT_BATCH, page -> page.forEach(e -> w.entry(ns, e)));
+            Entries.forEachPage(backend(), ns, MigrateOptions.DEFAULT_BATCH, page -> {
+                page.forEach(e -> w.entry(ns, e));
+                bar.update("export", w.entries(), expected);
+            });
         }
         w.end();
         w.close();
@@ -278,10 +306,32 @@ public final class StorageAdmin implements AutoCloseable {
      * @throws StorageException when the backend fails or {@code in} cannot be read
      */
     public ImportReport importFrom(InputStream in, ImportOptions options) {
+        return importFrom(in, options, BulkProgress.NONE);
+    }
+
+    /**
+     * {@link #importFrom(InputStream, ImportOptions)}, telling {@code bar} (phase {@code import}, total
+     * {@code -1}: an export states its size only on its last line) how many keys were imported or skipped.
+     *
+     * @param in the export
+     * @param options conflict rule, bad-line rule, batch size
+     * @param bar told after each batch
+     * @return what was imported and skipped
+     * @throws ExportFormatException as {@link #importFrom(InputStream, ImportOptions)}
+     * @throws ImportConflictException as {@link #importFrom(InputStream, ImportOptions)}
+     * @throws StorageException when the backend fails or {@code in} cannot be read
+     */
+    public ImportReport importFrom(InputStream in, ImportOptions options, BulkProgress bar) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(bar, "bar");
         return new Importer(
-                        backend(), clock(), options, ConfiguredStorage.providerIds(loader), settings.maxValueBytes())
+                        backend(),
+                        clock(),
+                        options,
+                        ConfiguredStorage.providerIds(loader),
+                        settings.maxValueBytes(),
+                        bar)
                 .run(in);
     }
 
@@ -300,11 +350,30 @@ public final class StorageAdmin implements AutoCloseable {
      * @throws StorageException when a backend fails (a rerun resumes)
      */
     public MigrationReport migrateTo(StorageAdmin target, MigrateOptions options, Consumer<String> progress) {
+        return migrateTo(target, options, progress, BulkProgress.NONE);
+    }
+
+    /**
+     * {@link #migrateTo(StorageAdmin, MigrateOptions, Consumer)}, telling {@code bar} how many keys the copy
+     * (phase {@code copy}) and then the verification (phase {@code verify}, counting the target's keys read)
+     * have handled of the source's live keys in the scopes.
+     *
+     * @param target where to copy to
+     * @param options batch size, non-empty rule, state file, scopes
+     * @param progress told one line per scope as it finishes
+     * @param bar told after each page
+     * @return per-scope counts and checksums
+     * @throws MigrationException as {@link #migrateTo(StorageAdmin, MigrateOptions, Consumer)}
+     * @throws StorageException when a backend fails (a rerun resumes)
+     */
+    public MigrationReport migrateTo(
+            StorageAdmin target, MigrateOptions options, Consumer<String> progress, BulkProgress bar) {
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(bar, "bar");
         if (target == this) {
             throw new MigrationException("A migration needs a target other than its source", null);
         }
-        return new Migration(this, target, options, progress).run();
+        return new Migration(this, target, options, progress, bar).run();
     }
 
     /**

@@ -8,10 +8,12 @@ import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.provider.redis.RedisStorageProvider.Mode;
 import dev.plinth.spi.storage.BackendContext;
 import dev.plinth.spi.storage.BackendEntry;
+import dev.plinth.spi.storage.BulkLoad;
 import dev.plinth.spi.storage.ChangeFeed;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Commit;
 import dev.plinth.spi.storage.CommitResult;
+import dev.plinth.spi.storage.EntryScan;
 import dev.plinth.spi.storage.FastPaths;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.HealthProbe;
@@ -24,6 +26,7 @@ import dev.plinth.spi.storage.NativePatterns;
 import dev.plinth.spi.storage.NativeQuotas;
 import dev.plinth.spi.storage.ProviderConfig;
 import dev.plinth.spi.storage.StorageBackend;
+import dev.plinth.spi.storage.Write;
 import java.util.Collection;
 import java.util.List;
 import java.util.SortedMap;
@@ -36,7 +39,7 @@ import redis.clients.jedis.UnifiedJedis;
  * several processes sharing a server and key prefix share data, quotas, locks and change events. This class
  * only opens, routes and closes; each job has its own class, chosen once at open where the configuration
  * decides: {@link RedisReads} (by script in cluster mode, else {@link PipelinedReads}), {@link RedisWrites}
- * (one script per write; the put-only batch script only without a quota), {@link RedisListing},
+ * (one script per write; the put-only batch script only without a quota), {@link RedisListing}, {@link RedisBulk} (the operator tools' scan and bulk load),
  * {@link RedisSweeper} (on the runtime's scheduler), {@link RedisLocks}, {@link ChangeSubscriber} (the
  * subscription, on a thread of its own since it blocks), with {@link ScriptCalls} and {@link RedisCalls}
  * under them all. See {@link LuaScript} for the data layout and {@link KeyLayout} for key names.
@@ -61,6 +64,8 @@ public final class RedisStorageBackend
                 NativeQuotas,
                 ChangeFeed,
                 NamespaceListing,
+                EntryScan,
+                BulkLoad,
                 IntegrityCheck,
                 HealthProbe {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStorageBackend.class);
@@ -76,6 +81,7 @@ public final class RedisStorageBackend
     private final RedisSweeper sweeper;
     private final RedisLocks locks;
     private final RedisAdmin admin;
+    private final RedisBulk bulk;
     private final ChangeListener changes;
     private final byte[] channel;
     /** The subscription to the change channel; {@code null} while nothing in this process watches. */
@@ -95,6 +101,7 @@ public final class RedisStorageBackend
         this.listing = new RedisListing(calls, scopes, scripts, writes, sweeper);
         this.locks = new RedisLocks(calls, layout, scripts);
         this.admin = new RedisAdmin(calls, scopes, scripts);
+        this.bulk = new RedisBulk(calls, scopes, writes, channel, settings.maxKeys);
         this.changes = context.changes();
         this.subscriber = newSubscriber();
     }
@@ -307,6 +314,16 @@ public final class RedisStorageBackend
     @Override
     public SortedMap<Namespace, Long> namespaces() {
         return admin.namespaces();
+    }
+
+    @Override
+    public List<BackendEntry> scan(Namespace ns, String afterKey, int limit) {
+        return bulk.scan(ns, afterKey, limit);
+    }
+
+    @Override
+    public void loadNew(Namespace ns, List<Write.Put> puts) {
+        bulk.loadNew(ns, puts);
     }
 
     @Override
