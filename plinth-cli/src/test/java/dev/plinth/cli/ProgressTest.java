@@ -79,7 +79,7 @@ class ProgressTest {
         assertThat(auto.err()).doesNotContain("\r", "keys/s").isEqualTo(off.err());
         assertThat(off.err()).isEqualTo("plinth: exported " + (KEYS + 1) + " keys of 2 scopes from 'sqlite'\n");
         assertThat(on.err())
-                .contains("\rplinth: export [", "100%", (KEYS + 1) + "/" + String.format("%,d", KEYS + 1))
+                .contains("\rplinth: export [", "100%", String.format("%,d/%,d", KEYS + 1, KEYS + 1))
                 .endsWith("plinth: exported " + (KEYS + 1) + " keys of 2 scopes from 'sqlite'\n");
     }
 
