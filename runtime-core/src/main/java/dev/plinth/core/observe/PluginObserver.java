@@ -4,25 +4,42 @@ package dev.plinth.core.observe;
  * Receives one plugin's store calls. Called on the plugin's threads, on the hot path of every store call:
  * implementations are thread-safe, take no lock and allocate nothing per call where they can. Keys never
  * reach an observer: only the operation, durations, sizes and the exception's type.
+ *
+ * <p>A call is bracketed by {@link #start} and then exactly one of {@link #completed} or {@link #failed},
+ * on the same thread, with the stamp {@code start} returned. The observer chooses which calls it times:
+ * reading the clock twice costs about as much as a memory get, so an observer may time a sample of the
+ * fast calls and return {@link #NOT_TIMED} for the others. Callers may also pass their own
+ * {@link System#nanoTime()} reading as the stamp (lock waits are always timed this way).
  */
 public interface PluginObserver {
+
+    /** The stamp {@link #start} returns for a call it does not time; never a {@link System#nanoTime()} reading in practice. */
+    long NOT_TIMED = Long.MIN_VALUE;
+
+    /**
+     * A call begins.
+     *
+     * @param operation what it is
+     * @return {@link System#nanoTime()} when the observer times this call, else {@link #NOT_TIMED}
+     */
+    long start(StoreOperation operation);
 
     /**
      * A call returned normally.
      *
      * @param operation what it was
-     * @param nanos how long it took
+     * @param start what {@link #start} returned for it (or the caller's own {@link System#nanoTime()} reading)
      */
-    void completed(StoreOperation operation, long nanos);
+    void completed(StoreOperation operation, long start);
 
     /**
      * A call threw.
      *
      * @param operation what it was
-     * @param nanos how long it took until it threw
+     * @param start what {@link #start} returned for it (or the caller's own {@link System#nanoTime()} reading)
      * @param error what it threw (a {@code StorageException} mostly; its type is what metrics count by)
      */
-    void failed(StoreOperation operation, long nanos, RuntimeException error);
+    void failed(StoreOperation operation, long start, RuntimeException error);
 
     /**
      * @param bytes value bytes a write handed to storage ({@code byte[]} and {@code String} values, as

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A plugin's store with every call timed and reported to its {@link PluginObserver}. The hot single-key
+ * A plugin's store with every call reported to its {@link PluginObserver}, which decides per call whether
+ * it reads the clock ({@link PluginObserver#start}); lock waits are always timed. The hot single-key
  * calls are written out (no lambda, nothing allocated beyond what the store does); the rest go through
  * {@link #timed}. Thread-safe as the store it wraps.
  *
@@ -57,24 +58,24 @@ public final class ObservedStore implements KeyValueStore {
     }
 
     private <T> T timed(StoreOperation op, Supplier<T> call) {
-        long t = System.nanoTime();
+        long t = observer.start(op);
         try {
             T r = call.get();
-            observer.completed(op, System.nanoTime() - t);
+            observer.completed(op, t);
             return r;
         } catch (RuntimeException e) {
-            observer.failed(op, System.nanoTime() - t, e);
+            observer.failed(op, t, e);
             throw e;
         }
     }
 
     private void timed(StoreOperation op, Runnable call) {
-        long t = System.nanoTime();
+        long t = observer.start(op);
         try {
             call.run();
-            observer.completed(op, System.nanoTime() - t);
+            observer.completed(op, t);
         } catch (RuntimeException e) {
-            observer.failed(op, System.nanoTime() - t, e);
+            observer.failed(op, t, e);
             throw e;
         }
     }
@@ -112,47 +113,45 @@ public final class ObservedStore implements KeyValueStore {
 
     @Override
     public Optional<byte[]> get(String key) {
-        long t = System.nanoTime();
+        long t = observer.start(GET);
         try {
             Optional<byte[]> r = store.get(key);
-            long dt = System.nanoTime() - t;
             if (r.isPresent()) {
                 observer.bytesRead(r.get().length);
             }
-            observer.completed(GET, dt);
+            observer.completed(GET, t);
             return r;
         } catch (RuntimeException e) {
-            observer.failed(GET, System.nanoTime() - t, e);
+            observer.failed(GET, t, e);
             throw e;
         }
     }
 
     @Override
     public Optional<String> getString(String key) {
-        long t = System.nanoTime();
+        long t = observer.start(GET);
         try {
             Optional<String> r = store.getString(key);
-            long dt = System.nanoTime() - t;
             if (r.isPresent()) {
                 observer.bytesRead(utf8Length(r.get()));
             }
-            observer.completed(GET, dt);
+            observer.completed(GET, t);
             return r;
         } catch (RuntimeException e) {
-            observer.failed(GET, System.nanoTime() - t, e);
+            observer.failed(GET, t, e);
             throw e;
         }
     }
 
     @Override
     public <T> Optional<T> getObject(String key, Class<T> type) {
-        long t = System.nanoTime();
+        long t = observer.start(GET);
         try {
             Optional<T> r = store.getObject(key, type);
-            observer.completed(GET, System.nanoTime() - t);
+            observer.completed(GET, t);
             return r;
         } catch (RuntimeException e) {
-            observer.failed(GET, System.nanoTime() - t, e);
+            observer.failed(GET, t, e);
             throw e;
         }
     }
@@ -169,13 +168,13 @@ public final class ObservedStore implements KeyValueStore {
 
     @Override
     public boolean exists(String key) {
-        long t = System.nanoTime();
+        long t = observer.start(GET);
         try {
             boolean r = store.exists(key);
-            observer.completed(GET, System.nanoTime() - t);
+            observer.completed(GET, t);
             return r;
         } catch (RuntimeException e) {
-            observer.failed(GET, System.nanoTime() - t, e);
+            observer.failed(GET, t, e);
             throw e;
         }
     }
@@ -200,42 +199,42 @@ public final class ObservedStore implements KeyValueStore {
 
     @Override
     public long set(String key, byte[] value) {
-        long t = System.nanoTime();
+        long t = observer.start(SET);
         try {
             long v = store.set(key, value);
-            observer.completed(SET, System.nanoTime() - t);
+            observer.completed(SET, t);
             observer.bytesWritten(value.length);
             return v;
         } catch (RuntimeException e) {
-            observer.failed(SET, System.nanoTime() - t, e);
+            observer.failed(SET, t, e);
             throw e;
         }
     }
 
     @Override
     public long set(String key, byte[] value, Duration ttl) {
-        long t = System.nanoTime();
+        long t = observer.start(SET);
         try {
             long v = store.set(key, value, ttl);
-            observer.completed(SET, System.nanoTime() - t);
+            observer.completed(SET, t);
             observer.bytesWritten(value.length);
             return v;
         } catch (RuntimeException e) {
-            observer.failed(SET, System.nanoTime() - t, e);
+            observer.failed(SET, t, e);
             throw e;
         }
     }
 
     @Override
     public long setString(String key, String value) {
-        long t = System.nanoTime();
+        long t = observer.start(SET);
         try {
             long v = store.setString(key, value);
-            observer.completed(SET, System.nanoTime() - t);
+            observer.completed(SET, t);
             observer.bytesWritten(utf8Length(value));
             return v;
         } catch (RuntimeException e) {
-            observer.failed(SET, System.nanoTime() - t, e);
+            observer.failed(SET, t, e);
             throw e;
         }
     }
@@ -249,13 +248,13 @@ public final class ObservedStore implements KeyValueStore {
 
     @Override
     public long setObject(String key, Object value) {
-        long t = System.nanoTime();
+        long t = observer.start(SET);
         try {
             long v = store.setObject(key, value);
-            observer.completed(SET, System.nanoTime() - t);
+            observer.completed(SET, t);
             return v;
         } catch (RuntimeException e) {
-            observer.failed(SET, System.nanoTime() - t, e);
+            observer.failed(SET, t, e);
             throw e;
         }
     }
@@ -303,26 +302,26 @@ public final class ObservedStore implements KeyValueStore {
 
     @Override
     public long increment(String key, long delta) {
-        long t = System.nanoTime();
+        long t = observer.start(INCREMENT);
         try {
             long v = store.increment(key, delta);
-            observer.completed(INCREMENT, System.nanoTime() - t);
+            observer.completed(INCREMENT, t);
             return v;
         } catch (RuntimeException e) {
-            observer.failed(INCREMENT, System.nanoTime() - t, e);
+            observer.failed(INCREMENT, t, e);
             throw e;
         }
     }
 
     @Override
     public boolean delete(String key) {
-        long t = System.nanoTime();
+        long t = observer.start(DELETE);
         try {
             boolean r = store.delete(key);
-            observer.completed(DELETE, System.nanoTime() - t);
+            observer.completed(DELETE, t);
             return r;
         } catch (RuntimeException e) {
-            observer.failed(DELETE, System.nanoTime() - t, e);
+            observer.failed(DELETE, t, e);
             throw e;
         }
     }
@@ -413,12 +412,12 @@ public final class ObservedStore implements KeyValueStore {
                 observer.watchOverflowed(Math.max(0, dropped - droppedSoFar[0]));
                 droppedSoFar[0] = Math.max(droppedSoFar[0], dropped);
             }
-            long t = System.nanoTime();
+            long t = observer.start(WATCH_DELIVERY);
             try {
                 listener.accept(event);
-                observer.completed(WATCH_DELIVERY, System.nanoTime() - t);
+                observer.completed(WATCH_DELIVERY, t);
             } catch (RuntimeException e) {
-                observer.failed(WATCH_DELIVERY, System.nanoTime() - t, e);
+                observer.failed(WATCH_DELIVERY, t, e);
                 throw e;
             }
         };
@@ -434,14 +433,14 @@ public final class ObservedStore implements KeyValueStore {
             LockHandle h = store.lock(key, wait);
             long dt = System.nanoTime() - t;
             observer.lockWaited(dt, true);
-            observer.completed(LOCK, dt);
+            observer.completed(LOCK, t); // lock waits are always timed: t is a clock reading
             return h;
         } catch (RuntimeException e) {
             long dt = System.nanoTime() - t;
             if (e instanceof dev.plinth.api.storage.LockTimeoutException) {
                 observer.lockWaited(dt, false);
             }
-            observer.failed(LOCK, dt, e);
+            observer.failed(LOCK, t, e);
             throw e;
         }
     }
@@ -453,14 +452,14 @@ public final class ObservedStore implements KeyValueStore {
             LockHandle h = store.lock(key, wait, lease);
             long dt = System.nanoTime() - t;
             observer.lockWaited(dt, true);
-            observer.completed(LOCK, dt);
+            observer.completed(LOCK, t); // lock waits are always timed: t is a clock reading
             return h;
         } catch (RuntimeException e) {
             long dt = System.nanoTime() - t;
             if (e instanceof dev.plinth.api.storage.LockTimeoutException) {
                 observer.lockWaited(dt, false);
             }
-            observer.failed(LOCK, dt, e);
+            observer.failed(LOCK, t, e);
             throw e;
         }
     }

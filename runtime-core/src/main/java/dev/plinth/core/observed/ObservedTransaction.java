@@ -64,14 +64,14 @@ final class ObservedTransaction implements Transaction {
 
     @Override
     public Map<String, Long> commit() {
-        long t = System.nanoTime();
+        long t = observer.start(StoreOperation.COMMIT);
         try {
             Map<String, Long> r = tx.commit();
-            observer.completed(StoreOperation.COMMIT, System.nanoTime() - t);
+            observer.completed(StoreOperation.COMMIT, t);
             observer.bytesWritten(bytes);
             return r;
         } catch (RuntimeException e) {
-            observer.failed(StoreOperation.COMMIT, System.nanoTime() - t, e);
+            observer.failed(StoreOperation.COMMIT, t, e);
             throw e;
         }
     }
