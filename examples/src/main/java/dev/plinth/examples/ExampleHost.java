@@ -116,7 +116,7 @@ public final class ExampleHost {
                 .build();
         runtime.registerShutdownHook();
         runtime.start();
-        PlinthMetrics.bindHealth(registry, runtime);
+        PlinthMetrics.bind(registry, runtime);
         try (OperationsEndpoint endpoint = OperationsEndpoint.start(runtime, registry, port)) {
             out.println("Plinth endpoints on http://127.0.0.1:" + endpoint.port() + " (/health, /health/live,"
                     + " /health/ready, /metrics)");

@@ -19,6 +19,7 @@ import dev.plinth.core.discovery.DiscoveredPlugin;
 import dev.plinth.core.discovery.ProviderCandidate;
 import dev.plinth.core.discovery.ProviderSelector;
 import dev.plinth.core.health.HealthReport;
+import dev.plinth.core.health.StorageStats;
 import dev.plinth.core.lifecycle.DependencyGraph;
 import dev.plinth.core.lifecycle.LifecycleManager;
 import dev.plinth.core.lifecycle.ManagedPlugin;
@@ -297,6 +298,36 @@ public final class PlinthRuntime implements AutoCloseable {
             LOG.warn("Closing storage failed", t);
             return Optional.of(t);
         }
+    }
+
+    /**
+     * Figures for metrics that the storage engine keeps anyway (quota, held locks, watch backlog, near-cache
+     * counts): no backend call, cheap enough for every scrape. Thread-safe; never throws.
+     *
+     * @return the figures now; {@link StorageStats#none()} before storage opens and after {@link #close()}
+     */
+    public StorageStats storageStats() {
+        StorageEngine e = engine;
+        return e == null || e.isClosed() ? StorageStats.none() : e.stats();
+    }
+
+    /**
+     * The live keys in a plugin's own scope (not its child namespaces), as the {@code maxKeys} quota counts
+     * them. One count on the backend, not reported to the observer: a memory or SQLite count is cheap, a
+     * Redis count scans the scope, so metrics read it only when a quota is set.
+     *
+     * @param pluginId a valid plugin id (need not be a present plugin)
+     * @return the number of live keys in its scope
+     * @throws IllegalStateException when the runtime is not running
+     * @throws dev.plinth.api.plugin.InvalidPluginIdException when the id breaks the grammar
+     * @throws dev.plinth.api.storage.StorageException when the backend fails
+     */
+    public long keyCount(String pluginId) {
+        StorageEngine e = engine;
+        if (e == null || e.isClosed() || status != Status.RUNNING) {
+            throw new IllegalStateException("Storage is available while the runtime is running; it is " + status);
+        }
+        return e.store(pluginId).count("*");
     }
 
     /**

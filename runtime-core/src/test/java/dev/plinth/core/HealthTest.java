@@ -91,6 +91,45 @@ class HealthTest {
     }
 
     @Test
+    void eachChangeOfTheOverallStatusIsLoggedOnceAtInfoWithTheReason() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Health> answer =
+                new java.util.concurrent.atomic.AtomicReference<>(Health.up());
+        RecordingPlugin a = new RecordingPlugin("a", log).onInit(c -> c.registerHealthCheck("flip", answer::get));
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (PlinthRuntime rt =
+                runtime(config("plinth.health.cacheTtl", "0s"), a).start()) {
+            assertThat(rt.health().status()).isEqualTo(HealthStatus.UP);
+            // slf4j-simple looks System.err up on every line, so the runtime's log lines land here.
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                assertThat(rt.health().status()).isEqualTo(HealthStatus.UP);
+                answer.set(Health.degraded("cache cold"));
+                assertThat(rt.health().status()).isEqualTo(HealthStatus.DEGRADED);
+                assertThat(rt.health().status()).isEqualTo(HealthStatus.DEGRADED);
+                answer.set(Health.up());
+                assertThat(rt.health().status()).isEqualTo(HealthStatus.UP);
+                assertThat(rt.health().status()).isEqualTo(HealthStatus.UP);
+            } finally {
+                System.setErr(stderr);
+            }
+        }
+        List<String> changes = captured.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.contains("Plinth health changed"))
+                .toList();
+        assertThat(changes).hasSize(2);
+        assertThat(changes.get(0))
+                .contains(
+                        "INFO",
+                        "Plinth health changed from UP to DEGRADED",
+                        "plugin 'a'",
+                        "check 'flip'",
+                        "cache cold");
+        assertThat(changes.get(1)).contains("INFO").endsWith("Plinth health changed from DEGRADED to UP");
+    }
+
+    @Test
     void aCheckThatThrowsIsDownWithTheReasonAndTheRuntimeDegradedButReady() {
         RecordingPlugin a = new RecordingPlugin("a", log)
                 .onInit(c -> c.registerHealthCheck("queue", () -> {

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *         .observer(PlinthMetrics.observer(registry))
  *         .build()
  *         .start()) {
- *     PlinthMetrics.bindHealth(registry, runtime);
+ *     PlinthMetrics.bind(registry, runtime); // health and storage gauges
  *     ...
  * }
  * }</pre>
@@ -50,6 +50,35 @@ public final class PlinthMetrics implements StorageObserver {
     @Override
     public PluginObserver plugin(String pluginId) {
         return plugins.computeIfAbsent(pluginId, id -> new PluginMeters(registry, id));
+    }
+
+    /**
+     * Registers the health gauges ({@link #bindHealth}) and the storage gauges ({@link #bindStorage}).
+     *
+     * @param registry where the gauges go
+     * @param runtime a started runtime
+     * @throws NullPointerException when an argument is {@code null}
+     */
+    public static void bind(MeterRegistry registry, PlinthRuntime runtime) {
+        bindHealth(registry, runtime);
+        bindStorage(registry, runtime);
+    }
+
+    /**
+     * Registers the storage gauges: quota limit ({@link MeterNames#QUOTA_LIMIT}) and, with a quota, each
+     * plugin's key count ({@link MeterNames#KEYS}); held locks; each plugin's watch subscriptions and
+     * buffered events; the near cache's counters when it is on; and each numeric figure of the storage
+     * health probe ({@link MeterNames#BACKEND}). Per-plugin gauges are made for the plugins present now;
+     * a plugin installed later has its operation meters but no watch or key gauges until bound again.
+     *
+     * @param registry where the gauges go
+     * @param runtime a started runtime
+     * @throws NullPointerException when an argument is {@code null}
+     */
+    public static void bindStorage(MeterRegistry registry, PlinthRuntime runtime) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(runtime, "runtime");
+        StorageGauges.bind(registry, runtime);
     }
 
     /**

@@ -150,7 +150,7 @@ class OperationsEndpointTest {
                 .observer(PlinthMetrics.observer(registry))
                 .build()
                 .start();
-        PlinthMetrics.bindHealth(registry, rt);
+        PlinthMetrics.bind(registry, rt);
         try (OperationsEndpoint endpoint = OperationsEndpoint.start(rt, registry, 0)) {
             int port = endpoint.port();
             for (int i = 0; i < 3; i++) {
@@ -165,7 +165,9 @@ class OperationsEndpointTest {
                     .containsEntry("plinth_storage_operations_seconds_count{operation=\"set\",plugin=\"shop\"}", 3.0)
                     .containsEntry("plinth_storage_value_written_bytes_total{plugin=\"shop\"}", 3.0)
                     .containsEntry("plinth_health_status", 1.0)
-                    .containsEntry("plinth_health_plugin{plugin=\"shop\"}", 1.0);
+                    .containsEntry("plinth_health_plugin{plugin=\"shop\"}", 1.0)
+                    .containsEntry("plinth_storage_locks_held", 0.0)
+                    .containsEntry("plinth_storage_watch_subscriptions{plugin=\"shop\"}", 0.0);
             assertThat(samples.keySet()).noneMatch(k -> k.contains("order:"));
 
             Response up = get(port, "/health");

@@ -95,6 +95,11 @@ final class BackendAssembly {
         return new Assembled(managed, periodic, period);
     }
 
+    /** @return the configured {@code maxKeys} per scope (enforced here or by the backend), 0 when unlimited */
+    static long maxKeys(StorageProvider provider, ProviderConfig config) {
+        return option(provider, config, CommonOptions.MAX_KEYS, 0L);
+    }
+
     private static void requirePart(StorageBackend backend, Class<?> part, List<String> missing) {
         if (!part.isInstance(backend)) {
             missing.add(part.getSimpleName() + " (it implements ChangeFeed)");

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.plinth.api.storage.ChangeType;
 import dev.plinth.core.config.CacheSettings;
 import dev.plinth.core.config.StorageLayers;
+import dev.plinth.core.health.NearCacheStats;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.GlobPattern;

@@ -7,6 +7,8 @@ import dev.plinth.api.storage.StorageOpenException;
 import dev.plinth.api.storage.StoreClosedException;
 import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.config.StorageSettings;
+import dev.plinth.core.health.NearCacheStats;
+import dev.plinth.core.health.StorageStats;
 import dev.plinth.spi.storage.Capability;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.Namespace;
@@ -50,6 +52,7 @@ public final class StorageEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ValueCodec codec = new ValueCodec();
     private final @Nullable NearCache nearCache;
+    private final long maxKeys;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StorageEngine(
@@ -60,7 +63,8 @@ public final class StorageEngine implements AutoCloseable {
             StorageSettings settings,
             InstantSource clock,
             ScheduledExecutorService scheduler,
-            @Nullable NearCache nearCache) {
+            @Nullable NearCache nearCache,
+            long maxKeys) {
         this.provider = provider;
         this.rawBackend = rawBackend;
         this.backend = backend;
@@ -70,6 +74,7 @@ public final class StorageEngine implements AutoCloseable {
         this.clock = clock;
         this.scheduler = scheduler;
         this.nearCache = nearCache;
+        this.maxKeys = maxKeys;
     }
 
     /**
@@ -208,7 +213,16 @@ public final class StorageEngine implements AutoCloseable {
                 assembled.ops().getClass().getSimpleName(),
                 (layers.anyCodec() ? ", value codecs " + layers.codec() + " " + layers.pluginCodec() : "")
                         + (near != null ? ", near cache " + layers.cache() + " " + layers.pluginCache() : ""));
-        return new StorageEngine(provider, backend, ops, hub, settings, clock, scheduler, near);
+        return new StorageEngine(
+                provider,
+                backend,
+                ops,
+                hub,
+                settings,
+                clock,
+                scheduler,
+                near,
+                BackendAssembly.maxKeys(provider, config));
     }
 
     private static ScheduledExecutorService newScheduler(String providerId) {
@@ -281,6 +295,15 @@ public final class StorageEngine implements AutoCloseable {
      */
     public java.util.Optional<NearCacheStats> cacheStats() {
         return nearCache == null ? java.util.Optional.empty() : java.util.Optional.of(nearCache.stats());
+    }
+
+    /**
+     * Diagnostics for metrics: figures the engine keeps anyway, so reading them costs no backend call.
+     *
+     * @return the quota, held locks, watch backlog per plugin and near-cache counts, as of now
+     */
+    public StorageStats stats() {
+        return new StorageStats(maxKeys, locks.held(), watchHub.backlog(), cacheStats());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.plinth.core.storage;
 
 import dev.plinth.api.storage.ChangeEvent;
 import dev.plinth.api.storage.ChangeType;
+import dev.plinth.core.health.WatchBacklog;
 import dev.plinth.spi.storage.ChangeListener;
 import dev.plinth.spi.storage.GlobPattern;
 import dev.plinth.spi.storage.Namespace;
@@ -138,6 +139,21 @@ final class WatchHub implements ChangeListener {
             watches--;
         }
         return removed[0];
+    }
+
+    /** @return per plugin id: its active watches and the events buffered for their listeners, in plugin order */
+    Map<String, WatchBacklog> backlog() {
+        Map<String, int[]> figures = new java.util.TreeMap<>();
+        for (Map.Entry<Namespace, List<WatchSubscription>> e : byNamespace.entrySet()) {
+            for (WatchSubscription sub : e.getValue()) {
+                int[] f = figures.computeIfAbsent(e.getKey().pluginId(), id -> new int[2]);
+                f[0]++;
+                f[1] += sub.bufferedEvents();
+            }
+        }
+        Map<String, WatchBacklog> backlog = new java.util.LinkedHashMap<>();
+        figures.forEach((id, f) -> backlog.put(id, new WatchBacklog(f[0], f[1])));
+        return backlog;
     }
 
     int activeSubscriptions() {

@@ -163,6 +163,11 @@ final class WatchSubscription implements Subscription {
         return active;
     }
 
+    /** @return events waiting in the buffer for the listener now */
+    int bufferedEvents() {
+        return Math.max(0, buffered.get());
+    }
+
     @Override
     public long droppedEvents() {
         return droppedTotal.get();

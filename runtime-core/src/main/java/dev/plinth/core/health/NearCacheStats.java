@@ -1,4 +1,4 @@
-package dev.plinth.core.storage;
+package dev.plinth.core.health;
 
 /**
  * Counts of the near cache since the engine opened, for diagnostics and metrics.
