@@ -112,6 +112,16 @@ echo ">> heap footprint"
 # Serial GC and a fixed heap: System.gc() is a full compacting collection, so used-heap deltas are stable.
 java -XX:+UseSerialGC -Xms1g -Xmx1g -cp "$JAR" dev.plinth.bench.HeapFootprint "$OUT/heap.md"
 
+# ---------------------------------------------------------------- invalidation latency (issue 18)
+# Two JVMs, write in one to stale read gone in the other; not JMH (see InvalidationLatency's javadoc).
+ROUNDS=1000
+[[ $MODE == smoke ]] && ROUNDS=10
+echo ">> invalidation latency, $ROUNDS rounds"
+if ! java -cp "$JAR" dev.plinth.bench.InvalidationLatency "$ROUNDS" 2>&1 | tee "$OUT/invalidation.log"; then
+  echo ">> the invalidation latency run failed (see $OUT/invalidation.log)" >&2
+  [[ $MODE == smoke ]] && exit 1
+fi
+
 # ---------------------------------------------------------------- report
 ELAPSED=$(( $(date +%s) - START ))
 REPORT=docs/benchmarks.md
