@@ -153,11 +153,12 @@ final class KeyIndex {
         private int beginWrite() {
             // Writers never overlap (they hold the slot), so a plain read of the sequence is current.
             int s = (int) SEQ.get(this);
-            // Opaque plus a store-store fence, not a volatile write: the odd number must reach memory before
-            // the field stores, and the fence asks no more than that (a volatile store would also order
-            // later loads, a full fence on x86, on every put).
+            // Opaque plus a release fence (the usual seqlock writer), not a volatile write: the odd number
+            // must be visible no later than the field stores that follow, and the fence asks no more than
+            // that (a volatile store would also order later loads: a full fence on x86, on every put; this
+            // fence costs nothing there).
             SEQ.setOpaque(this, s + 1);
-            VarHandle.storeStoreFence();
+            VarHandle.releaseFence();
             return s;
         }
 
@@ -258,12 +259,6 @@ final class KeyIndex {
     long liveVersion(String key, long now) {
         Slot slot = byKey.get(key);
         return slot == null ? 0L : slot.liveVersion(now);
-    }
-
-    /** @return whether {@code key} seemed to have a value (see {@link Slot#presentHint()}) */
-    boolean mayHold(String key) {
-        Slot slot = byKey.get(key);
-        return slot != null && slot.presentHint();
     }
 
     Slot slot(String key) {

@@ -335,17 +335,14 @@ final class MemoryStorageBackend
      * and store. The version is drawn before the current one is seen, so it is used only when larger
      * (an overwrite drawn later may have committed first); otherwise a new one is drawn under the slot.
      * It is drawn early only for a key that exists, the only case that can use it, so a sequential writer
-     * leaves no gaps in the sequence. The deadline counts from the call. Allocates nothing: the value
-     * (already the runtime's copy) is stored as given, in the slot's own fields.
+     * leaves no gaps in the sequence; {@link #writeKey} draws it once it found the key's slot, so a set
+     * looks up the namespace and the key once each. The deadline counts from the call. Allocates nothing:
+     * the value (already the runtime's copy) is stored as given, in the slot's own fields.
      */
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         long now = ttlMillis == NO_EXPIRY ? 0L : now();
-        NamespaceState scope = scopes.get(ns);
-        // A hint only, read without the key: the version is checked again under the slot.
-        boolean overwrite = scope != null && scope.items.mayHold(key);
-        long prepared = overwrite ? versions.incrementAndGet() : 0L;
-        return writeKey(ns, key, true, setOp, value, prepared, deadline(now, ttlMillis));
+        return writeKey(ns, key, true, setOp, value, 0L, deadline(now, ttlMillis));
     }
 
     @Override
@@ -375,6 +372,7 @@ final class MemoryStorageBackend
      */
     private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, Object value, long a, long b) {
         ensureOpen();
+        long first = a; // for set: the version drawn before the slot is taken, once (see set)
         NamespaceState scope = enterShared(ns, creates);
         if (scope == null) {
             return 0L; // nothing is stored in the namespace: nothing to delete or expire
@@ -393,13 +391,17 @@ final class MemoryStorageBackend
                     synchronized (fresh) {
                         slot = index.publish(fresh);
                         if (slot == null) {
-                            return applyHeld(scope, index, fresh, op, false, value, a, b);
+                            return applyHeld(scope, index, fresh, op, false, value, first, b);
                         }
                     }
                 }
+                if (op == setOp && first == 0L && slot.presentHint()) {
+                    // A hint only, read without the key: the version is compared again under the slot.
+                    first = versions.incrementAndGet();
+                }
                 synchronized (slot) {
                     if (!slot.dead) {
-                        return applyHeld(scope, index, slot, op, false, value, a, b);
+                        return applyHeld(scope, index, slot, op, false, value, first, b);
                     }
                 }
                 // The key was removed while we waited for its slot: look it up again.
@@ -414,7 +416,7 @@ final class MemoryStorageBackend
             long now = now();
             sweeper.reclaimDue(scope, now);
             KeyIndex index = scope.items;
-            return applyHeld(scope, index, index.slotForWrite(key), op, true, value, a, b);
+            return applyHeld(scope, index, index.slotForWrite(key), op, true, value, first, b);
         } finally {
             scope.unlockExclusive();
         }
