@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The fair peer is Caffeine with {@code expireAfterWrite}, since any Plinth key may carry a TTL; Caffeine
  * without expiry and a raw {@link ConcurrentHashMap} bound the rows from above. Caffeine and the map
  * hand out the stored array itself; Plinth copies a value in and out (its contract), so each Plinth get
- * and set also pays for one 100-byte copy the peers do not make.
+ * and set also pays for one 100-byte copy the peers do not make; {@code rawGetCopy} and
+ * {@code rawPutCopy} are the raw map with that copy, the floor Plinth can reach.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -154,5 +155,21 @@ public class MemoryCaffeineBench {
     @Benchmark
     public byte[] rawPut(RawMap s, Keys k, Cursor c) {
         return s.map.put(k.next(c), k.value);
+    }
+
+    /**
+     * {@link #rawGet} plus the one copy of the value Plinth's contract makes on the way out: the floor
+     * for {@link #plinthGet} (which also returns an {@code Optional}) in time and in bytes per call.
+     */
+    @Benchmark
+    public byte[] rawGetCopy(RawMap s, Keys k, Cursor c) {
+        byte[] v = s.map.get(k.next(c));
+        return v == null ? null : v.clone();
+    }
+
+    /** {@link #rawPut} of a copy, as Plinth stores one: the floor for {@link #plinthSet}. */
+    @Benchmark
+    public byte[] rawPutCopy(RawMap s, Keys k, Cursor c) {
+        return s.map.put(k.next(c), k.value.clone());
     }
 }

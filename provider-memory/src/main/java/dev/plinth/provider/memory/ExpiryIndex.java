@@ -1,5 +1,6 @@
 package dev.plinth.provider.memory;
 
+import dev.plinth.spi.storage.StorageBackend;
 import java.util.Comparator;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -9,10 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Deadlines of the stored items that expire, ordered by time, so the sweeper and the quota check visit
  * only the keys that may be due instead of scanning whole namespaces. Lock-free.
  *
- * <p>One {@link Ticket} per {@link KeyIndex.Slot} whose item expires, never later than that item's
+ * <p>One {@link Ticket} per {@link KeyIndex.Slot} whose value expires, never later than that value's
  * deadline (invariant kept by {@link #track} under the slot's monitor, or with the namespace held
  * exclusively). A write that pushes the deadline later keeps the ticket: when the ticket comes due, the
- * sweeper finds the item still live and files a new ticket at its deadline. So a key rewritten with a
+ * sweeper finds the value still live and files a new ticket at its deadline. So a key rewritten with a
  * TTL again and again costs the skip list nothing per write, only one re-filing per TTL; only a deadline
  * moved earlier, a new key or a key losing its expiry touches the set. Hence every item due at
  * {@code now} has its ticket in {@link #due}{@code (now)}, and whoever holds a namespace exclusively
@@ -44,12 +45,13 @@ final class ExpiryIndex {
     private final AtomicLong ids = new AtomicLong();
 
     /**
-     * Makes {@code slot}'s ticket match {@code item}, its new item ({@code null}: removed). Caller holds
-     * the slot's monitor or the namespace exclusively.
+     * Makes {@code slot}'s ticket match the value it now holds (none: removed). Caller holds the slot's
+     * monitor or the namespace exclusively.
      */
-    void track(NamespaceState scope, KeyIndex.Slot slot, Item item) {
+    void track(NamespaceState scope, KeyIndex.Slot slot) {
         Ticket t = slot.ticket;
-        if (item == null || !item.expires()) {
+        long at = slot.heldExpiresAt();
+        if (!slot.heldPresent() || at == StorageBackend.NO_EXPIRY) {
             if (t != null) {
                 tickets.remove(t);
                 slot.ticket = null;
@@ -57,19 +59,19 @@ final class ExpiryIndex {
             return;
         }
         if (t != null) {
-            if (t.at <= item.expiresAt()) {
-                return; // due no later than the item: re-filed by whoever finds it due and the item live
+            if (t.at <= at) {
+                return; // due no later than the value: re-filed by whoever finds it due and the value live
             }
             tickets.remove(t);
         }
-        t = new Ticket(item.expiresAt(), ids.incrementAndGet(), scope, slot);
+        t = new Ticket(at, ids.incrementAndGet(), scope, slot);
         slot.ticket = t;
         tickets.add(t);
     }
 
     /**
      * Handles ticket {@code t}, found due, of a slot that is still in its namespace's live index: removes
-     * it if stale, or re-files it at the live item's later deadline. Caller holds the slot's monitor or
+     * it if stale, or re-files it at the live value's later deadline. Caller holds the slot's monitor or
      * the namespace exclusively.
      */
     void refile(Ticket t) {
@@ -80,7 +82,7 @@ final class ExpiryIndex {
         }
         tickets.remove(t);
         slot.ticket = null;
-        track(t.scope, slot, slot.item);
+        track(t.scope, slot);
     }
 
     /**

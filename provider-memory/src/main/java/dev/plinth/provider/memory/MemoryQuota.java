@@ -87,7 +87,7 @@ final class MemoryQuota {
         long delta = 0;
         for (Write w : writes) {
             Boolean before = liveAfter.get(w.key());
-            boolean wasLive = before != null ? before : Item.liveVersion(scope.items.get(w.key()), now) != 0L;
+            boolean wasLive = before != null ? before : scope.items.liveVersion(w.key(), now) != 0L;
             boolean isLive = w instanceof Write.Put || (w instanceof Write.Expire && wasLive);
             if (wasLive != isLive) {
                 delta += isLive ? 1 : -1;
@@ -104,7 +104,7 @@ final class MemoryQuota {
         String firstNew = null;
         for (Write w : writes) {
             Boolean before = liveAfter.get(w.key());
-            boolean wasLive = before != null ? before : Item.liveVersion(scope.items.get(w.key()), now) != 0L;
+            boolean wasLive = before != null ? before : scope.items.liveVersion(w.key(), now) != 0L;
             boolean isLive = w instanceof Write.Put || (w instanceof Write.Expire && wasLive);
             if (wasLive != isLive) {
                 delta += isLive ? 1 : -1;

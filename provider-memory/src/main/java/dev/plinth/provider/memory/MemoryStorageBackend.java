@@ -102,15 +102,15 @@ final class MemoryStorageBackend
     @FunctionalInterface
     private interface KeyOp {
         /**
-         * @param slot the key's slot, held; empty for a key being created
-         * @param raw the stored item, possibly expired, or {@code null}
+         * @param slot the key's slot, held; empty for a key being created. Its {@code held...} accessors
+         *     give the stored value, possibly expired
          * @param exclusive whether the whole namespace is locked (a full quota is then final)
-         * @param arg the operation's object argument (value bytes, or a prepared item), or {@code null}
+         * @param arg the operation's object argument (value bytes), or {@code null}
          * @param a the operation's first number argument
          * @param b the operation's second number argument
          * @return the operation's result; {@code 1} / {@code 0} for a boolean
          */
-        long apply(NamespaceState scope, KeyIndex.Slot slot, Item raw, boolean exclusive, Object arg, long a, long b);
+        long apply(NamespaceState scope, KeyIndex.Slot slot, boolean exclusive, Object arg, long a, long b);
     }
 
     private final long maxKeys;
@@ -147,8 +147,7 @@ final class MemoryStorageBackend
         if (scope == null) {
             return null;
         }
-        Item item = scope.read(key);
-        return item != null && liveNow(item) ? entry(key, item) : null;
+        return scope.liveEntry(key, clock);
     }
 
     /** {@link #get} without building the entry: the stored array, which is never changed in place. */
@@ -159,8 +158,7 @@ final class MemoryStorageBackend
         if (scope == null) {
             return null;
         }
-        Item item = scope.read(key);
-        return item != null && liveNow(item) ? item.value() : null;
+        return scope.liveValue(key, clock);
     }
 
     @Override
@@ -171,22 +169,18 @@ final class MemoryStorageBackend
             return List.of();
         }
         long now = now();
-        List<Item> found = scope.read(items -> {
-            List<Item> out = new ArrayList<>(keys.size());
+        // One "now" for every key, so the answer is one instant's view of expiry too.
+        return scope.read(items -> {
+            List<BackendEntry> out = new ArrayList<>(keys.size());
             for (String key : keys) {
-                out.add(items.get(key));
+                KeyIndex.Slot slot = items.slot(key);
+                BackendEntry e = slot == null ? null : slot.liveEntry(null, now);
+                if (e != null) {
+                    out.add(e);
+                }
             }
             return out;
         });
-        List<BackendEntry> out = new ArrayList<>(found.size());
-        int i = 0;
-        for (String key : keys) {
-            Item item = found.get(i++);
-            if (item != null && item.liveAt(now)) {
-                out.add(entry(key, item));
-            }
-        }
-        return out;
     }
 
     @Override
@@ -196,8 +190,7 @@ final class MemoryStorageBackend
         if (scope == null) {
             return false;
         }
-        Item item = scope.read(key);
-        return item != null && liveNow(item);
+        return scope.liveValue(key, clock) != null;
     }
 
     @Override
@@ -246,9 +239,7 @@ final class MemoryStorageBackend
             KeyIndex items, GlobPattern pattern, String afterKey, long now, Predicate<String> visitor) {
         for (Map.Entry<String, KeyIndex.Slot> e :
                 range(items, pattern, afterKey).entrySet()) {
-            if (Item.liveVersion(e.getValue().item, now) != 0L
-                    && pattern.matches(e.getKey())
-                    && !visitor.test(e.getKey())) {
+            if (e.getValue().liveVersion(now) != 0L && pattern.matches(e.getKey()) && !visitor.test(e.getKey())) {
                 return false;
             }
         }
@@ -282,73 +273,76 @@ final class MemoryStorageBackend
      * is involved.
      */
 
-    /** {@code arg} is the new item, prepared by {@link #set} outside the slot (version 0: draw one). */
-    private final KeyOp setOp = (scope, slot, raw, exclusive, arg, unused, unused2) -> {
-        Item prepared = (Item) arg;
-        long now = clockFor(raw, NO_EXPIRY);
-        return install(scope, slot, raw, prepared, prepared.value(), prepared.expiresAt(), now, exclusive, false);
+    /**
+     * {@code arg} is the value, {@code preparedVersion} a version {@link #set} drew outside the slot (0:
+     * none), {@code expiresAt} the deadline it computed.
+     */
+    private final KeyOp setOp = (scope, slot, exclusive, arg, preparedVersion, expiresAt) -> {
+        long now = clockFor(slot, NO_EXPIRY);
+        return install(scope, slot, preparedVersion, (byte[]) arg, expiresAt, now, exclusive, false);
     };
 
-    private final KeyOp compareAndSetOp = (scope, slot, raw, exclusive, value, expectedVersion, ttlMillis) -> {
-        long now = clockFor(raw, ttlMillis);
-        if (Item.liveVersion(raw, now) != expectedVersion) {
+    private final KeyOp compareAndSetOp = (scope, slot, exclusive, value, expectedVersion, ttlMillis) -> {
+        long now = clockFor(slot, ttlMillis);
+        if (slot.heldLiveVersion(now) != expectedVersion) {
             return KeyValueStore.ABSENT;
         }
-        return install(scope, slot, raw, (byte[]) value, deadline(now, ttlMillis), now, exclusive, false);
+        return install(scope, slot, 0L, (byte[]) value, deadline(now, ttlMillis), now, exclusive, false);
     };
 
-    private final KeyOp incrementOp = (scope, slot, raw, exclusive, unused, delta, unused2) -> {
-        long now = clockFor(raw, NO_EXPIRY);
-        boolean live = raw != null && raw.liveAt(now);
-        long current = live ? Counters.parse(slot.key, raw.value()) : 0L;
+    private final KeyOp incrementOp = (scope, slot, exclusive, unused, delta, unused2) -> {
+        long now = clockFor(slot, NO_EXPIRY);
+        boolean live = slot.heldLiveAt(now);
+        long current = live ? Counters.parse(slot.key, slot.heldValue()) : 0L;
         long next = Counters.add(slot.key, current, delta);
-        install(scope, slot, raw, Counters.format(next), live ? raw.expiresAt() : NO_EXPIRY, now, exclusive, false);
+        long expiresAt = live ? slot.heldExpiresAt() : NO_EXPIRY;
+        install(scope, slot, 0L, Counters.format(next), expiresAt, now, exclusive, false);
         return next;
     };
 
-    private final KeyOp deleteOp = (scope, slot, raw, exclusive, unused, unused2, unused3) -> {
-        if (raw == null) {
+    private final KeyOp deleteOp = (scope, slot, exclusive, unused, unused2, unused3) -> {
+        if (!slot.heldPresent()) {
             return 0L;
         }
-        boolean live = raw.liveAt(now());
+        boolean live = slot.heldLiveAt(now());
         unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
         return live ? 1L : 0L;
     };
 
-    private final KeyOp expireOp = (scope, slot, raw, exclusive, unused, ttlMillis, unused2) ->
-            raw == null ? 0L : expireHeld(scope, slot, raw, ttlMillis, now());
+    private final KeyOp expireOp = (scope, slot, exclusive, unused, ttlMillis, unused2) ->
+            slot.heldPresent() ? expireHeld(scope, slot, ttlMillis, now()) : 0L;
 
-    /** Gives a held slot's item a new expiry, or reclaims it when it already expired: 1 when it was live. */
-    private long expireHeld(NamespaceState scope, KeyIndex.Slot slot, Item raw, long ttlMillis, long now) {
-        if (!raw.liveAt(now)) {
+    /**
+     * Gives a held slot's value, which is present, a new expiry, or reclaims it when it already expired: 1
+     * when it was live.
+     */
+    private long expireHeld(NamespaceState scope, KeyIndex.Slot slot, long ttlMillis, long now) {
+        if (!slot.heldLiveAt(now)) {
             unlink(scope, slot, ChangeType.EXPIRE);
             return 0L;
         }
         long at = deadline(now, ttlMillis);
-        if (at != raw.expiresAt()) {
-            Item next = raw.withExpiry(at);
-            slot.item = next;
-            expiries.track(scope, slot, next);
+        if (at != slot.heldExpiresAt()) {
+            slot.storeExpiry(at);
+            expiries.track(scope, slot);
         }
         return 1L;
     }
 
     /**
-     * A blind write, so its item, version included, is built before the key is taken: the critical section
+     * A blind write, so its version and deadline are settled before the key is taken: the critical section
      * that others writing the key may wait on (for long, if the holder is descheduled) shrinks to compare
-     * and publish. The version is drawn before the current one is seen, so it is used only when larger
+     * and store. The version is drawn before the current one is seen, so it is used only when larger
      * (an overwrite drawn later may have committed first); otherwise a new one is drawn under the slot.
      * It is drawn early only for a key that exists, the only case that can use it, so a sequential writer
-     * leaves no gaps in the sequence. The deadline counts from the call.
+     * leaves no gaps in the sequence; {@link #writeKey} draws it once it found the key's slot, so a set
+     * looks up the namespace and the key once each. The deadline counts from the call. Allocates nothing:
+     * the value (already the runtime's copy) is stored as given, in the slot's own fields.
      */
     @Override
     public long set(Namespace ns, String key, byte[] value, long ttlMillis) {
         long now = ttlMillis == NO_EXPIRY ? 0L : now();
-        NamespaceState scope = scopes.get(ns);
-        // A hint only, read without the key: the version is checked again under the slot.
-        boolean overwrite = scope != null && scope.items.get(key) != null;
-        Item prepared = new Item(value, overwrite ? versions.incrementAndGet() : 0L, deadline(now, ttlMillis));
-        return writeKey(ns, key, true, setOp, prepared, 0L, 0L);
+        return writeKey(ns, key, true, setOp, value, 0L, deadline(now, ttlMillis));
     }
 
     @Override
@@ -378,6 +372,7 @@ final class MemoryStorageBackend
      */
     private long writeKey(Namespace ns, String key, boolean creates, KeyOp op, Object value, long a, long b) {
         ensureOpen();
+        long first = a; // for set: the version drawn before the slot is taken, once (see set)
         NamespaceState scope = enterShared(ns, creates);
         if (scope == null) {
             return 0L; // nothing is stored in the namespace: nothing to delete or expire
@@ -390,19 +385,23 @@ final class MemoryStorageBackend
                 KeyIndex.Slot slot = index.slot(key);
                 if (slot == null) {
                     if (!creates) {
-                        return op.apply(scope, null, null, false, value, a, b);
+                        return 0L; // delete or expire of an absent key
                     }
                     KeyIndex.Slot fresh = new KeyIndex.Slot(key);
                     synchronized (fresh) {
                         slot = index.publish(fresh);
                         if (slot == null) {
-                            return applyHeld(scope, index, fresh, op, false, value, a, b);
+                            return applyHeld(scope, index, fresh, op, false, value, first, b);
                         }
                     }
                 }
+                if (op == setOp && first == 0L && slot.presentHint()) {
+                    // A hint only, read without the key: the version is compared again under the slot.
+                    first = versions.incrementAndGet();
+                }
                 synchronized (slot) {
                     if (!slot.dead) {
-                        return applyHeld(scope, index, slot, op, false, value, a, b);
+                        return applyHeld(scope, index, slot, op, false, value, first, b);
                     }
                 }
                 // The key was removed while we waited for its slot: look it up again.
@@ -417,7 +416,7 @@ final class MemoryStorageBackend
             long now = now();
             sweeper.reclaimDue(scope, now);
             KeyIndex index = scope.items;
-            return applyHeld(scope, index, index.slotForWrite(key), op, true, value, a, b);
+            return applyHeld(scope, index, index.slotForWrite(key), op, true, value, first, b);
         } finally {
             scope.unlockExclusive();
         }
@@ -437,75 +436,61 @@ final class MemoryStorageBackend
             long a,
             long b) {
         try {
-            return op.apply(scope, slot, slot.item, exclusive, value, a, b);
+            return op.apply(scope, slot, exclusive, value, a, b);
         } finally {
-            if (slot.item == null && !slot.dead) {
+            if (!slot.heldPresent() && !slot.dead) {
                 index.drop(slot);
             }
         }
     }
 
     /**
-     * Stores a new item in {@code slot} in place of {@code raw} and reports it. Caller holds the slot (or
-     * the namespace exclusively). Nothing is changed or reported when this throws.
+     * Stores a new value in {@code slot} in place of the one it holds (if any) and reports it. Caller
+     * holds the slot (or the namespace exclusively). Nothing is changed or reported when this throws.
      *
+     * @param preparedVersion a version drawn before the slot was taken (0: none), used when larger than
+     *     the stored one. Only an overwrite can use it: for a key being created, the versions it had before
+     *     it was removed are unknown, and only a version drawn now is sure to be larger than all of them
+     * @param now the current time, or 0 when neither the stored value nor the new one expires
      * @param quotaChecked the caller already made sure the namespace has room (a transaction)
      * @return the new version
      */
     private long install(
             NamespaceState scope,
             KeyIndex.Slot slot,
-            Item raw,
-            byte[] value,
-            long expiresAt,
-            long now,
-            boolean exclusive,
-            boolean quotaChecked) {
-        return install(scope, slot, raw, null, value, expiresAt, now, exclusive, quotaChecked);
-    }
-
-    /**
-     * As above, publishing {@code prepared} (built before the slot was taken) when its version is larger
-     * than {@code raw}'s. Only an overwrite can use it: for a key being created, the versions it had before
-     * it was removed are unknown, and only a version drawn now is sure to be larger than all of them.
-     */
-    private long install(
-            NamespaceState scope,
-            KeyIndex.Slot slot,
-            Item raw,
-            Item prepared,
+            long preparedVersion,
             byte[] value,
             long expiresAt,
             long now,
             boolean exclusive,
             boolean quotaChecked) {
         String key = slot.key;
-        if (raw == null && quota) {
+        boolean existed = slot.heldPresent();
+        if (!existed && quota) {
             if (quotaChecked) {
                 scope.size.incrementAndGet();
             } else {
                 quotaRule.reserve(scope, key, exclusive);
             }
         }
-        Item next = prepared != null && raw != null && prepared.version() > raw.version()
-                ? prepared
-                : new Item(value, versions.incrementAndGet(), expiresAt);
-        slot.item = next;
-        expiries.track(scope, slot, next);
-        if (raw != null && !raw.liveAt(now)) {
+        long version = existed && preparedVersion > slot.heldVersion() ? preparedVersion : versions.incrementAndGet();
+        boolean replacedExpired = existed && !slot.heldLiveAt(now);
+        slot.store(value, version, expiresAt);
+        expiries.track(scope, slot);
+        if (replacedExpired) {
             changes.onChange(scope.namespace, ChangeType.EXPIRE, key, 0L);
         }
-        changes.onChange(scope.namespace, ChangeType.SET, key, next.version());
-        return next.version();
+        changes.onChange(scope.namespace, ChangeType.SET, key, version);
+        return version;
     }
 
     /**
-     * Removes the item of {@code slot}, which holds one, and reports it. Caller holds the slot (or the
+     * Removes the value of {@code slot}, which holds one, and reports it. Caller holds the slot (or the
      * namespace exclusively).
      */
     private void unlink(NamespaceState scope, KeyIndex.Slot slot, ChangeType type) {
-        expiries.track(scope, slot, null);
-        slot.item = null; // committed: reads see the key absent from here on
+        slot.empty(); // committed: reads see the key absent from here on
+        expiries.track(scope, slot); // drops the ticket of the now empty slot
         if (quota) {
             scope.size.decrementAndGet();
         }
@@ -571,7 +556,7 @@ final class MemoryStorageBackend
         try {
             long now = now();
             for (Precondition p : commit.preconditions()) {
-                long actual = Item.liveVersion(scope.items.get(p.key()), now);
+                long actual = scope.items.liveVersion(p.key(), now);
                 if (actual != p.expectedVersion()) {
                     throw new VersionConflictException(p.key(), p.expectedVersion(), actual);
                 }
@@ -584,23 +569,23 @@ final class MemoryStorageBackend
                 Write w = writes.get(i);
                 String key = w.key();
                 KeyIndex.Slot slot = scope.items.slot(key);
-                Item raw = slot == null ? null : slot.item;
-                boolean live = raw != null && raw.liveAt(now);
+                boolean present = slot != null && slot.heldPresent();
+                boolean live = present && slot.heldLiveAt(now);
                 if (w instanceof Write.Put put) {
                     if (slot == null) {
                         slot = scope.items.slotForWrite(key);
                     }
                     long expiresAt = put.ttlMillis() != Write.KEEP_EXPIRY
                             ? deadline(now, put.ttlMillis())
-                            : live ? raw.expiresAt() : NO_EXPIRY;
-                    outcomes[i] = install(scope, slot, raw, put.value(), expiresAt, now, true, true);
+                            : live ? slot.heldExpiresAt() : NO_EXPIRY;
+                    outcomes[i] = install(scope, slot, 0L, put.value(), expiresAt, now, true, true);
                 } else if (w instanceof Write.Remove) {
-                    if (raw != null) {
+                    if (present) {
                         unlink(scope, slot, live ? ChangeType.DELETE : ChangeType.EXPIRE);
                     }
                     outcomes[i] = live ? 1 : 0;
-                } else if (raw != null) {
-                    outcomes[i] = expireHeld(scope, slot, raw, ((Write.Expire) w).ttlMillis(), now);
+                } else if (present) {
+                    outcomes[i] = expireHeld(scope, slot, ((Write.Expire) w).ttlMillis(), now);
                 }
             }
             return CommitResult.of(outcomes);
@@ -704,25 +689,15 @@ final class MemoryStorageBackend
         return clock.millis();
     }
 
-    /** Reads the clock only for an item that can expire. */
-    private boolean liveNow(Item item) {
-        return !item.expires() || item.expiresAt() > clock.millis();
-    }
-
     /**
-     * @return the current time when {@code raw}'s liveness or a deadline from {@code ttlMillis} depends on
-     *     it, else 0, which every item that never expires counts as live at
+     * @return the current time when the liveness of {@code slot}'s value (held) or a deadline from
+     *     {@code ttlMillis} depends on it, else 0, which every value that never expires counts as live at
      */
-    private long clockFor(Item raw, long ttlMillis) {
-        return ttlMillis != NO_EXPIRY || (raw != null && raw.expires()) ? now() : 0L;
+    private long clockFor(KeyIndex.Slot slot, long ttlMillis) {
+        return ttlMillis != NO_EXPIRY || slot.heldExpiresAt() != NO_EXPIRY ? now() : 0L;
     }
 
     private static long deadline(long now, long ttlMillis) {
         return Expiry.deadline(now, ttlMillis);
-    }
-
-    private static BackendEntry entry(String key, Item item) {
-        // Stored arrays are never changed in place and the runtime copies before a plugin sees them.
-        return new BackendEntry(key, item.value(), item.version(), item.expiresAt());
     }
 }

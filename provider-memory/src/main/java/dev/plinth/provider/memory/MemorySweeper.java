@@ -68,8 +68,7 @@ final class MemorySweeper {
             expiries.dropStale(t);
             return;
         }
-        Item item = slot.item;
-        if (item != null && !item.liveAt(now)) {
+        if (slot.heldPresent() && !slot.heldLiveAt(now)) {
             unlinker.unlink(scope, slot, ChangeType.EXPIRE);
         } else {
             expiries.refile(t);

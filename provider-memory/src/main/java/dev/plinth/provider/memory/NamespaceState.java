@@ -1,6 +1,8 @@
 package dev.plinth.provider.memory;
 
+import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Namespace;
+import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.Function;
@@ -80,23 +82,56 @@ final class NamespaceState {
         }
     }
 
-    /** @return {@code true} when the namespace holds no item (expired ones included) */
+    /** @return {@code true} when the namespace holds no value (expired ones included) */
     boolean idle() {
         return items.isEmpty();
     }
 
-    /** @return the raw item (possibly expired) for {@code key}, never half-way through a batch */
-    Item read(String key) {
+    /*
+     * The two point reads below repeat the gate protocol of read(Function) instead of calling it: a lambda
+     * capturing the key would be one more object per get, the hottest path.
+     */
+
+    /**
+     * @param clock read only when the value has a deadline
+     * @return the live value of {@code key} (the stored array), or {@code null}; never half-way through a
+     *     batch
+     */
+    byte[] liveValue(String key, InstantSource clock) {
         long stamp = gate.tryOptimisticRead();
         if (stamp != 0L) {
-            Item item = items.get(key);
+            KeyIndex.Slot slot = items.slot(key);
+            byte[] value = slot == null ? null : slot.liveValue(clock);
             if (gate.validate(stamp)) {
-                return item;
+                return value;
             }
         }
         stamp = gate.readLock();
         try {
-            return items.get(key);
+            KeyIndex.Slot slot = items.slot(key);
+            return slot == null ? null : slot.liveValue(clock);
+        } finally {
+            gate.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * @param clock read only when the value has a deadline
+     * @return the live entry of {@code key}, or {@code null}; never half-way through a batch
+     */
+    BackendEntry liveEntry(String key, InstantSource clock) {
+        long stamp = gate.tryOptimisticRead();
+        if (stamp != 0L) {
+            KeyIndex.Slot slot = items.slot(key);
+            BackendEntry entry = slot == null ? null : slot.liveEntry(clock, 0L);
+            if (gate.validate(stamp)) {
+                return entry;
+            }
+        }
+        stamp = gate.readLock();
+        try {
+            KeyIndex.Slot slot = items.slot(key);
+            return slot == null ? null : slot.liveEntry(clock, 0L);
         } finally {
             gate.unlockRead(stamp);
         }

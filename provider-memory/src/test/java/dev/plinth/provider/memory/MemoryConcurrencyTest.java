@@ -156,6 +156,66 @@ class MemoryConcurrencyTest extends BackendFixture {
     }
 
     @Test
+    void blindSetsOfOneKeyNeverRepeatAVersionAndReadersPairEachValueWithItsVersion() throws Exception {
+        // Two writers race on one key (each draws its version before taking the key, so the loser of a
+        // race must draw again) while a reader checks every entry it sees against what the sets returned.
+        MemoryStorageBackend backend = open(Map.of());
+        long first = backend.set(NS, "k", bytes("first"), 0L);
+        AtomicBoolean done = new AtomicBoolean();
+        Future<List<BackendEntry>> reader = pool.submit(() -> {
+            List<BackendEntry> seen = new ArrayList<>();
+            while (!done.get() && seen.size() < 200_000) {
+                seen.add(backend.get(NS, "k"));
+            }
+            return seen;
+        });
+        int perWriter = 20_000;
+        List<Map<Long, String>> written = runAll(2, () -> {
+            String me = Thread.currentThread().getName();
+            Map<Long, String> mine = new HashMap<>();
+            for (int i = 0; i < perWriter; i++) {
+                String value = me + "-" + i;
+                mine.put(backend.set(NS, "k", bytes(value), 0L), value);
+            }
+            return mine;
+        });
+        done.set(true);
+        Map<Long, String> byVersion = new HashMap<>();
+        byVersion.put(first, "first");
+        written.forEach(byVersion::putAll);
+        assertThat(byVersion).as("one version per set, none repeated").hasSize(2 * perWriter + 1);
+        List<BackendEntry> seen = reader.get();
+        assertThat(seen).isNotEmpty();
+        long mismatched = seen.stream()
+                .filter(e -> !text(e.value()).equals(byVersion.get(e.version())))
+                .count();
+        assertThat(mismatched)
+                .as("entries whose value is not the one set with their version")
+                .isZero();
+        long backwards = 0;
+        for (int i = 1; i < seen.size(); i++) {
+            backwards += seen.get(i).version() < seen.get(i - 1).version() ? 1 : 0;
+        }
+        assertThat(backwards)
+                .as("reads of one key that went back to an older version")
+                .isZero();
+        // Reported under the key, so in commit order: each set must have stored a larger version.
+        long lastReported = 0;
+        long notLarger = 0;
+        for (Event e : recorder.events()) {
+            if (e.type() == ChangeType.SET) {
+                notLarger += e.version() > lastReported ? 0 : 1;
+                lastReported = e.version();
+            }
+        }
+        assertThat(notLarger)
+                .as("sets that stored a version not larger than the one before")
+                .isZero();
+        long last = byVersion.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(present(backend.get(NS, "k")).version()).isEqualTo(last);
+    }
+
+    @Test
     void clearIsAtomicForCountersAndListers() throws Exception {
         MemoryStorageBackend backend = open(Map.of());
         AtomicBoolean done = new AtomicBoolean();
