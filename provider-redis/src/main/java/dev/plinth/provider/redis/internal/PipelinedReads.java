@@ -10,7 +10,6 @@ import dev.plinth.provider.redis.internal.Scopes.ScopeKeys;
 import dev.plinth.spi.storage.BackendEntry;
 import dev.plinth.spi.storage.Namespace;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
@@ -18,7 +17,8 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 
 /**
- * Point reads outside cluster mode: plain commands in one pipeline, under the generation this backend last
+ * Point reads outside cluster mode: plain commands in one pipeline (for a lone key on a standalone server,
+ * written straight onto a pooled connection by {@link DirectCommands}), under the generation this backend last
  * saw for the scope (see {@link Generation} for why that is as consistent as the script). When the
  * generation read back is another one (a clear moved it on), the script answers instead, still one round
  * trip more only on the first read after a clear. A few plain commands cost the server a fraction of a
@@ -39,22 +39,26 @@ final class PipelinedReads extends RedisReads {
     BackendEntry get(Namespace ns, String key) {
         ScopeKeys scope = scopes.of(ns);
         Generation g = scope.generation;
-        byte[] k = bytes(key);
-        List<Object> replies = calls.read("get", () -> {
+        byte[] dataKey = g.dataKey(bytes(key));
+        DirectCommands direct = calls.direct();
+        Object[] replies = calls.read("get", () -> {
+            if (direct != null) {
+                return direct.getThenEntry(scope.generationKey, dataKey);
+            }
             try (AbstractPipeline p = calls.client().pipelined()) {
                 Response<byte[]> genReply = p.get(scope.generationKey);
-                Response<List<byte[]>> hashReply = p.hmget(g.dataKey(k), FIELD_V, FIELD_R, FIELD_E);
+                Response<List<byte[]>> hashReply = p.hmget(dataKey, FIELD_V, FIELD_R, FIELD_E);
                 p.sync();
-                return Arrays.asList(genReply.get(), hashReply.get());
+                return new Object[] {genReply.get(), hashReply.get()};
             }
         });
-        byte[] gen = (byte[]) replies.get(0);
+        byte[] gen = (byte[]) replies[0];
         if (!g.is(gen)) {
             scope.generation = new Generation(scopes.layout(), ns, gen);
             return byScript("get", scope, key);
         }
         @SuppressWarnings("unchecked")
-        List<byte[]> h = (List<byte[]>) replies.get(1);
+        List<byte[]> h = (List<byte[]>) replies[1];
         return live(key, h);
     }
 
@@ -70,20 +74,25 @@ final class PipelinedReads extends RedisReads {
         ScopeKeys scope = scopes.of(ns);
         Generation g = scope.generation;
         byte[] dataKey = g.dataKey(bytes(key));
-        byte[][] replies = calls.read("get", () -> {
+        DirectCommands direct = calls.direct();
+        Object[] replies = calls.read("get", () -> {
+            if (direct != null) {
+                return direct.getThenValue(scope.generationKey, dataKey);
+            }
             try (AbstractPipeline p = calls.client().pipelined()) {
                 Response<byte[]> genReply = p.get(scope.generationKey);
                 Response<byte[]> valueReply = p.hget(dataKey, FIELD_V);
                 p.sync();
-                return new byte[][] {genReply.get(), valueReply.get()};
+                return new Object[] {genReply.get(), valueReply.get()};
             }
         });
-        if (!g.is(replies[0])) {
-            scope.generation = new Generation(scopes.layout(), ns, replies[0]);
+        byte[] gen = (byte[]) replies[0];
+        if (!g.is(gen)) {
+            scope.generation = new Generation(scopes.layout(), ns, gen);
             BackendEntry e = byScript("get", scope, key);
             return e == null ? null : e.value();
         }
-        return replies[1];
+        return (byte[]) replies[1];
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -20,11 +21,23 @@ final class RedisCalls {
 
     private final UnifiedJedis client;
     private final String endpoint;
+    /** The single-key path of a standalone client; {@code null} for Sentinel and Cluster. */
+    private final DirectCommands direct;
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RedisCalls(UnifiedJedis client, String endpoint) {
         this.client = client;
         this.endpoint = endpoint;
+        this.direct = client instanceof RedisClient ? new DirectCommands(((RedisClient) client).getPool()) : null;
+    }
+
+    /**
+     * @return the commands written straight onto a pooled connection, for a standalone server; {@code null}
+     *     for Sentinel and Cluster, whose calls go through Jedis's own command path
+     */
+    DirectCommands direct() {
+        return direct;
     }
 
     UnifiedJedis client() {

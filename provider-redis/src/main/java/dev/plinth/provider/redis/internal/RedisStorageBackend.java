@@ -435,6 +435,14 @@ public final class RedisStorageBackend
                 : -1;
     }
 
+    /** @return the standalone client's connection pool; {@code null} in other modes */
+    redis.clients.jedis.util.Pool<redis.clients.jedis.Connection> connectionPool() {
+        UnifiedJedis client = calls.client();
+        return client instanceof redis.clients.jedis.RedisClient
+                ? ((redis.clients.jedis.RedisClient) client).getPool()
+                : null;
+    }
+
     /** @return whether the change feed's subscriber thread runs */
     synchronized boolean feedRunning() {
         return subscriber != null && subscriber.isAlive();

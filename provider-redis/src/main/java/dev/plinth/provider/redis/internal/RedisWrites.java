@@ -39,11 +39,30 @@ final class RedisWrites {
         this.commitPath = maxKeys == 0 ? this::commitPreferringPutAll : this::commitByScript;
     }
 
-    /** A lone put runs {@code set.lua}, commit's single-put case at a lower server cost. */
+    /**
+     * A lone put runs {@code set.lua}, commit's single-put case at a lower server cost; on a standalone
+     * server it is written straight onto a pooled connection ({@link DirectCommands}).
+     */
     long set(Namespace ns, String key, byte[] value, long ttlMillis) {
-        ScriptCall<Long> call = scripts.set(ns, scopes.of(ns), key, value, Codec.ttl(ttlMillis));
+        DirectCommands direct = calls.direct();
+        if (direct == null) {
+            ScriptCall<Long> call = scripts.set(ns, scopes.of(ns), key, value, Codec.ttl(ttlMillis));
+            scopes.register(ns);
+            return calls.write(call);
+        }
+        long ttl = Codec.ttl(ttlMillis);
+        Scopes.ScopeKeys scope = scopes.of(ns);
+        byte[] k = Codec.bytes(key);
         scopes.register(ns);
-        return calls.write(call);
+        calls.ensureOpen();
+        Object reply;
+        try {
+            reply = scripts.sendSet(direct, scope, k, value, ttl);
+        } catch (RuntimeException e) {
+            // Never retried, like every write: once a connection broke its outcome is unknown.
+            throw calls.failure(e, "set");
+        }
+        return scripts.setResult(ns, reply);
     }
 
     long compareAndSet(Namespace ns, String key, long expectedVersion, byte[] value, long ttlMillis) {

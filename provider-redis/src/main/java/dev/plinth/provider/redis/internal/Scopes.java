@@ -77,6 +77,7 @@ final class Scopes {
         final List<byte[]> keys;
 
         final byte[] generationKey;
+        final byte[] sequenceKey;
         final byte[] path;
         /** The generation this backend last read for the scope; only a hint, every read checks it. */
         volatile Generation generation;
@@ -84,6 +85,7 @@ final class Scopes {
         ScopeKeys(List<byte[]> keys, byte[] path, Generation generation) {
             this.keys = keys;
             this.generationKey = keys.get(0);
+            this.sequenceKey = keys.get(1);
             this.path = path;
             this.generation = generation;
         }

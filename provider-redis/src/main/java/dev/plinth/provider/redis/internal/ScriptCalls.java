@@ -102,12 +102,38 @@ final class ScriptCalls {
     /** The script answers the version, or a list naming the key when the quota is full. */
     ScriptCall<Long> set(Namespace ns, ScopeKeys scope, String key, byte[] value, long ttl) {
         List<byte[]> args = Arrays.asList(channel, scope.path, maxKeysArg, bytes(key), number(ttl), value);
-        return new ScriptCall<>("set", LuaScript.SET, scope.keys, args, reply -> {
-            if (reply instanceof Long) {
-                return (Long) reply;
-            }
-            throw new QuotaExceededException(ns.path(), str(list(reply).get(1)), maxKeys);
-        });
+        return new ScriptCall<>("set", LuaScript.SET, scope.keys, args, reply -> setResult(ns, reply));
+    }
+
+    /**
+     * Sends {@link #set}'s script by {@link DirectCommands}: the same script with the same KEYS and ARGV,
+     * passed as they are, with no call object around them.
+     *
+     * @return the raw reply, for {@link #setResult}
+     * @throws RuntimeException Jedis's failure, untranslated: the caller translates it
+     */
+    Object sendSet(DirectCommands direct, ScopeKeys scope, byte[] key, byte[] value, long ttl) {
+        return direct.evalsha(
+                LuaScript.SET,
+                scope.generationKey,
+                scope.sequenceKey,
+                channel,
+                scope.path,
+                maxKeysArg,
+                key,
+                number(ttl),
+                value);
+    }
+
+    /**
+     * @return the version {@code set.lua} answered
+     * @throws QuotaExceededException when it answered that the scope's quota is full (nothing was written)
+     */
+    long setResult(Namespace ns, Object reply) {
+        if (reply instanceof Long) {
+            return (Long) reply;
+        }
+        throw new QuotaExceededException(ns.path(), str(list(reply).get(1)), maxKeys);
     }
 
     /**

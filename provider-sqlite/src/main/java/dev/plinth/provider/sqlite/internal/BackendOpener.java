@@ -15,7 +15,8 @@ import java.util.List;
  * Opens a backend: checks, creates or migrates the file, opens the connections, and makes, once, every
  * choice the configuration implies, so that no call branches on it later: the change log
  * ({@link SharedChangeLog} for a shared file, {@link LocalSequence} for an exclusive one), the row writer
- * ({@link BlindRowWriter} for an exclusive file without a quota, else {@link ReadingRowWriter}) and the
+ * ({@link ReadingRowWriter} with a quota, else {@link SharedRowWriter} for a shared file and
+ * {@link BlindRowWriter} for an exclusive one) and the
  * {@link Quota}.
  *
  * <p>Public only as the one way in from {@link dev.plinth.provider.sqlite.SqliteStorageProvider}, which lives
@@ -107,15 +108,19 @@ public final class BackendOpener {
     }
 
     /**
-     * The one place where exclusivity and the quota decide how rows are written. A blind put is only right
-     * where no other process reads the change order and no new key needs counting.
+     * The one place where exclusivity and the quota decide how rows are written. A new key needs counting
+     * under a quota, so a put reads first; without one, a put writes without reading, and only where no
+     * other process reads the change order may it also skip the change-log row.
      */
     private static RowWriter rowWriter(SqliteSettings settings, Quota quota, SqlConnection writer) throws SQLException {
-        if (settings.exclusive() && quota == Quota.NONE) {
-            ExpiringNamespaces expiring = new ExpiringNamespaces();
-            expiring.load(writer);
-            return new BlindRowWriter(expiring);
+        if (quota != Quota.NONE) {
+            return new ReadingRowWriter(quota);
         }
-        return new ReadingRowWriter(quota);
+        if (!settings.exclusive()) {
+            return new SharedRowWriter();
+        }
+        ExpiringNamespaces expiring = new ExpiringNamespaces();
+        expiring.load(writer);
+        return new BlindRowWriter(expiring);
     }
 }

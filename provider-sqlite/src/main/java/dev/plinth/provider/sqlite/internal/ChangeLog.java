@@ -33,6 +33,12 @@ interface ChangeLog {
     long appendAll(SqlConnection c, Namespace ns, ChangeType[] types, String[] keys, long now) throws SQLException;
 
     /**
+     * In a write transaction: changes the type of this transaction's change number {@code seq}, keeping its
+     * number (a SET that turned out to replace an expired row becomes that row's EXPIRE).
+     */
+    void retype(SqlConnection c, long seq, ChangeType type) throws SQLException;
+
+    /**
      * @return {@code true} when other processes read the order of changes from the log, so a change must
      *     be logged in the order it happens; {@code false} when only this backend sees the order
      */

@@ -97,6 +97,10 @@ final class LocalSequence implements ChangeLog {
         ps.executeUpdate();
     }
 
+    /** Nothing to change: no change is logged, only numbered. */
+    @Override
+    public void retype(SqlConnection c, long seq, ChangeType type) {}
+
     @Override
     public boolean sharedWithOtherProcesses() {
         return false;

@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@link RowWriter} that reads a key's row before writing it: for a file other processes share, whose
- * change log must hold a reclaimed row's {@code EXPIRE} before the {@code SET} that replaces it, and for a
- * scope with a quota, where a new key is counted. A set is two statements (read, upsert) in a transaction;
- * a batch reads all its rows with one {@code IN} query and writes the change log and the rows as JDBC
- * batches.
+ * The {@link RowWriter} that reads a key's row before writing it: for a scope with a quota, where a new key
+ * is counted, on a shared or an exclusive file. A reclaimed expired row's {@code EXPIRE} is logged before
+ * the {@code SET} that replaces it, as a shared change log needs. A set is its read, the reclaim of an
+ * expired row when the key is not live, its change-log row and its upsert in a transaction; a batch reads
+ * all its rows with one {@code IN} query and writes the change log and the rows as JDBC batches (the way
+ * {@link SharedRowWriter} writes batches too).
  */
 final class ReadingRowWriter extends RowWriter {
     private final Quota quota;

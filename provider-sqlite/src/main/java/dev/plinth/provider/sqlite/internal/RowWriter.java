@@ -11,16 +11,18 @@ import java.util.List;
  * write transaction (a SET's number is the key's new version) and reported after commit. Puts come in two
  * strategies, chosen once at open ({@link BackendOpener}) and never per call:
  * <ul>
- *   <li>{@link ReadingRowWriter}: reads what the key holds before writing it. For a file other processes
- *       share (their change log must get an {@code EXPIRE} before the {@code SET} that replaces an expired
- *       row) and for a scope with a quota (a new key must be counted);</li>
+ *   <li>{@link ReadingRowWriter}: reads what the key holds before writing it, for a scope with a quota
+ *       (a new key must be counted);</li>
+ *   <li>{@link SharedRowWriter}: for a file other processes share, without a quota: writes without
+ *       reading first and logs its change, turning the logged {@code SET} into the {@code EXPIRE} of an
+ *       expired row found in the way (their change log must get that {@code EXPIRE} before the {@code SET});</li>
  *   <li>{@link BlindRowWriter}: writes without reading first, one statement in the usual case. Only for an
  *       exclusive file without a quota, where nobody else reads the change order.</li>
  * </ul>
  * Everything else (a put whose caller read the row, a remove, a new expiry) is the same for both. Used
  * only under the writer lock, inside its transaction: not thread-safe.
  */
-abstract sealed class RowWriter permits ReadingRowWriter, BlindRowWriter {
+abstract sealed class RowWriter permits ReadingRowWriter, SharedRowWriter, BlindRowWriter {
 
     /**
      * A set: value, version and expiry replace whatever the key held; a new key is checked against the quota.

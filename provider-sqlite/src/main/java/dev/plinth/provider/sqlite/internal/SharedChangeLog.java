@@ -37,6 +37,7 @@ final class SharedChangeLog implements ChangeLog {
             "INSERT INTO plinth_changes (origin, namespace, type, key, at)" + " VALUES (?, ?, ?, ?, ?) RETURNING seq";
     private static final String APPEND_NEXT =
             "INSERT INTO plinth_changes (origin, namespace, type, key, at)" + " VALUES (?, ?, ?, ?, ?)";
+    private static final String RETYPE = "UPDATE plinth_changes SET type = ? WHERE seq = ?";
     // The newest row is never trimmed, so this is the last number handed out.
     private static final String LAST = "SELECT coalesce(max(seq), 0) FROM plinth_changes";
     // Never the newest row: the next number is the largest + 1, and it must stay above every one handed out.
@@ -109,6 +110,16 @@ final class SharedChangeLog implements ChangeLog {
             }
         }
         return first;
+    }
+
+    @Override
+    public void retype(SqlConnection c, long seq, ChangeType type) throws SQLException {
+        PreparedStatement ps = c.prepare(RETYPE);
+        ps.setString(1, type.name());
+        ps.setLong(2, seq);
+        if (ps.executeUpdate() != 1) {
+            throw new SQLException("plinth_changes has no row " + seq + " of this transaction to change");
+        }
     }
 
     @Override

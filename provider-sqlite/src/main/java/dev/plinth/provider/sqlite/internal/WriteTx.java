@@ -79,6 +79,24 @@ final class WriteTx {
         changes.add(changeIndex, new Change(0L, ns, ChangeType.EXPIRE, key));
     }
 
+    /**
+     * Turns change {@code changeIndex}, the last one, a SET logged for a key whose expired row then turned out
+     * to be in its way, into that row's reclaim ({@code EXPIRE}), keeping its number, in the log too; then logs
+     * the SET again after it. The log then reads as if the reclaim had been logged first, with no number
+     * skipped.
+     *
+     * @return the SET's new number: the key's version
+     */
+    long reclaimedAt(int changeIndex) throws SQLException {
+        if (changeIndex != changes.size() - 1 || changes.get(changeIndex).type() != ChangeType.SET) {
+            throw new IllegalStateException("only the SET just logged can become the reclaim before it");
+        }
+        Change set = changes.get(changeIndex);
+        changeLog.retype(connection, set.seq(), ChangeType.EXPIRE);
+        changes.set(changeIndex, new Change(set.seq(), set.namespace(), ChangeType.EXPIRE, set.key()));
+        return changed(set.namespace(), ChangeType.SET, set.key());
+    }
+
     /** Runs {@code action} once the transaction committed (never when it rolls back). */
     void afterCommit(Runnable action) {
         afterCommit.add(action);

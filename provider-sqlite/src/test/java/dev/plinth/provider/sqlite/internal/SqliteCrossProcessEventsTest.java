@@ -80,6 +80,74 @@ class SqliteCrossProcessEventsTest {
         }
     }
 
+    /**
+     * A set over an expired row that no sweep has reclaimed yet reports the reclaim first, to this backend's
+     * watchers and through the log to others: the set does not read the row first, so its upsert finds the
+     * expired row and the SET it logged becomes the EXPIRE. The log keeps contiguous numbers (no gap for
+     * the other backend to take for trimmed rows) and the reclaim's number below the new version.
+     */
+    @Test
+    void aSetOverAnExpiredRowLogsItsReclaimBeforeTheSet() throws Exception {
+        Path file = dir.resolve("reclaim.db");
+        Recorder seenByA = new Recorder();
+        Recorder seenByB = new Recorder();
+        try (SqliteStorageBackend a =
+                        TestBackends.open(file, seenByA, "sweepInterval", "1h", "eventPollInterval", "10ms");
+                SqliteStorageBackend b =
+                        TestBackends.open(file, seenByB, "sweepInterval", "1h", "eventPollInterval", "10ms")) {
+            long v1 = a.set(NS, "short", new byte[] {1}, 1);
+            long v2 = a.set(NS, "live", new byte[] {1}, NONE);
+            Thread.sleep(5);
+            long v3 = a.set(NS, "short", new byte[] {2}, NONE);
+            // Over a live row and a new key the set writes as usual.
+            long v4 = a.set(NS, "live", new byte[] {2}, 60_000);
+            long v5 = a.set(NS, "new", new byte[] {3}, NONE);
+            // Over an expired row, this time with a TTL of its own.
+            a.set(NS, "gone", new byte[] {4}, 1);
+            Thread.sleep(5);
+            long v7 = b.set(NS, "gone", new byte[] {5}, 60_000);
+            List<Event> expected = List.of(
+                    new Event("feed", ChangeType.SET, "short", v1),
+                    new Event("feed", ChangeType.SET, "live", v2),
+                    new Event("feed", ChangeType.EXPIRE, "short", 0),
+                    new Event("feed", ChangeType.SET, "short", v3),
+                    new Event("feed", ChangeType.SET, "live", v4),
+                    new Event("feed", ChangeType.SET, "new", v5),
+                    new Event("feed", ChangeType.SET, "gone", v7 - 2),
+                    new Event("feed", ChangeType.EXPIRE, "gone", 0),
+                    new Event("feed", ChangeType.SET, "gone", v7));
+            assertThat(awaitEvents(seenByB, e -> e.size() >= expected.size())).containsExactlyElementsOf(expected);
+            assertThat(awaitEvents(seenByA, e -> e.size() >= expected.size())).containsExactlyElementsOf(expected);
+            assertThat(v4).isEqualTo(v3 + 1);
+            assertThat(present(a.get(NS, "short")).version()).isEqualTo(v3);
+            assertThat(present(b.get(NS, "gone")).version()).isEqualTo(v7);
+            assertThat(present(b.get(NS, "gone")).expiresAtMillis()).isPositive();
+        }
+        try (SqlConnection c = new SqlConnection(DriverManager.getConnection("jdbc:sqlite:" + file))) {
+            List<String> log = new java.util.ArrayList<>();
+            c.queryStrings(
+                    "SELECT seq || ' ' || type || ' ' || key FROM plinth_changes WHERE type <> 'MARK' ORDER BY seq",
+                    log);
+            long first = Long.parseLong(log.get(0).split(" ")[0]);
+            for (int i = 0; i < log.size(); i++) {
+                // Contiguous: another backend reading the log finds no hole.
+                assertThat(Long.parseLong(log.get(i).split(" ")[0])).isEqualTo(first + i);
+            }
+            assertThat(log)
+                    .extracting(row -> row.substring(row.indexOf(' ') + 1))
+                    .containsExactly(
+                            "SET short",
+                            "SET live",
+                            "EXPIRE short",
+                            "SET short",
+                            "SET live",
+                            "SET new",
+                            "SET gone",
+                            "EXPIRE gone",
+                            "SET gone");
+        }
+    }
+
     @Test
     void aNewBackendReportsOnlyLaterChanges() throws Exception {
         Path file = dir.resolve("later.db");
