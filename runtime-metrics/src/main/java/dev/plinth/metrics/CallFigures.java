@@ -44,6 +44,12 @@ final class CallFigures {
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final int operations;
+    /**
+     * The last sampled duration per operation, shared by all threads: an estimate, so racy updates are
+     * fine.
+     */
+    private final long[] held;
+
     private final ThreadLocal<Figures> local = ThreadLocal.withInitial(this::forCurrentThread);
     private final Shared shared;
     /** Guarded by {@code this}: the figures of live platform threads, and the folded totals of ended ones. */
@@ -54,18 +60,35 @@ final class CallFigures {
     /** @param operations how many operations (indexes {@code 0 .. operations-1}) are counted */
     CallFigures(int operations) {
         this.operations = operations;
+        this.held = new long[operations];
+        // Until a first sample says otherwise an operation counts as slow: its first call is timed.
+        java.util.Arrays.fill(held, SLOW_NANOS);
         this.shared = new Shared(operations);
         this.retired = new long[slots(operations)];
     }
 
     /** @return a clock reading when this call of {@code op} is to be timed, else {@link PluginObserver#NOT_TIMED} */
     long start(int op) {
-        return local.get().start(op);
+        if ((long) LONGS.getOpaque(held, op) >= SLOW_NANOS
+                || (ThreadLocalRandom.current().nextInt() & (SAMPLE_EVERY - 1)) == 0) {
+            return System.nanoTime();
+        }
+        return PluginObserver.NOT_TIMED;
     }
 
     /** Counts one call of {@code op} (returned or threw) that began with the stamp {@code start}. */
     void ended(int op, long start) {
-        local.get().ended(op, start);
+        local.get().ended(op, took(op, start), 0, 0);
+    }
+
+    /** {@link #ended} and {@link #bytesRead} with one lookup. */
+    void endedRead(int op, long start, long bytes) {
+        local.get().ended(op, took(op, start), readSlot(), bytes);
+    }
+
+    /** {@link #ended} and {@link #bytesWritten} with one lookup. */
+    void endedWrite(int op, long start, long bytes) {
+        local.get().ended(op, took(op, start), writtenSlot(), bytes);
     }
 
     void bytesRead(long bytes) {
@@ -74,6 +97,16 @@ final class CallFigures {
 
     void bytesWritten(long bytes) {
         local.get().add(writtenSlot(), bytes);
+    }
+
+    /** @return the call's duration when it was timed (and holds it as the sample), else the held sample */
+    private long took(int op, long start) {
+        if (start == PluginObserver.NOT_TIMED) {
+            return (long) LONGS.getOpaque(held, op);
+        }
+        long took = Math.max(0, System.nanoTime() - start);
+        LONGS.setOpaque(held, op, took);
+        return took;
     }
 
     /** @return calls of {@code op} so far */
@@ -181,9 +214,8 @@ final class CallFigures {
     }
 
     private abstract static class Figures {
-        abstract long start(int op);
-
-        abstract void ended(int op, long start);
+        /** Counts a call of {@code op} that took {@code took} ns, and adds {@code bytes} to {@code slot}. */
+        abstract void ended(int op, long took, int slot, long bytes);
 
         abstract void add(int slot, long amount);
     }
@@ -192,38 +224,23 @@ final class CallFigures {
     private static final class PerThread extends Figures {
         final Thread owner;
         final long[] figures;
-        /** The last sampled duration per operation; read and written by the owner only. */
-        final long[] held;
-
         final int operations;
 
         PerThread(Thread owner, int operations) {
             this.owner = owner;
             this.operations = operations;
             this.figures = new long[slots(operations)];
-            this.held = new long[operations];
         }
 
         @Override
-        long start(int op) {
-            if (held[op] >= SLOW_NANOS || (figures[op] & (SAMPLE_EVERY - 1)) == 0) {
-                return System.nanoTime();
-            }
-            return PluginObserver.NOT_TIMED;
-        }
-
-        @Override
-        void ended(int op, long start) {
-            long took;
-            if (start == PluginObserver.NOT_TIMED) {
-                took = held[op];
-            } else {
-                took = Math.max(0, System.nanoTime() - start);
-                held[op] = took;
-            }
-            LONGS.setOpaque(figures, op, figures[op] + 1);
+        void ended(int op, long took, int slot, long bytes) {
+            long[] f = figures;
+            LONGS.setOpaque(f, op, f[op] + 1);
             int nanos = operations + op;
-            LONGS.setOpaque(figures, nanos, figures[nanos] + took);
+            LONGS.setOpaque(f, nanos, f[nanos] + took);
+            if (bytes != 0) {
+                LONGS.setOpaque(f, slot, f[slot] + bytes);
+            }
         }
 
         @Override
@@ -232,10 +249,9 @@ final class CallFigures {
         }
     }
 
-    /** The figures of all virtual threads together: adders, and a sample chosen at random. */
+    /** The figures of all virtual threads together. */
     private static final class Shared extends Figures {
         final LongAdder[] figures;
-        final long[] held;
         final int operations;
 
         Shared(int operations) {
@@ -244,29 +260,15 @@ final class CallFigures {
             for (int i = 0; i < figures.length; i++) {
                 figures[i] = new LongAdder();
             }
-            this.held = new long[operations];
         }
 
         @Override
-        long start(int op) {
-            if ((long) LONGS.getOpaque(held, op) >= SLOW_NANOS
-                    || ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0) {
-                return System.nanoTime();
-            }
-            return PluginObserver.NOT_TIMED;
-        }
-
-        @Override
-        void ended(int op, long start) {
-            long took;
-            if (start == PluginObserver.NOT_TIMED) {
-                took = (long) LONGS.getOpaque(held, op);
-            } else {
-                took = Math.max(0, System.nanoTime() - start);
-                LONGS.setOpaque(held, op, took);
-            }
+        void ended(int op, long took, int slot, long bytes) {
             figures[op].increment();
             figures[operations + op].add(took);
+            if (bytes != 0) {
+                figures[slot].add(bytes);
+            }
         }
 
         @Override

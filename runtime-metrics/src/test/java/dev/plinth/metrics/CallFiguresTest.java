@@ -13,7 +13,7 @@ class CallFiguresTest {
     private static final int SET = 1;
 
     @Test
-    void countsEveryCallButReadsTheClockForOneFastCallInSixteen() {
+    void countsEveryCallButReadsTheClockForAboutOneFastCallInSixteen() {
         CallFigures figures = new CallFigures(2);
         int timed = 0;
         for (int i = 0; i < 1_600; i++) {
@@ -25,9 +25,10 @@ class CallFiguresTest {
         }
         assertThat(figures.count(GET)).isEqualTo(1_600);
         assertThat(figures.count(SET)).isZero();
-        // An empty loop body is far below SLOW_NANOS, so only the sampled calls were timed (a descheduled
-        // sample may push one operation into slow mode for a call or two: allow a little more).
-        assertThat(timed).isBetween(100, 160);
+        // An empty loop body is far below SLOW_NANOS, so only the sampled calls were timed: 100 expected,
+        // standard deviation about 10 (random choice); a descheduled sample may push the operation into
+        // slow mode for a call or two. All 1,600 timed would mean no sampling at all.
+        assertThat(timed).isBetween(50, 200);
     }
 
     @Test
@@ -69,11 +70,14 @@ class CallFiguresTest {
         for (int t = 0; t < 4; t++) {
             threads.add(new Thread(() -> {
                 for (int i = 0; i < 10_000; i++) {
-                    figures.ended(GET, figures.start(GET));
-                    figures.bytesRead(3);
+                    if (i % 2 == 0) {
+                        figures.endedRead(GET, figures.start(GET), 3);
+                    } else {
+                        figures.ended(GET, figures.start(GET));
+                        figures.bytesRead(3);
+                    }
                 }
-                figures.ended(SET, figures.start(SET));
-                figures.bytesWritten(7);
+                figures.endedWrite(SET, figures.start(SET), 7);
             }));
         }
         threads.forEach(Thread::start);
