@@ -4,6 +4,8 @@ import static dev.plinth.bench.Fixture.VALUE;
 import static dev.plinth.bench.Fixture.WRITE_BATCHES;
 
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.observe.PluginObserver;
+import dev.plinth.core.observe.StoreOperation;
 import dev.plinth.core.observed.ObservedStore;
 import dev.plinth.core.storage.StorageEngine;
 import dev.plinth.metrics.PlinthMetrics;
@@ -30,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What metrics cost: the same store with metrics off (the engine's store, as a runtime without an observer
  * hands it out) and on (wrapped the way the runtime wraps it when the host passes
  * {@code PlinthMetrics.observer(registry)}, here on a {@link PrometheusMeterRegistry}, the example host's).
- * Pairs are {@code offX} / {@code onX}; the ratio on/off is the price. Targets (issue 16): memory get at
+ * Pairs are {@code offX} / {@code onX}; the ratio on/off is the price. {@code noopMemoryGet} and
+ * {@code countOnlyMemoryGet} split the memory get's price: the decorator alone, and the decorator with the
+ * cheapest exact count (a thread-local array). Targets (issue 16): memory get at
  * least 0.9x, sqlite and redis set at least 0.97x.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -53,12 +57,96 @@ public class MetricsBench {
             off = engine.store(Plinth.NAMESPACE);
             WRITE_BATCHES.forEach(off::setAll);
             on = observed(engine.store(Plinth.NAMESPACE));
+            noop = ObservedStore.wrap(engine.store(Plinth.NAMESPACE), NOOP);
+            countOnly = ObservedStore.wrap(engine.store(Plinth.NAMESPACE), new CountOnly());
         }
+
+        /** Wrapped with {@link #NOOP}. */
+        KeyValueStore noop;
+        /** Wrapped with {@link CountOnly}. */
+        KeyValueStore countOnly;
 
         @TearDown(Level.Trial)
         public void tearDown() {
             engine.close();
         }
+    }
+
+    /** The decorator with an observer that does nothing: what wrapping the store costs by itself. */
+    static final PluginObserver NOOP = new PluginObserver() {
+        @Override
+        public long start(StoreOperation operation) {
+            return NOT_TIMED;
+        }
+
+        @Override
+        public void completed(StoreOperation operation, long start) {}
+
+        @Override
+        public void failed(StoreOperation operation, long start, RuntimeException error) {}
+
+        @Override
+        public void bytesWritten(long bytes) {}
+
+        @Override
+        public void bytesRead(long bytes) {}
+
+        @Override
+        public void lockWaited(long nanos, boolean acquired) {}
+
+        @Override
+        public void watchOverflowed(long dropped) {}
+    };
+
+    /**
+     * The decorator with an observer that only counts calls and bytes in a per-thread array: the floor of
+     * any exact count, since a call must at least find its thread's counters and write one.
+     */
+    @SuppressWarnings("EnumOrdinal")
+    static final class CountOnly implements PluginObserver {
+        private final ThreadLocal<long[]> counts = ThreadLocal.withInitial(() -> new long[16]);
+
+        @Override
+        public long start(StoreOperation operation) {
+            return NOT_TIMED;
+        }
+
+        @Override
+        public void completed(StoreOperation operation, long start) {
+            counts.get()[operation.ordinal()]++;
+        }
+
+        @Override
+        public void completedRead(StoreOperation operation, long start, long bytes) {
+            long[] c = counts.get();
+            c[operation.ordinal()]++;
+            c[15] += bytes;
+        }
+
+        @Override
+        public void failed(StoreOperation operation, long start, RuntimeException error) {}
+
+        @Override
+        public void bytesWritten(long bytes) {}
+
+        @Override
+        public void bytesRead(long bytes) {}
+
+        @Override
+        public void lockWaited(long nanos, boolean acquired) {}
+
+        @Override
+        public void watchOverflowed(long dropped) {}
+    }
+
+    @Benchmark
+    public Optional<byte[]> noopMemoryGet(Memory s, Cursor c) {
+        return s.noop.get(Fixture.key(c));
+    }
+
+    @Benchmark
+    public Optional<byte[]> countOnlyMemoryGet(Memory s, Cursor c) {
+        return s.countOnly.get(Fixture.key(c));
     }
 
     /** A SQLite engine (WAL, normal durability, shared) with its store plain and observed. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One plugin's meters, all made up front except the error counters (one per exception type seen, made
  * once). The per-call figures (operation count and time, value bytes) live in {@link CallFigures}, which
- * Micrometer reads as a {@link FunctionTimer} and {@link FunctionCounter}: a call costs a thread-local
+ * Micrometer reads as a {@link FunctionTimer} and {@link FunctionCounter}: a call costs one thread-local
  * lookup and a few plain writes, reads the clock for a sample of the fast calls only, and allocates
  * nothing. So the operation timers have count and total time (fast calls' time estimated by sample) but
  * no max, which a full {@link Timer} would keep with a clock reading and a compare-and-set per call.
@@ -87,6 +87,16 @@ final class PluginMeters implements PluginObserver {
     @Override
     public void completed(StoreOperation operation, long start) {
         calls.ended(operation.ordinal(), start);
+    }
+
+    @Override
+    public void completedRead(StoreOperation operation, long start, long bytes) {
+        calls.endedRead(operation.ordinal(), start, bytes);
+    }
+
+    @Override
+    public void completedWrite(StoreOperation operation, long start, long bytes) {
+        calls.endedWrite(operation.ordinal(), start, bytes);
     }
 
     @Override

@@ -117,9 +117,10 @@ public final class ObservedStore implements KeyValueStore {
         try {
             Optional<byte[]> r = store.get(key);
             if (r.isPresent()) {
-                observer.bytesRead(r.get().length);
+                observer.completedRead(GET, t, r.get().length);
+            } else {
+                observer.completed(GET, t);
             }
-            observer.completed(GET, t);
             return r;
         } catch (RuntimeException e) {
             observer.failed(GET, t, e);
@@ -133,9 +134,10 @@ public final class ObservedStore implements KeyValueStore {
         try {
             Optional<String> r = store.getString(key);
             if (r.isPresent()) {
-                observer.bytesRead(utf8Length(r.get()));
+                observer.completedRead(GET, t, utf8Length(r.get()));
+            } else {
+                observer.completed(GET, t);
             }
-            observer.completed(GET, t);
             return r;
         } catch (RuntimeException e) {
             observer.failed(GET, t, e);
@@ -202,8 +204,7 @@ public final class ObservedStore implements KeyValueStore {
         long t = observer.start(SET);
         try {
             long v = store.set(key, value);
-            observer.completed(SET, t);
-            observer.bytesWritten(value.length);
+            observer.completedWrite(SET, t, value.length);
             return v;
         } catch (RuntimeException e) {
             observer.failed(SET, t, e);
@@ -216,8 +217,7 @@ public final class ObservedStore implements KeyValueStore {
         long t = observer.start(SET);
         try {
             long v = store.set(key, value, ttl);
-            observer.completed(SET, t);
-            observer.bytesWritten(value.length);
+            observer.completedWrite(SET, t, value.length);
             return v;
         } catch (RuntimeException e) {
             observer.failed(SET, t, e);
@@ -230,8 +230,7 @@ public final class ObservedStore implements KeyValueStore {
         long t = observer.start(SET);
         try {
             long v = store.setString(key, value);
-            observer.completed(SET, t);
-            observer.bytesWritten(utf8Length(value));
+            observer.completedWrite(SET, t, utf8Length(value));
             return v;
         } catch (RuntimeException e) {
             observer.failed(SET, t, e);
