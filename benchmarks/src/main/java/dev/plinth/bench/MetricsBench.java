@@ -57,11 +57,11 @@ public class MetricsBench {
             off = engine.store(Plinth.NAMESPACE);
             WRITE_BATCHES.forEach(off::setAll);
             on = observed(engine.store(Plinth.NAMESPACE));
-            noop = ObservedStore.wrap(engine.store(Plinth.NAMESPACE), NOOP);
+            noop = ObservedStore.wrap(engine.store(Plinth.NAMESPACE), new Noop());
             countOnly = ObservedStore.wrap(engine.store(Plinth.NAMESPACE), new CountOnly());
         }
 
-        /** Wrapped with {@link #NOOP}. */
+        /** Wrapped with {@link Noop}. */
         KeyValueStore noop;
         /** Wrapped with {@link CountOnly}. */
         KeyValueStore countOnly;
@@ -73,7 +73,7 @@ public class MetricsBench {
     }
 
     /** The decorator with an observer that does nothing: what wrapping the store costs by itself. */
-    static final PluginObserver NOOP = new PluginObserver() {
+    static class Noop implements PluginObserver {
         @Override
         public long start(StoreOperation operation) {
             return NOT_TIMED;
@@ -96,20 +96,15 @@ public class MetricsBench {
 
         @Override
         public void watchOverflowed(long dropped) {}
-    };
+    }
 
     /**
      * The decorator with an observer that only counts calls and bytes in a per-thread array: the floor of
      * any exact count, since a call must at least find its thread's counters and write one.
      */
     @SuppressWarnings("EnumOrdinal")
-    static final class CountOnly implements PluginObserver {
+    static final class CountOnly extends Noop {
         private final ThreadLocal<long[]> counts = ThreadLocal.withInitial(() -> new long[16]);
-
-        @Override
-        public long start(StoreOperation operation) {
-            return NOT_TIMED;
-        }
 
         @Override
         public void completed(StoreOperation operation, long start) {
@@ -122,21 +117,6 @@ public class MetricsBench {
             c[operation.ordinal()]++;
             c[15] += bytes;
         }
-
-        @Override
-        public void failed(StoreOperation operation, long start, RuntimeException error) {}
-
-        @Override
-        public void bytesWritten(long bytes) {}
-
-        @Override
-        public void bytesRead(long bytes) {}
-
-        @Override
-        public void lockWaited(long nanos, boolean acquired) {}
-
-        @Override
-        public void watchOverflowed(long dropped) {}
     }
 
     @Benchmark

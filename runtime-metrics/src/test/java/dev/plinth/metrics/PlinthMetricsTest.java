@@ -14,6 +14,7 @@ import dev.plinth.core.PlinthRuntime;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.provider.memory.MemoryStorageProvider;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +49,13 @@ class PlinthMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private PlinthRuntime runtime(Host... plugins) {
+        return runtime(registry, PlinthConfig.empty(), plugins);
+    }
+
+    /** A memory-backed runtime of {@code plugins} reporting to {@code registry}, not yet started. */
+    static PlinthRuntime runtime(MeterRegistry registry, PlinthConfig config, Host... plugins) {
         PlinthRuntime.Builder b = PlinthRuntime.builder()
-                .config(PlinthConfig.empty())
+                .config(config)
                 .storageProvider(new MemoryStorageProvider())
                 .discoverPlugins(false)
                 .observer(PlinthMetrics.observer(registry));

@@ -9,7 +9,6 @@ import dev.plinth.core.PlinthRuntime;
 import dev.plinth.core.config.PlinthConfig;
 import dev.plinth.metrics.PlinthMetricsTest.Host;
 import dev.plinth.provider.jsonfile.JsonFileStorageProvider;
-import dev.plinth.provider.memory.MemoryStorageProvider;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -23,15 +22,7 @@ class StorageGaugesTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private PlinthRuntime runtime(PlinthConfig config, Host... plugins) {
-        PlinthRuntime.Builder b = PlinthRuntime.builder()
-                .config(config)
-                .storageProvider(new MemoryStorageProvider())
-                .discoverPlugins(false)
-                .observer(PlinthMetrics.observer(registry));
-        for (Host h : plugins) {
-            b.plugin(h);
-        }
-        return b.build();
+        return PlinthMetricsTest.runtime(registry, config, plugins);
     }
 
     private double gauge(String name, String plugin) {
