@@ -110,13 +110,13 @@ public final class ExampleHost {
     /** The generic host with metrics on and the endpoints served, until SIGTERM or Ctrl-C. */
     private static int serve(PlinthConfig config, int port, PrintStream out) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PlinthRuntime runtime = PlinthRuntime.builder()
-                .config(config)
-                .observer(PlinthMetrics.observer(registry))
-                .build();
+        PlinthMetrics metrics = PlinthMetrics.observer(registry);
+        PlinthRuntime runtime =
+                PlinthRuntime.builder().config(config).observer(metrics).build();
         runtime.registerShutdownHook();
         runtime.start();
-        PlinthMetrics.bind(registry, runtime);
+        // The instance bind: plugins dropped into the plugin folder later get their gauges too.
+        metrics.bind(runtime);
         try (OperationsEndpoint endpoint = OperationsEndpoint.start(runtime, registry, port)) {
             out.println("Plinth endpoints on http://127.0.0.1:" + endpoint.port() + " (/health, /health/live,"
                     + " /health/ready, /metrics)");

@@ -10,18 +10,21 @@ import dev.plinth.core.observe.StorageObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Plinth's metrics on a Micrometer {@link MeterRegistry}:
  *
  * <pre>{@code
  * MeterRegistry registry = ...; // the host's: Prometheus, OTLP, JMX, a SimpleMeterRegistry in tests
+ * PlinthMetrics metrics = PlinthMetrics.observer(registry);
  * try (PlinthRuntime runtime = PlinthRuntime.builder()
- *         .observer(PlinthMetrics.observer(registry))
+ *         .observer(metrics)
  *         .build()
  *         .start()) {
- *     PlinthMetrics.bind(registry, runtime); // health and storage gauges
+ *     metrics.bind(runtime); // health and storage gauges, also for plugins installed later
  *     ...
  * }
  * }</pre>
@@ -33,6 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PlinthMetrics implements StorageObserver {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, PluginMeters> plugins = new ConcurrentHashMap<>();
+    /** The runtime whose gauges {@link #bind(PlinthRuntime)} registered; plugins seen later get theirs. */
+    private volatile @Nullable PlinthRuntime bound;
+    /** Plugin ids whose gauges are registered on {@link #bound}. */
+    private final Set<String> gauged = ConcurrentHashMap.newKeySet();
 
     private PlinthMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -49,7 +56,40 @@ public final class PlinthMetrics implements StorageObserver {
 
     @Override
     public PluginObserver plugin(String pluginId) {
-        return plugins.computeIfAbsent(pluginId, id -> new PluginMeters(registry, id));
+        PluginMeters meters = plugins.computeIfAbsent(pluginId, id -> new PluginMeters(registry, id));
+        PlinthRuntime runtime = bound;
+        if (runtime != null && gauged.add(pluginId)) {
+            pluginGauges(runtime, pluginId);
+        }
+        return meters;
+    }
+
+    /**
+     * Registers the health and storage gauges of {@code runtime} ({@link #bind(MeterRegistry, PlinthRuntime)})
+     * on this observer's registry, and keeps doing so for plugins that appear later: a plugin installed
+     * while the runtime runs gets its per-plugin gauges when its store is first made. Use this rather than
+     * the static {@code bind} when plugins are installed at run time.
+     *
+     * @param runtime a started runtime whose observer is this one
+     * @return this
+     * @throws NullPointerException when {@code runtime} is {@code null}
+     */
+    public PlinthMetrics bind(PlinthRuntime runtime) {
+        Objects.requireNonNull(runtime, "runtime");
+        bind(registry, runtime);
+        runtime.plugins().forEach(d -> gauged.add(d.id()));
+        bound = runtime;
+        for (String id : plugins.keySet()) {
+            if (gauged.add(id)) {
+                pluginGauges(runtime, id);
+            }
+        }
+        return this;
+    }
+
+    private void pluginGauges(PlinthRuntime runtime, String id) {
+        pluginHealthGauge(registry, runtime, id);
+        StorageGauges.bindPlugin(registry, runtime, id);
     }
 
     /**
@@ -69,7 +109,7 @@ public final class PlinthMetrics implements StorageObserver {
      * plugin's key count ({@link MeterNames#KEYS}); held locks; each plugin's watch subscriptions and
      * buffered events; the near cache's counters when it is on; and each numeric figure of the storage
      * health probe ({@link MeterNames#BACKEND}). Per-plugin gauges are made for the plugins present now;
-     * a plugin installed later has its operation meters but no watch or key gauges until bound again.
+     * for plugins installed later, bind with the observer's {@link #bind(PlinthRuntime)} instead.
      *
      * @param registry where the gauges go
      * @param runtime a started runtime
@@ -109,13 +149,16 @@ public final class PlinthMetrics implements StorageObserver {
                 .strongReference(true)
                 .register(registry);
         for (PluginDescriptor d : runtime.plugins()) {
-            String id = d.id();
-            Gauge.builder(MeterNames.HEALTH_PLUGIN, runtime, r -> pluginValue(r.health(), id))
-                    .description("Plugin health: 1 UP, 0.5 DEGRADED, 0 DOWN")
-                    .tag(MeterNames.TAG_PLUGIN, id)
-                    .strongReference(true)
-                    .register(registry);
+            pluginHealthGauge(registry, runtime, d.id());
         }
+    }
+
+    private static void pluginHealthGauge(MeterRegistry registry, PlinthRuntime runtime, String id) {
+        Gauge.builder(MeterNames.HEALTH_PLUGIN, runtime, r -> pluginValue(r.health(), id))
+                .description("Plugin health: 1 UP, 0.5 DEGRADED, 0 DOWN")
+                .tag(MeterNames.TAG_PLUGIN, id)
+                .strongReference(true)
+                .register(registry);
     }
 
     private static double pluginValue(HealthReport report, String id) {

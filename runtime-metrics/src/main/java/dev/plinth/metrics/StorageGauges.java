@@ -29,30 +29,7 @@ final class StorageGauges {
         gauge(registry, MeterNames.QUOTA_LIMIT, runtime, r -> r.storageStats().maxKeys(), "maxKeys per scope, 0: none");
         gauge(registry, MeterNames.LOCKS_HELD, runtime, r -> r.storageStats().heldLocks(), "Lock handles held now");
         for (PluginDescriptor d : runtime.plugins()) {
-            String id = d.id();
-            Gauge.builder(
-                            MeterNames.WATCH_SUBSCRIPTIONS,
-                            runtime,
-                            r -> backlog(r, id).subscriptions())
-                    .description("Active watch subscriptions")
-                    .tag(MeterNames.TAG_PLUGIN, id)
-                    .strongReference(true)
-                    .register(registry);
-            Gauge.builder(
-                            MeterNames.WATCH_BUFFERED,
-                            runtime,
-                            r -> backlog(r, id).bufferedEvents())
-                    .description("Change events buffered for watch listeners")
-                    .tag(MeterNames.TAG_PLUGIN, id)
-                    .strongReference(true)
-                    .register(registry);
-            if (now.maxKeys() > 0) {
-                Gauge.builder(MeterNames.KEYS, runtime, r -> keys(r, id))
-                        .description("Live keys in the plugin's scope (read only when maxKeys is set)")
-                        .tag(MeterNames.TAG_PLUGIN, id)
-                        .strongReference(true)
-                        .register(registry);
-            }
+            bindPlugin(registry, runtime, d.id());
         }
         if (now.cache().isPresent()) {
             cacheCounter(
@@ -97,6 +74,30 @@ final class StorageGauges {
                         .register(registry);
             }
         });
+    }
+
+    /** Registers one plugin's storage gauges; registering them again is harmless (Micrometer keeps one). */
+    static void bindPlugin(MeterRegistry registry, PlinthRuntime runtime, String id) {
+        Gauge.builder(
+                        MeterNames.WATCH_SUBSCRIPTIONS,
+                        runtime,
+                        r -> backlog(r, id).subscriptions())
+                .description("Active watch subscriptions")
+                .tag(MeterNames.TAG_PLUGIN, id)
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(MeterNames.WATCH_BUFFERED, runtime, r -> backlog(r, id).bufferedEvents())
+                .description("Change events buffered for watch listeners")
+                .tag(MeterNames.TAG_PLUGIN, id)
+                .strongReference(true)
+                .register(registry);
+        if (runtime.storageStats().maxKeys() > 0) {
+            Gauge.builder(MeterNames.KEYS, runtime, r -> keys(r, id))
+                    .description("Live keys in the plugin's scope (read only when maxKeys is set)")
+                    .tag(MeterNames.TAG_PLUGIN, id)
+                    .strongReference(true)
+                    .register(registry);
+        }
     }
 
     private static void gauge(

@@ -97,6 +97,43 @@ class StorageGaugesTest {
     }
 
     @Test
+    void theObserversBindGivesPluginsThatAppearLaterTheirGaugesTheStaticBindDoesNot() throws Exception {
+        Host shop = new Host("shop");
+        PlinthMetrics metrics = PlinthMetrics.observer(registry);
+        SimpleMeterRegistry other = new SimpleMeterRegistry();
+        try (PlinthRuntime rt = PlinthRuntime.builder()
+                .config(PlinthConfig.empty())
+                .storageProvider(new dev.plinth.provider.memory.MemoryStorageProvider())
+                .discoverPlugins(false)
+                .plugin(shop)
+                .observer(metrics)
+                .build()
+                .start()) {
+            metrics.bind(rt);
+            PlinthMetrics.bind(other, rt);
+            assertThat(gauge(MeterNames.WATCH_SUBSCRIPTIONS, "shop")).isZero();
+            assertThat(registry.find(MeterNames.WATCH_SUBSCRIPTIONS)
+                            .tag(MeterNames.TAG_PLUGIN, "late")
+                            .meters())
+                    .isEmpty();
+
+            // A store made for a plugin id the runtime did not start with, as for a plugin installed later.
+            Subscription sub = rt.storage("late").watch("*", event -> {});
+            assertThat(gauge(MeterNames.WATCH_SUBSCRIPTIONS, "late")).isEqualTo(1);
+            assertThat(registry.find(MeterNames.HEALTH_PLUGIN)
+                            .tag(MeterNames.TAG_PLUGIN, "late")
+                            .meters())
+                    .hasSize(1);
+            assertThat(other.find(MeterNames.WATCH_SUBSCRIPTIONS)
+                            .tag(MeterNames.TAG_PLUGIN, "late")
+                            .meters())
+                    .isEmpty();
+            sub.close();
+            assertThat(gauge(MeterNames.WATCH_SUBSCRIPTIONS, "late")).isZero();
+        }
+    }
+
+    @Test
     void withoutAQuotaThereIsNoKeyGaugeSoScrapesNeverScanABackend() throws Exception {
         Host shop = new Host("shop");
         try (PlinthRuntime rt = runtime(PlinthConfig.empty(), shop).start()) {
