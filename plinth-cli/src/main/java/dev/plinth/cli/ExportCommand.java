@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -38,18 +39,14 @@ final class ExportCommand implements Callable<Integer> {
     @Nullable
     Path output;
 
-    @Option(
-            names = "--progress",
-            negatable = true,
-            description = "a progress bar on standard error (default: only when standard error is a terminal)")
-    @Nullable
-    Boolean progress;
+    @Mixin
+    ProgressOption progress = new ProgressOption();
 
     @Override
     public Integer call() throws IOException {
         PlinthCli r = Cli.root(root);
         try (StorageAdmin admin = r.open();
-                ProgressLine bar = ProgressLine.of(Cli.showProgress(progress, r.err), r.err, null)) {
+                ProgressLine bar = ProgressLine.of(progress.show(r.err), r.err, null)) {
             ExportReport report;
             if (output != null) {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {

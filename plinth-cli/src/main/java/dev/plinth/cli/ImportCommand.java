@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -50,12 +51,8 @@ final class ImportCommand implements Callable<Integer> {
             description = "do not ask before overwriting (--on-conflict overwrite)")
     boolean yes;
 
-    @Option(
-            names = "--progress",
-            negatable = true,
-            description = "a progress bar on standard error (default: only when standard error is a terminal)")
-    @Nullable
-    Boolean progress;
+    @Mixin
+    ProgressOption progress = new ProgressOption();
 
     @Override
     public Integer call() throws IOException {
@@ -70,7 +67,7 @@ final class ImportCommand implements Callable<Integer> {
                             r.err)) {
                 return ExitCodes.NOT_CONFIRMED;
             }
-            boolean show = Cli.showProgress(progress, r.err);
+            boolean show = progress.show(r.err);
             ImportReport report;
             if (file.equals("-")) {
                 try (ProgressLine bar = ProgressLine.of(show, r.err, null)) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -59,13 +60,8 @@ final class MigrateCommand implements Callable<Integer> {
             description = "do not ask for confirmation")
     boolean yes;
 
-    @Option(
-            names = "--progress",
-            negatable = true,
-            description = "a progress bar and a line per finished scope on standard error (default: only when"
-                    + " standard error is a terminal)")
-    @Nullable
-    Boolean progress;
+    @Mixin
+    ProgressOption progress = new ProgressOption();
 
     @Override
     public Integer call() {
@@ -79,7 +75,7 @@ final class MigrateCommand implements Callable<Integer> {
             return ExitCodes.NOT_CONFIRMED;
         }
         MigrateOptions options = new MigrateOptions(batch, allowNonEmpty, state, scopes);
-        boolean show = Cli.showProgress(progress, r.err);
+        boolean show = progress.show(r.err);
         try (StorageAdmin source = r.open();
                 StorageAdmin target = StorageAdmin.open(to, toOptions, r.loader());
                 ProgressLine bar = ProgressLine.of(show, r.err, null)) {
