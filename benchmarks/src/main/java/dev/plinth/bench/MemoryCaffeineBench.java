@@ -122,6 +122,12 @@ public class MemoryCaffeineBench {
         return s.store.get(k.next(c));
     }
 
+    /** {@code getView}: the read-only buffer over the stored bytes, no copy (issue 21's suggested addition). */
+    @Benchmark
+    public Optional<java.nio.ByteBuffer> plinthGetView(PlinthMemory s, Keys k, Cursor c) {
+        return s.store.getView(k.next(c));
+    }
+
     @Benchmark
     public long plinthSet(PlinthMemory s, Keys k, Cursor c) {
         return s.store.set(k.next(c), k.value);

@@ -52,6 +52,47 @@ public abstract class ValuesContract extends TckConcern {
     }
 
     @Test
+    @DisplayName(
+            "KeyValueStore#getView: a read-only snapshot of the value; later writes and deletes leave it as it was")
+    void viewIsAReadOnlySnapshot() {
+        byte[] first = {1, 2, 3, 4, 5};
+        store().set("v", first);
+        java.nio.ByteBuffer view = store().getView("v").orElseThrow();
+        assertThat(view.isReadOnly()).isTrue();
+        assertThat(view.position()).isZero();
+        assertThat(view.remaining()).isEqualTo(5);
+        assertThatThrownBy(() -> view.put(0, (byte) 9)).isInstanceOf(java.nio.ReadOnlyBufferException.class);
+        first[0] = 7; // the array handed to set is the caller's: changing it changes no view
+        store().set("v", new byte[] {6, 6});
+        store().delete("v");
+        byte[] seen = new byte[view.remaining()];
+        view.get(seen);
+        assertThat(seen).containsExactly(1, 2, 3, 4, 5);
+        assertThat(store().getView("v")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("KeyValueStore#getView: each call gets its own buffer, whose bytes are get()'s")
+    void viewsAreIndependentBuffersOfTheSameBytes() {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        store().set("bin", all);
+        store().set("empty", new byte[0]);
+        java.nio.ByteBuffer one = store().getView("bin").orElseThrow();
+        java.nio.ByteBuffer two = store().getView("bin").orElseThrow();
+        one.position(100);
+        assertThat(two.position()).isZero();
+        byte[] read = new byte[two.remaining()];
+        two.get(read);
+        assertThat(read).containsExactly(store().get("bin").orElseThrow());
+        assertThat(store().getView("empty"))
+                .hasValueSatisfying(v -> assertThat(v.remaining()).isZero());
+        assertThatThrownBy(() -> store().getView("bad\u0000key")).isInstanceOf(InvalidKeyException.class);
+    }
+
+    @Test
     @DisplayName("KeyValueStore#Errors: an empty value is a present value, not absence")
     void emptyValueIsPresent() {
         store().set("empty", new byte[0]);

@@ -108,6 +108,23 @@ public interface KeyValueStore {
     Optional<byte[]> get(String key);
 
     /**
+     * The value as a read-only buffer, for callers that only read it: where the provider keeps the value
+     * in this process (the memory provider, the near cache), the buffer shows the stored bytes without
+     * copying them, which {@link #get} must do. An addition to {@code get}, not a replacement: the buffer
+     * is a snapshot, its content never changes, not even when the key is written or deleted later (a write
+     * stores a new array), and any attempt to change it throws {@link java.nio.ReadOnlyBufferException}.
+     * Position 0, limit and capacity the value's length. Each call returns a new buffer object, so its
+     * position and limit are the caller's own; the buffer may be kept and read from any thread.
+     *
+     * @param key the key
+     * @return the value, or empty when the key is absent or expired
+     * @throws InvalidKeyException when the key breaks the key rules
+     */
+    default Optional<java.nio.ByteBuffer> getView(String key) {
+        return get(key).map(v -> java.nio.ByteBuffer.wrap(v).asReadOnlyBuffer());
+    }
+
+    /**
      * @param key the key
      * @return the value decoded as UTF-8, or empty when absent or expired
      * @throws InvalidKeyException when the key breaks the key rules

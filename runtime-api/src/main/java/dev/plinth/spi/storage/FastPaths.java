@@ -23,8 +23,9 @@ public interface FastPaths {
     /**
      * The value alone, for reads that need nothing else ({@code get}, {@code getString},
      * {@code getObject}): a backend that can answer without building a {@link BackendEntry} saves that
-     * object on the hottest read path. The runtime copies the array before a plugin sees it and never
-     * changes it, so a backend may return the array it stores. The default asks {@link #get}.
+     * object on the hottest read path. The runtime never changes the array: it copies it for
+     * {@code get}, or hands it out as a read-only buffer for {@code getView}, so a backend may return the
+     * array it stores, provided it never changes that array in place afterwards. The default asks {@link #get}.
      *
      * @param ns the namespace
      * @param key the key

@@ -178,6 +178,11 @@ final class ReleasingStore implements KeyValueStore {
     }
 
     @Override
+    public Optional<java.nio.ByteBuffer> getView(String key) {
+        return live().getView(key);
+    }
+
+    @Override
     public Optional<String> getString(String key) {
         return live().getString(key);
     }

@@ -7,7 +7,7 @@ import java.util.Locale;
  * (a small, fixed set, so that a metric tagged with it has few series).
  */
 public enum StoreOperation {
-    /** get, getString, getObject, getEntry, getAll, exists, ttl. */
+    /** get, getView, getString, getObject, getEntry, getAll, exists, ttl. */
     GET,
     /** set, setString, setObject, setIfAbsent, compareAndSet, setAll. */
     SET,

@@ -129,6 +129,23 @@ public final class ObservedStore implements KeyValueStore {
     }
 
     @Override
+    public Optional<java.nio.ByteBuffer> getView(String key) {
+        long t = observer.start(GET);
+        try {
+            Optional<java.nio.ByteBuffer> r = store.getView(key);
+            if (r.isPresent()) {
+                observer.completedRead(GET, t, r.get().remaining());
+            } else {
+                observer.completed(GET, t);
+            }
+            return r;
+        } catch (RuntimeException e) {
+            observer.failed(GET, t, e);
+            throw e;
+        }
+    }
+
+    @Override
     public Optional<String> getString(String key) {
         long t = observer.start(GET);
         try {

@@ -19,6 +19,7 @@ import dev.plinth.spi.storage.Namespace;
 import dev.plinth.spi.storage.Precondition;
 import dev.plinth.spi.storage.StorageBackend;
 import dev.plinth.spi.storage.Write;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -90,6 +91,15 @@ final class ScopedStore implements KeyValueStore {
         KeyRules.validate(key);
         byte[] value = backend().getValue(ns, key);
         return value != null ? Optional.of(value.clone()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<ByteBuffer> getView(String key) {
+        KeyRules.validate(key);
+        // The backend's array is never changed once stored (FastPaths.getValue): a read-only view of it is
+        // a snapshot without the copy get() makes.
+        byte[] value = backend().getValue(ns, key);
+        return value != null ? Optional.of(ByteBuffer.wrap(value).asReadOnlyBuffer()) : Optional.empty();
     }
 
     @Override
