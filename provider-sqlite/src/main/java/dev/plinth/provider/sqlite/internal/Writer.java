@@ -39,6 +39,10 @@ final class Writer {
     private final ReentrantLock lock = new ReentrantLock();
     /** Transactions committed, for tests and diagnostics; written under the lock. */
     private volatile long commits;
+    /** Operations those transactions committed (a group counts each of its operations); written under the lock. */
+    private volatile long committedOperations;
+    /** Time spent in COMMIT (the fsync, with durability=full), in nanoseconds; written under the lock. */
+    private volatile long commitNanos;
 
     private final ConcurrentLinkedQueue<WriteRequest<?>> queue = new ConcurrentLinkedQueue<>();
     private final List<WriteRequest<?>> group = new ArrayList<>(MAX_GROUP);
@@ -198,7 +202,7 @@ final class Writer {
             connection.beginImmediate();
             tx.begin(clock.millis());
             request.run(tx);
-            commitAndPublish();
+            commitAndPublish(1);
             committed = true;
         } catch (SQLException e) {
             connection.discardStatements();
@@ -217,7 +221,7 @@ final class Writer {
         try {
             tx.begin(clock.millis());
             if (request.runOneStatement(tx)) {
-                published();
+                published(1);
                 succeeded = true;
                 done = true;
             }
@@ -255,7 +259,7 @@ final class Writer {
             for (WriteRequest<?> request : group) {
                 request.run(tx);
             }
-            commitAndPublish();
+            commitAndPublish(group.size());
             committed = true;
         } catch (SQLException | RuntimeException e) {
             if (e instanceof SQLException) {
@@ -285,20 +289,24 @@ final class Writer {
         }
     }
 
-    private void commitAndPublish() throws SQLException {
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the writer holding the write lock updates it
+    private void commitAndPublish(int operations) throws SQLException {
         List<Change> changes = tx.changes();
         if (!changes.isEmpty()) {
             changeLog.beforeCommit(connection, changes.get(0).seq());
         }
+        long started = System.nanoTime();
         connection.commit();
-        published();
+        commitNanos += System.nanoTime() - started;
+        published(operations);
     }
 
     /** After the commit: reports the changes (foreign ones first) in commit order and runs after-commit actions. */
     @SuppressWarnings("NonAtomicVolatileUpdate") // only the writer holding the write lock updates it; readers only read
-    private void published() {
+    private void published(int operations) {
         List<Change> changes = tx.changes();
         commits++;
+        committedOperations += operations;
         // First: the numbers are taken for good now, so nothing that fails below may make abort() reuse them.
         if (!changes.isEmpty()) {
             changeLog.committed(changes.get(changes.size() - 1).seq());
@@ -319,6 +327,16 @@ final class Writer {
     /** @return write transactions committed so far (diagnostics and tests) */
     long commits() {
         return commits;
+    }
+
+    /** @return operations committed so far: over {@link #commits()}, the mean group-commit batch */
+    long committedOperations() {
+        return committedOperations;
+    }
+
+    /** @return nanoseconds spent in COMMIT so far */
+    long commitNanos() {
+        return commitNanos;
     }
 
     /** @return operations waiting for the writer (diagnostics and tests) */

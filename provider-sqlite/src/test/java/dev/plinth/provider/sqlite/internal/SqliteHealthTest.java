@@ -42,4 +42,50 @@ class SqliteHealthTest {
             assertThat(Files.exists(db)).isFalse();
         }
     }
+
+    @Test
+    void theProbeCountsCommitsAndTheWritesTheyCarried() throws Exception {
+        Path db = dir.resolve("figures.db");
+        try (PlinthRuntime rt = PlinthRuntime.builder()
+                .storageProvider(new SqliteStorageProvider())
+                .discoverPlugins(false)
+                .config(PlinthConfig.builder()
+                        .properties(Map.of("plinth.storage.sqlite.path", db.toString(), "plinth.health.cacheTtl", "0s"))
+                        .build())
+                .build()
+                .start()) {
+            Map<String, String> before = rt.health().storage().details();
+            for (int i = 0; i < 3; i++) {
+                rt.storage("notes").setString("k" + i, "v");
+            }
+            Map<String, String> after = rt.health().storage().details();
+            assertThat(figure(after, "writes") - figure(before, "writes")).isEqualTo(3);
+            assertThat(figure(after, "commits") - figure(before, "commits")).isEqualTo(3);
+
+            // Writers racing each other share commits (group commit): every write is counted once, and the
+            // commits are at most as many.
+            Thread[] writers = new Thread[8];
+            for (int t = 0; t < writers.length; t++) {
+                int id = t;
+                writers[t] = new Thread(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        rt.storage("notes").setString("t" + id + "." + i, "v");
+                    }
+                });
+                writers[t].start();
+            }
+            for (Thread w : writers) {
+                w.join();
+            }
+            Map<String, String> raced = rt.health().storage().details();
+            assertThat(figure(raced, "writes") - figure(after, "writes")).isEqualTo(400);
+            assertThat(figure(raced, "commits") - figure(after, "commits")).isBetween(1L, 400L);
+            assertThat(figure(raced, "commitMicros")).isGreaterThanOrEqualTo(figure(after, "commitMicros"));
+        }
+    }
+
+    private static long figure(Map<String, String> details, String name) {
+        assertThat(details).containsKey(name);
+        return Long.parseLong(details.get(name));
+    }
 }
