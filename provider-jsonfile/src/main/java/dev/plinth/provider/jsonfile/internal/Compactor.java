@@ -63,6 +63,9 @@ final class Compactor {
     private final List<Manifest> replaced = new ArrayList<>();
     /** Whether {@link #manifest} may not survive a power loss yet; read by {@link Maintenance}. */
     private volatile boolean unsynced;
+    /** Compactions completed; written by run(), which is synchronized, read by the probe. */
+    private volatile long compactions;
+
     /** Failed repair attempts since the last success: only the first is logged as a warning. */
     private int repairFailures;
 
@@ -86,6 +89,7 @@ final class Compactor {
         this.clock = clock;
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only run() writes it, and run() is synchronized
     synchronized void run() {
         Set<Namespace> changed;
         long lastVersion;
@@ -126,7 +130,13 @@ final class Compactor {
             undo(written, changed);
             return;
         }
+        compactions++;
         LOG.debug("Compacted {}: generation {}, {} namespaces rewritten", directory, generation, changed.size());
+    }
+
+    /** @return compactions completed since open (diagnostics: the storage probe reports it) */
+    long compactions() {
+        return compactions;
     }
 
     /**

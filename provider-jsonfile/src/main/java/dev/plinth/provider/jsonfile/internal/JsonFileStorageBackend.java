@@ -259,7 +259,8 @@ final class JsonFileStorageBackend
                             + "): journal rotation and compaction will fail");
         }
         return where.withDetail("journal", journalPath.getFileName().toString())
-                .withDetail("journalBytes", Long.toString(journalBytes));
+                .withDetail("journalBytes", Long.toString(journalBytes))
+                .withDetail("compactions", Long.toString(maintenance.compactions()));
     }
 
     private static Health down(Health where, String reason) {

@@ -81,6 +81,11 @@ final class Maintenance {
         }
     }
 
+    /** @return compactions completed since open */
+    long compactions() {
+        return compactor.compactions();
+    }
+
     /** Test hook: compacts now, on the calling thread. */
     void compactNow() {
         writeLock.lock();

@@ -63,6 +63,31 @@ class JsonFileHealthTest {
     }
 
     @Test
+    void theProbeCountsCompactions() throws Exception {
+        try (PlinthRuntime rt = PlinthRuntime.builder()
+                .storageProvider(new JsonFileStorageProvider())
+                .discoverPlugins(false)
+                .config(PlinthConfig.builder()
+                        .properties(Map.of(
+                                "plinth.storage.jsonfile.directory",
+                                dir.toString(),
+                                "plinth.storage.jsonfile.compactionThreshold",
+                                "4096",
+                                "plinth.health.cacheTtl",
+                                "0s"))
+                        .build())
+                .build()
+                .start()) {
+            assertThat(rt.health().storage().details()).containsEntry("compactions", "0");
+            for (int i = 0; i < 100; i++) {
+                rt.storage("notes").setString("k" + i, "a value of some length to fill the journal " + i);
+            }
+            // A journal past 4 KiB is compacted in the background.
+            await(rt, r -> Long.parseLong(r.storage().details().get("compactions")) >= 1);
+        }
+    }
+
+    @Test
     void aFolderMadeUnwritableTurnsStorageDownAndWritableAgainUp() throws Exception {
         Set<PosixFilePermission> original = Files.getPosixFilePermissions(dir);
         boolean immutable = false;
