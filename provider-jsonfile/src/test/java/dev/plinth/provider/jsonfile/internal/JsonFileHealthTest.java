@@ -24,13 +24,18 @@ class JsonFileHealthTest {
     Path dir;
 
     private PlinthRuntime runtime() {
+        return runtime(Map.of());
+    }
+
+    /** @param more configuration beside the folder and an uncached health report */
+    private PlinthRuntime runtime(Map<String, String> more) {
+        Map<String, String> config = new java.util.HashMap<>(more);
+        config.put("plinth.storage.jsonfile.directory", dir.toString());
+        config.put("plinth.health.cacheTtl", "0s");
         return PlinthRuntime.builder()
                 .storageProvider(new JsonFileStorageProvider())
                 .discoverPlugins(false)
-                .config(PlinthConfig.builder()
-                        .properties(Map.of(
-                                "plinth.storage.jsonfile.directory", dir.toString(), "plinth.health.cacheTtl", "0s"))
-                        .build())
+                .config(PlinthConfig.builder().properties(config).build())
                 .build();
     }
 
@@ -64,19 +69,7 @@ class JsonFileHealthTest {
 
     @Test
     void theProbeCountsCompactions() throws Exception {
-        try (PlinthRuntime rt = PlinthRuntime.builder()
-                .storageProvider(new JsonFileStorageProvider())
-                .discoverPlugins(false)
-                .config(PlinthConfig.builder()
-                        .properties(Map.of(
-                                "plinth.storage.jsonfile.directory",
-                                dir.toString(),
-                                "plinth.storage.jsonfile.compactionThreshold",
-                                "4096",
-                                "plinth.health.cacheTtl",
-                                "0s"))
-                        .build())
-                .build()
+        try (PlinthRuntime rt = runtime(Map.of("plinth.storage.jsonfile.compactionThreshold", "4096"))
                 .start()) {
             assertThat(rt.health().storage().details()).containsEntry("compactions", "0");
             for (int i = 0; i < 100; i++) {

@@ -18,17 +18,22 @@ class SqliteHealthTest {
     @TempDir
     Path dir;
 
-    @Test
-    void upWhileTheFileServesAndDownOnceItIsDeleted() {
-        Path db = dir.resolve("plinth.db");
-        try (PlinthRuntime rt = PlinthRuntime.builder()
+    /** @return a started runtime on the SQLite file {@code db}, health probed on every call */
+    private static PlinthRuntime started(Path db) {
+        return PlinthRuntime.builder()
                 .storageProvider(new SqliteStorageProvider())
                 .discoverPlugins(false)
                 .config(PlinthConfig.builder()
                         .properties(Map.of("plinth.storage.sqlite.path", db.toString(), "plinth.health.cacheTtl", "0s"))
                         .build())
                 .build()
-                .start()) {
+                .start();
+    }
+
+    @Test
+    void upWhileTheFileServesAndDownOnceItIsDeleted() {
+        Path db = dir.resolve("plinth.db");
+        try (PlinthRuntime rt = started(db)) {
             rt.storage("notes").setString("k", "v");
             HealthReport up = rt.health();
             assertThat(up.status()).isEqualTo(HealthStatus.UP);
@@ -46,14 +51,7 @@ class SqliteHealthTest {
     @Test
     void theProbeCountsCommitsAndTheWritesTheyCarried() throws Exception {
         Path db = dir.resolve("figures.db");
-        try (PlinthRuntime rt = PlinthRuntime.builder()
-                .storageProvider(new SqliteStorageProvider())
-                .discoverPlugins(false)
-                .config(PlinthConfig.builder()
-                        .properties(Map.of("plinth.storage.sqlite.path", db.toString(), "plinth.health.cacheTtl", "0s"))
-                        .build())
-                .build()
-                .start()) {
+        try (PlinthRuntime rt = started(db)) {
             Map<String, String> before = rt.health().storage().details();
             for (int i = 0; i < 3; i++) {
                 rt.storage("notes").setString("k" + i, "v");
