@@ -229,15 +229,7 @@ public final class InvalidationLatency {
 
         static Side open(String side, String where) {
             return switch (side) {
-                case "plinth-redis" ->
-                    new PlinthSide(Plinth.open(
-                            "redis",
-                            Map.of(
-                                    "uri",
-                                    "redis://" + RedisServer.HOST + ":" + RedisServer.port(),
-                                    "keyPrefix",
-                                    "plinth-inval:"),
-                            cached()));
+                case "plinth-redis" -> new PlinthSide(Plinth.openRedis("plinth-inval:", 0, cached()));
                 case "plinth-sqlite" ->
                     new PlinthSide(Plinth.open("sqlite", Map.of("path", where, "wal", "true"), cached()));
                 case "redisson" -> new RedissonSide();

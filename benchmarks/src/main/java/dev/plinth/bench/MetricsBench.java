@@ -4,6 +4,7 @@ import static dev.plinth.bench.Fixture.VALUE;
 import static dev.plinth.bench.Fixture.WRITE_BATCHES;
 
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.observe.PluginObserver;
 import dev.plinth.core.observe.StoreOperation;
 import dev.plinth.core.observed.ObservedStore;
@@ -163,13 +164,7 @@ public class MetricsBench {
 
         @Setup(Level.Trial)
         public void setUp() {
-            engine = Plinth.open(
-                    "redis",
-                    Map.of(
-                            "uri",
-                            "redis://" + RedisServer.HOST + ":" + RedisServer.port(),
-                            "keyPrefix",
-                            "plinth-metrics-bench:"));
+            engine = Plinth.openRedis("plinth-metrics-bench:", 0, StorageLayers.none());
             off = engine.store(Plinth.NAMESPACE);
             off.clear();
             WRITE_BATCHES.forEach(off::setAll);

@@ -115,16 +115,7 @@ public class NearCacheBench {
 
         @Setup(Level.Trial)
         public void setUp() {
-            engine = Plinth.open(
-                    "redis",
-                    Map.of(
-                            "uri",
-                            "redis://" + RedisServer.HOST + ":" + RedisServer.port(),
-                            "poolSize",
-                            Integer.toString(RedisBench.POOL),
-                            "keyPrefix",
-                            "plinth-bench-cache:"),
-                    layers(cache));
+            engine = Plinth.openRedis("plinth-bench-cache:", RedisBench.POOL, layers(cache));
             store = preload(engine);
             if ("watched".equals(cache)) {
                 watcher = engine.store("bench-cache-watched").watch("*", e -> {});

@@ -60,4 +60,23 @@ public final class Plinth {
         return StorageEngine.open(
                 provider, config.build(), StorageSettings.defaults(), java.time.InstantSource.system(), layers);
     }
+
+    /**
+     * Opens the Redis provider on the private benchmark server ({@link RedisServer}).
+     *
+     * @param keyPrefix the prefix that keeps this benchmark's keys apart from others on the server
+     * @param poolSize the connection pool size, or 0 for the provider's default
+     * @param layers the near cache and value codecs to open with
+     * @return the open engine; close it in the fixture's tear-down
+     * @throws IllegalStateException when no private server was given
+     */
+    public static StorageEngine openRedis(String keyPrefix, int poolSize, StorageLayers layers) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("uri", "redis://" + RedisServer.HOST + ":" + RedisServer.port());
+        options.put("keyPrefix", keyPrefix);
+        if (poolSize > 0) {
+            options.put("poolSize", Integer.toString(poolSize));
+        }
+        return open("redis", options, layers);
+    }
 }

@@ -6,6 +6,7 @@ import static dev.plinth.bench.Fixture.VALUE;
 import static dev.plinth.bench.Fixture.WRITE_BATCHES;
 
 import dev.plinth.api.storage.KeyValueStore;
+import dev.plinth.core.config.StorageLayers;
 import dev.plinth.core.storage.StorageEngine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -57,16 +58,7 @@ public class RedisBench {
 
         @Setup(Level.Trial)
         public void setUp() {
-            int port = RedisServer.port();
-            engine = Plinth.open(
-                    "redis",
-                    Map.of(
-                            "uri",
-                            "redis://" + RedisServer.HOST + ":" + port,
-                            "poolSize",
-                            Integer.toString(POOL),
-                            "keyPrefix",
-                            "plinth-bench:"));
+            engine = Plinth.openRedis("plinth-bench:", POOL, StorageLayers.none());
             store = engine.store(Plinth.NAMESPACE);
             store.clear();
             WRITE_BATCHES.forEach(store::setAll);

@@ -40,13 +40,19 @@ public abstract class ValuesContract extends TckConcern {
         super(tck);
     }
 
-    @Test
-    @DisplayName("KeyValueStore#Values: the bytes set are the bytes read, all 256 byte values included")
-    void bytesRoundTrip() {
+    /** @return the 256 byte values, 0 to 255, in order */
+    private static byte[] everyByteValue() {
         byte[] all = new byte[256];
         for (int i = 0; i < all.length; i++) {
             all[i] = (byte) i;
         }
+        return all;
+    }
+
+    @Test
+    @DisplayName("KeyValueStore#Values: the bytes set are the bytes read, all 256 byte values included")
+    void bytesRoundTrip() {
+        byte[] all = everyByteValue();
         store().set("bin", all);
         assertThat(store().get("bin")).hasValueSatisfying(v -> assertThat(v).containsExactly(all));
     }
@@ -74,10 +80,7 @@ public abstract class ValuesContract extends TckConcern {
     @Test
     @DisplayName("KeyValueStore#getView: each call gets its own buffer, whose bytes are get()'s")
     void viewsAreIndependentBuffersOfTheSameBytes() {
-        byte[] all = new byte[256];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = (byte) i;
-        }
+        byte[] all = everyByteValue();
         store().set("bin", all);
         store().set("empty", new byte[0]);
         java.nio.ByteBuffer one = store().getView("bin").orElseThrow();
